@@ -1,0 +1,1 @@
+"""The handlers behind each `vanthu` command (one module per group)."""

@@ -1,0 +1,95 @@
+"""`vanthu register list | show | export | failures`."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from contextlib import contextmanager
+from collections.abc import Iterator
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from daemon.cli import emit, settings_of
+
+
+def add_filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--book", choices=["den", "di"], default="den",
+                   help="den: văn bản đến (default), di: văn bản đi")
+    p.add_argument("--year", type=int, metavar="Y", help="only this year (show: default this year)")
+
+
+@contextmanager
+def _session(args: argparse.Namespace) -> Iterator[tuple[Session, str]]:
+    from daemon.register.db import make_engine, session_factory
+
+    settings = settings_of(args)
+    engine = make_engine(settings.database_url())
+    try:
+        with session_factory(engine)() as session:
+            yield session, settings.register.timezone
+    finally:
+        engine.dispose()
+
+
+def _line(row: dict) -> str:  # type: ignore[type-arg]
+    received = str(row.get("received_at") or "")[:16].replace("T", " ")
+    return (f"{row['seq']:>5}/{row['year']}  {received}  {row.get('number') or '-':<18} "
+            f"{row.get('doc_type') or '-':<12} {(row.get('subject') or '-')[:60]}"
+            f"{'  [cần xem lại]' if row.get('status') == 'needs_review' else ''}")
+
+
+def list_(args: argparse.Namespace) -> int:
+    from daemon.register.queries import list_entries
+
+    with _session(args) as (session, _tz):
+        rows = list_entries(session, book=args.book, year=args.year, status=args.status)
+        for row in rows:
+            data = row.as_json()
+            emit(args, data, _line(data))
+        if not rows and not args.json:
+            print("(no entries)")
+    return 0
+
+
+def show(args: argparse.Namespace) -> int:
+    from daemon.register.queries import get_entry
+
+    with _session(args) as (session, tz):
+        year = args.year or dt.datetime.now(ZoneInfo(tz)).year
+        row = get_entry(session, args.book, year, args.seq)
+        if row is None:
+            print(f"vanthu: no entry {args.seq}/{year} in book {args.book}", file=sys.stderr)
+            return 1
+        data = row.as_json()
+        text = "\n".join(f"{k:<16} {v}" for k, v in data.items() if k != "confidence")
+        emit(args, data, text)
+    return 0
+
+
+def export(args: argparse.Namespace) -> int:
+    from daemon.register.export import export as write
+    from daemon.register.queries import list_entries
+
+    with _session(args) as (session, _tz):
+        rows = list_entries(session, book=args.book, year=args.year)
+        if args.out is None:
+            if args.format == "xlsx":
+                print("vanthu: --out FILE is required for xlsx", file=sys.stderr)
+                return 2
+            write(rows, "csv", sys.stdout.buffer, book=args.book)
+        else:
+            write(rows, args.format, args.out, book=args.book)
+            print(f"vanthu: wrote {len(rows)} entries to {args.out}", file=sys.stderr)
+    return 0
+
+
+def failures(args: argparse.Namespace) -> int:
+    from daemon.register.queries import failures as list_failures
+
+    with _session(args) as (session, _tz):
+        for row in list_failures(session):
+            data = row.as_json()
+            emit(args, data, f"{data.get('state', ''):<10} {data.get('name', '')}: {data.get('reason', '')}")
+    return 0

@@ -1,0 +1,60 @@
+"""`vanthu init` and `vanthu run`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from daemon.cli import settings_of
+from daemon.config import load
+
+TEMPLATE = Path(__file__).resolve().parent.parent / "template.toml"
+
+
+def init(args: argparse.Namespace) -> int:
+    from daemon.register.db import create_schema, make_engine
+    from daemon.rules import shipped_rules_dir
+
+    target: Path = args.dir.expanduser().resolve()
+    config = target / "vanthu.toml"
+    if config.exists() and not args.force:
+        print(f"vanthu: {config} already exists (use --force to overwrite)", file=sys.stderr)
+        return 2
+    target.mkdir(parents=True, exist_ok=True)
+    config.write_text(TEMPLATE.read_text(encoding="utf-8"), encoding="utf-8")
+    settings = load(config)
+    paths = settings.paths
+    for folder in (paths.inbox, paths.outbox, paths.archive, paths.processed, paths.failed,
+                   settings.trust.roots_dir, target / "var"):
+        folder.mkdir(parents=True, exist_ok=True)
+    for private in (paths.quarantine, paths.spool):
+        private.mkdir(parents=True, exist_ok=True)
+        os.chmod(private, 0o700)
+    rules = settings.rules.dir
+    if not rules.exists():
+        shutil.copytree(shipped_rules_dir(), rules)
+    engine = make_engine(settings.database_url())
+    create_schema(engine)
+    engine.dispose()
+    print(f"vanthu: created {config}")
+    print(f"  drop scans into:   {paths.inbox}")
+    print(f"  register database: {settings.database.url}")
+    print(f"  office rules:      {rules}")
+    print(f"start it with:       vanthu run --config {config}")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    from daemon.doctor import startup_problems
+    from daemon.service import run_service
+
+    settings = settings_of(args)
+    problems = startup_problems(settings)
+    if problems:
+        for problem in problems:
+            print(f"vanthu: cannot start: {problem}", file=sys.stderr)
+        return 1
+    return run_service(settings, once=args.once)

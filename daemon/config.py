@@ -1,0 +1,283 @@
+"""One TOML file -> one frozen, validated settings tree.
+
+Every table of `vanthu.toml` maps to a frozen dataclass below; the loader checks each key's
+type and range and names the key in its error (`[scanner] settle_seconds: must be >= 0`).
+Relative paths resolve against the folder of the file. Secrets are never inline: each one is
+read from a file, an environment variable, or a systemd credential (`$CREDENTIALS_DIRECTORY`).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+import types
+import typing
+from dataclasses import MISSING, dataclass, field, fields
+from pathlib import Path
+from typing import Any, Literal
+
+CONFIG_ENV = "VANTHU_CONFIG"
+
+
+class ConfigError(Exception):
+    """The configuration is missing or wrong; the message names the file, key and problem."""
+
+
+@dataclass(frozen=True)
+class PathsSettings:
+    inbox: Path = Path("inbox")  # the scanner drop folder (watched recursively)
+    outbox: Path = Path("outbox")  # signed outgoing documents
+    archive: Path = Path("archive")  # registered originals, content-addressed, read-only
+    processed: Path = Path("processed")  # scans moved here once staged
+    failed: Path = Path("failed")  # unreadable files, each with NAME.error.txt
+    quarantine: Path = Path("quarantine")  # secret documents and complaint letters (0600)
+    spool: Path = Path("var/spool")  # staged bytes waiting for a worker (service-private)
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    url: str = "sqlite:///var/vanthu.db"
+    password_file: Path | None = None  # PostgreSQL password, kept out of the URL
+    password_env: str | None = None
+
+
+@dataclass(frozen=True)
+class ScannerSettings:
+    enabled: bool = True
+    settle_seconds: float = 3.0  # a file is taken once size and mtime are unchanged this long
+    polling: bool = False  # True for SMB/NFS shares, where inotify sees no remote writes
+    poll_interval: float = 2.0
+    after_staging: Literal["move", "delete"] = "move"  # what happens to the dropped original
+    ignore: tuple[str, ...] = ("*.part", "*.tmp", "~$*", ".*", "Thumbs.db", "desktop.ini")
+
+
+@dataclass(frozen=True)
+class ReadingSettings:
+    workers: int = 0  # reading processes; 0 = the CPUs this process may use
+    language: str = "vie"
+    ocr_timeout: float = 180.0  # seconds for one Tesseract call
+    ocr_dpi: int = 300  # resolution at which PDF scans are rendered for OCR
+    max_file_mb: float = 100.0
+    max_pages: int = 300
+    max_image_pixels: int = 120_000_000  # per page; larger images are refused (decompression bombs)
+    review_threshold: float = 0.6  # key fields below this confidence -> status needs_review
+
+
+@dataclass(frozen=True)
+class RegisterSettings:
+    timezone: str = "Asia/Ho_Chi_Minh"
+    default_due_days: int = 0  # working days to answer when the rules name none; 0 = no due date
+
+
+@dataclass(frozen=True)
+class RulesSettings:
+    dir: Path = Path("rules")
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    job_lease_seconds: float = 600.0  # a claimed job not finished in this time is retried
+    max_attempts: int = 5  # attempts before a job is failed for good
+    retry_base_seconds: float = 30.0  # first retry delay; doubles each attempt
+
+
+@dataclass(frozen=True)
+class MailboxSettings:
+    host: str = ""
+    port: int = 993
+    security: Literal["tls", "starttls", "none"] = "tls"
+    username: str = ""
+    password_file: Path | None = None
+    password_env: str | None = None
+    password_credential: str | None = None  # name under $CREDENTIALS_DIRECTORY (systemd)
+    oauth2_token_command: str | None = None  # XOAUTH2: prints an access token on stdout
+    folder: str = "INBOX"
+    processed_folder: str = "Đã xử lý"
+    failed_keyword: str = "$VanthuFailed"
+    ca_file: Path | None = None  # extra CA for the server certificate (self-hosted mail)
+    idle_seconds: float = 300.0  # IDLE is re-issued after this long
+    poll_seconds: float = 60.0  # interval when the server has no IDLE
+    connect_timeout: float = 15.0
+    read_timeout: float = 60.0
+    max_message_mb: float = 50.0
+    max_attachment_mb: float = 40.0
+    min_image_bytes: int = 20_000  # smaller inline images (logos, signatures) are ignored
+
+
+@dataclass(frozen=True)
+class TrustSettings:
+    roots_dir: Path = Path("trust")  # PEM root certificates trusted for document signatures
+
+
+@dataclass(frozen=True)
+class Settings:
+    config_file: Path
+    base_dir: Path
+    paths: PathsSettings = field(default_factory=PathsSettings)
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    scanner: ScannerSettings = field(default_factory=ScannerSettings)
+    reading: ReadingSettings = field(default_factory=ReadingSettings)
+    register: RegisterSettings = field(default_factory=RegisterSettings)
+    rules: RulesSettings = field(default_factory=RulesSettings)
+    service: ServiceSettings = field(default_factory=ServiceSettings)
+    trust: TrustSettings = field(default_factory=TrustSettings)
+    mailbox: MailboxSettings | None = None  # no [mailbox] table: the mailbox source is off
+
+    def database_url(self) -> str:
+        """The SQLAlchemy URL with relative SQLite paths resolved and the password filled in."""
+        from sqlalchemy.engine import make_url
+
+        url = make_url(self.database.url)
+        if url.drivername.startswith("sqlite") and url.database not in (None, "", ":memory:"):
+            url = url.set(database=str(self.base_dir / url.database))
+        password = read_secret(
+            "database", self.database.password_file, self.database.password_env, None
+        )
+        if password is not None:
+            url = url.set(password=password)
+        return url.render_as_string(hide_password=False)
+
+
+_TABLES: dict[str, type] = {
+    "paths": PathsSettings,
+    "database": DatabaseSettings,
+    "scanner": ScannerSettings,
+    "reading": ReadingSettings,
+    "register": RegisterSettings,
+    "rules": RulesSettings,
+    "service": ServiceSettings,
+    "trust": TrustSettings,
+    "mailbox": MailboxSettings,
+}
+
+_POSITIVE = {"poll_interval", "ocr_timeout", "ocr_dpi", "max_file_mb", "max_pages", "max_image_pixels",
+             "job_lease_seconds", "max_attempts", "retry_base_seconds", "port", "idle_seconds",
+             "poll_seconds", "connect_timeout", "read_timeout", "max_message_mb", "max_attachment_mb"}
+
+
+def find_config(explicit: str | os.PathLike[str] | None) -> Path:
+    """The config file from `--config`, else `$VANTHU_CONFIG`, else ./vanthu.toml."""
+    chosen = explicit or os.environ.get(CONFIG_ENV) or "vanthu.toml"
+    path = Path(chosen).expanduser()
+    if not path.is_file():
+        raise ConfigError(
+            f"{path}: no such configuration file (use --config FILE, set {CONFIG_ENV}, "
+            "or create one with `vanthu init DIR`)"
+        )
+    return path.resolve()
+
+
+def load(path: Path) -> Settings:
+    """Read, validate and resolve one `vanthu.toml`."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
+    base = path.parent.resolve()
+    unknown = sorted(set(raw) - set(_TABLES))
+    if unknown:
+        raise ConfigError(f"{path}: unknown table [{unknown[0]}] (known: {', '.join(_TABLES)})")
+    built: dict[str, Any] = {}
+    for name, cls in _TABLES.items():
+        if name in raw:
+            if not isinstance(raw[name], dict):
+                raise ConfigError(f"{path}: [{name}] must be a table")
+            built[name] = _build(cls, raw[name], f"{path}: [{name}]", base)
+    if "mailbox" in built:
+        _check_mailbox(built["mailbox"], path)
+    return Settings(config_file=path, base_dir=base, **built)
+
+
+def _build(cls: type, table: dict[str, Any], where: str, base: Path) -> Any:
+    hints = typing.get_type_hints(cls)
+    known = {f.name: f for f in fields(cls)}
+    for key in table:
+        if key not in known:
+            raise ConfigError(f"{where} {key}: unknown key (known: {', '.join(known)})")
+    values: dict[str, Any] = {}
+    for name, f in known.items():
+        if name in table:
+            values[name] = _coerce(table[name], hints[name], f"{where} {name}")
+            if name in _POSITIVE and values[name] <= 0:
+                raise ConfigError(f"{where} {name}: must be greater than 0, got {table[name]!r}")
+            if isinstance(values[name], (int, float)) and values[name] < 0:
+                raise ConfigError(f"{where} {name}: must not be negative, got {table[name]!r}")
+        elif f.default is not MISSING:
+            values[name] = f.default
+        if isinstance(values.get(name), Path):
+            values[name] = (base / values[name].expanduser()).resolve()
+    return cls(**values)
+
+
+def _coerce(value: Any, hint: Any, where: str) -> Any:
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(hint) if a is not type(None)]
+        return _coerce(value, options[0], where)
+    if origin is Literal:
+        allowed = typing.get_args(hint)
+        if value not in allowed:
+            raise ConfigError(f"{where}: must be one of {', '.join(map(repr, allowed))}, got {value!r}")
+        return value
+    if origin is tuple:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where}: must be a list of strings")
+        return tuple(value)
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: must be true or false, got {value!r}")
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{where}: must be a whole number, got {value!r}")
+        return value
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{where}: must be a number, got {value!r}")
+        return float(value)
+    if hint is Path:
+        if not isinstance(value, str) or not value:
+            raise ConfigError(f"{where}: must be a path string, got {value!r}")
+        return Path(value)
+    if hint is str:
+        if not isinstance(value, str):
+            raise ConfigError(f"{where}: must be a string, got {value!r}")
+        return value
+    raise ConfigError(f"{where}: unsupported setting type {hint!r}")  # pragma: no cover
+
+
+def _check_mailbox(mailbox: MailboxSettings, path: Path) -> None:
+    if not mailbox.host:
+        raise ConfigError(f"{path}: [mailbox] host: required when [mailbox] is present")
+    if not mailbox.username:
+        raise ConfigError(f"{path}: [mailbox] username: required when [mailbox] is present")
+    sources = [mailbox.password_file, mailbox.password_env, mailbox.password_credential,
+               mailbox.oauth2_token_command]
+    if not any(sources):
+        raise ConfigError(
+            f"{path}: [mailbox] password_file: one of password_file, password_env, "
+            "password_credential or oauth2_token_command is required (never inline)"
+        )
+
+
+def read_secret(
+    what: str, file: Path | None, env: str | None, credential: str | None
+) -> str | None:
+    """A secret from a file, an environment variable or a systemd credential, first found wins."""
+    if credential:
+        cred_dir = os.environ.get("CREDENTIALS_DIRECTORY")
+        if not cred_dir:
+            raise ConfigError(f"{what}: credential {credential!r} named but $CREDENTIALS_DIRECTORY unset")
+        file = Path(cred_dir) / credential
+    if file is not None:
+        try:
+            return file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(f"{what}: cannot read secret file {file}: {exc.strerror}") from exc
+    if env:
+        if env not in os.environ:
+            raise ConfigError(f"{what}: environment variable {env} is not set")
+        return os.environ[env]
+    return None

@@ -1,0 +1,1 @@
+"""Outgoing documents: outbox, signature checks, recipients, SMTP delivery."""

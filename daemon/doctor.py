@@ -1,0 +1,111 @@
+"""Checks of the environment, with advice (STYLE.md item 2): `vanthu doctor` and service start."""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from daemon.config import Settings
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+
+def check_tesseract(language: str) -> list[Check]:
+    from daemon.ocr.tesseract import TesseractError, has_language, tesseract_version
+
+    try:
+        version = tesseract_version()
+    except TesseractError as exc:
+        return [Check("tesseract", False, str(exc),
+                      "apt-get install tesseract-ocr tesseract-ocr-vie (as root)")]
+    checks = [Check("tesseract", True, f"version {version}")]
+    if has_language(language):
+        checks.append(Check(f"tesseract {language}", True, "language data installed"))
+    else:
+        checks.append(Check(f"tesseract {language}", False, f"no '{language}' language data",
+                            f"apt-get install tesseract-ocr-{language} (as root)"))
+    return checks
+
+
+def _folder(name: str, path: Path, private: bool) -> Check:
+    if not path.is_dir():
+        return Check(f"folder {name}", False, f"{path} does not exist",
+                     f"mkdir -p {path} (or run `vanthu init`)")
+    if not os.access(path, os.R_OK | os.W_OK | os.X_OK):
+        return Check(f"folder {name}", False, f"{path} is not writable by this user",
+                     f"chown the folder to the service user (e.g. chown vanthu: {path})")
+    if private and stat.S_IMODE(path.stat().st_mode) & 0o077:
+        return Check(f"folder {name}", False, f"{path} is readable by other users",
+                     f"chmod 700 {path}")
+    return Check(f"folder {name}", True, str(path))
+
+
+def check_folders(settings: Settings) -> list[Check]:
+    p = settings.paths
+    public = {"inbox": p.inbox, "outbox": p.outbox, "archive": p.archive,
+              "processed": p.processed, "failed": p.failed}
+    private = {"quarantine": p.quarantine, "spool": p.spool}
+    return [_folder(n, f, False) for n, f in public.items()] + [
+        _folder(n, f, True) for n, f in private.items()]
+
+
+def check_database(settings: Settings) -> Check:
+    from sqlalchemy import inspect
+
+    from daemon.register.db import make_engine
+
+    try:
+        engine = make_engine(settings.database_url())
+        try:
+            tables = set(inspect(engine).get_table_names())
+        finally:
+            engine.dispose()
+    except Exception as exc:  # noqa: BLE001 - any failure here is the finding
+        return Check("database", False, f"{type(exc).__name__}: {exc}".splitlines()[0],
+                     "check [database] url and that the server is running")
+    if "register_entries" not in tables:
+        return Check("database", False, "the register tables are missing",
+                     "run `vanthu init` or start the service once to create them")
+    return Check("database", True, settings.database.url)
+
+
+def check_rules(settings: Settings) -> Check:
+    from daemon.rules import RulesError, load_rules
+
+    try:
+        load_rules(settings.rules.dir)
+    except (RulesError, OSError) as exc:
+        return Check("rules", False, str(exc), "copy the shipped rules/ folder and edit it")
+    return Check("rules", True, str(settings.rules.dir))
+
+
+def all_checks(settings: Settings) -> list[Check]:
+    checks = check_tesseract(settings.reading.language) + check_folders(settings)
+    checks += [check_rules(settings), check_database(settings)]
+    if settings.mailbox is not None:
+        from daemon.ingest.mailsource import check_mailbox
+
+        report = check_mailbox(settings)
+        checks.append(Check("mailbox", not report.problems, report.summary,
+                            "; ".join(report.problems)))
+    return checks
+
+
+def startup_problems(settings: Settings) -> list[str]:
+    """What stops the service from starting (missing folders are created first)."""
+    p = settings.paths
+    for folder in (p.inbox, p.outbox, p.archive, p.processed, p.failed):
+        folder.mkdir(parents=True, exist_ok=True)
+    for folder in (p.quarantine, p.spool):
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    checks = check_tesseract(settings.reading.language) + check_folders(settings)
+    checks.append(check_rules(settings))
+    return [f"{c.name}: {c.detail} (fix: {c.fix})" for c in checks if not c.ok]

@@ -1,0 +1,1 @@
+"""Incoming sources (scanner folder, mailbox) and the incoming pipeline."""

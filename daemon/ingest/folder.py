@@ -1,0 +1,221 @@
+"""The scanner folder source: files dropped into inbox/ are staged once they are complete.
+
+A watchdog observer (inotify, or polling for SMB/NFS shares where inotify sees no remote writes)
+tells us which paths changed; a file is taken once its size and mtime have not changed for the
+settle time. A full rescan at start and every `RESCAN_SECONDS` catches anything an observer
+missed. Staged files are moved to processed/ (or deleted, if configured) only after the job is
+committed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
+from watchdog.observers.polling import PollingObserver
+
+from daemon.config import ScannerSettings
+from daemon.ingest.setaside import move_into, safe_name, write_reason
+from daemon.ingest.stage import Stager, TooLarge
+from daemon.logs import event
+
+log = logging.getLogger("vanthu.folder")
+
+RESCAN_SECONDS = 30.0
+TICK_SECONDS = 0.25
+
+
+@dataclass
+class _Seen:
+    size: int
+    mtime_ns: int
+    since: float  # monotonic time this (size, mtime) was first observed
+
+
+class _Handler(FileSystemEventHandler):
+    def __init__(self, source: FolderSource) -> None:
+        self.source = source
+
+    def on_any_event(self, ev: FileSystemEvent) -> None:
+        if ev.is_directory:
+            return
+        path = getattr(ev, "dest_path", "") or ev.src_path
+        self.source.notice(Path(os.fsdecode(path)))
+
+
+class FolderSource:
+    def __init__(
+        self,
+        inbox: Path,
+        *,
+        processed: Path,
+        failed: Path,
+        settings: ScannerSettings,
+        stager: Stager,
+        on_staged: threading.Event | None = None,
+    ) -> None:
+        self.inbox, self.processed, self.failed = inbox, processed, failed
+        self.settings = settings
+        self.stager = stager
+        self.on_staged = on_staged
+        self._seen: dict[Path, _Seen] = {}
+        self._refused: set[tuple[Path, int, int]] = set()
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+
+    # -- discovering files -------------------------------------------------------------
+
+    def ignored(self, path: Path) -> bool:
+        try:
+            parts = path.relative_to(self.inbox).parts
+        except ValueError:
+            return True
+        return any(fnmatch.fnmatch(part, pat) for part in parts for pat in self.settings.ignore)
+
+    def notice(self, path: Path) -> None:
+        """Called from observer threads: remember the path and wake the loop."""
+        if not self.ignored(path):
+            with self._lock:
+                self._seen.setdefault(path, _Seen(-1, -1, time.monotonic()))
+            self._wake.set()
+
+    def rescan(self) -> None:
+        for root, dirs, files in os.walk(self.inbox):
+            dirs[:] = [d for d in dirs if not self.ignored(Path(root, d))]
+            for name in files:
+                self.notice(Path(root, name))
+
+    def pending(self) -> int:
+        with self._lock:
+            return len(self._seen)
+
+    def _settled(self) -> list[Path]:
+        """Paths whose size and mtime held still for the settle time; forgets vanished ones."""
+        now, ready = time.monotonic(), []
+        with self._lock:
+            for path, seen in list(self._seen.items()):
+                try:
+                    st = path.stat()
+                except FileNotFoundError:
+                    del self._seen[path]
+                    continue
+                except OSError:
+                    continue
+                if (path, st.st_size, st.st_mtime_ns) in self._refused:
+                    del self._seen[path]
+                elif (st.st_size, st.st_mtime_ns) != (seen.size, seen.mtime_ns):
+                    self._seen[path] = _Seen(st.st_size, st.st_mtime_ns, now)
+                elif now - seen.since >= self.settings.settle_seconds:
+                    ready.append(path)
+        return sorted(ready, key=lambda p: (self._seen[p].since, str(p)))
+
+    # -- taking files --------------------------------------------------------------------
+
+    def take_settled(self) -> int:
+        """Stage every settled file; returns how many were taken."""
+        taken = 0
+        for path in self._settled():
+            self._take(path)
+            with self._lock:
+                self._seen.pop(path, None)
+            taken += 1
+        return taken
+
+    def _processed_target(self, rel: Path) -> Path:
+        folder = self.processed / dt.date.today().isoformat() / rel.parent
+        target, n = folder / rel.name, 1
+        while target.exists():
+            n += 1
+            target = folder / f"{rel.stem} ({n}){rel.suffix}"
+        return target
+
+    def _take(self, path: Path) -> None:
+        rel = path.relative_to(self.inbox)
+        name = safe_name(path.name)
+        try:
+            if path.stat().st_size == 0:
+                raise ValueError("empty file (0 bytes)")
+            dest = self._processed_target(rel) if self.settings.after_staging == "move" else None
+            provenance = {"path": safe_name(str(rel)), "processed_path": str(dest) if dest else None}
+            result = self.stager.stage_file(path, source="folder", provenance=provenance)
+        except (OSError, TooLarge, ValueError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            self._fail(path, name, f"cannot be taken: {reason}")
+            return
+        self._acknowledge(path, dest)
+        what = "duplicate" if result.duplicate else "staged"
+        event(log, what, file=name, job=result.job_id, sha256=result.sha256[:12])
+        if self.on_staged is not None and not result.duplicate:
+            self.on_staged.set()
+
+    def _acknowledge(self, path: Path, dest: Path | None) -> None:
+        try:
+            if dest is None:
+                path.unlink()
+            else:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, dest)
+        except OSError as exc:  # staged already; the next pass sees a duplicate and retries
+            event(log, "acknowledge-failed", logging.ERROR, file=path.name, reason=exc.strerror)
+
+    def _fail(self, path: Path, name: str, reason: str) -> None:
+        try:
+            target = move_into(path, self.failed, name)
+            write_reason(target, reason, name)
+            event(log, "failed", logging.WARNING, file=name, reason=reason, moved_to=str(target))
+        except OSError as exc:
+            st = path.stat() if path.exists() else None
+            if st is not None:
+                self._refused.add((path, st.st_size, st.st_mtime_ns))
+            event(log, "failed-in-place", logging.ERROR, file=name, reason=reason,
+                  move_error=exc.strerror)
+
+    # -- loops ---------------------------------------------------------------------------
+
+    def run_once(self, max_wait: float = 120.0) -> None:
+        """Take every file present now, waiting for each to settle (bounded by `max_wait`)."""
+        self.rescan()
+        deadline = time.monotonic() + max_wait
+        while self.pending() and time.monotonic() < deadline:
+            if not self.take_settled():
+                time.sleep(TICK_SECONDS)
+        if self.pending():
+            event(log, "still-changing", logging.WARNING, files=self.pending())
+
+    def _observer(self) -> BaseObserver:
+        observer: BaseObserver = (
+            PollingObserver(timeout=self.settings.poll_interval)
+            if self.settings.polling
+            else Observer()
+        )
+        observer.schedule(_Handler(self), os.fspath(self.inbox), recursive=True)
+        observer.start()
+        return observer
+
+    def run(self, stop: threading.Event) -> None:
+        """Watch until `stop` is set; restart the observer if it dies (a share went away)."""
+        self.inbox.mkdir(parents=True, exist_ok=True)
+        observer, last_scan = self._observer(), 0.0
+        try:
+            while not stop.is_set():
+                if not observer.is_alive() or not all(e.is_alive() for e in observer.emitters):
+                    event(log, "observer-restarted", logging.WARNING, inbox=str(self.inbox))
+                    observer = self._observer()
+                if time.monotonic() - last_scan >= RESCAN_SECONDS:
+                    self.rescan()
+                    last_scan = time.monotonic()
+                self.take_settled()
+                self._wake.wait(TICK_SECONDS if self.pending() else 1.0)
+                self._wake.clear()
+        finally:
+            observer.stop()
+            observer.join(timeout=5)

@@ -1,0 +1,1 @@
+"""The register: SQLAlchemy models, numbering, jobs, audit trail, queries and exports."""

@@ -1,0 +1,169 @@
+"""The register's tables (SQLAlchemy 2.0 typed ORM). Same schema on SQLite and PostgreSQL.
+
+Columns follow Nghị định 30/2020 Phụ lục IV, sổ đăng ký văn bản đến: ngày đến, số đến, tác giả,
+số và ký hiệu, ngày tháng văn bản, tên loại và trích yếu, đơn vị hoặc người nhận, ngày chuyển,
+ký nhận, ghi chú; plus độ khẩn, độ mật, số trang and a due date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+BOOKS = ("den", "di")  # sổ văn bản đến, sổ văn bản đi
+
+# Document status: what the clerk sees.
+REGISTERED = "registered"
+NEEDS_REVIEW = "needs_review"
+
+# Job states: the durable work queue.
+PENDING = "pending"
+RUNNING = "running"
+DONE = "done"
+FAILED = "failed"  # unreadable; the file waits in failed/ with its reason
+SET_ASIDE = "set_aside"  # secret or complaint letter; moved to quarantine/, content not kept
+DUPLICATE = "duplicate"  # same bytes as an already registered document
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Document(Base):
+    """One original, stored once in the archive under its SHA-256."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    original_name: Mapped[str] = mapped_column(String(500))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger)
+    pages: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(20))  # folder | mail | cli | outbox
+    provenance: Mapped[dict[str, Any]] = mapped_column(default=dict)  # mailbox, UID, From...
+    status: Mapped[str] = mapped_column(String(20), default=REGISTERED)
+    text_source: Mapped[str] = mapped_column(String(20))  # text-layer | ocr
+    text: Mapped[str] = mapped_column(Text, default="")
+    # Extracted fields (the keys of `vanthu extract --json`).
+    number: Mapped[str | None] = mapped_column(String(100))  # số và ký hiệu
+    doc_date: Mapped[dt.date | None] = mapped_column(Date)  # ngày tháng văn bản
+    place: Mapped[str | None] = mapped_column(String(200))
+    doc_type: Mapped[str | None] = mapped_column(String(100))  # tên loại
+    subject: Mapped[str | None] = mapped_column(Text)  # trích yếu
+    issuer: Mapped[str | None] = mapped_column(String(300))  # tác giả / cơ quan ban hành
+    parent_issuer: Mapped[str | None] = mapped_column(String(300))
+    urgency: Mapped[str | None] = mapped_column(String(20))  # độ khẩn
+    secrecy: Mapped[str | None] = mapped_column(String(20))  # độ mật
+    recipients: Mapped[list[Any]] = mapped_column(default=list)  # nơi nhận
+    signer: Mapped[str | None] = mapped_column(String(200))  # người ký
+    confidence: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    entries: Mapped[list[Entry]] = relationship(back_populates="document")
+
+    __table_args__ = (Index("ix_documents_status", "status"),)
+
+
+class Entry(Base):
+    """One line of a register book: the số đến (or số đi) given to a document."""
+
+    __tablename__ = "register_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    book: Mapped[str] = mapped_column(String(3))
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)  # số đến / số đi
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))  # ngày đến
+    recipient_unit: Mapped[str | None] = mapped_column(String(300))  # đơn vị hoặc người nhận
+    transferred_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))  # ngày chuyển
+    receipt_signature: Mapped[str | None] = mapped_column(String(200))  # ký nhận
+    note: Mapped[str | None] = mapped_column(Text)  # ghi chú
+    due_date: Mapped[dt.date | None] = mapped_column(Date)  # hạn giải quyết
+
+    document: Mapped[Document] = relationship(back_populates="entries")
+
+    __table_args__ = (
+        UniqueConstraint("book", "year", "seq", name="uq_entry_number"),
+        UniqueConstraint("book", "document_id", name="uq_entry_document"),
+        CheckConstraint("book IN ('den', 'di')", name="ck_entry_book"),
+        CheckConstraint("seq >= 1", name="ck_entry_seq"),
+    )
+
+
+class Counter(Base):
+    """The last number given per book and year; bumped in the registering transaction."""
+
+    __tablename__ = "counters"
+
+    book: Mapped[str] = mapped_column(String(3), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Job(Base):
+    """A unit of durable work: staged bytes waiting to be read and registered, and the like."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # ingest | ...
+    state: Mapped[str] = mapped_column(String(20), default=PENDING)
+    sha256: Mapped[str | None] = mapped_column(String(64))  # None once set aside (secret)
+    original_name: Mapped[str] = mapped_column(String(500))
+    source: Mapped[str] = mapped_column(String(20))
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)  # provenance, paths
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_jobs_ready", "state", "not_before", "id"), Index("ix_jobs_sha", "sha256"))
+
+
+class AuditEvent(Base):
+    """Append-only, hash-chained record of every state change (never updated, never deleted)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(200))  # host:pid of the process, or the CLI user
+    event: Mapped[str] = mapped_column(String(50))  # staged, registered, failed, set_aside, ...
+    subject: Mapped[str] = mapped_column(String(200))  # e.g. "den/2026/17" or "job/5"
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class AuditHead(Base):
+    """One row holding the chain's last hash: updating it serialises appends across processes."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_id: Mapped[int] = mapped_column(Integer, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64))
+
+
+__all__ = ["Base", "Document", "Entry", "Counter", "Job", "AuditEvent", "AuditHead"]

@@ -1,0 +1,183 @@
+"""The long-running service: wires sources, the worker and (later) the scheduler; signals.
+
+Threads: one per source (scanner folder, mailbox) that only stage; the main thread runs the
+worker, which alone writes the register. SIGTERM/SIGINT stop the sources, let the batch in
+hand finish, release anything claimed, and exit 0.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import FrameType
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from daemon.config import Settings
+from daemon.ingest.folder import FolderSource
+from daemon.ingest.pipeline import Outcome, Pipeline
+from daemon.ingest.stage import Spool, Stager
+from daemon.ingest.worker import Worker
+from daemon.logs import event
+from daemon.ocr.reader import Reader
+from daemon.register import jobs
+from daemon.register.db import create_schema, make_engine, session_factory
+from daemon.register.models import PENDING, RUNNING, Job
+from daemon.rules import load_rules
+
+log = logging.getLogger("vanthu.service")
+
+
+def reading_workers(settings: Settings) -> int:
+    return settings.reading.workers or len(os.sched_getaffinity(0))
+
+
+@dataclass
+class Runtime:
+    """Everything a command needs to stage and process documents, built from the settings."""
+
+    settings: Settings
+    sessions: sessionmaker[Session]
+    stager: Stager
+    pipeline: Pipeline
+    worker: Worker
+    reader: Reader
+    closers: list[Callable[[], None]] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, settings: Settings) -> Runtime:
+        engine = make_engine(settings.database_url())
+        create_schema(engine)
+        sessions = session_factory(engine)
+        rules = load_rules(settings.rules.dir)
+        spool = Spool(settings.paths.spool)
+        stager = Stager(spool, sessions, int(settings.reading.max_file_mb * 1_000_000))
+        reader = Reader(settings.reading)
+        pipeline = Pipeline(settings, sessions, rules)
+        worker = Worker(pipeline, reader, sessions, batch=reading_workers(settings),
+                        lease_seconds=settings.service.job_lease_seconds)
+        return cls(settings, sessions, stager, pipeline, worker, reader,
+                   [worker.close, reader.close, engine.dispose])
+
+    def recover(self) -> None:
+        """After a crash: give back jobs nobody is working on, and clear the spool of leftovers."""
+        with self.sessions.begin() as session:
+            sqlite = session.get_bind().dialect.name == "sqlite"
+            released = jobs.release_all(session) if sqlite else jobs.release_expired(session)
+            active = set(session.scalars(
+                select(Job.sha256).where(Job.state.in_((PENDING, RUNNING)))
+            ))
+        spool = self.stager.spool
+        stale = spool.leftovers() + [
+            p for p in (spool.root.iterdir() if spool.root.exists() else [])
+            if not p.name.startswith(".") and p.name not in active
+        ]
+        for path in stale:
+            path.unlink(missing_ok=True)
+        if released or stale:
+            event(log, "recovered", released_jobs=released, spool_cleared=len(stale))
+
+    def close(self) -> None:
+        for close in self.closers:
+            close()
+
+
+class Service:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.runtime = Runtime.build(settings)
+        self.stop = threading.Event()
+        self.wake = threading.Event()
+        paths = settings.paths
+        self.folder = (
+            FolderSource(paths.inbox, processed=paths.processed, failed=paths.failed,
+                         settings=settings.scanner, stager=self.runtime.stager,
+                         on_staged=self.wake)
+            if settings.scanner.enabled else None
+        )
+        self.mail = self._mail_source()
+
+    def _mail_source(self):  # type: ignore[no-untyped-def]
+        if self.settings.mailbox is None:
+            return None
+        from daemon.ingest.mailsource import MailSource
+
+        return MailSource.from_settings(self.settings, self.runtime.stager, self.runtime.sessions,
+                                        on_staged=self.wake)
+
+    def _sources(self) -> list[tuple[str, Callable[[threading.Event], None]]]:
+        found: list[tuple[str, Callable[[threading.Event], None]]] = []
+        if self.folder is not None:
+            found.append(("folder", self.folder.run))
+        if self.mail is not None:
+            found.append(("mailbox", self.mail.run))
+        return found
+
+    def run_once(self) -> list[Outcome]:
+        """Take everything waiting in every source, process it all, return."""
+        self.runtime.recover()
+        if self.folder is not None:
+            self.folder.run_once()
+        if self.mail is not None:
+            self.mail.run_once()
+        return self.runtime.worker.drain()
+
+    def run_forever(self) -> None:
+        self.runtime.recover()
+        threads = [threading.Thread(target=self._guard, args=(name, run), name=name, daemon=True)
+                   for name, run in self._sources()]
+        for thread in threads:
+            thread.start()
+        event(log, "started", inbox=str(self.settings.paths.inbox), workers=self.runtime.worker.batch)
+        backoff = 1.0
+        while not self.stop.is_set():
+            try:
+                self.runtime.worker.run(self.stop, self.wake)
+                backoff = 1.0
+            except Exception as exc:  # the database went away: wait and try again
+                event(log, "worker-error", logging.ERROR, error=f"{type(exc).__name__}: {exc}")
+                self.stop.wait(backoff)
+                backoff = min(backoff * 2, 60.0)
+        for thread in threads:
+            thread.join(timeout=30)
+        event(log, "stopped")
+
+    def _guard(self, name: str, run: Callable[[threading.Event], None]) -> None:
+        """Keep a source running: a crash is logged and the source restarted after a pause."""
+        while not self.stop.is_set():
+            try:
+                run(self.stop)
+            except Exception as exc:
+                event(log, "source-error", logging.ERROR, source=name,
+                      error=f"{type(exc).__name__}: {exc}")
+                self.stop.wait(5.0)
+
+    def request_stop(self, signum: int, _frame: FrameType | None) -> None:
+        event(log, "stopping", signal=signal.Signals(signum).name)
+        self.stop.set()
+        self.wake.set()
+
+    def close(self) -> None:
+        self.runtime.close()
+
+
+def run_service(settings: Settings, *, once: bool) -> int:
+    service = Service(settings)
+    signal.signal(signal.SIGTERM, service.request_stop)
+    signal.signal(signal.SIGINT, service.request_stop)
+    started = time.monotonic()
+    try:
+        if once:
+            outcomes = service.run_once()
+            event(log, "once-done", jobs=len(outcomes), seconds=round(time.monotonic() - started, 1))
+        else:
+            service.run_forever()
+    finally:
+        service.close()
+    return 0

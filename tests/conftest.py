@@ -1,0 +1,10 @@
+"""Shared fixtures: real servers (PostgreSQL, Dovecot) and a test PKI live in tests/fixtures/."""
+
+import importlib.util
+
+pytest_plugins = [
+    name
+    for name in ("tests.fixtures.postgres", "tests.fixtures.dovecot", "tests.fixtures.pki",
+                 "tests.fixtures.install")
+    if importlib.util.find_spec(name) is not None
+]

@@ -1,0 +1,63 @@
+"""Secret documents and complaint letters end in quarantine/ and nowhere else."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from tests.docgen.random_docs import complaint_spec, make_specs, secret_spec
+from tests.docgen.render import render_pdf
+from tests.docgen.scan import save_as, scan
+from tests.fixtures.install import Install
+
+pytestmark = pytest.mark.slow
+
+
+def _everything_under(root: Path, skip: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if p.is_file() and skip not in p.parents]
+
+
+def test_secret_scan_and_complaint_letter_are_quarantined_only(
+    install: Install, tmp_path: Path
+) -> None:
+    secret = secret_spec()
+    scan_path = tmp_path / "secret-scan.png"
+    save_as(scan(render_pdf(secret), dpi=300, grey=True, seed=3), scan_path, "png")
+    secret_bytes = scan_path.read_bytes()
+    complaint_bytes = render_pdf(complaint_spec())
+    normal = render_pdf(make_specs(1, seed=99)[0])
+    inbox = install.folder("inbox")
+    (inbox / "ho-so-mat.png").write_bytes(secret_bytes)
+    (inbox / "don-khieu-nai.pdf").write_bytes(complaint_bytes)
+    (inbox / "cong-van.pdf").write_bytes(normal)
+
+    done = install.vanthu("run", "--once")
+
+    quarantine = install.folder("quarantine")
+    kept = {p.name: p for p in quarantine.iterdir() if p.is_file() and not p.name.endswith(".txt")}
+    assert set(kept) == {"ho-so-mat.png", "don-khieu-nai.pdf"}
+    assert kept["ho-so-mat.png"].read_bytes() == secret_bytes
+    for path in kept.values():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    rows = install.entries()
+    assert [r["sha256"] for r in rows] == [hashlib.sha256(normal).hexdigest()]
+
+    # Nowhere else: not in the archive, spool, processed/, failed/, inbox or the database.
+    for secret_data in (secret_bytes, complaint_bytes):
+        sha = hashlib.sha256(secret_data).hexdigest()
+        for path in _everything_under(install.root, quarantine):
+            if path.suffix in {".db", ".db-wal", ".db-shm"}:
+                continue
+            assert path.read_bytes() != secret_data, f"a copy was left in {path}"
+        db = sqlite3.connect(install.folder("var") / "vanthu.db")
+        dump = "\n".join(db.iterdump())
+        db.close()
+        assert sha not in dump, "the database must not hold the secret document's hash"
+    dump_words = [secret.subject, secret.number, secret.signer]
+    for word in dump_words:
+        assert word not in dump and word not in done.stderr, f"content leaked: {word}"
+    assert "ho-so-mat.png" in done.stderr, "the fact and the file name are logged"

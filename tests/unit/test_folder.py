@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from daemon.config import ScannerSettings
+from daemon.ingest.folder import FolderSource
+from daemon.ingest.stage import StageResult, TooLarge
+
+
+class FakeStager:
+    def __init__(self, fail: Exception | None = None) -> None:
+        self.staged: list[tuple[str, bytes, dict[str, Any]]] = []
+        self.fail = fail
+
+    def stage_file(self, path: Path, *, source: str, provenance: dict[str, Any]) -> StageResult:
+        if self.fail:
+            raise self.fail
+        self.staged.append((path.name, path.read_bytes(), provenance))
+        return StageResult(sha256="0" * 64, job_id=len(self.staged), duplicate=False)
+
+
+@pytest.fixture
+def folders(tmp_path: Path) -> dict[str, Path]:
+    out = {name: tmp_path / name for name in ("inbox", "processed", "failed")}
+    for path in out.values():
+        path.mkdir()
+    return out
+
+
+def source(folders: dict[str, Path], stager: Any, **settings: Any) -> FolderSource:
+    return FolderSource(folders["inbox"], processed=folders["processed"], failed=folders["failed"],
+                        settings=ScannerSettings(settle_seconds=0.3, **settings), stager=stager)
+
+
+def test_temporary_and_system_files_are_ignored(folders: dict[str, Path]) -> None:
+    src = source(folders, FakeStager())
+    inbox = folders["inbox"]
+    for name in ("scan.part", "x.tmp", "~$doc.pdf", ".hidden.pdf", "Thumbs.db", "desktop.ini",
+                 ".sync/inner.pdf"):
+        assert src.ignored(inbox / name), name
+    assert not src.ignored(inbox / "sub" / "Công văn 12.pdf")
+
+
+def test_a_file_is_taken_only_once_it_stops_changing(folders: dict[str, Path]) -> None:
+    stager = FakeStager()
+    src = source(folders, stager)
+    growing = folders["inbox"] / "growing.pdf"
+    growing.write_bytes(b"%PDF-1.7 part one")
+    src.rescan()
+    for _ in range(4):  # keeps growing: never settled
+        assert src.take_settled() == 0
+        with open(growing, "ab") as out:
+            out.write(b" more")
+        time.sleep(0.15)
+    time.sleep(0.35)
+    src.take_settled()  # first look at the final size
+    time.sleep(0.35)
+    assert src.take_settled() == 1
+    assert stager.staged[0][1].endswith(b" more" * 4)
+    moved = folders["processed"] / dt.date.today().isoformat() / "growing.pdf"
+    assert moved.exists() and not growing.exists()
+    assert stager.staged[0][2]["processed_path"] == str(moved)
+
+
+def test_run_once_takes_files_already_present_including_subfolders(folders: dict[str, Path]) -> None:
+    stager = FakeStager()
+    (folders["inbox"] / "a").mkdir()
+    (folders["inbox"] / "a" / "one.pdf").write_bytes(b"1")
+    (folders["inbox"] / "two.jpg").write_bytes(b"2")
+    (folders["inbox"] / "skip.tmp").write_bytes(b"3")
+    source(folders, stager).run_once(max_wait=10)
+    assert sorted(name for name, _d, _p in stager.staged) == ["one.pdf", "two.jpg"]
+    day = folders["processed"] / dt.date.today().isoformat()
+    assert (day / "a" / "one.pdf").exists() and (day / "two.jpg").exists()
+
+
+def test_delete_after_staging(folders: dict[str, Path]) -> None:
+    (folders["inbox"] / "one.pdf").write_bytes(b"1")
+    source(folders, FakeStager(), after_staging="delete").run_once(max_wait=10)
+    assert not list(folders["inbox"].iterdir()) and not list(folders["processed"].iterdir())
+
+
+@pytest.mark.parametrize(
+    ("content", "error", "reason"),
+    [
+        (b"", None, "empty file"),
+        (b"x" * 10, TooLarge("larger than the limit of 1 MB"), "larger than the limit"),
+        (b"x", PermissionError(13, "Permission denied"), "Permission denied"),
+    ],
+)
+def test_files_that_cannot_be_taken_go_to_failed_with_a_reason(
+    folders: dict[str, Path], content: bytes, error: Exception | None, reason: str
+) -> None:
+    (folders["inbox"] / "bad.pdf").write_bytes(content)
+    source(folders, FakeStager(fail=error)).run_once(max_wait=10)
+    assert (folders["failed"] / "bad.pdf").read_bytes() == content
+    note = (folders["failed"] / "bad.pdf.error.txt").read_text(encoding="utf-8")
+    assert reason in note and "bad.pdf" in note
+    assert not list(folders["inbox"].iterdir())
+
+
+def test_the_watchdog_loop_sees_new_files(folders: dict[str, Path]) -> None:
+    import threading
+
+    stager = FakeStager()
+    src = source(folders, stager)
+    stop = threading.Event()
+    thread = threading.Thread(target=src.run, args=(stop,))
+    thread.start()
+    try:
+        time.sleep(0.3)
+        (folders["inbox"] / "late.png").write_bytes(b"png")
+        deadline = time.monotonic() + 10
+        while not stager.staged and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert [name for name, _d, _p in stager.staged] == ["late.png"]
+
+
+def test_polling_mode_sees_new_files(folders: dict[str, Path]) -> None:
+    import threading
+
+    stager = FakeStager()
+    src = source(folders, stager, polling=True, poll_interval=0.2)
+    stop = threading.Event()
+    thread = threading.Thread(target=src.run, args=(stop,))
+    thread.start()
+    try:
+        time.sleep(0.5)
+        (folders["inbox"] / "nfs.pdf").write_bytes(b"pdf")
+        deadline = time.monotonic() + 10
+        while not stager.staged and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert [name for name, _d, _p in stager.staged] == ["nfs.pdf"]
