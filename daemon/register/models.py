@@ -23,7 +23,11 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from daemon.register import clock
 
 BOOKS = ("den", "di")  # sổ văn bản đến, sổ văn bản đi
 
@@ -40,8 +44,23 @@ SET_ASIDE = "set_aside"  # secret or complaint letter; moved to quarantine/, con
 DUPLICATE = "duplicate"  # same bytes as an already registered document
 
 
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Aware UTC in, aware UTC out, on both backends (SQLite would hand back naive values)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        return None if value is None else clock.to_db(value)
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
+        return None if value is None else clock.from_db(value)
+
+
 class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, dt.datetime: UTCDateTime}
 
 
 class Document(Base):
@@ -73,7 +92,7 @@ class Document(Base):
     recipients: Mapped[list[Any]] = mapped_column(default=list)  # nơi nhận
     signer: Mapped[str | None] = mapped_column(String(200))  # người ký
     confidence: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
     entries: Mapped[list[Entry]] = relationship(back_populates="document")
 
@@ -90,9 +109,9 @@ class Entry(Base):
     year: Mapped[int] = mapped_column(Integer)
     seq: Mapped[int] = mapped_column(Integer)  # số đến / số đi
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
-    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))  # ngày đến
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # ngày đến
     recipient_unit: Mapped[str | None] = mapped_column(String(300))  # đơn vị hoặc người nhận
-    transferred_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))  # ngày chuyển
+    transferred_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # ngày chuyển
     receipt_signature: Mapped[str | None] = mapped_column(String(200))  # ký nhận
     note: Mapped[str | None] = mapped_column(Text)  # ghi chú
     due_date: Mapped[dt.date | None] = mapped_column(Date)  # hạn giải quyết
@@ -130,15 +149,18 @@ class Job(Base):
     source: Mapped[str] = mapped_column(String(20))
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)  # provenance, paths
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    not_before: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    not_before: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     claimed_by: Mapped[str | None] = mapped_column(String(200))
-    lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
-    __table_args__ = (Index("ix_jobs_ready", "state", "not_before", "id"), Index("ix_jobs_sha", "sha256"))
+    __table_args__ = (
+        Index("ix_jobs_ready", "state", "not_before", "id"),
+        Index("ix_jobs_sha", "sha256"),
+    )
 
 
 class AuditEvent(Base):
@@ -146,8 +168,8 @@ class AuditEvent(Base):
 
     __tablename__ = "audit_log"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     actor: Mapped[str] = mapped_column(String(200))  # host:pid of the process, or the CLI user
     event: Mapped[str] = mapped_column(String(50))  # staged, registered, failed, set_aside, ...
     subject: Mapped[str] = mapped_column(String(200))  # e.g. "den/2026/17" or "job/5"

@@ -1,0 +1,176 @@
+"""Engines, sessions and schema for the register: SQLite (embedded default) or PostgreSQL.
+
+SQLite: WAL so readers never wait for the writer, `synchronous=FULL` because a register entry
+must survive a power cut once committed, and every transaction begins with `BEGIN IMMEDIATE`
+so concurrent writers queue on the busy timeout instead of failing with "database is locked"
+when a read transaction tries to upgrade to a write (SQLAlchemy's documented pysqlite recipe).
+PostgreSQL (psycopg 3): READ COMMITTED; row locks (`FOR UPDATE`, `SKIP LOCKED`) do the rest.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, insert, select, text
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from daemon.register.audit import GENESIS
+from daemon.register.models import AuditHead, Base
+
+log = logging.getLogger(__name__)
+
+SQLITE_BUSY_MS = 30_000
+#: Execution option: begin SQLite transactions DEFERRED (readers that must not queue behind
+#: writers). Set by `session_factory(engine, read_only=True)`.
+READ_ONLY = "vanthu_read_only"
+#: Optional modules that add tables to `Base.metadata`; created with the rest when present.
+OPTIONAL_MODELS = ("daemon.register.mailstate",)
+_SCHEMA_LOCK = 0x76616E746875  # pg_advisory_xact_lock key ("vanthu"): one creator at a time
+
+_SQLITE_TRIGGERS = {
+    "audit_log_no_update": "CREATE TRIGGER IF NOT EXISTS audit_log_no_update "
+    "BEFORE UPDATE ON audit_log BEGIN "
+    "SELECT RAISE(ABORT, 'audit_log is append-only: UPDATE refused'); END",
+    "audit_log_no_delete": "CREATE TRIGGER IF NOT EXISTS audit_log_no_delete "
+    "BEFORE DELETE ON audit_log BEGIN "
+    "SELECT RAISE(ABORT, 'audit_log is append-only: DELETE refused'); END",
+}
+
+_PG_FUNCTION = """
+CREATE OR REPLACE FUNCTION vanthu_audit_append_only() RETURNS trigger
+LANGUAGE plpgsql AS $body$
+BEGIN
+    RAISE EXCEPTION 'audit_log is append-only'
+        USING ERRCODE = 'restrict_violation', DETAIL = TG_OP || ' refused';
+END
+$body$
+"""
+_PG_TRIGGERS = {
+    "audit_log_append_only": "CREATE TRIGGER audit_log_append_only "
+    "BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW "
+    "EXECUTE FUNCTION vanthu_audit_append_only()",
+    "audit_log_no_truncate": "CREATE TRIGGER audit_log_no_truncate "
+    "BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT "
+    "EXECUTE FUNCTION vanthu_audit_append_only()",
+}
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """An engine for `sqlite:///PATH` or `postgresql+psycopg://...` set up for the register."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return _sqlite_engine(parsed, echo)
+    if backend == "postgresql":
+        return _postgresql_engine(parsed, echo)
+    raise ValueError(f"database url: unsupported backend {backend!r} (use sqlite or postgresql)")
+
+
+def _sqlite_engine(url: URL, echo: bool) -> Engine:
+    if url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, echo=echo, connect_args={"timeout": SQLITE_BUSY_MS / 1000})
+    event.listen(engine, "connect", _sqlite_on_connect)
+    event.listen(engine, "begin", _sqlite_on_begin)
+    return engine
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Hand transaction control to SQLAlchemy: sqlite3 would otherwise BEGIN (deferred) lazily.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
+        mode = cursor.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if mode not in ("wal", "memory"):
+            log.warning("sqlite journal_mode is %s, not wal (network filesystem?)", mode)
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        # Deleted rows are overwritten, so a scrubbed (set-aside) job leaves nothing on disk.
+        cursor.execute("PRAGMA secure_delete = ON")
+    finally:
+        cursor.close()
+
+
+def _sqlite_on_begin(conn: Connection) -> None:
+    mode = "DEFERRED" if conn.get_execution_options().get(READ_ONLY) else "IMMEDIATE"
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _postgresql_engine(url: URL, echo: bool) -> Engine:
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    if url.drivername != "postgresql+psycopg":
+        raise ValueError(f"database url: use postgresql+psycopg://, not {url.drivername}://")
+    return create_engine(
+        url,
+        echo=echo,
+        isolation_level="READ COMMITTED",
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": 15, "application_name": "vanthu"},
+    )
+
+
+def session_factory(engine: Engine, *, read_only: bool = False) -> sessionmaker[Session]:
+    """Sessions for the register. Objects stay usable after commit (no expiry), so a job
+    claimed in one short transaction can be finished in another.
+
+    `read_only=True` is for listings and exports: SQLite begins DEFERRED (no write lock
+    taken), PostgreSQL marks the transaction READ ONLY.
+    """
+    bind = engine
+    if read_only:
+        bind = engine.execution_options(**{READ_ONLY: True, "postgresql_readonly": True})
+    return sessionmaker(bind=bind, expire_on_commit=False)
+
+
+def dialect_name(session: Session) -> str:
+    """`sqlite` or `postgresql`, for the few statements that differ."""
+    return session.get_bind().dialect.name
+
+
+def create_schema(engine: Engine) -> None:
+    """Create missing tables, the append-only triggers and the audit head. Idempotent, and
+    safe when several processes start at once (PostgreSQL: advisory lock; SQLite: the
+    IMMEDIATE transaction)."""
+    _import_optional_models()
+    with engine.begin() as conn:
+        postgres = conn.dialect.name == "postgresql"
+        if postgres:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
+        Base.metadata.create_all(conn)
+        if postgres:
+            _install_pg_triggers(conn)
+        else:
+            for ddl in _SQLITE_TRIGGERS.values():
+                conn.exec_driver_sql(ddl)
+        if conn.execute(select(AuditHead.id).where(AuditHead.id == 1)).first() is None:
+            conn.execute(insert(AuditHead).values(id=1, last_id=0, last_hash=GENESIS))
+
+
+def _install_pg_triggers(conn: Connection) -> None:
+    conn.exec_driver_sql(_PG_FUNCTION)
+    present = set(
+        conn.execute(
+            text(
+                "SELECT tgname FROM pg_trigger "
+                "WHERE tgrelid = 'audit_log'::regclass AND NOT tgisinternal"
+            )
+        ).scalars()
+    )
+    # Created only when missing: CREATE TRIGGER locks the table, and other hosts may be
+    # appending while this one starts.
+    for name, ddl in _PG_TRIGGERS.items():
+        if name not in present:
+            conn.exec_driver_sql(ddl)
+
+
+def _import_optional_models() -> None:
+    for name in OPTIONAL_MODELS:
+        if importlib.util.find_spec(name) is not None:
+            importlib.import_module(name)

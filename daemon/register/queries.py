@@ -1,0 +1,210 @@
+"""Reading the register: entries as plain values for the CLI, reports and exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session, defer
+
+from daemon.ocr.model import FIELD_NAMES
+from daemon.register import clock
+from daemon.register.models import FAILED, SET_ASIDE, Document, Entry, Job
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    """One line of a register book with its document's extracted fields."""
+
+    book: str
+    year: int
+    seq: int
+    received_at: dt.datetime  # aware UTC
+    sha256: str
+    source: str
+    status: str
+    original_name: str
+    pages: int
+    media_type: str
+    text_source: str
+    size: int = 0
+    due_date: dt.date | None = None
+    note: str | None = None
+    recipient_unit: str | None = None  # đơn vị hoặc người nhận
+    transferred_at: dt.datetime | None = None  # ngày chuyển, aware UTC
+    receipt_signature: str | None = None  # ký nhận
+    # The extracted fields, named as in `Fields`.
+    number: str | None = None
+    date: dt.date | None = None
+    place: str | None = None
+    doc_type: str | None = None
+    subject: str | None = None
+    issuer: str | None = None
+    parent_issuer: str | None = None
+    urgency: str | None = None
+    secrecy: str | None = None
+    recipients: tuple[str, ...] = ()
+    signer: str | None = None
+    confidence: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return f"{self.book}/{self.year}/{self.seq}"
+
+    def as_json(self) -> dict[str, Any]:
+        """Plain JSON data; times ISO 8601 in UTC, dates ISO, fields under `Fields` keys."""
+        out: dict[str, Any] = {
+            "book": self.book,
+            "year": self.year,
+            "seq": self.seq,
+            "received_at": clock.from_db(self.received_at).isoformat(),
+            "sha256": self.sha256,
+            "source": self.source,
+            "status": self.status,
+            "original_name": self.original_name,
+            "pages": self.pages,
+            "size": self.size,
+            "media_type": self.media_type,
+            "text_source": self.text_source,
+            "due_date": _iso(self.due_date),
+            "note": self.note,
+            "recipient_unit": self.recipient_unit,
+            "transferred_at": _iso(self.transferred_at),
+            "receipt_signature": self.receipt_signature,
+        }
+        for name in FIELD_NAMES:
+            value = getattr(self, name)
+            out[name] = list(value) if isinstance(value, tuple) else _iso(value)
+        out["confidence"] = {k: round(v, 3) for k, v in self.confidence.items()}
+        return out
+
+
+@dataclass(frozen=True)
+class FailureRow:
+    """A job that did not end in the register. Set-aside rows (secret documents, complaint
+    letters) carry the file name and the reason only."""
+
+    job_id: int
+    state: str  # failed | set_aside
+    name: str
+    reason: str
+    when: dt.datetime  # aware UTC
+    source: str | None = None
+    sha256: str | None = None
+    attempts: int | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "job_id": self.job_id,
+            "state": self.state,
+            "name": self.name,
+            "reason": self.reason,
+            "when": self.when.isoformat(),
+            "source": self.source,
+            "sha256": self.sha256,
+            "attempts": self.attempts,
+        }
+
+
+def list_entries(
+    session: Session,
+    *,
+    book: str | None = None,
+    year: int | None = None,
+    status: str | None = None,
+    received_from: dt.datetime | None = None,
+    received_before: dt.datetime | None = None,
+) -> list[EntryRow]:
+    """Entries in register order (book, year, number), optionally filtered."""
+    criteria: list[ColumnElement[bool]] = []
+    if book is not None:
+        criteria.append(Entry.book == book)
+    if year is not None:
+        criteria.append(Entry.year == year)
+    if status is not None:
+        criteria.append(Document.status == status)
+    if received_from is not None:
+        criteria.append(Entry.received_at >= clock.to_db(received_from))
+    if received_before is not None:
+        criteria.append(Entry.received_at < clock.to_db(received_before))
+    return _fetch(session, criteria)
+
+
+def get_entry(session: Session, book: str, year: int, seq: int) -> EntryRow | None:
+    """One entry by its number, or None."""
+    found = _fetch(session, [Entry.book == book, Entry.year == year, Entry.seq == seq])
+    return found[0] if found else None
+
+
+def failures(session: Session, *, since: dt.datetime | None = None) -> list[FailureRow]:
+    """Failed and set-aside jobs, newest first."""
+    query = select(Job).where(Job.state.in_((FAILED, SET_ASIDE)))
+    if since is not None:
+        query = query.where(Job.updated_at >= clock.to_db(since))
+    rows = []
+    for job in session.scalars(query.order_by(Job.updated_at.desc(), Job.id.desc())):
+        reason = job.last_error or ("set aside" if job.state == SET_ASIDE else "failed")
+        when = clock.from_db(job.updated_at)
+        if job.state == SET_ASIDE:
+            rows.append(FailureRow(job.id, job.state, job.original_name, reason, when))
+        else:
+            rows.append(FailureRow(job.id, job.state, job.original_name, reason, when,
+                                   source=job.source, sha256=job.sha256,
+                                   attempts=job.attempts))
+    return rows
+
+
+def _fetch(session: Session, criteria: list[ColumnElement[bool]]) -> list[EntryRow]:
+    query = (
+        select(Entry, Document)
+        .join(Document, Entry.document_id == Document.id)
+        .where(*criteria)
+        .order_by(Entry.book, Entry.year, Entry.seq)
+        # The full text can run to megabytes per document; listings never need it.
+        .options(defer(Document.text))
+    )
+    return [_row(entry, document) for entry, document in session.execute(query)]
+
+
+def _row(entry: Entry, document: Document) -> EntryRow:
+    return EntryRow(
+        book=entry.book,
+        year=entry.year,
+        seq=entry.seq,
+        received_at=clock.from_db(entry.received_at),
+        sha256=document.sha256,
+        source=document.source,
+        status=document.status,
+        original_name=document.original_name,
+        pages=document.pages,
+        size=document.size,
+        media_type=document.media_type,
+        text_source=document.text_source,
+        due_date=entry.due_date,
+        note=entry.note,
+        recipient_unit=entry.recipient_unit,
+        transferred_at=clock.from_db(entry.transferred_at) if entry.transferred_at else None,
+        receipt_signature=entry.receipt_signature,
+        number=document.number,
+        date=document.doc_date,
+        place=document.place,
+        doc_type=document.doc_type,
+        subject=document.subject,
+        issuer=document.issuer,
+        parent_issuer=document.parent_issuer,
+        urgency=document.urgency,
+        secrecy=document.secrecy,
+        recipients=tuple(document.recipients or ()),
+        signer=document.signer,
+        confidence=dict(document.confidence or {}),
+    )
+
+
+def _iso(value: object) -> object:
+    if isinstance(value, dt.datetime):
+        return clock.from_db(value).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
