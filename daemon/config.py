@@ -181,10 +181,12 @@ def load(path: Path) -> Settings:
         raise ConfigError(f"{path}: unknown table [{unknown[0]}] (known: {', '.join(_TABLES)})")
     built: dict[str, Any] = {}
     for name, cls in _TABLES.items():
-        if name in raw:
-            if not isinstance(raw[name], dict):
-                raise ConfigError(f"{path}: [{name}] must be a table")
-            built[name] = _build(cls, raw[name], f"{path}: [{name}]", base)
+        if name not in raw and name == "mailbox":
+            continue  # no [mailbox] table: the mailbox source is off
+        table = raw.get(name, {})
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [{name}] must be a table")
+        built[name] = _build(cls, table, f"{path}: [{name}]", base)
     if "mailbox" in built:
         _check_mailbox(built["mailbox"], path)
     return Settings(config_file=path, base_dir=base, **built)

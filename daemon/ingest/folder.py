@@ -153,7 +153,7 @@ class FolderSource:
             return
         self._acknowledge(path, dest)
         what = "duplicate" if result.duplicate else "staged"
-        event(log, what, file=name, job=result.job_id, sha256=result.sha256[:12])
+        event(log, what, file=name, job=result.job_id)
         if self.on_staged is not None and not result.duplicate:
             self.on_staged.set()
 

@@ -47,12 +47,13 @@ class Ticket:
     payload: dict[str, Any]
     attempts: int
     staged_at: dt.datetime
+    worker: str | None  # who claimed it: finishing checks the claim still holds
 
     @classmethod
     def of(cls, job: Job) -> Ticket:
         assert job.sha256 is not None
         return cls(job.id, job.sha256, job.original_name, job.source, dict(job.payload),
-                   job.attempts, job.created_at)
+                   job.attempts, job.created_at, job.claimed_by)
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ class Pipeline:
             )
             entry.note = "; ".join(review) or None
             entry.recipient_unit = self.rules.unit_for(fields)
-            jobs.finish(session, job, DONE, document_id=entry.document_id)
+            jobs.finish(session, job, DONE, document_id=entry.document_id, worker=ticket.worker)
             number = (entry.book, entry.year, entry.seq)
         self.spool.discard(ticket.sha256)
         event(log, "registered", file=ticket.name, so_den=f"{number[2]}/{number[1]}",
@@ -149,7 +150,8 @@ class Pipeline:
         target = place(self._best_copy(ticket), self.settings.paths.failed, ticket.name)
         write_reason(target, reason, ticket.name)
         with self.sessions.begin() as session:
-            jobs.finish(session, session.get_one(Job, ticket.id), FAILED, error=reason)
+            jobs.finish(session, session.get_one(Job, ticket.id), FAILED, error=reason,
+                        worker=ticket.worker)
         self._remove_processed_copy(ticket)
         self.spool.discard(ticket.sha256)
         event(log, "failed", logging.WARNING, file=ticket.name, reason=reason, moved_to=str(target))
@@ -163,7 +165,7 @@ class Pipeline:
             job = session.get_one(Job, ticket.id)
             job.sha256 = None
             job.payload = {}
-            jobs.finish(session, job, SET_ASIDE, error=reason)
+            jobs.finish(session, job, SET_ASIDE, error=reason, worker=ticket.worker)
         self._remove_processed_copy(ticket)
         self.spool.discard(ticket.sha256)
         alert("set-aside", file=ticket.name, reason=reason, moved_to=str(target))
@@ -175,7 +177,8 @@ class Pipeline:
             return self._fail(ticket, f"gave up after {ticket.attempts} attempts: {reason}")
         delay = self.settings.service.retry_base_seconds * 2 ** (ticket.attempts - 1)
         with self.sessions.begin() as session:
-            jobs.retry_later(session, session.get_one(Job, ticket.id), reason, delay)
+            jobs.retry_later(session, session.get_one(Job, ticket.id), reason, delay,
+                             worker=ticket.worker)
         event(log, "retry", logging.WARNING, file=ticket.name, reason=reason, in_seconds=delay)
         return Outcome(ticket.id, "retry", reason=reason)
 

@@ -122,7 +122,7 @@ class Stager:
                     session,
                     "duplicate",
                     f"document/{known}" if known else f"job/{waiting}",
-                    {"name": name, "source": source, "sha256": sha},
+                    {"name": name, "source": source},
                 )
                 duplicate = True
                 job_id = None
@@ -131,7 +131,7 @@ class Stager:
                 job = jobs.enqueue(session, "ingest", sha256=sha, original_name=name,
                                    source=source, payload=payload)
                 audit.append(session, "staged", f"job/{job.id}",
-                             {"name": name, "source": source, "sha256": sha, "size": size})
+                             {"name": name, "source": source, "size": size})
                 duplicate, job_id = False, job.id
         if duplicate and waiting is None:
             self.spool.discard(sha)

@@ -61,6 +61,8 @@ class Worker:
         for ticket, future in zip(tickets, futures, strict=True):
             try:
                 outcomes.append(self.pipeline.conclude(ticket, future.result()))
+            except jobs.LeaseLost:  # another worker took it over after our lease ran out
+                event(log, "lease-lost", logging.WARNING, job=ticket.id, file=ticket.name)
             except Exception as exc:  # a bug or the database: leave the job to its lease
                 event(log, "conclude-error", logging.ERROR, job=ticket.id, file=ticket.name,
                       error=f"{type(exc).__name__}: {exc}")
