@@ -15,6 +15,8 @@ TEMPLATE = Path(__file__).resolve().parent.parent / "template.toml"
 
 
 def init(args: argparse.Namespace) -> int:
+    from sqlalchemy.engine import make_url
+
     from daemon.register.db import create_schema, make_engine
     from daemon.rules import shipped_rules_dir
 
@@ -41,7 +43,7 @@ def init(args: argparse.Namespace) -> int:
     engine.dispose()
     print(f"vanthu: created {config}")
     print(f"  drop scans into:   {paths.inbox}")
-    print(f"  register database: {settings.database.url}")
+    print(f"  register database: {make_url(settings.database_url()).render_as_string()}")
     print(f"  office rules:      {rules}")
     print(f"start it with:       vanthu run --config {config}")
     return 0
