@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from daemon.config import Settings
 from daemon.ingest.folder import FolderSource
+from daemon.ingest.mailsource import MailSource
 from daemon.ingest.pipeline import Outcome, Pipeline
 from daemon.ingest.stage import Spool, Stager
 from daemon.ingest.worker import Worker
@@ -103,11 +104,9 @@ class Service:
         )
         self.mail = self._mail_source()
 
-    def _mail_source(self):  # type: ignore[no-untyped-def]
+    def _mail_source(self) -> MailSource | None:
         if self.settings.mailbox is None:
             return None
-        from daemon.ingest.mailsource import MailSource
-
         return MailSource.from_settings(self.settings, self.runtime.stager, self.runtime.sessions,
                                         on_staged=self.wake)
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -27,13 +28,13 @@ def _session(args: argparse.Namespace) -> Iterator[tuple[Session, str]]:
     settings = settings_of(args)
     engine = make_engine(settings.database_url())
     try:
-        with session_factory(engine)() as session:
+        with session_factory(engine, read_only=True)() as session:
             yield session, settings.register.timezone
     finally:
         engine.dispose()
 
 
-def _line(row: dict) -> str:  # type: ignore[type-arg]
+def _line(row: dict[str, Any]) -> str:
     received = str(row.get("received_at") or "")[:16].replace("T", " ")
     return (f"{row['seq']:>5}/{row['year']}  {received}  {row.get('number') or '-':<18} "
             f"{row.get('doc_type') or '-':<12} {(row.get('subject') or '-')[:60]}"
@@ -72,15 +73,15 @@ def export(args: argparse.Namespace) -> int:
     from daemon.register.export import export as write
     from daemon.register.queries import list_entries
 
-    with _session(args) as (session, _tz):
+    with _session(args) as (session, tz):
         rows = list_entries(session, book=args.book, year=args.year)
         if args.out is None:
             if args.format == "xlsx":
                 print("vanthu: --out FILE is required for xlsx", file=sys.stderr)
                 return 2
-            write(rows, "csv", sys.stdout.buffer, book=args.book)
+            write(rows, "csv", sys.stdout.buffer, book=args.book, tz=tz)
         else:
-            write(rows, args.format, args.out, book=args.book)
+            write(rows, args.format, args.out, book=args.book, tz=tz)
             print(f"vanthu: wrote {len(rows)} entries to {args.out}", file=sys.stderr)
     return 0
 
