@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from daemon.alerts import alert
 from daemon.archive import Archive
 from daemon.config import Settings
+from daemon.ingest import authenticity
 from daemon.ingest.setaside import place, write_reason
 from daemon.ingest.stage import Spool
 from daemon.logs import event
@@ -28,6 +29,7 @@ from daemon.ocr.model import KEY_FIELDS, Fields, Reading, UnreadableDocument
 from daemon.register import jobs, registry
 from daemon.register.models import DONE, FAILED, NEEDS_REVIEW, REGISTERED, SET_ASIDE, Job
 from daemon.rules import Rules
+from daemon.signatures import SignatureVerdict, load_trust_roots
 
 log = logging.getLogger("vanthu.pipeline")
 
@@ -61,6 +63,8 @@ class Analysis:
     reading: Reading | None = None
     fields: Fields | None = None
     error: BaseException | None = None
+    signatures: tuple[SignatureVerdict, ...] = ()
+    signature_error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -73,11 +77,14 @@ class Outcome:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def analyse(reader: DocumentReader, rules: Rules, path: Path) -> Analysis:
-    """Read and extract; never raises (the exception travels in the Analysis)."""
+def analyse(reader: DocumentReader, rules: Rules, path: Path, roots: list[object]) -> Analysis:
+    """Read, extract, check signatures; never raises (the exception travels in the Analysis)."""
     try:
         reading = reader.read(path)
-        return Analysis(reading, extract_fields(reading, rules.doc_types))
+        fields = extract_fields(reading, rules.doc_types)
+        verdicts, sig_error = authenticity.check_file(path, reading.media_type, roots)
+        return Analysis(reading, authenticity.confirm_issuer(fields, verdicts), None,
+                        verdicts, sig_error)
     except BaseException as exc:  # noqa: BLE001 - conclude() decides what each error means
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
@@ -85,12 +92,11 @@ def analyse(reader: DocumentReader, rules: Rules, path: Path) -> Analysis:
 
 
 def needs_review(fields: Fields, threshold: float, provenance: dict[str, Any]) -> list[str]:
-    """Why a clerk should look at this entry (empty: nothing to review)."""
+    """Why a clerk should look at this entry's fields or origin (empty: nothing to review)."""
     reasons = [f"low confidence: {name}" for name in KEY_FIELDS
                if fields.confidence.get(name, 0.0) < threshold]
     if provenance.get("sender_allowed") is False:
         reasons.append("sender not on the allow-list")
-    reasons += [f"signature {v}" for v in provenance.get("signature_problems", [])]
     return reasons
 
 
@@ -102,6 +108,8 @@ class Pipeline:
         self.spool = Spool(settings.paths.spool)
         self.archive = Archive(settings.paths.archive)
         self.tz = ZoneInfo(settings.register.timezone)
+        roots = settings.trust.roots_dir
+        self.trust_roots: list[object] = list(load_trust_roots(roots)) if roots.is_dir() else []
 
     def conclude(self, ticket: Ticket, analysis: Analysis) -> Outcome:
         error = analysis.error
@@ -113,15 +121,19 @@ class Pipeline:
         reason = self.rules.set_aside_reason(analysis.fields)
         if reason is not None:
             return self._set_aside(ticket, reason)
-        return self._register(ticket, analysis.reading, analysis.fields)
+        return self._register(ticket, analysis)
 
     # -- outcomes ----------------------------------------------------------------------------
 
-    def _register(self, ticket: Ticket, reading: Reading, fields: Fields) -> Outcome:
+    def _register(self, ticket: Ticket, analysis: Analysis) -> Outcome:
+        reading, fields = analysis.reading, analysis.fields
+        assert reading is not None and fields is not None
         spooled = self.spool.path(ticket.sha256)
         self.archive.store(spooled, ticket.sha256, reading.media_type)
         provenance = ticket.payload.get("provenance", {})
+        signature_problems = authenticity.problems(analysis.signatures, analysis.signature_error)
         review = needs_review(fields, self.settings.reading.review_threshold, provenance)
+        review += signature_problems
         status = NEEDS_REVIEW if review else REGISTERED
         received = ticket.staged_at.astimezone(self.tz)
         with self.sessions.begin() as session:
@@ -137,13 +149,15 @@ class Pipeline:
             )
             entry.note = "; ".join(review) or None
             entry.recipient_unit = self.rules.unit_for(fields)
+            authenticity.record(session, entry.document_id, analysis.signatures)
             jobs.finish(session, job, DONE, document_id=entry.document_id, worker=ticket.worker)
             number = (entry.book, entry.year, entry.seq)
         self.spool.discard(ticket.sha256)
         event(log, "registered", file=ticket.name, so_den=f"{number[2]}/{number[1]}",
               status=status, job=ticket.id)
-        if review and status == NEEDS_REVIEW and provenance.get("signature_problems"):
-            alert("signature", file=ticket.name, so_den=number[2], problems=review)
+        if signature_problems:
+            alert("signature", file=ticket.name, so_den=f"{number[2]}/{number[1]}",
+                  problems="; ".join(signature_problems))
         return Outcome(ticket.id, DONE, number=number, status=status)
 
     def _fail(self, ticket: Ticket, reason: str) -> Outcome:

@@ -54,7 +54,7 @@ class Worker:
         tickets = self._claim()
         futures = [
             self._threads.submit(analyse, self.reader, self.pipeline.rules,
-                                 self.pipeline.spool.path(t.sha256))
+                                 self.pipeline.spool.path(t.sha256), self.pipeline.trust_roots)
             for t in tickets
         ]
         outcomes = []

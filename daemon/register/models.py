@@ -163,6 +163,26 @@ class Job(Base):
     )
 
 
+class SignatureCheck(Base):
+    """One embedded digital signature of a registered document, as checked on arrival."""
+
+    __tablename__ = "signature_checks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    field_name: Mapped[str] = mapped_column(String(200))
+    verdict: Mapped[str] = mapped_column(String(20))  # valid | untrusted | invalid | modified
+    signer_name: Mapped[str | None] = mapped_column(String(300))
+    organisation: Mapped[str | None] = mapped_column(String(300))
+    signing_time: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    coverage: Mapped[str | None] = mapped_column(String(40))
+    modification_level: Mapped[str | None] = mapped_column(String(40))
+    problem: Mapped[str | None] = mapped_column(Text)
+    issuer: Mapped[str | None] = mapped_column(String(300))
+    certificate_sha256: Mapped[str | None] = mapped_column(String(64))
+    checked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
 class AuditEvent(Base):
     """Append-only, hash-chained record of every state change (never updated, never deleted)."""
 
@@ -188,4 +208,5 @@ class AuditHead(Base):
     last_hash: Mapped[str] = mapped_column(String(64))
 
 
-__all__ = ["Base", "Document", "Entry", "Counter", "Job", "AuditEvent", "AuditHead"]
+__all__ = ["Base", "Document", "Entry", "Counter", "Job", "SignatureCheck", "AuditEvent",
+           "AuditHead"]

@@ -1,0 +1,63 @@
+"""ND30 Điều 21: check the authenticity and integrity of an electronic document on arrival.
+
+Every embedded signature of a PDF is checked against the office's trust roots; the verdicts are
+kept with the register entry. An invalid or modified signature sends the entry to review and
+alerts the clerk; a valid signature whose organisation matches the agency read from the page
+confirms that field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from daemon.ocr.model import Fields
+from daemon.register import clock
+from daemon.register.models import SignatureCheck
+from daemon.rules import fold
+from daemon.signatures import SignatureVerdict, UnreadablePdf, check_signatures
+
+REVIEW_VERDICTS = ("invalid", "modified")
+
+
+def check_file(path: Path, media_type: str, roots: list[object]
+               ) -> tuple[tuple[SignatureVerdict, ...], str | None]:
+    """The verdicts of a PDF's signatures, or an error text when they could not be checked."""
+    if media_type != "application/pdf":
+        return (), None
+    try:
+        return tuple(check_signatures(path.read_bytes(), roots)), None  # type: ignore[arg-type]
+    except UnreadablePdf as exc:
+        return (), f"signatures could not be checked: {exc}"
+
+
+def problems(verdicts: tuple[SignatureVerdict, ...], error: str | None) -> list[str]:
+    """What a clerk must look at (empty when every signature is acceptable)."""
+    found = [f"signature {v.field_name} {v.verdict}: {v.problem or ''}".rstrip(": ")
+             for v in verdicts if v.verdict in REVIEW_VERDICTS]
+    return found + ([error] if error else [])
+
+
+def confirm_issuer(fields: Fields, verdicts: tuple[SignatureVerdict, ...]) -> Fields:
+    """Raise the issuer's confidence when a valid signature's organisation names it."""
+    issuer = fold(fields.issuer or "")
+    for v in verdicts:
+        org = fold(v.organisation or "")
+        if v.verdict == "valid" and issuer and org and (org in issuer or issuer in org):
+            return replace(fields, confidence={**fields.confidence, "issuer": 1.0})
+    return fields
+
+
+def record(session: Session, document_id: int, verdicts: tuple[SignatureVerdict, ...]) -> None:
+    now = clock.now()
+    for v in verdicts:
+        session.add(SignatureCheck(
+            document_id=document_id, field_name=v.field_name, verdict=v.verdict,
+            signer_name=v.signer_name, organisation=v.organisation,
+            signing_time=v.signing_time if isinstance(v.signing_time, dt.datetime) else None,
+            coverage=v.coverage, modification_level=v.modification_level, problem=v.problem,
+            issuer=v.issuer, certificate_sha256=v.certificate_sha256, checked_at=now,
+        ))
