@@ -1,0 +1,254 @@
+"""Rasters for OCR: sniff the media type, open scans safely, render PDF pages.
+
+Untrusted files meet their decoders here, so every size is checked before anything is
+decoded: the pixel count of each image frame (read from its header) and of each PDF page at
+the rendering resolution, plus the pixels of images embedded in a PDF page. Rasters are
+8-bit grey; resolutions are brought near 300 dpi, where Tesseract reads best.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from PIL import Image, ImageFile, ImageOps, JpegImagePlugin, PngImagePlugin, TiffImagePlugin
+
+from daemon.config import ReadingSettings
+from daemon.ocr.model import UnreadableDocument
+
+PDF, JPEG, PNG, TIFF = "application/pdf", "image/jpeg", "image/png", "image/tiff"
+
+_PLUGINS: dict[str, type[ImageFile.ImageFile]] = {
+    JPEG: JpegImagePlugin.JpegImageFile,
+    PNG: PngImagePlugin.PngImageFile,
+    TIFF: TiffImagePlugin.TiffImageFile,
+}
+_KIND = {JPEG: "JPEG", PNG: "PNG", TIFF: "TIFF"}
+_A4_SHORT_INCHES = 8.27
+_BEST_DPI = 300
+_MIN_RENDER_DPI = 100  # below this a page is unreadable anyway: refuse rather than shrink more
+_LARGEST_PLAUSIBLE_INCHES = 17.0  # A2's short side; beyond it a "page" is a scan at 72 "dpi"
+_MIN_PAPER_INCHES = 3.0  # a receipt; below it a stated resolution is wrong
+
+
+@dataclass(frozen=True)
+class Raster:
+    image: Image.Image  # mode "L"
+    dpi: int
+
+    @property
+    def size_pt(self) -> tuple[float, float]:
+        return self.image.width * 72 / self.dpi, self.image.height * 72 / self.dpi
+
+
+def sniff_media_type(head: bytes) -> str | None:
+    """PDF, JPEG, PNG or TIFF from the first bytes of a file (never from its name)."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return TIFF
+    if b"%PDF-" in head[:1024]:  # the spec tolerates junk before the header
+        return PDF
+    return None
+
+
+_OTHER_MAGIC = (
+    (b"PK\x03\x04", "a ZIP archive or Office document (.docx, .xlsx)"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document (.doc, .xls)"),
+    (b"GIF8", "a GIF image"),
+    (b"BM", "a BMP image"),
+    (b"II+\x00", "a BigTIFF image"),
+    (b"{\\rtf", "an RTF document"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+)
+
+
+def describe_unsupported(head: bytes) -> str:
+    """The clerk-facing reason for a file that is neither a PDF nor a supported image."""
+    for magic, what in _OTHER_MAGIC:
+        if head.startswith(magic):
+            return f"not a PDF or image (looks like {what})"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "not a PDF or image vanthu reads (looks like a WebP image)"
+    if b"<html" in head[:512].lower() or b"<!doctype html" in head[:512].lower():
+        return "not a PDF or image (looks like an HTML page)"
+    if _looks_like_text(head):
+        return "not a PDF or image (looks like plain text)"
+    return f"not a PDF or image (unknown content starting {head[:8].hex(' ')})"
+
+
+def _looks_like_text(head: bytes) -> bool:
+    for encoding in ("utf-8", "utf-16"):
+        try:
+            text = head.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return sum(c.isprintable() or c.isspace() for c in text) >= 0.95 * max(len(text), 1)
+    return False
+
+
+def image_pages(path: Path, media_type: str, settings: ReadingSettings) -> int:
+    """The number of pages (frames) of an image file, after checking every frame's size."""
+    with _open(path, media_type) as image:
+        count = getattr(image, "n_frames", 1)
+        if count > settings.max_pages:
+            raise UnreadableDocument(f"too many pages: {count} > {settings.max_pages}")
+        for index in range(count):
+            image.seek(index)
+            _check_pixels(image.width, image.height, settings.max_image_pixels, "image")
+        return count
+
+
+def load_image_page(path: Path, media_type: str, index: int, settings: ReadingSettings) -> Raster:
+    """Frame `index` of an image file, upright (EXIF), grey, near 300 dpi."""
+    with _open(path, media_type) as image:
+        image.seek(index)
+        _check_pixels(image.width, image.height, settings.max_image_pixels, "image")
+        dpi = _stated_dpi(image)
+        image.load()
+        grey = to_grey(ImageOps.exif_transpose(image))
+    if dpi is None:
+        dpi = max(1, round(min(grey.size) / _A4_SHORT_INCHES))  # office paper is A4
+    return _near_best_dpi(grey, dpi, settings.max_image_pixels)
+
+
+@contextmanager
+def _open(path: Path, media_type: str) -> Iterator[ImageFile.ImageFile]:
+    """Open with the plugin for the sniffed type: parses the header, decodes nothing.
+
+    The plugin class is used directly so that PIL's own decompression-bomb check (which
+    raises before telling the size) is replaced by ours, with the size in the message.
+    """
+    kind = _KIND[media_type]
+    with open(path, "rb") as fh:
+        try:
+            image = _PLUGINS[media_type](fh)
+        except Exception as exc:  # PIL raises many types on malformed headers
+            raise UnreadableDocument(f"corrupt {kind} image: {exc}") from exc
+        try:
+            yield image
+        except (EOFError, OSError, ValueError, SyntaxError, struct.error) as exc:
+            raise UnreadableDocument(f"corrupt {kind} image: {exc}") from exc
+        finally:
+            image.close()
+
+
+def _check_pixels(width: int, height: int, limit: int, what: str) -> None:
+    if width <= 0 or height <= 0:
+        raise UnreadableDocument(f"corrupt {what}: size {width}x{height}")
+    if width * height > limit:
+        raise UnreadableDocument(
+            f"{what} too large: {width}x{height} pixels exceeds the limit of {limit:,} pixels"
+        )
+
+
+def _stated_dpi(image: Image.Image) -> int | None:
+    """The resolution in the file, unless implausible for office paper.
+
+    Cameras and much software write 72 or 96 dpi whatever the truth; a stated resolution
+    that makes the sheet narrower than 3 or wider than 17 inches is ignored.
+    """
+    dpi = image.info.get("dpi")
+    try:
+        value = round(float(dpi[0])) if dpi else 0
+    except (TypeError, ValueError, IndexError):
+        return None
+    if value < 50:
+        return None
+    short_side = min(image.size) / value
+    return value if _MIN_PAPER_INCHES <= short_side <= _LARGEST_PLAUSIBLE_INCHES else None
+
+
+def to_grey(image: Image.Image) -> Image.Image:
+    """8-bit grey, transparency flattened on white, 16-bit scans scaled rather than clipped."""
+    if image.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
+        values = np.asarray(image, dtype=np.float64)
+        top = 65535.0 if image.mode.startswith("I;16") else max(float(values.max()), 1.0)
+        return Image.fromarray(np.clip(values * 255.0 / top, 0, 255).astype(np.uint8), "L")
+    if image.mode == "P":
+        image = image.convert("RGBA")
+    if image.mode in ("RGBA", "LA", "PA"):
+        flat = Image.new("RGBA", image.size, (255, 255, 255, 255))
+        flat.alpha_composite(image.convert("RGBA"))
+        image = flat
+    return image.convert("L") if image.mode != "L" else image
+
+
+def _near_best_dpi(image: Image.Image, dpi: int, limit: int) -> Raster:
+    """Resample low (< 200 dpi) and very high (> 400 dpi) resolutions to about 300 dpi."""
+    if 200 <= dpi <= 400:
+        return Raster(image, dpi)
+    scale = min(_BEST_DPI / dpi, 3.0)
+    scale = min(scale, (limit / (image.width * image.height)) ** 0.5)
+    if 0.95 < scale < 1.05:
+        return Raster(image, dpi)
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    return Raster(image.resize(size, Image.Resampling.LANCZOS), max(1, round(dpi * scale)))
+
+
+def render_pdf_page(page: pdfium.PdfPage, settings: ReadingSettings) -> Raster:
+    """A PDF page as a grey raster near `ocr_dpi`.
+
+    A scanned page is rendered no finer than its image holds (upsampling happens later,
+    in `_near_best_dpi`). Scanner software often writes pages at 72 "dpi" as large as the
+    pixel count (a 34-inch page for an A4 scan): such a page is taken to be A4.
+    """
+    width, height = page.get_size()
+    scan = _scan_image(page, settings.max_image_pixels)
+    shrink = 1.0  # how much smaller the real paper is than the declared page
+    wanted = float(settings.ocr_dpi)
+    if scan is not None:
+        shrink = min(1.0, _LARGEST_PLAUSIBLE_INCHES / (min(width, height) / 72))
+        if shrink < 1.0:
+            shrink = _A4_SHORT_INCHES / (min(width, height) / 72)
+        wanted = min(wanted, scan / shrink)
+    dpi = wanted * shrink  # per inch of the declared page
+    pixels = (width * dpi / 72) * (height * dpi / 72)
+    if pixels > settings.max_image_pixels:
+        dpi *= (settings.max_image_pixels / pixels) ** 0.5
+        if dpi / shrink < _MIN_RENDER_DPI:
+            raise UnreadableDocument(
+                f"page too large: {width / 72:.0f}x{height / 72:.0f} inches cannot be read "
+                f"at {_MIN_RENDER_DPI} dpi within the limit of "
+                f"{settings.max_image_pixels:,} pixels"
+            )
+    bitmap = page.render(scale=dpi / 72, grayscale=True, draw_annots=True)
+    try:
+        image = to_grey(bitmap.to_pil())
+    finally:
+        bitmap.close()
+    return _near_best_dpi(image, max(1, round(dpi / shrink)), settings.max_image_pixels)
+
+
+def _scan_image(page: pdfium.PdfPage, limit: int) -> float | None:
+    """The resolution (pixels per inch of page) of an image covering most of the page.
+
+    Also refuses a page whose images would decode to more pixels than the limit.
+    """
+    width, height = page.get_size()
+    total, found = 0, None
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3):
+        try:
+            px_w, px_h = obj.get_px_size()
+            left, bottom, right, top = obj.get_bounds()
+        except pdfium.PdfiumError:
+            continue
+        total += px_w * px_h
+        if total > limit:
+            raise UnreadableDocument(
+                f"embedded image too large: {px_w}x{px_h} pixels "
+                f"({total:,} on the page) exceeds the limit of {limit:,} pixels"
+            )
+        drawn = max(right - left, top - bottom)
+        if (right - left) * (top - bottom) >= 0.5 * width * height and drawn > 0:
+            found = max(px_w, px_h) * 72 / drawn
+    return found

@@ -1,0 +1,205 @@
+"""Page geometry shared by the text layer and OCR: words -> rows -> lines split at columns.
+
+All coordinates are fractions of the page (0..1, origin top left), as in `model.Line`.
+An ND30 page puts two blocks side by side at the top (the issuing agency on the left, the
+national motto on the right) and often only a few millimetres apart, so besides splitting
+any row at wide gaps we look for the header's gutter: a vertical strip left blank by every
+row of the header, and cut the header rows there.
+"""
+
+from __future__ import annotations
+
+import statistics
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol, TypeVar
+
+from daemon.ocr.model import Line
+
+#: A horizontal gap wider than this (fraction of page width) always separates two columns.
+COLUMN_GAP = 0.04
+#: Where the header gutter may lie, as fractions of page width.
+GUTTER_WINDOW = (0.25, 0.70)
+#: The header of an ND30 page ends well above this fraction of the page height.
+HEADER_MAX_Y = 0.40
+#: Gaps narrower than this many glyph heights are word spaces, not column gaps.
+SPACE_EM = 0.6
+_BINS = 360  # resolution of the gutter search across GUTTER_WINDOW
+_MIN_GUTTER_BINS = 2  # the window is 0.45 of the width: 0.5 mm on A4 portrait
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """A run of characters without spaces, with its box in page fractions."""
+
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    conf: float = 1.0
+    size: float = 0.0  # glyph height as a fraction of page height; 0 when unknown
+    bold: bool = False
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+
+@dataclass(frozen=True, slots=True)
+class Gutter:
+    """The blank strip between the two header columns, and where the header ends."""
+
+    x: float  # the cut, fraction of page width
+    bottom: float  # the header ends above this fraction of page height
+    rows: int  # how many rows the header spans
+
+
+class Boxed(Protocol):
+    @property
+    def x0(self) -> float: ...
+    @property
+    def y0(self) -> float: ...
+    @property
+    def x1(self) -> float: ...
+    @property
+    def y1(self) -> float: ...
+
+
+B = TypeVar("B", bound=Boxed)
+
+
+def group_rows(items: Iterable[B]) -> list[list[B]]:
+    """Boxes sharing a baseline band, rows top to bottom, each row sorted left to right.
+
+    A box joins a row when it overlaps the row's first box vertically by at least half
+    the smaller height; anchoring on the first box stops a slightly slanted run of rows
+    from chaining into one.
+    """
+    rows: list[list[B]] = []
+    for word in sorted(items, key=lambda w: (w.y0 + w.y1) / 2):
+        for row in reversed(rows[-4:]):
+            if _same_row(row[0], word):
+                row.append(word)
+                break
+        else:
+            rows.append([word])
+    for row in rows:
+        row.sort(key=lambda w: w.x0)
+    rows.sort(key=lambda r: min(w.y0 for w in r))
+    return rows
+
+
+def _same_row(a: Boxed, b: Boxed) -> bool:
+    overlap = min(a.y1, b.y1) - max(a.y0, b.y0)
+    smaller = min(a.y1 - a.y0, b.y1 - b.y0)
+    if smaller <= 0:
+        return abs((a.y0 + a.y1) / 2 - (b.y0 + b.y1) / 2) < 0.002
+    return overlap >= 0.5 * smaller
+
+
+def split_row(row: Sequence[Word], *, cut: float | None = None) -> list[list[Word]]:
+    """Cut a left-to-right row into segments at wide gaps and at the gutter `cut`."""
+    segments: list[list[Word]] = []
+    for word in row:
+        if segments:
+            prev = segments[-1][-1]
+            wide = word.x0 - prev.x1 > COLUMN_GAP
+            across = cut is not None and prev.x1 <= cut + 0.002 and word.x0 >= cut - 0.002
+            if not (wide or across):
+                segments[-1].append(word)
+                continue
+        segments.append([word])
+    return segments
+
+
+def segments(row: Sequence[Word], *, aspect: float) -> list[tuple[float, float, float, float]]:
+    """The boxes of a row with word spaces closed: gaps under ~0.6 em count as one run.
+
+    `aspect` is page height / page width, to turn glyph sizes (fractions of the height)
+    into widths. The runs feed `find_gutter`, which must not mistake a word space for it.
+    """
+    runs: list[list[float]] = []
+    for word in row:
+        em = max(word.size * aspect, 0.5 * (word.y1 - word.y0) * aspect)
+        if runs and word.x0 - runs[-1][2] < SPACE_EM * em:
+            run = runs[-1]
+            run[1], run[2], run[3] = (
+                min(run[1], word.y0),
+                max(run[2], word.x1),
+                max(run[3], word.y1),
+            )
+        else:
+            runs.append([word.x0, word.y0, word.x1, word.y1])
+    return [(r[0], r[1], r[2], r[3]) for r in runs]
+
+
+def to_line(words: Sequence[Word]) -> Line:
+    """One Line from the words of a segment: NFC text, union box, mean confidence."""
+    text = unicodedata.normalize("NFC", " ".join(w.text for w in words))
+    sizes = [w.size for w in words if w.size > 0]
+    letters = sum(len(w.text) for w in words) or 1
+    bold = sum(len(w.text) for w in words if w.bold) * 2 > letters
+    return Line(
+        text=text,
+        x0=round(min(w.x0 for w in words), 5),
+        y0=round(min(w.y0 for w in words), 5),
+        x1=round(max(w.x1 for w in words), 5),
+        y1=round(max(w.y1 for w in words), 5),
+        conf=round(statistics.fmean(w.conf for w in words), 4),
+        bold=bold,
+        size=round(statistics.median(sizes), 5) if sizes else 0.0,
+    )
+
+
+def find_gutter(rows: Sequence[Sequence[tuple[float, float, float, float]]]) -> Gutter | None:
+    """The ND30 header gutter from the boxes (x0, y0, x1, y1) of each row, top to bottom.
+
+    Walks the rows from the top while some strip of GUTTER_WINDOW stays blank in all of
+    them; the first row that closes every strip (a centred title) ends the header. Returns
+    None unless at least two rows qualify and both sides of the strip hold text.
+    """
+    lo, hi = GUTTER_WINDOW
+    step = (hi - lo) / _BINS
+    blank = [True] * _BINS
+    taken = 0
+    for boxes in rows:
+        if not boxes or min(b[1] for b in boxes) > HEADER_MAX_Y:
+            break
+        trial = list(blank)
+        for x0, _, x1, _ in boxes:
+            first, last = int((x0 - lo) / step), int((x1 - lo) / step)
+            for i in range(max(first, 0), min(last, _BINS - 1) + 1):
+                trial[i] = False
+        if _widest_run(trial)[1] < _MIN_GUTTER_BINS:
+            break
+        blank, taken = trial, taken + 1
+    if taken < 2:
+        return None
+    start, length = _widest_run(blank)
+    x = lo + (start + length / 2) * step
+    header = [b for boxes in rows[:taken] for b in boxes]
+    if not any(b[2] <= x for b in header) or not any(b[0] >= x for b in header):
+        return None
+    bottom = max(b[3] for b in header)
+    if taken < len(rows) and rows[taken]:
+        bottom = (bottom + min(b[1] for b in rows[taken])) / 2
+    return Gutter(x=x, bottom=min(bottom, 1.0), rows=taken)
+
+
+def _widest_run(flags: Sequence[bool]) -> tuple[int, int]:
+    best_start, best_len, start = 0, 0, None
+    for i, flag in enumerate([*flags, False]):
+        if flag and start is None:
+            start = i
+        elif not flag and start is not None:
+            if i - start > best_len:
+                best_start, best_len = start, i - start
+            start = None
+    return best_start, best_len
+
+
+def reading_order(lines: Iterable[Line]) -> list[Line]:
+    """Lines top to bottom; lines on one baseline band (header columns) left to right."""
+    return [line for row in group_rows(lines) for line in row]

@@ -1,0 +1,175 @@
+"""A process pool for reading that survives its workers dying or hanging.
+
+`concurrent.futures.ProcessPoolExecutor` marks itself broken for good when one worker dies
+(a decoder segfault, the OOM killer). This wrapper replaces a broken executor, resubmits
+the unfinished tasks of each caller once, and kills the workers when no task has finished
+for `stall_seconds` while work is in flight (a hung decoder), which turns a hang into a
+crash it knows how to handle. Safe to call from several threads at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
+
+log = logging.getLogger(__name__)
+
+A = TypeVar("A")
+T = TypeVar("T")
+
+_POLL_SECONDS = 2.0
+_TASKS_PER_WORKER = 200  # fresh processes now and then: decoders leak
+
+
+class WorkerCrashed(RuntimeError):
+    """A reading process died twice while working on one call (crash, OOM, or stuck).
+
+    Not the document's verdict: the job should be retried later, and only failed once its
+    attempts run out.
+    """
+
+
+class ReadingPool:
+    def __init__(
+        self,
+        workers: int,
+        *,
+        stall_seconds: float,
+        initializer: Callable[..., None] | None = None,
+        initargs: tuple[Any, ...] = (),
+    ) -> None:
+        self.workers = workers
+        self._stall = stall_seconds
+        self._initializer = initializer
+        self._initargs = initargs
+        self._lock = threading.Lock()
+        self._executor: ProcessPoolExecutor | None = None
+        self._generation = 0
+        self._in_flight = 0
+        self._last_progress = time.monotonic()
+        self._closed = False
+
+    def map(self, fn: Callable[[A], T], items: Sequence[A]) -> list[T]:
+        """`fn(item)` for every item in the workers, results in order.
+
+        A task's own exception propagates (the remaining tasks are cancelled). When the
+        pool breaks, the unfinished items are resubmitted once to a fresh pool; a second
+        break raises WorkerCrashed.
+        """
+        if not items:
+            return []
+        results: dict[int, T] = {}
+        for attempt in (1, 2):
+            executor, generation = self._acquire()
+            try:
+                futures = {
+                    self._submit(executor, fn, item): index
+                    for index, item in enumerate(items)
+                    if index not in results
+                }
+                self._gather(futures, results, generation)
+                return [results[index] for index in range(len(items))]
+            except BrokenProcessPool as exc:
+                self._replace(generation)
+                if attempt == 2:
+                    raise WorkerCrashed(f"a reading process died twice: {exc}") from exc
+                log.warning("reading pool broken (%s); retrying on a fresh pool", exc)
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        """Stop the workers, waiting for running tasks; later calls raise RuntimeError."""
+        with self._lock:
+            self._closed = True
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+    def _acquire(self) -> tuple[ProcessPoolExecutor, int]:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the reader is closed")
+            if self._executor is None:
+                self._executor = ProcessPoolExecutor(
+                    max_workers=self.workers,
+                    mp_context=multiprocessing.get_context("spawn"),  # no fork of a threaded parent
+                    initializer=self._initializer,
+                    initargs=self._initargs,
+                    max_tasks_per_child=_TASKS_PER_WORKER,
+                )
+            return self._executor, self._generation
+
+    def _submit(self, executor: ProcessPoolExecutor, fn: Callable[[A], T], item: A) -> Future[T]:
+        with self._lock:
+            if self._in_flight == 0:
+                self._last_progress = time.monotonic()
+            self._in_flight += 1
+        try:
+            future = executor.submit(fn, item)
+        except BaseException:
+            self._done(None)
+            raise
+        future.add_done_callback(self._done)
+        return future
+
+    def _done(self, _future: Future[Any] | None) -> None:
+        with self._lock:
+            self._in_flight -= 1
+            self._last_progress = time.monotonic()
+
+    def _gather(
+        self, futures: dict[Future[T], int], results: dict[int, T], generation: int
+    ) -> None:
+        pending = set(futures)
+        try:
+            while pending:
+                done, pending = wait(pending, timeout=_POLL_SECONDS, return_when=FIRST_EXCEPTION)
+                for future in done:
+                    results[futures[future]] = future.result()  # raises the task's error
+                if pending and self._stalled():
+                    self._kill(generation)
+        finally:
+            for future in pending:
+                future.cancel()
+
+    def _stalled(self) -> bool:
+        with self._lock:
+            return self._in_flight > 0 and time.monotonic() - self._last_progress > self._stall
+
+    def _kill(self, generation: int) -> None:
+        """Kill the workers of a stuck pool; its futures then fail with BrokenProcessPool."""
+        with self._lock:
+            if generation != self._generation or self._executor is None:
+                return
+            executor = self._executor
+            self._last_progress = time.monotonic()
+        log.error("no reading task finished in %.0f s: killing the reading processes", self._stall)
+        _kill_workers(executor)
+
+    def _replace(self, generation: int) -> None:
+        with self._lock:
+            if generation != self._generation:
+                return  # another caller already replaced it
+            executor, self._executor = self._executor, None
+            self._generation += 1
+        if executor is not None:
+            _kill_workers(executor)
+            executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _kill_workers(executor: ProcessPoolExecutor) -> None:
+    terminate = getattr(executor, "terminate_workers", None)  # Python 3.14+
+    if terminate is not None:
+        terminate()
+        return
+    # Before 3.14 the executor offers no way to stop a hung worker; its process table is
+    # the only handle on them.
+    processes = dict(getattr(executor, "_processes", None) or {})
+    for process in processes.values():
+        if process.is_alive():
+            process.kill()

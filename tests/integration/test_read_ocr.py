@@ -1,0 +1,269 @@
+"""Reading end to end: the Reader with its worker processes, real PDFium, real Tesseract.
+
+The OCR tests (`slow`) read a handful of pages rendered from a PDF built in the tests.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from daemon.config import ReadingSettings
+from daemon.ocr import tesseract
+from daemon.ocr.model import Line, Reading, UnreadableDocument
+from daemon.ocr.pool import ReadingPool, WorkerCrashed
+from daemon.ocr.reader import Reader
+from tests.unit.test_read_images import png_header
+from tests.unit.test_read_pdfs import (
+    MOTTO,
+    NUMBER,
+    encrypted_pdf,
+    image_pdf,
+    nd30_pdf,
+    render,
+    write,
+)
+
+pytestmark = pytest.mark.skipif(not tesseract.has_language("vie"), reason="needs tesseract-ocr-vie")
+
+
+@pytest.fixture(scope="module")
+def reader() -> Iterator[Reader]:
+    with Reader(ReadingSettings(workers=2)) as r:
+        yield r
+
+
+@pytest.fixture(scope="module")
+def scan() -> Image.Image:
+    """A clean 300 dpi grey scan of the ND30 test page."""
+    return render(nd30_pdf(), dpi=300)
+
+
+def saved(image: Image.Image, fmt: str, **kwargs: object) -> bytes:
+    out = io.BytesIO()
+    image.save(out, fmt, **kwargs)
+    return out.getvalue()
+
+
+def find(reading: Reading, text: str, page: int = 0) -> Line:
+    lines = reading.pages[page].lines
+    found = [ln for ln in lines if ln.text == text]
+    assert found, f"{text!r} not among {[ln.text for ln in lines]}"
+    return found[0]
+
+
+# ---------------------------------------------------------------- Tesseract probes
+
+
+def test_tesseract_probes() -> None:
+    assert tesseract.tesseract_version()[0].isdigit()
+    assert tesseract.has_language("vie") and tesseract.has_language("vie+osd")
+    assert not tesseract.has_language("xyz")
+    tesseract.check("vie")
+    with pytest.raises(tesseract.TesseractMissing, match="apt-get install tesseract-ocr-xyz"):
+        tesseract.check("vie+xyz")
+
+
+def test_tesseract_timeout_kills_the_call(scan: Image.Image) -> None:
+    with pytest.raises(tesseract.TesseractTimeout):
+        tesseract.ocr_lines(scan, lang="vie", psm=3, timeout=0.01)
+
+
+# ---------------------------------------------------------------- reasons
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("empty.pdf", b"", "empty file"),
+        (
+            "note.pdf",
+            "Kính gửi anh Nam,\nxin gửi lại.\n".encode(),
+            "not a PDF or image (looks like plain text)",
+        ),
+        ("secret.pdf", encrypted_pdf(), "encrypted PDF (password protected): cannot be read"),
+        ("cut.pdf", nd30_pdf()[:3000], "corrupt PDF: damaged or truncated file structure"),
+        (
+            "bomb.png",
+            png_header(60000, 60000),
+            "image too large: 60000x60000 pixels exceeds the limit of 120,000,000 pixels",
+        ),
+    ],
+)
+def test_unreadable_reasons(
+    reader: Reader, tmp_path: Path, name: str, data: bytes, reason: str
+) -> None:
+    with pytest.raises(UnreadableDocument) as caught:
+        reader.read(write(tmp_path, name, data))
+    assert caught.value.reason == reason
+
+
+def test_limits(tmp_path: Path) -> None:
+    with Reader(ReadingSettings(workers=1, max_pages=2, max_file_mb=0.2)) as strict:
+        with pytest.raises(UnreadableDocument, match=r"^too many pages: 3 > 2$"):
+            strict.read(write(tmp_path, "long.pdf", nd30_pdf(pages=3)))
+        big = write(tmp_path, "big.pdf", nd30_pdf() + b"%" * 300_000)
+        with pytest.raises(
+            UnreadableDocument, match=r"^file too large: 0\.[0-9] MB exceeds the limit of 0\.2 MB$"
+        ):
+            strict.read(big)
+
+
+def test_born_digital_pdf_uses_its_text_layer(reader: Reader, tmp_path: Path) -> None:
+    reading = reader.read(write(tmp_path, "qd.pdf", nd30_pdf(pages=2)))
+    assert reading.media_type == "application/pdf"
+    assert reading.text_source == "text-layer"
+    assert len(reading.pages) == 2
+    assert find(reading, NUMBER).conf == 1.0
+    assert find(reading, "ỦY BAN NHÂN DÂN").x1 < find(reading, MOTTO).x0
+
+
+# ---------------------------------------------------------------- OCR
+
+
+def _check_header(reading: Reading) -> None:
+    assert reading.text_source == "ocr"
+    number = find(reading, NUMBER)
+    left, right = find(reading, "ỦY BAN NHÂN DÂN"), find(reading, MOTTO)
+    assert left.x1 < right.x0 and abs(left.y0 - right.y0) < 0.01
+    assert 0.04 < left.y0 < 0.08 and number.x0 < 0.45
+    assert 0.5 < number.conf <= 1.0
+
+
+@pytest.mark.slow
+def test_scan_png(reader: Reader, scan: Image.Image, tmp_path: Path) -> None:
+    reading = reader.read(write(tmp_path, "scan.png", saved(scan, "PNG", dpi=(300, 300))))
+    assert reading.media_type == "image/png"
+    _check_header(reading)
+    find(reading, "QUYẾT ĐỊNH")
+    assert find(reading, "Nơi nhận:").x1 < find(reading, "TM. ỦY BAN NHÂN DÂN").x0
+
+
+@pytest.mark.slow
+def test_image_only_pdf(reader: Reader, scan: Image.Image, tmp_path: Path) -> None:
+    reading = reader.read(write(tmp_path, "copier.pdf", image_pdf(scan, dpi=72)))
+    assert reading.media_type == "application/pdf"
+    _check_header(reading)
+
+
+@pytest.mark.slow
+def test_two_page_tiff(reader: Reader, scan: Image.Image, tmp_path: Path) -> None:
+    blank = Image.new("L", scan.size, 255)
+    data = saved(scan, "TIFF", save_all=True, append_images=[blank], dpi=(300, 300))
+    reading = reader.read(write(tmp_path, "two.tif", data))
+    assert reading.media_type == "image/tiff"
+    assert len(reading.pages) == 2
+    _check_header(reading)
+    assert reading.pages[1].lines == ()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("turn", [180, 90])
+def test_turned_scan_is_read_upright(
+    reader: Reader, scan: Image.Image, tmp_path: Path, turn: int
+) -> None:
+    turned = scan.rotate(turn, expand=True)
+    reading = reader.read(write(tmp_path, "turned.jpg", saved(turned, "JPEG", quality=90)))
+    _check_header(reading)
+
+
+@pytest.mark.slow
+def test_concurrent_reads(reader: Reader, scan: Image.Image, tmp_path: Path) -> None:
+    """The service reads a few documents at once from several threads."""
+    paths = [
+        write(tmp_path, "a.pdf", nd30_pdf()),
+        write(tmp_path, "b.png", saved(scan, "PNG", dpi=(300, 300))),
+        write(tmp_path, "c.pdf", nd30_pdf(pages=2)),
+    ]
+    results: dict[str, Reading | BaseException] = {}
+
+    def run(path: Path) -> None:
+        try:
+            results[path.name] = reader.read(path)
+        except BaseException as exc:  # recorded, asserted below
+            results[path.name] = exc
+
+    threads = [threading.Thread(target=run, args=(p,)) for p in paths]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for path in paths:
+        result = results[path.name]
+        assert isinstance(result, Reading), result
+        assert find(result, NUMBER)
+    assert results["b.png"].text_source == "ocr"  # type: ignore[union-attr]
+
+
+# ---------------------------------------------------------------- the pool
+
+
+def _echo(value: int) -> int:
+    return value * 2
+
+
+def _crash_once(marker: str) -> str:
+    if not os.path.exists(marker):
+        Path(marker).touch()
+        os._exit(3)  # a decoder segfault, as the parent sees it
+    return "survived"
+
+
+def _crash(_: int) -> int:
+    os._exit(3)
+
+
+def _hang(_: int) -> int:
+    time.sleep(3600)
+    return 0
+
+
+def _refuse(_: int) -> int:
+    raise UnreadableDocument("corrupt PDF: test")
+
+
+def test_pool_keeps_order_and_propagates_errors() -> None:
+    pool = ReadingPool(2, stall_seconds=60)
+    try:
+        assert pool.map(_echo, [1, 2, 3]) == [2, 4, 6]
+        assert pool.map(_echo, []) == []
+        with pytest.raises(UnreadableDocument, match="corrupt PDF: test"):
+            pool.map(_refuse, [1])
+    finally:
+        pool.close()
+
+
+def test_pool_survives_a_worker_crash(tmp_path: Path) -> None:
+    pool = ReadingPool(1, stall_seconds=60)
+    try:
+        assert pool.map(_crash_once, [str(tmp_path / "marker")]) == ["survived"]
+        with pytest.raises(WorkerCrashed):
+            pool.map(_crash, [1])
+        assert pool.map(_echo, [5]) == [10]  # a fresh pool took over
+    finally:
+        pool.close()
+
+
+@pytest.mark.slow
+def test_pool_kills_a_hung_worker() -> None:
+    pool = ReadingPool(1, stall_seconds=1)
+    try:
+        with pytest.raises(WorkerCrashed):
+            pool.map(_hang, [1])
+        assert pool.map(_echo, [1]) == [2]
+    finally:
+        pool.close()
+
+
+def test_closed_reader_refuses(tmp_path: Path) -> None:
+    closed = Reader(ReadingSettings(workers=1))
+    closed.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        closed.read(write(tmp_path, "qd.pdf", nd30_pdf()))

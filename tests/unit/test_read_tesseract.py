@@ -1,0 +1,117 @@
+"""The Tesseract wrapper's own logic, on recorded `image_to_data` output (no OCR runs)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from daemon.ocr import tesseract
+
+
+def data(*words: tuple[int, int, int, int, int, int, int, float, str]) -> dict[str, list[Any]]:
+    """image_to_data's DICT for words (block, par, line, left, top, width, height, conf, text)."""
+    keys = ("block_num", "par_num", "line_num", "left", "top", "width", "height", "conf", "text")
+    out: dict[str, list[Any]] = {k: [] for k in (*keys, "level")}
+    out["level"].append(1)  # a page row, as Tesseract prints it: conf -1, no text
+    for key, value in zip(keys, (0, 0, 0, 0, 0, 1000, 1000, -1, ""), strict=True):
+        out[key].append(value)
+    for word in words:
+        out["level"].append(5)
+        for key, value in zip(keys, word, strict=True):
+            out[key].append(value)
+    return out
+
+
+@dataclass
+class Replay:
+    """Recordings pytesseract returns in turn, and the arguments it was called with."""
+
+    outputs: list[dict[str, list[Any]]] = field(default_factory=list)
+    calls: list[dict[str, Any]] = field(default_factory=list)
+
+
+@pytest.fixture
+def replay(monkeypatch: pytest.MonkeyPatch) -> Replay:
+    recorded = Replay()
+
+    def fake(image: Image.Image, **kwargs: Any) -> dict[str, list[Any]]:
+        recorded.calls.append({"size": image.size, "format": image.format, **kwargs})
+        return recorded.outputs.pop(0)
+
+    monkeypatch.setattr(tesseract.pytesseract, "image_to_data", fake)
+    return recorded
+
+
+def test_merged_header_line_is_split_at_the_gap(replay: Replay) -> None:
+    replay.outputs.append(
+        data(
+            (1, 1, 1, 200, 100, 120, 30, 96, "ỦY"),
+            (1, 1, 1, 330, 100, 150, 30, 94, "BAN"),
+            (1, 1, 1, 560, 100, 160, 30, 90, "CỘNG"),  # 80 px gap: 8% of 1000
+            (1, 1, 1, 730, 100, 120, 30, 92, "HÒA"),
+        )
+    )
+    lines = tesseract.ocr_lines(Image.new("L", (1000, 2000), 255), lang="vie", psm=3, timeout=5)
+    assert [ln.text for ln in lines] == ["ỦY BAN", "CỘNG HÒA"]
+    assert lines[0].x0 == 0.2 and lines[0].y0 == 0.05 and lines[0].conf == 0.95
+    assert replay.calls[0]["format"] == "PPM" and replay.calls[0]["config"] == "--psm 3"
+
+
+def test_box_offsets_and_dpi(replay: Replay) -> None:
+    replay.outputs.append(data((1, 1, 1, 10, 20, 100, 30, 90, "Số:")))
+    image = Image.new("L", (1000, 2000), 255)
+    lines = tesseract.ocr_lines(
+        image, lang="vie", psm=4, timeout=5, dpi=300, box=(500, 1000, 1000, 2000)
+    )
+    assert (lines[0].x0, lines[0].y0, lines[0].x1) == (0.51, 0.51, 0.61)
+    assert replay.calls[0]["size"] == (500, 1000)
+    assert replay.calls[0]["config"] == "--psm 4 --dpi 300"
+
+
+def test_rules_and_specks_are_dropped(replay: Replay) -> None:
+    replay.outputs.append(
+        data(
+            (1, 1, 1, 100, 100, 300, 5, 30, "———"),
+            (1, 1, 2, 100, 200, 50, 30, 80, "Lưu:"),
+            (1, 1, 2, 160, 200, 50, 30, 80, "VT."),
+            (1, 1, 3, 100, 300, 50, 30, 80, " "),
+        )
+    )
+    lines = tesseract.ocr_lines(Image.new("L", (1000, 1000), 255), lang="vie", psm=3, timeout=5)
+    assert [ln.text for ln in lines] == ["Lưu: VT."]
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("12/QĐÐ-UBND", "12/QĐ-UBND"),
+        ("ÐƯỜNG", "ĐƯỜNG"),
+        ("ðông", "đông"),
+        ("ĐĐBQH", "ĐĐBQH"),  # Đoàn đại biểu Quốc hội: a real double Đ stays
+        ("Ho\u0300a", "Hòa"),
+    ],
+)
+def test_clean(raw: str, clean: str) -> None:
+    assert tesseract._clean(raw) == clean
+
+
+def test_timeout_is_reported_as_such(monkeypatch: pytest.MonkeyPatch) -> None:
+    def slow(*_: Any, **__: Any) -> None:
+        raise RuntimeError("Tesseract process timeout")
+
+    monkeypatch.setattr(tesseract.pytesseract, "image_to_data", slow)
+    with pytest.raises(tesseract.TesseractTimeout, match="longer than 7 s") as caught:
+        tesseract.ocr_lines(Image.new("L", (10, 10)), lang="vie", psm=3, timeout=7)
+    assert isinstance(caught.value, TimeoutError)
+
+
+def test_failure_names_the_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: Any, **__: Any) -> None:
+        raise tesseract.pytesseract.TesseractError(1, "Failed loading language 'vie'")
+
+    monkeypatch.setattr(tesseract.pytesseract, "image_to_data", broken)
+    with pytest.raises(tesseract.TesseractError, match="Tesseract OCR failed: Failed loading"):
+        tesseract.ocr_lines(Image.new("L", (10, 10)), lang="vie", psm=3, timeout=7)
