@@ -74,7 +74,7 @@ def test_each_bad_file_fails_with_a_reason_and_the_rest_are_registered(
         "corrupt.pdf": "corrupt",
         "encrypted.pdf": "encrypted",
         "empty.pdf": "empty",
-        "notes.pdf": "not a PDF or image",
+        "notes.pdf": "not a pdf or image",
         "bomb.png": "too large",
     }
     if locked is not None:

@@ -26,8 +26,8 @@ def _fill_inbox(inbox: Path, tmp: Path) -> set[str]:
     for i, spec in enumerate(make_specs(FILES, seed=40)):
         pdf = render_pdf(spec)
         if i % (FILES // SCANS) == 3:
-            out = tmp / f"scan-{i:02}.png"
-            save_as(scan(pdf, dpi=200, grey=True, seed=i), out, "png")
+            out = tmp / f"scan-{i:02}.tiff"
+            save_as(scan(pdf, dpi=200, grey=True, seed=i), out, "tiff")
             data, name = out.read_bytes(), out.name
         else:
             data, name = pdf, f"doc-{i:02}.pdf"
