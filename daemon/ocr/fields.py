@@ -1,0 +1,205 @@
+"""Register fields from a Reading: the entry point of field extraction.
+
+`extract_fields` reads an ND30 document (Nghị định 30/2020/NĐ-CP, Phụ lục I) the way a
+clerk does: số và ký hiệu, date and place from the header, the type from its title (or
+"V/v" for a công văn), the trích yếu under it, the agencies top left, the marks under the
+number, "Nơi nhận:" and the signer at the end of the body. Number and date come only from
+the header, never from "Căn cứ ... số 12/2020/NĐ-CP ngày ..." lines in the body.
+
+Each field gets a confidence in 0..1: the OCR confidence of the lines it came from, scaled
+by how well it checks out (the ký hiệu's abbreviation agrees with the type, the date is a
+real past date, the issuer reads like an agency name...). A field not found is None with
+confidence 0 for the key fields; for the marks, "no mark" is itself a finding.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from daemon.ocr.doctypes import DocType, DocTypes
+from daemon.ocr.fields_closing import Closing, find_closing
+from daemon.ocr.fields_header import Header, find_header, split_agency, subject_lines
+from daemon.ocr.fields_layout import Layout, WLine, mean_conf, prepare
+from daemon.ocr.fields_parse import Number, parse_date_line, parse_number, restore_abbr
+from daemon.ocr.fields_vocab import SURNAMES, agency_like
+from daemon.ocr.model import FIELD_NAMES, Fields, Reading
+from daemon.ocr.vntext import loose_key, squash
+
+__all__ = ["extract_fields"]
+
+_VV = re.compile(r"^\s*V\s*/\s*v\s*[:.]?\s*", re.IGNORECASE)
+_REFERENCE = re.compile(r"ban hanh kem theo\s+(.+?)\s+so\s*:?\s*(?=\S)")
+
+
+def extract_fields(reading: Reading, types: DocTypes, *, today: dt.date | None = None) -> Fields:
+    """The register fields of `reading`, each with a confidence.
+
+    `today` bounds the document date (a date after it is a misreading); default: today.
+    """
+    today = today or dt.date.today()
+    layout = prepare(reading)
+    head = find_header(layout, types, today)
+    subject = subject_lines(layout, head)
+    body_start = head.title + 1 + len(subject) if head.title is not None else head.end
+    closing = find_closing(layout, body_start)
+
+    values: dict[str, Any] = {}
+    conf: dict[str, float] = {}
+    doc_type = _doc_type(head, types, values, conf)
+    _number_date(layout, head, types, doc_type, today, values, conf)
+    _subject(head, subject, values, conf)
+    _agencies(head, values, conf)
+    _marks(head, values, conf)
+    _closing(closing, values, conf)
+    scores = {name: round(min(max(conf[name], 0.0), 1.0), 3) for name in FIELD_NAMES}
+    return Fields(**values, confidence=scores)
+
+
+def _doc_type(
+    head: Header, types: DocTypes, values: dict[str, Any], conf: dict[str, float]
+) -> DocType | None:
+    """The type from the title, else "Công văn" for a V/v, else from the ký hiệu."""
+    found: DocType | None = None
+    score = 0.0
+    if head.title_match is not None and head.title is not None:
+        found = head.title_match.type
+        score = head.title_match.score * (head.title_line.conf if head.title_line else 1.0)
+    elif head.vv_lines and (cong_van := types.by_name("Công văn")) is not None:
+        found, score = cong_van, 0.9 * mean_conf(head.vv_lines)
+    elif head.number is not None and head.number.kind_abbr:
+        found = types.by_abbr(head.number.kind_abbr)
+        score = 0.5 * mean_conf(head.number_lines) if found else 0.0
+    if found is not None and head.number is not None and head.number.kind_abbr in found.abbrs:
+        score = min(1.0, score + 0.1)  # the ký hiệu agrees
+    values["doc_type"] = found.name if found else None
+    conf["doc_type"] = score
+    return found
+
+
+def _number_date(
+    layout: Layout,
+    head: Header,
+    types: DocTypes,
+    doc_type: DocType | None,
+    today: dt.date,
+    values: dict[str, Any],
+    conf: dict[str, float],
+) -> None:
+    number, date, place = head.number, head.date.date if head.date else None, None
+    n_conf = mean_conf(head.number_lines)
+    d_conf = head.date_line.conf if head.date_line and date else 0.0
+    if head.date is not None:
+        place = head.date.place
+    if number is None and doc_type is not None:
+        number, ref_date = _referenced(layout, doc_type, today)
+        n_conf = 0.3  # the clerk confirms a number found outside the header
+        if date is None and ref_date is not None:
+            date, d_conf = ref_date, 0.3
+    if number is not None:
+        number = restore_abbr(number, types, doc_type)
+        n_conf *= _number_check(number, doc_type, types)
+    values["number"] = number.text if number else None
+    values["date"] = date
+    values["place"] = place
+    conf["number"] = n_conf if number else 0.0
+    conf["date"] = d_conf if date else 0.0
+    conf["place"] = head.date_line.conf if place and head.date_line else 0.0
+
+
+def _number_check(number: Number, doc_type: DocType | None, types: DocTypes) -> float:
+    """How well the ký hiệu fits the type: 68/QĐ-UBND for a Quyết định is right."""
+    if not any(c.isdigit() for c in number.text.split("/")[0]):
+        return 0.3  # the number itself is blank or unread
+    kind = number.kind_abbr
+    if kind is None:
+        return 0.6
+    if doc_type is None:
+        return 0.8
+    if kind in doc_type.abbrs:
+        return 0.85 if number.corrected else 1.0
+    if types.by_abbr(kind) is not None:
+        return 0.5  # the ký hiệu names another type
+    return 1.0 if doc_type.abbr is None else 0.7  # công văn: agency first; else a missing type
+
+
+def _referenced(
+    layout: Layout, doc_type: DocType, today: dt.date
+) -> tuple[Number | None, dt.date | None]:
+    """No header number: an appendix line "(Ban hành kèm theo Quyết định số: 935/QĐ-UBND
+    ngày 28/02/2018)" names the document itself when the type is the document's own."""
+    lines = layout.lines
+    names = {loose_key(n) for n in doc_type.names}
+    for i, line in enumerate(lines):
+        text = line.text + (" " + lines[i + 1].text if i + 1 < len(lines) else "")
+        match = _REFERENCE.search(loose_key(text))
+        if match is None or match.group(1) not in names:
+            continue
+        rest = squash(text)[match.end() :]
+        number = parse_number(rest)
+        parsed = parse_date_line(rest, today)
+        return number, parsed.date if parsed else None
+    return None, None
+
+
+def _subject(
+    head: Header, subject: list[WLine], values: dict[str, Any], conf: dict[str, float]
+) -> None:
+    rest = head.title_match.rest if head.title_match else ""  # "ĐƠN XIN ..." goes on
+    if subject or rest:
+        text = squash(" ".join([rest, *(ln.text for ln in subject)]))
+        lines = subject or ([head.title_line] if head.title_line else [])
+        score = mean_conf(lines) * (1.0 if len(subject) < 6 else 0.6)
+    elif head.vv_lines:
+        text = _VV.sub("", squash(" ".join(ln.text for ln in head.vv_lines)))
+        score = mean_conf(head.vv_lines)
+    else:
+        text, score = "", 0.0
+    values["subject"] = text or None
+    conf["subject"] = score if text else 0.0
+
+
+def _agencies(head: Header, values: dict[str, Any], conf: dict[str, float]) -> None:
+    parent, issuer = split_agency(head.issuer_lines)
+    issuer_text = squash(" ".join(ln.text for ln in issuer)) or None
+    parent_text = squash(" ".join(ln.text for ln in parent)) or None
+    placed = 1.0 if head.number is not None else 0.85  # found above "Số:" as ND30 puts it
+    values["issuer"] = issuer_text
+    values["parent_issuer"] = parent_text
+    conf["issuer"] = (
+        mean_conf(issuer) * placed * (1.0 if agency_like(issuer_text) else 0.7)
+        if issuer_text
+        else 0.0
+    )
+    if parent_text:
+        conf["parent_issuer"] = mean_conf(parent) * (1.0 if agency_like(parent_text) else 0.7)
+    else:
+        conf["parent_issuer"] = 0.8 if issuer_text else 0.5
+
+
+def _marks(head: Header, values: dict[str, Any], conf: dict[str, float]) -> None:
+    """Độ khẩn and độ mật; with a header read and no mark in it, None is a confident answer."""
+    searched = 0.9 if head.has_motto or head.number is not None else 0.5
+    for name in ("urgency", "secrecy"):
+        found = [(m.score * ln.conf, m.value) for m, ln in head.marks if m.field == name]
+        score, value = max(found) if found else (searched, None)
+        values[name] = value
+        conf[name] = score
+
+
+def _closing(closing: Closing, values: dict[str, Any], conf: dict[str, float]) -> None:
+    values["recipients"] = tuple(closing.recipients)
+    if closing.recipients:
+        conf["recipients"] = 0.95 * mean_conf(closing.recipient_lines)
+    else:
+        conf["recipients"] = 0.3 if closing.has_label else 0.5
+    signer = closing.signer
+    values["signer"] = signer.text if signer else None
+    if signer is None:
+        conf["signer"] = 0.0
+        return
+    known = loose_key(signer.text.split()[0]) in SURNAMES
+    conf["signer"] = (
+        signer.conf * (1.0 if closing.signer_anchored else 0.7) * (1.0 if known else 0.9)
+    )

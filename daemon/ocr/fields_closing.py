@@ -1,0 +1,214 @@
+"""Read the end of a document's body: "Nơi nhận:" (bottom left) and the signature (bottom right).
+
+The closing is looked for after the header, at the first "Nơi nhận:" or else right after
+the body's "./.", so that a decision followed by the regulation it issues yields the
+decision's signer, not the one repeated at the regulation's end.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from daemon.ocr.fields_layout import Layout, WLine, ends_body
+from daemon.ocr.fields_vocab import SIGN_PREFIX, SURNAMES, agency_like, is_title_line
+from daemon.ocr.vntext import loose_key, strip_aligned
+
+_MAX_CLOSING = 30  # lines of the closing region
+_LOOK_BACK = 4  # lines before "Nơi nhận:" that may sit on its row (signature's first line)
+# An item's dash, and what OCR makes of it (a quote, a tilde, a bullet).
+_ITEM = re.compile(r"^\s*[-+•·*–—‐‑~“”\"¬_]\s*")
+_LEAD_JUNK = re.compile(r"^[\W_]+")
+_ITEM_END = (";", ".", ":")
+_AS_ABOVE = "Như trên"  # ":" is how OCR often reads the ";"
+# On the folded text. OCR also gives "Ai nhận:": accepted only after the body's "./.".
+_RECIPIENT_LABEL = re.compile(r"^\s*n[o0]i\s*nh[a4]n\s*(?::\s*|$)")  # not "Nơi nhận hồ sơ"
+_RECIPIENT_LABEL_OCR = re.compile(r"^\s*\S{1,3}\s*nh[a4]n\s*:\s*")
+# Rank or degree printed before a signer's name (on the folded text).
+_NAME_PREFIX = re.compile(
+    r"^(?:(?:dai|thuong|trung|thieu) (?:ta|uy|tuong)|(?:p?gs\.? ?)?ts\.|ths\.|bs\.|ks\.|ls\.)\s*"
+)
+
+
+@dataclass
+class Closing:
+    recipients: list[str] = field(default_factory=list)
+    recipient_lines: list[WLine] = field(default_factory=list)
+    has_label: bool = False  # a "Nơi nhận:" line was found
+    signer: WLine | None = None
+    signer_anchored: bool = False  # a TM./KT./title line came before the name
+
+
+def find_closing(layout: Layout, body_start: int) -> Closing:
+    """Recipients and signer of the document whose body starts at `body_start`."""
+    lines = layout.lines
+    label = next(
+        (i for i in range(body_start, len(lines)) if _RECIPIENT_LABEL.match(lines[i].key)), None
+    )
+    end_mark = next((i for i in range(body_start, len(lines)) if ends_body(lines[i].text)), None)
+    if label is None and end_mark is not None:
+        label = next(
+            (
+                i
+                for i in range(end_mark + 1, min(end_mark + 4, len(lines)))
+                if _RECIPIENT_LABEL_OCR.match(lines[i].key)
+            ),
+            None,
+        )
+    if label is not None:
+        start = _row_start(layout, label, end_mark)
+    elif end_mark is not None:
+        start = end_mark + 1
+    else:
+        start = _last_page_bottom(layout, body_start)
+    region = _region(layout, start)
+    closing = Closing(has_label=label is not None)
+    used: set[int] = set()
+    if label is not None:
+        _read_recipients(layout, label, region, closing, used)
+    _read_signer(layout, [i for i in region if i not in used and i != label], closing)
+    return closing
+
+
+def _row_start(layout: Layout, label: int, end_mark: int | None) -> int:
+    """Start of the closing: "Nơi nhận:" or a signature line printed on its row just above."""
+    lines = layout.lines
+    start = label
+    floor = max(
+        end_mark + 1 if end_mark is not None and end_mark < label else 0, label - _LOOK_BACK
+    )
+    for i in range(label - 1, floor - 1, -1):
+        same_page = lines[i].page == lines[label].page
+        near = layout.positioned and lines[i].y0 >= lines[label].y0 - 0.02
+        if not (same_page and near):
+            break
+        start = i
+    return start
+
+
+def _last_page_bottom(layout: Layout, body_start: int) -> int:
+    """No "Nơi nhận:" and no "./.": look at the lower part of the last page."""
+    lines = layout.lines
+    if not lines:
+        return 0
+    last = layout.page_lines(lines[-1].page)
+    if layout.positioned:
+        bottom = [i for i in last if lines[i].y0 >= 0.5]
+        return max(bottom[0] if bottom else last[-1], body_start)
+    return max(last[0], len(lines) - 15, body_start)
+
+
+def _region(layout: Layout, start: int) -> list[int]:
+    """The closing's lines: from `start`, on its page, until an appendix begins."""
+    lines = layout.lines
+    out: list[int] = []
+    for i in range(start, min(len(lines), start + _MAX_CLOSING)):
+        line = lines[i]
+        if line.page != lines[start].page or line.key.startswith(("(ban hanh kem theo", "phu luc")):
+            break
+        out.append(i)
+    return out
+
+
+def _is_left(layout: Layout, line: WLine) -> bool:
+    return line.x0 < 0.45 if layout.positioned else bool(_ITEM.match(line.text))
+
+
+def _read_recipients(
+    layout: Layout, label: int, region: list[int], closing: Closing, used: set[int]
+) -> None:
+    """The "- ...;" lines under "Nơi nhận:"; a wrapped item continues without a dash."""
+    lines = layout.lines
+    label_text = _RECIPIENT_LABEL.match(lines[label].key) or _RECIPIENT_LABEL_OCR.match(
+        lines[label].key
+    )
+    first = lines[label].text[label_text.end() if label_text else 0 :]
+    items: list[list[WLine]] = [[lines[label]]] if first.strip() else []
+    texts: list[str] = [first] if first.strip() else []
+    for i in (i for i in region if i > label):
+        line = lines[i]
+        closed = not texts or texts[-1].rstrip().endswith(_ITEM_END)
+        start = _item_start(layout, line, closed)
+        if start is not None:
+            items.append([line])
+            texts.append(line.text[start:])
+        elif texts and not closed and _continues(layout, line):
+            items[-1].append(line)  # a wrapped item goes on without a dash
+            texts[-1] += " " + line.text
+        else:
+            continue
+        used.add(i)
+        if texts[-1].lstrip().lower().startswith("lưu") and texts[-1].rstrip().endswith("."):
+            break  # "Lưu: VT." closes the list
+    cleaned = (_snap_item(_clean_item(t), item) for t, item in zip(texts, items, strict=True))
+    closing.recipients = [t for t in cleaned if t]
+    closing.recipient_lines = [ln for item in items for ln in item]
+
+
+def _snap_item(text: str, lines: list[WLine]) -> str:
+    """ "Như trên" (to the addressees above), in nearly every công văn, when OCR unsure of
+    it garbled it ("Nhưưên", "Nhưtên")."""
+    key = loose_key(text)
+    if text == _AS_ABOVE or not key.startswith("nh") or len(text.split()) > 2:
+        return text
+    unsure = min(ln.conf for ln in lines) < 0.9
+    close = difflib.SequenceMatcher(None, key, "nhu tren").ratio() >= 0.7
+    return _AS_ABOVE if unsure and close else text
+
+
+def _continues(layout: Layout, line: WLine) -> bool:
+    """A wrapped item's next line: in the left column, or (plain text) starting lower-case."""
+    return _is_left(layout, line) if layout.positioned else line.text[:1].islower()
+
+
+def _item_start(layout: Layout, line: WLine, closed: bool) -> int | None:
+    """Where a new item's text starts on `line`, or None when the line is not a new item.
+
+    A left-column line after a finished item ("...;") is a new item whose dash OCR lost,
+    when what is left after stray marks starts with a capital ("- . Tỉnh ủy;").
+    """
+    dash = _ITEM.match(line.text)
+    if dash and _is_left(layout, line):
+        return dash.end()
+    if layout.positioned and closed and _is_left(layout, line):
+        junk = _LEAD_JUNK.match(line.text)
+        start = junk.end() if junk else 0
+        return start if line.text[start : start + 1].isupper() else None
+    return None
+
+
+def _clean_item(text: str) -> str:
+    """An item without its leading dash and trailing ";" "," "." (":" is OCR's ";")."""
+    text = _LEAD_JUNK.sub("", text.strip()) if not text[:1].isalnum() else text.strip()
+    return text.rstrip(";,.: -").rstrip("/").rstrip(".").strip()
+
+
+def _read_signer(layout: Layout, region: list[int], closing: Closing) -> None:
+    """The signer: the first name after the TM./KT./title lines of the signature block."""
+    lines = layout.lines
+    anchored = False
+    for i in region:
+        line = lines[i]
+        if layout.positioned and line.xc < 0.45:
+            continue
+        if SIGN_PREFIX.match(line.key) or (line.caps and is_title_line(line.key)):
+            anchored = True
+            continue
+        if is_person_name(line.text):
+            closing.signer, closing.signer_anchored = line, anchored
+            return
+
+
+def is_person_name(text: str) -> bool:
+    """Whether `text` reads as a person's name: Nguyễn Thị Hoa, Bo Bo Thị Yến, NGUYỄN VĂN A,
+    also after a rank or degree (Đại tá Lê Văn A, TS. Trần Thị B)."""
+    prefix = _NAME_PREFIX.match(strip_aligned(text))
+    words = text[prefix.end() if prefix else 0 :].split()
+    if not 2 <= len(words) <= 6 or text[:1] in "([" or ":" in text:
+        return False
+    if not all(w[:1].isupper() and all(c.isalpha() or c in "'-" for c in w) for w in words):
+        return False
+    if all(w.isupper() for w in words if len(w) > 1):  # capitals: only with a known surname
+        return loose_key(words[0]) in SURNAMES and not agency_like(text)
+    return all(w[1:].islower() or len(w) == 1 for w in words)

@@ -1,0 +1,270 @@
+"""Find the parts of an ND30 first page: the two header columns, the type title, the trích yếu.
+
+ND30 Phụ lục I puts the agency names and "Số: ..." in the left column, the quốc hiệu and
+"<Place>, ngày ..." in the right one, the độ khẩn / độ mật marks under the number, then the
+type name centred in capitals and the trích yếu under it (for a công văn: "V/v ..." under
+the number, no type title). With positions, the columns come from x; without, from what
+each line says, which is enough because every right-column line is recognisable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from daemon.ocr.doctypes import DocTypes, TitleMatch
+from daemon.ocr.fields_layout import NUMBER_LABEL_RE, Layout, WLine, ends_body
+from daemon.ocr.fields_parse import (
+    DateLine,
+    Mark,
+    Number,
+    parse_date_line,
+    parse_mark,
+    parse_number,
+)
+from daemon.ocr.fields_vocab import (
+    AGENCY_HEADS,
+    AGENCY_TAILS,
+    agency_like,
+    is_motto,
+    starts_body,
+    starts_with_any,
+)
+
+_WINDOW = 60  # the header and title sit within the first lines of page 1
+_MAX_TITLE_WORDS = 6
+_MAX_SUBJECT_LINES = 6
+_HEADER_BOTTOM = 0.45  # page heights: ND30 puts header, title and trích yếu above this
+
+
+@dataclass
+class Header:
+    """What the first page's header region holds; line lists are in reading order."""
+
+    end: int = 0  # index of the first line after the header (the title or the body)
+    title: int | None = None
+    title_match: TitleMatch | None = None
+    title_line: WLine | None = None
+    number: Number | None = None
+    number_lines: list[WLine] = field(default_factory=list)
+    date: DateLine | None = None
+    date_line: WLine | None = None
+    issuer_lines: list[WLine] = field(default_factory=list)
+    vv_lines: list[WLine] = field(default_factory=list)
+    marks: list[tuple[Mark, WLine]] = field(default_factory=list)
+    has_motto: bool = False
+
+
+def _is_title(line: WLine, types: DocTypes) -> TitleMatch | None:
+    text = line.text.strip()
+    if not line.caps or text.endswith(":") or parse_mark(text) is not None:
+        return None
+    found = types.match_title(text)
+    if found is None or (len(text.split()) > _MAX_TITLE_WORDS and not found.type.letter):
+        return None
+    return found
+
+
+def _window(layout: Layout) -> list[int]:
+    """Indexes of the first page's lines that may belong to the header or the title.
+
+    It ends at the body ("Căn cứ", "Kính gửi", "Điều 1"), at the end of the body or
+    "Nơi nhận:" (a short letter), or below the top of the page when positions are known.
+    """
+    lines = layout.lines
+    if not lines:
+        return []
+    first = layout.page_lines(lines[0].page)[:_WINDOW]
+    for n, i in enumerate(first):
+        line = lines[i]
+        if starts_body(line.text, line.key) or ends_body(line.text):
+            return first[:n]
+        if line.key.startswith("noi nhan") or (layout.positioned and line.y0 > _HEADER_BOTTOM):
+            return first[:n]
+    return first
+
+
+def find_header(layout: Layout, types: DocTypes, today: dt.date) -> Header:
+    """Locate and read the header of page 1."""
+    lines = layout.lines
+    window = _window(layout)
+    head = Header(end=window[-1] + 1 if window else 0)
+    for i in window:
+        found = _is_title(lines[i], types)
+        if found is not None:
+            head.title, head.title_match, head.title_line, head.end = i, found, lines[i], i
+            break
+    region = [i for i in window if i < head.end]
+    split = _column_split(layout, region)
+    left: list[int] = []
+    number_at: int | None = None
+    for i in region:
+        line = lines[i]
+        mark = parse_mark(line.text)
+        if mark is not None:
+            head.marks.append((mark, line))
+        elif is_motto(line.key):
+            head.has_motto = True
+        elif number_at is None and NUMBER_LABEL_RE.match(line.text):
+            number_at = i
+        elif head.date is None and _read_date(head, line, today):
+            continue
+        elif not layout.positioned or line.xc < split:
+            left.append(i)
+    if number_at is not None:
+        _read_number(head, layout, number_at, left)
+    _split_left(head, lines, left, number_at)
+    return head
+
+
+def _column_split(layout: Layout, region: list[int]) -> float:
+    """The x where the right header column starts (the quốc hiệu's left edge)."""
+    xs = [layout.lines[i].x0 for i in region if is_motto(layout.lines[i].key)]
+    return min(xs) - 0.01 if xs and layout.positioned else 0.5
+
+
+def _read_date(head: Header, line: WLine, today: dt.date) -> bool:
+    parsed = parse_date_line(line.text, today)
+    if parsed is None or parsed.lead > 6 or NUMBER_LABEL_RE.match(line.text):
+        return False
+    head.date, head.date_line = parsed, line
+    return True
+
+
+def _read_number(head: Header, layout: Layout, at: int, left: list[int]) -> None:
+    """The number on the "Số:" line, completed by pieces a gap split off (a handwritten
+    or stamped number in the blank after "Số:" comes out as its own line)."""
+    lines = layout.lines
+    line = lines[at]
+    parts = [line]
+    number = parse_number(line.text)
+    if number is None or "/" not in number.text or not any(c.isdigit() for c in number.text):
+        pieces = [i for i in left if _continues_number(layout, at, i)]
+        joined = sorted([at, *pieces], key=lambda i: (lines[i].x0, i) if layout.positioned else i)
+        candidate = parse_number(" ".join(lines[i].text for i in joined))
+        if pieces and candidate is not None:
+            number, parts = candidate, [lines[i] for i in joined]
+            for i in pieces:
+                left.remove(i)
+    head.number, head.number_lines = number, parts
+    if number is not None and (mark := parse_mark(number.rest)) is not None:
+        head.marks.append((mark, line))
+
+
+def _continues_number(layout: Layout, at: int, i: int) -> bool:
+    line, other = layout.lines[at], layout.lines[i]
+    if not other.text[:1].isdigit() and not other.text.startswith(("/", "-")):
+        return False
+    if layout.positioned:
+        return abs(other.y0 - line.y0) < max(line.height, 0.01) and other.x0 > line.x0
+    return i == at + 1
+
+
+def _split_left(
+    head: Header, lines: tuple[WLine, ...], left: list[int], number_at: int | None
+) -> None:
+    """Left-column lines: the agency names above the number, a "V/v" trích yếu below it."""
+    vv_at = next((i for i in left if lines[i].key.startswith(("v/v", "ve viec"))), None)
+    stop = min(x for x in (number_at, vv_at, len(lines)) if x is not None)
+    head.issuer_lines = [lines[i] for i in left if i < stop]
+    if vv_at is not None:
+        head.vv_lines = [lines[i] for i in left if i >= vv_at]
+
+
+def split_agency(lines: list[WLine]) -> tuple[list[WLine], list[WLine]]:
+    """Agency lines as (parent agency lines, issuing agency lines).
+
+    ND30 prints the parent in regular capitals and the issuer in bold: when the text layer
+    knows the weights, that decides. Otherwise a line that starts a new agency name
+    (SỞ, PHÒNG, BAN...) starts the issuer; one that continues a name (HUYỆN KHÁNH SƠN) does not.
+    """
+    if not lines:
+        return [], []
+    bolds = [ln.bold for ln in lines]
+    if any(bolds) and not all(bolds) and bolds == sorted(bolds):
+        k = bolds.index(True)
+        return lines[:k], lines[k:]
+    groups: list[list[WLine]] = [[lines[0]]]
+    for line in lines[1:]:
+        head = max((len(h) for h in AGENCY_HEADS if starts_with_any(line.key, (h,))), default=0)
+        tail = max((len(t) for t in AGENCY_TAILS if starts_with_any(line.key, (t,))), default=0)
+        if head > tail and line.text[:1].isupper():
+            groups.append([line])
+        else:
+            groups[-1].append(line)
+    return (groups[-2] if len(groups) > 1 else []), groups[-1]
+
+
+def subject_lines(layout: Layout, head: Header) -> list[WLine]:
+    """The trích yếu under the type title: bold centred lines, possibly wrapped.
+
+    It ends at the authority line ("ỦY BAN NHÂN DÂN HUYỆN ..."), a rule, the body
+    ("Căn cứ", "Kính gửi", "Điều 1"), a change of case or weight, or a wide gap.
+    """
+    if head.title is None:
+        return []
+    lines = layout.lines
+    title = lines[head.title]
+    axis = _Axis.of(layout, title)
+    out: list[WLine] = []
+    prev = title
+    for line in lines[head.title + 1 : head.title + 1 + _MAX_SUBJECT_LINES]:
+        if not out and not _opens_subject(line, title, axis):
+            break
+        if out and _ends_subject(line, prev, out, axis):
+            break
+        out.append(line)
+        prev = line
+    return out
+
+
+@dataclass(frozen=True)
+class _Axis:
+    """The title's centre line and the body's margins, to tell a centred trích yếu line
+    from a body line when the weights are unknown (OCR). None of it without positions."""
+
+    positioned: bool
+    centre: float | None = None
+    left: float = 0.0
+    right: float = 1.0
+
+    @classmethod
+    def of(cls, layout: Layout, title: WLine) -> _Axis:
+        if not layout.positioned or title.bold:
+            return cls(layout.positioned)
+        long = [ln for ln in layout.lines if ln.page == title.page and len(ln.text) >= 30]
+        if not long:
+            return cls(True, title.xc)
+        return cls(True, title.xc, min(ln.x0 for ln in long), max(ln.x1 for ln in long))
+
+    def off(self, line: WLine) -> bool:
+        """Whether `line` is not centred under the title, or spans the body's full width."""
+        if self.centre is None:
+            return False
+        full = line.x0 <= self.left + 0.01 and line.x1 >= self.right - 0.01
+        return full or abs(line.xc - self.centre) > 0.02
+
+
+def _opens_subject(line: WLine, title: WLine, axis: _Axis) -> bool:
+    """Whether the line under the title starts a trích yếu rather than the body."""
+    if line.page != title.page or line.text.endswith((":", ";")) or line.text.startswith("-"):
+        return False
+    if starts_body(line.text, line.key, strong=True) or axis.off(line):
+        return False
+    if parse_mark(line.text) is not None or (line.caps and agency_like(line.text)):
+        return False  # the authority line: a decision without trích yếu
+    # "Thực hiện ..." opens a bold trích yếu or a regular body paragraph.
+    return not starts_body(line.text, line.key) or not title.bold or line.bold
+
+
+def _ends_subject(line: WLine, prev: WLine, out: list[WLine], axis: _Axis) -> bool:
+    if line.page != prev.page or starts_body(line.text, line.key) or line.text.endswith(":"):
+        return True
+    if line.text.endswith((".", ";")) or line.text.startswith(("-", "+", "•")):
+        return True  # a sentence or a list item: a trích yếu has neither
+    if line.key.startswith("(ban hanh kem theo") or parse_mark(line.text) is not None:
+        return True
+    if line.after_rule or line.caps != out[0].caps or (out[0].bold and not line.bold):
+        return True
+    gap = line.y0 - prev.y1
+    return axis.off(line) or (axis.positioned and gap > 1.5 * max(prev.height, 0.01))

@@ -1,0 +1,181 @@
+"""Parse one printed value: số và ký hiệu, a date with its place, an urgency or secrecy mark."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from daemon.ocr.doctypes import DocType, DocTypes
+from daemon.ocr.fields_layout import NUMBER_LABEL_RE, NUMBER_RE, strip_markup
+from daemon.ocr.vntext import loose_key, squash, strip_aligned, tone_key
+
+_DIGIT_LOOKALIKES = str.maketrans("OoIl|", "00111")
+
+# Agency codes with Đ that OCR often prints as D; restored only when a whole piece matches.
+_D_CODES = (
+    "HĐND",
+    "HĐTP",
+    "ĐHQG",
+    "BGDĐT",
+    "SGDĐT",
+    "PGDĐT",
+    "GDĐT",
+    "LĐTBXH",
+    "BLĐTBXH",
+    "SLĐTBXH",
+    "LĐLĐ",
+    "TLĐ",
+    "ĐKT",
+    "NĐ",
+)
+_D_CODE_OF = {c.replace("Đ", "D"): c for c in _D_CODES}
+
+
+def _undot(text: str) -> str:
+    return text.replace("Đ", "D").replace("đ", "d")
+
+
+@dataclass(frozen=True)
+class Number:
+    text: str  # as printed, spaces removed: 68/QĐ-UBND
+    rest: str  # what followed it on the line (a mark stamped next to it, say)
+    kind_abbr: str | None  # the first piece of the ký hiệu: QĐ in 68/QĐ-UBND, UBND in 245/UBND-VP
+    corrected: bool = False  # restore_abbr changed letters of the ký hiệu (not just Đ for D)
+
+
+def parse_number(text: str) -> Number | None:
+    """The số và ký hiệu after a "Số:" label (the label itself optional), or None."""
+    label = NUMBER_LABEL_RE.match(text)
+    start = label.end() if label else 0
+    match = NUMBER_RE.match(text, start)
+    if match is None:
+        return None
+    raw = re.sub(r"\s+", "", match.group(0))
+    raw = re.sub(r"[–—]", "-", raw).rstrip(".,;:")
+    parts = raw.split("/")
+    if parts[0] and not parts[0].isdigit() and any(c.isdigit() for c in parts[0]):
+        head = re.match(r"[0-9OoIl|]+", parts[0])  # 1O5 -> 105; keep a suffix letter (36a)
+        if head:
+            parts[0] = head.group(0).translate(_DIGIT_LOOKALIKES) + parts[0][head.end() :]
+    number = "/".join(parts)
+    if not any(c.isalnum() for c in number):
+        return None
+    kind = next((p.split("-")[0] for p in parts[1:] if p[:1].isalpha()), None)
+    return Number(number, squash(text[match.end() :]), kind)
+
+
+def restore_abbr(number: Number, types: DocTypes, doc_type: DocType | None) -> Number:
+    """`number` with OCR slips in its ký hiệu undone: an Đ read as D (QD-UBND -> QĐ-UBND),
+    or a stray letter in the type's abbreviation (CTIr-UBND -> CTr-UBND, when the title
+    says Chương trình).
+
+    The type abbreviation is restored from the document's own type when that is known,
+    else when exactly one known abbreviation fits; agency codes from a short list (HĐND).
+    """
+    kind = number.kind_abbr
+    fixed = _own_abbr(kind, doc_type) if kind is not None else None
+    if kind is not None and fixed is None:
+        bare = _undot(kind).casefold()
+        fits = {t.abbr for t in types if t.abbr and _undot(t.abbr).casefold() == bare}
+        fixed = fits.pop() if types.by_abbr(kind) is None and len(fits) == 1 else kind
+    pieces = re.split(r"([/\-])", number.text)
+    if kind is not None and fixed != kind:
+        pieces[pieces.index(kind)] = fixed or kind
+    pieces = [_D_CODE_OF.get(p, p) if p != fixed else p for p in pieces]
+    letters_changed = kind is not None and _undot(fixed or "").casefold() != _undot(kind).casefold()
+    return Number("".join(pieces), number.rest, fixed, corrected=letters_changed)
+
+
+def _own_abbr(kind: str, doc_type: DocType | None) -> str | None:
+    """The document type's own abbreviation when `kind` is it, misread."""
+    for abbr in doc_type.abbrs if doc_type else ():
+        if _undot(abbr).casefold() == _undot(kind).casefold():
+            return abbr
+        if len(kind) == len(abbr) + 1 and len(abbr) >= 2 and _has_subsequence(kind, abbr):
+            return abbr  # one character too many: a stroke read as I, l or |
+    return None
+
+
+def _has_subsequence(text: str, part: str) -> bool:
+    chars = iter(text)
+    return all(c in chars for c in part)
+
+
+_DIGITS = r"[0-9oil]"
+_DATE_WORDS = re.compile(
+    rf"ngay\s*(?P<d>{_DIGITS}{{1,2}})\s*thang\s*(?P<m>{_DIGITS}{{1,2}})\s*nam\s*(?P<y>{_DIGITS}{{4}})"
+)
+_DATE_NUMERIC = re.compile(
+    r"(?<![\w/])(?:ngay\s*)?(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})\s*[/.\-]\s*(?P<y>\d{4})(?![\w/])"
+)
+
+
+@dataclass(frozen=True)
+class DateLine:
+    date: dt.date | None  # None when printed but not a real, past date
+    place: str | None
+    lead: int  # words printed before the date: a header date line has only its place there
+
+
+def parse_date_line(text: str, today: dt.date) -> DateLine | None:
+    """A "<Place>, ngày 04 tháng 11 năm 2016" line (also 04/11/2016), else None.
+
+    A date that does not exist or lies after `today` comes back as date None.
+    """
+    folded = strip_aligned(text)
+    match = _DATE_WORDS.search(folded) or _DATE_NUMERIC.search(folded)
+    if match is None:
+        return None
+    d, m, y = (int(match.group(k).translate(_DIGIT_LOOKALIKES)) for k in ("d", "m", "y"))
+    try:
+        date: dt.date | None = dt.date(y, m, d)
+    except ValueError:
+        date = None
+    if date is not None and not dt.date(1945, 9, 2) <= date <= today:
+        date = None
+    return DateLine(date, _place(text[: match.start()]), len(text[: match.start()].split()))
+
+
+def _place(before: str) -> str | None:
+    """The địa danh printed before the date: "Khánh Sơn," -> "Khánh Sơn"."""
+    place = strip_markup(before.replace("*", ""))
+    words = place.split()
+    if len(words) > 6:  # something else ran into the line: keep the capitalised tail
+        tail: list[str] = []
+        for word in reversed(words):
+            if not word[:1].isupper():
+                break
+            tail.insert(0, word)
+        words = tail
+    place = " ".join(words)
+    return place if any(c.isalpha() for c in place) else None
+
+
+@dataclass(frozen=True)
+class Mark:
+    field: str  # "urgency" or "secrecy"
+    value: str  # canonical: Khẩn, Thượng khẩn, Hỏa tốc; Mật, Tối mật, Tuyệt mật
+    score: float  # 1.0 when read with its diacritics, lower when only the letters matched
+
+
+_MARKS: dict[str, tuple[str, str]] = {
+    "khẩn": ("urgency", "Khẩn"),
+    "thượng khẩn": ("urgency", "Thượng khẩn"),
+    "hỏa tốc": ("urgency", "Hỏa tốc"),
+    "hỏa tốc hẹn giờ": ("urgency", "Hỏa tốc"),  # the pre-2020 fourth level
+    "mật": ("secrecy", "Mật"),
+    "tối mật": ("secrecy", "Tối mật"),
+    "tuyệt mật": ("secrecy", "Tuyệt mật"),
+}
+_MARKS_LOOSE = {loose_key(k): v for k, v in _MARKS.items()}
+
+
+def parse_mark(text: str) -> Mark | None:
+    """A stamped độ khẩn / độ mật mark standing alone on its line ("| MẬT |", "HOẢ TỐC")."""
+    inner = strip_markup(text)
+    found = _MARKS.get(tone_key(inner))
+    if found is not None:
+        return Mark(found[0], found[1], 1.0)
+    loose = _MARKS_LOOSE.get(loose_key(inner))
+    return Mark(loose[0], loose[1], 0.7) if loose is not None else None

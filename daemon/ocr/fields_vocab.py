@@ -1,0 +1,104 @@
+"""Word lists the field rules lean on, as diacritic-free lower-case keys (vntext.loose_key)."""
+
+from __future__ import annotations
+
+import re
+
+from daemon.ocr.vntext import loose_key
+
+
+def _phrases(text: str) -> tuple[str, ...]:
+    """A "|"-separated list of phrases (kept in a string so the lists stay compact)."""
+    return tuple(p.strip() for p in text.split("|") if p.strip())
+
+
+# Words that open the name of an agency: a line starting with one begins a new name
+# (the issuer under its parent agency) rather than continuing the previous one.
+# Each entry matches whole words only ("so" is Sở, never "soạn").
+AGENCY_HEADS: tuple[str, ...] = _phrases(
+    "uy ban | ubnd | hoi dong | hdnd | so | phong | ban | bo | cuc | chi cuc | tong cuc | "
+    "vu | vien | van phong | truong | trung tam | thanh tra | cong an | toa an | kho bac | "
+    "chi nhanh | cong ty | tap doan | tong cong ty | ngan hang | benh vien | dai | hoi | "
+    "lien doan | doan | mat tran | dang uy | tinh uy | huyen uy | thanh uy | thi uy | "
+    "quan uy | chinh phu | quoc hoi | bo chi huy | ban chi huy | ban quan ly | bao hiem | "
+    "cuc thue | chi cuc thue | hoc vien | dai hoc | bo tu lenh | quan khu | lu doan | "
+    "su doan | trung doan | don vi | thuong truc | kiem toan | vien kiem sat"
+)
+
+# Continuations of a wrapped agency name: ỦY BAN NHÂN DÂN / HUYỆN KHÁNH SƠN.
+AGENCY_TAILS: tuple[str, ...] = _phrases(
+    "tinh | huyen | xa | thanh pho | tp | tp. | quan | phuong | thi xa | thi tran | va | & | "
+    "cua | tai | khu vuc | mien | -"
+)
+
+# Leadership titles: a signature block's title lines, and the authority line under a
+# decision's trích yếu ("CHỦ TỊCH ỦY BAN NHÂN DÂN ...").
+TITLES: tuple[str, ...] = _phrases(
+    "chu tich | pho chu tich | giam doc | pho giam doc | tong giam doc | bo truong | "
+    "thu truong | thu tuong | pho thu tuong | chanh van phong | pho chanh van phong | "
+    "chanh an | chanh thanh tra | vien truong | cuc truong | pho cuc truong | truong phong | "
+    "pho truong phong | truong ban | pho truong ban | hieu truong | pho hieu truong | "
+    "bi thu | pho bi thu | chu nhiem | pho chu nhiem | tong cuc truong | chi cuc truong | "
+    "truong doan | giam doc so | thu truong co quan | nguoi ky | ke toan truong | "
+    "tong thu ky | chu tri"
+)
+
+# Lines that open a signature block: TM. (thay mặt), KT. (ký thay), Q. (quyền),
+# TL. (thừa lệnh), TUQ. (thừa ủy quyền), and the words spelled out.
+SIGN_PREFIX = re.compile(
+    r"^(?:tm|kt|q|tl|tuq)\s*\.|^(?:thay mat|ky thay|thua lenh|thua uy quyen|quyen)\s"
+)
+
+# Surnames, for telling a signer's name printed in capitals from a title line.
+SURNAMES: frozenset[str] = frozenset(
+    _phrases(
+        "nguyen | tran | le | pham | hoang | huynh | phan | vu | vo | dang | bui | do | ho | "
+        "ngo | duong | ly | dinh | trinh | truong | doan | lam | mai | luong | ha | cao | ta | "
+        "tong | quach | luu | chau | thai | la | kieu | van | khuc | ton | trieu | hua | dao | "
+        "lai | luc | mac | nong | lo | thach | kim | giang | tang | au | han | nghiem | lieu | "
+        "diep | bo | hau | ong | y | ma"
+    )
+)
+
+# First words of a body: the header (and a trích yếu) has ended before such a line.
+# The strong ones never open a trích yếu; the others can ("Thực hiện chuyển đổi số...").
+_STRONG_BODY = re.compile(r"^(?:can cu|kinh gui|dieu \d|chuong [ivxl\d])")
+_BODY = re.compile(
+    r"^(?:can cu|kinh gui|dieu \d|chuong [ivxl\d]|thuc hien|xet de nghi|theo de nghi|"
+    r"phan [ivx\d]+\b|muc \d)"
+)
+
+
+def starts_body(text: str, key: str, *, strong: bool = False) -> bool:
+    """Whether a line (`text`, its loose `key`) opens the body: "Căn cứ ...", "Điều 1.".
+
+    Only a capitalised start counts: "thực hiện ..." is a wrapped trích yếu going on.
+    """
+    pattern = _STRONG_BODY if strong else _BODY
+    return text[:1].isupper() and pattern.match(key) is not None
+
+
+_MOTTO_1 = ("cong hoa xa hoi", "chu nghia viet nam")
+_MOTTO_2 = ("doc lap", "hanh phuc", "tu do -")
+
+
+def starts_with_any(key: str, heads: tuple[str, ...]) -> bool:
+    """Whether the loose key `key` starts with one of `heads` (each a loose key)."""
+    padded = key + " "
+    return any(padded.startswith(h.rstrip() + " ") for h in heads)
+
+
+def is_motto(key: str) -> bool:
+    """The quốc hiệu or tiêu ngữ line ("CỘNG HÒA XÃ HỘI...", "Độc lập - Tự do - Hạnh phúc")."""
+    return any(m in key for m in _MOTTO_1) or sum(m in key for m in _MOTTO_2) >= 2
+
+
+def is_title_line(key: str) -> bool:
+    """A leadership title such as PHÓ CHỦ TỊCH, GIÁM ĐỐC SỞ (loose key)."""
+    return starts_with_any(key, TITLES)
+
+
+def agency_like(text: str) -> bool:
+    """Whether `text` reads like an agency name or a leader's title (not a trích yếu)."""
+    key = loose_key(text)
+    return starts_with_any(key, AGENCY_HEADS) or is_title_line(key)
