@@ -15,8 +15,10 @@ from daemon.config import CONFIG_ENV, ConfigError, Settings, find_config, load
 Handler = Callable[[argparse.Namespace], int]
 
 EPILOG = f"""\
-configuration: --config FILE, else ${CONFIG_ENV}, else ./vanthu.toml (make one with `vanthu init DIR`).
-exit status: 0 ok, 1 a problem was found or a file could not be handled, 2 usage or configuration error.
+configuration: --config FILE, else ${CONFIG_ENV}, else ./vanthu.toml
+               (make one with `vanthu init DIR`).
+exit status:   0 ok, 1 a problem was found or a file could not be handled,
+               2 usage or configuration error.
 """
 
 
@@ -53,10 +55,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"vanthu {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    def command(name: str, handler: Handler, help_: str, json_: bool = False,
-                parent: Any = sub) -> argparse.ArgumentParser:
-        p = parent.add_parser(name, help=help_, description=help_, epilog=EPILOG,
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    def command(
+        name: str, handler: Handler, help_: str, json_: bool = False, parent: Any = sub
+    ) -> argparse.ArgumentParser:
+        p = parent.add_parser(
+            name,
+            help=help_,
+            description=help_,
+            epilog=EPILOG,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         _add_config(p)
         if json_:
             _add_json(p)
@@ -68,19 +76,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="overwrite an existing vanthu.toml")
 
     p = command("run", setup.run, "run the service (scanner folder, mailbox, worker)")
-    p.add_argument("--once", action="store_true",
-                   help="process everything pending in every source, then exit 0")
+    p.add_argument(
+        "--once",
+        action="store_true",
+        help="process everything pending in every source, then exit 0",
+    )
 
-    p = command("extract", documents.extract,
-                "read FILEs and print their fields without registering them", json_=True)
+    p = command(
+        "extract",
+        documents.extract,
+        "read FILEs and print their fields without registering them",
+        json_=True,
+    )
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
 
-    p = command("ingest", documents.ingest, "register FILEs now and print the số đến given",
-                json_=True)
+    p = command(
+        "ingest", documents.ingest, "register FILEs now and print the số đến given", json_=True
+    )
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
 
-    reg = sub.add_parser("register", help="list, show and export the register books",
-                         description="list, show and export the register books")
+    reg = sub.add_parser(
+        "register",
+        help="list, show and export the register books",
+        description="list, show and export the register books",
+    )
     reg_sub = reg.add_subparsers(dest="register_command", metavar="ACTION", required=True)
     p = command("list", register_cmds.list_, "list register entries", True, reg_sub)
     register_cmds.add_filters(p)
@@ -88,21 +107,32 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("show", register_cmds.show, "show one entry with all its fields", True, reg_sub)
     p.add_argument("seq", type=int, metavar="N", help="the số đến (or số đi with --book di)")
     register_cmds.add_filters(p)
-    p = command("export", register_cmds.export, "export a book with the ND30 headings", False,
-                reg_sub)
+    p = command(
+        "export", register_cmds.export, "export a book with the ND30 headings", False, reg_sub
+    )
     p.add_argument("--format", choices=["csv", "xlsx"], required=True)
     register_cmds.add_filters(p)
     p.add_argument("--out", type=Path, metavar="FILE", help="output file (default: stdout for csv)")
-    p = command("failures", register_cmds.failures,
-                "list files that failed or were set aside, with the reason", True, reg_sub)
+    p = command(
+        "failures",
+        register_cmds.failures,
+        "list files that failed or were set aside, with the reason",
+        True,
+        reg_sub,
+    )
 
     command("doctor", maintenance.doctor, "check Tesseract, folders, database and mailbox", True)
     command("verify", maintenance.verify, "re-hash the archive and re-check the audit chain", True)
 
     mb = sub.add_parser("mailbox", help="the official mailbox", description="the official mailbox")
     mb_sub = mb.add_subparsers(dest="mailbox_command", metavar="ACTION", required=True)
-    command("check", maintenance.mailbox_check,
-            "connect, log in, list folders and capabilities, report problems", True, mb_sub)
+    command(
+        "check",
+        maintenance.mailbox_check,
+        "connect, log in, list folders and capabilities, report problems",
+        True,
+        mb_sub,
+    )
     return parser
 
 

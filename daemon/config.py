@@ -150,9 +150,24 @@ _TABLES: dict[str, type] = {
     "mailbox": MailboxSettings,
 }
 
-_POSITIVE = {"poll_interval", "ocr_timeout", "ocr_dpi", "max_file_mb", "max_pages", "max_image_pixels",
-             "job_lease_seconds", "max_attempts", "retry_base_seconds", "port", "idle_seconds",
-             "poll_seconds", "connect_timeout", "read_timeout", "max_message_mb", "max_attachment_mb"}
+_POSITIVE = {
+    "poll_interval",
+    "ocr_timeout",
+    "ocr_dpi",
+    "max_file_mb",
+    "max_pages",
+    "max_image_pixels",
+    "job_lease_seconds",
+    "max_attempts",
+    "retry_base_seconds",
+    "port",
+    "idle_seconds",
+    "poll_seconds",
+    "connect_timeout",
+    "read_timeout",
+    "max_message_mb",
+    "max_attachment_mb",
+}
 
 
 def find_config(explicit: str | os.PathLike[str] | None) -> Path:
@@ -221,7 +236,9 @@ def _coerce(value: Any, hint: Any, where: str) -> Any:
     if origin is Literal:
         allowed = typing.get_args(hint)
         if value not in allowed:
-            raise ConfigError(f"{where}: must be one of {', '.join(map(repr, allowed))}, got {value!r}")
+            raise ConfigError(
+                f"{where}: must be one of {', '.join(map(repr, allowed))}, got {value!r}"
+            )
         return value
     if origin is tuple:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -255,8 +272,12 @@ def _check_mailbox(mailbox: MailboxSettings, path: Path) -> None:
         raise ConfigError(f"{path}: [mailbox] host: required when [mailbox] is present")
     if not mailbox.username:
         raise ConfigError(f"{path}: [mailbox] username: required when [mailbox] is present")
-    sources = [mailbox.password_file, mailbox.password_env, mailbox.password_credential,
-               mailbox.oauth2_token_command]
+    sources = [
+        mailbox.password_file,
+        mailbox.password_env,
+        mailbox.password_credential,
+        mailbox.oauth2_token_command,
+    ]
     if not any(sources):
         raise ConfigError(
             f"{path}: [mailbox] password_file: one of password_file, password_env, "
@@ -271,7 +292,9 @@ def read_secret(
     if credential:
         cred_dir = os.environ.get("CREDENTIALS_DIRECTORY")
         if not cred_dir:
-            raise ConfigError(f"{what}: credential {credential!r} named but $CREDENTIALS_DIRECTORY unset")
+            raise ConfigError(
+                f"{what}: credential {credential!r} named but $CREDENTIALS_DIRECTORY unset"
+            )
         file = Path(cred_dir) / credential
     if file is not None:
         try:

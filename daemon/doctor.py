@@ -24,37 +24,64 @@ def check_tesseract(language: str) -> list[Check]:
     try:
         version = tesseract_version()
     except TesseractError as exc:
-        return [Check("tesseract", False, str(exc),
-                      "apt-get install tesseract-ocr tesseract-ocr-vie (as root)")]
+        return [
+            Check(
+                "tesseract",
+                False,
+                str(exc),
+                "apt-get install tesseract-ocr tesseract-ocr-vie (as root)",
+            )
+        ]
     checks = [Check("tesseract", True, f"version {version}")]
     if has_language(language):
         checks.append(Check(f"tesseract {language}", True, "language data installed"))
     else:
-        checks.append(Check(f"tesseract {language}", False, f"no '{language}' language data",
-                            f"apt-get install tesseract-ocr-{language} (as root)"))
+        checks.append(
+            Check(
+                f"tesseract {language}",
+                False,
+                f"no '{language}' language data",
+                f"apt-get install tesseract-ocr-{language} (as root)",
+            )
+        )
     return checks
 
 
 def _folder(name: str, path: Path, private: bool) -> Check:
     if not path.is_dir():
-        return Check(f"folder {name}", False, f"{path} does not exist",
-                     f"mkdir -p {path} (or run `vanthu init`)")
+        return Check(
+            f"folder {name}",
+            False,
+            f"{path} does not exist",
+            f"mkdir -p {path} (or run `vanthu init`)",
+        )
     if not os.access(path, os.R_OK | os.W_OK | os.X_OK):
-        return Check(f"folder {name}", False, f"{path} is not writable by this user",
-                     f"chown the folder to the service user (e.g. chown vanthu: {path})")
+        return Check(
+            f"folder {name}",
+            False,
+            f"{path} is not writable by this user",
+            f"chown the folder to the service user (e.g. chown vanthu: {path})",
+        )
     if private and stat.S_IMODE(path.stat().st_mode) & 0o077:
-        return Check(f"folder {name}", False, f"{path} is readable by other users",
-                     f"chmod 700 {path}")
+        return Check(
+            f"folder {name}", False, f"{path} is readable by other users", f"chmod 700 {path}"
+        )
     return Check(f"folder {name}", True, str(path))
 
 
 def check_folders(settings: Settings) -> list[Check]:
     p = settings.paths
-    public = {"inbox": p.inbox, "outbox": p.outbox, "archive": p.archive,
-              "processed": p.processed, "failed": p.failed}
+    public = {
+        "inbox": p.inbox,
+        "outbox": p.outbox,
+        "archive": p.archive,
+        "processed": p.processed,
+        "failed": p.failed,
+    }
     private = {"quarantine": p.quarantine, "spool": p.spool}
     return [_folder(n, f, False) for n, f in public.items()] + [
-        _folder(n, f, True) for n, f in private.items()]
+        _folder(n, f, True) for n, f in private.items()
+    ]
 
 
 def check_database(settings: Settings) -> Check:
@@ -69,11 +96,19 @@ def check_database(settings: Settings) -> Check:
         finally:
             engine.dispose()
     except Exception as exc:  # noqa: BLE001 - any failure here is the finding
-        return Check("database", False, f"{type(exc).__name__}: {exc}".splitlines()[0],
-                     "check [database] url and that the server is running")
+        return Check(
+            "database",
+            False,
+            f"{type(exc).__name__}: {exc}".splitlines()[0],
+            "check [database] url and that the server is running",
+        )
     if "register_entries" not in tables:
-        return Check("database", False, "the register tables are missing",
-                     "run `vanthu init` or start the service once to create them")
+        return Check(
+            "database",
+            False,
+            "the register tables are missing",
+            "run `vanthu init` or start the service once to create them",
+        )
     return Check("database", True, settings.database.url)
 
 
@@ -94,8 +129,9 @@ def all_checks(settings: Settings) -> list[Check]:
         from daemon.ingest.mailsource import check_mailbox
 
         report = check_mailbox(settings)
-        checks.append(Check("mailbox", not report.problems, report.summary,
-                            "; ".join(report.problems)))
+        checks.append(
+            Check("mailbox", not report.problems, report.summary, "; ".join(report.problems))
+        )
     return checks
 
 

@@ -85,7 +85,9 @@ def _calendar(path: Path) -> Calendar:
     try:
         recurring = {
             (int(m), int(d))
-            for m, d in (s.split("-") for s in _strings(raw.get("recurring", []), f"{path}: recurring"))
+            for m, d in (
+                s.split("-") for s in _strings(raw.get("recurring", []), f"{path}: recurring")
+            )
         }
         dates = {dt.date.fromisoformat(s) for s in _strings(raw.get("dates", []), f"{path}: dates")}
     except ValueError as exc:

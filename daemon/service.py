@@ -61,22 +61,35 @@ class Runtime:
         stager = Stager(spool, sessions, int(settings.reading.max_file_mb * 1_000_000))
         reader = Reader(settings.reading)
         pipeline = Pipeline(settings, sessions, rules)
-        worker = Worker(pipeline, reader, sessions, batch=reading_workers(settings),
-                        lease_seconds=settings.service.job_lease_seconds)
-        return cls(settings, sessions, stager, pipeline, worker, reader,
-                   [worker.close, reader.close, engine.dispose])
+        worker = Worker(
+            pipeline,
+            reader,
+            sessions,
+            batch=reading_workers(settings),
+            lease_seconds=settings.service.job_lease_seconds,
+        )
+        return cls(
+            settings,
+            sessions,
+            stager,
+            pipeline,
+            worker,
+            reader,
+            [worker.close, reader.close, engine.dispose],
+        )
 
     def recover(self) -> None:
         """After a crash: give back jobs nobody is working on, and clear the spool of leftovers."""
         with self.sessions.begin() as session:
             sqlite = session.get_bind().dialect.name == "sqlite"
             released = jobs.release_all(session) if sqlite else jobs.release_expired(session)
-            active = set(session.scalars(
-                select(Job.sha256).where(Job.state.in_((PENDING, RUNNING)))
-            ))
+            active = set(
+                session.scalars(select(Job.sha256).where(Job.state.in_((PENDING, RUNNING))))
+            )
         spool = self.stager.spool
         stale = spool.leftovers() + [
-            p for p in (spool.root.iterdir() if spool.root.exists() else [])
+            p
+            for p in (spool.root.iterdir() if spool.root.exists() else [])
             if not p.name.startswith(".") and p.name not in active
         ]
         for path in stale:
@@ -97,18 +110,25 @@ class Service:
         self.wake = threading.Event()
         paths = settings.paths
         self.folder = (
-            FolderSource(paths.inbox, processed=paths.processed, failed=paths.failed,
-                         settings=settings.scanner, stager=self.runtime.stager,
-                         on_staged=self.wake)
-            if settings.scanner.enabled else None
+            FolderSource(
+                paths.inbox,
+                processed=paths.processed,
+                failed=paths.failed,
+                settings=settings.scanner,
+                stager=self.runtime.stager,
+                on_staged=self.wake,
+            )
+            if settings.scanner.enabled
+            else None
         )
         self.mail = self._mail_source()
 
     def _mail_source(self) -> MailSource | None:
         if self.settings.mailbox is None:
             return None
-        return MailSource.from_settings(self.settings, self.runtime.stager, self.runtime.sessions,
-                                        on_staged=self.wake)
+        return MailSource.from_settings(
+            self.settings, self.runtime.stager, self.runtime.sessions, on_staged=self.wake
+        )
 
     def _sources(self) -> list[tuple[str, Callable[[threading.Event], None]]]:
         found: list[tuple[str, Callable[[threading.Event], None]]] = []
@@ -129,11 +149,15 @@ class Service:
 
     def run_forever(self) -> None:
         self.runtime.recover()
-        threads = [threading.Thread(target=self._guard, args=(name, run), name=name, daemon=True)
-                   for name, run in self._sources()]
+        threads = [
+            threading.Thread(target=self._guard, args=(name, run), name=name, daemon=True)
+            for name, run in self._sources()
+        ]
         for thread in threads:
             thread.start()
-        event(log, "started", inbox=str(self.settings.paths.inbox), workers=self.runtime.worker.batch)
+        event(
+            log, "started", inbox=str(self.settings.paths.inbox), workers=self.runtime.worker.batch
+        )
         backoff = 1.0
         while not self.stop.is_set():
             try:
@@ -153,8 +177,13 @@ class Service:
             try:
                 run(self.stop)
             except Exception as exc:
-                event(log, "source-error", logging.ERROR, source=name,
-                      error=f"{type(exc).__name__}: {exc}")
+                event(
+                    log,
+                    "source-error",
+                    logging.ERROR,
+                    source=name,
+                    error=f"{type(exc).__name__}: {exc}",
+                )
                 self.stop.wait(5.0)
 
     def request_stop(self, signum: int, _frame: FrameType | None) -> None:
@@ -174,7 +203,9 @@ def run_service(settings: Settings, *, once: bool) -> int:
     try:
         if once:
             outcomes = service.run_once()
-            event(log, "once-done", jobs=len(outcomes), seconds=round(time.monotonic() - started, 1))
+            event(
+                log, "once-done", jobs=len(outcomes), seconds=round(time.monotonic() - started, 1)
+            )
         else:
             service.run_forever()
     finally:

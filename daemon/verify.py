@@ -1,4 +1,5 @@
-"""`vanthu verify`: every registered original is in the archive with its hash; the audit chain holds."""
+"""`vanthu verify`: every registered original is in the archive under its hash, and the audit
+chain holds."""
 
 from __future__ import annotations
 
@@ -30,4 +31,5 @@ def archive_problems(session: Session, archive: Archive) -> Iterator[str]:
 
 def problems(session: Session, archive: Archive) -> list[str]:
     return list(archive_problems(session, archive)) + [
-        f"audit log: {p}" for p in audit.verify_chain(session)]
+        f"audit log: {p}" for p in audit.verify_chain(session)
+    ]

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from daemon.cli import emit, settings_of
 from daemon.config import ConfigError, ReadingSettings
-from daemon.ocr.model import FIELD_NAMES, Fields, UnreadableDocument
+from daemon.ocr.model import FIELD_NAMES, UnreadableDocument
 
 
 def _reading_setup(args: argparse.Namespace) -> tuple[ReadingSettings, Path]:
@@ -57,11 +57,19 @@ def extract(args: argparse.Namespace) -> int:
             fields = extract_fields(document, rules.doc_types)
             if rules.set_aside_reason(fields) and fields.secrecy:
                 fields = fields.redacted()
-                out: dict[str, Any] = {"file": str(path), **fields.as_json(),
-                                       "pages": None, "text_source": None}
+                out: dict[str, Any] = {
+                    "file": str(path),
+                    **fields.as_json(),
+                    "pages": None,
+                    "text_source": None,
+                }
             else:
-                out = {"file": str(path), **fields.as_json(), "pages": len(document.pages),
-                       "text_source": document.text_source}
+                out = {
+                    "file": str(path),
+                    **fields.as_json(),
+                    "pages": len(document.pages),
+                    "text_source": document.text_source,
+                }
             emit(args, out, _fields_text(str(path), out))
     return status
 
@@ -76,8 +84,14 @@ def ingest(args: argparse.Namespace) -> int:
         staged: list[tuple[Path, Any]] = []
         for path in args.files:
             try:
-                staged.append((path, runtime.stager.stage_file(
-                    path, source="cli", provenance={"path": str(path.resolve())})))
+                staged.append(
+                    (
+                        path,
+                        runtime.stager.stage_file(
+                            path, source="cli", provenance={"path": str(path.resolve())}
+                        ),
+                    )
+                )
             except (OSError, TooLarge) as exc:
                 reason = exc.strerror if isinstance(exc, OSError) else str(exc)
                 emit(args, {"file": str(path), "error": reason}, f"{path}: cannot read: {reason}")
@@ -90,25 +104,44 @@ def ingest(args: argparse.Namespace) -> int:
     return status
 
 
-def _report(args: argparse.Namespace, runtime: Any, path: Path, result: Any,
-            outcomes: dict[int, Any]) -> int:
+def _report(
+    args: argparse.Namespace, runtime: Any, path: Path, result: Any, outcomes: dict[int, Any]
+) -> int:
     from daemon.register.models import Document, Entry
 
     outcome = outcomes.get(result.job_id) if result.job_id else None
     if outcome is not None and outcome.number is None:
-        emit(args, {"file": str(path), "state": outcome.state, "reason": outcome.reason},
-             f"{path}: {outcome.state.replace('_', ' ')}: {outcome.reason}")
+        emit(
+            args,
+            {"file": str(path), "state": outcome.state, "reason": outcome.reason},
+            f"{path}: {outcome.state.replace('_', ' ')}: {outcome.reason}",
+        )
         return 1
     with runtime.sessions() as session:
-        entry = session.scalars(select(Entry).join(Document)
-                                .where(Document.sha256 == result.sha256, Entry.book == "den")).first()
+        entry = session.scalars(
+            select(Entry)
+            .join(Document)
+            .where(Document.sha256 == result.sha256, Entry.book == "den")
+        ).first()
         if entry is None:
-            emit(args, {"file": str(path), "state": "pending"},
-                 f"{path}: staged, not registered yet (another process is reading it)")
+            emit(
+                args,
+                {"file": str(path), "state": "pending"},
+                f"{path}: staged, not registered yet (another process is reading it)",
+            )
             return 0
         state = "duplicate" if result.duplicate else "registered"
-        emit(args, {"file": str(path), "state": state, "book": entry.book, "year": entry.year,
-                    "seq": entry.seq, "status": entry.document.status},
-             f"{path}: {'already registered as' if result.duplicate else 'registered:'} "
-             f"số đến {entry.seq}/{entry.year} ({entry.document.status})")
+        emit(
+            args,
+            {
+                "file": str(path),
+                "state": state,
+                "book": entry.book,
+                "year": entry.year,
+                "seq": entry.seq,
+                "status": entry.document.status,
+            },
+            f"{path}: {'already registered as' if result.duplicate else 'registered:'} "
+            f"số đến {entry.seq}/{entry.year} ({entry.document.status})",
+        )
     return 0

@@ -36,8 +36,13 @@ def verify(args: argparse.Namespace) -> int:
         engine.dispose()
     for problem in found:
         emit(args, {"ok": False, "problem": problem}, f"FAIL  {problem}")
-    emit(args, {"ok": not found, "problems": len(found)},
-         "verify: archive and audit chain intact" if not found else f"verify: {len(found)} problem(s)")
+    emit(
+        args,
+        {"ok": not found, "problems": len(found)},
+        "verify: archive and audit chain intact"
+        if not found
+        else f"verify: {len(found)} problem(s)",
+    )
     return 1 if found else 0
 
 
@@ -46,10 +51,16 @@ def mailbox_check(args: argparse.Namespace) -> int:
 
     settings = settings_of(args)
     if settings.mailbox is None:
-        emit(args, {"ok": False, "problem": "no [mailbox] table in the configuration"},
-             "vanthu: no [mailbox] table in the configuration: the mailbox source is off")
+        emit(
+            args,
+            {"ok": False, "problem": "no [mailbox] table in the configuration"},
+            "vanthu: no [mailbox] table in the configuration: the mailbox source is off",
+        )
         return 1
     report = check_mailbox(settings)
-    emit(args, {"ok": not report.problems, "summary": report.summary,
-                "problems": report.problems}, report.text())
+    emit(
+        args,
+        {"ok": not report.problems, "summary": report.summary, "problems": report.problems},
+        report.text(),
+    )
     return 1 if report.problems else 0

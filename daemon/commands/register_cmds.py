@@ -16,8 +16,12 @@ from daemon.cli import emit, settings_of
 
 
 def add_filters(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--book", choices=["den", "di"], default="den",
-                   help="den: văn bản đến (default), di: văn bản đi")
+    p.add_argument(
+        "--book",
+        choices=["den", "di"],
+        default="den",
+        help="den: văn bản đến (default), di: văn bản đi",
+    )
     p.add_argument("--year", type=int, metavar="Y", help="only this year (show: default this year)")
 
 
@@ -36,9 +40,11 @@ def _session(args: argparse.Namespace) -> Iterator[tuple[Session, str]]:
 
 def _line(row: dict[str, Any]) -> str:
     received = str(row.get("received_at") or "")[:16].replace("T", " ")
-    return (f"{row['seq']:>5}/{row['year']}  {received}  {row.get('number') or '-':<18} "
-            f"{row.get('doc_type') or '-':<12} {(row.get('subject') or '-')[:60]}"
-            f"{'  [cần xem lại]' if row.get('status') == 'needs_review' else ''}")
+    return (
+        f"{row['seq']:>5}/{row['year']}  {received}  {row.get('number') or '-':<18} "
+        f"{row.get('doc_type') or '-':<12} {(row.get('subject') or '-')[:60]}"
+        f"{'  [cần xem lại]' if row.get('status') == 'needs_review' else ''}"
+    )
 
 
 def list_(args: argparse.Namespace) -> int:
@@ -64,9 +70,35 @@ def show(args: argparse.Namespace) -> int:
             print(f"vanthu: no entry {args.seq}/{year} in book {args.book}", file=sys.stderr)
             return 1
         data = row.as_json()
-        text = "\n".join(f"{k:<16} {v}" for k, v in data.items() if k != "confidence")
-        emit(args, data, text)
+        emit(args, data, _show_text(data, ZoneInfo(tz)))
     return 0
+
+
+_NESTED = ("confidence", "provenance", "signatures")
+
+
+def _show_text(data: dict[str, Any], tz: ZoneInfo) -> str:
+    """Every field on its own line, then where the document came from and its signatures."""
+    lines = [f"{k:<18} {v}" for k, v in data.items() if k not in _NESTED]
+    if data.get("provenance"):
+        lines.append("provenance")
+        lines += [f"  {k:<16} {v}" for k, v in data["provenance"].items()]
+    signatures = data.get("signatures") or []
+    lines.append(f"{'signatures':<18} {len(signatures) or 'none'}")
+    lines += ["  " + _signature_line(sig, tz) for sig in signatures]
+    return "\n".join(lines)
+
+
+def _signature_line(sig: dict[str, Any], tz: ZoneInfo) -> str:
+    """`[field] verdict: signer (organisation), signed <local time> - problem`."""
+    who = sig.get("signer_name") or "unknown signer"
+    if sig.get("organisation") and sig["organisation"] != who:
+        who += f" ({sig['organisation']})"
+    text = f"[{sig['field_name']}] {sig['verdict']}: {who}"
+    if sig.get("signing_time"):
+        when = dt.datetime.fromisoformat(sig["signing_time"]).astimezone(tz)
+        text += f", signed {when.isoformat(sep=' ', timespec='minutes')}"
+    return text + (f" - {sig['problem']}" if sig.get("problem") else "")
 
 
 def export(args: argparse.Namespace) -> int:
@@ -92,5 +124,6 @@ def failures(args: argparse.Namespace) -> int:
     with _session(args) as (session, _tz):
         for row in list_failures(session):
             data = row.as_json()
-            emit(args, data, f"{data.get('state', ''):<10} {data.get('name', '')}: {data.get('reason', '')}")
+            text = f"{data.get('state', ''):<10} {data.get('name', '')}: {data.get('reason', '')}"
+            emit(args, data, text)
     return 0

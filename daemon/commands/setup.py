@@ -29,8 +29,15 @@ def init(args: argparse.Namespace) -> int:
     config.write_text(TEMPLATE.read_text(encoding="utf-8"), encoding="utf-8")
     settings = load(config)
     paths = settings.paths
-    for folder in (paths.inbox, paths.outbox, paths.archive, paths.processed, paths.failed,
-                   settings.trust.roots_dir, target / "var"):
+    for folder in (
+        paths.inbox,
+        paths.outbox,
+        paths.archive,
+        paths.processed,
+        paths.failed,
+        settings.trust.roots_dir,
+        target / "var",
+    ):
         folder.mkdir(parents=True, exist_ok=True)
     for private in (paths.quarantine, paths.spool):
         private.mkdir(parents=True, exist_ok=True)

@@ -23,21 +23,25 @@ from daemon.signatures import SignatureVerdict, UnreadablePdf, check_signatures
 REVIEW_VERDICTS = ("invalid", "modified")
 
 
-def check_file(path: Path, media_type: str, roots: list[object]
-               ) -> tuple[tuple[SignatureVerdict, ...], str | None]:
+def check_file(
+    path: Path, media_type: str, roots: list[object]
+) -> tuple[tuple[SignatureVerdict, ...], str | None]:
     """The verdicts of a PDF's signatures, or an error text when they could not be checked."""
     if media_type != "application/pdf":
         return (), None
     try:
-        return tuple(check_signatures(path.read_bytes(), roots)), None  # type: ignore[arg-type]
+        return tuple(check_signatures(path.read_bytes(), roots)), None
     except UnreadablePdf as exc:
         return (), f"signatures could not be checked: {exc}"
 
 
 def problems(verdicts: tuple[SignatureVerdict, ...], error: str | None) -> list[str]:
     """What a clerk must look at (empty when every signature is acceptable)."""
-    found = [f"signature {v.field_name} {v.verdict}: {v.problem or ''}".rstrip(": ")
-             for v in verdicts if v.verdict in REVIEW_VERDICTS]
+    found = [
+        f"signature {v.field_name} {v.verdict}: {v.problem or ''}".rstrip(": ")
+        for v in verdicts
+        if v.verdict in REVIEW_VERDICTS
+    ]
     return found + ([error] if error else [])
 
 
@@ -54,10 +58,19 @@ def confirm_issuer(fields: Fields, verdicts: tuple[SignatureVerdict, ...]) -> Fi
 def record(session: Session, document_id: int, verdicts: tuple[SignatureVerdict, ...]) -> None:
     now = clock.now()
     for v in verdicts:
-        session.add(SignatureCheck(
-            document_id=document_id, field_name=v.field_name, verdict=v.verdict,
-            signer_name=v.signer_name, organisation=v.organisation,
-            signing_time=v.signing_time if isinstance(v.signing_time, dt.datetime) else None,
-            coverage=v.coverage, modification_level=v.modification_level, problem=v.problem,
-            issuer=v.issuer, certificate_sha256=v.certificate_sha256, checked_at=now,
-        ))
+        session.add(
+            SignatureCheck(
+                document_id=document_id,
+                field_name=v.field_name,
+                verdict=v.verdict,
+                signer_name=v.signer_name,
+                organisation=v.organisation,
+                signing_time=v.signing_time if isinstance(v.signing_time, dt.datetime) else None,
+                coverage=v.coverage,
+                modification_level=v.modification_level,
+                problem=v.problem,
+                issuer=v.issuer,
+                certificate_sha256=v.certificate_sha256,
+                checked_at=now,
+            )
+        )

@@ -145,7 +145,10 @@ class FolderSource:
             if path.stat().st_size == 0:
                 raise ValueError("empty file (0 bytes)")
             dest = self._processed_target(rel) if self.settings.after_staging == "move" else None
-            provenance = {"path": safe_name(str(rel)), "processed_path": str(dest) if dest else None}
+            provenance = {
+                "path": safe_name(str(rel)),
+                "processed_path": str(dest) if dest else None,
+            }
             result = self.stager.stage_file(path, source="folder", provenance=provenance)
         except (OSError, TooLarge, ValueError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
@@ -176,8 +179,14 @@ class FolderSource:
             st = path.stat() if path.exists() else None
             if st is not None:
                 self._refused.add((path, st.st_size, st.st_mtime_ns))
-            event(log, "failed-in-place", logging.ERROR, file=name, reason=reason,
-                  move_error=exc.strerror)
+            event(
+                log,
+                "failed-in-place",
+                logging.ERROR,
+                file=name,
+                reason=reason,
+                move_error=exc.strerror,
+            )
 
     # -- loops ---------------------------------------------------------------------------
 

@@ -226,9 +226,10 @@ class MailSource:
             except TooLarge as exc:
                 refused.append(f"{attachment.name}: {exc}")
                 continue
-            staged.append({"name": attachment.name, "sha256": done.sha256,
-                           "media_type": attachment.media_type, "job_id": done.job_id,
-                           "duplicate": done.duplicate})
+            # No hash here: this record and its audit event outlive a secret document,
+            # which must leave no trace of its content in the register (set aside later).
+            staged.append({"name": attachment.name, "media_type": attachment.media_type,
+                           "job_id": done.job_id, "duplicate": done.duplicate})
             if done.duplicate:
                 result.duplicates += 1
             else:

@@ -54,8 +54,16 @@ class Ticket:
     @classmethod
     def of(cls, job: Job) -> Ticket:
         assert job.sha256 is not None
-        return cls(job.id, job.sha256, job.original_name, job.source, dict(job.payload),
-                   job.attempts, job.created_at, job.claimed_by)
+        return cls(
+            job.id,
+            job.sha256,
+            job.original_name,
+            job.source,
+            dict(job.payload),
+            job.attempts,
+            job.created_at,
+            job.claimed_by,
+        )
 
 
 @dataclass(frozen=True)
@@ -83,8 +91,9 @@ def analyse(reader: DocumentReader, rules: Rules, path: Path, roots: list[object
         reading = reader.read(path)
         fields = extract_fields(reading, rules.doc_types)
         verdicts, sig_error = authenticity.check_file(path, reading.media_type, roots)
-        return Analysis(reading, authenticity.confirm_issuer(fields, verdicts), None,
-                        verdicts, sig_error)
+        return Analysis(
+            reading, authenticity.confirm_issuer(fields, verdicts), None, verdicts, sig_error
+        )
     except BaseException as exc:  # noqa: BLE001 - conclude() decides what each error means
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
@@ -93,8 +102,11 @@ def analyse(reader: DocumentReader, rules: Rules, path: Path, roots: list[object
 
 def needs_review(fields: Fields, threshold: float, provenance: dict[str, Any]) -> list[str]:
     """Why a clerk should look at this entry's fields or origin (empty: nothing to review)."""
-    reasons = [f"low confidence: {name}" for name in KEY_FIELDS
-               if fields.confidence.get(name, 0.0) < threshold]
+    reasons = [
+        f"low confidence: {name}"
+        for name in KEY_FIELDS
+        if fields.confidence.get(name, 0.0) < threshold
+    ]
     if provenance.get("sender_allowed") is False:
         reasons.append("sender not on the allow-list")
     return reasons
@@ -139,11 +151,20 @@ class Pipeline:
         with self.sessions.begin() as session:
             job = session.get_one(Job, ticket.id)
             entry = registry.register_document(
-                session, sha256=ticket.sha256, original_name=ticket.name,
-                media_type=reading.media_type, size=int(ticket.payload.get("size", 0)),
-                pages=len(reading.pages), source=ticket.source, provenance=provenance,
-                text=reading.text, text_source=reading.text_source, fields=fields, status=status,
-                book="den", received_at=received,
+                session,
+                sha256=ticket.sha256,
+                original_name=ticket.name,
+                media_type=reading.media_type,
+                size=int(ticket.payload.get("size", 0)),
+                pages=len(reading.pages),
+                source=ticket.source,
+                provenance=provenance,
+                text=reading.text,
+                text_source=reading.text_source,
+                fields=fields,
+                status=status,
+                book="den",
+                received_at=received,
                 due_date=self.rules.due_date(received.date(), fields.urgency),
                 tz=self.settings.register.timezone,
             )
@@ -153,19 +174,30 @@ class Pipeline:
             jobs.finish(session, job, DONE, document_id=entry.document_id, worker=ticket.worker)
             number = (entry.book, entry.year, entry.seq)
         self.spool.discard(ticket.sha256)
-        event(log, "registered", file=ticket.name, so_den=f"{number[2]}/{number[1]}",
-              status=status, job=ticket.id)
+        event(
+            log,
+            "registered",
+            file=ticket.name,
+            so_den=f"{number[2]}/{number[1]}",
+            status=status,
+            job=ticket.id,
+        )
         if signature_problems:
-            alert("signature", file=ticket.name, so_den=f"{number[2]}/{number[1]}",
-                  problems="; ".join(signature_problems))
+            alert(
+                "signature",
+                file=ticket.name,
+                so_den=f"{number[2]}/{number[1]}",
+                problems="; ".join(signature_problems),
+            )
         return Outcome(ticket.id, DONE, number=number, status=status)
 
     def _fail(self, ticket: Ticket, reason: str) -> Outcome:
         target = place(self._best_copy(ticket), self.settings.paths.failed, ticket.name)
         write_reason(target, reason, ticket.name)
         with self.sessions.begin() as session:
-            jobs.finish(session, session.get_one(Job, ticket.id), FAILED, error=reason,
-                        worker=ticket.worker)
+            jobs.finish(
+                session, session.get_one(Job, ticket.id), FAILED, error=reason, worker=ticket.worker
+            )
         self._remove_processed_copy(ticket)
         self.spool.discard(ticket.sha256)
         event(log, "failed", logging.WARNING, file=ticket.name, reason=reason, moved_to=str(target))
@@ -173,8 +205,9 @@ class Pipeline:
 
     def _set_aside(self, ticket: Ticket, reason: str) -> Outcome:
         """Quarantine: keep the file name and the fact, nothing of the content, anywhere."""
-        target = place(self._best_copy(ticket), self.settings.paths.quarantine, ticket.name,
-                       mode=0o600)
+        target = place(
+            self._best_copy(ticket), self.settings.paths.quarantine, ticket.name, mode=0o600
+        )
         with self.sessions.begin() as session:
             job = session.get_one(Job, ticket.id)
             job.sha256 = None
@@ -191,8 +224,9 @@ class Pipeline:
             return self._fail(ticket, f"gave up after {ticket.attempts} attempts: {reason}")
         delay = self.settings.service.retry_base_seconds * 2 ** (ticket.attempts - 1)
         with self.sessions.begin() as session:
-            jobs.retry_later(session, session.get_one(Job, ticket.id), reason, delay,
-                             worker=ticket.worker)
+            jobs.retry_later(
+                session, session.get_one(Job, ticket.id), reason, delay, worker=ticket.worker
+            )
         event(log, "retry", logging.WARNING, file=ticket.name, reason=reason, in_seconds=delay)
         return Outcome(ticket.id, "retry", reason=reason)
 

@@ -37,8 +37,9 @@ def _target(folder: Path, name: str, source: Path) -> tuple[Path, bool]:
     raise OSError(f"{folder}: too many files named {name}")
 
 
-def place(source: Path, folder: Path, name: str, *, mode: int | None = None,
-          move: bool = False) -> Path:
+def place(
+    source: Path, folder: Path, name: str, *, mode: int | None = None, move: bool = False
+) -> Path:
     """Copy (or move) `source` into `folder` as `name`, never overwriting a different file."""
     folder.mkdir(parents=True, exist_ok=True)
     target, there = _target(folder, safe_name(name), source)

@@ -128,10 +128,20 @@ class Stager:
                 job_id = None
             else:
                 payload = {"size": size, "provenance": provenance}
-                job = jobs.enqueue(session, "ingest", sha256=sha, original_name=name,
-                                   source=source, payload=payload)
-                audit.append(session, "staged", f"job/{job.id}",
-                             {"name": name, "source": source, "size": size})
+                job = jobs.enqueue(
+                    session,
+                    "ingest",
+                    sha256=sha,
+                    original_name=name,
+                    source=source,
+                    payload=payload,
+                )
+                audit.append(
+                    session,
+                    "staged",
+                    f"job/{job.id}",
+                    {"name": name, "source": source, "size": size},
+                )
                 duplicate, job_id = False, job.id
         if duplicate and waiting is None:
             self.spool.discard(sha)

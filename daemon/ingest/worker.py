@@ -45,16 +45,26 @@ class Worker:
 
     def _claim(self) -> list[Ticket]:
         with self.sessions.begin() as session:
-            claimed = jobs.claim(session, self.name, kinds=("ingest",),
-                                 lease_seconds=self.lease_seconds, limit=self.batch)
+            claimed = jobs.claim(
+                session,
+                self.name,
+                kinds=("ingest",),
+                lease_seconds=self.lease_seconds,
+                limit=self.batch,
+            )
             return [Ticket.of(job) for job in claimed]
 
     def step(self) -> list[Outcome]:
         """Claim one batch and see it through; [] when nothing is ready."""
         tickets = self._claim()
         futures = [
-            self._threads.submit(analyse, self.reader, self.pipeline.rules,
-                                 self.pipeline.spool.path(t.sha256), self.pipeline.trust_roots)
+            self._threads.submit(
+                analyse,
+                self.reader,
+                self.pipeline.rules,
+                self.pipeline.spool.path(t.sha256),
+                self.pipeline.trust_roots,
+            )
             for t in tickets
         ]
         outcomes = []
@@ -64,8 +74,14 @@ class Worker:
             except jobs.LeaseLost:  # another worker took it over after our lease ran out
                 event(log, "lease-lost", logging.WARNING, job=ticket.id, file=ticket.name)
             except Exception as exc:  # a bug or the database: leave the job to its lease
-                event(log, "conclude-error", logging.ERROR, job=ticket.id, file=ticket.name,
-                      error=f"{type(exc).__name__}: {exc}")
+                event(
+                    log,
+                    "conclude-error",
+                    logging.ERROR,
+                    job=ticket.id,
+                    file=ticket.name,
+                    error=f"{type(exc).__name__}: {exc}",
+                )
                 self._release(ticket, exc)
         return outcomes
 

@@ -108,7 +108,9 @@ class Fields:
 
     def redacted(self) -> Fields:
         """A secret document's fields: only the secrecy mark survives."""
-        return Fields(secrecy=self.secrecy, confidence={"secrecy": self.confidence.get("secrecy", 1.0)})
+        return Fields(
+            secrecy=self.secrecy, confidence={"secrecy": self.confidence.get("secrecy", 1.0)}
+        )
 
 
 class UnreadableDocument(Exception):

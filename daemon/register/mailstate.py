@@ -76,7 +76,8 @@ class MailMessage(Base):
     subject: Mapped[str] = mapped_column(Text, default="")
     state: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(Text)
-    # [{"name", "sha256", "media_type", "job_id", "duplicate"}] for each staged attachment
+    # [{"name", "media_type", "job_id", "duplicate"}] for each staged attachment (no hash:
+    # the attachment may turn out to be a secret document, which leaves no trace of itself)
     attachments: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

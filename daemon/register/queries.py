@@ -11,7 +11,41 @@ from sqlalchemy.orm import Session, defer
 
 from daemon.ocr.model import FIELD_NAMES
 from daemon.register import clock
-from daemon.register.models import FAILED, SET_ASIDE, Document, Entry, Job
+from daemon.register.models import FAILED, SET_ASIDE, Document, Entry, Job, SignatureCheck
+
+_IN_CHUNK = 500  # ids per IN (...) list: well under SQLite's bound-parameter limit
+
+
+@dataclass(frozen=True)
+class SignatureRow:
+    """One embedded digital signature of a document, as checked on arrival."""
+
+    field_name: str
+    verdict: str  # valid | untrusted | invalid | modified
+    signer_name: str | None = None
+    organisation: str | None = None
+    signing_time: dt.datetime | None = None  # aware UTC
+    coverage: str | None = None
+    modification_level: str | None = None
+    problem: str | None = None
+    issuer: str | None = None
+    certificate_sha256: str | None = None
+    checked_at: dt.datetime | None = None  # aware UTC
+
+    @classmethod
+    def of(cls, check: SignatureCheck) -> SignatureRow:
+        return cls(
+            field_name=check.field_name, verdict=check.verdict, signer_name=check.signer_name,
+            organisation=check.organisation,
+            signing_time=clock.from_db(check.signing_time) if check.signing_time else None,
+            coverage=check.coverage, modification_level=check.modification_level,
+            problem=check.problem, issuer=check.issuer,
+            certificate_sha256=check.certificate_sha256,
+            checked_at=clock.from_db(check.checked_at),
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {name: _iso(getattr(self, name)) for name in self.__dataclass_fields__}
 
 
 @dataclass(frozen=True)
@@ -48,6 +82,10 @@ class EntryRow:
     recipients: tuple[str, ...] = ()
     signer: str | None = None
     confidence: dict[str, float] = field(default_factory=dict)
+    # Where it came from (mail: mailbox, UID, Message-ID, From, Date, Subject...) and the
+    # verdicts on its digital signatures, in the order they were checked.
+    provenance: dict[str, Any] = field(default_factory=dict)
+    signatures: tuple[SignatureRow, ...] = ()
 
     @property
     def label(self) -> str:
@@ -78,6 +116,8 @@ class EntryRow:
             value = getattr(self, name)
             out[name] = list(value) if isinstance(value, tuple) else _iso(value)
         out["confidence"] = {k: round(v, 3) for k, v in self.confidence.items()}
+        out["provenance"] = dict(self.provenance)
+        out["signatures"] = [sig.as_json() for sig in self.signatures]
         return out
 
 
@@ -165,10 +205,25 @@ def _fetch(session: Session, criteria: list[ColumnElement[bool]]) -> list[EntryR
         # The full text can run to megabytes per document; listings never need it.
         .options(defer(Document.text))
     )
-    return [_row(entry, document) for entry, document in session.execute(query)]
+    found = [(entry, document) for entry, document in session.execute(query)]
+    signatures = _signatures(session, [document.id for _entry, document in found])
+    return [_row(entry, document, signatures.get(document.id, ())) for entry, document in found]
 
 
-def _row(entry: Entry, document: Document) -> EntryRow:
+def _signatures(session: Session, document_ids: list[int]) -> dict[int, tuple[SignatureRow, ...]]:
+    """The signature checks of these documents, in the order each was recorded."""
+    found: dict[int, list[SignatureRow]] = {}
+    unique = sorted(set(document_ids))
+    for start in range(0, len(unique), _IN_CHUNK):
+        query = (select(SignatureCheck)
+                 .where(SignatureCheck.document_id.in_(unique[start:start + _IN_CHUNK]))
+                 .order_by(SignatureCheck.document_id, SignatureCheck.id))
+        for check in session.scalars(query):
+            found.setdefault(check.document_id, []).append(SignatureRow.of(check))
+    return {doc_id: tuple(rows) for doc_id, rows in found.items()}
+
+
+def _row(entry: Entry, document: Document, signatures: tuple[SignatureRow, ...]) -> EntryRow:
     return EntryRow(
         book=entry.book,
         year=entry.year,
@@ -199,6 +254,8 @@ def _row(entry: Entry, document: Document) -> EntryRow:
         recipients=tuple(document.recipients or ()),
         signer=document.signer,
         confidence=dict(document.confidence or {}),
+        provenance=dict(document.provenance or {}),
+        signatures=signatures,
     )
 
 

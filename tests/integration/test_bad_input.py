@@ -29,15 +29,21 @@ def bomb_png(side: int = 60_000) -> bytes:
     header = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
     row = b"\x00" + b"\x00" * side
     body = zlib.compress(row * 64, 9)  # far too few rows: decoding would still try to allocate
-    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", body) + \
-        _png_chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", body)
+        + _png_chunk(b"IEND", b"")
+    )
 
 
 def encrypted_pdf(tmp: Path, plain: bytes) -> bytes:
     src, dst = tmp / "plain.pdf", tmp / "locked.pdf"
     src.write_bytes(plain)
-    subprocess.run(["qpdf", "--encrypt", "secret-user", "secret-owner", "256", "--", str(src),
-                    str(dst)], check=True)
+    subprocess.run(
+        ["qpdf", "--encrypt", "secret-user", "secret-owner", "256", "--", str(src), str(dst)],
+        check=True,
+    )
     return dst.read_bytes()
 
 

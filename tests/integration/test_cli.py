@@ -30,8 +30,20 @@ def test_init_creates_the_config_folders_rules_and_database(install: Install) ->
 
 @pytest.mark.parametrize(
     "command",
-    [[], ["init"], ["run"], ["extract"], ["ingest"], ["register", "list"], ["register", "show"],
-     ["register", "export"], ["register", "failures"], ["doctor"], ["verify"], ["mailbox", "check"]],
+    [
+        [],
+        ["init"],
+        ["run"],
+        ["extract"],
+        ["ingest"],
+        ["register", "list"],
+        ["register", "show"],
+        ["register", "export"],
+        ["register", "failures"],
+        ["doctor"],
+        ["verify"],
+        ["mailbox", "check"],
+    ],
 )
 def test_every_command_has_help(command: list[str]) -> None:
     done = subprocess.run([*VANTHU, *command, "--help"], capture_output=True, text=True)
@@ -47,8 +59,9 @@ def test_a_bad_setting_is_named_and_exits_2(install: Install) -> None:
 
 def test_without_a_config_the_error_says_what_to_do(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "VANTHU_CONFIG"}
-    done = subprocess.run([*VANTHU, "register", "list"], capture_output=True, text=True,
-                          cwd=tmp_path, env=env)
+    done = subprocess.run(
+        [*VANTHU, "register", "list"], capture_output=True, text=True, cwd=tmp_path, env=env
+    )
     assert done.returncode == 2 and "vanthu init" in done.stderr
 
 
@@ -63,16 +76,34 @@ def test_doctor_passes_on_a_fresh_install_and_names_a_broken_folder(install: Ins
     assert [c["check"] for c in bad] == ["folder quarantine"] and "chmod 700" in bad[0]["fix"]
 
 
-def test_extract_prints_the_fields_and_hides_a_secret_document(install: Install, tmp_path: Path) -> None:
+def test_extract_prints_the_fields_and_hides_a_secret_document(
+    install: Install, tmp_path: Path
+) -> None:
     spec = make_specs(1, seed=21)[0]
     (tmp_path / "doc.pdf").write_bytes(render_pdf(spec))
     (tmp_path / "secret.pdf").write_bytes(render_pdf(secret_spec()))
-    done = install.vanthu("extract", "--json", str(tmp_path / "doc.pdf"), str(tmp_path / "secret.pdf"))
+    done = install.vanthu(
+        "extract", "--json", str(tmp_path / "doc.pdf"), str(tmp_path / "secret.pdf")
+    )
     doc, secret = (json.loads(line) for line in done.stdout.splitlines())
     truth = spec.truth_json()
-    expected_keys = {"file", "number", "date", "place", "doc_type", "subject", "issuer",
-                     "parent_issuer", "urgency", "secrecy", "recipients", "signer", "pages",
-                     "text_source", "confidence"}
+    expected_keys = {
+        "file",
+        "number",
+        "date",
+        "place",
+        "doc_type",
+        "subject",
+        "issuer",
+        "parent_issuer",
+        "urgency",
+        "secrecy",
+        "recipients",
+        "signer",
+        "pages",
+        "text_source",
+        "confidence",
+    }
     assert set(doc) == expected_keys
     for key in ("number", "date", "doc_type", "subject", "issuer", "signer", "recipients"):
         assert doc[key] == truth[key], key
@@ -95,8 +126,23 @@ def test_ingest_then_list_show_and_export(install: Install, tmp_path: Path) -> N
 
     rows = install.entries()
     assert [r["seq"] for r in rows] == [1, 2]
-    for key in ("book", "year", "seq", "received_at", "sha256", "source", "status", "number",
-                "date", "doc_type", "subject", "issuer", "recipients", "signer", "confidence"):
+    for key in (
+        "book",
+        "year",
+        "seq",
+        "received_at",
+        "sha256",
+        "source",
+        "status",
+        "number",
+        "date",
+        "doc_type",
+        "subject",
+        "issuer",
+        "recipients",
+        "signer",
+        "confidence",
+    ):
         assert key in rows[0], key
     assert rows[0]["number"] == specs[0].truth_json()["number"]
     shown = install.vanthu("register", "show", "2", "--year", str(rows[1]["year"]), "--json")
@@ -120,4 +166,3 @@ def test_verify_finds_an_altered_archive_file(install: Install, tmp_path: Path) 
     archived.write_bytes(archived.read_bytes() + b"%tampered")
     done = install.vanthu("verify", check=False)
     assert done.returncode == 1 and "hash mismatch" in done.stdout
-

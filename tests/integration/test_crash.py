@@ -1,4 +1,4 @@
-"""Kill -9 at random moments: every file registered exactly once, numbers 1..40, nothing left over."""
+"""Kill -9 at random moments: every file registered exactly once, numbers 1..40, nothing left."""
 
 from __future__ import annotations
 

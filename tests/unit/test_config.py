@@ -51,7 +51,9 @@ def test_errors_name_the_key_and_the_problem(tmp_path: Path, text: str, message:
     assert str(tmp_path / "vanthu.toml") in str(caught.value)
 
 
-def test_config_is_found_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_config_is_found_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = write(tmp_path, "")
     monkeypatch.setenv("VANTHU_CONFIG", str(path))
     assert find_config(None) == path
@@ -59,7 +61,9 @@ def test_config_is_found_from_the_environment(tmp_path: Path, monkeypatch: pytes
         find_config(tmp_path / "missing.toml")
 
 
-def test_secrets_come_from_files_env_or_credentials(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_secrets_come_from_files_env_or_credentials(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     secret = tmp_path / "pw"
     secret.write_text("s3cret\n")
     assert read_secret("db", secret, None, None) == "s3cret"
@@ -73,6 +77,10 @@ def test_secrets_come_from_files_env_or_credentials(tmp_path: Path, monkeypatch:
 
 def test_postgres_password_is_filled_from_a_file(tmp_path: Path) -> None:
     (tmp_path / "pw").write_text("p@ss")
-    settings = load(write(tmp_path, "[database]\nurl = 'postgresql+psycopg://vanthu@db/vanthu'\n"
-                                    "password_file = 'pw'\n"))
+    settings = load(
+        write(
+            tmp_path,
+            "[database]\nurl = 'postgresql+psycopg://vanthu@db/vanthu'\npassword_file = 'pw'\n",
+        )
+    )
     assert settings.database_url() == "postgresql+psycopg://vanthu:p%40ss@db/vanthu"

@@ -33,15 +33,27 @@ def folders(tmp_path: Path) -> dict[str, Path]:
 
 
 def source(folders: dict[str, Path], stager: Any, **settings: Any) -> FolderSource:
-    return FolderSource(folders["inbox"], processed=folders["processed"], failed=folders["failed"],
-                        settings=ScannerSettings(settle_seconds=0.3, **settings), stager=stager)
+    return FolderSource(
+        folders["inbox"],
+        processed=folders["processed"],
+        failed=folders["failed"],
+        settings=ScannerSettings(settle_seconds=0.3, **settings),
+        stager=stager,
+    )
 
 
 def test_temporary_and_system_files_are_ignored(folders: dict[str, Path]) -> None:
     src = source(folders, FakeStager())
     inbox = folders["inbox"]
-    for name in ("scan.part", "x.tmp", "~$doc.pdf", ".hidden.pdf", "Thumbs.db", "desktop.ini",
-                 ".sync/inner.pdf"):
+    for name in (
+        "scan.part",
+        "x.tmp",
+        "~$doc.pdf",
+        ".hidden.pdf",
+        "Thumbs.db",
+        "desktop.ini",
+        ".sync/inner.pdf",
+    ):
         assert src.ignored(inbox / name), name
     assert not src.ignored(inbox / "sub" / "Công văn 12.pdf")
 
@@ -67,7 +79,9 @@ def test_a_file_is_taken_only_once_it_stops_changing(folders: dict[str, Path]) -
     assert stager.staged[0][2]["processed_path"] == str(moved)
 
 
-def test_run_once_takes_files_already_present_including_subfolders(folders: dict[str, Path]) -> None:
+def test_run_once_takes_files_already_present_including_subfolders(
+    folders: dict[str, Path],
+) -> None:
     stager = FakeStager()
     (folders["inbox"] / "a").mkdir()
     (folders["inbox"] / "a" / "one.pdf").write_bytes(b"1")

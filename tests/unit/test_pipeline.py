@@ -34,15 +34,19 @@ class ScriptedReader:
         if data.startswith(b"boom"):
             raise TimeoutError("tesseract took too long")
         text = data.decode()
-        lines = tuple(Line(t, 0.1, 0.1 * i, 0.9, 0.1 * i + 0.05) for i, t in enumerate(text.split("|")))
+        lines = tuple(
+            Line(t, 0.1, 0.1 * i, 0.9, 0.1 * i + 0.05) for i, t in enumerate(text.split("|"))
+        )
         return Reading("application/pdf", (Page(lines, "text-layer"),))
 
 
 @pytest.fixture
 def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Settings, Stager, Worker]:
     config = tmp_path / "vanthu.toml"
-    config.write_text(f'[rules]\ndir = "{RULES}"\n[service]\nmax_attempts = 2\n'
-                      'retry_base_seconds = 0.01\n', encoding="utf-8")
+    config.write_text(
+        f'[rules]\ndir = "{RULES}"\n[service]\nmax_attempts = 2\nretry_base_seconds = 0.01\n',
+        encoding="utf-8",
+    )
     settings = load(config)
     engine = make_engine(settings.database_url())
     create_schema(engine)
@@ -60,8 +64,15 @@ def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Settings, St
             return Fields(doc_type="Đơn khiếu nại", confidence=conf)
         if first == "unsure":
             conf["number"] = 0.2
-        return Fields(number=f"{first}/QĐ-UBND", date=dt.date(2026, 1, 5), doc_type="Quyết định",
-                      subject="Về việc thử", issuer="UBND HUYỆN", urgency="Khẩn", confidence=conf)
+        return Fields(
+            number=f"{first}/QĐ-UBND",
+            date=dt.date(2026, 1, 5),
+            doc_type="Quyết định",
+            subject="Về việc thử",
+            issuer="UBND HUYỆN",
+            urgency="Khẩn",
+            confidence=conf,
+        )
 
     monkeypatch.setattr("daemon.ingest.pipeline.extract_fields", fake_extract)
     worker = Worker(pipeline, ScriptedReader(), sessions, batch=2, lease_seconds=60)
@@ -81,8 +92,12 @@ def test_documents_are_numbered_in_staging_order(setup: tuple[Settings, Stager, 
     with worker.sessions() as session:
         numbers = session.scalars(select(Document.number).join(Entry).order_by(Entry.seq)).all()
         assert numbers == [f"{i + 10}/QĐ-UBND" for i in range(5)]
-        assert session.scalar(select(func.count()).select_from(Entry).where(
-            Entry.due_date.is_not(None))) == 5, "Khẩn documents get a due date"
+        assert (
+            session.scalar(
+                select(func.count()).select_from(Entry).where(Entry.due_date.is_not(None))
+            )
+            == 5
+        ), "Khẩn documents get a due date"
     assert not list(settings.paths.spool.iterdir()), "registered bytes leave the spool"
     assert len(list(settings.paths.archive.rglob("*.pdf"))) == 5
 
@@ -128,9 +143,12 @@ def test_transient_errors_are_retried_then_failed(setup: tuple[Settings, Stager,
 def test_low_confidence_and_unknown_senders_need_review() -> None:
     conf = {k: 0.9 for k in ("number", "date", "doc_type", "subject", "issuer")}
     assert needs_review(Fields(confidence=conf), 0.6, {}) == []
-    assert needs_review(Fields(confidence={**conf, "date": 0.1}), 0.6, {}) == ["low confidence: date"]
+    assert needs_review(Fields(confidence={**conf, "date": 0.1}), 0.6, {}) == [
+        "low confidence: date"
+    ]
     assert needs_review(Fields(confidence=conf), 0.6, {"sender_allowed": False}) == [
-        "sender not on the allow-list"]
+        "sender not on the allow-list"
+    ]
 
 
 def test_duplicate_bytes_are_staged_once(setup: tuple[Settings, Stager, Worker]) -> None:

@@ -46,11 +46,13 @@ def test_routes_and_errors_name_the_file(tmp_path: Path) -> None:
         (tmp_path / name).write_text((RULES / name).read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "routing.toml").write_text(
         '[[route]]\ndoc_type = "Giấy mời"\nunit = "Văn phòng"\n'
-        '[[route]]\nissuer_contains = "sở tài chính"\nunit = "Phòng TC-KH"\n', encoding="utf-8")
+        '[[route]]\nissuer_contains = "sở tài chính"\nunit = "Phòng TC-KH"\n',
+        encoding="utf-8",
+    )
     rules = load_rules(tmp_path)
     assert rules.unit_for(Fields(doc_type="Giấy mời")) == "Văn phòng"
     assert rules.unit_for(Fields(issuer="SỞ TÀI CHÍNH TỈNH KHÁNH HÒA")) == "Phòng TC-KH"
     assert rules.unit_for(Fields(doc_type="Quyết định")) is None
-    (tmp_path / "routing.toml").write_text("[due]\n\"Khẩn\" = -1\n", encoding="utf-8")
+    (tmp_path / "routing.toml").write_text('[due]\n"Khẩn" = -1\n', encoding="utf-8")
     with pytest.raises(RulesError, match="routing.toml: \\[due\\] Khẩn"):
         load_rules(tmp_path)
