@@ -35,14 +35,20 @@ def check_file(
         return (), f"signatures could not be checked: {exc}"
 
 
+def _describe(v: SignatureVerdict) -> str:
+    return f"signature {v.field_name} {v.verdict}: {v.problem or ''}".rstrip(": ")
+
+
 def problems(verdicts: tuple[SignatureVerdict, ...], error: str | None) -> list[str]:
     """What a clerk must look at (empty when every signature is acceptable)."""
-    found = [
-        f"signature {v.field_name} {v.verdict}: {v.problem or ''}".rstrip(": ")
-        for v in verdicts
-        if v.verdict in REVIEW_VERDICTS
-    ]
+    found = [_describe(v) for v in verdicts if v.verdict in REVIEW_VERDICTS]
     return found + ([error] if error else [])
+
+
+def remarks(verdicts: tuple[SignatureVerdict, ...]) -> list[str]:
+    """Worth a note but not a review: a sound signature the office's roots do not vouch for
+    (often a government CA root not yet installed in [trust] roots_dir)."""
+    return [_describe(v) for v in verdicts if v.verdict == "untrusted"]
 
 
 def confirm_issuer(fields: Fields, verdicts: tuple[SignatureVerdict, ...]) -> Fields:

@@ -168,7 +168,7 @@ class Pipeline:
                 due_date=self.rules.due_date(received.date(), fields.urgency),
                 tz=self.settings.register.timezone,
             )
-            entry.note = "; ".join(review) or None
+            entry.note = "; ".join(review + authenticity.remarks(analysis.signatures)) or None
             entry.recipient_unit = self.rules.unit_for(fields)
             authenticity.record(session, entry.document_id, analysis.signatures)
             jobs.finish(session, job, DONE, document_id=entry.document_id, worker=ticket.worker)
