@@ -122,9 +122,33 @@ def check_rules(settings: Settings) -> Check:
     return Check("rules", True, str(settings.rules.dir))
 
 
+def check_trust(settings: Settings) -> Check:
+    from daemon.signatures import TrustRootError, load_trust_roots
+
+    folder = settings.trust.roots_dir
+    if not folder.is_dir():
+        return Check(
+            "trust roots",
+            False,
+            f"{folder} does not exist",
+            f"mkdir -p {folder} and put the government CA root certificates (PEM) in it",
+        )
+    try:
+        roots = load_trust_roots(folder)
+    except TrustRootError as exc:
+        return Check("trust roots", False, str(exc), "remove or replace the files named")
+    if not roots:
+        return Check(
+            "trust roots",
+            True,
+            f"{folder} is empty: every digital signature will read as untrusted",
+        )
+    return Check("trust roots", True, f"{len(roots)} certificate(s) in {folder}")
+
+
 def all_checks(settings: Settings) -> list[Check]:
     checks = check_tesseract(settings.reading.language) + check_folders(settings)
-    checks += [check_rules(settings), check_database(settings)]
+    checks += [check_rules(settings), check_trust(settings), check_database(settings)]
     if settings.mailbox is not None:
         from daemon.ingest.mailsource import check_mailbox
 
@@ -143,5 +167,5 @@ def startup_problems(settings: Settings) -> list[str]:
     for folder in (p.quarantine, p.spool):
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     checks = check_tesseract(settings.reading.language) + check_folders(settings)
-    checks.append(check_rules(settings))
+    checks += [check_rules(settings), check_trust(settings)]
     return [f"{c.name}: {c.detail} (fix: {c.fix})" for c in checks if not c.ok]

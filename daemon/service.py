@@ -169,7 +169,18 @@ class Service:
                 backoff = min(backoff * 2, 60.0)
         for thread in threads:
             thread.join(timeout=30)
+        self._release_claims()
         event(log, "stopped")
+
+    def _release_claims(self) -> None:
+        """Give back anything still claimed by this process, so another can take it at once."""
+        try:
+            with self.runtime.sessions.begin() as session:
+                released = jobs.release_mine(session, self.runtime.worker.name)
+            if released:
+                event(log, "released", jobs=released)
+        except Exception as exc:  # noqa: BLE001 - leases expire anyway
+            event(log, "release-error", logging.WARNING, error=f"{type(exc).__name__}: {exc}")
 
     def _guard(self, name: str, run: Callable[[threading.Event], None]) -> None:
         """Keep a source running: a crash is logged and the source restarted after a pause."""
