@@ -20,7 +20,7 @@ from daemon.ocr.fields import extract_fields
 from daemon.ocr.model import Fields, Line, Page, Reading
 
 ROOT = Path(__file__).resolve().parents[2]
-SEEDS = Path("/work/shared/seeds")
+SEEDS = ROOT.parent / "shared" / "seeds"  # shared/ sits beside the checkout
 TODAY = dt.date(2025, 6, 1)
 PITCH = 0.022  # line pitch as a page fraction
 TITLES = {"QUYẾT ĐỊNH", "QUY ĐỊNH"}
