@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import FrameType
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -33,6 +32,13 @@ from daemon.register.models import PENDING, RUNNING, Job
 from daemon.rules import load_rules
 
 log = logging.getLogger("vanthu.service")
+
+
+def _age(path: Path) -> float:
+    try:
+        return time.time() - path.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0
 
 
 def reading_workers(settings: Settings) -> int:
@@ -79,19 +85,20 @@ class Runtime:
         )
 
     def recover(self) -> None:
-        """After a crash: give back jobs nobody is working on, and clear the spool of leftovers."""
+        """After a crash: give back jobs nobody is working on, and clear the spool of leftovers.
+
+        On SQLite one process runs everything, so whatever is running or half-written was ours.
+        On PostgreSQL other processes may be mid-way: only expired leases are released, and
+        only spool files older than a lease are treated as leftovers.
+        """
         with self.sessions.begin() as session:
             sqlite = session.get_bind().dialect.name == "sqlite"
             released = jobs.release_all(session) if sqlite else jobs.release_expired(session)
             active = set(
                 session.scalars(select(Job.sha256).where(Job.state.in_((PENDING, RUNNING))))
             )
-        spool = self.stager.spool
-        stale = spool.leftovers() + [
-            p
-            for p in (spool.root.iterdir() if spool.root.exists() else [])
-            if not p.name.startswith(".") and p.name not in active
-        ]
+        min_age = 0.0 if sqlite else self.settings.service.job_lease_seconds
+        stale = [p for p in self.stager.spool.orphans(active) if _age(p) >= min_age]
         for path in stale:
             path.unlink(missing_ok=True)
         if released or stale:
@@ -103,11 +110,11 @@ class Runtime:
 
 
 class Service:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, stop: threading.Event, wake: threading.Event) -> None:
         self.settings = settings
         self.runtime = Runtime.build(settings)
-        self.stop = threading.Event()
-        self.wake = threading.Event()
+        self.stop = stop
+        self.wake = wake
         paths = settings.paths
         self.folder = (
             FolderSource(
@@ -197,27 +204,22 @@ class Service:
                 )
                 self.stop.wait(5.0)
 
-    def request_stop(self, signum: int, _frame: FrameType | None) -> None:
-        event(log, "stopping", signal=signal.Signals(signum).name)
-        self.stop.set()
-        self.wake.set()
-
     def close(self) -> None:
         self.runtime.close()
 
 
-def run_service(settings: Settings, *, once: bool) -> int:
-    service = Service(settings)
-    signal.signal(signal.SIGTERM, service.request_stop)
-    signal.signal(signal.SIGINT, service.request_stop)
+def run_service(
+    settings: Settings, *, once: bool, stop: threading.Event, wake: threading.Event
+) -> int:
+    """Run until `stop` is set (the caller wires SIGTERM/SIGINT to it before anything slow)."""
     started = time.monotonic()
+    service = Service(settings, stop, wake)
     try:
         if once:
             outcomes = service.run_once()
-            event(
-                log, "once-done", jobs=len(outcomes), seconds=round(time.monotonic() - started, 1)
-            )
-        else:
+            seconds = round(time.monotonic() - started, 1)
+            event(log, "once-done", jobs=len(outcomes), seconds=seconds)
+        elif not stop.is_set():
             service.run_forever()
     finally:
         service.close()

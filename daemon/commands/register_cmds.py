@@ -27,10 +27,11 @@ def add_filters(p: argparse.ArgumentParser) -> None:
 
 @contextmanager
 def _session(args: argparse.Namespace) -> Iterator[tuple[Session, str]]:
-    from daemon.register.db import make_engine, session_factory
+    from daemon.register.db import create_schema, make_engine, session_factory
 
     settings = settings_of(args)
     engine = make_engine(settings.database_url())
+    create_schema(engine)  # a register nobody has written to yet lists as empty
     try:
         with session_factory(engine, read_only=True)() as session:
             yield session, settings.register.timezone

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import shutil
+import signal
 import sys
+import threading
 from pathlib import Path
+from types import FrameType
 
 from daemon.cli import settings_of
 from daemon.config import load
@@ -57,6 +61,19 @@ def init(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    stop, wake = threading.Event(), threading.Event()
+
+    def request_stop(signum: int, _frame: FrameType | None) -> None:
+        logging.getLogger("vanthu.service").info(
+            "stopping", extra={"fields": {"signal": signal.Signals(signum).name}}
+        )
+        stop.set()
+        wake.set()
+
+    # First thing: a SIGTERM while the service is still starting must also stop it cleanly.
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+
     from daemon.doctor import startup_problems
     from daemon.service import run_service
 
@@ -66,4 +83,4 @@ def run(args: argparse.Namespace) -> int:
         for problem in problems:
             print(f"vanthu: cannot start: {problem}", file=sys.stderr)
         return 1
-    return run_service(settings, once=args.once)
+    return run_service(settings, once=args.once, stop=stop, wake=wake)

@@ -150,6 +150,8 @@ class FolderSource:
                 "processed_path": str(dest) if dest else None,
             }
             result = self.stager.stage_file(path, source="folder", provenance=provenance)
+        except FileNotFoundError:  # taken meanwhile (another process watching the same folder)
+            return
         except (OSError, TooLarge, ValueError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             self._fail(path, name, f"cannot be taken: {reason}")
@@ -167,6 +169,8 @@ class FolderSource:
             else:
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(path, dest)
+        except FileNotFoundError:  # another process watching the same folder moved it first
+            pass
         except OSError as exc:  # staged already; the next pass sees a duplicate and retries
             event(log, "acknowledge-failed", logging.ERROR, file=path.name, reason=exc.strerror)
 

@@ -100,8 +100,14 @@ class Mailbox:
         except BaseException:
             box.close()
             raise
-        event(log, "mailbox_connected", host=settings.host, port=settings.port,
-              security=settings.security, user=settings.username)
+        event(
+            log,
+            "mailbox_connected",
+            host=settings.host,
+            port=settings.port,
+            security=settings.security,
+            user=settings.username,
+        )
         return box
 
     def _login(self) -> None:
@@ -111,8 +117,12 @@ class Mailbox:
             self._call("login", self._client.oauth2_login, settings.username, token)
             return
         try:
-            password = read_secret("[mailbox]", settings.password_file, settings.password_env,
-                                   settings.password_credential)
+            password = read_secret(
+                "[mailbox]",
+                settings.password_file,
+                settings.password_env,
+                settings.password_credential,
+            )
         except ConfigError as exc:
             raise MailboxLoginError("login", str(exc)) from exc
         if password is None:
@@ -189,8 +199,9 @@ class Mailbox:
         if not uids:
             return {}
         data = self._call("fetch", self._client.fetch, list(uids), ["RFC822.SIZE"])
-        return {uid: int(item[b"RFC822.SIZE"]) for uid, item in data.items()
-                if b"RFC822.SIZE" in item}
+        return {
+            uid: int(item[b"RFC822.SIZE"]) for uid, item in data.items() if b"RFC822.SIZE" in item
+        }
 
     def fetch(self, uids: Sequence[int]) -> dict[int, bytes]:
         """Whole messages by UID, with BODY.PEEK[] so nothing is marked \\Seen yet."""
@@ -204,8 +215,11 @@ class Mailbox:
         if not uids:
             return {}
         data = self._call("fetch", self._client.fetch, list(uids), ["BODY.PEEK[HEADER]"])
-        return {uid: bytes(item[b"BODY[HEADER]"]) for uid, item in data.items()
-                if b"BODY[HEADER]" in item}
+        return {
+            uid: bytes(item[b"BODY[HEADER]"])
+            for uid, item in data.items()
+            if b"BODY[HEADER]" in item
+        }
 
     # -- acknowledging ----------------------------------------------------------------------
 
@@ -308,10 +322,13 @@ class MailboxCheck:
 
 def check_connection(settings: MailboxSettings) -> MailboxCheck:
     """Connect, log in, and look at what the mailbox source needs. Never raises."""
-    report = MailboxCheck(summary="", lines=[
-        f"server: {settings.host}:{settings.port} (security: {settings.security})",
-        f"user: {settings.username}",
-    ])
+    report = MailboxCheck(
+        summary="",
+        lines=[
+            f"server: {settings.host}:{settings.port} (security: {settings.security})",
+            f"user: {settings.username}",
+        ],
+    )
     if settings.security == "none":
         report.lines.append("WARNING: plain IMAP; password and mail travel unencrypted")
     try:
@@ -339,8 +356,10 @@ def _inspect(box: Mailbox, settings: MailboxSettings, report: MailboxCheck) -> N
     if "IDLE" not in caps:
         report.lines.append(f"no IDLE: the folder is polled every {settings.poll_seconds:g} s")
     if "MOVE" not in caps and "UIDPLUS" not in caps:
-        report.problems.append("the server has neither MOVE nor UIDPLUS: processed mail is "
-                               "copied and left flagged \\Deleted in the folder")
+        report.problems.append(
+            "the server has neither MOVE nor UIDPLUS: processed mail is "
+            "copied and left flagged \\Deleted in the folder"
+        )
     folders = box.list_folders()
     report.lines.append("folders: " + ", ".join(folders))
     wanted = _nfc(settings.folder)
@@ -348,11 +367,14 @@ def _inspect(box: Mailbox, settings: MailboxSettings, report: MailboxCheck) -> N
         report.problems.append(f"folder {settings.folder!r} does not exist")
     else:
         info = box.select(settings.folder)  # read-only EXAMINE reports no PERMANENTFLAGS
-        report.lines.append(f"{settings.folder}: {info.exists} message(s), "
-                            f"UIDVALIDITY {info.uidvalidity}")
+        report.lines.append(
+            f"{settings.folder}: {info.exists} message(s), UIDVALIDITY {info.uidvalidity}"
+        )
         if not info.keywords_allowed:
-            report.problems.append(f"the server does not keep custom keywords: mail that "
-                                   f"cannot be parsed cannot be flagged {settings.failed_keyword}")
+            report.problems.append(
+                f"the server does not keep custom keywords: mail that "
+                f"cannot be parsed cannot be flagged {settings.failed_keyword}"
+            )
     if _nfc(settings.processed_folder) not in folders:
         report.lines.append(f"processed folder {settings.processed_folder!r} will be created")
 
@@ -370,8 +392,9 @@ def _connect(settings: MailboxSettings) -> imapclient.IMAPClient:
             timeout=SocketTimeout(connect=settings.connect_timeout, read=settings.read_timeout),
         )
     except ssl.SSLCertVerificationError as exc:
-        raise MailboxConnectionError("tls", f"server certificate not trusted: {exc.verify_message}"
-                                     ) from exc
+        raise MailboxConnectionError(
+            "tls", f"server certificate not trusted: {exc.verify_message}"
+        ) from exc
     except (OSError, IMAPClientError) as exc:
         where = f"{settings.host}:{settings.port}"
         raise MailboxConnectionError("connect", f"{where}: {_text(exc)}") from exc
@@ -380,8 +403,9 @@ def _connect(settings: MailboxSettings) -> imapclient.IMAPClient:
 def _run_token_command(command: str, timeout: float) -> str:
     """XOAUTH2: the access token printed by the configured command."""
     try:
-        done = subprocess.run(shlex.split(command), capture_output=True, text=True,
-                              timeout=timeout, check=False)
+        done = subprocess.run(
+            shlex.split(command), capture_output=True, text=True, timeout=timeout, check=False
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise MailboxLoginError("login", f"oauth2_token_command failed: {exc}") from exc
     token = done.stdout.strip()

@@ -35,8 +35,12 @@ from daemon.config import MailboxSettings
 PDF, JPEG, PNG, TIFF = "application/pdf", "image/jpeg", "image/png", "image/tiff"
 EXTENSIONS = {PDF: ".pdf", JPEG: ".jpg", PNG: ".png", TIFF: ".tif"}
 _CLAIMED = {".pdf": PDF, ".jpg": JPEG, ".jpeg": JPEG, ".png": PNG, ".tif": TIFF, ".tiff": TIFF}
-_OPAQUE = {"application/pkcs7-mime", "application/x-pkcs7-mime", "application/ms-tnef",
-           "application/vnd.ms-tnef"}  # S/MIME enveloped or opaque-signed, Outlook winmail.dat
+_OPAQUE = {
+    "application/pkcs7-mime",
+    "application/x-pkcs7-mime",
+    "application/ms-tnef",
+    "application/vnd.ms-tnef",
+}  # S/MIME enveloped or opaque-signed, Outlook winmail.dat
 _MAX_NAME = 180  # characters of a display name, extension included
 
 # Defects after which the message's structure, hence its attachments, cannot be trusted.
@@ -145,7 +149,11 @@ def parse_headers(raw: bytes) -> ParsedMail:
     """Best-effort headers of a message that cannot be taken, for the failure list. Never
     raises: a field that cannot be read is left empty."""
     fields: dict[str, Any] = {
-        "message_id": None, "sender": "", "sender_address": "", "date": None, "subject": "",
+        "message_id": None,
+        "sender": "",
+        "sender_address": "",
+        "date": None,
+        "subject": "",
     }
     parser = BytesParser(policy=policy.default)
     with contextlib.suppress(Exception):  # hostile headers: record the failure without them

@@ -58,8 +58,7 @@ class MailPassResult:
     error: str | None = None  # run_once: why the pass stopped early
 
     def add(self, other: MailPassResult) -> None:
-        for name in ("messages", "staged", "duplicates", "no_documents", "failed",
-                     "acknowledged"):
+        for name in ("messages", "staged", "duplicates", "no_documents", "failed", "acknowledged"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.uidvalidity_changed |= other.uidvalidity_changed
 
@@ -94,8 +93,13 @@ class MailSource:
     ) -> MailSource:
         if settings.mailbox is None:
             raise ValueError("no [mailbox] table: the mailbox source is off")
-        return cls(settings.mailbox, stager, sessions, load_senders(settings.rules.dir),
-                   on_staged=on_staged)
+        return cls(
+            settings.mailbox,
+            stager,
+            sessions,
+            load_senders(settings.rules.dir),
+            on_staged=on_staged,
+        )
 
     # -- the two ways to run ----------------------------------------------------------------
 
@@ -120,12 +124,17 @@ class MailSource:
                     self._serve(box, stop)
             except MailboxError as exc:
                 self._failures += 1
-                event(log, "mailbox_error", logging.WARNING, stage=exc.stage, error=exc.detail,
-                      failures=self._failures)
+                event(
+                    log,
+                    "mailbox_error",
+                    logging.WARNING,
+                    stage=exc.stage,
+                    error=exc.detail,
+                    failures=self._failures,
+                )
             except Exception:  # the register or spool failed: same backoff, never spin
                 self._failures += 1
-                log.exception("mailbox_pass_failed",
-                              extra={"fields": {"failures": self._failures}})
+                log.exception("mailbox_pass_failed", extra={"fields": {"failures": self._failures}})
             if self._failures and not stop.is_set():
                 stop.wait(backoff_delay(self._failures))
         event(log, "mailbox_stopped")
@@ -180,8 +189,10 @@ class MailSource:
             if uid in bodies:
                 outcomes.append(self._message(info, uid, bodies[uid], result))
             elif uid in headers:
-                reason = (f"message of {sizes[uid] / 1e6:.1f} MB is over the limit of "
-                          f"{self.settings.max_message_mb:g} MB")
+                reason = (
+                    f"message of {sizes[uid] / 1e6:.1f} MB is over the limit of "
+                    f"{self.settings.max_message_mb:g} MB"
+                )
                 outcomes.append(self._failed(info, uid, headers[uid], reason))
         result.messages += len(outcomes)
         self._acknowledge(box, info, outcomes, result)
@@ -221,15 +232,22 @@ class MailSource:
         for attachment in mail.attachments:
             provenance = self._provenance(info, uid, mail, allowed, attachment.name)
             try:
-                done = self.stager.stage_bytes(attachment.data, name=attachment.name,
-                                               source="mail", provenance=provenance)
+                done = self.stager.stage_bytes(
+                    attachment.data, name=attachment.name, source="mail", provenance=provenance
+                )
             except TooLarge as exc:
                 refused.append(f"{attachment.name}: {exc}")
                 continue
             # No hash here: this record and its audit event outlive a secret document,
             # which must leave no trace of its content in the register (set aside later).
-            staged.append({"name": attachment.name, "media_type": attachment.media_type,
-                           "job_id": done.job_id, "duplicate": done.duplicate})
+            staged.append(
+                {
+                    "name": attachment.name,
+                    "media_type": attachment.media_type,
+                    "job_id": done.job_id,
+                    "duplicate": done.duplicate,
+                }
+            )
             if done.duplicate:
                 result.duplicates += 1
             else:
@@ -281,13 +299,19 @@ class MailSource:
         result.failed += len(flag)
         result.no_documents += sum(o.state == mailstate.NO_DOCUMENTS for o in outcomes)
         if outcomes:
-            event(log, "mailbox_acknowledged", moved=len(move), flagged=len(flag),
-                  uidvalidity=info.uidvalidity)
+            event(
+                log,
+                "mailbox_acknowledged",
+                moved=len(move),
+                flagged=len(flag),
+                uidvalidity=info.uidvalidity,
+            )
 
 
 def facts(mail: ParsedMail) -> Facts:
-    return Facts(message_id=mail.message_id, sender=mail.sender, sent_at=mail.date,
-                 subject=mail.subject)
+    return Facts(
+        message_id=mail.message_id, sender=mail.sender, sent_at=mail.date, subject=mail.subject
+    )
 
 
 def check_mailbox(settings: Settings) -> MailboxCheck:

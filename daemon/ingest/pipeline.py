@@ -27,7 +27,16 @@ from daemon.logs import event
 from daemon.ocr.fields import extract_fields
 from daemon.ocr.model import KEY_FIELDS, Fields, Reading, UnreadableDocument
 from daemon.register import jobs, registry
-from daemon.register.models import DONE, FAILED, NEEDS_REVIEW, REGISTERED, SET_ASIDE, Job
+from daemon.register.models import (
+    DONE,
+    DUPLICATE,
+    FAILED,
+    NEEDS_REVIEW,
+    REGISTERED,
+    SET_ASIDE,
+    Entry,
+    Job,
+)
 from daemon.rules import Rules
 from daemon.signatures import SignatureVerdict, load_trust_roots
 
@@ -148,32 +157,25 @@ class Pipeline:
         review += signature_problems
         status = NEEDS_REVIEW if review else REGISTERED
         received = ticket.staged_at.astimezone(self.tz)
+        number: tuple[str, int, int] = ("den", 0, 0)
         with self.sessions.begin() as session:
             job = session.get_one(Job, ticket.id)
-            entry = registry.register_document(
-                session,
-                sha256=ticket.sha256,
-                original_name=ticket.name,
-                media_type=reading.media_type,
-                size=int(ticket.payload.get("size", 0)),
-                pages=len(reading.pages),
-                source=ticket.source,
-                provenance=provenance,
-                text=reading.text,
-                text_source=reading.text_source,
-                fields=fields,
-                status=status,
-                book="den",
-                received_at=received,
-                due_date=self.rules.due_date(received.date(), fields.urgency),
-                tz=self.settings.register.timezone,
-            )
-            entry.note = "; ".join(review + authenticity.remarks(analysis.signatures)) or None
-            entry.recipient_unit = self.rules.unit_for(fields)
-            authenticity.record(session, entry.document_id, analysis.signatures)
-            jobs.finish(session, job, DONE, document_id=entry.document_id, worker=ticket.worker)
-            number = (entry.book, entry.year, entry.seq)
+            try:
+                entry = self._new_entry(session, ticket, analysis, status, received)
+            except registry.AlreadyRegistered as already:  # staged twice by two processes
+                jobs.finish(session, job, DUPLICATE, error=str(already), worker=ticket.worker)
+                duplicate_of = already.label
+            else:
+                duplicate_of = None
+                entry.note = "; ".join(review + authenticity.remarks(analysis.signatures)) or None
+                entry.recipient_unit = self.rules.unit_for(fields)
+                authenticity.record(session, entry.document_id, analysis.signatures)
+                jobs.finish(session, job, DONE, document_id=entry.document_id, worker=ticket.worker)
+                number = (entry.book, entry.year, entry.seq)
         self.spool.discard(ticket.sha256)
+        if duplicate_of is not None:
+            event(log, "duplicate", file=ticket.name, of=duplicate_of, job=ticket.id)
+            return Outcome(ticket.id, DUPLICATE, reason=f"already registered as {duplicate_of}")
         event(
             log,
             "registered",
@@ -190,6 +192,35 @@ class Pipeline:
                 problems="; ".join(signature_problems),
             )
         return Outcome(ticket.id, DONE, number=number, status=status)
+
+    def _new_entry(
+        self,
+        session: Session,
+        ticket: Ticket,
+        analysis: Analysis,
+        status: str,
+        received: dt.datetime,
+    ) -> Entry:
+        reading, fields = analysis.reading, analysis.fields
+        assert reading is not None and fields is not None
+        return registry.register_document(
+            session,
+            sha256=ticket.sha256,
+            original_name=ticket.name,
+            media_type=reading.media_type,
+            size=int(ticket.payload.get("size", 0)),
+            pages=len(reading.pages),
+            source=ticket.source,
+            provenance=ticket.payload.get("provenance", {}),
+            text=reading.text,
+            text_source=reading.text_source,
+            fields=fields,
+            status=status,
+            book="den",
+            received_at=received,
+            due_date=self.rules.due_date(received.date(), fields.urgency),
+            tz=self.settings.register.timezone,
+        )
 
     def _fail(self, ticket: Ticket, reason: str) -> Outcome:
         target = place(self._best_copy(ticket), self.settings.paths.failed, ticket.name)

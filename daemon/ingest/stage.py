@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from daemon.register import audit, jobs
@@ -72,9 +73,16 @@ class Spool:
     def discard(self, sha256: str) -> None:
         self.path(sha256).unlink(missing_ok=True)
 
-    def leftovers(self) -> list[Path]:
-        """Half-written files from a crash mid-write (safe to delete: nothing refers to them)."""
-        return sorted(self.root.glob(".incoming-*")) if self.root.exists() else []
+    def orphans(self, active: set[str | None]) -> list[Path]:
+        """Files no waiting job refers to: half-written ones from a crash mid-write, and bytes
+        whose job finished before they were discarded."""
+        if not self.root.exists():
+            return []
+        return sorted(
+            p
+            for p in self.root.iterdir()
+            if p.name.startswith(".incoming-") or p.name not in active
+        )
 
 
 def _fsync_dir(path: Path) -> None:
@@ -110,6 +118,14 @@ class Stager:
         return self._record(sha, size, name, source, provenance)
 
     def _record(
+        self, sha: str, size: int, name: str, source: str, provenance: dict[str, Any]
+    ) -> StageResult:
+        try:
+            return self._record_once(sha, size, name, source, provenance)
+        except IntegrityError:  # another process staged the same bytes a moment ago
+            return self._record_once(sha, size, name, source, provenance)
+
+    def _record_once(
         self, sha: str, size: int, name: str, source: str, provenance: dict[str, Any]
     ) -> StageResult:
         with self.sessions.begin() as session:

@@ -84,15 +84,23 @@ def canonical(
         "data": data,
         "prev_hash": prev_hash,
     }
-    text = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False)
+    text = json.dumps(
+        record, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
     return text.encode("utf-8")
 
 
 def row_hash(row: AuditEvent) -> str:
     """The hash a stored row should carry."""
-    payload = canonical(id=row.id, at=row.at, actor=row.actor, event=row.event,
-                        subject=row.subject, data=row.data, prev_hash=row.prev_hash)
+    payload = canonical(
+        id=row.id,
+        at=row.at,
+        actor=row.actor,
+        event=row.event,
+        subject=row.subject,
+        data=row.data,
+        prev_hash=row.prev_hash,
+    )
     return hashlib.sha256(payload).hexdigest()
 
 
@@ -158,8 +166,9 @@ def verify_chain(session: Session) -> list[str]:
             problems.append(f"bad hash at id {row.id}: the row was changed after it was written")
         expected_id, prev_hash = row.id + 1, row.hash
     if expected_id - 1 != head_id:
-        problems.append(f"head mismatch: head says id {head_id}, the log ends at id "
-                        f"{expected_id - 1}")
+        problems.append(
+            f"head mismatch: head says id {head_id}, the log ends at id {expected_id - 1}"
+        )
     elif prev_hash != head_hash:
         problems.append(f"head mismatch: head hash differs from the hash of id {head_id}")
     # Read the highest id before the head again: a row committed before that read moved the

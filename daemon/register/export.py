@@ -44,7 +44,7 @@ def _local_date(value: dt.datetime | None, tz: ZoneInfo) -> dt.date | None:
 
 
 def type_and_subject(row: EntryRow) -> str | None:
-    """"Tên loại và trích yếu nội dung": "Quyết định ban hành Quy chế…" from the two fields."""
+    """ "Tên loại và trích yếu nội dung": "Quyết định ban hành Quy chế…" from the two fields."""
     if not row.doc_type or not row.subject:
         return row.doc_type or row.subject
     subject = row.subject

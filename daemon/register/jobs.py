@@ -90,8 +90,12 @@ def claim(
         job.updated_at = now
     session.flush()
     for job in ready:
-        audit.append(session, "job_claimed", f"job/{job.id}",
-                     {"worker": worker, "attempt": job.attempts, "kind": job.kind})
+        audit.append(
+            session,
+            "job_claimed",
+            f"job/{job.id}",
+            {"worker": worker, "attempt": job.attempts, "kind": job.kind},
+        )
     return list(ready)
 
 
@@ -118,8 +122,12 @@ def release_expired(session: Session, *, max_attempts: int | None = None) -> int
             _set_pending(job, now, job.not_before)
             event = "job_lease_expired"
         session.flush()
-        audit.append(session, event, f"job/{job.id}",
-                     {"worker": worker, "attempt": job.attempts, "state": job.state})
+        audit.append(
+            session,
+            event,
+            f"job/{job.id}",
+            {"worker": worker, "attempt": job.attempts, "state": job.state},
+        )
     return len(expired)
 
 
@@ -154,8 +162,12 @@ def release_ids(
         job.last_error = _clip(reason)
     session.flush()
     for job in held:
-        audit.append(session, "job_released", f"job/{job.id}",
-                     {"reason": job.last_error, "attempt": job.attempts})
+        audit.append(
+            session,
+            "job_released",
+            f"job/{job.id}",
+            {"reason": job.last_error, "attempt": job.attempts},
+        )
     return len(held)
 
 
@@ -168,8 +180,12 @@ def release_all(session: Session) -> int:
         worker = job.claimed_by
         _set_pending(job, now, job.not_before)
         session.flush()
-        audit.append(session, "job_released", f"job/{job.id}",
-                     {"worker": worker, "reason": "restart", "attempt": job.attempts})
+        audit.append(
+            session,
+            "job_released",
+            f"job/{job.id}",
+            {"worker": worker, "reason": "restart", "attempt": job.attempts},
+        )
     return len(orphans)
 
 
@@ -211,9 +227,16 @@ def retry_later(
     _set_pending(current, now, now + dt.timedelta(seconds=delay_seconds))
     current.last_error = _clip(error)
     session.flush()
-    audit.append(session, "job_retry", f"job/{current.id}",
-                 {"attempt": current.attempts, "reason": current.last_error,
-                  "not_before": current.not_before})
+    audit.append(
+        session,
+        "job_retry",
+        f"job/{current.id}",
+        {
+            "attempt": current.attempts,
+            "reason": current.last_error,
+            "not_before": current.not_before,
+        },
+    )
     return current
 
 

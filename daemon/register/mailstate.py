@@ -133,16 +133,26 @@ class MailLedger:
         with self.sessions.begin() as session:
             row = self._folder_row(session)
             if row is None:
-                session.add(MailFolder(account=self.account, folder=self.folder,
-                                       uidvalidity=uidvalidity, last_uid=0, updated_at=clock.now()))
+                session.add(
+                    MailFolder(
+                        account=self.account,
+                        folder=self.folder,
+                        uidvalidity=uidvalidity,
+                        last_uid=0,
+                        updated_at=clock.now(),
+                    )
+                )
                 return 0, False
             if row.uidvalidity == uidvalidity:
                 return row.last_uid, False
             old = row.uidvalidity
             row.uidvalidity, row.last_uid, row.updated_at = uidvalidity, 0, clock.now()
-            audit.append(session, "mail_uidvalidity_changed", f"mailbox/{row.id}",
-                         {"account": self.account, "folder": self.folder, "old": old,
-                          "new": uidvalidity})
+            audit.append(
+                session,
+                "mail_uidvalidity_changed",
+                f"mailbox/{row.id}",
+                {"account": self.account, "folder": self.folder, "old": old, "new": uidvalidity},
+            )
             return 0, True
 
     def advance(self, uidvalidity: int, uid: int) -> None:
@@ -154,9 +164,14 @@ class MailLedger:
 
     def at_place(self, uidvalidity: int, uid: int) -> Outcome | None:
         with self.sessions.begin() as session:
-            row = session.scalar(select(MailMessage).where(
-                MailMessage.account == self.account, MailMessage.folder == self.folder,
-                MailMessage.uidvalidity == uidvalidity, MailMessage.uid == uid))
+            row = session.scalar(
+                select(MailMessage).where(
+                    MailMessage.account == self.account,
+                    MailMessage.folder == self.folder,
+                    MailMessage.uidvalidity == uidvalidity,
+                    MailMessage.uid == uid,
+                )
+            )
             return None if row is None else Outcome(uid, row.id, row.state)
 
     def seen_content(self, uidvalidity: int, uid: int, key: str) -> Outcome | None:
@@ -165,8 +180,11 @@ class MailLedger:
         Otherwise this is a second copy, recorded as such; a copy of a failed message is
         flagged like the first, since the document in it was not taken either."""
         with self.sessions.begin() as session:
-            first = session.scalar(select(MailMessage).where(
-                MailMessage.account == self.account, MailMessage.dedupe_key == key))
+            first = session.scalar(
+                select(MailMessage).where(
+                    MailMessage.account == self.account, MailMessage.dedupe_key == key
+                )
+            )
             if first is None:
                 return None
             renumbered = first.folder == self.folder and first.uidvalidity != uidvalidity
@@ -179,15 +197,30 @@ class MailLedger:
                 reason = f"{first.reason} ({reason})"
             now = clock.now()
             copy = MailMessage(
-                account=self.account, folder=self.folder, uidvalidity=uidvalidity, uid=uid,
-                message_id=first.message_id, dedupe_key=None, duplicate_of=first.id,
-                sender=first.sender, sent_at=first.sent_at, subject=first.subject,
-                state=state, reason=reason, attachments=[], created_at=now, updated_at=now)
+                account=self.account,
+                folder=self.folder,
+                uidvalidity=uidvalidity,
+                uid=uid,
+                message_id=first.message_id,
+                dedupe_key=None,
+                duplicate_of=first.id,
+                sender=first.sender,
+                sent_at=first.sent_at,
+                subject=first.subject,
+                state=state,
+                reason=reason,
+                attachments=[],
+                created_at=now,
+                updated_at=now,
+            )
             session.add(copy)
             session.flush()
-            audit.append(session, "mail_duplicate", f"mail/{copy.id}",
-                         {"first": first.id, "uid": uid, "message_id": first.message_id,
-                          "state": state})
+            audit.append(
+                session,
+                "mail_duplicate",
+                f"mail/{copy.id}",
+                {"first": first.id, "uid": uid, "message_id": first.message_id, "state": state},
+            )
             return Outcome(uid, copy.id, state)
 
     def record(
@@ -223,31 +256,61 @@ class MailLedger:
                     row.state = PROCESSED
 
     def _insert(
-        self, uidvalidity: int, uid: int, facts: Facts, key: str, state: str,
-        reason: str | None, attachments: list[dict[str, Any]],
+        self,
+        uidvalidity: int,
+        uid: int,
+        facts: Facts,
+        key: str,
+        state: str,
+        reason: str | None,
+        attachments: list[dict[str, Any]],
     ) -> Outcome:
         with self.sessions.begin() as session:
             now = clock.now()
             row = MailMessage(
-                account=self.account, folder=self.folder, uidvalidity=uidvalidity, uid=uid,
-                message_id=_clip(facts.message_id, 998), dedupe_key=key,
+                account=self.account,
+                folder=self.folder,
+                uidvalidity=uidvalidity,
+                uid=uid,
+                message_id=_clip(facts.message_id, 998),
+                dedupe_key=key,
                 sender=_clip(facts.sender, 500) or "",
                 sent_at=clock.to_db(facts.sent_at) if facts.sent_at else None,
-                subject=facts.subject, state=state, reason=reason, attachments=attachments,
-                created_at=now, updated_at=now)
+                subject=facts.subject,
+                state=state,
+                reason=reason,
+                attachments=attachments,
+                created_at=now,
+                updated_at=now,
+            )
             session.add(row)
             session.flush()
             name = "mail_failed" if state == FAILED else "mail_received"
-            audit.append(session, name, f"mail/{row.id}", {
-                "account": self.account, "folder": self.folder, "uid": uid,
-                "uidvalidity": uidvalidity, "message_id": facts.message_id,
-                "from": facts.sender, "subject": facts.subject, "state": state,
-                "reason": reason, "attachments": attachments})
+            audit.append(
+                session,
+                name,
+                f"mail/{row.id}",
+                {
+                    "account": self.account,
+                    "folder": self.folder,
+                    "uid": uid,
+                    "uidvalidity": uidvalidity,
+                    "message_id": facts.message_id,
+                    "from": facts.sender,
+                    "subject": facts.subject,
+                    "state": state,
+                    "reason": reason,
+                    "attachments": attachments,
+                },
+            )
             return Outcome(uid, row.id, state)
 
     def _folder_row(self, session: Session) -> MailFolder | None:
-        return session.scalar(select(MailFolder).where(
-            MailFolder.account == self.account, MailFolder.folder == self.folder))
+        return session.scalar(
+            select(MailFolder).where(
+                MailFolder.account == self.account, MailFolder.folder == self.folder
+            )
+        )
 
 
 def _clip(text: str | None, limit: int) -> str | None:
@@ -255,6 +318,16 @@ def _clip(text: str | None, limit: int) -> str | None:
 
 
 __all__ = [
-    "MailFolder", "MailMessage", "MailLedger", "Facts", "Outcome", "dedupe_key", "STATES",
-    "STAGED", "PROCESSED", "NO_DOCUMENTS", "FAILED", "DUPLICATE",
+    "MailFolder",
+    "MailMessage",
+    "MailLedger",
+    "Facts",
+    "Outcome",
+    "dedupe_key",
+    "STATES",
+    "STAGED",
+    "PROCESSED",
+    "NO_DOCUMENTS",
+    "FAILED",
+    "DUPLICATE",
 ]

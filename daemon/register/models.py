@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -160,6 +161,14 @@ class Job(Base):
     __table_args__ = (
         Index("ix_jobs_ready", "state", "not_before", "id"),
         Index("ix_jobs_sha", "sha256"),
+        # At most one job in flight per content: two processes staging the same file race here.
+        Index(
+            "uq_jobs_active_sha",
+            "sha256",
+            unique=True,
+            sqlite_where=text("state IN ('pending', 'running')"),
+            postgresql_where=text("state IN ('pending', 'running')"),
+        ),
     )
 
 
@@ -208,5 +217,13 @@ class AuditHead(Base):
     last_hash: Mapped[str] = mapped_column(String(64))
 
 
-__all__ = ["Base", "Document", "Entry", "Counter", "Job", "SignatureCheck", "AuditEvent",
-           "AuditHead"]
+__all__ = [
+    "Base",
+    "Document",
+    "Entry",
+    "Counter",
+    "Job",
+    "SignatureCheck",
+    "AuditEvent",
+    "AuditHead",
+]

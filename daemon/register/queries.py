@@ -35,11 +35,15 @@ class SignatureRow:
     @classmethod
     def of(cls, check: SignatureCheck) -> SignatureRow:
         return cls(
-            field_name=check.field_name, verdict=check.verdict, signer_name=check.signer_name,
+            field_name=check.field_name,
+            verdict=check.verdict,
+            signer_name=check.signer_name,
             organisation=check.organisation,
             signing_time=clock.from_db(check.signing_time) if check.signing_time else None,
-            coverage=check.coverage, modification_level=check.modification_level,
-            problem=check.problem, issuer=check.issuer,
+            coverage=check.coverage,
+            modification_level=check.modification_level,
+            problem=check.problem,
+            issuer=check.issuer,
             certificate_sha256=check.certificate_sha256,
             checked_at=clock.from_db(check.checked_at),
         )
@@ -190,9 +194,18 @@ def failures(session: Session, *, since: dt.datetime | None = None) -> list[Fail
         if job.state == SET_ASIDE:
             rows.append(FailureRow(job.id, job.state, job.original_name, reason, when))
         else:
-            rows.append(FailureRow(job.id, job.state, job.original_name, reason, when,
-                                   source=job.source, sha256=job.sha256,
-                                   attempts=job.attempts))
+            rows.append(
+                FailureRow(
+                    job.id,
+                    job.state,
+                    job.original_name,
+                    reason,
+                    when,
+                    source=job.source,
+                    sha256=job.sha256,
+                    attempts=job.attempts,
+                )
+            )
     return rows
 
 
@@ -215,9 +228,11 @@ def _signatures(session: Session, document_ids: list[int]) -> dict[int, tuple[Si
     found: dict[int, list[SignatureRow]] = {}
     unique = sorted(set(document_ids))
     for start in range(0, len(unique), _IN_CHUNK):
-        query = (select(SignatureCheck)
-                 .where(SignatureCheck.document_id.in_(unique[start:start + _IN_CHUNK]))
-                 .order_by(SignatureCheck.document_id, SignatureCheck.id))
+        query = (
+            select(SignatureCheck)
+            .where(SignatureCheck.document_id.in_(unique[start : start + _IN_CHUNK]))
+            .order_by(SignatureCheck.document_id, SignatureCheck.id)
+        )
         for check in session.scalars(query):
             found.setdefault(check.document_id, []).append(SignatureRow.of(check))
     return {doc_id: tuple(rows) for doc_id, rows in found.items()}

@@ -72,16 +72,30 @@ def register_document(
         with session.begin_nested():
             if document is None:
                 document = Document(
-                    sha256=sha256, original_name=original_name, media_type=media_type,
-                    size=size, pages=pages, source=source, status=status,
-                    provenance=audit.jsonable(dict(provenance)), text_source=text_source,
-                    text=text, created_at=clock.now(), **_field_columns(fields),
+                    sha256=sha256,
+                    original_name=original_name,
+                    media_type=media_type,
+                    size=size,
+                    pages=pages,
+                    source=source,
+                    status=status,
+                    provenance=audit.jsonable(dict(provenance)),
+                    text_source=text_source,
+                    text=text,
+                    created_at=clock.now(),
+                    **_field_columns(fields),
                 )
                 _fit_strings(document)
                 session.add(document)
                 session.flush()
-            entry = Entry(book=book, year=year, seq=next_number(session, book, year),
-                          document=document, received_at=received_utc, due_date=due_date)
+            entry = Entry(
+                book=book,
+                year=year,
+                seq=next_number(session, book, year),
+                document=document,
+                received_at=received_utc,
+                due_date=due_date,
+            )
             session.add(entry)
     except IntegrityError as exc:
         try:
@@ -89,15 +103,20 @@ def register_document(
         except AlreadyRegistered as duplicate:
             raise duplicate from exc
         raise
-    audit.append(session, "registered", entry_label(entry), {
-        "sha256": sha256,
-        "document_id": document.id,
-        "original_name": document.original_name,
-        "source": source,
-        "status": document.status,
-        "received_at": received_utc,
-        "number": document.number,
-    })
+    audit.append(
+        session,
+        "registered",
+        entry_label(entry),
+        {
+            "sha256": sha256,
+            "document_id": document.id,
+            "original_name": document.original_name,
+            "source": source,
+            "status": document.status,
+            "received_at": received_utc,
+            "number": document.number,
+        },
+    )
     return entry
 
 

@@ -44,8 +44,9 @@ class UnreadablePdf(Exception):
     """The bytes are not a PDF pyHanko can parse, so no signature can be checked."""
 
 
-def check_signatures(data: bytes, roots: Sequence[asn1_x509.Certificate], *,
-                     at: dt.datetime | None = None) -> list[SignatureVerdict]:
+def check_signatures(
+    data: bytes, roots: Sequence[asn1_x509.Certificate], *, at: dt.datetime | None = None
+) -> list[SignatureVerdict]:
     """Verdicts for every signature in `data`, oldest first; [] when unsigned.
 
     Signatures too damaged to load come last, as invalid.
@@ -57,12 +58,14 @@ def check_signatures(data: bytes, roots: Sequence[asn1_x509.Certificate], *,
         asyncio.get_running_loop()
     except RuntimeError:
         return asyncio.run(async_check_signatures(data, roots, at=at))
-    raise RuntimeError("check_signatures called inside an event loop: await "
-                       "async_check_signatures instead")
+    raise RuntimeError(
+        "check_signatures called inside an event loop: await async_check_signatures instead"
+    )
 
 
-async def async_check_signatures(data: bytes, roots: Sequence[asn1_x509.Certificate], *,
-                                 at: dt.datetime | None = None) -> list[SignatureVerdict]:
+async def async_check_signatures(
+    data: bytes, roots: Sequence[asn1_x509.Certificate], *, at: dt.datetime | None = None
+) -> list[SignatureVerdict]:
     """As `check_signatures`, for use inside an event loop.
 
     The work is CPU-bound (hashing, difference analysis: about 10 ms a signature on a one-page
@@ -117,12 +120,15 @@ def _load_signatures(
     return [sig for _, sig in loaded], broken
 
 
-async def _check_one(sig: EmbeddedPdfSignature, roots: Sequence[asn1_x509.Certificate],
-                     at: dt.datetime | None) -> SignatureVerdict:
+async def _check_one(
+    sig: EmbeddedPdfSignature, roots: Sequence[asn1_x509.Certificate], at: dt.datetime | None
+) -> SignatureVerdict:
     signer_vc, ts_vc = _context(roots, at), _context(roots, at)
     try:
         status = await async_validate_pdf_signature(
-            sig, signer_validation_context=signer_vc, ts_validation_context=ts_vc,
+            sig,
+            signer_validation_context=signer_vc,
+            ts_validation_context=ts_vc,
             key_usage_settings=SIGNING_KEY_USAGE,
         )
     except Exception as exc:  # unsupported SubFilter, malformed CMS or byte range...
@@ -177,8 +183,10 @@ def _evidence(status: PdfSignatureStatus) -> Evidence:
 
 def _timestamp_problem(status: PdfSignatureStatus) -> tuple[Verdict, str] | None:
     problems: list[tuple[Verdict, str]] = []
-    for what, ts in (("signature timestamp", status.timestamp_validity),
-                     ("content timestamp", status.content_timestamp_validity)):
+    for what, ts in (
+        ("signature timestamp", status.timestamp_validity),
+        ("content timestamp", status.content_timestamp_validity),
+    ):
         if ts is None or ts.trusted:
             continue
         if not (ts.intact and ts.valid):
@@ -212,8 +220,9 @@ def _signer_cert(sig: EmbeddedPdfSignature) -> asn1_x509.Certificate | None:
         return None
 
 
-def _unprocessable(field_name: str, cert: asn1_x509.Certificate | None,
-                   exc: Exception) -> SignatureVerdict:
+def _unprocessable(
+    field_name: str, cert: asn1_x509.Certificate | None, exc: Exception
+) -> SignatureVerdict:
     event(log, "signature_unprocessable", logging.WARNING, field=field_name, error=_one_line(exc))
     return SignatureVerdict(
         field_name=field_name,

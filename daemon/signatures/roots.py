@@ -93,8 +93,13 @@ def _warn_about(folder: Path, roots: list[asn1_x509.Certificate]) -> None:
     for cert in roots:
         name = cert.subject.human_friendly
         if cert.not_valid_after < now:
-            event(log, "trust_root_expired", logging.WARNING, root=name,
-                  expired=cert.not_valid_after.isoformat())
+            event(
+                log,
+                "trust_root_expired",
+                logging.WARNING,
+                root=name,
+                expired=cert.not_valid_after.isoformat(),
+            )
         if not cert.ca:
             event(log, "trust_root_not_ca", logging.WARNING, root=name)
     if not roots:

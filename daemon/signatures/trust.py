@@ -16,11 +16,17 @@ from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import PdfSignatureStatus
 from pyhanko_certvalidator.errors import InvalidCertificateError
 
-_EXPIRY = {AdESIndeterminate.OUT_OF_BOUNDS_NO_POE, AdESIndeterminate.OUT_OF_BOUNDS_NOT_REVOKED,
-           AdESIndeterminate.EXPIRED, AdESIndeterminate.NOT_YET_VALID}
+_EXPIRY = {
+    AdESIndeterminate.OUT_OF_BOUNDS_NO_POE,
+    AdESIndeterminate.OUT_OF_BOUNDS_NOT_REVOKED,
+    AdESIndeterminate.EXPIRED,
+    AdESIndeterminate.NOT_YET_VALID,
+}
 _REVOKED = {AdESIndeterminate.REVOKED_NO_POE, AdESIndeterminate.REVOKED_CA_NO_POE}
-_WEAK = {AdESIndeterminate.CRYPTO_CONSTRAINTS_FAILURE,
-         AdESIndeterminate.CRYPTO_CONSTRAINTS_FAILURE_NO_POE}
+_WEAK = {
+    AdESIndeterminate.CRYPTO_CONSTRAINTS_FAILURE,
+    AdESIndeterminate.CRYPTO_CONSTRAINTS_FAILURE_NO_POE,
+}
 
 
 def describe_trust_problem(status: PdfSignatureStatus, usage: KeyUsageConstraints) -> str | None:
@@ -47,8 +53,9 @@ def describe_trust_problem(status: PdfSignatureStatus, usage: KeyUsageConstraint
     return f"the certificate could not be validated ({_indic_name(indic)})"
 
 
-def _validity_problem(cert: asn1_x509.Certificate, moment: dt.datetime,
-                      claimed: dt.datetime | None, which: str) -> str:
+def _validity_problem(
+    cert: asn1_x509.Certificate, moment: dt.datetime, claimed: dt.datetime | None, which: str
+) -> str:
     if moment < cert.not_valid_before:
         return f"{which} is not valid before {_day(cert.not_valid_before)}"
     text = f"{which} expired on {_day(cert.not_valid_after)}"
@@ -80,7 +87,8 @@ def _chain_problem(status: PdfSignatureStatus, moment: dt.datetime) -> str:
         for cert in path.iter_certs(include_root=True):
             if not cert.not_valid_before <= moment <= cert.not_valid_after:
                 which = (
-                    "the signer's certificate" if cert.sha256 == status.signing_cert.sha256
+                    "the signer's certificate"
+                    if cert.sha256 == status.signing_cert.sha256
                     else f"the CA certificate '{name_part(cert.subject, 'common_name')}'"
                 )
                 return _validity_problem(cert, moment, None, which)

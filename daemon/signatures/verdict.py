@@ -77,8 +77,9 @@ def decide(ev: Evidence) -> tuple[Verdict, str | None]:
     if ev.timestamp_problem:
         found.append(ev.timestamp_problem)
     if ev.seed_value_problem:
-        found.append(("invalid", f"the field's signing constraints are not met: "
-                                 f"{ev.seed_value_problem}"))
+        found.append(
+            ("invalid", f"the field's signing constraints are not met: {ev.seed_value_problem}")
+        )
     if not found and not (ev.bottom_line and ev.trusted):
         found.append(("untrusted", "the signature failed validation for an unreported reason"))
     if not found:
@@ -113,8 +114,9 @@ _LEVEL_WORDS = {
 OFFICE_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-def summarise(verdicts: Sequence[SignatureVerdict], *,
-              tz: dt.tzinfo = OFFICE_TZ) -> tuple[Status, str]:
+def summarise(
+    verdicts: Sequence[SignatureVerdict], *, tz: dt.tzinfo = OFFICE_TZ
+) -> tuple[Status, str]:
     """The document's status (its worst signature) and one line the clerk can read.
 
     Signing times in the text are shown in `tz` (the office's zone, [service] timezone).
