@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -118,41 +119,25 @@ def test_files_that_cannot_be_taken_go_to_failed_with_a_reason(
     assert not list(folders["inbox"].iterdir())
 
 
-def test_the_watchdog_loop_sees_new_files(folders: dict[str, Path]) -> None:
-    import threading
-
-    stager = FakeStager()
-    src = source(folders, stager)
-    stop = threading.Event()
-    thread = threading.Thread(target=src.run, args=(stop,))
-    thread.start()
-    try:
-        time.sleep(0.3)
-        (folders["inbox"] / "late.png").write_bytes(b"png")
-        deadline = time.monotonic() + 10
-        while not stager.staged and time.monotonic() < deadline:
-            time.sleep(0.1)
-    finally:
-        stop.set()
-        thread.join(timeout=10)
-    assert [name for name, _d, _p in stager.staged] == ["late.png"]
-
-
-def test_polling_mode_sees_new_files(folders: dict[str, Path]) -> None:
-    import threading
-
-    stager = FakeStager()
-    src = source(folders, stager, polling=True, poll_interval=0.2)
+def _staged_while_running(src: FolderSource, stager: FakeStager, drop: Path) -> list[str]:
+    """Run the source's loop in a thread, drop a file, and return what it staged."""
     stop = threading.Event()
     thread = threading.Thread(target=src.run, args=(stop,))
     thread.start()
     try:
         time.sleep(0.5)
-        (folders["inbox"] / "nfs.pdf").write_bytes(b"pdf")
+        drop.write_bytes(b"%PDF-1.7")
         deadline = time.monotonic() + 10
         while not stager.staged and time.monotonic() < deadline:
             time.sleep(0.1)
     finally:
         stop.set()
         thread.join(timeout=10)
-    assert [name for name, _d, _p in stager.staged] == ["nfs.pdf"]
+    return [name for name, _d, _p in stager.staged]
+
+
+@pytest.mark.parametrize("polling", [False, True], ids=["inotify", "polling"])
+def test_the_running_loop_sees_new_files(folders: dict[str, Path], polling: bool) -> None:
+    stager = FakeStager()
+    src = source(folders, stager, polling=polling, poll_interval=0.2)
+    assert _staged_while_running(src, stager, folders["inbox"] / "late.pdf") == ["late.pdf"]
