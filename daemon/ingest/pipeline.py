@@ -26,7 +26,7 @@ from daemon.ingest.stage import Spool
 from daemon.logs import event
 from daemon.ocr.fields import extract_fields
 from daemon.ocr.model import KEY_FIELDS, Fields, Reading, UnreadableDocument
-from daemon.register import jobs, registry
+from daemon.register import jobs, mailstate, registry
 from daemon.register.models import (
     DONE,
     DUPLICATE,
@@ -243,6 +243,7 @@ class Pipeline:
             job = session.get_one(Job, ticket.id)
             job.sha256 = None
             job.payload = {}
+            mailstate.forget_subject(session, ticket.payload.get("provenance", {}))
             jobs.finish(session, job, SET_ASIDE, error=reason, worker=ticket.worker)
         self._remove_processed_copy(ticket)
         self.spool.discard(ticket.sha256)

@@ -297,7 +297,7 @@ class MailLedger:
                     "uidvalidity": uidvalidity,
                     "message_id": facts.message_id,
                     "from": facts.sender,
-                    "subject": facts.subject,
+                    # No subject: it may speak of a secret attachment, and this log is forever.
                     "state": state,
                     "reason": reason,
                     "attachments": attachments,
@@ -311,6 +311,22 @@ class MailLedger:
                 MailFolder.account == self.account, MailFolder.folder == self.folder
             )
         )
+
+
+def forget_subject(session: Session, provenance: dict[str, Any]) -> None:
+    """Blank the stored subject of the mail that carried a set-aside (secret) document."""
+    keys = ("mailbox", "folder", "uidvalidity", "uid")
+    if not all(provenance.get(k) is not None for k in keys):
+        return
+    for row in session.scalars(
+        select(MailMessage).where(
+            MailMessage.account == provenance["mailbox"],
+            MailMessage.folder == provenance["folder"],
+            MailMessage.uidvalidity == provenance["uidvalidity"],
+            MailMessage.uid == provenance["uid"],
+        )
+    ):
+        row.subject = ""
 
 
 def _clip(text: str | None, limit: int) -> str | None:

@@ -283,8 +283,9 @@ def test_secret_pdf_is_quarantined_not_registered_and_its_mail_moved(run: Run) -
     for path in run.office.root.rglob("*"):  # one copy only, in quarantine/
         if path.is_file() and path != kept and path.suffix not in {".db", ".db-wal", ".db-shm"}:
             assert path.read_bytes() != data, f"a copy was left in {path}"
-    assert sha(data) not in "\n".join(sqlite3.connect(
-        run.office.root / "var" / "vanthu.db").iterdump()), "the register keeps its hash"
+    dump = "\n".join(sqlite3.connect(run.office.root / "var" / "vanthu.db").iterdump())
+    assert sha(data) not in dump, "the register keeps its hash"
+    assert run.mails["secret"].subject not in dump, "the mail's subject may speak of it"
     assert run.mails["secret"].message_id in message_ids(run.server.folder(PROCESSED))
     assert "alert:set-aside" in run.log
 
