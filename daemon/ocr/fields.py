@@ -22,14 +22,16 @@ from daemon.ocr.doctypes import DocType, DocTypes
 from daemon.ocr.fields_closing import Closing, find_closing
 from daemon.ocr.fields_header import Header, find_header, split_agency, subject_lines
 from daemon.ocr.fields_layout import Layout, WLine, mean_conf, prepare
+from daemon.ocr.fields_lexicon import correct_diacritics, known_pair
 from daemon.ocr.fields_parse import Number, parse_date_line, parse_number, restore_abbr
-from daemon.ocr.fields_vocab import SURNAMES, agency_like
+from daemon.ocr.fields_vocab import SURNAME_FORMS, SURNAMES, agency_like
 from daemon.ocr.model import FIELD_NAMES, Fields, Reading
-from daemon.ocr.vntext import loose_key, squash
+from daemon.ocr.vntext import is_upper_text, loose_key, squash
 
 __all__ = ["extract_fields"]
 
 _VV = re.compile(r"^\s*V\s*/\s*v\s*[:.]?\s*", re.IGNORECASE)
+_EDGE_JUNK = re.compile(r"^[\W_]+|(?<=\w)[\s\W_]+$")
 _REFERENCE = re.compile(r"ban hanh kem theo\s+(.+?)\s+so\s*:?\s*(?=\S)")
 
 
@@ -156,17 +158,17 @@ def _subject(
         score = mean_conf(head.vv_lines)
     else:
         text, score = "", 0.0
-    values["subject"] = text or None
+    values["subject"] = correct_diacritics(text) if text else None
     conf["subject"] = score if text else 0.0
 
 
 def _agencies(head: Header, values: dict[str, Any], conf: dict[str, float]) -> None:
     parent, issuer = split_agency(head.issuer_lines)
-    issuer_text = squash(" ".join(ln.text for ln in issuer)) or None
-    parent_text = squash(" ".join(ln.text for ln in parent)) or None
+    issuer_text = _agency_name(issuer)
+    parent_text = _agency_name(parent)
     placed = 1.0 if head.number is not None else 0.85  # found above "Số:" as ND30 puts it
-    values["issuer"] = issuer_text
-    values["parent_issuer"] = parent_text
+    values["issuer"] = issuer_text or None
+    values["parent_issuer"] = parent_text or None
     conf["issuer"] = (
         mean_conf(issuer) * placed * (1.0 if agency_like(issuer_text) else 0.7)
         if issuer_text
@@ -176,6 +178,34 @@ def _agencies(head: Header, values: dict[str, Any], conf: dict[str, float]) -> N
         conf["parent_issuer"] = mean_conf(parent) * (1.0 if agency_like(parent_text) else 0.7)
     else:
         conf["parent_issuer"] = 0.8 if issuer_text else 0.5
+
+
+def _surname(signer: WLine) -> str:
+    """The signer's name with a misread surname spelled right ("Đố Hữu Dũng"), on OCR only:
+    a text layer prints what the person is called, however rare."""
+    first, _, rest = signer.text.partition(" ")
+    form = SURNAME_FORMS.get(loose_key(first))
+    if signer.conf >= 1.0 or form is None or not rest:
+        return signer.text
+    return f"{form.upper() if first.isupper() and len(first) > 1 else form} {rest}"
+
+
+def _agency_name(lines: list[WLine]) -> str:
+    """Wrapped agency lines as one name, without OCR's specks at the ends ("_BỘ", "ĐỒNG ."),
+    inside a known pair ("HỘI. ĐỒNG"), a word read twice, or lower-case dust after capitals."""
+    words = _EDGE_JUNK.sub("", squash(" ".join(ln.text for ln in lines))).split()
+    out: list[str] = []
+    for word in words:
+        if out and word == out[-1]:
+            continue  # "KHÁNH KHÁNH HÒA": two overlapping fragments of one line
+        if out and out[-1][-1:] in ".," and known_pair(out[-1][:-1], word):
+            out[-1] = out[-1][:-1]
+        elif out and out[-1][-1:] == "." and len(out[-1]) > 3 and word.isupper():
+            out[-1] = out[-1][:-1]  # "NHÂN DÂN. THỊ TRẤN"; an abbreviation (TP.) is shorter
+        out.append(word)
+    while len(out) > 1 and out[-1].islower() and is_upper_text(" ".join(out[:-1])):
+        out.pop()  # "BỘ Y TẾ hưng"
+    return correct_diacritics(" ".join(out), agency=True)
 
 
 def _marks(head: Header, values: dict[str, Any], conf: dict[str, float]) -> None:
@@ -189,13 +219,15 @@ def _marks(head: Header, values: dict[str, Any], conf: dict[str, float]) -> None
 
 
 def _closing(closing: Closing, values: dict[str, Any], conf: dict[str, float]) -> None:
-    values["recipients"] = tuple(closing.recipients)
+    values["recipients"] = tuple(
+        correct_diacritics(item, agency=True) for item in closing.recipients
+    )
     if closing.recipients:
         conf["recipients"] = 0.95 * mean_conf(closing.recipient_lines)
     else:
         conf["recipients"] = 0.3 if closing.has_label else 0.5
     signer = closing.signer
-    values["signer"] = signer.text if signer else None
+    values["signer"] = _surname(signer) if signer else None
     if signer is None:
         conf["signer"] = 0.0
         return

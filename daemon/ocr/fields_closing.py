@@ -21,10 +21,14 @@ _LOOK_BACK = 4  # lines before "Nơi nhận:" that may sit on its row (signature
 _ITEM = re.compile(r"^\s*[-+•·*–—‐‑~“”\"¬_]\s*")
 _LEAD_JUNK = re.compile(r"^[\W_]+")
 _ITEM_END = (";", ".", ":")
+_TAIL_JUNK = re.compile(r"\s*[;,.:]\s*[^\w()]{1,3}$")
 _AS_ABOVE = "Như trên"  # ":" is how OCR often reads the ";"
 # On the folded text. OCR also gives "Ai nhận:": accepted only after the body's "./.".
 _RECIPIENT_LABEL = re.compile(r"^\s*n[o0]i\s*nh[a4]n\s*(?::\s*|$)")  # not "Nơi nhận hồ sơ"
 _RECIPIENT_LABEL_OCR = re.compile(r"^\s*\S{1,3}\s*nh[a4]n\s*:\s*")
+# "Lưu: VT" as OCR reads it: the archive line's first unit is always the văn thư (VT).
+_ARCHIVE = re.compile(r"^L[ưuƯU][uU]?\s*[:;.]?\s*V[TFIl1|7ĨỊÍÌ][TF]?(?=\s*,|\s*$)")
+_TO_REPORT = re.compile(r"\(b\s*/\s*[cC©€e]\)")
 # Rank or degree printed before a signer's name (on the folded text).
 _NAME_PREFIX = re.compile(
     r"^(?:(?:dai|thuong|trung|thieu) (?:ta|uy|tuong)|(?:p?gs\.? ?)?ts\.|ths\.|bs\.|ks\.|ls\.)\s*"
@@ -141,7 +145,10 @@ def _read_recipients(
         used.add(i)
         if texts[-1].lstrip().lower().startswith("lưu") and texts[-1].rstrip().endswith("."):
             break  # "Lưu: VT." closes the list
-    cleaned = (_snap_item(_clean_item(t), item) for t, item in zip(texts, items, strict=True))
+    cleaned = (
+        _archive_item(_snap_item(_clean_item(t), item))
+        for t, item in zip(texts, items, strict=True)
+    )
     closing.recipients = [t for t in cleaned if t]
     closing.recipient_lines = [ln for item in items for ln in item]
 
@@ -155,6 +162,16 @@ def _snap_item(text: str, lines: list[WLine]) -> str:
     unsure = min(ln.conf for ln in lines) < 0.9
     close = difflib.SequenceMatcher(None, key, "nhu tren").ratio() >= 0.7
     return _AS_ABOVE if unsure and close else text
+
+
+def _archive_item(text: str) -> str:
+    """ "Lưu: VT, ..." (kept by the văn thư) with OCR's slips in "VT" undone (VF, VI, VTF),
+    and "(b/c)" (để báo cáo) whose c OCR made a © or €."""
+    text = _TO_REPORT.sub("(b/c)", text)
+    match = _ARCHIVE.match(text)
+    if match is None:
+        return text
+    return f"Lưu: VT{text[match.end():].replace('Ñ', 'N')}"
 
 
 def _continues(layout: Layout, line: WLine) -> bool:
@@ -181,7 +198,8 @@ def _item_start(layout: Layout, line: WLine, closed: bool) -> int | None:
 def _clean_item(text: str) -> str:
     """An item without its leading dash and trailing ";" "," "." (":" is OCR's ";")."""
     text = _LEAD_JUNK.sub("", text.strip()) if not text[:1].isalnum() else text.strip()
-    return text.rstrip(";,.: -").rstrip("/").rstrip(".").strip()
+    text = text.rstrip(";,.: -").rstrip("/").rstrip(".").strip()
+    return _TAIL_JUNK.sub("", text)  # "Như trên; „": specks after the item's ";"
 
 
 def _read_signer(layout: Layout, region: list[int], closing: Closing) -> None:

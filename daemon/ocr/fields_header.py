@@ -113,7 +113,7 @@ def find_header(layout: Layout, types: DocTypes, today: dt.date) -> Header:
             left.append(i)
     if number_at is not None:
         _read_number(head, layout, number_at, left)
-    _split_left(head, lines, left, number_at)
+    _split_left(head, lines, left, number_at, layout.positioned)
     return head
 
 
@@ -161,14 +161,34 @@ def _continues_number(layout: Layout, at: int, i: int) -> bool:
 
 
 def _split_left(
-    head: Header, lines: tuple[WLine, ...], left: list[int], number_at: int | None
+    head: Header,
+    lines: tuple[WLine, ...],
+    left: list[int],
+    number_at: int | None,
+    positioned: bool,
 ) -> None:
     """Left-column lines: the agency names above the number, a "V/v" trích yếu below it."""
     vv_at = next((i for i in left if lines[i].key.startswith(("v/v", "ve viec"))), None)
     stop = min(x for x in (number_at, vv_at, len(lines)) if x is not None)
     head.issuer_lines = [lines[i] for i in left if i < stop]
     if vv_at is not None:
-        head.vv_lines = [lines[i] for i in left if i >= vv_at]
+        block = [lines[i] for i in left if i >= vv_at]
+        head.vv_lines = _vv_block(block) if positioned else block
+
+
+def _vv_block(lines: list[WLine]) -> list[WLine]:
+    """The "V/v ..." line and the lines wrapped under it: a wide gap, a sentence's end or a
+    page break means the rest is body text that happens to sit in the left column."""
+    out = lines[:1]
+    for line in lines[1:]:
+        prev = out[-1]
+        gap = line.y0 - prev.y1
+        if line.page != prev.page or gap > 1.5 * max(prev.height, 0.01):
+            break
+        if line.x0 < prev.x0 - 0.05 or prev.text.rstrip().endswith((".", ";", ":")):
+            break
+        out.append(line)
+    return out
 
 
 def split_agency(lines: list[WLine]) -> tuple[list[WLine], list[WLine]]:
@@ -186,9 +206,10 @@ def split_agency(lines: list[WLine]) -> tuple[list[WLine], list[WLine]]:
         return lines[:k], lines[k:]
     groups: list[list[WLine]] = [[lines[0]]]
     for line in lines[1:]:
-        head = max((len(h) for h in AGENCY_HEADS if starts_with_any(line.key, (h,))), default=0)
-        tail = max((len(t) for t in AGENCY_TAILS if starts_with_any(line.key, (t,))), default=0)
-        if head > tail and line.text[:1].isupper():
+        key = line.key.lstrip("_-.,:;'\"` ")  # "_PHÒNG TÀI": a speck before the name
+        head = max((len(h) for h in AGENCY_HEADS if starts_with_any(key, (h,))), default=0)
+        tail = max((len(t) for t in AGENCY_TAILS if starts_with_any(key, (t,))), default=0)
+        if head > tail and line.text.lstrip("_-.,:;'\"` ")[:1].isupper():
             groups.append([line])
         else:
             groups[-1].append(line)

@@ -59,6 +59,10 @@ def parse_number(text: str) -> Number | None:
         if head:
             parts[0] = head.group(0).translate(_DIGIT_LOOKALIKES) + parts[0][head.end() :]
     number = "/".join(parts)
+    lost_slash = re.fullmatch(r"(\d+)([A-ZĐ][\w\-]*-[\w\-]+)", number)
+    if lost_slash:  # "45UBND-VP": OCR dropped the thin slash
+        number = f"{lost_slash.group(1)}/{lost_slash.group(2)}"
+        parts = number.split("/")
     if not any(c.isalnum() for c in number):
         return None
     kind = next((p.split("-")[0] for p in parts[1:] if p[:1].isalpha()), None)
@@ -82,9 +86,19 @@ def restore_abbr(number: Number, types: DocTypes, doc_type: DocType | None) -> N
     pieces = re.split(r"([/\-])", number.text)
     if kind is not None and fixed != kind:
         pieces[pieces.index(kind)] = fixed or kind
-    pieces = [_D_CODE_OF.get(p, p) if p != fixed else p for p in pieces]
+    pieces = [_agency_code(p) if p != fixed else p for p in pieces]
     letters_changed = kind is not None and _undot(fixed or "").casefold() != _undot(kind).casefold()
     return Number("".join(pieces), number.rest, fixed, corrected=letters_changed)
+
+
+def _agency_code(piece: str) -> str:
+    """A known agency code OCR garbled: D for Đ (HDND), or a letter doubled (HĐĐND)."""
+    if piece in _D_CODE_OF:
+        return _D_CODE_OF[piece]
+    doubled = (i for i in range(1, len(piece)) if piece[i] == piece[i - 1])
+    undoubled = {piece[:i] + piece[i + 1 :] for i in doubled}
+    known = [_D_CODE_OF.get(u, u) for u in undoubled if _D_CODE_OF.get(u, u) in _D_CODES]
+    return known[0] if len(known) == 1 else piece
 
 
 def _own_abbr(kind: str, doc_type: DocType | None) -> str | None:
@@ -94,7 +108,19 @@ def _own_abbr(kind: str, doc_type: DocType | None) -> str | None:
             return abbr
         if len(kind) == len(abbr) + 1 and len(abbr) >= 2 and _has_subsequence(kind, abbr):
             return abbr  # one character too many: a stroke read as I, l or |
+        if _one_stroke_off(kind, abbr):
+            return abbr  # TIr for TTr
     return None
+
+
+_STROKES = frozenset("TIl1|!FJ")  # letters OCR swaps for one another in narrow capitals
+
+
+def _one_stroke_off(kind: str, abbr: str) -> bool:
+    if len(kind) != len(abbr) or len(abbr) < 2:
+        return False
+    diffs = [(a, b) for a, b in zip(kind, abbr, strict=True) if a != b]
+    return len(diffs) == 1 and diffs[0][0] in _STROKES and diffs[0][1] in _STROKES
 
 
 def _has_subsequence(text: str, part: str) -> bool:

@@ -60,6 +60,15 @@ SURNAMES: frozenset[str] = frozenset(
     )
 )
 
+# The spelling of surnames whose letters alone decide it: OCR's "Đố", "Đô", "Hố" for Đỗ and
+# Hồ are put right. Surnames spelled two ways (La/Lã, Ma/Mã, Lương/Lường) are left out.
+_SURNAME_SPELLINGS = (
+    "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Trịnh "
+    "Trương Đoàn Lâm Mai Cao Tạ Tống Quách Lưu Châu Thái Kiều Khúc Tôn Triệu Hứa Đào "
+    "Lại Lục Mạc Nông Thạch Kim Giang Âu Nghiêm Diệp Hầu Ông"
+)
+SURNAME_FORMS: dict[str, str] = {loose_key(name): name for name in _SURNAME_SPELLINGS.split(" ")}
+
 # First words of a body: the header (and a trích yếu) has ended before such a line.
 # The strong ones never open a trích yếu; the others can ("Thực hiện chuyển đổi số...").
 _STRONG_BODY = re.compile(r"^(?:can cu|kinh gui|dieu \d|chuong [ivxl\d])")

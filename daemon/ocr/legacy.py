@@ -3,8 +3,14 @@
 Before Unicode, Vietnamese offices typed in fonts such as `.VnTime` (TCVN3) or `VNI-Times`
 (VNI) that draw Vietnamese letters at Latin-1 code points; the text layer of such a PDF reads
 as mojibake ("Céng hßa x· héi", "Coäng hoøa xaõ hoäi"). This module recognises them, by font
-name and by character statistics. Converting them to Unicode is a later issue: `converter()`
-is the hook the text layer calls, and until it returns a function those pages are OCR'd.
+name and by character statistics, and converts them to NFC Unicode: `converter()` is the hook
+the text layer calls.
+
+TCVN3 (TCVN 5712:1993, VN3) has one byte per letter and lower-case letters only, apart from
+Ă Â Ê Ô Ơ Ư Đ: capitals with tones are drawn by separate fonts (`.VnTimeH`, names ending in
+"H") from the lower-case codes, so text in those fonts must be upper-cased (`caps_font`).
+VNI spells a letter as a base letter followed by a mark character ("oä" = ộ), and has single
+characters for ơ ư đ and the toned i / ỵ.
 """
 
 from __future__ import annotations
@@ -66,10 +72,118 @@ def text_encoding(text: str) -> LegacyEncoding | None:
     return "vni" if vni > tcvn3 else "tcvn3"
 
 
-def converter(encoding: LegacyEncoding) -> Callable[[str], str] | None:
-    """A function turning legacy-encoded text into NFC Unicode, or None when there is none yet.
+def caps_font(font_name: str) -> bool:
+    """Whether a TCVN3 font draws capitals from lower-case codes (`.VnTimeH`, `.VnArialH`)."""
+    name = _SUBSET_PREFIX.sub("", font_name.strip())
+    base = re.split(r"[,-]", name, maxsplit=1)[0]  # ".VnTimeH,Bold" / ".VnTimeH-Bold"
+    return font_encoding(name) == "tcvn3" and base.endswith("H")
 
-    Hook for the TCVN3/VNI conversion tables (a later issue). Callers must treat None as
-    "cannot use this text layer" and OCR the page instead.
+
+def converter(encoding: LegacyEncoding) -> Callable[[str], str] | None:
+    """A function turning legacy-encoded text into NFC Unicode.
+
+    Returns None for an encoding without a table; callers then treat the text layer as
+    unusable and OCR the page.
     """
-    return None
+    return {"tcvn3": tcvn3_to_unicode, "vni": vni_to_unicode}.get(encoding)
+
+
+# TCVN3: per base letter, its codes for the plain letter and the five tones in the order of
+# _TONES (none, grave, acute, hook, tilde, dot); "" where the plain letter is ASCII.
+_TCVN3_ROWS = {
+    "a": "aµ¸¶·¹",
+    "ă": "¨»¾¼½Æ",
+    "â": "©ÇÊÈÉË",
+    "e": "eÌÐÎÏÑ",
+    "ê": "ªÒÕÓÔÖ",
+    "i": "i×ÝØÜÞ",
+    "o": "oßãáâä",
+    "ô": "«åèæçé",
+    "ơ": "¬êíëìî",
+    "u": "uïóñòô",
+    "ư": "\xadõøö÷ù",
+    "y": "yúýûüþ",
+}
+_TCVN3_CAPS = {"¡": "Ă", "¢": "Â", "£": "Ê", "¤": "Ô", "¥": "Ơ", "¦": "Ư", "§": "Đ", "®": "đ"}
+
+# VNI: the mark characters after a base vowel, lower case (upper case after capitals).
+_VNI_TONES = {"ø": "\u0300", "ù": "\u0301", "û": "\u0309", "õ": "\u0303", "ï": "\u0323"}
+_VNI_HAT = {"â": "", "á": "\u0301", "à": "\u0300", "å": "\u0309", "ã": "\u0303", "ä": "\u0323"}
+_VNI_BREVE = {"ê": "", "é": "\u0301", "è": "\u0300", "ú": "\u0309", "ü": "\u0303", "ë": "\u0323"}
+# Single characters: ơ ư đ (also bases for the tone marks), and i / y with a tone.
+_VNI_SINGLE = {
+    "ô": "ơ",
+    "ö": "ư",
+    "ñ": "đ",
+    "ì": "ì",
+    "í": "í",
+    "æ": "ỉ",
+    "ó": "ĩ",
+    "ò": "ị",
+    "î": "ỵ",
+}
+
+
+def _tcvn3_table() -> dict[str, str]:
+    table = dict(_TCVN3_CAPS)
+    for base, codes in _TCVN3_ROWS.items():
+        for code, tone in zip(codes, _TONES, strict=True):
+            if not code.isascii():
+                table[code] = unicodedata.normalize("NFC", base + tone)
+    return table
+
+
+def _vni_pairs() -> dict[str, str]:
+    """Two-character VNI spellings ("oä") -> NFC letters, both cases."""
+    pairs: dict[str, str] = {}
+
+    def add(base: str, marks: dict[str, str], modifier: str) -> None:
+        for mark, tone in marks.items():
+            letter = unicodedata.normalize("NFC", base + modifier + tone)
+            for b, m, out in (
+                (base, mark, letter),
+                (base.upper(), mark.upper(), letter.upper()),
+                (base.upper(), mark, letter.upper()),
+            ):
+                pairs[b + m] = out
+
+    for vowel in "aeiouy":
+        add(vowel, _VNI_TONES, "")
+    for vowel, hat in (("a", "\u0302"), ("e", "\u0302"), ("o", "\u0302")):
+        add(vowel, _VNI_HAT, hat)
+    add("a", _VNI_BREVE, "\u0306")
+    for code, base in (("ô", "ơ"), ("ö", "ư")):
+        for mark, tone in _VNI_TONES.items():
+            letter = unicodedata.normalize("NFC", base + tone)
+            pairs[code + mark] = letter
+            pairs[code.upper() + mark.upper()] = letter.upper()
+            pairs[code.upper() + mark] = letter.upper()
+    return pairs
+
+
+_TCVN3 = str.maketrans(_tcvn3_table())
+_VNI_PAIRS = _vni_pairs()
+_VNI_SINGLES = {**_VNI_SINGLE, **{k.upper(): v.upper() for k, v in _VNI_SINGLE.items()}}
+
+
+def tcvn3_to_unicode(text: str) -> str:
+    """TCVN3 (ABC) text as NFC Unicode: "Céng hßa x· héi" -> "Cộng hòa xã hội"."""
+    return unicodedata.normalize("NFC", text.translate(_TCVN3))
+
+
+def vni_to_unicode(text: str) -> str:
+    """VNI text as NFC Unicode: "Coäng hoøa xaõ hoäi" -> "Cộng hòa xã hội".
+
+    Two-character spellings first ("oâ" is ô, "ôù" is ớ), then the single characters.
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        pair = _VNI_PAIRS.get(text[i : i + 2])
+        if pair is not None:
+            out.append(pair)
+            i += 2
+            continue
+        out.append(_VNI_SINGLES.get(text[i], text[i]))
+        i += 1
+    return unicodedata.normalize("NFC", "".join(out))

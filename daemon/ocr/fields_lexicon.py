@@ -1,0 +1,176 @@
+"""Undo OCR's diacritic slips in administrative Vietnamese, from the words around them.
+
+Tesseract's `vie` model often reads a letter with the wrong tone or vowel mark (NOTES.md):
+"chỉ trả" for "chi trả", "tỉnh gọn" for "tinh gọn", "THẾ THAO" for "THỂ THAO", "UBND TÍNH"
+for "UBND TỈNH". Each misreading is a real syllable, so a spelling dictionary cannot see it;
+the pair of syllables can. The lexicon below holds common compounds of administrative
+writing (agency names, subjects of official documents). Where two adjacent words are not a
+known pair but match exactly one known pair once diacritics are ignored, they are rewritten
+to it. Words that already form a known pair with a neighbour are left alone, so are pairs
+the lexicon cannot decide between, and nothing is changed beyond diacritics.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from daemon.ocr.vntext import fold_tones, loose_key, nfc
+
+# Phrases separated by "|"; each adjacent pair of words in a phrase is a known pair.
+# Agency names: used on agency names only (issuer lines, recipients), lest "sở nội vụ" turn
+# "một số nội dung" in a subject into "một sở nội dung".
+_AGENCY = """
+sở nội vụ | sở tài chính | sở kế hoạch và đầu tư | sở tư pháp | sở công thương | sở xây dựng |
+sở giao thông vận tải | sở nông nghiệp và phát triển nông thôn | sở tài nguyên và môi trường |
+sở thông tin và truyền thông | sở lao động thương binh và xã hội | sở văn hóa |
+thể thao và du lịch | sở khoa học và công nghệ | sở giáo dục và đào tạo | sở y tế |
+sở ngoại vụ | thanh tra tỉnh |
+ban quản lý | ban dân tộc | ban tổ chức | ban tuyên giáo | cục thuế | chi cục thuế | chi cục |
+bộ chỉ huy quân sự | ban chỉ huy quân sự | trường tiểu học | trường trung học cơ sở |
+trường trung học phổ thông | trường mầm non | bệnh viện đa khoa | trung tâm y tế |
+phòng tài chính kế hoạch | phòng nội vụ | phòng giáo dục và đào tạo | phòng kinh tế hạ tầng |
+phòng tài nguyên và môi trường | phòng quản lý đô thị | phòng văn hóa và thông tin |
+phòng lao động thương binh và xã hội | phòng tư pháp | phòng y tế | phòng dân tộc |
+phòng nông nghiệp và phát triển nông thôn | bộ nội vụ | bộ tài chính | bộ y tế | bộ tư pháp |
+bộ thông tin và truyền thông | bộ giáo dục và đào tạo | tổng cục
+"""
+
+# The provinces and centrally-run cities (before the 2025 mergers, as older documents print
+# them), which most agency names end with.
+_PROVINCES = """
+an giang | bà rịa vũng tàu | bạc liêu | bắc giang | bắc kạn | bắc ninh | bến tre | bình dương |
+bình định | bình phước | bình thuận | cà mau | cao bằng | cần thơ | đà nẵng | đắk lắk |
+đắk nông | điện biên | đồng nai | đồng tháp | gia lai | hà giang | hà nam | hà nội | hà tĩnh |
+hải dương | hải phòng | hậu giang | hòa bình | hồ chí minh | hưng yên | khánh hòa |
+kiên giang | kon tum | lai châu | lâm đồng | lạng sơn | lào cai | long an | nam định | nghệ an |
+ninh bình | ninh thuận | phú thọ | phú yên | quảng bình | quảng nam | quảng ngãi | quảng ninh |
+quảng trị | sóc trăng | sơn la | tây ninh | thái bình | thái nguyên | thanh hóa |
+thừa thiên huế | tiền giang | trà vinh | tuyên quang | vĩnh long | vĩnh phúc | yên bái |
+việt nam
+"""
+
+# Words of subjects, recipients and agency names alike.
+_COMMON = """
+ủy ban nhân dân tỉnh | ủy ban nhân dân huyện | ủy ban nhân dân xã | ủy ban nhân dân thành phố |
+hội đồng nhân dân tỉnh | hội đồng nhân dân huyện | ubnd tỉnh | ubnd huyện | ubnd xã |
+hđnd tỉnh | hđnd huyện | tỉnh ủy | huyện ủy | thành ủy | thường trực tỉnh ủy | cấp tỉnh |
+cấp huyện | cấp xã | các tỉnh | toàn tỉnh | tỉnh hà tĩnh | thị xã | thị trấn |
+văn phòng ủy ban | văn phòng hội đồng | bảo hiểm xã hội | bảo hiểm y tế | bảo hiểm thất nghiệp |
+kho bạc nhà nước | công an tỉnh | công an huyện | trung tâm văn hóa | đài phát thanh truyền hình |
+cổng thông tin điện tử | trưởng phòng | phó trưởng phòng | chủ tịch | phó chủ tịch | giám đốc |
+phó giám đốc | chánh văn phòng | hiệu trưởng | bộ trưởng | thứ trưởng | cục trưởng |
+văn phòng chính phủ | thủ tướng chính phủ |
+chi trả | chi tiết | chi tiêu | chi phí | chi ngân sách | mức chi | định mức chi | khoản chi |
+nội dung chi | chỉ đạo | chỉ thị | chỉ tiêu | chỉ số | chỉ huy | chỉnh lý | điều chỉnh |
+chỉnh trang | tinh gọn | tinh giản biên chế | tinh thần | thông tin | thông báo | thông tư |
+thông qua | truyền thông | tuyên truyền | phổ biến | bảo hiểm | bảo đảm | bảo vệ môi trường |
+bảo vệ rừng | an toàn | an ninh trật tự | phòng cháy chữa cháy | cháy rừng | trồng rừng |
+phát triển rừng | rừng phòng hộ | tồn đọng | tồn tại | hồ sơ | tài liệu | lưu trữ | văn thư |
+công tác | triển khai | thực hiện | tổ chức bộ máy | sắp xếp | cán bộ công chức | viên chức |
+người lao động | người có công | trợ cấp | hỗ trợ | kinh phí | ngân sách nhà nước | đầu tư công |
+giải ngân | vốn đầu tư | kế hoạch | kiểm tra | thanh tra | giám sát | báo cáo | số liệu |
+sơ kết | tổng kết | khen thưởng | thi đua | kỷ luật | tập thể | cá nhân | thành tích xuất sắc |
+phê duyệt | đề nghị | đề án | dự án | dự toán | quyết toán | quy định | quy chế | quy hoạch |
+quy trình | ban hành | sửa đổi bổ sung | bãi bỏ | thay thế | thủ tục hành chính |
+cải cách hành chính | chuyển đổi số | chính quyền điện tử | dịch vụ công trực tuyến |
+một cửa | giáo dục | đào tạo | bồi dưỡng | tiêm chủng mở rộng | phòng chống dịch | dịch bệnh |
+chăm sóc sức khỏe | phòng chống thiên tai | thiên tai | tìm kiếm cứu nạn | cứu hộ | bão lũ |
+ứng phó | biến đổi khí hậu | tài nguyên | môi trường | đất đai | khoáng sản | nước sạch |
+vệ sinh môi trường | nông thôn mới | giảm nghèo | an sinh xã hội | việc làm | dân số |
+văn hóa | thể thao | du lịch | di tích | lễ hội | an toàn giao thông | đô thị | nhà ở |
+giá đất | bồi thường | giải phóng mặt bằng | tái định cư | thuế | lệ phí | học sinh |
+sinh viên | tiểu học | năm học | khoa học công nghệ | sở hữu trí tuệ | tiêu chuẩn đo lường |
+chất lượng | hội nghị | hội thảo | tập huấn | diễn tập | kỷ niệm | tiếp công dân | khiếu nại |
+tố cáo | phòng chống tham nhũng | thực hành tiết kiệm | chống lãng phí | quốc phòng |
+nghĩa vụ quân sự | dân quân tự vệ | an toàn thông tin mạng | an ninh mạng |
+ứng dụng công nghệ thông tin | cơ sở dữ liệu | phần mềm | quản lý văn bản và điều hành |
+chữ ký số | hạ tầng | doanh nghiệp | hợp tác xã | thương mại | thị trường | tiền lương |
+phụ cấp | chế độ chính sách | vị trí việc làm | tuyển dụng | nâng lương | bổ nhiệm |
+điều động | luân chuyển | nghỉ hưu | đánh giá xếp loại | nhiệm vụ | giải pháp | trọng tâm |
+tăng cường | nâng cao hiệu quả | hiệu lực | trên địa bàn | giai đoạn | mùa khô | mùa mưa |
+người dân | nhân dân | tổ chức thực hiện | có liên quan | xã hội | kinh tế | phát triển |
+về việc | các cơ quan | đơn vị | tình hình | tính toán | một số | số lượng | số hóa |
+đẩy mạnh | xúc tiến thương mại | xúc tiến đầu tư | hội đồng nhân dân | đôn đốc | thực phẩm |
+đoàn thể | tổ dân phố
+"""
+
+_WORD = re.compile(r"\w+")
+_JOINER = re.compile(r"\s+")  # only words separated by plain spaces form a pair
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _fold(word: str) -> str:
+    return fold_tones(word).casefold()
+
+
+def _pairs(text: str) -> dict[str, set[tuple[str, str]]]:
+    index: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for phrase in nfc(text).split("|"):
+        words = phrase.split()
+        for a, b in zip(words, words[1:], strict=False):
+            index[f"{loose_key(a)} {loose_key(b)}"].add((_fold(a), _fold(b)))
+    return dict(index)
+
+
+_Index = dict[str, set[tuple[str, str]]]
+_COMMON_INDEX: _Index = _pairs(_COMMON + "|" + _PROVINCES)
+_AGENCY_INDEX: _Index = _COMMON_INDEX | {
+    key: _COMMON_INDEX.get(key, set()) | pairs for key, pairs in _pairs(_AGENCY).items()
+}
+# A pair known anywhere is never changed ("Sở Nội vụ" in a recipient is right as printed).
+_KNOWN = frozenset(pair for pairs in _AGENCY_INDEX.values() for pair in pairs)
+
+
+def known_pair(a: str, b: str) -> bool:
+    """Whether the words `a` `b` are a known pair ("HỘI" "ĐỒNG"), case and tone placement aside."""
+    return (_fold(a), _fold(b)) in _KNOWN
+
+
+def _cased(like: str, word: str) -> str:
+    """`word` in the case of `like`: TỈNH, Tỉnh or tỉnh."""
+    if like.isupper():
+        return word.upper()
+    if like[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def correct_diacritics(text: str, *, agency: bool = False) -> str:
+    """`text` with diacritic misreadings of known word pairs undone (NFC in, NFC out).
+
+    `agency`: the text names agencies (issuer lines, recipients): agency names count too.
+    """
+    text = nfc(text)
+    index = _AGENCY_INDEX if agency else _COMMON_INDEX
+    words = list(_WORD.finditer(text))
+    confirmed: set[int] = set()
+    proposals: dict[int, set[str]] = defaultdict(set)
+    for i in range(len(words) - 1):
+        a, b = words[i], words[i + 1]
+        if not _JOINER.fullmatch(text[a.end() : b.start()]):
+            continue
+        pair = (_fold(a.group()), _fold(b.group()))
+        if pair in _KNOWN:
+            confirmed.update((i, i + 1))
+            continue
+        candidates = index.get(f"{loose_key(a.group())} {loose_key(b.group())}", set())
+        if len(candidates) == 1:
+            (fixed_a, fixed_b), = candidates
+            proposals[i].add(fixed_a)
+            proposals[i + 1].add(fixed_b)
+    for i in range(len(words) - 1):  # "nắm 2016": the year's "năm" (not "Việt Nam 2016")
+        a, b = words[i], words[i + 1]
+        after_viet = i > 0 and loose_key(words[i - 1].group()) == "viet"
+        year = loose_key(a.group()) == "nam" and _YEAR.fullmatch(b.group())
+        if year and not after_viet and i not in confirmed:
+            proposals[i] = {"năm"}
+    out, last = [], 0
+    for i, match in enumerate(words):
+        forms = proposals.get(i)
+        if i in confirmed or not forms or len(forms) > 1:
+            continue
+        out.append(text[last : match.start()] + _cased(match.group(), forms.pop()))
+        last = match.end()
+    out.append(text[last:])
+    return "".join(out)
