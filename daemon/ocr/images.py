@@ -4,6 +4,11 @@ Untrusted files meet their decoders here, so every size is checked before anythi
 decoded: the pixel count of each image frame (read from its header) and of each PDF page at
 the rendering resolution, plus the pixels of images embedded in a PDF page. Rasters are
 8-bit grey; resolutions are brought near 300 dpi, where Tesseract reads best.
+
+A colour scan also keeps its red channel: there the red seal stamped over the signature
+block turns nearly white while black print and blue signatures stay dark, so the closing
+block (signer's title and name) is read from it. Not the header: the độ khẩn / độ mật marks
+are printed in red.
 """
 
 from __future__ import annotations
@@ -41,6 +46,12 @@ _MIN_PAPER_INCHES = 3.0  # a receipt; below it a stated resolution is wrong
 class Raster:
     image: Image.Image  # mode "L"
     dpi: int
+    red: Image.Image | None = None  # mode "L": the red channel of a colour scan
+
+    def turned(self, degrees: int) -> Raster:
+        """The raster turned by a multiple of 90 degrees counter-clockwise."""
+        red = self.red.rotate(degrees, expand=True) if self.red is not None else None
+        return Raster(self.image.rotate(degrees, expand=True), self.dpi, red)
 
     @property
     def size_pt(self) -> tuple[float, float]:
@@ -115,10 +126,11 @@ def load_image_page(path: Path, media_type: str, index: int, settings: ReadingSe
         _check_pixels(image.width, image.height, settings.max_image_pixels, "image")
         dpi = _stated_dpi(image)
         image.load()
-        grey = to_grey(ImageOps.exif_transpose(image))
+        upright = ImageOps.exif_transpose(image)
+        grey, red = to_grey(upright), red_channel(upright)
     if dpi is None:
         dpi = max(1, round(min(grey.size) / _A4_SHORT_INCHES))  # office paper is A4
-    return _near_best_dpi(grey, dpi, settings.max_image_pixels)
+    return _near_best_dpi(grey, dpi, settings.max_image_pixels, red)
 
 
 @contextmanager
@@ -183,16 +195,33 @@ def to_grey(image: Image.Image) -> Image.Image:
     return image.convert("L") if image.mode != "L" else image
 
 
-def _near_best_dpi(image: Image.Image, dpi: int, limit: int) -> Raster:
+def red_channel(image: Image.Image) -> Image.Image | None:
+    """The red channel of a colour image (flattened on white), None for a grey one."""
+    if image.mode == "P":
+        image = image.convert("RGBA")
+    if image.mode in ("RGBA", "LA", "PA"):
+        flat = Image.new("RGBA", image.size, (255, 255, 255, 255))
+        flat.alpha_composite(image.convert("RGBA"))
+        image = flat
+    if image.mode not in ("RGB", "RGBA", "CMYK", "YCbCr"):
+        return None
+    return image.convert("RGB").getchannel("R") if image.mode != "RGB" else image.getchannel("R")
+
+
+def _near_best_dpi(
+    image: Image.Image, dpi: int, limit: int, red: Image.Image | None = None
+) -> Raster:
     """Resample low (< 200 dpi) and very high (> 400 dpi) resolutions to about 300 dpi."""
     if 200 <= dpi <= 400:
-        return Raster(image, dpi)
+        return Raster(image, dpi, red)
     scale = min(_BEST_DPI / dpi, 3.0)
     scale = min(scale, (limit / (image.width * image.height)) ** 0.5)
     if 0.95 < scale < 1.05:
-        return Raster(image, dpi)
+        return Raster(image, dpi, red)
     size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-    return Raster(image.resize(size, Image.Resampling.LANCZOS), max(1, round(dpi * scale)))
+    if red is not None:
+        red = red.resize(size, Image.Resampling.LANCZOS)
+    return Raster(image.resize(size, Image.Resampling.LANCZOS), max(1, round(dpi * scale)), red)
 
 
 def render_pdf_page(page: pdfium.PdfPage, settings: ReadingSettings) -> Raster:
@@ -221,12 +250,14 @@ def render_pdf_page(page: pdfium.PdfPage, settings: ReadingSettings) -> Raster:
                 f"at {_MIN_RENDER_DPI} dpi within the limit of "
                 f"{settings.max_image_pixels:,} pixels"
             )
-    bitmap = page.render(scale=dpi / 72, grayscale=True, draw_annots=True)
+    # A scanned page is drawn in colour, for the red channel (seal over the signature).
+    bitmap = page.render(scale=dpi / 72, grayscale=scan is None, draw_annots=True)
     try:
-        image = to_grey(bitmap.to_pil())
+        drawn = bitmap.to_pil()
+        image, red = to_grey(drawn), red_channel(drawn)
     finally:
         bitmap.close()
-    return _near_best_dpi(image, max(1, round(dpi / shrink)), settings.max_image_pixels)
+    return _near_best_dpi(image, max(1, round(dpi / shrink)), settings.max_image_pixels, red)
 
 
 def _scan_image(page: pdfium.PdfPage, limit: int) -> float | None:

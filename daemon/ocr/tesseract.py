@@ -4,11 +4,16 @@ Every call has a timeout and raises `TesseractError` (or a subclass) naming what
 Tesseract's own OpenMP threads oversubscribe a small machine (24 s instead of 2.8 s a page
 on 2 cores, NOTES.md), so processes that OCR call `limit_threads()` once at start and the
 Reader parallelises pages across processes instead.
+
+OCR goes through tesserocr when it is installed: the `vie` model stays loaded in the worker
+process between calls, instead of a `tesseract` process (model load, image file round trip)
+per region through pytesseract, which stays the fallback and serves orientation detection.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import re
 import subprocess
@@ -20,9 +25,16 @@ from typing import Any
 import pytesseract
 from PIL import Image
 
+try:  # optional: keeps the model loaded between calls
+    import tesserocr
+except ImportError:  # pragma: no cover - depends on the install
+    tesserocr = None
+
 from daemon.ocr import layout
 from daemon.ocr.layout import Word
 from daemon.ocr.model import Line
+
+log = logging.getLogger(__name__)
 
 MIN_VERSION = (4, 1)  # LSTM engine with the `vie` model
 INSTALL_ADVICE = "install it with: apt-get install tesseract-ocr tesseract-ocr-vie"
@@ -116,18 +128,37 @@ def ocr_lines(
     timeout: float,
     dpi: int | None = None,
     box: tuple[int, int, int, int] | None = None,
+    page: tuple[int, int, int, int] | None = None,
 ) -> list[Line]:
     """Text lines of `image` (or of its `box`), coordinates as fractions of the whole image.
 
+    `page` (left, top, page width, page height) says `image` is a region already cut out
+    of a larger page at (left, top): coordinates are then fractions of that page.
     Words come from Tesseract's word boxes grouped by its block/paragraph/line numbers;
-    a line is cut wherever a gap exceeds `layout.COLUMN_GAP` of the width, so two columns
-    Tesseract merged still come out as two Lines. Lines with no letter or digit (rules,
-    specks) are dropped.
+    a line is cut wherever a gap exceeds `layout.COLUMN_GAP` of the page width, so two
+    columns Tesseract merged still come out as two Lines. Lines with no letter or digit
+    (rules, specks) are dropped.
     """
     region = image.crop(box) if box is not None else image
-    left, top = (box[0], box[1]) if box is not None else (0, 0)
-    config = f"--psm {psm}" + (f" --dpi {dpi}" if dpi else "")
-    data = _call(pytesseract.image_to_data, region, lang, config, timeout, "OCR")
+    if page is None:
+        page = (box[0], box[1], *image.size) if box is not None else (0, 0, *image.size)
+    engine = _engine(lang)
+    if engine is not None:
+        data = engine.data(region, psm=psm, dpi=dpi, timeout=timeout)
+    else:
+        config = f"--psm {psm}" + (f" --dpi {dpi}" if dpi else "")
+        data = _call(pytesseract.image_to_data, region, lang, config, timeout, "OCR")
+    return lines_from_data(data, page[2:], page[:2])
+
+
+def lines_from_data(
+    data: dict[str, list[Any]], size: tuple[int, int], offset: tuple[int, int] = (0, 0)
+) -> list[Line]:
+    """Lines from Tesseract's word table (pytesseract's image_to_data DICT, or `parse_tsv`)
+    of a region at `offset` on an image of `size`; coordinates as fractions of the image.
+    """
+    width, height = size
+    left, top = offset
     groups: dict[tuple[int, int, int], list[Word]] = defaultdict(list)
     for i, text in enumerate(data["text"]):
         conf = float(data["conf"][i])
@@ -138,12 +169,12 @@ def ocr_lines(
         w, h = data["width"][i], data["height"][i]
         word = Word(
             text,
-            x / image.width,
-            y / image.height,
-            (x + w) / image.width,
-            (y + h) / image.height,
+            x / width,
+            y / height,
+            (x + w) / width,
+            (y + h) / height,
             conf=conf / 100,
-            size=h / image.height,
+            size=h / height,
         )
         groups[(data["block_num"][i], data["par_num"][i], data["line_num"][i])].append(word)
     lines: list[Line] = []
@@ -191,6 +222,79 @@ def _call(
         if "timeout" in str(exc).lower():
             raise TesseractTimeout(f"Tesseract {what} took longer than {timeout:.0f} s") from exc
         raise
+
+
+_TSV_INT = ("level", "block_num", "par_num", "line_num", "left", "top", "width", "height")
+
+
+class _Engine:
+    """One loaded Tesseract model (tesserocr) answering in pytesseract's DICT shape."""
+
+    def __init__(self, lang: str) -> None:
+        assert tesserocr is not None
+        try:
+            self._api = tesserocr.PyTessBaseAPI(path=tessdata_dir(), lang=lang)
+        except RuntimeError as exc:
+            raise TesseractMissing(f"Tesseract cannot load language {lang!r}: {exc}") from exc
+
+    def data(
+        self, image: Image.Image, *, psm: int, dpi: int | None, timeout: float
+    ) -> dict[str, list[Any]]:
+        api = self._api
+        api.SetPageSegMode(psm)
+        api.SetImage(image)
+        if dpi:
+            api.SetSourceResolution(dpi)
+        if not api.Recognize(timeout=max(1, int(timeout * 1000))):
+            api.Clear()
+            raise TesseractTimeout(f"Tesseract OCR took longer than {timeout:.0f} s")
+        tsv = api.GetTSVText(0)
+        api.Clear()  # drop the page's results; the model stays loaded
+        return parse_tsv(tsv)
+
+
+def parse_tsv(tsv: str) -> dict[str, list[Any]]:
+    """Tesseract's TSV output (a header row is skipped) as pytesseract's image_to_data DICT."""
+    out: dict[str, list[Any]] = {k: [] for k in (*_TSV_INT, "conf", "text")}
+    for row in tsv.splitlines():
+        cells = row.split("\t")
+        if len(cells) < 12 or not cells[0].isdigit():
+            continue
+        out["level"].append(int(cells[0]))
+        for key, cell in zip(_TSV_INT[1:], (cells[2], *cells[3:5], *cells[6:10]), strict=True):
+            out[key].append(int(cell))
+        out["conf"].append(float(cells[10]))
+        out["text"].append("\t".join(cells[11:]))
+    return out
+
+
+_engines: dict[str, _Engine | None] = {}
+
+
+def _engine(lang: str) -> _Engine | None:
+    """This process's loaded model for `lang`; None means use pytesseract (tesserocr is
+    not installed, or cannot load the model: then the CLI says what is wrong)."""
+    if tesserocr is None:
+        return None
+    if lang not in _engines:
+        try:
+            _engines[lang] = _Engine(lang)
+        except TesseractError as exc:
+            log.warning("tesserocr unusable, falling back to the tesseract program: %s", exc)
+            _engines[lang] = None
+    return _engines[lang]
+
+
+@functools.cache
+def tessdata_dir() -> str:
+    """Where the installed language data is (TESSDATA_PREFIX, else what tesseract reports)."""
+    prefix = os.environ.get("TESSDATA_PREFIX")
+    if prefix:
+        return prefix.rstrip("/") + "/"
+    match = re.search(r'"([^"]+)"', _probe("--list-langs"))
+    if match is None:
+        raise TesseractMissing(f"cannot find Tesseract's language data; {INSTALL_ADVICE}")
+    return match.group(1).rstrip("/") + "/"
 
 
 _OCR_FIXES = (("ĐÐ", "Đ"), ("ÐĐ", "Đ"), ("Ð", "Đ"), ("ð", "đ"))

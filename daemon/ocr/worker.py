@@ -46,7 +46,9 @@ class PageTask:
     media_type: str
     index: int  # 0-based page or frame
     settings: ReadingSettings
-    header: bool  # look for the ND30 header columns (the first page)
+    header: bool  # the first page: look for the ND30 header columns (and title)
+    last: bool = False  # the last page: holds "Nơi nhận:" and the signature
+    fields_only: bool = False  # read only the blocks holding register fields
 
 
 def init_worker(max_image_pixels: int) -> None:
@@ -89,12 +91,14 @@ def _survey_pdf(path: Path, settings: ReadingSettings) -> Survey:
 
 
 def read_page(task: PageTask) -> Page:
-    """Rasterise one page and OCR it."""
+    """Rasterise one page and OCR it (all of it, or only its field blocks)."""
     path = Path(task.path)
     if task.media_type == PDF:
         raster = _render(path, task.index, task.settings)
     else:
         raster = images.load_image_page(path, task.media_type, task.index, task.settings)
+    if task.fields_only:
+        return pageocr.ocr_fields(raster, task.settings, first=task.header, last=task.last)
     return pageocr.ocr_page(raster, task.settings, header=task.header)
 
 

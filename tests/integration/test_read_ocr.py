@@ -6,6 +6,7 @@ The OCR tests (`slow`) read a handful of pages rendered from a PDF built in the 
 from __future__ import annotations
 
 import io
+import json
 import os
 import threading
 import time
@@ -17,7 +18,9 @@ from PIL import Image
 
 from daemon.config import ReadingSettings
 from daemon.ocr import tesseract
-from daemon.ocr.model import Line, Reading, UnreadableDocument
+from daemon.ocr.doctypes import DocTypes
+from daemon.ocr.fields import extract_fields
+from daemon.ocr.model import FIELD_NAMES, Line, Reading, UnreadableDocument
 from daemon.ocr.pool import ReadingPool, WorkerCrashed
 from daemon.ocr.reader import Reader
 from tests.unit.test_read_images import png_header
@@ -31,6 +34,7 @@ from tests.unit.test_read_pdfs import (
     write,
 )
 
+RULES = Path(__file__).resolve().parent.parent.parent / "rules" / "doc_types.toml"
 pytestmark = pytest.mark.skipif(not tesseract.has_language("vie"), reason="needs tesseract-ocr-vie")
 
 
@@ -172,6 +176,32 @@ def test_turned_scan_is_read_upright(
     turned = scan.rotate(turn, expand=True)
     reading = reader.read(write(tmp_path, "turned.jpg", saved(turned, "JPEG", quality=90)))
     _check_header(reading)
+
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "docs"
+
+
+@pytest.mark.slow
+def test_fields_first_then_the_body(reader: Reader) -> None:
+    """`read` OCRs only the field blocks, yet the fields come out as from the full text."""
+    truth = next(
+        r["truth"]
+        for r in json.loads((FIXTURES / "truth.json").read_text(encoding="utf-8"))
+        if r["file"] == "scan_2pages.tif"
+    )
+    types = DocTypes.load(RULES)
+    path = FIXTURES / "scan_2pages.tif"
+    first, body = reader.read(path), reader.read_body(path)
+    assert len(first.pages) == len(body.pages) == 2
+    assert first.text_source == body.text_source == "ocr"
+    quick, full = extract_fields(first, types).as_json(), extract_fields(body, types).as_json()
+    for name in FIELD_NAMES:
+        assert quick[name] == truth[name], name
+    for name in ("number", "date", "doc_type", "subject", "issuer", "signer"):
+        assert full[name] == truth[name], name
+    # the body is read only by the second pass
+    assert 2 * len(first.text) < len(body.text)
+    assert all(line.text in body.text for page in first.pages for line in page.lines[:3])
 
 
 @pytest.mark.slow

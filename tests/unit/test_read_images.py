@@ -177,3 +177,47 @@ def test_embedded_image_over_the_limit_is_refused() -> None:
 def test_huge_vector_page_is_refused() -> None:
     with pytest.raises(UnreadableDocument, match=r"^page too large"):
         _render(nd30_pdf(), ReadingSettings(max_image_pixels=500_000))
+
+
+def _stamped() -> Image.Image:
+    """Black print with a red seal stamped over part of it, and a blue signature stroke."""
+    page = Image.new("RGB", (1240, 1754), (250, 250, 250))
+    page.paste((210, 30, 40), (300, 80, 500, 300))  # the seal...
+    page.paste((20, 20, 20), (100, 100, 600, 130))  # ...over a line of print: both inks, dark
+    page.paste((30, 40, 160), (700, 200, 900, 205))  # the signature
+    return page
+
+
+def test_colour_scan_keeps_its_red_channel(tmp_path: Path) -> None:
+    path = write(tmp_path, "stamped.png", saved(_stamped(), "PNG", dpi=(150, 150)))
+    raster = images.load_image_page(path, PNG, 0, SETTINGS)
+    assert raster.red is not None and raster.red.size == raster.image.size
+    grey, red = np.asarray(raster.image), np.asarray(raster.red)
+    seal, print_, under_seal, signature = (400, 250), (200, 115), (400, 115), (800, 202)
+    scale = raster.dpi / 150
+    at = [(round(y * scale), round(x * scale)) for x, y in (seal, print_, under_seal, signature)]
+    assert grey[at[0]] < 128 < red[at[0]]  # the seal is dark in grey, faint in red
+    for point in at[1:]:
+        assert red[point] < 100  # black print, also under the seal, and blue ink stay dark
+
+
+def test_grey_scan_has_no_red_channel(tmp_path: Path) -> None:
+    path = write(tmp_path, "grey.png", saved(_stamped().convert("L"), "PNG", dpi=(300, 300)))
+    assert images.load_image_page(path, PNG, 0, SETTINGS).red is None
+
+
+def test_scanned_pdf_page_keeps_its_red_channel() -> None:
+    doc = pdfium.PdfDocument(image_pdf(_stamped(), dpi=150))
+    try:
+        raster = images.render_pdf_page(doc[0], SETTINGS)
+    finally:
+        doc.close()
+    assert raster.red is not None and raster.red.size == raster.image.size
+    x, y = round(400 * raster.dpi / 150), round(200 * raster.dpi / 150)
+    assert raster.image.getpixel((x, y)) < 128 < raster.red.getpixel((x, y))  # type: ignore[operator]
+
+
+def test_turning_a_raster_turns_its_red_channel() -> None:
+    raster = images.Raster(Image.new("L", (20, 10)), 300, Image.new("L", (20, 10)))
+    turned = raster.turned(90)
+    assert turned.image.size == (10, 20) and turned.red is not None and turned.red.size == (10, 20)

@@ -260,7 +260,17 @@ def _tcvn3_pdf() -> bytes:
     return out.getvalue()
 
 
-def test_legacy_mojibake_layer_needs_ocr() -> None:
+def test_legacy_tcvn3_layer_is_converted() -> None:
+    layer = textlayer.text_layers(_tcvn3_pdf())[0]
+    assert layer.page is not None
+    assert [ln.text for ln in layer.page.lines] == [
+        "Cộng hòa xã hội chủ nghĩa Việt Nam",
+        "Độc lập - Tự do - Hạnh phúc",
+    ]
+
+
+def test_legacy_layer_without_a_converter_needs_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(textlayer.legacy, "converter", lambda encoding: None)
     layer = textlayer.text_layers(_tcvn3_pdf())[0]
     assert layer.page is None
     assert "TCVN3" in layer.reason

@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from daemon.ocr import regions
+from daemon.ocr import regions, textlayer
+from daemon.ocr.model import Line
+from tests.docgen.random_docs import make_specs
+from tests.docgen.render import render_pdf
 from tests.unit.test_read_pdfs import nd30_pdf, render
 
 DPI = 150  # enough for the ink map, cheap to render
@@ -54,3 +57,124 @@ def test_sideways_pages_are_recognised(page: Image.Image) -> None:
 def test_skew_is_measured(page: Image.Image, angle: float) -> None:
     crooked = page.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255)
     assert regions.skew_angle(regions.ink_map(crooked)) == pytest.approx(-angle, abs=0.3)
+
+
+# ---------------------------------------------------------------- fields first
+
+
+Doc = tuple[Image.Image, tuple[Line, ...], dict[str, object]]
+
+
+def _generated(cong_van: bool) -> Doc:
+    """A generated one-page ND30 document with a body: image, its true lines, its truth."""
+    spec = next(
+        s
+        for s in make_specs(30, seed=5)
+        if s.pages == 1 and s.kind != "letter" and (s.doc_type == "Công văn") == cong_van
+    )
+    pdf = render_pdf(spec)
+    layer = textlayer.text_layers(pdf)[0].page
+    assert layer is not None
+    return render(pdf, dpi=DPI), layer.lines, spec.truth_json()
+
+
+@pytest.fixture(scope="module")
+def nd30() -> Doc:
+    return _generated(cong_van=False)
+
+
+def _inside(line: Line, region: regions.Region, size: tuple[int, int]) -> bool:
+    x0, y0, x1, y1 = region.box
+    w, h = size
+    return x0 <= line.x0 * w and line.x1 * w <= x1 and y0 <= line.y0 * h and line.y1 * h <= y1
+
+
+def test_field_regions_hold_the_fields_and_skip_the_body(
+    nd30: Doc,
+) -> None:
+    image, lines, truth = nd30
+    plan = regions.field_plan(image, first=True, last=True)
+    assert [r.name for r in plan.regions] == [
+        "header-left",
+        "header-right",
+        "title",
+        "closing-left",
+        "closing-right",
+    ]
+    wanted = [str(truth["number"]).split("/")[0], "ngày", "Nơi nhận", str(truth["signer"])]
+    wanted += str(truth["subject"]).split()[:3]
+    for word in wanted:
+        line = next(ln for ln in lines if word in ln.text)
+        assert any(_inside(line, r, image.size) for r in plan.regions), line.text
+    outside = [ln for ln in lines if not any(_inside(ln, r, image.size) for r in plan.regions)]
+    assert len(outside) >= len(lines) // 4  # the body is left for later
+    area = sum((r.box[2] - r.box[0]) * (r.box[3] - r.box[1]) for r in plan.regions)
+    assert area < 0.6 * image.width * image.height
+
+
+def test_no_region_cuts_a_line(
+    nd30: Doc,
+) -> None:
+    image, lines, _ = nd30
+    for region in regions.field_plan(image, first=True, last=True).regions:
+        top, bottom = region.box[1] / image.height, region.box[3] / image.height
+        for line in lines:
+            assert not (line.y0 < top < line.y1 - 0.002), (region.name, line.text)
+            assert not (line.y0 + 0.002 < bottom < line.y1), (region.name, line.text)
+
+
+def test_field_regions_by_page_role(
+    nd30: Doc,
+) -> None:
+    image = nd30[0]
+    first = regions.field_plan(image, first=True, last=False).regions
+    assert [r.name for r in first] == ["header-left", "header-right", "title"]
+    last = regions.field_plan(image, first=False, last=True).regions
+    assert [r.name for r in last] == ["closing-left", "closing-right"]
+    assert regions.field_plan(image, first=False, last=False).regions == ()
+
+
+def test_closing_columns_stand_apart(nd30: Doc) -> None:
+    """ "Nơi nhận:" and its list on the left, the signer's title and name on the right."""
+    image, lines, truth = nd30
+    plan = regions.field_plan(image, first=False, last=True)
+    left, right = plan.regions
+    for word, side in (("Nơi nhận", left), ("- Lưu", left), (str(truth["signer"]), right)):
+        line = next(ln for ln in lines if word in ln.text)
+        assert _inside(line, side, image.size), (word, side.name)
+
+
+def test_closing_without_a_gap_is_one_region() -> None:
+    page = Image.new("L", (1240, 1754), 255)
+    for y in range(100, 300, 60):  # a header: two columns
+        page.paste(0, (150, y, 500, y + 20))
+        page.paste(0, (700, y, 1100, y + 20))
+    for y in range(400, 1400, 60):  # rows running across where the columns would part
+        page.paste(0, (150, y, 900, y + 20))
+    plan = regions.field_plan(page, first=False, last=True)
+    assert [r.name for r in plan.regions] == ["closing"]
+
+
+def test_cong_van_has_its_subject_in_the_header() -> None:
+    image, lines, truth = _generated(cong_van=True)
+    plan = regions.field_plan(image, first=True, last=True)
+    assert [r.name for r in plan.regions][:2] == ["header-left", "header-right"]
+    left = plan.regions[0]
+    for word in str(truth["subject"]).split()[:3]:
+        line = next(ln for ln in lines if word in ln.text and ln.y0 < 0.3)
+        assert _inside(line, left, image.size), line.text
+
+
+def test_unrecognised_layout_is_read_whole() -> None:
+    letter = Image.new("L", (1240, 1754), 255)
+    for y in range(300, 1400, 60):  # lines of "text" from margin to margin, no header
+        letter.paste(0, (150, y, 1100, y + 20))
+    plan = regions.field_plan(letter, first=True, last=True)
+    assert [(r.name, r.box) for r in plan.regions] == [("page", (0, 0, 1240, 1754))]
+
+
+def test_turned_ink_matches_the_turned_page(page: Image.Image) -> None:
+    ink = regions.ink_map(page)
+    turned = regions.turn_ink(ink, 2.0)
+    assert turned.shape == ink.shape
+    assert regions.skew_angle(turned) == pytest.approx(-2.0, abs=0.3)

@@ -42,6 +42,7 @@ def replay(monkeypatch: pytest.MonkeyPatch) -> Replay:
         return recorded.outputs.pop(0)
 
     monkeypatch.setattr(tesseract.pytesseract, "image_to_data", fake)
+    monkeypatch.setattr(tesseract, "tesserocr", None)  # the pytesseract path
     return recorded
 
 
@@ -98,6 +99,12 @@ def test_clean(raw: str, clean: str) -> None:
     assert tesseract._clean(raw) == clean
 
 
+@pytest.fixture
+def no_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tesseract, "tesserocr", None)
+
+
+@pytest.mark.usefixtures("no_engine")
 def test_timeout_is_reported_as_such(monkeypatch: pytest.MonkeyPatch) -> None:
     def slow(*_: Any, **__: Any) -> None:
         raise RuntimeError("Tesseract process timeout")
@@ -108,6 +115,7 @@ def test_timeout_is_reported_as_such(monkeypatch: pytest.MonkeyPatch) -> None:
     assert isinstance(caught.value, TimeoutError)
 
 
+@pytest.mark.usefixtures("no_engine")
 def test_failure_names_the_call(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*_: Any, **__: Any) -> None:
         raise tesseract.pytesseract.TesseractError(1, "Failed loading language 'vie'")
@@ -115,3 +123,95 @@ def test_failure_names_the_call(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tesseract.pytesseract, "image_to_data", broken)
     with pytest.raises(tesseract.TesseractError, match="Tesseract OCR failed: Failed loading"):
         tesseract.ocr_lines(Image.new("L", (10, 10)), lang="vie", psm=3, timeout=7)
+
+
+# What Tesseract prints for `tsv` (the CLI) or GetTSVText (tesserocr, without the header).
+TSV = (
+    "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+    "1\t1\t0\t0\t0\t0\t0\t0\t1000\t2000\t-1\t\n"
+    "4\t1\t1\t1\t1\t0\t100\t100\t400\t30\t-1\t\n"
+    "5\t1\t1\t1\t1\t1\t100\t100\t60\t30\t95.5\tSố:\n"
+    "5\t1\t1\t1\t1\t2\t170\t100\t200\t30\t90.25\t12/QĐÐ-UBND\n"
+    "5\t1\t2\t1\t1\t1\t600\t100\t100\t30\t-1\t \n"
+)
+
+
+def test_tsv_becomes_lines() -> None:
+    data = tesseract.parse_tsv(TSV)
+    assert data["level"] == [1, 4, 5, 5, 5] and data["conf"][2] == 95.5
+    lines = tesseract.lines_from_data(data, (1000, 2000), (0, 1000))
+    assert [ln.text for ln in lines] == ["Số: 12/QĐ-UBND"]
+    line = lines[0]
+    assert (line.x0, line.y0, line.x1, line.y1) == (0.1, 0.55, 0.37, 0.565)
+    assert line.conf == pytest.approx(0.92875, abs=1e-4)
+
+
+@dataclass
+class FakeApi:
+    """tesserocr's PyTessBaseAPI as the engine uses it, answering with a recording."""
+
+    finishes: bool = True
+    calls: list[tuple[str, Any]] = field(default_factory=list)
+
+    def SetPageSegMode(self, psm: int) -> None:  # noqa: N802 - tesserocr's names
+        self.calls.append(("psm", psm))
+
+    def SetImage(self, image: Image.Image) -> None:  # noqa: N802
+        self.calls.append(("image", image.size))
+
+    def SetSourceResolution(self, dpi: int) -> None:  # noqa: N802
+        self.calls.append(("dpi", dpi))
+
+    def Recognize(self, timeout: int = 0) -> bool:  # noqa: N802
+        self.calls.append(("timeout", timeout))
+        return self.finishes
+
+    def GetTSVText(self, page: int) -> str:  # noqa: N802
+        return TSV.split("\n", 1)[1]
+
+    def Clear(self) -> None:  # noqa: N802
+        self.calls.append(("clear", None))
+
+
+def engine_with(monkeypatch: pytest.MonkeyPatch, api: FakeApi) -> None:
+    engine = object.__new__(tesseract._Engine)
+    engine._api = api
+    monkeypatch.setattr(tesseract, "_engine", lambda lang: engine)
+
+
+def test_engine_reads_a_box(monkeypatch: pytest.MonkeyPatch) -> None:
+    api = FakeApi()
+    engine_with(monkeypatch, api)
+    image = Image.new("L", (1000, 2000), 255)
+    lines = tesseract.ocr_lines(image, lang="vie", psm=4, timeout=5, dpi=300, box=(0, 0, 500, 500))
+    assert [ln.text for ln in lines] == ["Số: 12/QĐ-UBND"]
+    assert api.calls == [
+        ("psm", 4),
+        ("image", (500, 500)),
+        ("dpi", 300),
+        ("timeout", 5000),
+        ("clear", None),
+    ]
+
+
+def test_engine_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    api = FakeApi(finishes=False)
+    engine_with(monkeypatch, api)
+    with pytest.raises(tesseract.TesseractTimeout, match="longer than 7 s"):
+        tesseract.ocr_lines(Image.new("L", (10, 10)), lang="vie", psm=3, timeout=7)
+    assert api.calls[-1] == ("clear", None)  # the engine is ready for the next page
+
+
+def test_engine_that_cannot_load_falls_back_to_the_program(
+    monkeypatch: pytest.MonkeyPatch, replay: Replay
+) -> None:
+    class Broken:
+        def PyTessBaseAPI(self, **_: Any) -> None:  # noqa: N802 - tesserocr's name
+            raise RuntimeError("Failed to init API, possibly an invalid tessdata path")
+
+    monkeypatch.setattr(tesseract, "tesserocr", Broken())
+    monkeypatch.setattr(tesseract, "_engines", {})
+    monkeypatch.setattr(tesseract, "tessdata_dir", lambda: "/nowhere/")
+    replay.outputs.append(data((1, 1, 1, 10, 20, 100, 30, 90, "Số:")))
+    lines = tesseract.ocr_lines(Image.new("L", (1000, 2000), 255), lang="vie", psm=4, timeout=5)
+    assert [ln.text for ln in lines] == ["Số:"] and len(replay.calls) == 1

@@ -75,10 +75,10 @@ def test_font_encoding(name: str, encoding: str | None) -> None:
     assert legacy.font_encoding(name) == encoding
 
 
-def test_no_converter_yet() -> None:
-    """The hook exists; until the tables do, legacy pages go to OCR."""
-    assert legacy.converter("tcvn3") is None
-    assert legacy.converter("vni") is None
+def test_converters_for_both_legacy_encodings() -> None:
+    """Tables exist for TCVN3 and VNI (tested in test_legacy.py); others go to OCR."""
+    assert legacy.converter("tcvn3") is not None
+    assert legacy.converter("vni") is not None
 
 
 def test_symbol_soup() -> None:

@@ -1,0 +1,342 @@
+"""Reading speed: vanthu's fields-first reading against full-page OCR, on the same pages.
+
+    .venv/bin/python -m bench.speed [--pages 16] [--digital 40] [--seed 11] [--keep DIR]
+
+Generates one-page 300 dpi scans (half clean, half office-copier degraded, fixed seed) and
+born-digital PDFs with `tests.docgen`, then measures, in one run:
+
+1. on one core, page by page and interleaved: vanthu (`Reader.read` + `extract_fields`)
+   against the naive baseline (`tesseract -l vie --psm 3` on the whole page, then the same
+   `extract_fields`): seconds per page, the ratio, and how many fields each got right;
+2. throughput with 1 and 2 reading workers (2 concurrent callers), rounds alternated;
+3. born-digital PDFs per second on one core (read + extract);
+4. peak RSS of this process and its reading workers while reading with 2 workers.
+
+Figures on stdout, each beside its target with PASS/FAIL; progress on stderr. Exit status
+0 when every target is met. The machine is shared: note its load beside any figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TypeVar
+
+from PIL import Image
+
+from daemon.config import ReadingSettings
+from daemon.ocr import tesseract
+from daemon.ocr.doctypes import DocTypes
+from daemon.ocr.fields import extract_fields
+from daemon.ocr.model import Fields, Page, Reading
+from daemon.ocr.reader import Reader
+from tests.docgen.batch import Job, _office, generate
+from tests.docgen.random_docs import random_spec
+from tests.docgen.scan import Degradation
+
+RULES = Path(__file__).resolve().parent.parent / "rules" / "doc_types.toml"
+T = TypeVar("T")
+TARGET_RATIO = 2.5  # fields of a one-page scan vs the baseline, one core
+TARGET_SCALING = 1.8  # throughput with 2 workers vs 1
+TARGET_DIGITAL = 20.0  # born-digital documents per second, one core
+TARGET_RSS_MB = 400.0  # peak memory while reading with 2 workers
+
+
+@dataclass(frozen=True)
+class Sample:
+    path: Path
+    truth: dict[str, object]
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# --- the corpus -------------------------------------------------------------------------
+
+
+def build_corpus(out: Path, *, pages: int, digital: int, seed: int, jobs: int) -> None:
+    """One-page 300 dpi scans (even: clean PNG; odd: office JPEG) and born-digital PDFs."""
+    if (out / "truth.jsonl").exists():
+        progress(f"corpus: reusing {out}")
+        return
+    progress(f"corpus: {pages} scans + {digital} PDFs into {out}")
+    generate(_jobs(pages, digital, seed), out, workers=jobs)
+
+
+def _jobs(pages: int, digital: int, seed: int) -> list[Job]:
+    rng = random.Random(f"bench-speed/{seed}")
+    jobs: list[Job] = []
+    for i in range(pages + digital):
+        spec = random_spec(random.Random(rng.getrandbits(64)), pages=1)
+        if i >= pages:
+            jobs.append(Job(f"d{i - pages + 1:04d}.pdf", "digital", "pdf", spec, None))
+        elif i % 2 == 0:
+            clean = Degradation(seed=rng.getrandbits(31))
+            jobs.append(Job(f"c{i + 1:04d}.png", "scan", "png", replace(spec, seal=False), clean))
+        else:
+            office = replace(_office(rng), dpi=300)  # keeps skew, noise, turned pages
+            jobs.append(Job(f"o{i + 1:04d}.jpg", "scan", "jpeg", replace(spec, seal=True), office))
+    return jobs
+
+
+def load_corpus(out: Path) -> tuple[list[Sample], list[Path]]:
+    records = [json.loads(line) for line in (out / "truth.jsonl").read_text().splitlines()]
+    scans = [Sample(out / r["file"], r["truth"]) for r in records if r["kind"] == "scan"]
+    pdfs = [out / r["file"] for r in records if r["kind"] == "digital"]
+    return scans, pdfs
+
+
+# --- the two ways to get fields ----------------------------------------------------------
+
+
+def vanthu_fields(reader: Reader, types: DocTypes, path: Path) -> Fields:
+    return extract_fields(reader.read(path), types)
+
+
+def baseline_fields(types: DocTypes, path: Path) -> Fields:
+    """Full-page `tesseract -l vie --psm 3` (the CLI), then the same extractor."""
+    done = subprocess.run(
+        ["tesseract", str(path), "stdout", "-l", "vie", "--psm", "3", "tsv"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+    )
+    with Image.open(path) as image:
+        size, dpi = image.size, float(image.info.get("dpi", (300, 300))[0])
+    lines = tesseract.lines_from_data(tesseract.parse_tsv(done.stdout), size)
+    page = Page(tuple(lines), "ocr", size[0] * 72 / dpi, size[1] * 72 / dpi)
+    return extract_fields(Reading("image/" + path.suffix[1:], (page,)), types)
+
+
+def right_fields(fields: Fields, truth: dict[str, object]) -> int:
+    found = fields.as_json()
+    return sum(found.get(name) == value for name, value in truth.items() if name != "confidence")
+
+
+# --- measurements ------------------------------------------------------------------------
+
+
+@contextmanager
+def one_core() -> Iterator[int]:
+    """Pin this process (and the processes it starts from now on) to one CPU."""
+    allowed = os.sched_getaffinity(0)
+    cpu = min(allowed)
+    os.sched_setaffinity(0, {cpu})
+    try:
+        yield cpu
+    finally:
+        os.sched_setaffinity(0, allowed)
+
+
+def timed(fn: Callable[..., T], *args: object) -> tuple[float, T]:
+    started = time.perf_counter()
+    result = fn(*args)
+    return time.perf_counter() - started, result
+
+
+def side_by_side(scans: Sequence[Sample], types: DocTypes) -> dict[str, float]:
+    """Seconds per page and fields right, both ways, alternating which goes first."""
+    seconds = {"vanthu": 0.0, "baseline": 0.0}
+    right = {"vanthu": 0, "baseline": 0}
+    with one_core() as cpu, Reader(ReadingSettings()) as reader:
+        progress(f"side by side on CPU {cpu} ({reader._pool.workers} reading worker)")
+        runs: dict[str, Callable[[Path], Fields]] = {
+            "vanthu": lambda p: vanthu_fields(reader, types, p),
+            "baseline": lambda p: baseline_fields(types, p),
+        }
+        for run in runs.values():  # warm up: worker start, model load, page cache
+            run(scans[0].path)
+        for i, sample in enumerate(scans):
+            order = list(runs) if i % 2 == 0 else list(reversed(runs))
+            for name in order:
+                took, fields = timed(runs[name], sample.path)
+                seconds[name] += took
+                right[name] += right_fields(fields, sample.truth)
+            progress(f"  {sample.path.name}: done ({i + 1}/{len(scans)})")
+    count = len(scans)
+    return {
+        "vanthu_s": seconds["vanthu"] / count,
+        "baseline_s": seconds["baseline"] / count,
+        "vanthu_right": right["vanthu"],
+        "baseline_right": right["baseline"],
+        "fields": sum(len(s.truth) - ("confidence" in s.truth) for s in scans),
+    }
+
+
+def throughput(scans: Sequence[Sample], types: DocTypes, rounds: int = 2) -> dict[str, float]:
+    """Pages per second with 1 and 2 workers (as many concurrent callers); peak RSS at 2.
+
+    Each round starts a fresh Reader (warmed up outside the clock), so only one reader's
+    processes are alive while the memory is sampled.
+    """
+    pages = {1: 0, 2: 0}
+    seconds = {1: 0.0, 2: 0.0}
+    peak = 0.0
+    for r in range(rounds):
+        for n in (1, 2) if r % 2 == 0 else (2, 1):
+            with RssSampler() as rss:
+                took = _batch(n, scans, types)
+            seconds[n] += took
+            pages[n] += len(scans)
+            if n == 2:
+                peak = max(peak, rss.peak_mb)
+            progress(f"  round {r + 1}: {n} worker(s) {len(scans) / took:.2f} pages/s")
+    return {"w1": pages[1] / seconds[1], "w2": pages[2] / seconds[2], "rss_mb": peak}
+
+
+def _batch(workers: int, scans: Sequence[Sample], types: DocTypes) -> float:
+    """Seconds to get the fields of every scan with `workers` workers and callers."""
+    with Reader(ReadingSettings(workers=workers)) as reader, ThreadPoolExecutor(workers) as callers:
+        list(callers.map(reader.read, [scans[0].path] * workers))  # start and load the workers
+        started = time.perf_counter()
+        list(callers.map(lambda s: vanthu_fields(reader, types, s.path), scans))
+        return time.perf_counter() - started
+
+
+def digital_rate(pdfs: Sequence[Path], types: DocTypes, rounds: int = 2) -> float:
+    """Born-digital documents per second on one core: read (text layer) + extract."""
+    with one_core(), Reader(ReadingSettings()) as reader:
+        vanthu_fields(reader, types, pdfs[0])
+        took = 0.0
+        for _ in range(rounds):
+            took += timed(lambda: [vanthu_fields(reader, types, p) for p in pdfs])[0]  # noqa: B023
+    return len(pdfs) * rounds / took
+
+
+class RssSampler:
+    """Peak of the summed RSS of this process and all its descendants, sampled."""
+
+    def __init__(self, interval: float = 0.05) -> None:
+        self.interval = interval
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak_mb = max(self.peak_mb, tree_rss_kb(os.getpid()) / 1024)
+            self._stop.wait(self.interval)
+
+
+def tree_rss_kb(root: int) -> int:
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = Path(entry.path, "status").read_text()
+        except OSError:
+            continue  # ended meanwhile
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        pid = int(entry.name)
+        parents[pid] = int(fields.get("PPid", "0"))
+        rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0])
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent]
+        tree.update(children)
+        frontier += children
+    return sum(rss.get(pid, 0) for pid in tree)
+
+
+# --- report ------------------------------------------------------------------------------
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def report(side: dict[str, float], thru: dict[str, float], digital: float, pages: int) -> bool:
+    ratio = side["baseline_s"] / side["vanthu_s"]
+    scaling = thru["w2"] / thru["w1"]
+    checks = [
+        (
+            "fields of a one-page 300 dpi scan, one core",
+            f"vanthu {side['vanthu_s']:.3f} s/page, baseline {side['baseline_s']:.3f} s/page, "
+            f"ratio {ratio:.2f}x",
+            f">= {TARGET_RATIO}x",
+            ratio >= TARGET_RATIO,
+        ),
+        (
+            "throughput, 2 workers vs 1",
+            f"{thru['w1']:.2f} -> {thru['w2']:.2f} pages/s, {scaling:.2f}x",
+            f">= {TARGET_SCALING}x",
+            scaling >= TARGET_SCALING,
+        ),
+        (
+            "born-digital PDFs, one core",
+            f"{digital:.1f} documents/s",
+            f">= {TARGET_DIGITAL:g}/s",
+            digital >= TARGET_DIGITAL,
+        ),
+        (
+            "peak RSS reading with 2 workers",
+            f"{thru['rss_mb']:.0f} MB",
+            f"< {TARGET_RSS_MB:g} MB",
+            thru["rss_mb"] < TARGET_RSS_MB,
+        ),
+    ]
+    print(
+        f"reading speed: {pages} one-page 300 dpi scans; cores {len(os.sched_getaffinity(0))}, "
+        f"load average {os.getloadavg()[0]:.2f} at the end"
+    )
+    for name, value, target, ok in checks:
+        print(f"{verdict(ok)}  {name}: {value} (target {target})")
+    print(
+        f"fields right (same extractor): vanthu {side['vanthu_right']:.0f}, baseline "
+        f"{side['baseline_right']:.0f}, of {side['fields']:.0f}"
+    )
+    return all(ok for *_, ok in checks)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.speed", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--pages", type=int, default=16, help="one-page scans (default 16)")
+    parser.add_argument("--digital", type=int, default=40, help="born-digital PDFs (default 40)")
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--jobs", type=int, default=2, help="processes generating the corpus")
+    parser.add_argument("--keep", type=Path, help="corpus folder to write, or reuse if present")
+    args = parser.parse_args(argv)
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    types = DocTypes.load(RULES)
+    with tempfile.TemporaryDirectory(prefix="vanthu-speed-") as tmp:
+        out = args.keep or Path(tmp)
+        build_corpus(out, pages=args.pages, digital=args.digital, seed=args.seed, jobs=args.jobs)
+        scans, pdfs = load_corpus(out)
+        progress("1/3 fields: vanthu vs full-page tesseract, one core")
+        side = side_by_side(scans, types)
+        progress("2/3 throughput: 1 vs 2 workers")
+        thru = throughput(scans, types)
+        progress("3/3 born-digital PDFs, one core")
+        digital = digital_rate(pdfs, types)
+    return 0 if report(side, thru, digital, len(scans)) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
