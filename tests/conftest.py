@@ -4,7 +4,11 @@ import importlib.util
 
 pytest_plugins = [
     name
-    for name in ("tests.fixtures.postgres", "tests.fixtures.dovecot", "tests.fixtures.pki",
-                 "tests.fixtures.install")
+    for name in (
+        "tests.fixtures.postgres",
+        "tests.fixtures.dovecot",
+        "tests.fixtures.pki",
+        "tests.fixtures.install",
+    )
     if importlib.util.find_spec(name) is not None
 ]

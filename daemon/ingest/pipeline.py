@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from daemon.alerts import alert
 from daemon.archive import Archive
 from daemon.config import Settings
-from daemon.ingest import authenticity
+from daemon.ingest import authenticity, fulltext
 from daemon.ingest.setaside import place, write_reason
 from daemon.ingest.stage import Spool
 from daemon.logs import event
@@ -44,7 +44,9 @@ log = logging.getLogger("vanthu.pipeline")
 
 
 class DocumentReader(Protocol):
-    def read(self, path: Path) -> Reading: ...
+    def read(self, path: Path) -> Reading: ...  # the field regions (fast)
+
+    def read_body(self, path: Path) -> Reading: ...  # every page in full (for search, later)
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,8 @@ class Pipeline:
                 entry.note = "; ".join(review + authenticity.remarks(analysis.signatures)) or None
                 entry.recipient_unit = self.rules.unit_for(fields)
                 authenticity.record(session, entry.document_id, analysis.signatures)
+                if reading.text_source == "ocr":  # the body of a scan is read later
+                    fulltext.enqueue(session, entry.document)
                 jobs.finish(session, job, DONE, document_id=entry.document_id, worker=ticket.worker)
                 number = (entry.book, entry.year, entry.seq)
         self.spool.discard(ticket.sha256)

@@ -131,7 +131,9 @@ class Stager:
         with self.sessions.begin() as session:
             known = session.scalar(select(Document.id).where(Document.sha256 == sha))
             waiting = session.scalar(
-                select(Job.id).where(Job.sha256 == sha, Job.state.in_((PENDING, RUNNING)))
+                select(Job.id).where(
+                    Job.kind == "ingest", Job.sha256 == sha, Job.state.in_((PENDING, RUNNING))
+                )
             )
             if known is not None or waiting is not None:
                 audit.append(

@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from daemon.ingest.fulltext import FullText
 from daemon.ingest.pipeline import DocumentReader, Outcome, Pipeline, Ticket, analyse
 from daemon.logs import event
 from daemon.register import jobs
@@ -42,6 +43,10 @@ class Worker:
         self.lease_seconds = lease_seconds
         self.name = worker_name()
         self._threads = ThreadPoolExecutor(self.batch, thread_name_prefix="read")
+        service = pipeline.settings.service
+        self.full_text = FullText(
+            sessions, pipeline.archive, service.max_attempts, service.retry_base_seconds
+        )
 
     def _claim(self) -> list[Ticket]:
         with self.sessions.begin() as session:
@@ -55,8 +60,13 @@ class Worker:
             return [Ticket.of(job) for job in claimed]
 
     def step(self) -> list[Outcome]:
-        """Claim one batch and see it through; [] when nothing is ready."""
+        """Claim one batch and see it through; [] when nothing is ready.
+
+        Incoming documents come first; only when none waits are scans' bodies read for search.
+        """
         tickets = self._claim()
+        if not tickets:
+            return self._full_text()
         futures = [
             self._threads.submit(
                 analyse,
@@ -83,6 +93,18 @@ class Worker:
                     error=f"{type(exc).__name__}: {exc}",
                 )
                 self._release(ticket, exc)
+        return outcomes
+
+    def _full_text(self) -> list[Outcome]:
+        tickets = self.full_text.claim(self.name, self.lease_seconds, self.batch)
+        futures = [self._threads.submit(self.full_text.read, self.reader, t) for t in tickets]
+        outcomes = []
+        for ticket, future in zip(tickets, futures, strict=True):
+            try:
+                state = self.full_text.conclude(ticket, future.result())
+                outcomes.append(Outcome(ticket.id, state))
+            except jobs.LeaseLost:
+                event(log, "lease-lost", logging.WARNING, job=ticket.id)
         return outcomes
 
     def _release(self, ticket: Ticket, exc: Exception) -> None:

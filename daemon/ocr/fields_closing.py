@@ -171,7 +171,7 @@ def _archive_item(text: str) -> str:
     match = _ARCHIVE.match(text)
     if match is None:
         return text
-    return f"Lưu: VT{text[match.end():].replace('Ñ', 'N')}"
+    return f"Lưu: VT{text[match.end() :].replace('Ñ', 'N')}"
 
 
 def _continues(layout: Layout, line: WLine) -> bool:

@@ -156,7 +156,7 @@ def correct_diacritics(text: str, *, agency: bool = False) -> str:
             continue
         candidates = index.get(f"{loose_key(a.group())} {loose_key(b.group())}", set())
         if len(candidates) == 1:
-            (fixed_a, fixed_b), = candidates
+            ((fixed_a, fixed_b),) = candidates
             proposals[i].add(fixed_a)
             proposals[i + 1].add(fixed_b)
     for i in range(len(words) - 1):  # "nắm 2016": the year's "năm" (not "Việt Nam 2016")

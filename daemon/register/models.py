@@ -161,9 +161,10 @@ class Job(Base):
     __table_args__ = (
         Index("ix_jobs_ready", "state", "not_before", "id"),
         Index("ix_jobs_sha", "sha256"),
-        # At most one job in flight per content: two processes staging the same file race here.
+        # One job of a kind in flight per content: two processes staging one file race here.
         Index(
             "uq_jobs_active_sha",
+            "kind",
             "sha256",
             unique=True,
             sqlite_where=text("state IN ('pending', 'running')"),

@@ -19,8 +19,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scans", type=int, default=100, help="scanned documents")
     parser.add_argument("--digital", type=int, default=20, help="born-digital PDFs")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--profile", choices=("clean", "office"), default="office",
-                        help="clean: 300 dpi grey, straight; office: mixed and degraded")
+    parser.add_argument(
+        "--profile",
+        choices=("clean", "office"),
+        default="office",
+        help="clean: 300 dpi grey, straight; office: mixed and degraded",
+    )
     parser.add_argument("--jobs", type=int, default=1, help="worker processes")
     args = parser.parse_args(argv)
     if args.scans < 0 or args.digital < 0 or args.jobs < 1:
@@ -31,12 +35,17 @@ def main(argv: list[str] | None = None) -> int:
     def progress(done: int, total: int, job: Job) -> None:
         d = job.degradation
         how = f"{d.dpi} dpi {'grey' if d.grey else 'colour'} rot {d.rotate}" if d else "digital"
-        print(f"[{done:>{len(str(total))}}/{total}] {job.name:<10} {job.spec.doc_type:<12} "
-              f"{how}", file=sys.stderr, flush=True)
+        print(
+            f"[{done:>{len(str(total))}}/{total}] {job.name:<10} {job.spec.doc_type:<12} {how}",
+            file=sys.stderr,
+            flush=True,
+        )
 
     truth = generate(jobs, args.out, workers=args.jobs, progress=progress)
-    print(f"wrote {len(jobs)} files and {truth} in {time.monotonic() - started:.1f} s",
-          file=sys.stderr)
+    print(
+        f"wrote {len(jobs)} files and {truth} in {time.monotonic() - started:.1f} s",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -69,9 +69,17 @@ def split_name(caps: str, max_chars: int = 24) -> tuple[str, ...]:
 
 
 def random_agency(rng: random.Random) -> Agency:
-    builders = ((_ubnd_district, 24), (_ubnd_province, 14), (_ubnd_commune, 9),
-                (_department, 20), (_office, 10), (_ministry, 8), (_ministry_dept, 5),
-                (_hdnd, 5), (_school, 5))
+    builders = (
+        (_ubnd_district, 24),
+        (_ubnd_province, 14),
+        (_ubnd_commune, 9),
+        (_department, 20),
+        (_office, 10),
+        (_ministry, 8),
+        (_ministry_dept, 5),
+        (_hdnd, 5),
+        (_school, 5),
+    )
     build = rng.choices([b for b, _ in builders], [w for _, w in builders])[0]
     return build(rng)
 
@@ -89,20 +97,44 @@ def _district(rng: random.Random) -> tuple[str, str, str]:
 def _ubnd_district(rng: random.Random) -> Agency:
     province, kind, name = _district(rng)
     return Agency(
-        "ubnd", "district", f"Ủy ban nhân dân {kind} {name}", f"UBND {kind} {name}",
-        ("ỦY BAN NHÂN DÂN", f"{kind} {name}".upper()), (), "UBND", vocab.UNITS_DISTRICT,
-        name, province, f"{kind} {name}", "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "ỦY BAN NHÂN DÂN",
-        f"UBND tỉnh {province}", "UBND",
+        "ubnd",
+        "district",
+        f"Ủy ban nhân dân {kind} {name}",
+        f"UBND {kind} {name}",
+        ("ỦY BAN NHÂN DÂN", f"{kind} {name}".upper()),
+        (),
+        "UBND",
+        vocab.UNITS_DISTRICT,
+        name,
+        province,
+        f"{kind} {name}",
+        "CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+        "ỦY BAN NHÂN DÂN",
+        f"UBND tỉnh {province}",
+        "UBND",
     )
 
 
 def _ubnd_province(rng: random.Random) -> Agency:
     province = _province(rng)
     return Agency(
-        "ubnd", "province", f"Ủy ban nhân dân tỉnh {province}", f"UBND tỉnh {province}",
-        ("ỦY BAN NHÂN DÂN", f"TỈNH {province.upper()}"), (), "UBND", vocab.UNITS_PROVINCE,
-        province, province, f"tỉnh {province}", "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "ỦY BAN NHÂN DÂN",
-        "Thủ tướng Chính phủ", "TTg",
+        "ubnd",
+        "province",
+        f"Ủy ban nhân dân tỉnh {province}",
+        f"UBND tỉnh {province}",
+        ("ỦY BAN NHÂN DÂN", f"TỈNH {province.upper()}"),
+        (),
+        "UBND",
+        vocab.UNITS_PROVINCE,
+        province,
+        province,
+        f"tỉnh {province}",
+        "CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+        "ỦY BAN NHÂN DÂN",
+        "Thủ tướng Chính phủ",
+        "TTg",
     )
 
 
@@ -113,32 +145,72 @@ def _ubnd_commune(rng: random.Random) -> Agency:
     kind, name = rng.choice([c for c in vocab.COMMUNES if c[0] in kinds])
     parent = (f"UBND {dkind} {dname}".upper(),) if rng.random() < 0.3 else ()
     return Agency(
-        "ubnd", "commune", f"Ủy ban nhân dân {kind} {name}", f"UBND {kind} {name}",
-        ("ỦY BAN NHÂN DÂN", f"{kind} {name}".upper()), parent, "UBND", ("VP",), name,
-        province, f"{kind} {name}", "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "ỦY BAN NHÂN DÂN",
-        f"UBND {dkind} {dname}", "UBND",
+        "ubnd",
+        "commune",
+        f"Ủy ban nhân dân {kind} {name}",
+        f"UBND {kind} {name}",
+        ("ỦY BAN NHÂN DÂN", f"{kind} {name}".upper()),
+        parent,
+        "UBND",
+        ("VP",),
+        name,
+        province,
+        f"{kind} {name}",
+        "CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+        "ỦY BAN NHÂN DÂN",
+        f"UBND {dkind} {dname}",
+        "UBND",
     )
 
 
 def _hdnd(rng: random.Random) -> Agency:
     province = _province(rng)
     return Agency(
-        "hdnd", "province", f"Hội đồng nhân dân tỉnh {province}", f"HĐND tỉnh {province}",
-        ("HỘI ĐỒNG NHÂN DÂN", f"TỈNH {province.upper()}"), (), "HĐND", ("VP",), province,
-        province, f"tỉnh {province}", "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "HỘI ĐỒNG NHÂN DÂN",
-        "Ủy ban Thường vụ Quốc hội", "UBTVQH15",
+        "hdnd",
+        "province",
+        f"Hội đồng nhân dân tỉnh {province}",
+        f"HĐND tỉnh {province}",
+        ("HỘI ĐỒNG NHÂN DÂN", f"TỈNH {province.upper()}"),
+        (),
+        "HĐND",
+        ("VP",),
+        province,
+        province,
+        f"tỉnh {province}",
+        "CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+        "HỘI ĐỒNG NHÂN DÂN",
+        "Ủy ban Thường vụ Quốc hội",
+        "UBTVQH15",
     )
 
 
 def _department(rng: random.Random) -> Agency:
     province = _province(rng)
     name, code = rng.choice(vocab.DEPARTMENTS)
-    parent = ((f"UBND TỈNH {province.upper()}",) if rng.random() < 0.6
-              else ("ỦY BAN NHÂN DÂN", f"TỈNH {province.upper()}"))
+    parent = (
+        (f"UBND TỈNH {province.upper()}",)
+        if rng.random() < 0.6
+        else ("ỦY BAN NHÂN DÂN", f"TỈNH {province.upper()}")
+    )
     return Agency(
-        "department", "province", name, name, split_name(name.upper()), parent, code,
-        vocab.UNITS_DEPARTMENT, province, province, f"tỉnh {province}", "GIÁM ĐỐC",
-        "PHÓ GIÁM ĐỐC", None, f"UBND tỉnh {province}", "UBND",
+        "department",
+        "province",
+        name,
+        name,
+        split_name(name.upper()),
+        parent,
+        code,
+        vocab.UNITS_DEPARTMENT,
+        province,
+        province,
+        f"tỉnh {province}",
+        "GIÁM ĐỐC",
+        "PHÓ GIÁM ĐỐC",
+        None,
+        f"UBND tỉnh {province}",
+        "UBND",
     )
 
 
@@ -146,9 +218,21 @@ def _office(rng: random.Random) -> Agency:
     province, kind, dname = _district(rng)
     name, code = rng.choice(vocab.DISTRICT_OFFICES)
     return Agency(
-        "office", "district", name, name, split_name(name.upper()),
-        (f"UBND {kind} {dname}".upper(),), code, ("VP", code), dname, province,
-        f"{kind} {dname}", "TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", None, f"UBND {kind} {dname}",
+        "office",
+        "district",
+        name,
+        name,
+        split_name(name.upper()),
+        (f"UBND {kind} {dname}".upper(),),
+        code,
+        ("VP", code),
+        dname,
+        province,
+        f"{kind} {dname}",
+        "TRƯỞNG PHÒNG",
+        "PHÓ TRƯỞNG PHÒNG",
+        None,
+        f"UBND {kind} {dname}",
         "UBND",
     )
 
@@ -156,18 +240,44 @@ def _office(rng: random.Random) -> Agency:
 def _ministry(rng: random.Random) -> Agency:
     name, code, _, _ = rng.choice(vocab.MINISTRIES)
     return Agency(
-        "ministry", "central", name, name, split_name(name.upper()), (), code,
-        vocab.UNITS_MINISTRY, "Hà Nội", "Hà Nội", "cả nước", "BỘ TRƯỞNG", "THỨ TRƯỞNG", None,
-        "Thủ tướng Chính phủ", "TTg",
+        "ministry",
+        "central",
+        name,
+        name,
+        split_name(name.upper()),
+        (),
+        code,
+        vocab.UNITS_MINISTRY,
+        "Hà Nội",
+        "Hà Nội",
+        "cả nước",
+        "BỘ TRƯỞNG",
+        "THỨ TRƯỞNG",
+        None,
+        "Thủ tướng Chính phủ",
+        "TTg",
     )
 
 
 def _ministry_dept(rng: random.Random) -> Agency:
     ministry, ministry_code, name, code = rng.choice(vocab.MINISTRIES)
     return Agency(
-        "ministry", "central", name, name, split_name(name.upper()),
-        split_name(ministry.upper(), 26), code, ("VP", "KHTC"), "Hà Nội", "Hà Nội", "cả nước",
-        "CỤC TRƯỞNG", "PHÓ CỤC TRƯỞNG", None, f"Lãnh đạo {ministry}", ministry_code,
+        "ministry",
+        "central",
+        name,
+        name,
+        split_name(name.upper()),
+        split_name(ministry.upper(), 26),
+        code,
+        ("VP", "KHTC"),
+        "Hà Nội",
+        "Hà Nội",
+        "cả nước",
+        "CỤC TRƯỞNG",
+        "PHÓ CỤC TRƯỞNG",
+        None,
+        f"Lãnh đạo {ministry}",
+        ministry_code,
     )
 
 
@@ -175,9 +285,21 @@ def _school(rng: random.Random) -> Agency:
     province, kind, dname = _district(rng)
     name, code = rng.choice(vocab.SCHOOLS)
     return Agency(
-        "school", "district", name, name, split_name(name.upper()),
-        (f"UBND {kind} {dname}".upper(),), code, ("VP",), dname, province, f"{kind} {dname}",
-        "HIỆU TRƯỞNG", "PHÓ HIỆU TRƯỞNG", None, f"Phòng Giáo dục và Đào tạo {kind} {dname}",
+        "school",
+        "district",
+        name,
+        name,
+        split_name(name.upper()),
+        (f"UBND {kind} {dname}".upper(),),
+        code,
+        ("VP",),
+        dname,
+        province,
+        f"{kind} {dname}",
+        "HIỆU TRƯỞNG",
+        "PHÓ HIỆU TRƯỞNG",
+        None,
+        f"Phòng Giáo dục và Đào tạo {kind} {dname}",
         "PGDĐT",
     )
 
@@ -187,8 +309,10 @@ def signature_lines(agency: Agency, doc_type: str, rng: random.Random) -> tuple[
     head, deputy = agency.head, agency.deputy
     options: list[tuple[str, ...]] = [(head,), (f"KT. {head}", deputy)]
     if agency.collective:
-        options = [(f"TM. {agency.collective}", head),
-                   (f"TM. {agency.collective}", f"KT. {head}", deputy)]
+        options = [
+            (f"TM. {agency.collective}", head),
+            (f"TM. {agency.collective}", f"KT. {head}", deputy),
+        ]
         if doc_type in ("Công văn", "Giấy mời", "Thông báo") and agency.kind == "ubnd":
             options += [(f"KT. {head}", deputy), (f"TL. {head}", "CHÁNH VĂN PHÒNG")]
     elif doc_type in ("Công văn", "Giấy mời") and agency.kind in ("department", "ministry"):

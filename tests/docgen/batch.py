@@ -36,8 +36,10 @@ def plan(*, scans: int, digital: int, seed: int, profile: Profile) -> list[Job]:
     """`digital` born-digital PDFs then `scans` scans, all from `make_specs(..., seed)`."""
     specs = make_specs(scans + digital, seed)
     rng = random.Random(f"scan-plan/{seed}/{profile}")
-    jobs = [Job(f"d{i + 1:04d}.pdf", "digital", "pdf", spec, None)
-            for i, spec in enumerate(specs[:digital])]
+    jobs = [
+        Job(f"d{i + 1:04d}.pdf", "digital", "pdf", spec, None)
+        for i, spec in enumerate(specs[:digital])
+    ]
     for i, spec in enumerate(specs[digital:]):
         fmt = _format(rng, spec.pages)
         degradation = _office(rng) if profile == "office" else Degradation(seed=rng.getrandbits(31))
@@ -80,24 +82,40 @@ def produce(job: Job, out_dir: Path) -> dict[str, object]:
     if job.degradation is None:
         path.write_bytes(pdf)
     else:
-        save_as(scan_with(pdf, job.degradation), path, job.fmt,
-                jpeg_quality=job.degradation.jpeg_quality)
+        save_as(
+            scan_with(pdf, job.degradation),
+            path,
+            job.fmt,
+            jpeg_quality=job.degradation.jpeg_quality,
+        )
     return record(job)
 
 
 def record(job: Job) -> dict[str, object]:
     spec = job.spec
     return {
-        "file": job.name, "kind": job.kind, "format": job.fmt, "pages": spec.pages,
+        "file": job.name,
+        "kind": job.kind,
+        "format": job.fmt,
+        "pages": spec.pages,
         "degradation": job.degradation.as_json() if job.degradation else None,
-        "layout": {"font": spec.font, "font_size": spec.font_size, "seal": spec.seal,
-                   "letter": spec.kind == "letter"},
+        "layout": {
+            "font": spec.font,
+            "font_size": spec.font_size,
+            "seal": spec.seal,
+            "letter": spec.kind == "letter",
+        },
         "truth": spec.truth_json(),
     }
 
 
-def generate(jobs: Sequence[Job], out_dir: Path, *, workers: int = 1,
-             progress: Callable[[int, int, Job], None] | None = None) -> Path:
+def generate(
+    jobs: Sequence[Job],
+    out_dir: Path,
+    *,
+    workers: int = 1,
+    progress: Callable[[int, int, Job], None] | None = None,
+) -> Path:
     """Write every job's file and `truth.jsonl` (in plan order) into `out_dir`."""
     out_dir.mkdir(parents=True, exist_ok=True)
     records: list[dict[str, object]] = []
@@ -108,8 +126,9 @@ def generate(jobs: Sequence[Job], out_dir: Path, *, workers: int = 1,
             if progress:
                 progress(done, len(jobs), job)
     truth = out_dir / "truth.jsonl"
-    truth.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
-                     encoding="utf-8")
+    truth.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+    )
     return truth
 
 
@@ -122,6 +141,7 @@ class _Serial:
     def __exit__(self, *exc: object) -> None:
         return None
 
-    def map(self, fn: Callable[..., dict[str, object]],
-            *iterables: Sequence[object]) -> Iterator[dict[str, object]]:
+    def map(
+        self, fn: Callable[..., dict[str, object]], *iterables: Sequence[object]
+    ) -> Iterator[dict[str, object]]:
         return map(fn, *iterables)

@@ -58,12 +58,20 @@ def header(spec: DocSpec, look: Look, width: float) -> Sketch:
     right_bottom = _national(sk, look, right_c, width - left_w)
     baseline = max(rule_left + 8 + hs, right_bottom + 8 + look.motto)
     sk.text(f"Số: {spec.number}", look.faces.regular, hs, left_c, baseline)
-    _fit_text(sk, date_line(spec.place, spec.date), look.faces.italic, look.motto, right_c,
-              baseline, width - left_w)
+    _fit_text(
+        sk,
+        date_line(spec.place, spec.date),
+        look.faces.italic,
+        look.motto,
+        right_c,
+        baseline,
+        width - left_w,
+    )
     y = baseline
     if spec.is_cong_van and spec.subject:
-        for line in fonts.balanced_wrap(f"V/v {spec.subject}", look.faces.regular, hs - 1,
-                                        left_w * 0.92):
+        for line in fonts.balanced_wrap(
+            f"V/v {spec.subject}", look.faces.regular, hs - 1, left_w * 0.92
+        ):
             y += (hs - 1) * 1.2
             sk.text(line, look.faces.regular, hs - 1, left_c, y)
     _marks(sk, spec, look, left_c, y + 8)
@@ -75,8 +83,14 @@ def letter_header(spec: DocSpec, look: Look, width: float) -> Sketch:
     """A citizen's letter: the national title centred on the page, the date line at the right."""
     sk = Sketch()
     bottom = _national(sk, look, width / 2, width)
-    sk.text(date_line(spec.place, spec.date), look.faces.italic, look.motto, width,
-            bottom + 14 + look.motto, align="right")
+    sk.text(
+        date_line(spec.place, spec.date),
+        look.faces.italic,
+        look.motto,
+        width,
+        bottom + 14 + look.motto,
+        align="right",
+    )
     sk.height += 8
     return sk
 
@@ -94,8 +108,9 @@ def _national(sk: Sketch, look: Look, centre: float, column: float) -> float:
     return rule_y
 
 
-def _fit_text(sk: Sketch, text: str, font: str, size: float, centre: float, baseline: float,
-              column: float) -> float:
+def _fit_text(
+    sk: Sketch, text: str, font: str, size: float, centre: float, baseline: float, column: float
+) -> float:
     """A centred line, shrunk (never below 11 pt) if it would overflow its column."""
     while fonts.width(text, font, size) > column - 4 and size > 11:
         size -= 0.5
@@ -202,5 +217,11 @@ def _recipients(sk: Sketch, recipients: tuple[str, ...], look: Look, column: flo
         lines = fonts.wrap(f"{name}{end}", look.faces.regular, 11, column - dash_w - 6)
         for j, line in enumerate(lines):
             y += 13.0
-            sk.text(("- " if j == 0 else "") + line, look.faces.regular, 11,
-                    0 if j == 0 else dash_w, y, align="left")
+            sk.text(
+                ("- " if j == 0 else "") + line,
+                look.faces.regular,
+                11,
+                0 if j == 0 else dash_w,
+                y,
+                align="left",
+            )

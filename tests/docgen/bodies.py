@@ -24,15 +24,26 @@ LEGAL_BASES: tuple[tuple[dt.date, str], ...] = (
     (dt.date(2013, 11, 29), "Luật Đất đai ngày 29 tháng 11 năm 2013"),
     (dt.date(2015, 6, 25), "Luật Ngân sách nhà nước ngày 25 tháng 6 năm 2015"),
     (dt.date(2015, 6, 22), "Luật Ban hành văn bản quy phạm pháp luật ngày 22 tháng 6 năm 2015"),
-    (dt.date(2018, 4, 23), "Nghị định số 61/2018/NĐ-CP ngày 23 tháng 4 năm 2018 của Chính phủ "
-                           "về thực hiện cơ chế một cửa, một cửa liên thông trong giải quyết "
-                           "thủ tục hành chính"),
-    (dt.date(2019, 11, 22), "Luật sửa đổi, bổ sung một số điều của Luật Tổ chức Chính phủ và "
-                            "Luật Tổ chức chính quyền địa phương ngày 22 tháng 11 năm 2019"),
-    (dt.date(2020, 3, 5), "Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về "
-                          "công tác văn thư"),
-    (dt.date(2020, 4, 8), "Nghị định số 45/2020/NĐ-CP ngày 08 tháng 4 năm 2020 của Chính phủ về "
-                          "thực hiện thủ tục hành chính trên môi trường điện tử"),
+    (
+        dt.date(2018, 4, 23),
+        "Nghị định số 61/2018/NĐ-CP ngày 23 tháng 4 năm 2018 của Chính phủ "
+        "về thực hiện cơ chế một cửa, một cửa liên thông trong giải quyết "
+        "thủ tục hành chính",
+    ),
+    (
+        dt.date(2019, 11, 22),
+        "Luật sửa đổi, bổ sung một số điều của Luật Tổ chức Chính phủ và "
+        "Luật Tổ chức chính quyền địa phương ngày 22 tháng 11 năm 2019",
+    ),
+    (
+        dt.date(2020, 3, 5),
+        "Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư",
+    ),
+    (
+        dt.date(2020, 4, 8),
+        "Nghị định số 45/2020/NĐ-CP ngày 08 tháng 4 năm 2020 của Chính phủ về "
+        "thực hiện thủ tục hành chính trên môi trường điện tử",
+    ),
     (dt.date(2022, 6, 15), "Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022"),
 )
 LOCAL_GOVERNMENT_LAW = "Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015"
@@ -57,8 +68,7 @@ SENTENCES: tuple[str, ...] = (
     "thời về {short} để xem xét, giải quyết.",
     "Đẩy mạnh ứng dụng công nghệ thông tin, chuyển đổi số trong quản lý, điều hành và giải "
     "quyết thủ tục hành chính.",
-    "Năm {year}, phấn đấu hoàn thành {pct}% chỉ tiêu được giao về {topic} trên địa bàn "
-    "{locality}.",
+    "Năm {year}, phấn đấu hoàn thành {pct}% chỉ tiêu được giao về {topic} trên địa bàn {locality}.",
     "Kết quả cụ thể: đã tổ chức {pct} hội nghị, lớp tập huấn với trên {n2} lượt người tham gia.",
     "Tuy nhiên, việc triển khai ở một số cơ quan, đơn vị còn chậm, chất lượng chưa cao, chưa "
     "đáp ứng yêu cầu đề ra.",
@@ -122,22 +132,30 @@ def reference(rng: random.Random, ctx: Context) -> str:
     issuer = ctx.agency.superior_code
     unit = "-" + rng.choice(("KT", "TH", "VX", "NC")) if kind == "Công văn" else ""
     when = earlier(rng, ctx.date)
-    return (f"{kind} số {rng.randint(11, 4999)}/{code}{issuer}{unit} ngày {short_date(when)} "
-            f"của {ctx.agency.superior} về {ctx.topic}")
+    return (
+        f"{kind} số {rng.randint(11, 4999)}/{code}{issuer}{unit} ngày {short_date(when)} "
+        f"của {ctx.agency.superior} về {ctx.topic}"
+    )
 
 
 def sentence(rng: random.Random, ctx: Context, index: int | None = None) -> str:
     n2 = rng.randint(120, 4800)
     template = SENTENCES[rng.randrange(len(SENTENCES)) if index is None else index]
     return template.format(
-        topic=ctx.topic, superior=ctx.agency.superior, short=ctx.agency.short,
-        year=ctx.date.year, locality=ctx.agency.locality, pct=rng.randint(85, 100),
-        n1=rng.randint(n2 // 2, n2), n2=n2,
+        topic=ctx.topic,
+        superior=ctx.agency.superior,
+        short=ctx.agency.short,
+        year=ctx.date.year,
+        locality=ctx.agency.locality,
+        pct=rng.randint(85, 100),
+        n1=rng.randint(n2 // 2, n2),
+        n2=n2,
     )
 
 
-def fillers(rng: random.Random, ctx: Context, count: int, style: str = "num",
-            start: int = 1) -> tuple[BodyPara, ...]:
+def fillers(
+    rng: random.Random, ctx: Context, count: int, style: str = "num", start: int = 1
+) -> tuple[BodyPara, ...]:
     """`count` paragraphs of 2-4 sentences, numbered from `start` ("1." / "-" by `style`)."""
     sizes = [rng.randint(2, 4) for _ in range(count)]
     deck: list[int] = []  # deal sentences from reshuffled decks: few repeats, none adjacent-ish
@@ -161,16 +179,26 @@ def legal_bases(rng: random.Random, ctx: Context) -> list[BodyPara]:
 def _decision(rng: random.Random, ctx: Context) -> Body:
     a = ctx.agency
     authority = (f"{a.head} {a.name}" if rng.random() < 0.4 else a.name).upper()
-    head = [BodyPara(authority, "heading"), *legal_bases(rng, ctx),
-            BodyPara(f"Theo đề nghị của Chánh Văn phòng tại Tờ trình số {rng.randint(5, 480)}/"
-                     f"TTr-VP ngày {short_date(earlier(rng, ctx.date, 30))}.")]
-    head += [BodyPara("QUYẾT ĐỊNH:", "heading"),
-             BodyPara(f"Điều 1. {_action(ctx.subject)}, với các nội dung chủ yếu sau:", "article"),
-            *fillers(rng, ctx, 1)]
+    head = [
+        BodyPara(authority, "heading"),
+        *legal_bases(rng, ctx),
+        BodyPara(
+            f"Theo đề nghị của Chánh Văn phòng tại Tờ trình số {rng.randint(5, 480)}/"
+            f"TTr-VP ngày {short_date(earlier(rng, ctx.date, 30))}."
+        ),
+    ]
+    head += [
+        BodyPara("QUYẾT ĐỊNH:", "heading"),
+        BodyPara(f"Điều 1. {_action(ctx.subject)}, với các nội dung chủ yếu sau:", "article"),
+        *fillers(rng, ctx, 1),
+    ]
     tail = (
         BodyPara("Điều 2. Quyết định này có hiệu lực kể từ ngày ký.", "article"),
-        BodyPara("Điều 3. Chánh Văn phòng, Thủ trưởng các cơ quan, đơn vị và cá nhân có liên "
-                 "quan chịu trách nhiệm thi hành Quyết định này./.", "article"),
+        BodyPara(
+            "Điều 3. Chánh Văn phòng, Thủ trưởng các cơ quan, đơn vị và cá nhân có liên "
+            "quan chịu trách nhiệm thi hành Quyết định này./.",
+            "article",
+        ),
     )
     return Body(tuple(head), fillers(rng, ctx, 14, start=2), tail)
 
@@ -183,32 +211,47 @@ def _action(subject: str) -> str:
 
 def _resolution(rng: random.Random, ctx: Context) -> Body:
     term = rng.choice(("KHÓA XVII", "KHÓA XVIII", "KHÓA X", "KHÓA XI"))
-    head = [BodyPara(ctx.agency.name.upper(), "heading"),
-            BodyPara(f"{term}, KỲ HỌP THỨ {rng.randint(2, 25)}", "heading"),
-            *legal_bases(rng, ctx),
-            BodyPara(f"Xét Tờ trình số {rng.randint(10, 300)}/TTr-UBND ngày "
-                     f"{short_date(earlier(rng, ctx.date, 40))} của Ủy ban nhân dân tỉnh; Báo "
-                     f"cáo thẩm tra của Ban Kinh tế - Ngân sách; ý kiến thảo luận của đại biểu "
-                     f"Hội đồng nhân dân tỉnh tại kỳ họp."),
-            BodyPara("QUYẾT NGHỊ:", "heading"),
-            BodyPara(f"Điều 1. {_action(ctx.subject)}, cụ thể như sau:", "article"),
-            *fillers(rng, ctx, 1)]
-    tail = (BodyPara("Điều 2. Giao Ủy ban nhân dân tỉnh tổ chức thực hiện Nghị quyết này.",
-                     "article"),
-            BodyPara(f"Điều 3. Nghị quyết này có hiệu lực từ ngày {short_date(ctx.date)}./.",
-                     "article"))
+    head = [
+        BodyPara(ctx.agency.name.upper(), "heading"),
+        BodyPara(f"{term}, KỲ HỌP THỨ {rng.randint(2, 25)}", "heading"),
+        *legal_bases(rng, ctx),
+        BodyPara(
+            f"Xét Tờ trình số {rng.randint(10, 300)}/TTr-UBND ngày "
+            f"{short_date(earlier(rng, ctx.date, 40))} của Ủy ban nhân dân tỉnh; Báo "
+            f"cáo thẩm tra của Ban Kinh tế - Ngân sách; ý kiến thảo luận của đại biểu "
+            f"Hội đồng nhân dân tỉnh tại kỳ họp."
+        ),
+        BodyPara("QUYẾT NGHỊ:", "heading"),
+        BodyPara(f"Điều 1. {_action(ctx.subject)}, cụ thể như sau:", "article"),
+        *fillers(rng, ctx, 1),
+    ]
+    tail = (
+        BodyPara("Điều 2. Giao Ủy ban nhân dân tỉnh tổ chức thực hiện Nghị quyết này.", "article"),
+        BodyPara(
+            f"Điều 3. Nghị quyết này có hiệu lực từ ngày {short_date(ctx.date)}./.", "article"
+        ),
+    )
     return Body(tuple(head), fillers(rng, ctx, 14, start=2), tail)
 
 
 def _circular(rng: random.Random, ctx: Context) -> Body:
-    head = [*legal_bases(rng, ctx),
-            BodyPara("Theo đề nghị của Vụ trưởng Vụ Pháp chế;"),
-            BodyPara(f"Bộ trưởng {ctx.agency.name} ban hành Thông tư {ctx.subject[0].lower()}"
-                     f"{ctx.subject[1:]}."),
-            BodyPara("Điều 1. Phạm vi điều chỉnh và đối tượng áp dụng", "article"),
-            *fillers(rng, ctx, 1)]
-    tail = (BodyPara(f"Điều 2. Thông tư này có hiệu lực thi hành kể từ ngày "
-                     f"{short_date(ctx.date + dt.timedelta(days=45))}./.", "article"),)
+    head = [
+        *legal_bases(rng, ctx),
+        BodyPara("Theo đề nghị của Vụ trưởng Vụ Pháp chế;"),
+        BodyPara(
+            f"Bộ trưởng {ctx.agency.name} ban hành Thông tư {ctx.subject[0].lower()}"
+            f"{ctx.subject[1:]}."
+        ),
+        BodyPara("Điều 1. Phạm vi điều chỉnh và đối tượng áp dụng", "article"),
+        *fillers(rng, ctx, 1),
+    ]
+    tail = (
+        BodyPara(
+            f"Điều 2. Thông tư này có hiệu lực thi hành kể từ ngày "
+            f"{short_date(ctx.date + dt.timedelta(days=45))}./.",
+            "article",
+        ),
+    )
     return Body(tuple(head), fillers(rng, ctx, 14, start=2), tail)
 
 
@@ -218,13 +261,19 @@ def _plan(rng: random.Random, ctx: Context) -> Body:
         "Hướng dẫn": ("I. YÊU CẦU CHUNG", "II. NỘI DUNG HƯỚNG DẪN", "III. TỔ CHỨC THỰC HIỆN"),
     }.get(ctx.doc_type, ("I. MỤC ĐÍCH, YÊU CẦU", "II. NỘI DUNG", "III. TỔ CHỨC THỰC HIỆN"))
     verb = "báo cáo" if ctx.doc_type == "Báo cáo" else f"ban hành {ctx.doc_type} {ctx.topic}"
-    head = (BodyPara(f"Thực hiện {reference(rng, ctx)}, {ctx.agency.short} {verb} như sau:"),
-            BodyPara(first, "section"), *fillers(rng, ctx, 1, "dash"), BodyPara(second, "section"),
-            *fillers(rng, ctx, 1))
-    closing = (f"Trên đây là {ctx.doc_type.lower()} của {ctx.agency.short}./."
-               if ctx.doc_type == "Báo cáo" else
-               f"Yêu cầu các cơ quan, đơn vị nghiêm túc triển khai thực hiện "
-               f"{ctx.doc_type.lower()} này./.")
+    head = (
+        BodyPara(f"Thực hiện {reference(rng, ctx)}, {ctx.agency.short} {verb} như sau:"),
+        BodyPara(first, "section"),
+        *fillers(rng, ctx, 1, "dash"),
+        BodyPara(second, "section"),
+        *fillers(rng, ctx, 1),
+    )
+    closing = (
+        f"Trên đây là {ctx.doc_type.lower()} của {ctx.agency.short}./."
+        if ctx.doc_type == "Báo cáo"
+        else f"Yêu cầu các cơ quan, đơn vị nghiêm túc triển khai thực hiện "
+        f"{ctx.doc_type.lower()} này./."
+    )
     tail = (BodyPara(third, "section"), BodyPara(sentence(rng, ctx)), BodyPara(closing))
     return Body(head, fillers(rng, ctx, 14, start=2), tail)
 
@@ -247,20 +296,34 @@ def _letter(rng: random.Random, ctx: Context) -> Body:
 
 def _invitation(rng: random.Random, ctx: Context) -> Body:
     when = ctx.date + dt.timedelta(days=rng.randint(2, 10))
-    head = (BodyPara(f"{ctx.agency.short} trân trọng kính mời đại diện lãnh đạo các cơ quan, đơn "
-                     f"vị có liên quan {ctx.subject[0].lower()}{ctx.subject[1:]}."),
-            BodyPara(f"Thời gian: {rng.choice(('07 giờ 30', '08 giờ 00', '14 giờ 00'))}, ngày "
-                     f"{short_date(when)}."),
-            BodyPara(f"Địa điểm: Hội trường {ctx.agency.short}."))
-    tail = (BodyPara("Đề nghị các đại biểu chuẩn bị ý kiến phát biểu và tham dự đúng thời "
-                     "gian./."),)
+    head = (
+        BodyPara(
+            f"{ctx.agency.short} trân trọng kính mời đại diện lãnh đạo các cơ quan, đơn "
+            f"vị có liên quan {ctx.subject[0].lower()}{ctx.subject[1:]}."
+        ),
+        BodyPara(
+            f"Thời gian: {rng.choice(('07 giờ 30', '08 giờ 00', '14 giờ 00'))}, ngày "
+            f"{short_date(when)}."
+        ),
+        BodyPara(f"Địa điểm: Hội trường {ctx.agency.short}."),
+    )
+    tail = (
+        BodyPara("Đề nghị các đại biểu chuẩn bị ý kiến phát biểu và tham dự đúng thời gian./."),
+    )
     return Body(head, fillers(rng, ctx, 8, "dash"), tail)
 
 
 BUILDERS: dict[str, Callable[[random.Random, Context], Body]] = {
-    "Quyết định": _decision, "Nghị quyết": _resolution, "Thông tư": _circular,
-    "Kế hoạch": _plan, "Báo cáo": _plan, "Hướng dẫn": _plan, "Chương trình": _plan,
-    "Phương án": _plan, "Đề án": _plan, "Giấy mời": _invitation,
+    "Quyết định": _decision,
+    "Nghị quyết": _resolution,
+    "Thông tư": _circular,
+    "Kế hoạch": _plan,
+    "Báo cáo": _plan,
+    "Hướng dẫn": _plan,
+    "Chương trình": _plan,
+    "Phương án": _plan,
+    "Đề án": _plan,
+    "Giấy mời": _invitation,
 }
 
 

@@ -39,18 +39,30 @@ def _body_chars(spec: DocSpec) -> int:
 
 # (file name, scan format or None for born-digital, what the document must be, its purpose)
 WANTED: tuple[tuple[str, Format | None, Want, str], ...] = (
-    ("digital_quyetdinh.pdf", None,
-     lambda s: s.doc_type == "Quyết định" and s.pages == 1 and s.seal and s.font == "liberation",
-     "born-digital quyết định with a seal"),
-    ("digital_congvan_khan.pdf", None,
-     lambda s: s.is_cong_van and s.urgency is not None and s.pages == 1,
-     "born-digital công văn with an urgency mark and a V/v subject"),
-    ("digital_2pages.pdf", None,
-     lambda s: s.pages == 2 and s.doc_type in ("Kế hoạch", "Báo cáo", "Hướng dẫn"),
-     "born-digital, two pages: Nơi nhận and signature on page 2"),
-    ("digital_dejavu.pdf", None,
-     lambda s: s.font == "dejavu" and s.pages == 1 and s.parent_issuer is not None,
-     "born-digital in DejaVu Serif, with a parent agency line"),
+    (
+        "digital_quyetdinh.pdf",
+        None,
+        lambda s: s.doc_type == "Quyết định" and s.pages == 1 and s.seal and s.font == "liberation",
+        "born-digital quyết định with a seal",
+    ),
+    (
+        "digital_congvan_khan.pdf",
+        None,
+        lambda s: s.is_cong_van and s.urgency is not None and s.pages == 1,
+        "born-digital công văn with an urgency mark and a V/v subject",
+    ),
+    (
+        "digital_2pages.pdf",
+        None,
+        lambda s: s.pages == 2 and s.doc_type in ("Kế hoạch", "Báo cáo", "Hướng dẫn"),
+        "born-digital, two pages: Nơi nhận and signature on page 2",
+    ),
+    (
+        "digital_dejavu.pdf",
+        None,
+        lambda s: s.font == "dejavu" and s.pages == 1 and s.parent_issuer is not None,
+        "born-digital in DejaVu Serif, with a parent agency line",
+    ),
     ("scan_page.jpg", "jpeg", lambda s: s.pages == 1 and _body_chars(s) < 700, "clean scan, JPEG"),
     ("scan_page.png", "png", lambda s: s.pages == 1 and s.is_cong_van, "clean scan, PNG"),
     ("scan_2pages.tif", "tiff", lambda s: s.pages == 2, "clean scan, two-page TIFF"),
@@ -83,8 +95,9 @@ def build(out: Path) -> list[dict[str, object]]:
     for job, note in jobs():
         produce(job, out)
         records.append({**record(job), "note": note})
-    (out / "truth.json").write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n",
-                                    encoding="utf-8")
+    (out / "truth.json").write_text(
+        json.dumps(records, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     return records
 
 

@@ -62,8 +62,9 @@ def faces(family: FontName) -> Faces:
     directory, *files = _FILES[family]
     stem = "LiberationSerif" if family == "liberation" else "DejaVuSerif"
     names = Faces(stem, f"{stem}-Bold", f"{stem}-Italic", f"{stem}-BoldItalic")
-    for name, file in zip((names.regular, names.bold, names.italic, names.bold_italic), files,
-                          strict=True):
+    for name, file in zip(
+        (names.regular, names.bold, names.italic, names.bold_italic), files, strict=True
+    ):
         path = Path(directory) / file
         if not path.is_file():
             raise FileNotFoundError(f"{path} is missing: apt-get install {_PACKAGES[family]}")
@@ -71,12 +72,18 @@ def faces(family: FontName) -> Faces:
         font = TTFont(name, str(path), asciiReadable=False)
         missing = [c for c in _VIETNAMESE if ord(c) not in font.face.charToGlyph]
         if missing:
-            raise ValueError(f"{path} lacks Vietnamese letters ({''.join(missing[:5])}...): "
-                             f"apt-get install {_PACKAGES[family]}")
+            raise ValueError(
+                f"{path} lacks Vietnamese letters ({''.join(missing[:5])}...): "
+                f"apt-get install {_PACKAGES[family]}"
+            )
         pdfmetrics.registerFont(font)
     # <b>/<i> inside Paragraph markup pick the right face.
-    for bold, italic, name in ((0, 0, names.regular), (1, 0, names.bold),
-                               (0, 1, names.italic), (1, 1, names.bold_italic)):
+    for bold, italic, name in (
+        (0, 0, names.regular),
+        (1, 0, names.bold),
+        (0, 1, names.italic),
+        (1, 1, names.bold_italic),
+    ):
         addMapping(names.regular, bold, italic, name)
     return names
 

@@ -27,8 +27,13 @@ def make_specs(n: int, seed: int) -> list[DocSpec]:
     return [random_spec(random.Random(rng.getrandbits(64))) for _ in range(n)]
 
 
-def random_spec(rng: random.Random, *, secrecy: str | None = None, urgency: str | None = None,
-                pages: int | None = None) -> DocSpec:
+def random_spec(
+    rng: random.Random,
+    *,
+    secrecy: str | None = None,
+    urgency: str | None = None,
+    pages: int | None = None,
+) -> DocSpec:
     """One document; `secrecy`/`urgency`/`pages` force a choice (NO_MARK for no mark)."""
     agency = random_agency(rng)
     types = vocab.TYPES_BY_KIND[agency.kind]
@@ -42,12 +47,21 @@ def random_spec(rng: random.Random, *, secrecy: str | None = None, urgency: str 
     cong_van = doc_type == "Công văn"
     unit = rng.choice(agency.units)  # the drafting unit: in a công văn's number and "Lưu"
     spec = DocSpec(
-        number=_number(rng, agency, doc_type, date, unit, subject), date=date, place=agency.place,
-        doc_type=doc_type, subject=subject, issuer=" ".join(agency.issuer_lines),
-        parent_issuer=" ".join(agency.parent_lines) or None, urgency=urgency, secrecy=secrecy,
-        recipients=_recipients(rng, agency, doc_type, unit), signer=person_name(rng),
-        issuer_lines=agency.issuer_lines, parent_lines=agency.parent_lines,
-        title=None if cong_van else doc_type.upper(), kinh_gui=_kinh_gui(rng, agency, doc_type),
+        number=_number(rng, agency, doc_type, date, unit, subject),
+        date=date,
+        place=agency.place,
+        doc_type=doc_type,
+        subject=subject,
+        issuer=" ".join(agency.issuer_lines),
+        parent_issuer=" ".join(agency.parent_lines) or None,
+        urgency=urgency,
+        secrecy=secrecy,
+        recipients=_recipients(rng, agency, doc_type, unit),
+        signer=person_name(rng),
+        issuer_lines=agency.issuer_lines,
+        parent_lines=agency.parent_lines,
+        title=None if cong_van else doc_type.upper(),
+        kinh_gui=_kinh_gui(rng, agency, doc_type),
         signature_lines=signature_lines(agency, doc_type, rng),
     )
     spec = _look(rng, spec)
@@ -69,15 +83,21 @@ def _date(rng: random.Random, latest: dt.date | None) -> dt.date:
 def _subject(rng: random.Random, doc_type: str, topic: str, agency: Agency, date: dt.date) -> str:
     template = rng.choice(vocab.SUBJECTS[doc_type])
     return template.format(
-        topic=topic, Topic=topic[0].upper() + topic[1:], year=date.year, next=date.year + 1,
-        end=date.year + rng.choice((2, 4, 5)), locality=agency.locality, short=agency.short,
+        topic=topic,
+        Topic=topic[0].upper() + topic[1:],
+        year=date.year,
+        next=date.year + 1,
+        end=date.year + rng.choice((2, 4, 5)),
+        locality=agency.locality,
+        short=agency.short,
         chief=agency.chief,
         quarter=rng.choice(("I", "II", "III", "IV")),
     )
 
 
-def _number(rng: random.Random, agency: Agency, doc_type: str, date: dt.date, unit: str,
-            subject: str) -> str:
+def _number(
+    rng: random.Random, agency: Agency, doc_type: str, date: dt.date, unit: str, subject: str
+) -> str:
     """Số và ký hiệu: 15/KH-UBND, 245/UBND-VP (công văn), 10/2014/QĐ-UBND (quy phạm).
 
     The year goes in the number of legal-normative documents only: Thông tư, and the
@@ -92,8 +112,10 @@ def _number(rng: random.Random, agency: Agency, doc_type: str, date: dt.date, un
         return f"{serial}/{agency.code}-{unit}"
     code = vocab.TYPE_CODES[doc_type]
     normative = doc_type == "Thông tư" or (
-        doc_type in ("Quyết định", "Nghị quyết") and agency.kind in ("ubnd", "hdnd")
-        and agency.level != "commune" and subject.startswith(("Ban hành Quy chế", "Quy định"))
+        doc_type in ("Quyết định", "Nghị quyết")
+        and agency.kind in ("ubnd", "hdnd")
+        and agency.level != "commune"
+        and subject.startswith(("Ban hành Quy chế", "Quy định"))
         and rng.random() < 0.7
     )
     year = f"{date.year}/" if normative else ""
@@ -113,12 +135,15 @@ def _urgency(rng: random.Random, doc_type: str) -> str | None:
     return rng.choices(("Khẩn", "Thượng khẩn", "Hỏa tốc"), (6, 3, 1.5))[0]
 
 
-def _recipients(rng: random.Random, agency: Agency, doc_type: str,
-                unit: str) -> tuple[str, ...]:
+def _recipients(rng: random.Random, agency: Agency, doc_type: str, unit: str) -> tuple[str, ...]:
     """2-6 "Nơi nhận" lines, always ending with "Lưu: VT" (and often the drafting unit)."""
     first = {"Quyết định": "Như Điều 3", "Công văn": "Như trên", "Tờ trình": "Như trên"}
-    pool = {"central": vocab.RECIPIENTS_CENTRAL, "province": vocab.RECIPIENTS_PROVINCE,
-            "district": vocab.RECIPIENTS_DISTRICT, "commune": vocab.RECIPIENTS_COMMUNE}
+    pool = {
+        "central": vocab.RECIPIENTS_CENTRAL,
+        "province": vocab.RECIPIENTS_PROVINCE,
+        "district": vocab.RECIPIENTS_DISTRICT,
+        "commune": vocab.RECIPIENTS_COMMUNE,
+    }
     lead = [first[doc_type]] if doc_type in first else []
     others = rng.sample(pool[agency.level], k=rng.randint(1, 5 - len(lead)))
     archive = "Lưu: VT" if rng.random() < 0.35 else f"Lưu: VT, {unit}"
@@ -139,8 +164,13 @@ def _look(rng: random.Random, spec: DocSpec) -> DocSpec:
     font: FontName = rng.choices(("liberation", "dejavu"), (3, 1))[0]
     size = 13.0 if font == "dejavu" else rng.choice((13.0, 14.0, 14.0))
     top, right, bottom, left = (round(rng.uniform(lo, lo + 5), 1) for lo in (20, 15, 20, 30))
-    return replace(spec, font=font, font_size=size, seal=rng.random() < 0.6,
-                   margins_mm=(top, right, bottom, left))
+    return replace(
+        spec,
+        font=font,
+        font_size=size,
+        seal=rng.random() < 0.6,
+        margins_mm=(top, right, bottom, left),
+    )
 
 
 def person_name(rng: random.Random) -> str:
@@ -159,7 +189,7 @@ def fit_pages(spec: DocSpec, body: Body, pages: int, rng: random.Random) -> DocS
     full = replace(spec, body=body.take(len(body.extra)))
     fixed, heights, frame_h = render.heights(full)
     n_head, n_extra = len(body.head), len(body.extra)
-    total = fixed + sum(heights[:n_head]) + sum(heights[n_head + n_extra:])
+    total = fixed + sum(heights[:n_head]) + sum(heights[n_head + n_extra :])
     target = (pages - 1 + rng.uniform(0.5, 0.92)) * frame_h
     k = 0
     while k < n_extra and total + heights[n_head + k] <= target:
@@ -193,23 +223,44 @@ def complaint_spec(seed: int = 124) -> DocSpec:
     reason = rng.choice(vocab.COMPLAINTS)
     body = (
         BodyPara(f"Họ và tên người khiếu nại: {name}."),
-        BodyPara(f"Địa chỉ: thôn {rng.randint(1, 9)}, {ckind} {commune}, {kind} {district}, "
-                 f"tỉnh {province}."),
-        BodyPara(f"Số Căn cước công dân: 0{rng.randint(10**10, 10**11 - 1)}, cấp ngày "
-                 f"{rng.randint(1, 28)}/{rng.randint(1, 12)}/{date.year - 3}."),
-        BodyPara(f"Khiếu nại Quyết định số {decision} ngày {rng.randint(1, 28)}/"
-                 f"{rng.randint(1, 12)}/{date.year} của Chủ tịch Ủy ban nhân dân {kind} "
-                 f"{district} về việc {reason}."),
-        BodyPara("Nội dung khiếu nại: Quyết định nêu trên chưa đúng quy định của pháp luật, làm "
-                 "ảnh hưởng trực tiếp đến quyền và lợi ích hợp pháp của gia đình tôi. Đề nghị "
-                 "xem xét, giải quyết lại theo đúng quy định."),
-        BodyPara("Tôi xin cam đoan những nội dung trình bày trên là đúng sự thật và xin chịu "
-                 "trách nhiệm trước pháp luật./."),
+        BodyPara(
+            f"Địa chỉ: thôn {rng.randint(1, 9)}, {ckind} {commune}, {kind} {district}, "
+            f"tỉnh {province}."
+        ),
+        BodyPara(
+            f"Số Căn cước công dân: 0{rng.randint(10**10, 10**11 - 1)}, cấp ngày "
+            f"{rng.randint(1, 28)}/{rng.randint(1, 12)}/{date.year - 3}."
+        ),
+        BodyPara(
+            f"Khiếu nại Quyết định số {decision} ngày {rng.randint(1, 28)}/"
+            f"{rng.randint(1, 12)}/{date.year} của Chủ tịch Ủy ban nhân dân {kind} "
+            f"{district} về việc {reason}."
+        ),
+        BodyPara(
+            "Nội dung khiếu nại: Quyết định nêu trên chưa đúng quy định của pháp luật, làm "
+            "ảnh hưởng trực tiếp đến quyền và lợi ích hợp pháp của gia đình tôi. Đề nghị "
+            "xem xét, giải quyết lại theo đúng quy định."
+        ),
+        BodyPara(
+            "Tôi xin cam đoan những nội dung trình bày trên là đúng sự thật và xin chịu "
+            "trách nhiệm trước pháp luật./."
+        ),
     )
     return DocSpec(
-        number=None, date=date, place=district, doc_type="Đơn khiếu nại", subject=None,
-        issuer=None, parent_issuer=None, urgency=None, secrecy=None, recipients=(),
-        signer=name, title="ĐƠN KHIẾU NẠI",
-        kinh_gui=(f"Chủ tịch Ủy ban nhân dân {kind} {district}",), body=body,
-        signature_lines=("NGƯỜI KHIẾU NẠI", "(Ký và ghi rõ họ tên)"), kind="letter",
+        number=None,
+        date=date,
+        place=district,
+        doc_type="Đơn khiếu nại",
+        subject=None,
+        issuer=None,
+        parent_issuer=None,
+        urgency=None,
+        secrecy=None,
+        recipients=(),
+        signer=name,
+        title="ĐƠN KHIẾU NẠI",
+        kinh_gui=(f"Chủ tịch Ủy ban nhân dân {kind} {district}",),
+        body=body,
+        signature_lines=("NGƯỜI KHIẾU NẠI", "(Ký và ghi rõ họ tên)"),
+        kind="letter",
     )

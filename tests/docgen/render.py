@@ -36,8 +36,9 @@ def render_pdf(spec: DocSpec) -> bytes:
     """The document as a PDF with a real Unicode text layer; its page count is `spec.pages`."""
     data, pages = _build(spec)
     if pages != spec.pages:
-        raise LayoutError(f"{spec.number or spec.doc_type}: laid out on {pages} pages, "
-                          f"spec says {spec.pages}")
+        raise LayoutError(
+            f"{spec.number or spec.doc_type}: laid out on {pages} pages, spec says {spec.pages}"
+        )
     return data
 
 
@@ -54,8 +55,10 @@ def heights(spec: DocSpec) -> tuple[float, list[float], float]:
     top, right, bottom, left = (v * mm for v in spec.margins_mm)
     width, frame_h = PAGE_WIDTH - left - right, PAGE_HEIGHT - top - bottom
     look = Look.of(spec)
-    fixed = sum(block(spec, look, width).height
-                for block in (_head_block(spec), blocks.title, blocks.end_block))
+    fixed = sum(
+        block(spec, look, width).height
+        for block in (_head_block(spec), blocks.title, blocks.end_block)
+    )
     styles = _styles(look)
     body = []
     for para in spec.body:
@@ -83,20 +86,38 @@ def _build(spec: DocSpec) -> tuple[bytes, int]:
     top, right, bottom, left = (v * mm for v in spec.margins_mm)
     out = io.BytesIO()
     doc = BaseDocTemplate(
-        out, pagesize=A4, leftMargin=left, rightMargin=right, topMargin=top,
-        bottomMargin=bottom, invariant=1, title=spec.doc_type, author=spec.issuer or "",
-        creator="vanthu tests.docgen", pageCompression=1,
+        out,
+        pagesize=A4,
+        leftMargin=left,
+        rightMargin=right,
+        topMargin=top,
+        bottomMargin=bottom,
+        invariant=1,
+        title=spec.doc_type,
+        author=spec.issuer or "",
+        creator="vanthu tests.docgen",
+        pageCompression=1,
     )
-    frame = Frame(left, bottom, PAGE_WIDTH - left - right, PAGE_HEIGHT - top - bottom,
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="text")
+    frame = Frame(
+        left,
+        bottom,
+        PAGE_WIDTH - left - right,
+        PAGE_HEIGHT - top - bottom,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="text",
+    )
     look = Look.of(spec)
 
     def number_pages(canv: Canvas, _doc: BaseDocTemplate) -> None:
         # ND30: pages from the second on are numbered, centred in the top margin.
         if canv.getPageNumber() > 1:
             canv.setFont(look.faces.regular, look.body - 1)
-            canv.drawCentredString(left + frame._width / 2, PAGE_HEIGHT - top / 2 - 4,
-                                   str(canv.getPageNumber()))
+            canv.drawCentredString(
+                left + frame._width / 2, PAGE_HEIGHT - top / 2 - 4, str(canv.getPageNumber())
+            )
 
     doc.addPageTemplates([PageTemplate(id="nd30", frames=[frame], onPage=number_pages)])
     with _binary_streams():
@@ -106,8 +127,10 @@ def _build(spec: DocSpec) -> tuple[bytes, int]:
 
 def story(spec: DocSpec, look: Look, width: float) -> list[Flowable]:
     """Header, title, body, end block, in reading order."""
-    flow: list[Flowable] = [SketchFlowable(_head_block(spec)(spec, look, width)),
-                            SketchFlowable(blocks.title(spec, look, width))]
+    flow: list[Flowable] = [
+        SketchFlowable(_head_block(spec)(spec, look, width)),
+        SketchFlowable(blocks.title(spec, look, width)),
+    ]
     styles = _styles(look)
     flow.extend(_paragraph(para, styles) for para in spec.body)
     flow.append(SketchFlowable(blocks.end_block(spec, look, width)))
@@ -117,15 +140,27 @@ def story(spec: DocSpec, look: Look, width: float) -> list[Flowable]:
 def _styles(look: Look) -> dict[str, ParagraphStyle]:
     size = look.body
     # ND30: justified, first line indented 1-1.27 cm, >= 6 pt between paragraphs.
-    text = ParagraphStyle("text", fontName=look.faces.regular, fontSize=size,
-                          leading=size * 1.25, alignment=TA_JUSTIFY, firstLineIndent=10 * mm,
-                          spaceAfter=6)
+    text = ParagraphStyle(
+        "text",
+        fontName=look.faces.regular,
+        fontSize=size,
+        leading=size * 1.25,
+        alignment=TA_JUSTIFY,
+        firstLineIndent=10 * mm,
+        spaceAfter=6,
+    )
     return {
         "text": text,
         "article": text,
         "section": ParagraphStyle("section", parent=text, fontName=look.faces.bold),
-        "heading": ParagraphStyle("heading", parent=text, fontName=look.faces.bold,
-                                  alignment=TA_CENTER, firstLineIndent=0, spaceBefore=4),
+        "heading": ParagraphStyle(
+            "heading",
+            parent=text,
+            fontName=look.faces.bold,
+            alignment=TA_CENTER,
+            firstLineIndent=0,
+            spaceBefore=4,
+        ),
     }
 
 

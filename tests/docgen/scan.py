@@ -20,8 +20,11 @@ from PIL import Image, ImageFilter
 
 Format = Literal["pdf", "jpeg", "png", "tiff"]
 SUFFIXES: dict[Format, str] = {"pdf": ".pdf", "jpeg": ".jpg", "png": ".png", "tiff": ".tif"}
-_TURNS = {90: Image.Transpose.ROTATE_90, 180: Image.Transpose.ROTATE_180,
-          270: Image.Transpose.ROTATE_270}
+_TURNS = {
+    90: Image.Transpose.ROTATE_90,
+    180: Image.Transpose.ROTATE_180,
+    270: Image.Transpose.ROTATE_270,
+}
 
 
 @dataclass(frozen=True)
@@ -42,10 +45,19 @@ class Degradation:
         return asdict(self)
 
 
-def scan(pdf_bytes: bytes, *, dpi: int = 300, grey: bool = True, skew_deg: float = 0.0,
-         rotate: int = 0, noise: float = 0.0, blur: float = 0.0,
-         jpeg_quality: int | None = None, seed: int,
-         levels: int | None = None) -> list[Image.Image]:
+def scan(
+    pdf_bytes: bytes,
+    *,
+    dpi: int = 300,
+    grey: bool = True,
+    skew_deg: float = 0.0,
+    rotate: int = 0,
+    noise: float = 0.0,
+    blur: float = 0.0,
+    jpeg_quality: int | None = None,
+    seed: int,
+    levels: int | None = None,
+) -> list[Image.Image]:
     """One degraded image per page ("L" if grey, else "RGB"), with info["dpi"] set."""
     if rotate not in (0, *_TURNS):
         raise ValueError(f"rotate must be 0, 90, 180 or 270, not {rotate}")
@@ -57,8 +69,16 @@ def scan(pdf_bytes: bytes, *, dpi: int = 300, grey: bool = True, skew_deg: float
     out = []
     for index, page in enumerate(pages):
         rng = np.random.default_rng([seed, index])
-        image = degrade(page, skew_deg=skew_deg, rotate=rotate, noise=noise, blur=blur,
-                        jpeg_quality=jpeg_quality, levels=levels, rng=rng)
+        image = degrade(
+            page,
+            skew_deg=skew_deg,
+            rotate=rotate,
+            noise=noise,
+            blur=blur,
+            jpeg_quality=jpeg_quality,
+            levels=levels,
+            rng=rng,
+        )
         image.info["dpi"] = (dpi, dpi)
         out.append(image)
     return out
@@ -68,9 +88,17 @@ def scan_with(pdf_bytes: bytes, degradation: Degradation) -> list[Image.Image]:
     return scan(pdf_bytes, **asdict(degradation))
 
 
-def degrade(image: Image.Image, *, skew_deg: float = 0.0, rotate: int = 0, noise: float = 0.0,
-            blur: float = 0.0, jpeg_quality: int | None = None, levels: int | None = None,
-            rng: np.random.Generator | None = None) -> Image.Image:
+def degrade(
+    image: Image.Image,
+    *,
+    skew_deg: float = 0.0,
+    rotate: int = 0,
+    noise: float = 0.0,
+    blur: float = 0.0,
+    jpeg_quality: int | None = None,
+    levels: int | None = None,
+    rng: np.random.Generator | None = None,
+) -> Image.Image:
     """Apply the copier's faults in the order they happen: feed, optics, sensor, encoder."""
     white = 255 if image.mode == "L" else (255, 255, 255)
     if skew_deg:
@@ -110,8 +138,9 @@ def _posterize(image: Image.Image, levels: int) -> Image.Image:
     return image.point([round(round(v / step) * step) for v in range(256)] * len(image.getbands()))
 
 
-def save_as(images: Sequence[Image.Image], path: str | Path, fmt: Format, *,
-            jpeg_quality: int | None = None) -> Path:
+def save_as(
+    images: Sequence[Image.Image], path: str | Path, fmt: Format, *, jpeg_quality: int | None = None
+) -> Path:
     """Write pages as a copier would; JPEG and PNG hold one page, PDF and TIFF any number.
 
     PDF pages are JPEG at `jpeg_quality` when given (a copier's usual "scan to PDF"), else
@@ -133,8 +162,14 @@ def save_as(images: Sequence[Image.Image], path: str | Path, fmt: Format, *,
     elif fmt == "png":
         images[0].save(target, "PNG", optimize=True, dpi=dpi)
     elif fmt == "tiff":
-        images[0].save(target, "TIFF", save_all=True, append_images=list(images[1:]),
-                       compression="tiff_deflate", dpi=dpi)
+        images[0].save(
+            target,
+            "TIFF",
+            save_all=True,
+            append_images=list(images[1:]),
+            compression="tiff_deflate",
+            dpi=dpi,
+        )
     else:
         raise ValueError(f"unknown format {fmt!r}")
     return target

@@ -77,8 +77,16 @@ class Sketch:
     ops: list[Op] = field(default_factory=list)
     height: float = 0.0
 
-    def text(self, text: str, font: str, size: float, x: float, baseline: float,
-             align: Align = "centre", color: RGB = BLACK) -> float:
+    def text(
+        self,
+        text: str,
+        font: str,
+        size: float,
+        x: float,
+        baseline: float,
+        align: Align = "centre",
+        color: RGB = BLACK,
+    ) -> float:
         """Place one line; returns its width."""
         self.ops.append(TextOp(text, font, size, x, baseline, align, color))
         self.height = max(self.height, baseline + size * 0.3)
@@ -128,8 +136,14 @@ class SketchFlowable(Flowable):
                 canv.setLineWidth(op.line_width)
                 canv.rect(op.x, top - op.top - op.height, op.width, op.height, stroke=1, fill=0)
             elif isinstance(op, ImageOp):
-                canv.drawImage(ImageReader(op.image), op.x, top - op.top - op.height,
-                               op.width, op.height, mask="auto")
+                canv.drawImage(
+                    ImageReader(op.image),
+                    op.x,
+                    top - op.top - op.height,
+                    op.width,
+                    op.height,
+                    mask="auto",
+                )
             else:
                 draw_signature(canv, op.x, top - op.y, op.width, seed=op.seed)
         canv.setFillColorRGB(*BLACK)

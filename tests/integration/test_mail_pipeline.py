@@ -46,8 +46,9 @@ WAIT = 180.0  # seconds: a deadline for background work, not a performance thres
 
 def plain_pdfs(n: int, seed: int) -> list[bytes]:
     """`n` distinct one-page born-digital documents, none secret."""
-    return [render_pdf(random_spec(random.Random(seed + i), secrecy=NO_MARK, pages=1))
-            for i in range(n)]
+    return [
+        render_pdf(random_spec(random.Random(seed + i), secrecy=NO_MARK, pages=1)) for i in range(n)
+    ]
 
 
 def sha(data: bytes) -> str:
@@ -57,8 +58,12 @@ def sha(data: bytes) -> str:
 def new_office(root: Path, server: Dovecot, pki: Pki | None = None) -> Install:
     """`vanthu init` with a [mailbox] table for `server` and the test root as trust root."""
     office = Install(root)
-    subprocess.run([*VANTHU, "init", str(root)], check=True, capture_output=True,
-                   env=dict(os.environ, PYTHONPATH=str(REPO)))
+    subprocess.run(
+        [*VANTHU, "init", str(root)],
+        check=True,
+        capture_output=True,
+        env=dict(os.environ, PYTHONPATH=str(REPO)),
+    )
     with open(office.config, "a", encoding="utf-8") as config:
         config.write("\n" + server.mailbox_toml())
     if pki is not None:
@@ -75,8 +80,9 @@ def query(office: Install, sql: str) -> list[tuple[Any, ...]]:
         db.close()
 
 
-def wait_for(condition: Callable[[], bool], what: str, office: Install,
-             proc: subprocess.Popen[bytes]) -> None:
+def wait_for(
+    condition: Callable[[], bool], what: str, office: Install, proc: subprocess.Popen[bytes]
+) -> None:
     deadline = time.monotonic() + WAIT
     while not condition():
         if proc.poll() is not None:
@@ -135,8 +141,7 @@ class Run:
 
 def _mail_set(pki: Pki) -> dict[str, Mailed]:
     a, b, signed, tampered, foreign, outsider, twice = plain_pdfs(7, seed=4000)
-    person_then_org = sign_pdf(sign_pdf(signed, pki.person, "NguoiKy"), pki.organisation,
-                               "CoQuan")
+    person_then_org = sign_pdf(sign_pdf(signed, pki.person, "NguoiKy"), pki.organisation, "CoQuan")
     changed = append_content(sign_pdf(tampered, pki.person, "NguoiKy"))
     mails = [
         Mailed("born-digital", [("Công văn số 1.pdf", a), ("Phụ lục kèm theo.pdf", b)]),
@@ -163,12 +168,24 @@ def run(tmp_path_factory: pytest.TempPathFactory, pki: Pki) -> Iterator[Run]:
             for mailed in mails.values():  # while the service runs: IDLE wakes it
                 for _ in range(mailed.copies):
                     server.append(mailed.raw)
-            wait_for(lambda: len(server.folder(PROCESSED)) == messages, "every message moved",
-                     office, proc)
-            wait_for(lambda: query(office, "SELECT count(*) FROM register_entries")[0][0]
-                     >= documents and query(office, "SELECT count(*) FROM jobs WHERE state "
-                                                    "IN ('pending', 'running')")[0][0] == 0,
-                     "every document concluded", office, proc)
+            wait_for(
+                lambda: len(server.folder(PROCESSED)) == messages,
+                "every message moved",
+                office,
+                proc,
+            )
+            wait_for(
+                lambda: (
+                    query(office, "SELECT count(*) FROM register_entries")[0][0] >= documents
+                    and query(
+                        office, "SELECT count(*) FROM jobs WHERE state IN ('pending', 'running')"
+                    )[0][0]
+                    == 0
+                ),
+                "every document concluded",
+                office,
+                proc,
+            )
         finally:
             assert stop(proc) == 0
         result = Run(office, server, mails, rows=office.entries(), log=office.log_text())
@@ -178,8 +195,9 @@ def run(tmp_path_factory: pytest.TempPathFactory, pki: Pki) -> Iterator[Run]:
 
 
 def test_each_mailed_pdf_is_registered_once_with_its_provenance(run: Run) -> None:
-    expected = [(tag, i) for tag, m in run.mails.items() if tag != "secret"
-                for i in range(len(m.files))]
+    expected = [
+        (tag, i) for tag, m in run.mails.items() if tag != "secret" for i in range(len(m.files))
+    ]
     assert len(run.rows) == len(expected)
     assert sorted(r["seq"] for r in run.rows) == list(range(1, len(expected) + 1))
     for tag, index in expected:
@@ -187,7 +205,10 @@ def test_each_mailed_pdf_is_registered_once_with_its_provenance(run: Run) -> Non
         row = run.row(run.pdf(tag, index))
         name = mailed.files[index][0]
         assert (row["source"], row["original_name"], row["media_type"]) == (
-            "mail", name, "application/pdf")
+            "mail",
+            name,
+            "application/pdf",
+        )
         where = row["provenance"]
         assert where["message_id"] == mailed.message_id
         assert where["from"] == f"{mailed.sender[0]} <{mailed.sender[1]}>"
@@ -205,7 +226,10 @@ def test_born_digital_pdfs_are_read_and_registered(run: Run) -> None:
     for index in (0, 1):
         row = run.row(run.pdf("born-digital", index))
         assert (row["status"], row["text_source"], row["note"]) == (
-            "registered", "text-layer", None)
+            "registered",
+            "text-layer",
+            None,
+        )
         assert row["number"] and row["issuer"] and row["signatures"] == []
 
 
@@ -224,12 +248,18 @@ def test_signed_by_person_then_organisation_is_registered_with_verdicts(run: Run
     row = run.row(run.pdf("signed"))
     assert (row["status"], row["note"]) == ("registered", None)
     first, second = row["signatures"]
-    assert (first["field_name"], first["verdict"], first["signer_name"],
-            first["organisation"]) == ("NguoiKy", "valid", "Nguyễn Văn An", AGENCY)
-    assert (first["coverage"], first["modification_level"]) == ("ENTIRE_REVISION",
-                                                                "FORM_FILLING")
+    assert (first["field_name"], first["verdict"], first["signer_name"], first["organisation"]) == (
+        "NguoiKy",
+        "valid",
+        "Nguyễn Văn An",
+        AGENCY,
+    )
+    assert (first["coverage"], first["modification_level"]) == ("ENTIRE_REVISION", "FORM_FILLING")
     assert (second["field_name"], second["verdict"], second["signer_name"]) == (
-        "CoQuan", "valid", AGENCY)
+        "CoQuan",
+        "valid",
+        AGENCY,
+    )
     assert second["coverage"] == "ENTIRE_FILE"
     for verdict in (first, second):
         assert verdict["signing_time"] and verdict["problem"] is None
@@ -251,7 +281,10 @@ def test_untrusted_root_is_recorded_and_registered(run: Run) -> None:
     row = run.row(run.pdf("untrusted"))
     (verdict,) = row["signatures"]
     assert (verdict["verdict"], verdict["signer_name"], verdict["organisation"]) == (
-        "untrusted", "Trần Thị Bình", "Công ty Giả Mạo")
+        "untrusted",
+        "Trần Thị Bình",
+        "Công ty Giả Mạo",
+    )
     assert "Unrelated Root CA" in verdict["problem"]
     # Intact bytes, unknown signer: registered, not sent to review (only invalid or modified
     # signatures are; the office may not have installed that CA root yet), but noted.
@@ -315,16 +348,19 @@ def test_sigkill_mid_way_then_restart_registers_everything_once(
     dovecot: Dovecot, tmp_path: Path
 ) -> None:
     pdfs = plain_pdfs(10, seed=5000)
-    raws = [make_mail(f"crash{i}", files=[(f"Văn bản {i}.pdf", pdf)])
-            for i, pdf in enumerate(pdfs)]
+    raws = [make_mail(f"crash{i}", files=[(f"Văn bản {i}.pdf", pdf)]) for i, pdf in enumerate(pdfs)]
     office = new_office(tmp_path / "office", dovecot)
     for raw in raws[:4]:  # waiting at start-up
         dovecot.append(raw)
     proc = office.start()
     try:
         appender = _append_slowly(dovecot, raws[4:], pause=0.3)  # and arriving meanwhile
-        wait_for(lambda: query(office, "SELECT count(*) FROM register_entries")[0][0] >= 2,
-                 "the first entries", office, proc)
+        wait_for(
+            lambda: query(office, "SELECT count(*) FROM register_entries")[0][0] >= 2,
+            "the first entries",
+            office,
+            proc,
+        )
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
@@ -333,9 +369,15 @@ def test_sigkill_mid_way_then_restart_registers_everything_once(
 
     proc = office.start()
     try:
-        wait_for(lambda: query(office, "SELECT count(*) FROM register_entries")[0][0]
-                 >= len(pdfs) and len(dovecot.folder(PROCESSED)) == len(raws),
-                 "every document and message", office, proc)
+        wait_for(
+            lambda: (
+                query(office, "SELECT count(*) FROM register_entries")[0][0] >= len(pdfs)
+                and len(dovecot.folder(PROCESSED)) == len(raws)
+            ),
+            "every document and message",
+            office,
+            proc,
+        )
         time.sleep(1.0)  # a duplicate entry, if one were coming, would have its chance
     finally:
         assert stop(proc) == 0
@@ -346,9 +388,11 @@ def test_sigkill_mid_way_then_restart_registers_everything_once(
     assert registered_before < len(pdfs), "the kill came after the end: nothing was tested"
     assert dovecot.folder() == {}
     moved = dovecot.folder(PROCESSED)
-    assert sorted(message_ids(moved)) == sorted(f"<crash{i}@quangnam.gov.vn>"
-                                                for i in range(len(raws)))
+    assert sorted(message_ids(moved)) == sorted(
+        f"<crash{i}@quangnam.gov.vn>" for i in range(len(raws))
+    )
     assert all(b"\\Seen" in flags for flags, _raw in moved.values())
     assert query(office, "SELECT state, count(*) FROM jobs GROUP BY state") == [("done", 10)]
     assert query(office, "SELECT state, count(*) FROM mail_messages GROUP BY state") == [
-        ("processed", 10)]
+        ("processed", 10)
+    ]

@@ -42,8 +42,9 @@ def child() -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
     setattr(getattr(importlib.import_module(module), cls), method, die)
-    settings = MailboxSettings(**{k: Path(v) if k.endswith("file") else v
-                                  for k, v in config.items()})
+    settings = MailboxSettings(
+        **{k: Path(v) if k.endswith("file") else v for k, v in config.items()}
+    )
     MailEnv(root).source(settings).run_once()
     raise SystemExit("the kill point was never reached")
 
@@ -54,13 +55,20 @@ def test_sigkill_between_staging_and_moving_then_restart(dovecot, tmp_path, kill
     dovecot.append(make_mail("k2", files=[("a.pdf", fake_pdf("k2a")), ("b.pdf", fake_pdf("k2b"))]))
     dovecot.append(make_mail("k3"))
     settings = dovecot.settings()
-    config = {"kill_at": kill_at, "root": str(tmp_path), "host": settings.host,
-              "port": settings.port, "username": settings.username,
-              "password_file": str(settings.password_file), "ca_file": str(settings.ca_file)}
+    config = {
+        "kill_at": kill_at,
+        "root": str(tmp_path),
+        "host": settings.host,
+        "port": settings.port,
+        "username": settings.username,
+        "password_file": str(settings.password_file),
+        "ca_file": str(settings.ca_file),
+    }
     env = dict(os.environ, VANTHU_CRASH_TEST=json.dumps(config))
     code = "from tests.integration.test_mailbox_crash import child; child()"
-    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, timeout=120,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env=env, timeout=120, capture_output=True, text=True
+    )
     assert done.returncode == -signal.SIGKILL, done.stderr[-2000:]
 
     mail = MailEnv(tmp_path)  # the restarted service: same register, same spool

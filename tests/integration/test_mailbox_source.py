@@ -56,7 +56,11 @@ def test_300_messages_waiting_at_start_up(dovecot, mail_env):
     dovecot.append_many([make_mail(f"n{i:03d}") for i in range(300)])
     result = mail_env.source(dovecot.settings()).run_once()
     assert (result.error, result.messages, result.staged, result.acknowledged) == (
-        None, 300, 300, 300)
+        None,
+        300,
+        300,
+        300,
+    )
     assert len(set(shas(mail_env))) == len(shas(mail_env)) == 300
     assert_all_processed(dovecot, 300)
     assert {m.state for m in mail_env.messages()} == {mailstate.PROCESSED}
@@ -64,8 +68,11 @@ def test_300_messages_waiting_at_start_up(dovecot, mail_env):
 
 
 def test_provenance_of_each_attachment(dovecot, mail_env):
-    uid = dovecot.append(make_mail("p1", files=[("Công văn 1.pdf", fake_pdf("p1a")),
-                                                ("Phụ lục.pdf", fake_pdf("p1b"))]))
+    uid = dovecot.append(
+        make_mail(
+            "p1", files=[("Công văn 1.pdf", fake_pdf("p1a")), ("Phụ lục.pdf", fake_pdf("p1b"))]
+        )
+    )
     dovecot.append(make_mail("p2", sender=("Ai đó", "someone@gmail.com")))
     mail_env.source(dovecot.settings()).run_once()
     jobs = mail_env.jobs()
@@ -104,11 +111,19 @@ def test_the_same_document_in_two_different_mails(dovecot, mail_env):
 
 
 def test_forwarded_message(dovecot, mail_env):
-    inner = build_message(sender=("Sở Nội vụ", "snv@hanoi.gov.vn"), to=[("", "a@b.gov.vn")],
-                          subject="Quyết định số 5", body="x",
-                          attachments=[OutgoingFile("Quyết định 5.pdf", fake_pdf("fw"), PDF)])
-    outer = build_message(sender=("Văn phòng", "vp@quangnam.gov.vn"), to=[("", "vt@x.gov.vn")],
-                          subject="Fwd: Quyết định số 5", body="Chuyển tiếp")
+    inner = build_message(
+        sender=("Sở Nội vụ", "snv@hanoi.gov.vn"),
+        to=[("", "a@b.gov.vn")],
+        subject="Quyết định số 5",
+        body="x",
+        attachments=[OutgoingFile("Quyết định 5.pdf", fake_pdf("fw"), PDF)],
+    )
+    outer = build_message(
+        sender=("Văn phòng", "vp@quangnam.gov.vn"),
+        to=[("", "vt@x.gov.vn")],
+        subject="Fwd: Quyết định số 5",
+        body="Chuyển tiếp",
+    )
     outer.add_attachment(inner)
     dovecot.append(outer.as_bytes())
     mail_env.source(dovecot.settings()).run_once()
@@ -119,9 +134,11 @@ def test_forwarded_message(dovecot, mail_env):
 
 
 def test_malformed_mime_is_flagged_left_and_not_fetched_again(dovecot, mail_env):
-    bad = (b"From: a@hanoi.gov.vn\r\nSubject: =?utf-8?q?H=E1=BB=8Fng?=\r\n"
-           b"Message-ID: <bad@hanoi.gov.vn>\r\nMIME-Version: 1.0\r\n"
-           b"Content-Type: multipart/mixed; boundary=\"zz\"\r\n\r\nno parts at all\r\n")
+    bad = (
+        b"From: a@hanoi.gov.vn\r\nSubject: =?utf-8?q?H=E1=BB=8Fng?=\r\n"
+        b"Message-ID: <bad@hanoi.gov.vn>\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/mixed; boundary="zz"\r\n\r\nno parts at all\r\n'
+    )
     bad_uid = dovecot.append(bad)
     dovecot.append(make_mail("good"))
     result = mail_env.source(dovecot.settings()).run_once()
@@ -145,8 +162,11 @@ def test_hostile_file_name(dovecot, mail_env):
 
 
 def test_oversized_attachment_and_message(dovecot, mail_env):
-    dovecot.append(make_mail("big", files=[("lon.pdf", fake_pdf("big", 200_000)),
-                                           ("nho.pdf", fake_pdf("small"))]))
+    dovecot.append(
+        make_mail(
+            "big", files=[("lon.pdf", fake_pdf("big", 200_000)), ("nho.pdf", fake_pdf("small"))]
+        )
+    )
     huge_uid = dovecot.append(make_mail("huge", files=[("x.pdf", fake_pdf("huge", 900_000))]))
     settings = dovecot.settings(max_attachment_mb=0.1, max_message_mb=0.5)
     result = mail_env.source(settings).run_once()

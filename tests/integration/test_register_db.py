@@ -35,10 +35,16 @@ from daemon.register.registry import AlreadyRegistered, register_document
 TZ = "Asia/Ho_Chi_Minh"
 HCM = ZoneInfo(TZ)
 FIELDS = Fields(
-    number="68/QĐ-UBND", date=dt.date(2026, 3, 1), place="Khánh Sơn", doc_type="Quyết định",
-    subject="Ban hành Quy chế quản lý văn bản", issuer="Ủy ban nhân dân huyện Khánh Sơn",
-    parent_issuer="Ủy ban nhân dân tỉnh Khánh Hòa", urgency="Khẩn",
-    recipients=("Như trên", "Lưu: VT"), signer="Nguyễn Văn A",
+    number="68/QĐ-UBND",
+    date=dt.date(2026, 3, 1),
+    place="Khánh Sơn",
+    doc_type="Quyết định",
+    subject="Ban hành Quy chế quản lý văn bản",
+    issuer="Ủy ban nhân dân huyện Khánh Sơn",
+    parent_issuer="Ủy ban nhân dân tỉnh Khánh Hòa",
+    urgency="Khẩn",
+    recipients=("Như trên", "Lưu: VT"),
+    signer="Nguyễn Văn A",
     confidence={"number": 0.98, "subject": 0.8123},
 )
 
@@ -60,22 +66,39 @@ def sha(n: int | str) -> str:
     return hashlib.sha256(str(n).encode()).hexdigest()
 
 
-def register(session: Session, key: int | str, *, book: str = "den",
-             at: dt.datetime = dt.datetime(2026, 3, 2, 9, 0, tzinfo=HCM),
-             status: str = m.REGISTERED) -> Entry:
+def register(
+    session: Session,
+    key: int | str,
+    *,
+    book: str = "den",
+    at: dt.datetime = dt.datetime(2026, 3, 2, 9, 0, tzinfo=HCM),
+    status: str = m.REGISTERED,
+) -> Entry:
     return register_document(
-        session, sha256=sha(key), original_name=f"văn bản {key}.pdf",
-        media_type="application/pdf", size=1000, pages=2, source="folder",
-        provenance={"path": f"/srv/scan/{key}.pdf"}, text="QUYẾT ĐỊNH\x00 …",
-        text_source="text-layer", fields=FIELDS, status=status, book=book, received_at=at,
-        due_date=dt.date(2026, 3, 16), tz=TZ,
+        session,
+        sha256=sha(key),
+        original_name=f"văn bản {key}.pdf",
+        media_type="application/pdf",
+        size=1000,
+        pages=2,
+        source="folder",
+        provenance={"path": f"/srv/scan/{key}.pdf"},
+        text="QUYẾT ĐỊNH\x00 …",
+        text_source="text-layer",
+        fields=FIELDS,
+        status=status,
+        book=book,
+        received_at=at,
+        due_date=dt.date(2026, 3, 16),
+        tz=TZ,
     )
 
 
 def numbers(sessions: sessionmaker[Session], book: str = "den") -> list[int]:
     with sessions() as session:
-        return list(session.scalars(select(Entry.seq).where(Entry.book == book)
-                                    .order_by(Entry.seq)))
+        return list(
+            session.scalars(select(Entry.seq).where(Entry.book == book).order_by(Entry.seq))
+        )
 
 
 # --- schema ---------------------------------------------------------------------------
@@ -263,15 +286,18 @@ def test_the_chain_verifies_and_records_what_happened(
         assert audit.verify_chain(session) == []
         events = session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
         assert [(e.id, e.event, e.subject) for e in events] == [
-            (1, "registered", "den/2026/1"), (2, "note", "den/2026/1"),
+            (1, "registered", "den/2026/1"),
+            (2, "note", "den/2026/1"),
             (3, "registered", "den/2026/2"),
         ]
         assert events[1].actor == "clerk" and events[1].data == {"by": "Chị Hoà"}
         assert events[0].prev_hash == "0" * 64 and events[1].prev_hash == events[0].hash
 
 
-@pytest.mark.parametrize("statement", ["UPDATE audit_log SET subject = 'x' WHERE id = 1",
-                                       "DELETE FROM audit_log WHERE id = 1"])
+@pytest.mark.parametrize(
+    "statement",
+    ["UPDATE audit_log SET subject = 'x' WHERE id = 1", "DELETE FROM audit_log WHERE id = 1"],
+)
 def test_the_log_is_append_only(sessions: sessionmaker[Session], statement: str) -> None:
     _some_events(sessions)
     with pytest.raises(DBAPIError, match="append-only"), sessions.begin() as session:
@@ -285,16 +311,21 @@ def test_truncate_is_refused_on_postgresql(sessions: sessionmaker[Session]) -> N
         session.execute(text("TRUNCATE audit_log"))
 
 
-@pytest.mark.parametrize("tamper,problem", [
-    ("UPDATE audit_log SET subject = 'den/2026/9' WHERE id = 2", "bad hash at id 2"),
-    ("DELETE FROM audit_log WHERE id = 2", "broken link at id 3"),
-    ("DELETE FROM audit_log WHERE id = 2", "gap in ids: 2..2 missing"),
-    ("DELETE FROM audit_log WHERE id = 3", "head mismatch"),
-    ("UPDATE audit_head SET last_hash = '" + "e" * 64 + "'", "head mismatch"),
-    ("INSERT INTO audit_log (id, at, actor, event, subject, data, prev_hash, hash) VALUES "
-     "(4, '2026-03-02 00:00:00', 'x', 'registered', 'den/2026/3', '{}', '', 'forged')",
-     "head mismatch: rows up to id 4 lie past the head"),
-])
+@pytest.mark.parametrize(
+    "tamper,problem",
+    [
+        ("UPDATE audit_log SET subject = 'den/2026/9' WHERE id = 2", "bad hash at id 2"),
+        ("DELETE FROM audit_log WHERE id = 2", "broken link at id 3"),
+        ("DELETE FROM audit_log WHERE id = 2", "gap in ids: 2..2 missing"),
+        ("DELETE FROM audit_log WHERE id = 3", "head mismatch"),
+        ("UPDATE audit_head SET last_hash = '" + "e" * 64 + "'", "head mismatch"),
+        (
+            "INSERT INTO audit_log (id, at, actor, event, subject, data, prev_hash, hash) VALUES "
+            "(4, '2026-03-02 00:00:00', 'x', 'registered', 'den/2026/3', '{}', '', 'forged')",
+            "head mismatch: rows up to id 4 lie past the head",
+        ),
+    ],
+)
 def test_tampering_is_detected(
     engine: Engine, sessions: sessionmaker[Session], tamper: str, problem: str
 ) -> None:
@@ -314,17 +345,32 @@ def test_tampering_is_detected(
 
 def _enqueue(sessions: sessionmaker[Session], n: int, kind: str = "ingest") -> list[int]:
     with sessions.begin() as session:
-        return [jobs.enqueue(session, kind, sha256=sha(f"job{i}"), original_name=f"scan{i}.pdf",
-                             source="folder", payload={"size": i}).id for i in range(n)]
+        return [
+            jobs.enqueue(
+                session,
+                kind,
+                sha256=sha(f"job{i}"),
+                original_name=f"scan{i}.pdf",
+                source="folder",
+                payload={"size": i},
+            ).id
+            for i in range(n)
+        ]
 
 
 def test_claim_takes_the_oldest_ready_jobs(sessions: sessionmaker[Session]) -> None:
     ids = _enqueue(sessions, 3)
     _enqueue(sessions, 1, kind="send")
     with sessions.begin() as session:
-        later = jobs.enqueue(session, "ingest", sha256=None, original_name="later.pdf",
-                             source="cli", payload={},
-                             not_before=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1))
+        later = jobs.enqueue(
+            session,
+            "ingest",
+            sha256=None,
+            original_name="later.pdf",
+            source="cli",
+            payload={},
+            not_before=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1),
+        )
     with sessions.begin() as session:
         first = jobs.claim(session, "w1", lease_seconds=60, limit=2)
     with sessions.begin() as session:
@@ -333,8 +379,14 @@ def test_claim_takes_the_oldest_ready_jobs(sessions: sessionmaker[Session]) -> N
     assert all(j.state == m.RUNNING and j.attempts == 1 and j.lease_until for j in first)
     with sessions() as session:
         assert session.get(Job, later.id).state == m.PENDING  # type: ignore[union-attr]
-        assert session.scalar(select(func.count()).select_from(AuditEvent)
-                              .where(AuditEvent.event == "job_claimed")) == 3
+        assert (
+            session.scalar(
+                select(func.count())
+                .select_from(AuditEvent)
+                .where(AuditEvent.event == "job_claimed")
+            )
+            == 3
+        )
 
 
 @pytest.mark.postgres
@@ -381,8 +433,10 @@ def test_several_processes_drain_the_queue_exactly_once(
 
 
 def _expire_leases(session: Session) -> None:
-    session.execute(text("UPDATE jobs SET lease_until = :t WHERE state = 'running'"),
-                    {"t": dt.datetime(2000, 1, 1)})
+    session.execute(
+        text("UPDATE jobs SET lease_until = :t WHERE state = 'running'"),
+        {"t": dt.datetime(2000, 1, 1)},
+    )
 
 
 def test_an_expired_lease_returns_the_job_and_the_old_worker_loses_it(
@@ -451,8 +505,11 @@ def test_release_by_id_and_release_all_keep_the_attempt(sessions: sessionmaker[S
         assert jobs.release_all(session) == 2
     with sessions() as session:
         got = {j.id: (j.state, j.attempts, j.last_error) for j in session.scalars(select(Job))}
-    assert got == {ids[0]: (m.PENDING, 1, "OperationalError: disk full"),
-                   ids[1]: (m.PENDING, 1, None), ids[2]: (m.PENDING, 1, None)}
+    assert got == {
+        ids[0]: (m.PENDING, 1, "OperationalError: disk full"),
+        ids[1]: (m.PENDING, 1, None),
+        ids[2]: (m.PENDING, 1, None),
+    }
 
 
 def test_finish_checks_the_named_worker_and_keeps_pending_changes(
@@ -512,9 +569,14 @@ def test_queries_give_entries_with_their_fields(sessions: sessionmaker[Session])
         register(session, 4, at=dt.datetime(2027, 1, 5, tzinfo=HCM))
     with sessions() as session:
         assert [r.label for r in list_entries(session)] == [
-            "den/2026/1", "den/2026/2", "den/2027/1", "di/2026/1"]
-        assert [r.label for r in list_entries(session, book="den", year=2026,
-                                              status=m.NEEDS_REVIEW)] == ["den/2026/2"]
+            "den/2026/1",
+            "den/2026/2",
+            "den/2027/1",
+            "di/2026/1",
+        ]
+        assert [
+            r.label for r in list_entries(session, book="den", year=2026, status=m.NEEDS_REVIEW)
+        ] == ["den/2026/2"]
         row = get_entry(session, "den", 2026, 1)
         assert get_entry(session, "den", 2026, 99) is None
     assert row is not None
@@ -523,7 +585,11 @@ def test_queries_give_entries_with_their_fields(sessions: sessionmaker[Session])
     assert {k: data[k] for k in expected_fields} == expected_fields
     assert data["received_at"] == "2026-03-02T02:00:00+00:00"
     assert (data["sha256"], data["status"], data["pages"], data["due_date"]) == (
-        sha(1), m.REGISTERED, 2, "2026-03-16")
+        sha(1),
+        m.REGISTERED,
+        2,
+        "2026-03-16",
+    )
     assert data["original_name"] == "văn bản 1.pdf" and data["source"] == "folder"
     for key in ("media_type", "text_source", "note"):
         assert key in data
@@ -539,7 +605,10 @@ def test_exports_round_trip(sessions: sessionmaker[Session]) -> None:
     export(rows, "csv", out)
     parsed = list(csv.DictReader(io.StringIO(out.getvalue().decode("utf-8-sig"))))
     assert [(r["Số đến"], r["Ngày đến"]) for r in parsed] == [
-        ("1", "02/03/2026"), ("2", "03/03/2026"), ("3", "04/03/2026")]
+        ("1", "02/03/2026"),
+        ("2", "03/03/2026"),
+        ("3", "04/03/2026"),
+    ]
     assert parsed[0]["Số, ký hiệu"] == "68/QĐ-UBND" and parsed[0]["Độ khẩn"] == "Khẩn"
     out = io.BytesIO()
     export(rows, "xlsx", out)

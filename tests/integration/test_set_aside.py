@@ -22,8 +22,9 @@ def _everything_under(root: Path, skip: Path) -> list[Path]:
 
 
 def test_secret_scan_and_complaint_letter_are_quarantined_only(
-    install: Install, tmp_path: Path
+    install: Install, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("VANTHU_LOG_LEVEL", "DEBUG")  # even the most talkative log keeps it
     secret = secret_spec()
     scan_path = tmp_path / "secret-scan.png"
     save_as(scan(render_pdf(secret), dpi=300, grey=True, seed=3), scan_path, "png")
@@ -61,3 +62,5 @@ def test_secret_scan_and_complaint_letter_are_quarantined_only(
     for word in dump_words:
         assert word not in dump and word not in done.stderr, f"content leaked: {word}"
     assert "ho-so-mat.png" in done.stderr, "the fact and the file name are logged"
+    for secret_data in (secret_bytes, complaint_bytes):
+        assert hashlib.sha256(secret_data).hexdigest() not in done.stderr

@@ -68,8 +68,11 @@ def test_without_the_root_the_same_file_is_untrusted(pki: Pki, signed: bytes) ->
 
 def test_signer_under_an_unrelated_root_is_untrusted(pki: Pki, unsigned_pdf: bytes) -> None:
     v = only(check_signatures(sign_pdf(unsigned_pdf, pki.foreign, "Sig"), pki.roots))
-    assert (v.verdict, v.signer_name, v.organisation) == ("untrusted", "Trần Thị Bình",
-                                                          "Công ty Giả Mạo")
+    assert (v.verdict, v.signer_name, v.organisation) == (
+        "untrusted",
+        "Trần Thị Bình",
+        "Công ty Giả Mạo",
+    )
     assert v.problem and "Unrelated Root CA" in v.problem
 
 

@@ -19,9 +19,15 @@ def test_recipients_match_after_normalising_dashes_and_punctuation() -> None:
 
 
 def _truth(**kw: object) -> dict[str, object]:
-    base: dict[str, object] = {"number": "15/KH-UBND", "date": "2024-03-05", "doc_type": "Kế hoạch",
-                               "subject": "Về việc A", "issuer": "SỞ Y TẾ", "signer": "Lê Văn An",
-                               "recipients": ["Như trên", "Lưu: VT"]}
+    base: dict[str, object] = {
+        "number": "15/KH-UBND",
+        "date": "2024-03-05",
+        "doc_type": "Kế hoạch",
+        "subject": "Về việc A",
+        "issuer": "SỞ Y TẾ",
+        "signer": "Lê Văn An",
+        "recipients": ["Như trên", "Lưu: VT"],
+    }
     return base | kw
 
 
@@ -29,8 +35,7 @@ def test_tally_scores_and_flags_confident_errors() -> None:
     tally, misses = Tally(), []  # type: ignore[var-annotated]
     conf = {"number": 0.9, "date": 0.9, "doc_type": 0.9, "subject": 0.3, "issuer": 0.9}
     tally.add("a", _truth(), _truth(confidence=conf), 0.6, misses)
-    got = _truth(number="15/KH-UBNO", subject="Về viec A", recipients=["Như trên"],
-                 confidence=conf)
+    got = _truth(number="15/KH-UBNO", subject="Về viec A", recipients=["Như trên"], confidence=conf)
     tally.add("b", _truth(), got, 0.6, misses)
     figures = tally.figures()
     assert figures["number"] == 0.5 and figures["date"] == 1.0

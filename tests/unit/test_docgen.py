@@ -62,11 +62,19 @@ def test_same_seed_same_specs_other_seed_other_specs() -> None:
 
 
 def test_specs_do_not_depend_on_hash_seed() -> None:
-    code = ("import json; from tests.docgen.random_docs import make_specs; "
-            "print(json.dumps([s.truth_json() for s in make_specs(4, 11)]))")
+    code = (
+        "import json; from tests.docgen.random_docs import make_specs; "
+        "print(json.dumps([s.truth_json() for s in make_specs(4, 11)]))"
+    )
     outputs = {
-        subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                       check=True, env={"PYTHONHASHSEED": seed, "PATH": ""}).stdout
+        subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            env={"PYTHONHASHSEED": seed, "PATH": ""},
+        ).stdout
         for seed in ("1", "2")
     }
     assert len(outputs) == 1
@@ -128,8 +136,9 @@ def test_all_text_is_nfc(specs: list[DocSpec]) -> None:
 def test_corpus_is_varied(specs: list[DocSpec]) -> None:
     assert len({s.doc_type for s in specs}) >= 7
     assert len({s.issuer for s in specs}) >= 25
-    assert any(len(s.issuer_lines) == 2 and not s.issuer_lines[0].startswith("ỦY BAN")
-               for s in specs)  # a long agency name wrapped by the generator
+    assert any(
+        len(s.issuer_lines) == 2 and not s.issuer_lines[0].startswith("ỦY BAN") for s in specs
+    )  # a long agency name wrapped by the generator
     assert any(s.parent_issuer for s in specs) and any(not s.parent_issuer for s in specs)
     assert {1, 2} == {s.pages for s in specs}
     assert {"liberation", "dejavu"} == {s.font for s in specs}
@@ -140,7 +149,9 @@ def test_corpus_is_varied(specs: list[DocSpec]) -> None:
 def test_split_name_breaks_long_names_before_va() -> None:
     assert split_name("SỞ Y TẾ") == ("SỞ Y TẾ",)
     assert split_name("SỞ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN") == (
-        "SỞ NÔNG NGHIỆP", "VÀ PHÁT TRIỂN NÔNG THÔN")
+        "SỞ NÔNG NGHIỆP",
+        "VÀ PHÁT TRIỂN NÔNG THÔN",
+    )
     first, second = split_name("BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI")
     assert not second.startswith("-") and not first.endswith("-")
 
@@ -170,8 +181,12 @@ def test_render_is_reproducible(specs: list[DocSpec]) -> None:
 
 
 def test_text_layer_holds_every_printed_field(specs: list[DocSpec]) -> None:
-    chosen = [pick(specs, doc_type="Quyết định"), pick(specs, doc_type="Công văn"),
-              pick(specs, pages=2), pick(specs, font="dejavu")]
+    chosen = [
+        pick(specs, doc_type="Quyết định"),
+        pick(specs, doc_type="Công văn"),
+        pick(specs, pages=2),
+        pick(specs, font="dejavu"),
+    ]
     for s in chosen:
         pages = pdf_text(render_pdf(s))
         assert len(pages) == s.pages
@@ -292,8 +307,9 @@ def test_plan_and_generate_a_small_corpus(tmp_path: Path) -> None:
     jobs = plan(scans=2, digital=1, seed=3, profile="office")
     assert jobs == plan(scans=2, digital=1, seed=3, profile="office")
     assert [j.kind for j in jobs] == ["digital", "scan", "scan"]
-    fast = [replace(j, degradation=replace(j.degradation, dpi=40)) if j.degradation else j
-            for j in jobs]
+    fast = [
+        replace(j, degradation=replace(j.degradation, dpi=40)) if j.degradation else j for j in jobs
+    ]
     truth = generate(fast, tmp_path)
     records = [json.loads(line) for line in truth.read_text(encoding="utf-8").splitlines()]
     assert [r["file"] for r in records] == [j.name for j in jobs]
@@ -340,4 +356,5 @@ def test_committed_fixtures_are_what_the_generator_makes_today() -> None:
     records = json.loads((FIXTURES / "truth.json").read_text(encoding="utf-8"))
     expected = [{**record(job), "note": note} for job, note in fixtures.jobs()]
     assert records == json.loads(json.dumps(expected, ensure_ascii=False)), (
-        "stale fixtures: run python -m tests.docgen.fixtures")
+        "stale fixtures: run python -m tests.docgen.fixtures"
+    )

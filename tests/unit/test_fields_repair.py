@@ -113,8 +113,12 @@ def test_agency_name_read_twice_or_dusty(types: DocTypes) -> None:
 
 
 def test_specks_around_agency_lines(types: DocTypes) -> None:
-    reading = nd30(**{**QD, "left": ["UBND HUYỆN AN LÃO .", "_PHÒNG TÀI", "CHÍNH - KẾ HOẠCH",
-                                     "Số: 149/QĐ-TCKH"]})
+    reading = nd30(
+        **{
+            **QD,
+            "left": ["UBND HUYỆN AN LÃO .", "_PHÒNG TÀI", "CHÍNH - KẾ HOẠCH", "Số: 149/QĐ-TCKH"],
+        }
+    )
     fields = extract(reading, types)
     assert fields.parent_issuer == "UBND HUYỆN AN LÃO"
     assert fields.issuer == "PHÒNG TÀI CHÍNH - KẾ HOẠCH"

@@ -29,11 +29,16 @@ def test_shipped_rules_allow_government_domains_only():
 
 
 def test_addresses_and_globs(tmp_path):
-    rules = SenderRules.load(write(tmp_path, """
+    rules = SenderRules.load(
+        write(
+            tmp_path,
+            """
 [allow]
 addresses = ["Thu.Ky@Example.com"]
 domains = ["*.hanoi.gov.vn", "bộ-tài-chính.vn"]
-"""))
+""",
+        )
+    )
     assert rules.is_allowed("thu.ky@example.com")
     assert not rules.is_allowed("other@example.com")
     assert rules.is_allowed("a@sotc.hanoi.gov.vn")
@@ -47,13 +52,16 @@ def test_normalise_address():
     assert normalise_address(" <A@B.VN> ") == "a@b.vn"
 
 
-@pytest.mark.parametrize("text, message", [
-    ("[allow]\naddresses = 'x@y'\n", "must be a list"),
-    ("[allow]\naddresses = ['nobody']\n", "is not an address"),
-    ("[allow]\ncountries = []\n", "unknown key"),
-    ("allow = 3\n", "must be a table"),
-    ("[allow\n", "cannot be read"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("[allow]\naddresses = 'x@y'\n", "must be a list"),
+        ("[allow]\naddresses = ['nobody']\n", "is not an address"),
+        ("[allow]\ncountries = []\n", "unknown key"),
+        ("allow = 3\n", "must be a table"),
+        ("[allow\n", "cannot be read"),
+    ],
+)
 def test_bad_files_name_the_problem(tmp_path, text, message):
     with pytest.raises(RulesError, match=message):
         SenderRules.load(write(tmp_path, text))

@@ -13,8 +13,12 @@ from daemon.register.db import create_schema, make_engine, session_factory
 from daemon.register.models import AuditEvent
 
 ACCOUNT, FOLDER = "vanthu@mail:993", "INBOX"
-FACTS = ms.Facts(message_id="<a@b>", sender="A <a@b.vn>",
-                 sent_at=dt.datetime(2026, 2, 3, 9, 0, tzinfo=dt.UTC), subject="Công văn")
+FACTS = ms.Facts(
+    message_id="<a@b>",
+    sender="A <a@b.vn>",
+    sent_at=dt.datetime(2026, 2, 3, 9, 0, tzinfo=dt.UTC),
+    subject="Công văn",
+)
 
 
 @pytest.fixture
@@ -62,11 +66,16 @@ def test_uidvalidity_change_restarts_and_is_audited(ledger, sessions):
 def test_states_and_acknowledgement(ledger, sessions):
     staged = ledger.record(1, 1, FACTS, "k1", [{"sha256": "s"}], [])
     empty = ledger.record(1, 2, ms.Facts(message_id="<b@b>"), "k2", [], [])
-    partly = ledger.record(1, 3, ms.Facts(message_id="<c@b>"), "k3", [{"sha256": "t"}],
-                           ["big.pdf: over the limit"])
+    partly = ledger.record(
+        1, 3, ms.Facts(message_id="<c@b>"), "k3", [{"sha256": "t"}], ["big.pdf: over the limit"]
+    )
     failed = ledger.record_failure(1, 4, ms.Facts(), "k4", "malformed MIME")
     assert [o.state for o in (staged, empty, partly, failed)] == [
-        ms.STAGED, ms.NO_DOCUMENTS, ms.FAILED, ms.FAILED]
+        ms.STAGED,
+        ms.NO_DOCUMENTS,
+        ms.FAILED,
+        ms.FAILED,
+    ]
     assert ledger.at_place(1, 1) == staged and ledger.at_place(1, 9) is None
     ledger.acknowledged([staged, empty, failed])
     with sessions() as s:

@@ -27,12 +27,15 @@ from daemon.ingest.mailparse import (
     sniff,
 )
 
-LIMITS = MailLimits(max_message_bytes=2_000_000, max_attachment_bytes=500_000,
-                    min_image_bytes=20_000)
+LIMITS = MailLimits(
+    max_message_bytes=2_000_000, max_attachment_bytes=500_000, min_image_bytes=20_000
+)
 PDF_BYTES = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
-TEXT = ("Ủy ban nhân dân tỉnh Quảng Nam về việc triển khai thực hiện Nghị định số "
-        "30/2020/NĐ-CP của Chính phủ công tác văn thư báo cáo kết quả đề nghị phê duyệt "
-        "kế hoạch năm 2026 Sở Tài chính hướng dẫn quyết toán khẩn thượng khẩn")
+TEXT = (
+    "Ủy ban nhân dân tỉnh Quảng Nam về việc triển khai thực hiện Nghị định số "
+    "30/2020/NĐ-CP của Chính phủ công tác văn thư báo cáo kết quả đề nghị phê duyệt "
+    "kế hoạch năm 2026 Sở Tài chính hướng dẫn quyết toán khẩn thượng khẩn"
+)
 WORDS = TEXT.split(" ")
 
 
@@ -54,15 +57,20 @@ def mail(*, html: str | None = None) -> EmailMessage:
 
 
 def raw_mail(parts: str, headers: str = "") -> bytes:
-    head = ("From: a@hanoi.gov.vn\r\nSubject: x\r\nMIME-Version: 1.0\r\n" + headers +
-            "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n")
+    head = (
+        "From: a@hanoi.gov.vn\r\nSubject: x\r\nMIME-Version: 1.0\r\n"
+        + headers
+        + 'Content-Type: multipart/mixed; boundary="b1"\r\n\r\n'
+    )
     return (head + parts).encode()
 
 
 def pdf_part(extra_headers: str, data: bytes = PDF_BYTES) -> str:
     body = base64.encodebytes(data).decode().replace("\n", "\r\n")
-    return (f"--b1\r\nContent-Type: application/pdf\r\n{extra_headers}"
-            f"Content-Transfer-Encoding: base64\r\n\r\n{body}\r\n--b1--\r\n")
+    return (
+        f"--b1\r\nContent-Type: application/pdf\r\n{extra_headers}"
+        f"Content-Transfer-Encoding: base64\r\n\r\n{body}\r\n--b1--\r\n"
+    )
 
 
 # -- round trip (CPython gh-92081) -------------------------------------------------------------
@@ -77,7 +85,8 @@ def test_long_vietnamese_subjects_and_file_names_round_trip():
             sender=("Văn phòng Ủy ban nhân dân tỉnh Quảng Nam", "vp@quangnam.gov.vn"),
             to=[("Sở Tài chính", "stc@quangnam.gov.vn"), ("", "ubnd@hanoi.gov.vn")],
             subject=nfd(subject) if i % 3 == 0 else subject,  # NFD input comes out NFC
-            body="Kính gửi", attachments=[OutgoingFile(name, PDF_BYTES)],
+            body="Kính gửi",
+            attachments=[OutgoingFile(name, PDF_BYTES)],
         )
         got = parse_message(msg.as_bytes(), LIMITS)
         assert got.subject == subject
@@ -86,8 +95,13 @@ def test_long_vietnamese_subjects_and_file_names_round_trip():
 
 
 def test_build_message_keeps_the_given_message_id_and_header_lines_short():
-    msg = build_message(sender=("", "a@b.gov.vn"), to=[("", "c@d.gov.vn")],
-                        subject=" ".join(WORDS), body="x", message_id="<fixed@b.gov.vn>")
+    msg = build_message(
+        sender=("", "a@b.gov.vn"),
+        to=[("", "c@d.gov.vn")],
+        subject=" ".join(WORDS),
+        body="x",
+        message_id="<fixed@b.gov.vn>",
+    )
     raw = msg.as_bytes()
     assert parse_message(raw, LIMITS).message_id == "<fixed@b.gov.vn>"
     assert max(len(line) for line in raw.split(b"\r\n")) <= 78
@@ -132,8 +146,10 @@ def test_parse_headers_is_best_effort():
 def test_rfc2231_and_rfc2047_file_names_decoded_to_nfc():
     name = nfd("Công văn số 12/UBND-VP.pdf")
     quoted = urllib.parse.quote(name.encode("utf-8"), safe="")
-    rfc2231 = (f"Content-Disposition: attachment; filename*0*=utf-8''{quoted[:30]};\r\n"
-               f" filename*1*={quoted[30:]}\r\n")
+    rfc2231 = (
+        f"Content-Disposition: attachment; filename*0*=utf-8''{quoted[:30]};\r\n"
+        f" filename*1*={quoted[30:]}\r\n"
+    )
     got = parse_message(raw_mail(pdf_part(rfc2231)), LIMITS)
     assert [a.name for a in got.attachments] == ["Công văn số 12-UBND-VP.pdf"]
     encoded = base64.b64encode("Tờ trình.pdf".encode()).decode()
@@ -141,14 +157,17 @@ def test_rfc2231_and_rfc2047_file_names_decoded_to_nfc():
     assert parse_message(raw_mail(pdf_part(outlook)), LIMITS).attachments[0].name == "Tờ trình.pdf"
 
 
-@pytest.mark.parametrize("hostile, expected", [
-    ("../../etc/passwd.pdf", "etc-passwd.pdf"),
-    ("..\\..\\Windows\\win.ini", "Windows-win.ini.pdf"),
-    ("/abs/path/.hidden.pdf", "abs-path-.hidden.pdf"),
-    ("a\x00b\x1b[31m.pdf", "ab[31m.pdf"),
-    ("", "tep-dinh-kem-1.pdf"),
-    ("...", "tep-dinh-kem-1.pdf"),
-])
+@pytest.mark.parametrize(
+    "hostile, expected",
+    [
+        ("../../etc/passwd.pdf", "etc-passwd.pdf"),
+        ("..\\..\\Windows\\win.ini", "Windows-win.ini.pdf"),
+        ("/abs/path/.hidden.pdf", "abs-path-.hidden.pdf"),
+        ("a\x00b\x1b[31m.pdf", "ab[31m.pdf"),
+        ("", "tep-dinh-kem-1.pdf"),
+        ("...", "tep-dinh-kem-1.pdf"),
+    ],
+)
 def test_hostile_file_names_become_display_names(hostile, expected):
     assert display_name(hostile, PDF, 1) == expected
     assert "/" not in expected and "\\" not in expected
@@ -160,16 +179,28 @@ def test_long_names_are_cut_keeping_the_extension():
 
 
 def test_magic_bytes_decide_not_the_content_type():
-    assert [sniff(b) for b in (PDF_BYTES, b"\xff\xd8\xff\xe0", b"\x89PNG\r\n\x1a\nxx",
-                               b"II*\x00", b"MM\x00*", b"PK\x03\x04")] == [
-        PDF, JPEG, PNG, TIFF, TIFF, None]
+    assert [
+        sniff(b)
+        for b in (
+            PDF_BYTES,
+            b"\xff\xd8\xff\xe0",
+            b"\x89PNG\r\n\x1a\nxx",
+            b"II*\x00",
+            b"MM\x00*",
+            b"PK\x03\x04",
+        )
+    ] == [PDF, JPEG, PNG, TIFF, TIFF, None]
     msg = mail()
-    msg.add_attachment(PDF_BYTES, maintype="application", subtype="octet-stream",
-                       filename="scan")
-    msg.add_attachment(b"PK\x03\x04 docx", maintype="application", subtype="vnd.openxmlformats",
-                       filename="bao-cao.docx")
-    msg.add_attachment(b"<html>not a pdf</html>", maintype="application", subtype="pdf",
-                       filename="fake.pdf")
+    msg.add_attachment(PDF_BYTES, maintype="application", subtype="octet-stream", filename="scan")
+    msg.add_attachment(
+        b"PK\x03\x04 docx",
+        maintype="application",
+        subtype="vnd.openxmlformats",
+        filename="bao-cao.docx",
+    )
+    msg.add_attachment(
+        b"<html>not a pdf</html>", maintype="application", subtype="pdf", filename="fake.pdf"
+    )
     got = parse_message(msg.as_bytes(), LIMITS)
     assert [(a.name, a.media_type) for a in got.attachments] == [("scan.pdf", PDF)]
     assert [r.name for r in got.rejected] == ["fake.pdf"]  # claims PDF: the clerk must look
@@ -178,10 +209,12 @@ def test_magic_bytes_decide_not_the_content_type():
 
 def test_encrypted_or_packed_parts_need_the_clerk():
     msg = mail()
-    msg.add_attachment(b"0\x82\x01", maintype="application", subtype="pkcs7-mime",
-                       filename="smime.p7m")
-    msg.add_attachment(b"\x78\x9f\x3e\x22", maintype="application", subtype="ms-tnef",
-                       filename="winmail.dat")
+    msg.add_attachment(
+        b"0\x82\x01", maintype="application", subtype="pkcs7-mime", filename="smime.p7m"
+    )
+    msg.add_attachment(
+        b"\x78\x9f\x3e\x22", maintype="application", subtype="ms-tnef", filename="winmail.dat"
+    )
     got = parse_message(msg.as_bytes(), LIMITS)
     assert [r.name for r in got.rejected] == ["smime.p7m", "winmail.dat"]
     assert got.attachments == ()
@@ -192,14 +225,16 @@ def test_inline_logos_and_signatures_are_skipped_documents_kept():
     msg = mail(html=html)
     big_jpeg = b"\xff\xd8\xff\xe0" + b"\0" * 30_000
     msg.get_payload()[1].add_related(big_jpeg, "image", "jpeg", cid="<logo@x>")
-    msg.add_attachment(b"\x89PNG\r\n\x1a\n" + b"\0" * 500, maintype="image", subtype="png",
-                       filename="chu-ky.png")  # small: a signature image
-    msg.add_attachment(big_jpeg + b"scan", maintype="image", subtype="jpeg",
-                       filename="trang-1.jpg")
-    msg.add_attachment(b"\x89PNG\r\n\x1a\n" + b"\1" * 30_000, maintype="image", subtype="png",
-                       disposition="inline")  # inline without a name: decoration
-    msg.add_attachment(PDF_BYTES, maintype="application", subtype="pdf", filename="a.pdf",
-                       disposition="inline")  # a PDF is always a document
+    msg.add_attachment(
+        b"\x89PNG\r\n\x1a\n" + b"\0" * 500, maintype="image", subtype="png", filename="chu-ky.png"
+    )  # small: a signature image
+    msg.add_attachment(big_jpeg + b"scan", maintype="image", subtype="jpeg", filename="trang-1.jpg")
+    msg.add_attachment(
+        b"\x89PNG\r\n\x1a\n" + b"\1" * 30_000, maintype="image", subtype="png", disposition="inline"
+    )  # inline without a name: decoration
+    msg.add_attachment(
+        PDF_BYTES, maintype="application", subtype="pdf", filename="a.pdf", disposition="inline"
+    )  # a PDF is always a document
     got = parse_message(msg.as_bytes(), LIMITS)
     assert [a.name for a in got.attachments] == ["trang-1.jpg", "a.pdf"]
     assert len(got.ignored) == 3 and got.rejected == ()
@@ -207,8 +242,9 @@ def test_inline_logos_and_signatures_are_skipped_documents_kept():
 
 def test_attachments_inside_forwarded_messages():
     inner = mail()
-    inner.add_attachment(PDF_BYTES, maintype="application", subtype="pdf",
-                         filename="Quyết định.pdf")
+    inner.add_attachment(
+        PDF_BYTES, maintype="application", subtype="pdf", filename="Quyết định.pdf"
+    )
     outer = mail()
     outer.replace_header("Subject", "Fwd: Công văn")
     outer.add_attachment(inner)
@@ -226,8 +262,9 @@ def test_a_pdf_sent_as_the_whole_message_body():
 
 def test_size_limits():
     msg = mail()
-    msg.add_attachment(PDF_BYTES + b"0" * 600_000, maintype="application", subtype="pdf",
-                       filename="lon.pdf")
+    msg.add_attachment(
+        PDF_BYTES + b"0" * 600_000, maintype="application", subtype="pdf", filename="lon.pdf"
+    )
     msg.add_attachment(PDF_BYTES, maintype="application", subtype="pdf", filename="nho.pdf")
     got = parse_message(msg.as_bytes(), LIMITS)
     assert [a.name for a in got.attachments] == ["nho.pdf"]
@@ -252,14 +289,22 @@ def test_attachment_hash_and_bytes_are_exact():
 # -- malformed ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("raw, reason", [
-    (b"", "empty"),
-    (raw_mail("no boundary here\r\n%PDF-1.4\r\n"), "boundary"),
-    (raw_mail(pdf_part("").replace("\r\n--b1--\r\n", "\r\n")), "truncated"),
-    (raw_mail("--b1\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64"
-              "\r\n\r\nJVBERi0x!!!LjQK=\r\n--b1--\r\n"), "base64"),
-    (raw_mail("", headers="").replace(b'boundary="b1"', b""), "boundary"),
-])
+@pytest.mark.parametrize(
+    "raw, reason",
+    [
+        (b"", "empty"),
+        (raw_mail("no boundary here\r\n%PDF-1.4\r\n"), "boundary"),
+        (raw_mail(pdf_part("").replace("\r\n--b1--\r\n", "\r\n")), "truncated"),
+        (
+            raw_mail(
+                "--b1\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64"
+                "\r\n\r\nJVBERi0x!!!LjQK=\r\n--b1--\r\n"
+            ),
+            "base64",
+        ),
+        (raw_mail("", headers="").replace(b'boundary="b1"', b""), "boundary"),
+    ],
+)
 def test_malformed_mime_raises_with_a_reason(raw, reason):
     with pytest.raises(MalformedMail, match=reason) as caught:
         parse_message(raw, LIMITS)

@@ -62,4 +62,5 @@ def test_tls_context_verifies_and_reports_a_bad_ca_file(tmp_path):
 
 def test_account_id():
     assert account_id(MailboxSettings(host="mail.x.vn", port=993, username="vt@x.vn")) == (
-        "vt@x.vn@mail.x.vn:993")
+        "vt@x.vn@mail.x.vn:993"
+    )

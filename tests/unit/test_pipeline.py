@@ -34,10 +34,16 @@ class ScriptedReader:
         if data.startswith(b"boom"):
             raise TimeoutError("tesseract took too long")
         text = data.decode()
+        source = "ocr" if text.startswith("scan") else "text-layer"
         lines = tuple(
             Line(t, 0.1, 0.1 * i, 0.9, 0.1 * i + 0.05) for i, t in enumerate(text.split("|"))
         )
-        return Reading("application/pdf", (Page(lines, "text-layer"),))
+        return Reading("application/pdf", (Page(lines, source),))
+
+    def read_body(self, path: Path) -> Reading:
+        header = self.read(path)
+        body = Line("Điều 1. Toàn văn của thân văn bản.", 0.1, 0.5, 0.9, 0.52)
+        return Reading(header.media_type, (Page((*header.pages[0].lines, body), "ocr"),))
 
 
 @pytest.fixture
@@ -160,3 +166,20 @@ def test_duplicate_bytes_are_staged_once(setup: tuple[Settings, Stager, Worker])
     third = stager.stage_bytes(b"7|x", name="c.pdf", source="cli", provenance={})
     assert third.duplicate and third.job_id is None
     assert not list(stager.spool.root.iterdir())
+
+
+def test_a_scan_is_registered_first_and_its_body_read_later(
+    setup: tuple[Settings, Stager, Worker],
+) -> None:
+    _settings, stager, worker = setup
+    stage(stager, "scan.pdf", b"scan|header only")
+    stage(stager, "digital.pdf", b"5|born digital")
+    first = worker.step()
+    assert [o.state for o in first] == ["done", "done"], "both registered before any body"
+    with worker.sessions() as session:
+        assert "Toàn văn" not in session.scalars(select(Document.text)).all()[0]
+    assert [o.state for o in worker.step()] == ["done"], "then the one scan's full text"
+    assert worker.step() == []
+    with worker.sessions() as session:
+        texts = dict(session.execute(select(Document.original_name, Document.text)).all())
+    assert "Toàn văn" in texts["scan.pdf"] and "Toàn văn" not in texts["digital.pdf"]

@@ -24,8 +24,12 @@ def tool(name: str) -> str:
 
 
 def test_ruff_is_clean() -> None:
-    done = subprocess.run([tool("ruff"), "check", "daemon", "tests", "bench"], cwd=REPO,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [tool("ruff"), "check", "daemon", "tests", "bench"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 

@@ -20,8 +20,13 @@ AT = dt.datetime(2026, 3, 2, 8, 30, 0, 123456, tzinfo=HCM)
 
 def _record(**changes: Any) -> dict[str, Any]:
     record: dict[str, Any] = {
-        "id": 7, "at": AT, "actor": "host:1", "event": "registered", "subject": "den/2026/7",
-        "data": {"b": 1, "a": "Hòa"}, "prev_hash": "ab" * 32,
+        "id": 7,
+        "at": AT,
+        "actor": "host:1",
+        "event": "registered",
+        "subject": "den/2026/7",
+        "data": {"b": 1, "a": "Hòa"},
+        "prev_hash": "ab" * 32,
     }
     record.update(changes)
     return record
@@ -43,30 +48,40 @@ def test_hash_ignores_key_order_and_the_zone_the_time_was_given_in() -> None:
     assert one == reordered == in_utc == naive_utc
 
 
-@pytest.mark.parametrize("field,value", [
-    ("id", 8), ("actor", "host:2"), ("event", "failed"), ("subject", "den/2026/8"),
-    ("data", {"a": "Hoà", "b": 1}), ("prev_hash", "cd" * 32),
-    ("at", AT + dt.timedelta(microseconds=1)),
-])
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("id", 8),
+        ("actor", "host:2"),
+        ("event", "failed"),
+        ("subject", "den/2026/8"),
+        ("data", {"a": "Hoà", "b": 1}),
+        ("prev_hash", "cd" * 32),
+        ("at", AT + dt.timedelta(microseconds=1)),
+    ],
+)
 def test_every_field_is_covered_by_the_hash(field: str, value: object) -> None:
     assert audit.canonical(**_record(**{field: value})) != audit.canonical(**_record())
 
 
 def test_row_hash_is_sha256_of_the_canonical_bytes() -> None:
     row = AuditEvent(id=1, at=AT, actor="a", event="e", subject="s", data={}, prev_hash="0" * 64)
-    payload = audit.canonical(id=1, at=AT, actor="a", event="e", subject="s", data={},
-                              prev_hash="0" * 64)
+    payload = audit.canonical(
+        id=1, at=AT, actor="a", event="e", subject="s", data={}, prev_hash="0" * 64
+    )
     assert audit.row_hash(row) == hashlib.sha256(payload).hexdigest()
 
 
 def test_jsonable_normalises_to_nfc_and_plain_json() -> None:
     nfd = unicodedata.normalize("NFD", "Quyết định")
-    out = audit.jsonable({
-        nfd: (nfd, 1, 2.5, None, True),
-        "day": dt.date(2026, 1, 2),
-        "when": dt.datetime(2026, 1, 2, 7, 0, tzinfo=HCM),
-        "path": PurePosixPath("/srv/a.pdf"),
-    })
+    out = audit.jsonable(
+        {
+            nfd: (nfd, 1, 2.5, None, True),
+            "day": dt.date(2026, 1, 2),
+            "when": dt.datetime(2026, 1, 2, 7, 0, tzinfo=HCM),
+            "path": PurePosixPath("/srv/a.pdf"),
+        }
+    )
     assert out == {
         "Quyết định": ["Quyết định", 1, 2.5, None, True],
         "day": "2026-01-02",

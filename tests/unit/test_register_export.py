@@ -15,28 +15,59 @@ from daemon.register.export import export, headings, type_and_subject
 from daemon.register.queries import EntryRow
 
 DEN_HEADINGS = (
-    "Ngày đến", "Số đến", "Tác giả", "Số, ký hiệu", "Ngày tháng",
-    "Tên loại và trích yếu nội dung", "Đơn vị hoặc người nhận", "Ngày chuyển", "Ký nhận",
-    "Ghi chú", "Độ khẩn", "Độ mật", "Số trang", "Hạn giải quyết", "Trạng thái", "SHA-256",
+    "Ngày đến",
+    "Số đến",
+    "Tác giả",
+    "Số, ký hiệu",
+    "Ngày tháng",
+    "Tên loại và trích yếu nội dung",
+    "Đơn vị hoặc người nhận",
+    "Ngày chuyển",
+    "Ký nhận",
+    "Ghi chú",
+    "Độ khẩn",
+    "Độ mật",
+    "Số trang",
+    "Hạn giải quyết",
+    "Trạng thái",
+    "SHA-256",
 )
 DI_HEADINGS = (
-    "Số, ký hiệu văn bản", "Ngày tháng văn bản", "Tên loại và trích yếu nội dung", "Người ký",
-    "Nơi nhận văn bản", "Đơn vị, người nhận bản lưu", "Số lượng bản", "Ngày chuyển",
-    "Ký nhận", "Ghi chú",
+    "Số, ký hiệu văn bản",
+    "Ngày tháng văn bản",
+    "Tên loại và trích yếu nội dung",
+    "Người ký",
+    "Nơi nhận văn bản",
+    "Đơn vị, người nhận bản lưu",
+    "Số lượng bản",
+    "Ngày chuyển",
+    "Ký nhận",
+    "Ghi chú",
 )
 
 
 def _row(**changes: Any) -> EntryRow:
     values: dict[str, Any] = {
-        "book": "den", "year": 2026, "seq": 17,
+        "book": "den",
+        "year": 2026,
+        "seq": 17,
         # 18:30 UTC on 1 January is 01:30 on 2 January in Hồ Chí Minh City.
         "received_at": dt.datetime(2026, 1, 1, 18, 30, tzinfo=dt.UTC),
-        "sha256": "a" * 64, "source": "mail", "status": "needs_review",
-        "original_name": "68-QD-UBND.pdf", "pages": 3, "media_type": "application/pdf",
-        "text_source": "ocr", "number": "68/QĐ-UBND", "date": dt.date(2025, 12, 30),
-        "doc_type": "Quyết định", "subject": "Ban hành Quy chế quản lý văn bản",
-        "issuer": "Ủy ban nhân dân huyện Khánh Sơn", "urgency": "Hỏa tốc",
-        "due_date": dt.date(2026, 1, 9), "recipients": ("Như trên", "Lưu: VT"),
+        "sha256": "a" * 64,
+        "source": "mail",
+        "status": "needs_review",
+        "original_name": "68-QD-UBND.pdf",
+        "pages": 3,
+        "media_type": "application/pdf",
+        "text_source": "ocr",
+        "number": "68/QĐ-UBND",
+        "date": dt.date(2025, 12, 30),
+        "doc_type": "Quyết định",
+        "subject": "Ban hành Quy chế quản lý văn bản",
+        "issuer": "Ủy ban nhân dân huyện Khánh Sơn",
+        "urgency": "Hỏa tốc",
+        "due_date": dt.date(2026, 1, 9),
+        "recipients": ("Như trên", "Lưu: VT"),
         "signer": "Nguyễn Văn A",
     }
     values.update(changes)
@@ -87,10 +118,10 @@ def test_csv_has_bom_headings_local_dates_and_values() -> None:
 
 def test_csv_defuses_formula_like_text() -> None:
     out = io.BytesIO()
-    export([_row(issuer="=HYPERLINK(\"http://x\")", number="+1", note="@SUM(A1)")], "csv", out)
+    export([_row(issuer='=HYPERLINK("http://x")', number="+1", note="@SUM(A1)")], "csv", out)
     head, line = _csv_rows(out.getvalue())
     cells = dict(zip(head, line, strict=True))
-    assert cells["Tác giả"] == "'=HYPERLINK(\"http://x\")"
+    assert cells["Tác giả"] == '\'=HYPERLINK("http://x")'
     assert cells["Số, ký hiệu"] == "'+1"
     assert cells["Ghi chú"] == "'@SUM(A1)"
 

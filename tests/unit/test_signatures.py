@@ -13,8 +13,15 @@ from daemon.signatures import SignatureVerdict, summarise
 from daemon.signatures.trust import name_part
 from daemon.signatures.verdict import Evidence, decide
 
-CLEAN = Evidence(intact=True, valid=True, trusted=True, bottom_line=True, coverage="ENTIRE_FILE",
-                 modification_level="NONE", docmdp_ok=True)
+CLEAN = Evidence(
+    intact=True,
+    valid=True,
+    trusted=True,
+    bottom_line=True,
+    coverage="ENTIRE_FILE",
+    modification_level="NONE",
+    docmdp_ok=True,
+)
 
 
 def test_clean_evidence_is_valid_without_a_problem() -> None:
@@ -36,11 +43,17 @@ def test_a_later_signature_or_timestamp_is_tolerated(level: str) -> None:
         (None, None, "could not be checked"),
     ],
 )
-def test_changes_after_signing_are_modified(level: str | None, docmdp_ok: bool | None,
-                                            words: str) -> None:
+def test_changes_after_signing_are_modified(
+    level: str | None, docmdp_ok: bool | None, words: str
+) -> None:
     # intact, valid and trusted stay True after such a change (NOTES.md): they must not decide
-    ev = replace(CLEAN, coverage="ENTIRE_REVISION", modification_level=level,
-                 docmdp_ok=docmdp_ok, bottom_line=False)
+    ev = replace(
+        CLEAN,
+        coverage="ENTIRE_REVISION",
+        modification_level=level,
+        docmdp_ok=docmdp_ok,
+        bottom_line=False,
+    )
     verdict, problem = decide(ev)
     assert verdict == "modified"
     assert problem is not None and words in problem
@@ -64,15 +77,26 @@ def test_a_broken_hash_or_signature_value_is_invalid(intact: bool, valid: bool) 
 
 
 def test_trust_problem_gives_untrusted_with_its_reason() -> None:
-    ev = replace(CLEAN, trusted=False, bottom_line=False,
-                 trust_problem="the signer's certificate expired on 2025-01-01")
+    ev = replace(
+        CLEAN,
+        trusted=False,
+        bottom_line=False,
+        trust_problem="the signer's certificate expired on 2025-01-01",
+    )
     assert decide(ev) == ("untrusted", "the signer's certificate expired on 2025-01-01")
 
 
 def test_worst_finding_wins_and_every_reason_is_kept() -> None:
-    ev = replace(CLEAN, intact=False, trusted=False, bottom_line=False,
-                 coverage="ENTIRE_REVISION", modification_level="OTHER", docmdp_ok=False,
-                 trust_problem="no configured trust root vouches for the certificate")
+    ev = replace(
+        CLEAN,
+        intact=False,
+        trusted=False,
+        bottom_line=False,
+        coverage="ENTIRE_REVISION",
+        modification_level="OTHER",
+        docmdp_ok=False,
+        trust_problem="no configured trust root vouches for the certificate",
+    )
     verdict, problem = decide(ev)
     assert verdict == "invalid"
     assert problem is not None
@@ -96,10 +120,15 @@ def test_failed_overall_check_without_a_reported_reason_is_not_valid() -> None:
 
 def _verdict(name: str, verdict: str, problem: str | None = None) -> SignatureVerdict:
     return SignatureVerdict(
-        field_name=f"Sig-{name}", verdict=verdict,  # type: ignore[arg-type]
-        signer_name=name, organisation="Sở Tư pháp",
-        signing_time=dt.datetime(2025, 3, 1, 2, 30, tzinfo=dt.UTC), signing_time_source="signer",
-        coverage="ENTIRE_FILE", modification_level="NONE", problem=problem,
+        field_name=f"Sig-{name}",
+        verdict=verdict,  # type: ignore[arg-type]
+        signer_name=name,
+        organisation="Sở Tư pháp",
+        signing_time=dt.datetime(2025, 3, 1, 2, 30, tzinfo=dt.UTC),
+        signing_time_source="signer",
+        coverage="ENTIRE_FILE",
+        modification_level="NONE",
+        problem=problem,
     )
 
 
@@ -124,8 +153,10 @@ def test_summary_of_valid_signatures_names_signers_in_office_time() -> None:
     ],
 )
 def test_summary_takes_the_worst_verdict(verdicts: tuple[str, ...], expected: str) -> None:
-    items = [_verdict(f"Người ký {i}", v, None if v == "valid" else f"lý do {i}")
-             for i, v in enumerate(verdicts)]
+    items = [
+        _verdict(f"Người ký {i}", v, None if v == "valid" else f"lý do {i}")
+        for i, v in enumerate(verdicts)
+    ]
     status, text = summarise(items)
     assert status == expected
     assert text.startswith(f"{sum(v != 'valid' for v in verdicts)} of {len(verdicts)}")

@@ -25,9 +25,9 @@ def test_every_bad_file_is_named(tmp_path: Path, pki: Pki) -> None:
     (tmp_path / "good.pem").write_bytes(pki.root.pem)
     (tmp_path / "broken.crt").write_bytes(b"\x30\x82\x01\x00garbage")
     (tmp_path / "empty.pem").write_bytes(b"")
-    key_pem = pki.root.key.private_bytes(serialization.Encoding.PEM,
-                                         serialization.PrivateFormat.PKCS8,
-                                         serialization.NoEncryption())
+    key_pem = pki.root.key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     (tmp_path / "with-key.pem").write_bytes(pki.root.pem + key_pem)
     with pytest.raises(TrustRootError) as caught:
         load_trust_roots(tmp_path)
