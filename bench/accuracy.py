@@ -34,18 +34,34 @@ from daemon.ocr.fields import extract_fields
 from daemon.ocr.model import KEY_FIELDS, Reading
 
 ROOT = Path(__file__).resolve().parent.parent
-EXACT_FIELDS = ("number", "date", "doc_type", "urgency", "secrecy", "issuer", "subject",
-                "signer", "place", "parent_issuer")
+EXACT_FIELDS = (
+    "number",
+    "date",
+    "doc_type",
+    "urgency",
+    "secrecy",
+    "issuer",
+    "subject",
+    "signer",
+    "place",
+    "parent_issuer",
+)
 CER_FIELDS = ("subject", "issuer")
 KINDS = ("scan", "digital")
 
 # Issue 3's targets on scans: ("min", x) for accuracy and F1, ("max", x) for error rates.
 # Fields without one (place, parent_issuer) are reported for information.
 SCAN_TARGETS: dict[str, tuple[str, float]] = {
-    "number": ("min", 0.98), "date": ("min", 0.98), "doc_type": ("min", 0.98),
-    "urgency": ("min", 0.99), "secrecy": ("min", 0.99), "issuer": ("min", 0.95),
-    "subject": ("min", 0.90), "signer": ("min", 0.90),
-    "cer:subject": ("max", 0.015), "recipients_f1": ("min", 0.90),
+    "number": ("min", 0.98),
+    "date": ("min", 0.98),
+    "doc_type": ("min", 0.98),
+    "urgency": ("min", 0.99),
+    "secrecy": ("min", 0.99),
+    "issuer": ("min", 0.95),
+    "subject": ("min", 0.90),
+    "signer": ("min", 0.90),
+    "cer:subject": ("max", 0.015),
+    "recipients_f1": ("min", 0.90),
 }
 
 
@@ -120,8 +136,14 @@ class Tally:
     review_docs: int = 0  # documents that would be registered needs_review
     errors: int = 0
 
-    def add(self, name: str, truth: dict[str, Any], got: dict[str, Any], threshold: float,
-            misses: list[Miss]) -> None:
+    def add(
+        self,
+        name: str,
+        truth: dict[str, Any],
+        got: dict[str, Any],
+        threshold: float,
+        misses: list[Miss],
+    ) -> None:
         self.docs += 1
         conf: dict[str, float] = got.get("confidence", {})
         for key in EXACT_FIELDS:
@@ -139,12 +161,20 @@ class Tally:
             want, have = norm(truth.get(key)) or "", norm(got.get(key)) or ""
             self.edits[key] += edit_distance(want, have)
             self.chars[key] += len(want)
-        tp, n_read, n_true = recipient_counts(truth.get("recipients") or (),
-                                              got.get("recipients") or ())
+        tp, n_read, n_true = recipient_counts(
+            truth.get("recipients") or (), got.get("recipients") or ()
+        )
         self.rec = [self.rec[0] + tp, self.rec[1] + n_read, self.rec[2] + n_true]
         if norm_recipient_list(truth) != norm_recipient_list(got):
-            misses.append(Miss(name, "recipients", truth.get("recipients"),
-                               got.get("recipients"), conf.get("recipients")))
+            misses.append(
+                Miss(
+                    name,
+                    "recipients",
+                    truth.get("recipients"),
+                    got.get("recipients"),
+                    conf.get("recipients"),
+                )
+            )
 
     def figures(self) -> dict[str, float]:
         out = {key: self.right[key] / self.docs for key in EXACT_FIELDS} if self.docs else {}
@@ -188,8 +218,11 @@ def corpus(out: Path, *, scans: int, digital: int, seed: int, profile: str, jobs
 
 def load_records(folder: Path, limit: int | None) -> list[dict[str, Any]]:
     """truth.jsonl's records, at most `limit` of each kind."""
-    records = [json.loads(line) for line in (folder / "truth.jsonl").read_text("utf-8").splitlines()
-               if line.strip()]
+    records = [
+        json.loads(line)
+        for line in (folder / "truth.jsonl").read_text("utf-8").splitlines()
+        if line.strip()
+    ]
     if limit is None:
         return records
     seen: Counter[str] = Counter()
@@ -204,8 +237,9 @@ def load_records(folder: Path, limit: int | None) -> list[dict[str, Any]]:
 # --- reading ------------------------------------------------------------------------------
 
 
-def read_all(folder: Path, records: Sequence[dict[str, Any]], settings: ReadingSettings,
-             cache: Path | None) -> list[Reading | str]:
+def read_all(
+    folder: Path, records: Sequence[dict[str, Any]], settings: ReadingSettings, cache: Path | None
+) -> list[Reading | str]:
     """Each file's Reading (or the error it raised, as text), in record order.
 
     Several threads call the Reader at once so that its process pool always has pages.
@@ -230,8 +264,12 @@ def read_all(folder: Path, records: Sequence[dict[str, Any]], settings: ReadingS
                 if hit is not None:
                     hit.write_bytes(pickle.dumps(result))
             done += 1
-            print(f"\rread {done}/{len(records)} {rec['file']} "
-                  f"({time.monotonic() - started:.0f} s)", end="", file=sys.stderr, flush=True)
+            print(
+                f"\rread {done}/{len(records)} {rec['file']} ({time.monotonic() - started:.0f} s)",
+                end="",
+                file=sys.stderr,
+                flush=True,
+            )
             return result
 
         threads = max(2, 2 * (settings.workers or 2))
@@ -241,9 +279,13 @@ def read_all(folder: Path, records: Sequence[dict[str, Any]], settings: ReadingS
     return results
 
 
-def evaluate(records: Sequence[dict[str, Any]], readings: Sequence[Reading | str],
-             types: DocTypes, threshold: float, today: dt.date
-             ) -> tuple[dict[str, Tally], list[Miss]]:
+def evaluate(
+    records: Sequence[dict[str, Any]],
+    readings: Sequence[Reading | str],
+    types: DocTypes,
+    threshold: float,
+    today: dt.date,
+) -> tuple[dict[str, Tally], list[Miss]]:
     tallies = {kind: Tally() for kind in KINDS}
     misses: list[Miss] = []
     for rec, reading in zip(records, readings, strict=True):
@@ -289,9 +331,11 @@ def print_table(kind: str, tally: Tally, rows: dict[str, dict[str, Any]], thresh
         target = "-" if goal is None else ("≥ " if goal[0] == "min" else "≤ ") + _fmt(name, goal[1])
         verdict = "" if row["pass"] is None else ("PASS" if row["pass"] else "FAIL")
         print(f"  {name:<16} {_fmt(name, row['value']):>8}  {target:>9}  {verdict}")
-    print(f"  confidence (threshold {threshold}): {tally.wrong_but_sure} wrong key fields sure, "
-          f"{tally.right_but_unsure} right ones unsure; {tally.review_docs} documents "
-          f"needs_review")
+    print(
+        f"  confidence (threshold {threshold}): {tally.wrong_but_sure} wrong key fields sure, "
+        f"{tally.right_but_unsure} right ones unsure; {tally.review_docs} documents "
+        f"needs_review"
+    )
 
 
 def print_misses(misses: Sequence[Miss], per_field: int) -> None:
@@ -309,8 +353,11 @@ def print_misses(misses: Sequence[Miss], per_field: int) -> None:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m bench.accuracy", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="python -m bench.accuracy",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--scans", type=int, default=100)
     p.add_argument("--digital", type=int, default=20)
     p.add_argument("--seed", type=int, default=2027, help="corpus seed (2027: never tuned on)")
@@ -318,11 +365,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--limit", type=int, help="read at most N files of each kind")
     p.add_argument("--workers", type=int, default=0, help="reading processes (0: all CPUs)")
     p.add_argument("--json", action="store_true", help="machine-readable output on stdout")
-    p.add_argument("--show-misses", type=int, nargs="?", const=10, default=0, metavar="N",
-                   help="list up to N misses per field (default 10)")
+    p.add_argument(
+        "--show-misses",
+        type=int,
+        nargs="?",
+        const=10,
+        default=0,
+        metavar="N",
+        help="list up to N misses per field (default 10)",
+    )
     p.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
-    p.add_argument("--cache-readings", action="store_true",
-                   help="keep readings under the corpus folder (tune extraction without OCR)")
+    p.add_argument(
+        "--cache-readings",
+        action="store_true",
+        help="keep readings under the corpus folder (tune extraction without OCR)",
+    )
     p.add_argument("--rules", type=Path, default=ROOT / "rules" / "doc_types.toml")
     return p.parse_args(argv)
 
@@ -330,8 +387,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     settings = ReadingSettings(workers=args.workers)
-    folder = corpus(args.out, scans=args.scans, digital=args.digital, seed=args.seed,
-                    profile=args.profile, jobs=args.workers or 2)
+    folder = corpus(
+        args.out,
+        scans=args.scans,
+        digital=args.digital,
+        seed=args.seed,
+        profile=args.profile,
+        jobs=args.workers or 2,
+    )
     records = load_records(folder, args.limit)
     cache = folder / "readings" if args.cache_readings else None
     if cache:
@@ -340,20 +403,33 @@ def main(argv: list[str] | None = None) -> int:
     readings = read_all(folder, records, settings, cache)
     seconds = time.monotonic() - started
     types = DocTypes.load(args.rules)
-    tallies, misses = evaluate(records, readings, types, settings.review_threshold,
-                               dt.date.today())
+    tallies, misses = evaluate(records, readings, types, settings.review_threshold, dt.date.today())
     report = {kind: verdicts(kind, tallies[kind].figures()) for kind in KINDS}
     passed = all(row["pass"] is not False for rows in report.values() for row in rows.values())
     if args.json:
-        json.dump({"corpus": str(folder), "seconds": round(seconds, 1), "pass": passed,
-                   "kinds": report,
-                   "calibration": {k: {"docs": t.docs, "errors": t.errors,
-                                       "wrong_but_sure": t.wrong_but_sure,
-                                       "right_but_unsure": t.right_but_unsure,
-                                       "needs_review": t.review_docs}
-                                   for k, t in tallies.items()},
-                   "misses": [vars(m) for m in misses] if args.show_misses else []},
-                  sys.stdout, ensure_ascii=False, indent=1, default=str)
+        json.dump(
+            {
+                "corpus": str(folder),
+                "seconds": round(seconds, 1),
+                "pass": passed,
+                "kinds": report,
+                "calibration": {
+                    k: {
+                        "docs": t.docs,
+                        "errors": t.errors,
+                        "wrong_but_sure": t.wrong_but_sure,
+                        "right_but_unsure": t.right_but_unsure,
+                        "needs_review": t.review_docs,
+                    }
+                    for k, t in tallies.items()
+                },
+                "misses": [vars(m) for m in misses] if args.show_misses else [],
+            },
+            sys.stdout,
+            ensure_ascii=False,
+            indent=1,
+            default=str,
+        )
         print()
     else:
         print(f"corpus {folder} ({len(records)} files, read in {seconds:.0f} s)")

@@ -74,8 +74,9 @@ def make_messages(count: int, seed: int) -> list[Message]:
     return messages
 
 
-def append_all(server: Dovecot, messages: Sequence[Message], interval: float,
-               sent: dict[str, float]) -> None:
+def append_all(
+    server: Dovecot, messages: Sequence[Message], interval: float, sent: dict[str, float]
+) -> None:
     """APPEND each message on one connection, one every `interval` s; note when each went."""
     with server.client() as client:
         start = time.monotonic()
@@ -92,8 +93,12 @@ def append_all(server: Dovecot, messages: Sequence[Message], interval: float,
 
 def new_office(root: Path, server: Dovecot, poll_seconds: float | None) -> Install:
     office = Install(root)
-    subprocess.run([*VANTHU, "init", str(root)], check=True, capture_output=True,
-                   env=dict(os.environ, PYTHONPATH=str(REPO)))
+    subprocess.run(
+        [*VANTHU, "init", str(root)],
+        check=True,
+        capture_output=True,
+        env=dict(os.environ, PYTHONPATH=str(REPO)),
+    )
     overrides = {"idle_seconds": 300.0}
     if poll_seconds is not None:
         overrides["poll_seconds"] = poll_seconds
@@ -119,13 +124,15 @@ class Register:
     def poll(self) -> None:
         now = time.monotonic()
         for job_id, sha in self.db.execute(
-                "SELECT id, sha256 FROM jobs WHERE id > ? ORDER BY id", (self._last_job,)):
+            "SELECT id, sha256 FROM jobs WHERE id > ? ORDER BY id", (self._last_job,)
+        ):
             self._last_job = job_id
             self.staged.setdefault(sha, now)
         for entry_id, sha, status in self.db.execute(
-                "SELECT e.id, d.sha256, d.status FROM register_entries e "
-                "JOIN documents d ON d.id = e.document_id WHERE e.id > ? ORDER BY e.id",
-                (self._last_entry,)):
+            "SELECT e.id, d.sha256, d.status FROM register_entries e "
+            "JOIN documents d ON d.id = e.document_id WHERE e.id > ? ORDER BY e.id",
+            (self._last_entry,),
+        ):
             self._last_entry = entry_id
             self.registered.setdefault(sha, now)
             self.status[sha] = status
@@ -166,17 +173,26 @@ def wait_ready(register: Register, office: Install, proc: subprocess.Popen[bytes
         time.sleep(0.1)
 
 
-def measure(server: Dovecot, office: Install, messages: Sequence[Message], interval: float,
-            timeout: float, mode: str) -> Result:
+def measure(
+    server: Dovecot,
+    office: Install,
+    messages: Sequence[Message],
+    interval: float,
+    timeout: float,
+    mode: str,
+) -> Result:
     result = Result(mode, len(messages), interval)
     proc = office.start()
     register = Register(office.root / "var" / "vanthu.db")
     try:
         wait_ready(register, office, proc)
-        progress(f"service up ({mode}); appending {len(messages)} messages, "
-                 f"one every {interval * 1000:.0f} ms")
-        appender = threading.Thread(target=append_all, daemon=True,
-                                    args=(server, messages, interval, result.sent))
+        progress(
+            f"service up ({mode}); appending {len(messages)} messages, "
+            f"one every {interval * 1000:.0f} ms"
+        )
+        appender = threading.Thread(
+            target=append_all, daemon=True, args=(server, messages, interval, result.sent)
+        )
         appender.start()
         deadline = time.monotonic() + timeout
         reported = 0
@@ -210,16 +226,20 @@ def _line(name: str, values: Sequence[float]) -> str:
     if not values:
         return f"  {name:<24} (none)"
     p50, p95 = percentile(values, 50), percentile(values, 95)
-    return (f"  {name:<24} p50 {p50:6.2f} s   p95 {p95:6.2f} s   max {values[-1]:6.2f} s"
-            f"   (n={len(values)})")
+    return (
+        f"  {name:<24} p50 {p50:6.2f} s   p95 {p95:6.2f} s   max {values[-1]:6.2f} s"
+        f"   (n={len(values)})"
+    )
 
 
 def report(result: Result, *, idle: bool) -> bool:
     """Print the figures and the targets; True when the targets that apply are met (the
     latency target assumes IDLE: polling adds up to one interval by design)."""
     registered = result.latencies(result.registered)
-    print(f"mailbox bench: {result.count} messages, one every {result.interval * 1000:.0f} ms, "
-          f"{result.mode}")
+    print(
+        f"mailbox bench: {result.count} messages, one every {result.interval * 1000:.0f} ms, "
+        f"{result.mode}"
+    )
     print(_line("APPEND -> staged", result.latencies(result.staged)))
     print(_line("APPEND -> registered", registered))
     total = result.total
@@ -239,18 +259,34 @@ def report(result: Result, *, idle: bool) -> bool:
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bench.mailbox", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.mailbox",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--count", type=int, default=TARGET_COUNT, help="messages (200)")
-    parser.add_argument("--interval", type=float, default=0.075,
-                        help="seconds between APPENDs (0.075)")
-    parser.add_argument("--poll", type=float, metavar="SECONDS", default=None,
-                        help="hide IDLE from the service and poll every SECONDS instead")
+    parser.add_argument(
+        "--interval", type=float, default=0.075, help="seconds between APPENDs (0.075)"
+    )
+    parser.add_argument(
+        "--poll",
+        type=float,
+        metavar="SECONDS",
+        default=None,
+        help="hide IDLE from the service and poll every SECONDS instead",
+    )
     parser.add_argument("--seed", type=int, default=7000, help="documents' random seed")
-    parser.add_argument("--timeout", type=float, default=600.0,
-                        help="give up waiting for the register after this many seconds")
-    parser.add_argument("--keep", action="store_true",
-                        help="keep the office folder (register, logs) and print where")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=600.0,
+        help="give up waiting for the register after this many seconds",
+    )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the office folder (register, logs) and print where",
+    )
     return parser.parse_args(argv)
 
 
