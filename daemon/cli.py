@@ -42,9 +42,106 @@ def _add_json(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object per line")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from daemon.commands import documents, maintenance, register_cmds, setup
+def _command(
+    parent: Any, name: str, handler: Handler, help_: str, *, json_: bool = False
+) -> argparse.ArgumentParser:
+    """A subcommand with --config (and --json), its help and its handler."""
+    p: argparse.ArgumentParser = parent.add_parser(
+        name,
+        help=help_,
+        description=help_,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_config(p)
+    if json_:
+        _add_json(p)
+    p.set_defaults(handler=handler)
+    return p
 
+
+def _group(sub: Any, name: str, help_: str) -> Any:
+    parser = sub.add_parser(name, help=help_, description=help_)
+    return parser.add_subparsers(dest=f"{name}_command", metavar="ACTION", required=True)
+
+
+def _documents(sub: Any) -> None:
+    from daemon.commands import documents, setup
+
+    p = _command(sub, "init", setup.init, "create DIR/vanthu.toml, the folders and the database")
+    p.add_argument("dir", type=Path, metavar="DIR")
+    p.add_argument("--force", action="store_true", help="overwrite an existing vanthu.toml")
+    p = _command(sub, "run", setup.run, "run the service (scanner folder, mailbox, worker)")
+    p.add_argument(
+        "--once",
+        action="store_true",
+        help="process everything pending in every source, then exit 0",
+    )
+    p = _command(
+        sub,
+        "extract",
+        documents.extract,
+        "read FILEs and print their fields without registering them",
+        json_=True,
+    )
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p = _command(
+        sub, "ingest", documents.ingest, "register FILEs now and print the số đến given", json_=True
+    )
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+
+
+def _register(sub: Any) -> None:
+    from daemon.commands import register_cmds as cmds
+
+    reg = _group(sub, "register", "list, show and export the register books")
+    p = _command(reg, "list", cmds.list_, "list register entries", json_=True)
+    cmds.add_filters(p)
+    p.add_argument("--status", choices=["registered", "needs_review"], help="only this status")
+    p = _command(reg, "show", cmds.show, "show one entry with all its fields", json_=True)
+    p.add_argument("seq", type=int, metavar="N", help="the số đến (or số đi with --book di)")
+    cmds.add_filters(p)
+    p = _command(reg, "export", cmds.export, "export a book with the ND30 headings")
+    p.add_argument("--format", choices=["csv", "xlsx"], required=True)
+    cmds.add_filters(p)
+    p.add_argument("--out", type=Path, metavar="FILE", help="output file (default: stdout for csv)")
+    _command(
+        reg,
+        "failures",
+        cmds.failures,
+        "list files that failed or were set aside, with the reason",
+        json_=True,
+    )
+
+
+def _maintenance(sub: Any) -> None:
+    from daemon.commands import maintenance
+
+    _command(
+        sub,
+        "doctor",
+        maintenance.doctor,
+        "check Tesseract, folders, database and mailbox",
+        json_=True,
+    )
+    _command(
+        sub,
+        "verify",
+        maintenance.verify,
+        "re-hash the archive and re-check the audit chain",
+        json_=True,
+    )
+    mailbox = _group(sub, "mailbox", "the official mailbox")
+    _command(
+        mailbox,
+        "check",
+        maintenance.mailbox_check,
+        "connect, log in, list folders and capabilities, report problems",
+        json_=True,
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vanthu",
         description="vanthu: registers incoming documents (sổ đăng ký văn bản đến) from a scanner "
@@ -54,85 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"vanthu {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
-    def command(
-        name: str, handler: Handler, help_: str, json_: bool = False, parent: Any = sub
-    ) -> argparse.ArgumentParser:
-        p = parent.add_parser(
-            name,
-            help=help_,
-            description=help_,
-            epilog=EPILOG,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )
-        _add_config(p)
-        if json_:
-            _add_json(p)
-        p.set_defaults(handler=handler)
-        return p
-
-    p = command("init", setup.init, "create DIR/vanthu.toml, the folders and the database")
-    p.add_argument("dir", type=Path, metavar="DIR")
-    p.add_argument("--force", action="store_true", help="overwrite an existing vanthu.toml")
-
-    p = command("run", setup.run, "run the service (scanner folder, mailbox, worker)")
-    p.add_argument(
-        "--once",
-        action="store_true",
-        help="process everything pending in every source, then exit 0",
-    )
-
-    p = command(
-        "extract",
-        documents.extract,
-        "read FILEs and print their fields without registering them",
-        json_=True,
-    )
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
-
-    p = command(
-        "ingest", documents.ingest, "register FILEs now and print the số đến given", json_=True
-    )
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
-
-    reg = sub.add_parser(
-        "register",
-        help="list, show and export the register books",
-        description="list, show and export the register books",
-    )
-    reg_sub = reg.add_subparsers(dest="register_command", metavar="ACTION", required=True)
-    p = command("list", register_cmds.list_, "list register entries", True, reg_sub)
-    register_cmds.add_filters(p)
-    p.add_argument("--status", choices=["registered", "needs_review"], help="only this status")
-    p = command("show", register_cmds.show, "show one entry with all its fields", True, reg_sub)
-    p.add_argument("seq", type=int, metavar="N", help="the số đến (or số đi with --book di)")
-    register_cmds.add_filters(p)
-    p = command(
-        "export", register_cmds.export, "export a book with the ND30 headings", False, reg_sub
-    )
-    p.add_argument("--format", choices=["csv", "xlsx"], required=True)
-    register_cmds.add_filters(p)
-    p.add_argument("--out", type=Path, metavar="FILE", help="output file (default: stdout for csv)")
-    p = command(
-        "failures",
-        register_cmds.failures,
-        "list files that failed or were set aside, with the reason",
-        True,
-        reg_sub,
-    )
-
-    command("doctor", maintenance.doctor, "check Tesseract, folders, database and mailbox", True)
-    command("verify", maintenance.verify, "re-hash the archive and re-check the audit chain", True)
-
-    mb = sub.add_parser("mailbox", help="the official mailbox", description="the official mailbox")
-    mb_sub = mb.add_subparsers(dest="mailbox_command", metavar="ACTION", required=True)
-    command(
-        "check",
-        maintenance.mailbox_check,
-        "connect, log in, list folders and capabilities, report problems",
-        True,
-        mb_sub,
-    )
+    _documents(sub)
+    _register(sub)
+    _maintenance(sub)
     return parser
 
 
