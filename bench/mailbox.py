@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import math
-import os
 import random
 import shutil
 import signal
@@ -36,7 +35,7 @@ from pathlib import Path
 from tests.docgen.random_docs import NO_MARK, random_spec
 from tests.docgen.render import render_pdf
 from tests.fixtures.dovecot import Dovecot, dovecot_server, make_mail
-from tests.fixtures.install import REPO, VANTHU, Install
+from tests.fixtures.install import Install
 
 TARGET_P50 = 2.0  # seconds from APPEND to register entry, with IDLE
 TARGET_TOTAL = 60.0  # seconds for 200 messages
@@ -92,13 +91,7 @@ def append_all(
 
 
 def new_office(root: Path, server: Dovecot, poll_seconds: float | None) -> Install:
-    office = Install(root)
-    subprocess.run(
-        [*VANTHU, "init", str(root)],
-        check=True,
-        capture_output=True,
-        env=dict(os.environ, PYTHONPATH=str(REPO)),
-    )
+    office = Install.create(root)
     overrides = {"idle_seconds": 300.0}
     if poll_seconds is not None:
         overrides["poll_seconds"] = poll_seconds

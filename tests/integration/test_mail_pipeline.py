@@ -12,7 +12,6 @@ from __future__ import annotations
 import email
 import hashlib
 import json
-import os
 import random
 import signal
 import sqlite3
@@ -30,7 +29,7 @@ import pytest
 from tests.docgen.random_docs import NO_MARK, random_spec, secret_spec
 from tests.docgen.render import render_pdf
 from tests.fixtures.dovecot import Dovecot, dovecot_server, make_mail, require_dovecot
-from tests.fixtures.install import REPO, VANTHU, Install, stop
+from tests.fixtures.install import Install, stop
 from tests.fixtures.pki import AGENCY, Pki, append_content, sign_pdf
 
 pytestmark = pytest.mark.slow
@@ -57,13 +56,7 @@ def sha(data: bytes) -> str:
 
 def new_office(root: Path, server: Dovecot, pki: Pki | None = None) -> Install:
     """`vanthu init` with a [mailbox] table for `server` and the test root as trust root."""
-    office = Install(root)
-    subprocess.run(
-        [*VANTHU, "init", str(root)],
-        check=True,
-        capture_output=True,
-        env=dict(os.environ, PYTHONPATH=str(REPO)),
-    )
+    office = Install.create(root)
     with open(office.config, "a", encoding="utf-8") as config:
         config.write("\n" + server.mailbox_toml())
     if pki is not None:
