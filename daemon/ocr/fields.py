@@ -15,6 +15,7 @@ confidence 0 for the key fields; for the marks, "no mark" is itself a finding.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from typing import Any
 
@@ -33,6 +34,7 @@ __all__ = ["extract_fields"]
 _VV = re.compile(r"^\s*V\s*/\s*v\s*[:.]?\s*", re.IGNORECASE)
 _EDGE_JUNK = re.compile(r"^[\W_]+|(?<=\w)[\s\W_]+$")
 _REFERENCE = re.compile(r"ban hanh kem theo\s+(.+?)\s+so\s*:?\s*(?=\S)")
+_NEAR_SURNAME = 0.75  # similarity (difflib ratio) of a misread surname to the real one
 
 
 def extract_fields(reading: Reading, types: DocTypes, *, today: dt.date | None = None) -> Fields:
@@ -184,10 +186,24 @@ def _surname(signer: WLine) -> str:
     """The signer's name with a misread surname spelled right ("Đố Hữu Dũng"), on OCR only:
     a text layer prints what the person is called, however rare."""
     first, _, rest = signer.text.partition(" ")
-    form = SURNAME_FORMS.get(loose_key(first))
+    form = SURNAME_FORMS.get(loose_key(first)) or _near_surname(loose_key(first))
     if signer.conf >= 1.0 or form is None or not rest:
         return signer.text
     return f"{form.upper() if first.isupper() and len(first) > 1 else form} {rest}"
+
+
+def _near_surname(key: str) -> str | None:
+    """The one surname a misread one is close to ("huyzh" -> Huỳnh, "huang" -> Hoàng); none
+    for short ones, where one letter off is another name (Lý, Vũ, Hồ)."""
+    if len(key) < 4:
+        return None
+    scored = sorted(
+        ((difflib.SequenceMatcher(None, key, known).ratio(), known) for known in SURNAME_FORMS),
+        reverse=True,
+    )
+    if scored[0][0] < _NEAR_SURNAME or scored[0][0] == scored[1][0]:
+        return None
+    return SURNAME_FORMS[scored[0][1]]
 
 
 def _agency_name(lines: list[WLine]) -> str:

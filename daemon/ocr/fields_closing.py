@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from daemon.ocr.fields_layout import Layout, WLine, ends_body
 from daemon.ocr.fields_vocab import SIGN_PREFIX, SURNAMES, agency_like, is_title_line
@@ -20,6 +20,7 @@ _LOOK_BACK = 4  # lines before "Nơi nhận:" that may sit on its row (signature
 # An item's dash, and what OCR makes of it (a quote, a tilde, a bullet).
 _ITEM = re.compile(r"^\s*[-+•·*–—‐‑~“”\"¬_]\s*")
 _LEAD_JUNK = re.compile(r"^[\W_]+")
+_TAIL_MARKS = re.compile(r"[\W_]+$")
 _ITEM_END = (";", ".", ":")
 _TAIL_JUNK = re.compile(r"\s*[;,.:]\s*[^\w()]{1,3}$")
 _AS_ABOVE = "Như trên"  # ":" is how OCR often reads the ";"
@@ -213,9 +214,21 @@ def _read_signer(layout: Layout, region: list[int], closing: Closing) -> None:
         if SIGN_PREFIX.match(line.key) or (line.caps and is_title_line(line.key)):
             anchored = True
             continue
-        if is_person_name(line.text):
+        name = _name_text(line.text)
+        if is_person_name(name):
+            if name != line.text:
+                line = replace(line, text=name, key=loose_key(name))
             closing.signer, closing.signer_anchored = line, anchored
             return
+
+
+def _name_text(text: str) -> str:
+    """A name line without the specks a seal or a scribble leaves at its ends (".. Vũ Thị
+    Nhung", "Lê Văn An ,")."""
+    words = _TAIL_MARKS.sub("", _LEAD_JUNK.sub("", text)).split()
+    if len(words) > 2 and len(words[-1]) <= 2 and not words[-1][:1].isupper():
+        words.pop()  # a speck read as a letter or two ("Lê Văn An ii")
+    return " ".join(words)
 
 
 def is_person_name(text: str) -> bool:
@@ -228,5 +241,6 @@ def is_person_name(text: str) -> bool:
     if not all(w[:1].isupper() and all(c.isalpha() or c in "'-" for c in w) for w in words):
         return False
     if all(w.isupper() for w in words if len(w) > 1):  # capitals: only with a known surname
-        return loose_key(words[0]) in SURNAMES and not agency_like(text)
+        rest = " ".join(words[1:])  # "HỒ TRƯỞNG PHÒNG": a title with a speck read as a name
+        return loose_key(words[0]) in SURNAMES and not agency_like(text) and not agency_like(rest)
     return all(w[1:].islower() or len(w) == 1 for w in words)

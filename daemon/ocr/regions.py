@@ -121,8 +121,16 @@ def _header_regions(
         return None
     centre = _frame_centre(rows)
     # A short centred title ("QUYẾT ĐỊNH") can leave the gutter window open: the header
-    # ends at the first centred row, lest the title be cut in two.
-    taken = next((i for i in range(2, gutter.rows) if _centred(rows[i], centre)), gutter.rows)
+    # ends at the first centred row, lest the title be cut in two. A row parted at the
+    # gutter is still the header (a long "Số:" beside the date can look centred).
+    taken = next(
+        (
+            i
+            for i in range(2, gutter.rows)
+            if _centred(rows[i], centre) and not _parted(rows[i], gutter.x)
+        ),
+        gutter.rows,
+    )
     x, y = round(gutter.x * width), _between(rows, taken, height)
     left, right = _frame(rows, width)
     top = _between(rows, 0, height)
@@ -252,6 +260,15 @@ def _centred(boxes: list[Box], centre: float) -> bool:
     gaps = (b[0] - a[2] for a, b in zip(boxes, boxes[1:], strict=False))
     split = max(gaps, default=0.0) >= layout.COLUMN_GAP
     return not split and abs((x0 + x1) / 2 - centre) <= _CENTRE_SLACK
+
+
+def _parted(boxes: list[Box], x: float) -> bool:
+    """Whether a row has ink on both sides of `x` and none across it."""
+    return (
+        any(b[2] <= x for b in boxes)
+        and any(b[0] >= x for b in boxes)
+        and not any(b[0] < x < b[2] for b in boxes)
+    )
 
 
 def _widest(boxes: list[Box]) -> float:

@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 
 from daemon.config import ReadingSettings
-from daemon.ocr import tesseract
+from daemon.ocr import signature, tesseract
 from daemon.ocr.doctypes import DocTypes
 from daemon.ocr.fields import extract_fields
 from daemon.ocr.model import FIELD_NAMES, Line, Reading, UnreadableDocument
@@ -33,6 +33,7 @@ from tests.unit.test_read_pdfs import (
     render,
     write,
 )
+from tests.unit.test_read_signature import NAME, sealed_column
 
 RULES = Path(__file__).resolve().parent.parent.parent / "rules" / "doc_types.toml"
 pytestmark = pytest.mark.skipif(not tesseract.has_language("vie"), reason="needs tesseract-ocr-vie")
@@ -297,3 +298,12 @@ def test_closed_reader_refuses(tmp_path: Path) -> None:
     closed.close()
     with pytest.raises(RuntimeError, match="closed"):
         closed.read(write(tmp_path, "qd.pdf", nd30_pdf()))
+
+
+def test_signer_name_read_under_the_seal() -> None:
+    """The name row alone, the seal ring whitened: the name comes out whole."""
+    tesseract.limit_threads()
+    column, _ = sealed_column()
+    line = signature.read_name(column, lang="vie", dpi=300, timeout=30, origin=(0, 0, 900, 520))
+    assert line is not None and line.text == NAME
+    assert line.y0 > 300 / 520  # in page coordinates, below the scribble

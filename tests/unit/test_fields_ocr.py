@@ -202,6 +202,26 @@ def test_signature_blocks(printed: list[str], signer: str, types: DocTypes) -> N
     assert fields.confidence["signer"] >= 0.9
 
 
+@pytest.mark.parametrize(
+    ("printed", "signer"),
+    [
+        # specks of the seal ring read before and after the name
+        (["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", ".. Vũ Thị Nhung"], "Vũ Thị Nhung"),
+        (["GIÁM ĐỐC", "Lê Văn An ,"], "Lê Văn An"),
+        (["GIÁM ĐỐC", "Nguyễn Văn An ii"], "Nguyễn Văn An"),
+        # a title whose first word was misread as a surname is not the signer
+        (["TM. ỦY BAN NHÂN DÂN", "HỒ TRƯỞNG PHÒNG", "Lý Thanh Hải"], "Lý Thanh Hải"),
+        # a long surname one letter off is the surname; a short one is left as read
+        (["GIÁM ĐỐC", "Huỳzh Quốc Bình"], "Huỳnh Quốc Bình"),
+        (["GIÁM ĐỐC", "Huàng Văn Sỹ"], "Hoàng Văn Sỹ"),
+        (["GIÁM ĐỐC", "Tý Văn Vinh"], "Tý Văn Vinh"),
+    ],
+)
+def test_signer_among_ocr_specks(printed: list[str], signer: str, types: DocTypes) -> None:
+    fields = extract(nd30(**{**QD, "signature": printed}, conf=0.9), types)
+    assert fields.signer == signer
+
+
 def test_recipients_label_needs_its_colon(types: DocTypes) -> None:
     """A body line "Nơi nhận hồ sơ ..." is not the Nơi nhận block."""
     reading = plain(

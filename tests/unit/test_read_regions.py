@@ -178,3 +178,29 @@ def test_turned_ink_matches_the_turned_page(page: Image.Image) -> None:
     turned = regions.turn_ink(ink, 2.0)
     assert turned.shape == ink.shape
     assert regions.skew_angle(turned) == pytest.approx(-2.0, abs=0.3)
+
+
+def _row(*spans: tuple[float, float], y: float) -> list[regions.Box]:
+    return [(x0, y, x1, y + 0.012) for x0, x1 in spans]
+
+
+def test_header_keeps_a_number_row_that_nearly_meets_the_date() -> None:
+    """A long "Số:" beside the date leaves a narrow gap at the gutter: seen as one centred
+    run, it used to end the header above the number (rows from a real scan's ink map)."""
+    rows = [
+        _row((0.201, 0.427), (0.497, 0.908), y=0.070),  # agency | motto
+        _row((0.222, 0.407), (0.531, 0.874), y=0.090),
+        _row((0.268, 0.360), (0.530, 0.875), y=0.108),  # rule | rule
+        _row((0.167, 0.462), (0.497, 0.906), y=0.121),  # Số: ... | place, date
+        _row((0.170, 0.457), y=0.155),  # V/v ...
+        _row((0.270, 0.360), y=0.175),  # KHẨN
+        _row((0.268, 0.637), y=0.234),  # Kính gửi
+        *(_row((0.145, 0.920), y=0.297 + 0.02 * i) for i in range(6)),  # the body
+    ]
+    body = regions._body_rows(rows)
+    found = regions._header_regions(rows, body, 2480, 3508)
+    assert found is not None
+    left = next(r for r in found[0] if r.name == "header-left")
+    assert left.box[3] / 3508 > 0.175 + 0.012  # down to the KHẨN mark
+    assert regions._parted(rows[3], 0.48) and not regions._parted(rows[6], 0.48)
+    assert not regions._parted(_row((0.50, 0.56), y=0.2), 0.48)  # a short title off centre

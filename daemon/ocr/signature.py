@@ -1,0 +1,192 @@
+"""The signer's name under the seal: found as the last printed row of the signature column
+and read on its own, in a few renderings, keeping the surest.
+
+In an office scan the red seal is stamped across the signature and the name below it. In a
+grey scan (and, fainter, in the red channel of a colour one) the seal ring is mid-grey, and
+where it crosses the name the print under it is lightened too. Tesseract, reading the whole
+column, binarises the ring into the name row and drops or garbles the surname. Read alone
+as one line (`--psm 7`), with the seal whitened at one or two grey levels, the name comes
+out whole far more often; each extra reading is a strip of ~60 pixels, a few tens of ms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+from PIL import Image
+
+from daemon.ocr import tesseract
+from daemon.ocr.fields_vocab import SURNAMES
+from daemon.ocr.model import Line
+from daemon.ocr.vntext import loose_key
+
+_PRINT_GREY = 100  # print is darker than this even under the seal's edge; the ring is not
+_PAPER_MARGIN = 40  # grey levels below the paper's that count as ink (print or seal)
+_LINE_PSM = 7
+_MIN_ROW_DPI = 0.06  # a text row is at least this many inches tall (a 10 pt capital)
+_MAX_ROW = 5  # a run taller than this many minimal rows is more than one row
+_JOIN_GAP = 0.5  # runs closer than this share of the row height are one row (tone marks)
+_PAD = 0.35  # blank kept above and below the row, as a share of its height
+
+
+def name_row(column: Image.Image, dpi: int) -> tuple[int, int] | None:
+    """Top and bottom pixel rows of the last printed row of a signature column.
+
+    Rows are found where pixels darker than the print's grey are; when a dark seal ring
+    joins the name to the scribble above it into one tall run, again with only what is
+    darker than the ring (Otsu's level over the inked pixels).
+    """
+    grey = np.asarray(column)
+    row = _last_row(grey <= _PRINT_GREY, dpi)
+    if row is None or row[1] - row[0] <= _MAX_ROW * _MIN_ROW_DPI * dpi:
+        return _padded(row, column.height)
+    levels = seal_levels(column)
+    if not levels or levels[0] >= _PRINT_GREY:
+        return None
+    row = _last_row(grey <= levels[0], dpi)
+    if row is None or row[1] - row[0] > _MAX_ROW * _MIN_ROW_DPI * dpi:
+        return None
+    return _padded(row, column.height)
+
+
+def _last_row(dark: np.ndarray, dpi: int) -> tuple[int, int] | None:
+    inky = dark.sum(axis=1) >= max(2, dark.shape[1] // 150)
+    runs: list[list[int]] = []
+    for y, flag in enumerate([*inky.tolist(), False]):
+        if flag and (not runs or runs[-1][1] != y):
+            runs.append([y, y + 1])
+        elif flag:
+            runs[-1][1] = y + 1
+    min_height = _MIN_ROW_DPI * dpi
+    core = [i for i, run in enumerate(runs) if run[1] - run[0] >= min_height]
+    if not core:
+        return None
+    index = core[-1]  # specks of the seal below the name are lower than a row of text
+    top, bottom = runs[index]
+    gap = _JOIN_GAP * (bottom - top)
+    for below in runs[index + 1 :]:  # descenders cut off by a thin blank line
+        if below[0] - bottom <= gap:
+            bottom = below[1]
+    for above in reversed(runs[:index]):  # tone marks and dots printed above the letters
+        if top - above[1] > gap or above[1] - above[0] >= min_height:
+            break
+        top = above[0]
+    return top, bottom
+
+
+def _padded(row: tuple[int, int] | None, height: int) -> tuple[int, int] | None:
+    if row is None:
+        return None
+    top, bottom = row
+    pad = round(_PAD * (bottom - top))
+    return max(0, top - pad), min(height, bottom + pad)
+
+
+def read_name(
+    column: Image.Image,
+    *,
+    lang: str,
+    dpi: int,
+    timeout: float,
+    origin: tuple[int, int, int, int],
+) -> Line | None:
+    """The surest reading of the signature column's last row, or None when it has none.
+
+    `origin` is (left, top, page width, page height) of the column on the page, so that the
+    line comes out in page coordinates like the other lines.
+    """
+    row = name_row(column, dpi)
+    if row is None:
+        return None
+    strip = column.crop((0, row[0], column.width, row[1]))
+    best: Line | None = None
+    for image in [strip, *(strip.point(_whiten(level)) for level in seal_levels(strip))]:
+        found = tesseract.ocr_lines(
+            image,
+            lang=lang,
+            psm=_LINE_PSM,
+            timeout=timeout,
+            dpi=dpi,
+            page=(origin[0], origin[1] + row[0], origin[2], origin[3]),
+        )
+        line = _joined(found)
+        if line is not None and (best is None or _worth(line) > _worth(best)):
+            best = line
+    return _tidy(best) if best is not None else None
+
+
+def _joined(lines: list[Line]) -> Line | None:
+    """The pieces of one row (split where a blot left a gap) as one line, so that a
+    reading that lost the surname to a blot never looks surer than one that kept it."""
+    if not lines:
+        return None
+    lines = sorted(lines, key=lambda line: line.x0)
+    weights = [max(1, sum(c.isalnum() for c in line.text)) for line in lines]
+    conf = sum(w * line.conf for w, line in zip(weights, lines, strict=True)) / sum(weights)
+    return Line(
+        " ".join(line.text for line in lines),
+        min(line.x0 for line in lines),
+        min(line.y0 for line in lines),
+        max(line.x1 for line in lines),
+        max(line.y1 for line in lines),
+        conf,
+        size=max(line.size for line in lines),
+    )
+
+
+def seal_levels(strip: Image.Image) -> tuple[int, ...]:
+    """Grey levels to whiten a strip above so the seal ring goes and the print stays.
+
+    Otsu's threshold over the inked pixels parts dark print from a darker ring; where the
+    ring is pale but lightens the print it crosses, the level halfway from there to the
+    paper keeps that print. None when the strip has too little ink.
+    """
+    grey = np.asarray(strip)
+    paper = int(np.median(grey))
+    inked = grey[grey < paper - _PAPER_MARGIN]
+    if inked.size < 50:
+        return ()
+    otsu = _otsu(inked)
+    return otsu, (otsu + paper) // 2
+
+
+def _otsu(inked: np.ndarray) -> int:
+    hist = np.bincount(inked, minlength=256).astype(np.float64)
+    levels = np.arange(256)
+    weight, mean = np.cumsum(hist), np.cumsum(hist * levels)
+    total = weight[-1]
+    between = (mean[-1] * weight - mean * total) ** 2 / np.maximum(weight * (total - weight), 1)
+    return int(np.argmax(between))
+
+
+def _worth(line: Line) -> float:
+    """Confidence, less for stray marks: a name is capitalised words of letters only."""
+    words = line.text.split()
+    if not words:
+        return 0.0
+    clean = sum(w.isalpha() for w in words) / len(words)
+    capitalised = sum(w[:1].isupper() for w in words) / len(words)
+    return line.conf * clean * clean * (0.5 + 0.5 * capitalised)
+
+
+def _tidy(line: Line) -> Line:
+    """The line without the specks read as words before or after the name ("NG_ Huỳnh
+    Đình Hải", "Lê Văn An ,")."""
+    words = line.text.split()
+    # specks or a capitals fragment of the title before a name, never a misread surname
+    # ("1Hiô Văn An": lower-case letters in it, and Văn is a surname too, if rare)
+    while (
+        len(words) > 2
+        and not words[0].isalpha()
+        and not any(c.islower() for c in words[0])
+        and loose_key(words[1]) in SURNAMES
+    ):
+        words.pop(0)
+    while len(words) > 2 and not words[-1].isalpha():
+        words.pop()
+    return replace(line, text=" ".join(words))
+
+
+def _whiten(level: int) -> list[int]:
+    return [v if v <= level else 255 for v in range(256)]

@@ -1,0 +1,47 @@
+"""When a scan may be upside down: a page that must show an ND30 landmark shows none."""
+
+from __future__ import annotations
+
+from daemon.ocr import pageocr
+from daemon.ocr.model import Line
+
+
+def lines(*texts: str, conf: float = 0.9) -> tuple[Line, ...]:
+    return tuple(Line(t, 0.1, 0.1 * i, 0.9, 0.1 * i + 0.02, conf) for i, t in enumerate(texts))
+
+
+FIRST = pageocr._landmarks(first=True, last=False)
+LAST = pageocr._landmarks(first=False, last=True)
+BOTH = pageocr._landmarks(first=True, last=True)
+
+
+def test_the_motto_survives_ocr_slips() -> None:
+    for motto in (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "CÔNG HOÀ XA HÔI CHU NGHIA VIET NAM",  # marks lost, old tone placement
+        "C ỘNG H ÒA",  # stray spaces
+        "Độc lập - Tự do - Hạnh phúc",
+    ):
+        assert pageocr._has_landmark(lines("ỦY BAN NHÂN DÂN", motto), FIRST), motto
+
+
+def test_mirrored_garbage_has_no_landmark() -> None:
+    """An upside-down page reads as confident nonsense: no "poor" reading, no landmark."""
+    garbage = lines("ưnǝᴉΛ ɯɐN", "ʎɐ̣d uᴉɥ ɐọɥ", "uǝɥu ᴉọN", "ʞH ĐNBN", conf=0.7)
+    assert not pageocr._poor(garbage)
+    assert not pageocr._has_landmark(garbage, FIRST)
+    assert not pageocr._has_landmark(garbage, BOTH)
+
+
+def test_the_last_page_shows_its_recipients() -> None:
+    closing = lines("Nơi nhận:", "- Như trên;", "- Lưu: VT.", "GIÁM ĐỐC", "Lê Văn An")
+    assert pageocr._has_landmark(closing, LAST)
+    assert pageocr._has_landmark(closing, BOTH)
+    assert not pageocr._has_landmark(closing, FIRST)
+    assert pageocr._has_landmark((), ())  # a middle page: nothing expected
+
+
+def test_a_reading_with_a_landmark_wins_over_a_surer_one() -> None:
+    upright = lines("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", conf=0.6)
+    turned = lines("ɯɐN ʇǝᴉΛ ɐᴉɥƃN ǝɥƆ ᴉọH ɐX ɐọH ƃuọƆ", conf=0.8)
+    assert pageocr._rank(upright, FIRST) > pageocr._rank(turned, FIRST)
