@@ -7,7 +7,10 @@ assembles the results (STYLE.md item 5).
 
 from __future__ import annotations
 
+import os
 import signal
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,7 +62,24 @@ def init_worker(max_image_pixels: int) -> None:
     """
     tesseract.limit_threads()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
     Image.MAX_IMAGE_PIXELS = max_image_pixels
+
+
+def _die_with_parent() -> None:
+    """If the service is killed outright (SIGKILL, OOM), its readers must not live on.
+
+    A watcher thread, not prctl(PR_SET_PDEATHSIG): that fires when the *thread* that
+    started the process ends, and reading threads come and go.
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def survey(task: SurveyTask) -> Survey:
