@@ -80,6 +80,10 @@ class ServiceSettings:
     max_attempts: int = 5  # attempts before a job is failed for good
     retry_base_seconds: float = 30.0  # first retry delay; doubles each attempt
 
+    def retry_delay(self, attempts: int) -> float:
+        """Seconds to wait before the next attempt, after `attempts` tries."""
+        return self.retry_base_seconds * 2 ** max(attempts - 1, 0)
+
 
 @dataclass(frozen=True)
 class MailboxSettings:

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session, sessionmaker
 
 from daemon.archive import Archive
+from daemon.config import ServiceSettings
 from daemon.logs import event
 from daemon.ocr.model import Reading, UnreadableDocument
 from daemon.register import jobs
@@ -59,16 +60,11 @@ class FullTextTicket:
 
 class FullText:
     def __init__(
-        self,
-        sessions: sessionmaker[Session],
-        archive: Archive,
-        max_attempts: int,
-        retry_base_seconds: float,
+        self, sessions: sessionmaker[Session], archive: Archive, retries: ServiceSettings
     ) -> None:
         self.sessions = sessions
         self.archive = archive
-        self.max_attempts = max_attempts
-        self.retry_base_seconds = retry_base_seconds
+        self.retries = retries
 
     def claim(self, worker: str, lease_seconds: float, limit: int) -> list[FullTextTicket]:
         with self.sessions.begin() as session:
@@ -93,11 +89,14 @@ class FullText:
                 document.text = result.text
                 jobs.finish(session, job, DONE, document_id=document.id, worker=ticket.worker)
                 state = DONE
-            elif isinstance(result, UnreadableDocument) or ticket.attempts >= self.max_attempts:
+            elif (
+                isinstance(result, UnreadableDocument)
+                or ticket.attempts >= self.retries.max_attempts
+            ):
                 jobs.finish(session, job, FAILED, error=str(result), worker=ticket.worker)
                 state = FAILED
             else:
-                delay = self.retry_base_seconds * 2 ** (ticket.attempts - 1)
+                delay = self.retries.retry_delay(ticket.attempts)
                 jobs.retry_later(
                     session, job, f"{type(result).__name__}: {result}", delay, worker=ticket.worker
                 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -93,7 +93,6 @@ class Outcome:
     reason: str | None = None
     number: tuple[str, int, int] | None = None  # (book, year, seq)
     status: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def analyse(reader: DocumentReader, rules: Rules, path: Path, roots: list[object]) -> Analysis:
@@ -258,7 +257,7 @@ class Pipeline:
         reason = f"{type(error).__name__}: {error}"
         if ticket.attempts >= self.settings.service.max_attempts:
             return self._fail(ticket, f"gave up after {ticket.attempts} attempts: {reason}")
-        delay = self.settings.service.retry_base_seconds * 2 ** (ticket.attempts - 1)
+        delay = self.settings.service.retry_delay(ticket.attempts)
         with self.sessions.begin() as session:
             jobs.retry_later(
                 session, session.get_one(Job, ticket.id), reason, delay, worker=ticket.worker

@@ -43,10 +43,7 @@ class Worker:
         self.lease_seconds = lease_seconds
         self.name = worker_name()
         self._threads = ThreadPoolExecutor(self.batch, thread_name_prefix="read")
-        service = pipeline.settings.service
-        self.full_text = FullText(
-            sessions, pipeline.archive, service.max_attempts, service.retry_base_seconds
-        )
+        self.full_text = FullText(sessions, pipeline.archive, pipeline.settings.service)
 
     def _claim(self) -> list[Ticket]:
         with self.sessions.begin() as session:
