@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
+
+from daemon.durable import copy_durably
 
 EXTENSIONS = {
     "application/pdf": ".pdf",
@@ -38,23 +37,7 @@ class Archive:
         if target.exists() and file_sha256(target) == sha256:
             return target
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.parent / f".{uuid.uuid4().hex}.tmp"
-        try:
-            with open(source, "rb") as src, open(tmp, "wb") as dst:
-                shutil.copyfileobj(src, dst, 1 << 20)
-                dst.flush()
-                os.fsync(dst.fileno())
-            os.chmod(tmp, 0o444)
-            if target.exists():  # a damaged copy: replace it (it was read-only)
-                os.chmod(target, 0o644)
-            os.replace(tmp, target)
-            dir_fd = os.open(target.parent, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
-        finally:
-            tmp.unlink(missing_ok=True)
+        copy_durably(source, target, mode=0o444)  # also replaces a damaged copy
         if file_sha256(target) != sha256:
             raise OSError(f"archive copy of {sha256} does not match its hash")
         return target

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from daemon.ocr.doctypes import DocTypes
 from daemon.ocr.model import Fields
+from daemon.ocr.vntext import loose_key
 from daemon.workdays import Calendar
 
 
@@ -21,10 +21,8 @@ class RulesError(Exception):
     """A rules file is missing or wrong; the message names the file and the key."""
 
 
-def fold(text: str) -> str:
-    """Case-, tone-placement- and diacritic-insensitive key for comparing rule text."""
-    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+# Case-, tone-placement- and diacritic-insensitive key for comparing rule text.
+fold = loose_key
 
 
 @dataclass(frozen=True)

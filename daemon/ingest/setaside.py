@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 from daemon.archive import file_sha256
+from daemon.durable import copy_durably
 
 
 def safe_name(name: str) -> str:
@@ -44,13 +45,7 @@ def place(
     folder.mkdir(parents=True, exist_ok=True)
     target, there = _target(folder, safe_name(name), source)
     if not there:
-        tmp = folder / f".{target.name}.part"
-        shutil.copyfile(source, tmp)
-        if mode is not None:
-            os.chmod(tmp, mode)
-        with open(tmp, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
+        copy_durably(source, target, mode=mode)
     if move:
         source.unlink(missing_ok=True)
     return target

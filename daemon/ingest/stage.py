@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from daemon.durable import fsync_dir
 from daemon.register import audit, jobs
 from daemon.register.models import PENDING, RUNNING, Document, Job
 
@@ -65,7 +66,7 @@ class Spool:
                 os.fsync(out.fileno())
             sha = digest.hexdigest()
             os.replace(tmp, self.path(sha))
-            _fsync_dir(self.root)
+            fsync_dir(self.root)
             return sha, size
         finally:
             tmp.unlink(missing_ok=True)
@@ -83,14 +84,6 @@ class Spool:
             for p in self.root.iterdir()
             if p.name.startswith(".incoming-") or p.name not in active
         )
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _file_chunks(handle: BinaryIO) -> Iterator[bytes]:

@@ -19,7 +19,6 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -31,7 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from daemon.register import audit, clock
-from daemon.register.models import Base
+from daemon.register.models import Base, UTCDateTime
 
 # Message states.
 STAGED = "staged"  # every attachment staged; not yet acknowledged on the server
@@ -53,7 +52,7 @@ class MailFolder(Base):
     folder: Mapped[str] = mapped_column(String(300))
     uidvalidity: Mapped[int] = mapped_column(BigInteger)
     last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
     __table_args__ = (UniqueConstraint("account", "folder", name="uq_mail_folder"),)
 
@@ -72,16 +71,16 @@ class MailMessage(Base):
     dedupe_key: Mapped[str | None] = mapped_column(String(64))  # None on a duplicate's row
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("mail_messages.id"))
     sender: Mapped[str] = mapped_column(String(500), default="")  # From
-    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))  # Date
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # Date
     subject: Mapped[str] = mapped_column(Text, default="")
     state: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(Text)
     # [{"name", "media_type", "job_id", "duplicate"}] for each staged attachment (no hash:
     # the attachment may turn out to be a secret document, which leaves no trace of itself)
     attachments: Mapped[list[Any]] = mapped_column(default=list)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         UniqueConstraint("account", "folder", "uidvalidity", "uid", name="uq_mail_place"),
