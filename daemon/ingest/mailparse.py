@@ -31,9 +31,8 @@ from email.parser import BytesParser
 from typing import Any
 
 from daemon.config import MailboxSettings
+from daemon.ocr.sniff import EXTENSIONS, JPEG, PDF, PNG, TIFF, media_type
 
-PDF, JPEG, PNG, TIFF = "application/pdf", "image/jpeg", "image/png", "image/tiff"
-EXTENSIONS = {PDF: ".pdf", JPEG: ".jpg", PNG: ".png", TIFF: ".tif"}
 _CLAIMED = {".pdf": PDF, ".jpg": JPEG, ".jpeg": JPEG, ".png": PNG, ".tif": TIFF, ".tiff": TIFF}
 _OPAQUE = {
     "application/pkcs7-mime",
@@ -108,19 +107,6 @@ class ParsedMail:
 
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
-
-
-def sniff(data: bytes) -> str | None:
-    """The media type of document bytes from their magic numbers, or None."""
-    if b"%PDF-" in data[:1024]:  # readers accept junk before the header, so do we
-        return PDF
-    if data.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    if data.startswith((b"II*\x00", b"MM\x00*")):
-        return TIFF
-    return None
 
 
 def parse_message(raw: bytes, limits: MailLimits) -> ParsedMail:
@@ -281,7 +267,7 @@ def _classify(
         name = display_name(part.get_filename(), None, index)
         return Rejected(name, f"{part.get_content_type()} (encrypted or packed): cannot be read")
     declared = _declared_type(part)
-    kind = sniff(data)
+    kind = media_type(data)
     name = display_name(part.get_filename(), kind or declared, index)
     if kind is None:
         if declared is not None:

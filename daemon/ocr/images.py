@@ -1,4 +1,4 @@
-"""Rasters for OCR: sniff the media type, open scans safely, render PDF pages.
+"""Rasters for OCR: open scans safely, render PDF pages.
 
 Untrusted files meet their decoders here, so every size is checked before anything is
 decoded: the pixel count of each image frame (read from its header) and of each PDF page at
@@ -26,8 +26,7 @@ from PIL import Image, ImageFile, ImageOps, JpegImagePlugin, PngImagePlugin, Tif
 
 from daemon.config import ReadingSettings
 from daemon.ocr.model import UnreadableDocument
-
-PDF, JPEG, PNG, TIFF = "application/pdf", "image/jpeg", "image/png", "image/tiff"
+from daemon.ocr.sniff import JPEG, PNG, TIFF
 
 _PLUGINS: dict[str, type[ImageFile.ImageFile]] = {
     JPEG: JpegImagePlugin.JpegImageFile,
@@ -58,55 +57,6 @@ class Raster:
         return self.image.width * 72 / self.dpi, self.image.height * 72 / self.dpi
 
 
-def sniff_media_type(head: bytes) -> str | None:
-    """PDF, JPEG, PNG or TIFF from the first bytes of a file (never from its name)."""
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    if head.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    if head[:4] in (b"II*\x00", b"MM\x00*"):
-        return TIFF
-    if b"%PDF-" in head[:1024]:  # the spec tolerates junk before the header
-        return PDF
-    return None
-
-
-_OTHER_MAGIC = (
-    (b"PK\x03\x04", "a ZIP archive or Office document (.docx, .xlsx)"),
-    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document (.doc, .xls)"),
-    (b"GIF8", "a GIF image"),
-    (b"BM", "a BMP image"),
-    (b"II+\x00", "a BigTIFF image"),
-    (b"{\\rtf", "an RTF document"),
-    (b"Rar!", "a RAR archive"),
-    (b"7z\xbc\xaf", "a 7-Zip archive"),
-)
-
-
-def describe_unsupported(head: bytes) -> str:
-    """The clerk-facing reason for a file that is neither a PDF nor a supported image."""
-    for magic, what in _OTHER_MAGIC:
-        if head.startswith(magic):
-            return f"not a PDF or image (looks like {what})"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "not a PDF or image vanthu reads (looks like a WebP image)"
-    if b"<html" in head[:512].lower() or b"<!doctype html" in head[:512].lower():
-        return "not a PDF or image (looks like an HTML page)"
-    if _looks_like_text(head):
-        return "not a PDF or image (looks like plain text)"
-    return f"not a PDF or image (unknown content starting {head[:8].hex(' ')})"
-
-
-def _looks_like_text(head: bytes) -> bool:
-    for encoding in ("utf-8", "utf-16"):
-        try:
-            text = head.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return sum(c.isprintable() or c.isspace() for c in text) >= 0.95 * max(len(text), 1)
-    return False
-
-
 def image_pages(path: Path, media_type: str, settings: ReadingSettings) -> int:
     """The number of pages (frames) of an image file, after checking every frame's size."""
     with _open(path, media_type) as image:
@@ -126,8 +76,10 @@ def load_image_page(path: Path, media_type: str, index: int, settings: ReadingSe
         _check_pixels(image.width, image.height, settings.max_image_pixels, "image")
         dpi = _stated_dpi(image)
         image.load()
-        upright = ImageOps.exif_transpose(image)
-        grey, red = to_grey(upright), red_channel(upright)
+        ImageOps.exif_transpose(image, in_place=True)  # a copy: 26 MB more for colour at 300 dpi
+        grey, red = to_grey(image), red_channel(image)
+        if grey is image:  # the file's own image is closed on leaving this block
+            grey = image.copy()
     if dpi is None:
         dpi = max(1, round(min(grey.size) / _A4_SHORT_INCHES))  # office paper is A4
     return _near_best_dpi(grey, dpi, settings.max_image_pixels, red)

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from daemon.config import ReadingSettings
-from daemon.ocr import images, worker
+from daemon.ocr import sniff, worker
 from daemon.ocr.model import Page, Reading, UnreadableDocument
 from daemon.ocr.pool import ReadingPool, WorkerCrashed
 
@@ -120,7 +120,7 @@ class Reader:
             )
         with open(path, "rb") as fh:
             head = fh.read(_HEAD_BYTES)
-        media_type = images.sniff_media_type(head)
+        media_type = sniff.media_type(head)
         if media_type is None:
-            raise UnreadableDocument(images.describe_unsupported(head))
+            raise UnreadableDocument(sniff.describe_unsupported(head))
         return media_type

@@ -22,13 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-import pytesseract
 from PIL import Image
-
-try:  # optional: keeps the model loaded between calls
-    import tesserocr
-except ImportError:  # pragma: no cover - depends on the install
-    tesserocr = None
 
 from daemon.ocr import layout
 from daemon.ocr.layout import Word
@@ -39,6 +33,7 @@ log = logging.getLogger(__name__)
 MIN_VERSION = (4, 1)  # LSTM engine with the `vie` model
 INSTALL_ADVICE = "install it with: apt-get install tesseract-ocr tesseract-ocr-vie"
 _PROBE_TIMEOUT = 15.0
+TESSERACT = "tesseract"  # the program, found on PATH (pytesseract's default too)
 
 
 class TesseractError(Exception):
@@ -105,7 +100,7 @@ def languages() -> frozenset[str]:
 def _probe(flag: str) -> str:
     try:
         done = subprocess.run(
-            [pytesseract.pytesseract.tesseract_cmd, flag],
+            [TESSERACT, flag],
             capture_output=True,
             text=True,
             timeout=_PROBE_TIMEOUT,
@@ -147,7 +142,7 @@ def ocr_lines(
         data = engine.data(region, psm=psm, dpi=dpi, timeout=timeout)
     else:
         config = f"--psm {psm}" + (f" --dpi {dpi}" if dpi else "")
-        data = _call(pytesseract.image_to_data, region, lang, config, timeout, "OCR")
+        data = _call(_pytesseract().image_to_data, region, lang, config, timeout, "OCR")
     return lines_from_data(data, page[2:], page[:2])
 
 
@@ -193,7 +188,7 @@ def detect_orientation(
     """Tesseract OSD (`--psm 0`); None when the page has too little text to tell."""
     config = "--psm 0" + (f" --dpi {dpi}" if dpi else "")
     try:
-        osd = _call(pytesseract.image_to_osd, image, None, config, timeout, "orientation")
+        osd = _call(_pytesseract().image_to_osd, image, None, config, timeout, "orientation")
     except TesseractError as exc:
         if "too few characters" in str(exc).lower():
             return None
@@ -205,6 +200,7 @@ def _call(
     fn: Any, image: Image.Image, lang: str | None, config: str, timeout: float, what: str
 ) -> Any:
     """Run one pytesseract call, mapping its failures to TesseractError subclasses."""
+    pytesseract = _pytesseract()
     image = image.copy() if image.format != "PPM" else image
     image.format = "PPM"  # pytesseract saves in this format: uncompressed, unlike PNG (NOTES.md)
     kwargs: dict[str, Any] = {"config": config, "timeout": timeout}
@@ -224,6 +220,14 @@ def _call(
         raise
 
 
+def _pytesseract() -> Any:
+    """pytesseract, imported on first use: it imports numpy, which only the reading
+    processes need (the service process only probes the program)."""
+    import pytesseract
+
+    return pytesseract
+
+
 _TSV_INT = ("level", "block_num", "par_num", "line_num", "left", "top", "width", "height")
 
 
@@ -231,7 +235,8 @@ class _Engine:
     """One loaded Tesseract model (tesserocr) answering in pytesseract's DICT shape."""
 
     def __init__(self, lang: str) -> None:
-        assert tesserocr is not None
+        import tesserocr  # here, not at the top: only reading processes load it
+
         try:
             self._api = tesserocr.PyTessBaseAPI(path=tessdata_dir(), lang=lang)
         except RuntimeError as exc:
@@ -242,7 +247,10 @@ class _Engine:
     ) -> dict[str, list[Any]]:
         api = self._api
         api.SetPageSegMode(psm)
-        api.SetImage(image)
+        if image.mode == "L":  # raw pixels: no BMP round trip, and half the peak memory
+            api.SetImageBytes(image.tobytes(), image.width, image.height, 1, image.width)
+        else:
+            api.SetImage(image)
         if dpi:
             api.SetSourceResolution(dpi)
         if not api.Recognize(timeout=max(1, int(timeout * 1000))):
@@ -274,11 +282,11 @@ _engines: dict[str, _Engine | None] = {}
 def _engine(lang: str) -> _Engine | None:
     """This process's loaded model for `lang`; None means use pytesseract (tesserocr is
     not installed, or cannot load the model: then the CLI says what is wrong)."""
-    if tesserocr is None:
-        return None
     if lang not in _engines:
         try:
             _engines[lang] = _Engine(lang)
+        except ImportError:  # pragma: no cover - tesserocr is not installed
+            _engines[lang] = None
         except TesseractError as exc:
             log.warning("tesserocr unusable, falling back to the tesseract program: %s", exc)
             _engines[lang] = None

@@ -24,8 +24,8 @@ from daemon.ingest.mailparse import (
     display_name,
     parse_headers,
     parse_message,
-    sniff,
 )
+from daemon.ocr.sniff import media_type
 
 LIMITS = MailLimits(
     max_message_bytes=2_000_000, max_attachment_bytes=500_000, min_image_bytes=20_000
@@ -180,7 +180,7 @@ def test_long_names_are_cut_keeping_the_extension():
 
 def test_magic_bytes_decide_not_the_content_type():
     assert [
-        sniff(b)
+        media_type(b)
         for b in (
             PDF_BYTES,
             b"\xff\xd8\xff\xe0",

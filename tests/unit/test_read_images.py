@@ -13,9 +13,9 @@ import pytest
 from PIL import Image
 
 from daemon.config import ReadingSettings
-from daemon.ocr import images
-from daemon.ocr.images import JPEG, PDF, PNG, TIFF
+from daemon.ocr import images, sniff
 from daemon.ocr.model import UnreadableDocument
+from daemon.ocr.sniff import JPEG, PDF, PNG, TIFF
 from tests.unit.test_read_pdfs import image_pdf, nd30_pdf, write
 
 SETTINGS = ReadingSettings()
@@ -54,7 +54,7 @@ def saved(image: Image.Image, fmt: str, **kwargs: object) -> bytes:
     ],
 )
 def test_sniff_media_type(head: bytes, media_type: str | None) -> None:
-    assert images.sniff_media_type(head) == media_type
+    assert sniff.media_type(head) == media_type
 
 
 @pytest.mark.parametrize(
@@ -68,7 +68,7 @@ def test_sniff_media_type(head: bytes, media_type: str | None) -> None:
     ],
 )
 def test_describe_unsupported(head: bytes, words: str) -> None:
-    reason = images.describe_unsupported(head)
+    reason = sniff.describe_unsupported(head)
     assert reason.startswith("not a PDF or image")
     assert words in reason
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytesseract
 import pytest
 from PIL import Image
 
@@ -41,8 +43,8 @@ def replay(monkeypatch: pytest.MonkeyPatch) -> Replay:
         recorded.calls.append({"size": image.size, "format": image.format, **kwargs})
         return recorded.outputs.pop(0)
 
-    monkeypatch.setattr(tesseract.pytesseract, "image_to_data", fake)
-    monkeypatch.setattr(tesseract, "tesserocr", None)  # the pytesseract path
+    monkeypatch.setattr(pytesseract, "image_to_data", fake)
+    monkeypatch.setattr(tesseract, "_engine", lambda lang: None)  # the pytesseract path
     return recorded
 
 
@@ -101,7 +103,7 @@ def test_clean(raw: str, clean: str) -> None:
 
 @pytest.fixture
 def no_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tesseract, "tesserocr", None)
+    monkeypatch.setattr(tesseract, "_engine", lambda lang: None)
 
 
 @pytest.mark.usefixtures("no_engine")
@@ -109,7 +111,7 @@ def test_timeout_is_reported_as_such(monkeypatch: pytest.MonkeyPatch) -> None:
     def slow(*_: Any, **__: Any) -> None:
         raise RuntimeError("Tesseract process timeout")
 
-    monkeypatch.setattr(tesseract.pytesseract, "image_to_data", slow)
+    monkeypatch.setattr(pytesseract, "image_to_data", slow)
     with pytest.raises(tesseract.TesseractTimeout, match="longer than 7 s") as caught:
         tesseract.ocr_lines(Image.new("L", (10, 10)), lang="vie", psm=3, timeout=7)
     assert isinstance(caught.value, TimeoutError)
@@ -118,9 +120,9 @@ def test_timeout_is_reported_as_such(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.usefixtures("no_engine")
 def test_failure_names_the_call(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*_: Any, **__: Any) -> None:
-        raise tesseract.pytesseract.TesseractError(1, "Failed loading language 'vie'")
+        raise pytesseract.TesseractError(1, "Failed loading language 'vie'")
 
-    monkeypatch.setattr(tesseract.pytesseract, "image_to_data", broken)
+    monkeypatch.setattr(pytesseract, "image_to_data", broken)
     with pytest.raises(tesseract.TesseractError, match="Tesseract OCR failed: Failed loading"):
         tesseract.ocr_lines(Image.new("L", (10, 10)), lang="vie", psm=3, timeout=7)
 
@@ -158,6 +160,12 @@ class FakeApi:
 
     def SetImage(self, image: Image.Image) -> None:  # noqa: N802
         self.calls.append(("image", image.size))
+
+    def SetImageBytes(  # noqa: N802
+        self, data: bytes, width: int, height: int, depth: int, stride: int
+    ) -> None:
+        assert len(data) == stride * height and depth == 1
+        self.calls.append(("image", (width, height)))
 
     def SetSourceResolution(self, dpi: int) -> None:  # noqa: N802
         self.calls.append(("dpi", dpi))
@@ -209,7 +217,7 @@ def test_engine_that_cannot_load_falls_back_to_the_program(
         def PyTessBaseAPI(self, **_: Any) -> None:  # noqa: N802 - tesserocr's name
             raise RuntimeError("Failed to init API, possibly an invalid tessdata path")
 
-    monkeypatch.setattr(tesseract, "tesserocr", Broken())
+    monkeypatch.setitem(sys.modules, "tesserocr", Broken())
     monkeypatch.setattr(tesseract, "_engines", {})
     monkeypatch.setattr(tesseract, "tessdata_dir", lambda: "/nowhere/")
     replay.outputs.append(data((1, 1, 1, 10, 20, 100, 30, 90, "Số:")))
