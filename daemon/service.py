@@ -71,7 +71,7 @@ class Runtime:
             pipeline,
             reader,
             sessions,
-            batch=reading_workers(settings),
+            workers=reading_workers(settings),
             lease_seconds=settings.service.job_lease_seconds,
         )
         return cls(
@@ -163,7 +163,10 @@ class Service:
         for thread in threads:
             thread.start()
         event(
-            log, "started", inbox=str(self.settings.paths.inbox), workers=self.runtime.worker.batch
+            log,
+            "started",
+            inbox=str(self.settings.paths.inbox),
+            workers=self.runtime.worker.workers,
         )
         backoff = 1.0
         while not self.stop.is_set():

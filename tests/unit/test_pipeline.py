@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -81,7 +83,7 @@ def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Settings, St
         )
 
     monkeypatch.setattr("daemon.ingest.pipeline.extract_fields", fake_extract)
-    worker = Worker(pipeline, ScriptedReader(), sessions, batch=2, lease_seconds=60)
+    worker = Worker(pipeline, ScriptedReader(), sessions, workers=2, lease_seconds=60)
     return settings, stager, worker
 
 
@@ -183,3 +185,53 @@ def test_a_scan_is_registered_first_and_its_body_read_later(
     with worker.sessions() as session:
         texts = dict(session.execute(select(Document.original_name, Document.text)).all())
     assert "Toàn văn" in texts["scan.pdf"] and "Toàn văn" not in texts["digital.pdf"]
+
+
+class GatedReader(ScriptedReader):
+    """Reads whose content starts with "slow" wait until `release` is set; logs the order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+        self.log: list[str] = []
+        self.lock = threading.Lock()
+
+    def read(self, path: Path) -> Reading:
+        name = path.read_bytes().decode().split("|")[0]
+        with self.lock:
+            self.log.append(f"start {name}")
+        if name.startswith("slow"):
+            assert self.release.wait(10), "the slow read was never released"
+        reading = super().read(path)
+        with self.lock:
+            self.log.append(f"end {name}")
+        return reading
+
+
+def test_a_slow_document_does_not_hold_up_the_reading_of_the_next(
+    setup: tuple[Settings, Stager, Worker],
+) -> None:
+    """No batch barrier: while the first document is still being read, the ones staged after
+    it are read (up to the bound claimed ahead), and numbers still follow staging order."""
+    _settings, stager, worker = setup
+    reader = GatedReader()
+    worker.reader = reader
+    names = ["slow1", *(f"{i}" for i in range(2, 8))]
+    for name in names:
+        stage(stager, f"{name}.pdf", f"{name}|text".encode())
+
+    def release_when_the_rest_are_read() -> None:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and sum(e.startswith("end") for e in reader.log) < 6:
+            time.sleep(0.01)
+        reader.release.set()
+
+    helper = threading.Thread(target=release_when_the_rest_are_read)
+    helper.start()
+    outcomes = worker.step()
+    helper.join()
+    assert reader.log.index("end 7") < reader.log.index("end slow1"), reader.log
+    assert [o.number[2] for o in outcomes if o.number] == [1, 2, 3, 4, 5, 6, 7]
+    with worker.sessions() as session:
+        numbers = session.scalars(select(Document.number).join(Entry).order_by(Entry.seq)).all()
+    assert numbers == [f"{name}/QĐ-UBND" for name in names]
