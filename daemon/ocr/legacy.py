@@ -166,8 +166,24 @@ _VNI_PAIRS = _vni_pairs()
 _VNI_SINGLES = {**_VNI_SINGLE, **{k.upper(): v.upper() for k, v in _VNI_SINGLE.items()}}
 
 
+# TCVN3 puts "ư" at 0xAD, the soft hyphen, which PDFium hands back as "-": "n-íc" is
+# "nước", "S-" is "Sư". A hyphen is read back as "ư" where only a letter makes sense: after a
+# letter and before a lower-case letter or the end of the word, or opening a word before
+# what can follow "ư" there (ưu, ưng, ươ...). Between capitals (QĐ-UBND), around digits and
+# with spaces (Tự do - Hạnh phúc) it stays a hyphen.
+_TCVN3_LOWER = "".join(
+    code for code, letter in _tcvn3_table().items() if letter.islower() and code != "\xad"
+)
+_TCVN3_LETTER = f"A-Za-z{re.escape(''.join(_tcvn3_table()))}"
+_TCVN3_SOFT_HYPHEN = re.compile(
+    rf"(?<=[{_TCVN3_LETTER}])-(?=[a-z{re.escape(_TCVN3_LOWER)}]|\s|$)"
+    rf"|(?<![^\s])-(?=u|ng|[{re.escape(_TCVN3_ROWS['ơ'])}])"
+)
+
+
 def tcvn3_to_unicode(text: str) -> str:
     """TCVN3 (ABC) text as NFC Unicode: "Céng hßa x· héi" -> "Cộng hòa xã hội"."""
+    text = _TCVN3_SOFT_HYPHEN.sub("\xad", text)
     return unicodedata.normalize("NFC", text.translate(_TCVN3))
 
 

@@ -42,6 +42,7 @@ class _Font:
     name: str
     bold: bool
     encoding: legacy.LegacyEncoding | None
+    caps: bool = False  # a TCVN3 capitals font (.VnTimeH): lower-case codes, capital glyphs
 
 
 @dataclass(slots=True)
@@ -212,7 +213,7 @@ def _describe_font(obj: object) -> _Font | None:
         # Word fakes bold for fonts without a bold face by stroking the outline too.
         or pdfium_c.FPDFTextObj_GetTextRenderMode(obj) == pdfium_c.FPDF_TEXTRENDERMODE_FILL_STROKE
     )
-    return _Font(name, bold, legacy.font_encoding(name))
+    return _Font(name, bold, legacy.font_encoding(name), legacy.caps_font(name))
 
 
 def _scan_like(page: pdfium.PdfPage) -> bool:
@@ -237,7 +238,18 @@ class _Converter:
         text = "".join(c.text for c in run)
         if self.by_font and not any(c.font is not None and c.font.encoding for c in run):
             return text
-        return self.convert(text)
+        if not any(c.font is not None and c.font.caps for c in run):
+            return self.convert(text)
+        # What a capitals font draws is upper case whatever the codes say. TCVN3 converts
+        # letter for letter, so each letter takes the case of its own font.
+        converted = self.convert(text)
+        if len(converted) != len(run):  # not letter for letter: the run's main font decides
+            caps = sum(c.font is not None and c.font.caps for c in run) * 2 > len(run)
+            return converted.upper() if caps else converted
+        return "".join(
+            letter.upper() if c.font is not None and c.font.caps else letter
+            for c, letter in zip(run, converted, strict=True)
+        )
 
 
 def _words(chars: list[_Char], convert: _Converter | None = None) -> Iterator[Word]:

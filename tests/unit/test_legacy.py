@@ -31,6 +31,21 @@ def test_tcvn3_words(tcvn3: str, unicode: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("tcvn3", "unicode"),
+    [
+        ("n-íc, tr-êng, ng-êi, ®-îc", "nước, trường, người, được"),
+        ("S- ph¹m; th- viÖn; H-íng dÉn", "Sư phạm; thư viện; Hướng dẫn"),
+        ("-u tiªn; -¬ng; -ng", "ưu tiên; ương; ưng"),
+        ("Sè: 12/2020/N§-CP; Q§-UBND; TTr-UBND", "Số: 12/2020/NĐ-CP; QĐ-UBND; TTr-UBND"),
+        ("Tù do - H¹nh phóc; 2020-2025; -Nh- trªn", "Tự do - Hạnh phúc; 2020-2025; -Như trên"),
+    ],
+)
+def test_tcvn3_u_horn_read_back_as_a_hyphen(tcvn3: str, unicode: str) -> None:
+    """TCVN3's "ư" is 0xAD, the soft hyphen, which PDFium returns as "-"."""
+    assert tcvn3_to_unicode(tcvn3) == unicode
+
+
+@pytest.mark.parametrize(
     ("vni", "unicode"),
     [
         ("Coäng hoøa xaõ hoäi chuû nghóa Vieät Nam", "Cộng hòa xã hội chủ nghĩa Việt Nam"),

@@ -269,6 +269,37 @@ def test_legacy_tcvn3_layer_is_converted() -> None:
     ]
 
 
+def _tcvn3_fonts_pdf() -> bytes:
+    """The motto in `.VnTimeH` (TCVN3 capitals: lower-case codes, capital glyphs) over the
+    slogan in `.VnTime`, as old Word files have them. The standard fonts reportlab writes are
+    renamed in place (same byte length, so the cross-reference table stays right)."""
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=A4, pageCompression=0)
+    c.setFont("Times-Bold", 12)
+    c.drawString(100, 700, "céng hoµ x· héi chñ nghÜa viÖt nam")
+    c.drawString(100, 680, "tr\xadêng ®¹i häc s\xad ph¹m")  # 0xAD: TCVN3's "ư"
+    c.setFont("Times-Roman", 12)
+    c.drawString(100, 660, "§éc lËp - Tù do - H¹nh phóc")
+    c.drawString(100, 640, "Bé tr\xadëng Bé Gi¸o dôc vµ §µo t¹o; Sè: 12/Q§-BGD§T")
+    c.showPage()
+    c.save()
+    data = out.getvalue()
+    assert data.count(b"/Times-Bold") == 1 and data.count(b"/Times-Roman") == 1
+    return data.replace(b"/Times-Bold", b"/.VnTimeH ").replace(b"/Times-Roman", b"/.VnTime    ")
+
+
+def test_tcvn3_capitals_font_and_u_horn() -> None:
+    """Capitals fonts read in capitals; "ư" (0xAD, which PDFium returns as "-") restored."""
+    layer = textlayer.text_layers(_tcvn3_fonts_pdf())[0]
+    assert layer.page is not None
+    assert [ln.text for ln in layer.page.lines] == [
+        "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "TRƯỜNG ĐẠI HỌC SƯ PHẠM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Bộ trưởng Bộ Giáo dục và Đào tạo; Số: 12/QĐ-BGDĐT",
+    ]
+
+
 def test_legacy_layer_without_a_converter_needs_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(textlayer.legacy, "converter", lambda encoding: None)
     layer = textlayer.text_layers(_tcvn3_pdf())[0]
