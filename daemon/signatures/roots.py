@@ -31,11 +31,13 @@ class TrustRootError(Exception):
         super().__init__(f"trust roots in {folder}: " + "; ".join(problems))
 
 
-def load_trust_roots(folder: Path) -> list[asn1_x509.Certificate]:
+def load_trust_roots(folder: Path, *, warn: bool = True) -> list[asn1_x509.Certificate]:
     """Every certificate in `folder` (not recursive), deduplicated, in file-name order.
 
     Files whose suffix is not a certificate suffix (README, notes) are skipped. An empty folder
     gives an empty list: every signature then reads as untrusted, which `vanthu doctor` reports.
+    `warn` logs roots that cannot do their job (expired, not a CA, none at all); the doctor,
+    which says so in its own report, turns it off.
     """
     if not folder.is_dir():
         raise TrustRootError(folder, ["not a folder (set [trust] roots_dir)"])
@@ -51,7 +53,8 @@ def load_trust_roots(folder: Path) -> list[asn1_x509.Certificate]:
             problems.append(f"{path.name}: {exc}")
     if problems:
         raise TrustRootError(folder, problems)
-    _warn_about(folder, list(roots.values()))
+    if warn:
+        _warn_about(folder, list(roots.values()))
     return list(roots.values())
 
 
