@@ -27,8 +27,11 @@ _AS_ABOVE = "Như trên"  # ":" is how OCR often reads the ";"
 # On the folded text. OCR also gives "Ai nhận:": accepted only after the body's "./.".
 _RECIPIENT_LABEL = re.compile(r"^\s*n[o0]i\s*nh[a4]n\s*(?::\s*|$)")  # not "Nơi nhận hồ sơ"
 _RECIPIENT_LABEL_OCR = re.compile(r"^\s*\S{1,3}\s*nh[a4]n\s*:\s*")
-# "Lưu: VT" as OCR reads it: the archive line's first unit is always the văn thư (VT).
-_ARCHIVE = re.compile(r"^L[ưuƯU][uU]?\s*[:;.]?\s*V[TFIl1|7ĨỊÍÌ][TF]?(?=\s*,|\s*$)")
+# "Lưu: VT" as OCR reads it: the archive line's first unit is always the văn thư (VT), so a
+# "Lưu" with a slip in any letter (Tưu, LUuU, LỰU, EÚU) followed by a "VT" is that line.
+_ARCHIVE = re.compile(
+    r"^[LTE][ưuƯUỰỨỪỬỮựứừửữúùÚÙ][uUư]{0,2}\s*[:;.]?\s*[Vv][TFIl1|7ĨỊÍÌ][TF)]?(?=\s*,|\s*$)"
+)
 _TO_REPORT = re.compile(r"\(b\s*/\s*[cC©€e]\)")
 # Rank or degree printed before a signer's name (on the folded text).
 _NAME_PREFIX = re.compile(

@@ -94,6 +94,11 @@ def test_archive_line_and_trailing_specks(types: DocTypes) -> None:
         ("- UBND tỉnh (b/©);", "UBND tỉnh (b/c)"),
         ("- UBND tỉnh (b/€);", "UBND tỉnh (b/c)"),
         ("- Lưu: VP.", "Lưu: VP"),  # not the văn thư's VT misread: left alone
+        ("- Tưu: VI, KTHT.", "Lưu: VT, KTHT"),
+        ("- LUuU: v1, KHTC.", "Lưu: VT, KHTC"),
+        ("- LỰU: VI, TCCB.", "Lưu: VT, TCCB"),
+        ("- EÚU V1.", "Lưu: VT"),
+        ("- Tư pháp: VP Sở.", "Tư pháp: VP Sở"),  # a recipient, not the archive line
     ],
 )
 def test_recipient_items_ocr_slips(read: str, meant: str, types: DocTypes) -> None:
