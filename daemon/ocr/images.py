@@ -138,23 +138,24 @@ def to_grey(image: Image.Image) -> Image.Image:
         values = np.asarray(image, dtype=np.float64)
         top = 65535.0 if image.mode.startswith("I;16") else max(float(values.max()), 1.0)
         return Image.fromarray(np.clip(values * 255.0 / top, 0, 255).astype(np.uint8), "L")
+    image = _on_white(image)
+    return image.convert("L") if image.mode != "L" else image
+
+
+def _on_white(image: Image.Image) -> Image.Image:
+    """A palette or transparent image flattened on white paper; other images as they are."""
     if image.mode == "P":
         image = image.convert("RGBA")
-    if image.mode in ("RGBA", "LA", "PA"):
-        flat = Image.new("RGBA", image.size, (255, 255, 255, 255))
-        flat.alpha_composite(image.convert("RGBA"))
-        image = flat
-    return image.convert("L") if image.mode != "L" else image
+    if image.mode not in ("RGBA", "LA", "PA"):
+        return image
+    flat = Image.new("RGBA", image.size, (255, 255, 255, 255))
+    flat.alpha_composite(image.convert("RGBA"))
+    return flat
 
 
 def red_channel(image: Image.Image) -> Image.Image | None:
     """The red channel of a colour image (flattened on white), None for a grey one."""
-    if image.mode == "P":
-        image = image.convert("RGBA")
-    if image.mode in ("RGBA", "LA", "PA"):
-        flat = Image.new("RGBA", image.size, (255, 255, 255, 255))
-        flat.alpha_composite(image.convert("RGBA"))
-        image = flat
+    image = _on_white(image)
     if image.mode not in ("RGB", "RGBA", "CMYK", "YCbCr"):
         return None
     return image.convert("RGB").getchannel("R") if image.mode != "RGB" else image.getchannel("R")

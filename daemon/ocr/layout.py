@@ -172,12 +172,12 @@ def find_gutter(rows: Sequence[Sequence[tuple[float, float, float, float]]]) -> 
             first, last = int((x0 - lo) / step), int((x1 - lo) / step)
             for i in range(max(first, 0), min(last, _BINS - 1) + 1):
                 trial[i] = False
-        if _widest_run(trial)[1] < _MIN_GUTTER_BINS:
+        if widest_run(trial)[1] < _MIN_GUTTER_BINS:
             break
         blank, taken = trial, taken + 1
     if taken < 2:
         return None
-    start, length = _widest_run(blank)
+    start, length = widest_run(blank)
     x = lo + (start + length / 2) * step
     header = [b for boxes in rows[:taken] for b in boxes]
     if not any(b[2] <= x for b in header) or not any(b[0] >= x for b in header):
@@ -188,7 +188,8 @@ def find_gutter(rows: Sequence[Sequence[tuple[float, float, float, float]]]) -> 
     return Gutter(x=x, bottom=min(bottom, 1.0), rows=taken)
 
 
-def _widest_run(flags: Sequence[bool]) -> tuple[int, int]:
+def widest_run(flags: Sequence[bool]) -> tuple[int, int]:
+    """(start, length) of the longest run of True in `flags` ((0, 0) when there is none)."""
     best_start, best_len, start = 0, 0, None
     for i, flag in enumerate([*flags, False]):
         if flag and start is None:

@@ -187,14 +187,7 @@ def _column_cut(rows: Rows) -> float | None:
         for x0, _, x1, _ in boxes:
             inked[int(x0 * _CUT_BINS) : int(np.ceil(x1 * _CUT_BINS)) + 1] = True
     blank = ~inked[int(lo * _CUT_BINS) : int(hi * _CUT_BINS)]
-    best_start, best_len, run_start = 0, 0, None
-    for i, flag in enumerate([*blank.tolist(), False]):
-        if flag and run_start is None:
-            run_start = i
-        elif not flag and run_start is not None:
-            if i - run_start > best_len:
-                best_start, best_len = run_start, i - run_start
-            run_start = None
+    best_start, best_len = layout.widest_run(blank.tolist())
     if best_len < _MIN_CUT_BINS:
         return None
     cut = lo + (best_start + best_len / 2) / _CUT_BINS

@@ -142,7 +142,7 @@ def ocr_lines(
         data = engine.data(region, psm=psm, dpi=dpi, timeout=timeout)
     else:
         config = f"--psm {psm}" + (f" --dpi {dpi}" if dpi else "")
-        data = _call(_pytesseract().image_to_data, region, lang, config, timeout, "OCR")
+        data = _call("image_to_data", region, lang, config, timeout, "OCR")
     return lines_from_data(data, page[2:], page[:2])
 
 
@@ -188,7 +188,7 @@ def detect_orientation(
     """Tesseract OSD (`--psm 0`); None when the page has too little text to tell."""
     config = "--psm 0" + (f" --dpi {dpi}" if dpi else "")
     try:
-        osd = _call(_pytesseract().image_to_osd, image, None, config, timeout, "orientation")
+        osd = _call("image_to_osd", image, None, config, timeout, "orientation")
     except TesseractError as exc:
         if "too few characters" in str(exc).lower():
             return None
@@ -197,10 +197,11 @@ def detect_orientation(
 
 
 def _call(
-    fn: Any, image: Image.Image, lang: str | None, config: str, timeout: float, what: str
+    name: str, image: Image.Image, lang: str | None, config: str, timeout: float, what: str
 ) -> Any:
-    """Run one pytesseract call, mapping its failures to TesseractError subclasses."""
+    """Run pytesseract's function `name`, mapping its failures to TesseractError subclasses."""
     pytesseract = _pytesseract()
+    fn = getattr(pytesseract, name)
     image = image.copy() if image.format != "PPM" else image
     image.format = "PPM"  # pytesseract saves in this format: uncompressed, unlike PNG (NOTES.md)
     kwargs: dict[str, Any] = {"config": config, "timeout": timeout}

@@ -238,18 +238,16 @@ class _Converter:
         text = "".join(c.text for c in run)
         if self.by_font and not any(c.font is not None and c.font.encoding for c in run):
             return text
-        if not any(c.font is not None and c.font.caps for c in run):
-            return self.convert(text)
+        converted = self.convert(text)
+        caps = [c.font is not None and c.font.caps for c in run]
+        if not any(caps):
+            return converted
         # What a capitals font draws is upper case whatever the codes say. TCVN3 converts
         # letter for letter, so each letter takes the case of its own font.
-        converted = self.convert(text)
         if len(converted) != len(run):  # not letter for letter: the run's main font decides
-            caps = sum(c.font is not None and c.font.caps for c in run) * 2 > len(run)
-            return converted.upper() if caps else converted
-        return "".join(
-            letter.upper() if c.font is not None and c.font.caps else letter
-            for c, letter in zip(run, converted, strict=True)
-        )
+            return converted.upper() if sum(caps) * 2 > len(run) else converted
+        letters = zip(caps, converted, strict=True)
+        return "".join(letter.upper() if cap else letter for cap, letter in letters)
 
 
 def _words(chars: list[_Char], convert: _Converter | None = None) -> Iterator[Word]:

@@ -94,47 +94,58 @@ def _district(rng: random.Random) -> tuple[str, str, str]:
     return province, kind, name
 
 
-def _ubnd_district(rng: random.Random) -> Agency:
-    province, kind, name = _district(rng)
+def _ubnd(
+    level: str,
+    locality: str,
+    *,
+    place: str,
+    province: str,
+    units: tuple[str, ...],
+    superior: tuple[str, str],
+    parent: tuple[str, ...] = (),
+) -> Agency:
+    """An Ủy ban nhân dân of `locality` ("huyện Khánh Sơn"); `superior` is who it reports
+    to in running text, with that one's ký hiệu."""
     return Agency(
         "ubnd",
-        "district",
-        f"Ủy ban nhân dân {kind} {name}",
-        f"UBND {kind} {name}",
-        ("ỦY BAN NHÂN DÂN", f"{kind} {name}".upper()),
-        (),
+        level,
+        f"Ủy ban nhân dân {locality}",
+        f"UBND {locality}",
+        ("ỦY BAN NHÂN DÂN", locality.upper()),
+        parent,
         "UBND",
-        vocab.UNITS_DISTRICT,
-        name,
+        units,
+        place,
         province,
-        f"{kind} {name}",
+        locality,
         "CHỦ TỊCH",
         "PHÓ CHỦ TỊCH",
         "ỦY BAN NHÂN DÂN",
-        f"UBND tỉnh {province}",
-        "UBND",
+        *superior,
+    )
+
+
+def _ubnd_district(rng: random.Random) -> Agency:
+    province, kind, name = _district(rng)
+    return _ubnd(
+        "district",
+        f"{kind} {name}",
+        place=name,
+        province=province,
+        units=vocab.UNITS_DISTRICT,
+        superior=(f"UBND tỉnh {province}", "UBND"),
     )
 
 
 def _ubnd_province(rng: random.Random) -> Agency:
     province = _province(rng)
-    return Agency(
-        "ubnd",
+    return _ubnd(
         "province",
-        f"Ủy ban nhân dân tỉnh {province}",
-        f"UBND tỉnh {province}",
-        ("ỦY BAN NHÂN DÂN", f"TỈNH {province.upper()}"),
-        (),
-        "UBND",
-        vocab.UNITS_PROVINCE,
-        province,
-        province,
         f"tỉnh {province}",
-        "CHỦ TỊCH",
-        "PHÓ CHỦ TỊCH",
-        "ỦY BAN NHÂN DÂN",
-        "Thủ tướng Chính phủ",
-        "TTg",
+        place=province,
+        province=province,
+        units=vocab.UNITS_PROVINCE,
+        superior=("Thủ tướng Chính phủ", "TTg"),
     )
 
 
@@ -144,23 +155,14 @@ def _ubnd_commune(rng: random.Random) -> Agency:
     kinds = ("xã", "thị trấn") if dkind == "huyện" else ("phường", "xã")
     kind, name = rng.choice([c for c in vocab.COMMUNES if c[0] in kinds])
     parent = (f"UBND {dkind} {dname}".upper(),) if rng.random() < 0.3 else ()
-    return Agency(
-        "ubnd",
+    return _ubnd(
         "commune",
-        f"Ủy ban nhân dân {kind} {name}",
-        f"UBND {kind} {name}",
-        ("ỦY BAN NHÂN DÂN", f"{kind} {name}".upper()),
-        parent,
-        "UBND",
-        ("VP",),
-        name,
-        province,
         f"{kind} {name}",
-        "CHỦ TỊCH",
-        "PHÓ CHỦ TỊCH",
-        "ỦY BAN NHÂN DÂN",
-        f"UBND {dkind} {dname}",
-        "UBND",
+        place=name,
+        province=province,
+        units=("VP",),
+        superior=(f"UBND {dkind} {dname}", "UBND"),
+        parent=parent,
     )
 
 
