@@ -11,6 +11,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
 
 from tests.docgen.random_docs import make_specs, secret_spec
 from tests.docgen.render import render_pdf
@@ -166,3 +168,23 @@ def test_verify_finds_an_altered_archive_file(install: Install, tmp_path: Path) 
     archived.write_bytes(archived.read_bytes() + b"%tampered")
     done = install.vanthu("verify", check=False)
     assert done.returncode == 1 and "hash mismatch" in done.stdout
+
+
+def test_unsure_documents_are_listed_for_review(install: Install, tmp_path: Path) -> None:
+    """A document whose key fields cannot be read is registered needs_review, and
+    `register list --status needs_review` lists it alone."""
+    spec = make_specs(1, seed=61)[0]
+    good = tmp_path / "qd.pdf"
+    good.write_bytes(render_pdf(spec))
+    unsure = tmp_path / "ghi-chu.pdf"  # a note with none of the ND30 header: no number, no date
+    out = io.BytesIO()
+    note = canvas.Canvas(out, pagesize=A4)
+    note.setFont("Helvetica", 12)
+    note.drawString(72, 760, "Ghi chu noi bo: hop giao ban sang thu hai, phong hop tang 2.")
+    note.save()
+    unsure.write_bytes(out.getvalue())
+    install.vanthu("ingest", str(good), str(unsure))
+
+    review = install.entries("--status", "needs_review")
+    assert [r["original_name"] for r in review] == ["ghi-chu.pdf"]
+    assert {r["status"] for r in install.entries()} == {"registered", "needs_review"}
