@@ -16,10 +16,12 @@ from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
+from daemon.errors import PermanentError
+
 CONFIG_ENV = "VANTHU_CONFIG"
 
 
-class ConfigError(Exception):
+class ConfigError(PermanentError):
     """The configuration is missing or wrong; the message names the file, key and problem."""
 
 
@@ -81,8 +83,8 @@ class ServiceSettings:
     retry_base_seconds: float = 30.0  # first retry delay; doubles each attempt
 
     def retry_delay(self, attempts: int) -> float:
-        """Seconds to wait before the next attempt, after `attempts` tries."""
-        return self.retry_base_seconds * 2 ** max(attempts - 1, 0)
+        """Seconds to wait before the next attempt, after `attempts` tries (at most an hour)."""
+        return min(3600.0, self.retry_base_seconds * 2 ** min(max(attempts - 1, 0), 30))
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from daemon.errors import PermanentError
 from daemon.ocr.doctypes import DocTypes
 from daemon.ocr.model import Fields
 from daemon.ocr.vntext import loose_key
 from daemon.workdays import Calendar
 
 
-class RulesError(Exception):
+class RulesError(PermanentError):
     """A rules file is missing or wrong; the message names the file and the key."""
 
 

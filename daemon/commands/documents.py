@@ -75,37 +75,38 @@ def extract(args: argparse.Namespace) -> int:
 
 
 def ingest(args: argparse.Namespace) -> int:
-    from daemon.ingest.stage import TooLarge
-    from daemon.service import Runtime
+    from daemon.ingest import INCOMING
+    from daemon.service import Service
+    from daemon.work.parts import Parts
+    from daemon.work.spool import TooLarge
 
-    runtime = Runtime.build(settings_of(args))
+    parts = Parts.build(settings_of(args))
+    service = Service(parts)
     status = 0
     try:
         staged: list[tuple[Path, Any]] = []
         for path in args.files:
             try:
-                staged.append(
-                    (
-                        path,
-                        runtime.stager.stage_file(
-                            path, source="cli", provenance={"path": str(path.resolve())}
-                        ),
-                    )
+                provenance = {"path": str(path.resolve())}
+                result = parts.stager.stage_file(
+                    path, kind=INCOMING, source="cli", provenance=provenance
                 )
             except (OSError, TooLarge) as exc:
                 reason = exc.strerror if isinstance(exc, OSError) else str(exc)
                 emit(args, {"file": str(path), "error": reason}, f"{path}: cannot read: {reason}")
                 status = 1
-        outcomes = {o.job_id: o for o in runtime.worker.drain()}
+                continue
+            staged.append((path, result))
+        outcomes = {o.job_id: o for o in service.loop.drain()}
         for path, result in staged:
-            status |= _report(args, runtime, path, result, outcomes)
+            status |= _report(args, parts, path, result, outcomes)
     finally:
-        runtime.close()
+        service.close()
     return status
 
 
 def _report(
-    args: argparse.Namespace, runtime: Any, path: Path, result: Any, outcomes: dict[int, Any]
+    args: argparse.Namespace, parts: Any, path: Path, result: Any, outcomes: dict[int, Any]
 ) -> int:
     from daemon.register.models import Document, Entry
 
@@ -117,7 +118,7 @@ def _report(
             f"{path}: {outcome.state.replace('_', ' ')}: {outcome.reason}",
         )
         return 1
-    with runtime.sessions() as session:
+    with parts.sessions() as session:
         entry = session.scalars(
             select(Entry)
             .join(Document)

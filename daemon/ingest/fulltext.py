@@ -1,40 +1,33 @@
 """The later, low-priority pass: the full text of a registered scan, for search.
 
 Registration needs only the regions that hold the fields; the body of a scan is OCR'd
-afterwards, from the archived original, when no incoming document is waiting. A `fulltext`
-job carries the document's id (never content) and replaces the document's text when done.
+afterwards, from the archived original, when no incoming document is waiting (its handler
+comes after the incoming one). A `fulltext` job carries the document's id (never content)
+and replaces the document's text when done.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Protocol
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from daemon.archive import Archive
-from daemon.config import ServiceSettings
+from daemon.ingest import FULLTEXT
 from daemon.logs import event
-from daemon.ocr.model import Reading, UnreadableDocument
+from daemon.ocr.model import Reading
 from daemon.register import jobs
 from daemon.register.models import DONE, FAILED, Document, Job
+from daemon.work.job import Outcome, Ticket
+from daemon.work.parts import Parts
 
 log = logging.getLogger("vanthu.fulltext")
-
-KIND = "fulltext"
-
-
-class BodyReader(Protocol):
-    def read_body(self, path: Path) -> Reading: ...
 
 
 def enqueue(session: Session, document: Document) -> Job:
     """Ask for the full text of `document` (in the registering transaction)."""
     return jobs.enqueue(
         session,
-        KIND,
+        FULLTEXT,
         sha256=None,
         original_name=document.original_name,
         source=document.source,
@@ -46,60 +39,36 @@ def enqueue(session: Session, document: Document) -> Job:
     )
 
 
-@dataclass(frozen=True)
-class FullTextTicket:
-    id: int
-    payload: dict[str, Any]
-    attempts: int
-    worker: str | None
+class FullTextHandler:
+    kind = FULLTEXT
 
-    @classmethod
-    def of(cls, job: Job) -> FullTextTicket:
-        return cls(job.id, dict(job.payload), job.attempts, job.claimed_by)
+    def __init__(self, parts: Parts) -> None:
+        self.parts = parts
 
-
-class FullText:
-    def __init__(
-        self, sessions: sessionmaker[Session], archive: Archive, retries: ServiceSettings
-    ) -> None:
-        self.sessions = sessions
-        self.archive = archive
-        self.retries = retries
-
-    def claim(self, worker: str, lease_seconds: float, limit: int) -> list[FullTextTicket]:
-        with self.sessions.begin() as session:
-            claimed = jobs.claim(
-                session, worker, kinds=(KIND,), lease_seconds=lease_seconds, limit=limit
-            )
-            return [FullTextTicket.of(job) for job in claimed]
-
-    def read(self, reader: BodyReader, ticket: FullTextTicket) -> Reading | BaseException:
-        """Runs in a reading thread; the exception travels back as the result."""
+    def analyse(self, ticket: Ticket) -> Reading:
         p = ticket.payload
-        try:
-            return reader.read_body(self.archive.path(p["sha256"], p["media_type"]))
-        except Exception as exc:  # noqa: BLE001 - conclude() decides
-            return exc
+        return self.parts.reader.read_body(self.parts.archive.path(p["sha256"], p["media_type"]))
 
-    def conclude(self, ticket: FullTextTicket, result: Reading | BaseException) -> str:
-        with self.sessions.begin() as session:
+    def conclude(self, ticket: Ticket, reading: Reading) -> Outcome:
+        with self.parts.sessions.begin() as session:
+            document = session.get_one(Document, ticket.payload["document_id"])
+            document.text = reading.text
             job = session.get_one(Job, ticket.id)
-            if isinstance(result, Reading):
-                document = session.get_one(Document, ticket.payload["document_id"])
-                document.text = result.text
-                jobs.finish(session, job, DONE, document_id=document.id, worker=ticket.worker)
-                state = DONE
-            elif (
-                isinstance(result, UnreadableDocument)
-                or ticket.attempts >= self.retries.max_attempts
-            ):
-                jobs.finish(session, job, FAILED, error=str(result), worker=ticket.worker)
-                state = FAILED
-            else:
-                delay = self.retries.retry_delay(ticket.attempts)
-                jobs.retry_later(
-                    session, job, f"{type(result).__name__}: {result}", delay, worker=ticket.worker
-                )
-                state = "retry"
-        event(log, "full-text", document=ticket.payload["document_id"], state=state)
-        return state
+            jobs.finish(session, job, DONE, document_id=document.id, worker=ticket.worker)
+        event(log, "full-text", document=ticket.payload["document_id"], state=DONE)
+        return Outcome(ticket.id, DONE)
+
+    def fail(self, ticket: Ticket, reason: str) -> Outcome:
+        """The entry stands; only its search text stays the fields' regions."""
+        with self.parts.sessions.begin() as session:
+            job = session.get_one(Job, ticket.id)
+            jobs.finish(session, job, FAILED, error=reason, worker=ticket.worker)
+        event(
+            log,
+            "full-text",
+            logging.WARNING,
+            document=ticket.payload["document_id"],
+            state=FAILED,
+            reason=reason,
+        )
+        return Outcome(ticket.id, FAILED, reason=reason)

@@ -26,6 +26,7 @@ from imapclient import SocketTimeout
 from imapclient.exceptions import CapabilityError, IMAPClientAbortError, IMAPClientError, LoginError
 
 from daemon.config import ConfigError, MailboxSettings, read_secret
+from daemon.errors import TransientError
 from daemon.logs import event
 
 log = logging.getLogger("vanthu.mailbox")
@@ -36,7 +37,7 @@ SEEN = b"\\Seen"
 DELETED = b"\\Deleted"
 
 
-class MailboxError(Exception):
+class MailboxError(TransientError):
     """An IMAP operation failed; `stage` names it (connect, tls, login, select, fetch, ...)."""
 
     def __init__(self, stage: str, detail: str) -> None:
@@ -51,6 +52,8 @@ class MailboxConnectionError(MailboxError, ConnectionError):
 
 class MailboxLoginError(MailboxError):
     """The server refused the credentials, or none could be read."""
+
+    transient = False
 
 
 @dataclass(frozen=True)

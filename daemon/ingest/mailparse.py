@@ -31,6 +31,7 @@ from email.parser import BytesParser
 from typing import Any
 
 from daemon.config import MailboxSettings
+from daemon.errors import PermanentError
 from daemon.ocr.sniff import EXTENSIONS, JPEG, PDF, PNG, TIFF, media_type
 
 _CLAIMED = {".pdf": PDF, ".jpg": JPEG, ".jpeg": JPEG, ".png": PNG, ".tif": TIFF, ".tiff": TIFF}
@@ -54,12 +55,8 @@ _FATAL_DEFECTS = {
 }
 
 
-class MalformedMail(Exception):
+class MalformedMail(PermanentError):
     """The message cannot be parsed (or is over the size limit); `reason` says why."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ Per message, in this order (DESIGN principle 1): parse; stage each attachment; r
 message; then mark it \\Seen and move it to the processed folder (or flag it with the failed
 keyword and leave it). The folder's last acknowledged UID advances only after that. A crash
 anywhere leaves the message in the folder to be seen again: recognised by its place or its
-content (daemon.register.mailstate), and by the Stager's content hash, it is acknowledged
+content (daemon.ingest.mailledger), and by the Stager's content hash, it is acknowledged
 without being staged twice.
 """
 
@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from daemon.config import MailboxSettings, Settings
+from daemon.ingest import INCOMING, mailledger
 from daemon.ingest.mailbox import (
     FolderInfo,
     Mailbox,
@@ -30,14 +31,15 @@ from daemon.ingest.mailbox import (
     account_id,
     check_connection,
 )
+from daemon.ingest.mailledger import Facts, MailLedger, Outcome
 from daemon.ingest.mailparse import MailLimits, MalformedMail, ParsedMail, parse_headers
 from daemon.ingest.mailparse import parse_message as parse_mail
 from daemon.ingest.senders import SenderRules, load_senders
-from daemon.ingest.stage import Stager, TooLarge
 from daemon.logs import event
-from daemon.register import mailstate
-from daemon.register.mailstate import Facts, MailLedger, Outcome
 from daemon.rules import RulesError
+from daemon.work.source import Source
+from daemon.work.spool import TooLarge
+from daemon.work.stage import Stager
 
 log = logging.getLogger("vanthu.mailsource")
 
@@ -63,7 +65,9 @@ class MailPassResult:
         self.uidvalidity_changed |= other.uidvalidity_changed
 
 
-class MailSource:
+class MailSource(Source):
+    name = "mailbox"
+
     def __init__(
         self,
         settings: MailboxSettings,
@@ -115,7 +119,7 @@ class MailSource:
             total.error = str(exc)
         return total
 
-    def run(self, stop: threading.Event) -> None:
+    def serve(self, stop: threading.Event) -> None:
         """IDLE (or poll) until `stop` is set; reconnect with backoff after any failure."""
         self._failures = 0
         while not stop.is_set():
@@ -209,10 +213,10 @@ class MailSource:
         except MalformedMail as exc:
             return self._failed(info, uid, raw, exc.reason)
         raw_sha = hashlib.sha256(raw).hexdigest()
-        key = mailstate.dedupe_key(mail.message_id, [a.sha256 for a in mail.attachments], raw_sha)
+        key = mailledger.dedupe_key(mail.message_id, [a.sha256 for a in mail.attachments], raw_sha)
         earlier = self.ledger.seen_content(info.uidvalidity, uid, key)
         if earlier is not None:
-            result.duplicates += earlier.state == mailstate.DUPLICATE
+            result.duplicates += earlier.state == mailledger.DUPLICATE
             return earlier
         staged, refused = self._stage_all(info, uid, mail, result)
         try:
@@ -233,7 +237,11 @@ class MailSource:
             provenance = self._provenance(info, uid, mail, allowed, attachment.name)
             try:
                 done = self.stager.stage_bytes(
-                    attachment.data, name=attachment.name, source="mail", provenance=provenance
+                    attachment.data,
+                    name=attachment.name,
+                    kind=INCOMING,
+                    source="mail",
+                    provenance=provenance,
                 )
             except TooLarge as exc:
                 refused.append(f"{attachment.name}: {exc}")
@@ -277,7 +285,7 @@ class MailSource:
         known = self.ledger.at_place(info.uidvalidity, uid)
         if known is not None:
             return known
-        key = mailstate.dedupe_key(None, (), hashlib.sha256(raw).hexdigest())
+        key = mailledger.dedupe_key(None, (), hashlib.sha256(raw).hexdigest())
         earlier = self.ledger.seen_content(info.uidvalidity, uid, key)
         if earlier is not None:
             return earlier
@@ -289,15 +297,15 @@ class MailSource:
     def _acknowledge(
         self, box: Mailbox, info: FolderInfo, outcomes: Sequence[Outcome], result: MailPassResult
     ) -> None:
-        move = [o.uid for o in outcomes if o.state != mailstate.FAILED]
-        flag = [o.uid for o in outcomes if o.state == mailstate.FAILED]
+        move = [o.uid for o in outcomes if o.state != mailledger.FAILED]
+        flag = [o.uid for o in outcomes if o.state == mailledger.FAILED]
         box.mark_seen(move)
         box.move(move, self.settings.processed_folder)
         box.add_keyword(flag, self.settings.failed_keyword)
         self.ledger.acknowledged(outcomes)
         result.acknowledged += len(outcomes)
         result.failed += len(flag)
-        result.no_documents += sum(o.state == mailstate.NO_DOCUMENTS for o in outcomes)
+        result.no_documents += sum(o.state == mailledger.NO_DOCUMENTS for o in outcomes)
         if outcomes:
             event(
                 log,

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from daemon.errors import PermanentError
 from daemon.ocr.vntext import loose_key, nfc, squash, tone_key
 
 
-class DocTypesError(Exception):
+class DocTypesError(PermanentError):
     """The types file is missing or wrong; the message names the file, entry and problem."""
 
 

@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
+from daemon.errors import PermanentError
+
 TextSource = Literal["text-layer", "ocr"]
 
 #: The field names of the register, in the order of `vanthu extract --json`.
@@ -113,9 +115,5 @@ class Fields:
         )
 
 
-class UnreadableDocument(Exception):
+class UnreadableDocument(PermanentError):
     """The bytes are not a document vanthu can read; `reason` says why, for the clerk."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason

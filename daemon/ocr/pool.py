@@ -18,6 +18,8 @@ from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
+from daemon.errors import TransientError
+
 log = logging.getLogger(__name__)
 
 A = TypeVar("A")
@@ -27,7 +29,7 @@ _POLL_SECONDS = 2.0
 _TASKS_PER_WORKER = 200  # fresh processes now and then: decoders leak
 
 
-class WorkerCrashed(RuntimeError):
+class WorkerCrashed(TransientError, RuntimeError):
     """A reading process died twice while working on one call (crash, OOM, or stuck).
 
     Not the document's verdict: the job should be retried later, and only failed once its

@@ -24,6 +24,7 @@ from typing import Any
 
 from PIL import Image
 
+from daemon.errors import PermanentError
 from daemon.ocr import layout
 from daemon.ocr.layout import Word
 from daemon.ocr.model import Line
@@ -36,12 +37,15 @@ _PROBE_TIMEOUT = 15.0
 TESSERACT = "tesseract"  # the program, found on PATH (pytesseract's default too)
 
 
-class TesseractError(Exception):
+class TesseractError(PermanentError):
     """Tesseract failed; the message says which call and why."""
 
 
 class TesseractTimeout(TesseractError, TimeoutError):
-    """A Tesseract call ran longer than its timeout and was killed."""
+    """A Tesseract call ran longer than its timeout and was killed (a loaded machine, or a
+    page that always takes too long: retried, within the job's attempts)."""
+
+    transient = True
 
 
 class TesseractMissing(TesseractError):

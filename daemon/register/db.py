@@ -29,7 +29,7 @@ SQLITE_BUSY_MS = 30_000
 #: writers). Set by `session_factory(engine, read_only=True)`.
 READ_ONLY = "vanthu_read_only"
 #: Optional modules that add tables to `Base.metadata`; created with the rest when present.
-OPTIONAL_MODELS = ("daemon.register.mailstate",)
+OPTIONAL_MODELS = ("daemon.ingest.mailledger",)
 _SCHEMA_LOCK = 0x76616E746875  # pg_advisory_xact_lock key ("vanthu"): one creator at a time
 
 _SQLITE_TRIGGERS = {
@@ -114,6 +114,13 @@ def _postgresql_engine(url: URL, echo: bool) -> Engine:
         pool_pre_ping=True,
         connect_args={"connect_timeout": 15, "application_name": "vanthu"},
     )
+
+
+def open_register(url: str) -> Engine:
+    """An engine for the register at `url`, its schema ready for this version of vanthu."""
+    engine = make_engine(url)
+    create_schema(engine)
+    return engine
 
 
 def session_factory(engine: Engine, *, read_only: bool = False) -> sessionmaker[Session]:

@@ -27,7 +27,7 @@ Format = Literal["csv", "xlsx"]
 Cell = str | int | dt.date | tuple[str, ...] | None
 
 DEFAULT_TZ = RegisterSettings().timezone
-STATUS_LABELS = {REGISTERED: "Đã vào sổ", NEEDS_REVIEW: "Cần kiểm tra"}
+STATUS_LABELS: dict[str, str] = {REGISTERED: "Đã vào sổ", NEEDS_REVIEW: "Cần kiểm tra"}
 TITLES = {"den": "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN", "di": "SỔ ĐĂNG KÝ VĂN BẢN ĐI"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -68,7 +68,7 @@ def claim(
     session: Session,
     worker: str,
     *,
-    kinds: Iterable[str] = ("ingest",),
+    kinds: Iterable[str],
     lease_seconds: float,
     limit: int = 1,
 ) -> list[Job]:
@@ -99,11 +99,22 @@ def claim(
     return list(ready)
 
 
-def release_expired(session: Session, *, max_attempts: int | None = None) -> int:
+def has_ready(session: Session, kinds: Iterable[str]) -> bool:
+    """Whether a job of one of `kinds` is waiting and due (a cheap look, no lock)."""
+    found = session.scalar(
+        select(Job.id)
+        .where(Job.state == PENDING, Job.kind.in_(tuple(kinds)), Job.not_before <= clock.now())
+        .limit(1)
+    )
+    return found is not None
+
+
+def release_expired(session: Session) -> int:
     """Hand running jobs whose lease ran out back to the queue; the number released.
 
-    With `max_attempts`, a job that already used them all (its worker keeps dying on it: a
-    decompression bomb, a crashing decoder) is failed instead of being retried for ever.
+    The attempt that ran out stays counted, so a job that keeps killing or hanging its worker
+    runs out of attempts and is failed by the job loop (its file to failed/), never retried
+    for ever.
     """
     now = clock.now()
     expired = session.scalars(
@@ -114,17 +125,12 @@ def release_expired(session: Session, *, max_attempts: int | None = None) -> int
     ).all()
     for job in expired:
         worker = job.claimed_by
-        if max_attempts is not None and job.attempts >= max_attempts:
-            reason = f"gave up after {job.attempts} attempts: the worker never finished"
-            _set_final(job, FAILED, reason, None, now)
-            event = "job_failed"
-        else:
-            _set_pending(job, now, job.not_before)
-            event = "job_lease_expired"
+        _set_pending(job, now, job.not_before)
+        job.last_error = _clip(f"the lease ran out: {worker or 'a worker'} did not finish")
         session.flush()
         audit.append(
             session,
-            event,
+            "job_lease_expired",
             f"job/{job.id}",
             {"worker": worker, "attempt": job.attempts, "state": job.state},
         )
@@ -145,30 +151,6 @@ def release_mine(session: Session, worker: str) -> int:
     for job in mine:
         audit.append(session, "job_released", f"job/{job.id}", {"worker": worker})
     return len(mine)
-
-
-def release_ids(
-    session: Session, ids: Iterable[int], reason: str, *, delay_seconds: float = 0.0
-) -> int:
-    """Hand specific running jobs back (the worker hit an unexpected error concluding them);
-    the number released. The attempt counts, so a job that always breaks its worker runs
-    out of attempts instead of looping."""
-    now = clock.now()
-    held = session.scalars(
-        select(Job).where(Job.id.in_(tuple(ids)), Job.state == RUNNING).with_for_update()
-    ).all()
-    for job in held:
-        _set_pending(job, now, now + dt.timedelta(seconds=max(0.0, delay_seconds)))
-        job.last_error = _clip(reason)
-    session.flush()
-    for job in held:
-        audit.append(
-            session,
-            "job_released",
-            f"job/{job.id}",
-            {"reason": job.last_error, "attempt": job.attempts},
-        )
-    return len(held)
 
 
 def release_all(session: Session) -> int:

@@ -8,6 +8,7 @@ ký nhận, ghi chú; plus độ khẩn, độ mật, số trang and a due date.
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -32,17 +33,29 @@ from daemon.register import clock
 
 BOOKS = ("den", "di")  # sổ văn bản đến, sổ văn bản đi
 
-# Document status: what the clerk sees.
-REGISTERED = "registered"
-NEEDS_REVIEW = "needs_review"
 
-# Job states: the durable work queue.
-PENDING = "pending"
-RUNNING = "running"
-DONE = "done"
-FAILED = "failed"  # unreadable; the file waits in failed/ with its reason
-SET_ASIDE = "set_aside"  # secret or complaint letter; moved to quarantine/, content not kept
-DUPLICATE = "duplicate"  # same bytes as an already registered document
+class Status(StrEnum):
+    """A document's status: what the clerk sees."""
+
+    REGISTERED = "registered"
+    NEEDS_REVIEW = "needs_review"  # an unsure field, an odd sender or signature: look at it
+
+
+class JobState(StrEnum):
+    """Where a job of the durable work queue stands."""
+
+    PENDING = "pending"  # waiting to be claimed (from `not_before` on)
+    RUNNING = "running"  # claimed by a worker under a lease
+    DONE = "done"
+    FAILED = "failed"  # could not be done; a staged file waits in failed/ with its reason
+    SET_ASIDE = "set_aside"  # secret or complaint letter: in quarantine/, content not kept
+    DUPLICATE = "duplicate"  # same bytes as work already done
+
+
+REGISTERED, NEEDS_REVIEW = Status.REGISTERED, Status.NEEDS_REVIEW
+PENDING, RUNNING, DONE = JobState.PENDING, JobState.RUNNING, JobState.DONE
+FAILED, SET_ASIDE, DUPLICATE = JobState.FAILED, JobState.SET_ASIDE, JobState.DUPLICATE
+ACTIVE_STATES = (PENDING, RUNNING)
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):

@@ -27,6 +27,7 @@ from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import PdfSignatureStatus
 from pyhanko_certvalidator import ValidationContext
 
+from daemon.errors import PermanentError
 from daemon.logs import event
 from daemon.signatures.trust import describe_trust_problem, name_part
 from daemon.signatures.verdict import SEVERITY, Evidence, SignatureVerdict, Verdict, decide
@@ -40,7 +41,7 @@ SIGNING_KEY_USAGE = KeyUsageConstraints(
 )
 
 
-class UnreadablePdf(Exception):
+class UnreadablePdf(PermanentError):
     """The bytes are not a PDF pyHanko can parse, so no signature can be checked."""
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 
+from daemon.errors import PermanentError
 from daemon.logs import event
 
 log = logging.getLogger(__name__)
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 CERT_SUFFIXES = frozenset({".pem", ".crt", ".cer", ".der"})
 
 
-class TrustRootError(Exception):
+class TrustRootError(PermanentError):
     """The trust-root folder is missing or holds files that are not certificates."""
 
     def __init__(self, folder: Path, problems: list[str]) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from daemon.register import mailstate
+from daemon.ingest import mailledger
 from tests.fixtures.dovecot import MailEnv, fake_pdf, make_mail
 
 PROCESSED = "Đã xử lý"
@@ -22,9 +22,9 @@ pytestmark = pytest.mark.slow
 # Where the child dies: after staging a message's attachments but before recording it; after
 # recording (and marking \Seen) but before the move; after the move before the last UID moves.
 KILL_POINTS = {
-    "record": ("daemon.register.mailstate", "MailLedger", "record"),
+    "record": ("daemon.ingest.mailledger", "MailLedger", "record"),
     "move": ("daemon.ingest.mailbox", "Mailbox", "move"),
-    "advance": ("daemon.register.mailstate", "MailLedger", "advance"),
+    "advance": ("daemon.ingest.mailledger", "MailLedger", "advance"),
 }
 
 
@@ -79,7 +79,7 @@ def test_sigkill_between_staging_and_moving_then_restart(dovecot, tmp_path, kill
         assert dovecot.folder() == {}
         assert len(dovecot.folder(PROCESSED)) == 3
         rows = mail.messages()
-        assert len(rows) == 3 and {r.state for r in rows} == {mailstate.PROCESSED}
+        assert len(rows) == 3 and {r.state for r in rows} == {mailledger.PROCESSED}
         assert all(r.acknowledged_at is not None for r in rows)
     finally:
         mail.engine.dispose()

@@ -10,8 +10,8 @@ from contextlib import contextmanager
 
 import pytest
 
+from daemon.ingest import mailledger
 from daemon.ingest.mailparse import PDF, OutgoingFile, build_message
-from daemon.register import mailstate
 from tests.fixtures.dovecot import fake_pdf, make_mail
 
 PROCESSED = "Đã xử lý"
@@ -31,7 +31,7 @@ def wait_for(condition: Callable[[], bool], what: str, timeout: float = 60.0) ->
 @contextmanager
 def running(source) -> Iterator[threading.Event]:
     stop = threading.Event()
-    thread = threading.Thread(target=source.run, args=(stop,), daemon=True)
+    thread = threading.Thread(target=source.serve, args=(stop,), daemon=True)
     thread.start()
     try:
         yield stop
@@ -63,7 +63,7 @@ def test_300_messages_waiting_at_start_up(dovecot, mail_env):
     )
     assert len(set(shas(mail_env))) == len(shas(mail_env)) == 300
     assert_all_processed(dovecot, 300)
-    assert {m.state for m in mail_env.messages()} == {mailstate.PROCESSED}
+    assert {m.state for m in mail_env.messages()} == {mailledger.PROCESSED}
     assert mail_env.source(dovecot.settings()).run_once().messages == 0
 
 
@@ -96,7 +96,7 @@ def test_the_same_message_appended_twice(dovecot, mail_env):
     result = mail_env.source(dovecot.settings()).run_once()
     assert len(mail_env.jobs()) == 1 and result.duplicates == 1
     assert_all_processed(dovecot, 2)
-    assert [m.state for m in mail_env.messages()] == [mailstate.PROCESSED, mailstate.DUPLICATE]
+    assert [m.state for m in mail_env.messages()] == [mailledger.PROCESSED, mailledger.DUPLICATE]
 
 
 def test_the_same_document_in_two_different_mails(dovecot, mail_env):
@@ -106,7 +106,7 @@ def test_the_same_document_in_two_different_mails(dovecot, mail_env):
     mail_env.source(dovecot.settings()).run_once()
     assert len(mail_env.jobs()) == 1  # the Stager's content hash
     rows = mail_env.messages()
-    assert [r.state for r in rows] == [mailstate.PROCESSED, mailstate.PROCESSED]
+    assert [r.state for r in rows] == [mailledger.PROCESSED, mailledger.PROCESSED]
     assert rows[1].attachments[0]["duplicate"] is True
 
 
@@ -147,7 +147,7 @@ def test_malformed_mime_is_flagged_left_and_not_fetched_again(dovecot, mail_env)
     assert list(inbox) == [bad_uid]
     flags = inbox[bad_uid][0]
     assert FAILED_KEYWORD in flags and b"\\Seen" not in flags  # the clerk sees it unread
-    failed = [m for m in mail_env.messages() if m.state == mailstate.FAILED]
+    failed = [m for m in mail_env.messages() if m.state == mailledger.FAILED]
     assert len(failed) == 1 and "malformed MIME" in failed[0].reason
     assert failed[0].subject == "Hỏng" and failed[0].message_id == "<bad@hanoi.gov.vn>"
     assert len(mail_env.events("mail_failed")) == 1
@@ -174,7 +174,7 @@ def test_oversized_attachment_and_message(dovecot, mail_env):
     assert result.failed == 2
     assert all(FAILED_KEYWORD in flags for flags, _ in dovecot.folder().values())
     rows = {m.uid: m for m in mail_env.messages()}
-    assert all(m.state == mailstate.FAILED for m in rows.values())
+    assert all(m.state == mailledger.FAILED for m in rows.values())
     assert "lon.pdf" in rows[1].reason and rows[1].attachments[0]["name"] == "nho.pdf"
     assert "over the limit" in rows[huge_uid].reason
     assert rows[huge_uid].subject == "Về việc triển khai kế hoạch huge"  # from the headers only
@@ -184,7 +184,7 @@ def test_message_without_attachment(dovecot, mail_env):
     dovecot.append(make_mail("empty", files=[]))
     result = mail_env.source(dovecot.settings()).run_once()
     assert result.no_documents == 1 and mail_env.jobs() == []
-    assert [m.state for m in mail_env.messages()] == [mailstate.NO_DOCUMENTS]
+    assert [m.state for m in mail_env.messages()] == [mailledger.NO_DOCUMENTS]
     assert_all_processed(dovecot, 1)
     assert mail_env.source(dovecot.settings()).run_once().messages == 0
 
@@ -262,4 +262,4 @@ def _folder_known(env) -> bool:
     from sqlalchemy import select
 
     with env.sessions() as session:
-        return session.scalar(select(mailstate.MailFolder.id)) is not None
+        return session.scalar(select(mailledger.MailFolder.id)) is not None

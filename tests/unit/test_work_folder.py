@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from daemon.config import ScannerSettings
-from daemon.ingest.folder import FolderSource
-from daemon.ingest.stage import StageResult, TooLarge
+from daemon.work.folder import FolderSource
+from daemon.work.spool import TooLarge
+from daemon.work.stage import StageResult
 
 
 class FakeStager:
@@ -18,7 +19,9 @@ class FakeStager:
         self.staged: list[tuple[str, bytes, dict[str, Any]]] = []
         self.fail = fail
 
-    def stage_file(self, path: Path, *, source: str, provenance: dict[str, Any]) -> StageResult:
+    def stage_file(
+        self, path: Path, *, kind: str, source: str, provenance: dict[str, Any]
+    ) -> StageResult:
         if self.fail:
             raise self.fail
         self.staged.append((path.name, path.read_bytes(), provenance))
@@ -40,6 +43,8 @@ def source(folders: dict[str, Path], stager: Any, **settings: Any) -> FolderSour
         failed=folders["failed"],
         settings=ScannerSettings(settle_seconds=0.3, **settings),
         stager=stager,
+        source="folder",
+        kind="ingest",
     )
 
 
@@ -122,7 +127,7 @@ def test_files_that_cannot_be_taken_go_to_failed_with_a_reason(
 def _staged_while_running(src: FolderSource, stager: FakeStager, drop: Path) -> list[str]:
     """Run the source's loop in a thread, drop a file, and return what it staged."""
     stop = threading.Event()
-    thread = threading.Thread(target=src.run, args=(stop,))
+    thread = threading.Thread(target=src.serve, args=(stop,))
     thread.start()
     try:
         time.sleep(0.5)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from daemon.register import mailstate as ms
+from daemon.ingest import mailledger as ms
 from daemon.register.db import create_schema, make_engine, session_factory
 from daemon.register.models import AuditEvent
 

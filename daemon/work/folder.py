@@ -1,10 +1,12 @@
-"""The scanner folder source: files dropped into inbox/ are staged once they are complete.
+"""A watched folder as a source: files dropped into it are staged once they are complete.
 
-A watchdog observer (inotify, or polling for SMB/NFS shares where inotify sees no remote writes)
-tells us which paths changed; a file is taken once its size and mtime have not changed for the
-settle time. A full rescan at start and every `RESCAN_SECONDS` catches anything an observer
-missed. Staged files are moved to processed/ (or deleted, if configured) only after the job is
-committed.
+The scanner inbox (incoming scans, job kind `ingest`) and the outbox (signed outgoing
+documents) are two instances of this class, each with its own folders, source name and job
+kind. A watchdog observer (inotify, or polling for SMB/NFS shares where inotify sees no remote
+writes) tells us which paths changed; a file is taken once its size and mtime have not
+changed for the settle time. A full rescan at start and every `RESCAN_SECONDS` catches
+anything an observer missed. Staged files are moved to processed/ (or deleted, if configured)
+only after the job is committed.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -24,9 +27,11 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from daemon.config import ScannerSettings
-from daemon.ingest.setaside import move_into, safe_name, write_reason
-from daemon.ingest.stage import Stager, TooLarge
 from daemon.logs import event
+from daemon.work.setaside import move_into, safe_name, write_reason
+from daemon.work.source import Source
+from daemon.work.spool import TooLarge
+from daemon.work.stage import StageResult
 
 log = logging.getLogger("vanthu.folder")
 
@@ -52,7 +57,15 @@ class _Handler(FileSystemEventHandler):
         self.source.notice(Path(os.fsdecode(path)))
 
 
-class FolderSource:
+class FileStager(Protocol):
+    def stage_file(
+        self, path: Path, *, kind: str, source: str, provenance: dict[str, Any]
+    ) -> StageResult: ...
+
+
+class FolderSource(Source):
+    """Stages what is dropped into `inbox` as jobs of `kind` from source `source`."""
+
     def __init__(
         self,
         inbox: Path,
@@ -60,12 +73,16 @@ class FolderSource:
         processed: Path,
         failed: Path,
         settings: ScannerSettings,
-        stager: Stager,
+        stager: FileStager,
+        source: str,
+        kind: str,
         on_staged: threading.Event | None = None,
     ) -> None:
         self.inbox, self.processed, self.failed = inbox, processed, failed
         self.settings = settings
         self.stager = stager
+        self.source, self.kind = source, kind
+        self.name = f"folder:{inbox.name}"
         self.on_staged = on_staged
         self._seen: dict[Path, _Seen] = {}
         self._refused: set[tuple[Path, int, int]] = set()
@@ -149,7 +166,9 @@ class FolderSource:
                 "path": safe_name(str(rel)),
                 "processed_path": str(dest) if dest else None,
             }
-            result = self.stager.stage_file(path, source="folder", provenance=provenance)
+            result = self.stager.stage_file(
+                path, kind=self.kind, source=self.source, provenance=provenance
+            )
         except FileNotFoundError:  # taken meanwhile (another process watching the same folder)
             return
         except (OSError, TooLarge, ValueError) as exc:
@@ -214,7 +233,7 @@ class FolderSource:
         observer.start()
         return observer
 
-    def run(self, stop: threading.Event) -> None:
+    def serve(self, stop: threading.Event) -> None:
         """Watch until `stop` is set; restart the observer if it dies (a share went away)."""
         self.inbox.mkdir(parents=True, exist_ok=True)
         observer, last_scan = self._observer(), 0.0

@@ -4,7 +4,7 @@ import os
 import stat
 from pathlib import Path
 
-from daemon.ingest.setaside import move_into, place, safe_name, write_reason
+from daemon.work.setaside import move_into, place, safe_name, write_reason
 
 
 def test_safe_name_never_makes_a_path() -> None:

@@ -1,5 +1,6 @@
 """What the mailbox source remembers: per folder the UIDVALIDITY and last UID acknowledged, per
-message what became of it.
+message what became of it. The tables live in the register's database (and its migrations),
+but are the mailbox's own: the register knows nothing of them.
 
 A message is known two ways. By its place, (account, folder, uidvalidity, uid): a message seen
 again at the same place (a crash before it was moved) is acknowledged, not restaged. By its

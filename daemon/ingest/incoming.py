@@ -1,0 +1,161 @@
+"""The incoming handler: a staged document -> read -> extract -> rules -> register | set aside.
+
+`analyse` runs in a thread of the job loop (no database; OCR goes to the reading processes);
+`conclude` files the document into the sổ đăng ký văn bản đến with the next số đến, or sets
+it aside when the law says it must stay out of the networked register. Errors travel to the
+job loop, which retries or fails (daemon.work.loop).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from daemon.alerts import alert
+from daemon.ingest import INCOMING, authenticity, fulltext, mailledger
+from daemon.logs import event
+from daemon.ocr.fields import extract_fields
+from daemon.ocr.model import KEY_FIELDS, Fields, Reading
+from daemon.register import jobs, registry
+from daemon.register.models import DONE, DUPLICATE, NEEDS_REVIEW, REGISTERED, Entry, Job
+from daemon.signatures import SignatureVerdict
+from daemon.work.job import Outcome, Ticket
+from daemon.work.parts import Parts
+
+log = logging.getLogger("vanthu.incoming")
+
+
+@dataclass(frozen=True)
+class Analysis:
+    reading: Reading
+    fields: Fields
+    signatures: tuple[SignatureVerdict, ...] = ()
+    signature_error: str | None = None
+
+
+def needs_review(fields: Fields, threshold: float, provenance: dict[str, Any]) -> list[str]:
+    """Why a clerk should look at this entry's fields or origin (empty: nothing to review)."""
+    reasons = [
+        f"low confidence: {name}"
+        for name in KEY_FIELDS
+        if fields.confidence.get(name, 0.0) < threshold
+    ]
+    if provenance.get("sender_allowed") is False:
+        reasons.append("sender not on the allow-list")
+    return reasons
+
+
+class IncomingHandler:
+    kind = INCOMING
+
+    def __init__(self, parts: Parts) -> None:
+        self.parts = parts
+        self.settings = parts.settings
+        self.sessions = parts.sessions
+        self.rules = parts.rules
+        self.tz = ZoneInfo(parts.settings.register.timezone)
+
+    def analyse(self, ticket: Ticket) -> Analysis:
+        """Read, extract, check signatures."""
+        assert ticket.sha256 is not None
+        path = self.parts.spool.path(ticket.sha256)
+        reading = self.parts.reader.read(path)
+        fields = extract_fields(reading, self.rules.doc_types)
+        verdicts, sig_error = authenticity.check_file(
+            path, reading.media_type, self.parts.trust_roots
+        )
+        return Analysis(reading, authenticity.confirm_issuer(fields, verdicts), verdicts, sig_error)
+
+    def conclude(self, ticket: Ticket, analysis: Analysis) -> Outcome:
+        reason = self.rules.set_aside_reason(analysis.fields)
+        if reason is not None:
+            return self.parts.setaside.set_aside(
+                ticket, reason, forget=lambda s: mailledger.forget_subject(s, ticket.provenance)
+            )
+        return self._register(ticket, analysis)
+
+    def fail(self, ticket: Ticket, reason: str) -> Outcome:
+        return self.parts.setaside.fail(ticket, reason)
+
+    def _register(self, ticket: Ticket, analysis: Analysis) -> Outcome:
+        reading, fields = analysis.reading, analysis.fields
+        assert ticket.sha256 is not None
+        spooled = self.parts.spool.path(ticket.sha256)
+        self.parts.archive.store(spooled, ticket.sha256, reading.media_type)
+        provenance = ticket.provenance
+        signature_problems = authenticity.problems(analysis.signatures, analysis.signature_error)
+        review = needs_review(fields, self.settings.reading.review_threshold, provenance)
+        review += signature_problems
+        status = NEEDS_REVIEW if review else REGISTERED
+        received = ticket.staged_at.astimezone(self.tz)
+        number: tuple[str, int, int] = ("den", 0, 0)
+        with self.sessions.begin() as session:
+            job = session.get_one(Job, ticket.id)
+            try:
+                entry = self._new_entry(session, ticket, analysis, status, received)
+            except registry.AlreadyRegistered as already:  # staged twice by two processes
+                jobs.finish(session, job, DUPLICATE, error=str(already), worker=ticket.worker)
+                duplicate_of = already.label
+            else:
+                duplicate_of = None
+                entry.note = "; ".join(review + authenticity.remarks(analysis.signatures)) or None
+                entry.recipient_unit = self.rules.unit_for(fields)
+                authenticity.record(session, entry.document_id, analysis.signatures)
+                if reading.text_source == "ocr":  # the body of a scan is read later
+                    fulltext.enqueue(session, entry.document)
+                jobs.finish(session, job, DONE, document_id=entry.document_id, worker=ticket.worker)
+                number = (entry.book, entry.year, entry.seq)
+        self.parts.spool.discard(ticket.sha256)
+        if duplicate_of is not None:
+            event(log, "duplicate", file=ticket.name, of=duplicate_of, job=ticket.id)
+            return Outcome(ticket.id, DUPLICATE, reason=f"already registered as {duplicate_of}")
+        event(
+            log,
+            "registered",
+            file=ticket.name,
+            so_den=f"{number[2]}/{number[1]}",
+            status=status,
+            job=ticket.id,
+        )
+        if signature_problems:
+            alert(
+                "signature",
+                file=ticket.name,
+                so_den=f"{number[2]}/{number[1]}",
+                problems="; ".join(signature_problems),
+            )
+        return Outcome(ticket.id, DONE, number=number, status=status)
+
+    def _new_entry(
+        self,
+        session: Session,
+        ticket: Ticket,
+        analysis: Analysis,
+        status: str,
+        received: dt.datetime,
+    ) -> Entry:
+        reading, fields = analysis.reading, analysis.fields
+        assert ticket.sha256 is not None
+        return registry.register_document(
+            session,
+            sha256=ticket.sha256,
+            original_name=ticket.name,
+            media_type=reading.media_type,
+            size=int(ticket.payload.get("size", 0)),
+            pages=len(reading.pages),
+            source=ticket.source,
+            provenance=ticket.provenance,
+            text=reading.text,
+            text_source=reading.text_source,
+            fields=fields,
+            status=status,
+            book="den",
+            received_at=received,
+            due_date=self.rules.due_date(received.date(), fields.urgency),
+            tz=self.settings.register.timezone,
+        )

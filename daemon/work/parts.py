@@ -1,0 +1,112 @@
+"""The shared parts, built once, and the Wing a package returns to plug into the service.
+
+`Parts.build` opens the register, the spool, the archive, the office's rules and trust roots
+and the reading processes, once; every source and handler gets them from here. A wing (the
+incoming one in `daemon.ingest`, the outgoing one in `daemon.dispatch`, or a test's own) is
+a function `Parts -> Wing`: its sources, and its handlers in priority order. The service
+only loops over those lists.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from daemon.archive import Archive
+from daemon.config import Settings
+from daemon.ocr.model import Reading
+from daemon.register.db import open_register, session_factory
+from daemon.rules import Rules, load_rules
+from daemon.work.job import Handler
+from daemon.work.setaside import SetAside
+from daemon.work.source import Source
+from daemon.work.spool import Spool
+from daemon.work.stage import Stager
+
+
+class DocumentReader(Protocol):
+    """The reading processes (daemon.ocr.reader.Reader), as the wings use them."""
+
+    def read(self, path: Path) -> Reading: ...  # the field regions (fast)
+
+    def read_body(self, path: Path) -> Reading: ...  # every page in full (for search, later)
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class Parts:
+    settings: Settings
+    sessions: sessionmaker[Session]
+    spool: Spool
+    stager: Stager
+    archive: Archive
+    setaside: SetAside
+    rules: Rules
+    trust_roots: list[Any]  # asn1crypto certificates from [trust] roots_dir
+    reader: DocumentReader
+    wake: threading.Event = field(default_factory=threading.Event)  # set when work is staged
+    closers: list[Callable[[], None]] = field(default_factory=list)
+
+    @classmethod
+    def build(
+        cls,
+        settings: Settings,
+        *,
+        reader: DocumentReader | None = None,
+        wake: threading.Event | None = None,
+    ) -> Parts:
+        engine = open_register(settings.database_url())
+        sessions = session_factory(engine)
+        spool = Spool(settings.paths.spool)
+        closers: list[Callable[[], None]] = [engine.dispose]
+        if reader is None:
+            from daemon.ocr.reader import Reader
+
+            reader = Reader(settings.reading)
+        closers.insert(0, reader.close)
+        return cls(
+            settings=settings,
+            sessions=sessions,
+            spool=spool,
+            stager=Stager(spool, sessions, int(settings.reading.max_file_mb * 1_000_000)),
+            archive=Archive(settings.paths.archive),
+            setaside=SetAside(
+                sessions,
+                spool,
+                failed=settings.paths.failed,
+                quarantine=settings.paths.quarantine,
+            ),
+            rules=load_rules(settings.rules.dir),
+            trust_roots=_trust_roots(settings.trust.roots_dir),
+            reader=reader,
+            wake=wake or threading.Event(),
+            closers=closers,
+        )
+
+    def close(self) -> None:
+        for close in self.closers:
+            close()
+
+
+@dataclass
+class Wing:
+    """What one package plugs in: sources that stage, and handlers for its job kinds."""
+
+    name: str
+    sources: list[Source] = field(default_factory=list)
+    handlers: list[Handler[Any]] = field(default_factory=list)
+
+
+WingFactory = Callable[[Parts], Wing]
+
+
+def _trust_roots(folder: Path) -> list[Any]:
+    from daemon.signatures import load_trust_roots
+
+    return list(load_trust_roots(folder)) if folder.is_dir() else []
