@@ -8,30 +8,12 @@ OCR readings of the same page are comparable whatever the resolution.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal
 
 from daemon.errors import PermanentError
 
 TextSource = Literal["text-layer", "ocr"]
-
-#: The field names of the register, in the order of `vanthu extract --json`.
-FIELD_NAMES: tuple[str, ...] = (
-    "number",
-    "date",
-    "place",
-    "doc_type",
-    "subject",
-    "issuer",
-    "parent_issuer",
-    "urgency",
-    "secrecy",
-    "recipients",
-    "signer",
-)
-
-#: The fields whose confidence decides whether a clerk must review the entry.
-KEY_FIELDS: tuple[str, ...] = ("number", "date", "doc_type", "subject", "issuer")
 
 
 @dataclass(frozen=True)
@@ -79,20 +61,54 @@ class Reading:
 
 
 @dataclass(frozen=True)
-class Fields:
-    """The register fields of one document, as `vanthu extract` reports them."""
+class FieldInfo:
+    """How one register field is named, stored and shown. `Fields` below is the one place
+    the fields are described: the register's columns, its queries, the JSON output and the
+    exported books all derive from it, so a new field is one line there (and a migration)."""
 
-    number: str | None = None  # số và ký hiệu as printed after "Số:", e.g. 68/QĐ-UBND
-    date: dt.date | None = None  # ngày ban hành
-    place: str | None = None  # địa danh
-    doc_type: str | None = None  # tên loại, e.g. "Quyết định", "Công văn"
-    subject: str | None = None  # trích yếu, on one line
-    issuer: str | None = None  # cơ quan ban hành
-    parent_issuer: str | None = None  # cơ quan chủ quản (the line above the issuer)
-    urgency: str | None = None  # None, "Khẩn", "Thượng khẩn", "Hỏa tốc"
-    secrecy: str | None = None  # None, "Mật", "Tối mật", "Tuyệt mật"
-    recipients: tuple[str, ...] = ()  # Nơi nhận lines, without dash and trailing punctuation
-    signer: str | None = None  # người ký
+    name: str  # attribute of Fields, key in JSON
+    label: str  # Vietnamese, as the register and the clerk's desk show it
+    kind: Literal["text", "date", "list"] = "text"
+    length: int | None = None  # for text: the column's length (None: unbounded)
+    column: str = ""  # the column of the `documents` table (default: the name)
+    key: bool = False  # its confidence decides whether a clerk must review the entry
+    export: bool = False  # a column of its own in exported books, after the Phụ lục IV ones
+
+    @property
+    def width(self) -> float:
+        """Column width in exports (Excel character units)."""
+        return 12.0 if self.kind == "date" or (self.length or 99) <= 20 else 24.0
+
+
+def _described(label: str, **info: Any) -> Any:
+    """A `Fields` attribute with its description attached (see FieldInfo)."""
+    default: Any = () if info.get("kind") == "list" else None
+    return field(default=default, metadata={"vanthu": {"label": label, **info}})
+
+
+@dataclass(frozen=True)
+class Fields:
+    """The register fields of one document, as `vanthu extract` reports them, in that order."""
+
+    # số và ký hiệu as printed after "Số:", e.g. 68/QĐ-UBND
+    number: str | None = _described("Số, ký hiệu", length=100, key=True)
+    date: dt.date | None = _described(  # ngày ban hành
+        "Ngày tháng văn bản", kind="date", column="doc_date", key=True
+    )
+    place: str | None = _described("Địa danh", length=200)
+    # tên loại, e.g. "Quyết định", "Công văn"
+    doc_type: str | None = _described("Tên loại", length=100, key=True)
+    subject: str | None = _described("Trích yếu nội dung", key=True)  # on one line
+    issuer: str | None = _described("Cơ quan ban hành", length=300, key=True)
+    # cơ quan chủ quản (the line above the issuer)
+    parent_issuer: str | None = _described("Cơ quan chủ quản", length=300)
+    # None, "Khẩn", "Thượng khẩn", "Hỏa tốc"
+    urgency: str | None = _described("Độ khẩn", length=20, export=True)
+    # None, "Mật", "Tối mật", "Tuyệt mật"
+    secrecy: str | None = _described("Độ mật", length=20, export=True)
+    # Nơi nhận lines, without dash and trailing punctuation
+    recipients: tuple[str, ...] = _described("Nơi nhận", kind="list")
+    signer: str | None = _described("Người ký", length=200)
     confidence: dict[str, float] = field(default_factory=dict)  # per field, 0..1
 
     def as_json(self) -> dict[str, object]:
@@ -117,3 +133,14 @@ class Fields:
 
 class UnreadableDocument(PermanentError):
     """The bytes are not a document vanthu can read; `reason` says why, for the clerk."""
+
+
+#: The register fields, described (see FieldInfo), in the order of `vanthu extract --json`.
+FIELDS: tuple[FieldInfo, ...] = tuple(
+    FieldInfo(name=f.name, **{"column": f.name, **f.metadata["vanthu"]})
+    for f in fields(Fields)
+    if "vanthu" in f.metadata
+)
+FIELD_NAMES: tuple[str, ...] = tuple(info.name for info in FIELDS)
+#: The fields whose confidence decides whether a clerk must review the entry.
+KEY_FIELDS: tuple[str, ...] = tuple(info.name for info in FIELDS if info.key)

@@ -19,6 +19,7 @@ from typing import BinaryIO, Literal
 from zoneinfo import ZoneInfo
 
 from daemon.config import RegisterSettings
+from daemon.ocr.model import FIELDS
 from daemon.register import clock
 from daemon.register.models import NEEDS_REVIEW, REGISTERED
 from daemon.register.queries import EntryRow
@@ -45,18 +46,22 @@ def _local_date(value: dt.datetime | None, tz: ZoneInfo) -> dt.date | None:
 
 def type_and_subject(row: EntryRow) -> str | None:
     """ "Tên loại và trích yếu nội dung": "Quyết định ban hành Quy chế…" from the two fields."""
-    if not row.doc_type or not row.subject:
-        return row.doc_type or row.subject
-    subject = row.subject
+    doc_type, subject = row.fields.doc_type, row.fields.subject
+    if not doc_type or not subject:
+        return doc_type or subject
     # "Ban hành …" reads as a continuation; "V/v", "UBND …" keep their capitals.
     if len(subject) > 1 and subject[0].isupper() and subject[1].islower():
         subject = subject[0].lower() + subject[1:]
-    return f"{row.doc_type} {subject}"
+    return f"{doc_type} {subject}"
 
 
+def _field(name: str) -> Callable[[EntryRow, ZoneInfo], Cell]:
+    return lambda row, tz: getattr(row.fields, name)
+
+
+# After the Phụ lục IV columns: every field described as exported, then the page count.
 _EXTRA = (
-    Column("Độ khẩn", lambda r, tz: r.urgency, 12),
-    Column("Độ mật", lambda r, tz: r.secrecy, 10),
+    *(Column(info.label, _field(info.name), info.width) for info in FIELDS if info.export),
     Column("Số trang", lambda r, tz: r.pages, 8),
 )
 _TAIL = (
@@ -68,9 +73,9 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     "den": (
         Column("Ngày đến", lambda r, tz: _local_date(r.received_at, tz), 12),
         Column("Số đến", lambda r, tz: r.seq, 8),
-        Column("Tác giả", lambda r, tz: r.issuer, 28),
-        Column("Số, ký hiệu", lambda r, tz: r.number, 18),
-        Column("Ngày tháng", lambda r, tz: r.date, 12),
+        Column("Tác giả", _field("issuer"), 28),
+        Column("Số, ký hiệu", _field("number"), 18),
+        Column("Ngày tháng", _field("date"), 12),
         Column("Tên loại và trích yếu nội dung", lambda r, tz: type_and_subject(r), 50),
         Column("Đơn vị hoặc người nhận", lambda r, tz: r.recipient_unit, 22),
         Column("Ngày chuyển", lambda r, tz: _local_date(r.transferred_at, tz), 12),
@@ -81,11 +86,11 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         *_TAIL,
     ),
     "di": (
-        Column("Số, ký hiệu văn bản", lambda r, tz: r.number or str(r.seq), 18),
-        Column("Ngày tháng văn bản", lambda r, tz: r.date, 12),
+        Column("Số, ký hiệu văn bản", lambda r, tz: r.fields.number or str(r.seq), 18),
+        Column("Ngày tháng văn bản", _field("date"), 12),
         Column("Tên loại và trích yếu nội dung", lambda r, tz: type_and_subject(r), 50),
-        Column("Người ký", lambda r, tz: r.signer, 22),
-        Column("Nơi nhận văn bản", lambda r, tz: r.recipients, 34),
+        Column("Người ký", _field("signer"), 22),
+        Column("Nơi nhận văn bản", _field("recipients"), 34),
         Column("Đơn vị, người nhận bản lưu", lambda r, tz: r.recipient_unit, 22),
         Column("Số lượng bản", lambda r, tz: None, 8),
         Column("Ngày chuyển", lambda r, tz: _local_date(r.transferred_at, tz), 12),

@@ -8,6 +8,7 @@ ký nhận, ghi chú; plus độ khẩn, độ mật, số trang and a due date.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from enum import StrEnum
 from typing import Any
 
@@ -29,6 +30,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from daemon.ocr.model import FIELDS, FieldInfo, Fields
 from daemon.register import clock
 
 BOOKS = ("den", "di")  # sổ văn bản đến, sổ văn bản đi
@@ -77,8 +79,24 @@ class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, dt.datetime: UTCDateTime}
 
 
-class Document(Base):
-    """One original, stored once in the archive under its SHA-256."""
+def _field_column(info: FieldInfo) -> Any:
+    if info.kind == "list":
+        return mapped_column(info.column, JSON, default=list, nullable=False)
+    kind = Date() if info.kind == "date" else String(info.length) if info.length else Text()
+    return mapped_column(info.column, kind, nullable=True)
+
+
+class _FieldColumns:
+    """One column per extracted field, as `daemon.ocr.model.Fields` describes them. Read and
+    write them through `document_fields` and `store_fields`."""
+
+
+for _info in FIELDS:
+    setattr(_FieldColumns, _info.column, _field_column(_info))
+
+
+class Document(_FieldColumns, Base):
+    """One original, stored once in the archive under its SHA-256, with the fields read."""
 
     __tablename__ = "documents"
 
@@ -93,24 +111,44 @@ class Document(Base):
     status: Mapped[str] = mapped_column(String(20), default=REGISTERED)
     text_source: Mapped[str] = mapped_column(String(20))  # text-layer | ocr
     text: Mapped[str] = mapped_column(Text, default="")
-    # Extracted fields (the keys of `vanthu extract --json`).
-    number: Mapped[str | None] = mapped_column(String(100))  # số và ký hiệu
-    doc_date: Mapped[dt.date | None] = mapped_column(Date)  # ngày tháng văn bản
-    place: Mapped[str | None] = mapped_column(String(200))
-    doc_type: Mapped[str | None] = mapped_column(String(100))  # tên loại
-    subject: Mapped[str | None] = mapped_column(Text)  # trích yếu
-    issuer: Mapped[str | None] = mapped_column(String(300))  # tác giả / cơ quan ban hành
-    parent_issuer: Mapped[str | None] = mapped_column(String(300))
-    urgency: Mapped[str | None] = mapped_column(String(20))  # độ khẩn
-    secrecy: Mapped[str | None] = mapped_column(String(20))  # độ mật
-    recipients: Mapped[list[Any]] = mapped_column(default=list)  # nơi nhận
-    signer: Mapped[str | None] = mapped_column(String(200))  # người ký
-    confidence: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    confidence: Mapped[dict[str, Any]] = mapped_column(default=dict)  # per field, 0..1
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
     entries: Mapped[list[Entry]] = relationship(back_populates="document")
 
     __table_args__ = (Index("ix_documents_status", "status"),)
+
+
+def document_fields(document: Document) -> Fields:
+    """The fields stored on `document`, as reading gave them."""
+    values: dict[str, Any] = {}
+    for info in FIELDS:
+        value = getattr(document, info.column)
+        values[info.name] = tuple(value or ()) if info.kind == "list" else value
+    return Fields(**values, confidence=dict(document.confidence or {}))
+
+
+def store_fields(document: Document, fields: Fields) -> None:
+    """Put `fields` into `document`'s columns (NFC, no NUL, cut to each column's length)."""
+    for info in FIELDS:
+        value = getattr(fields, info.name)
+        if info.kind == "list":
+            value = [clean_text(v) for v in value]
+        elif isinstance(value, str):
+            value = fit(clean_text(value), info.length)
+        setattr(document, info.column, value)
+    document.confidence = {k: float(v) for k, v in fields.confidence.items()}
+
+
+def clean_text(value: str) -> str:
+    """NFC, without NUL characters (PostgreSQL text cannot hold them; PDFs sometimes do)."""
+    return unicodedata.normalize("NFC", value).replace("\x00", "")
+
+
+def fit(value: str, limit: int | None) -> str:
+    """`value` cut to `limit` characters: a misread field must not stop a registration
+    (PostgreSQL refuses over-long varchar; SQLite would keep it)."""
+    return value if not limit or len(value) <= limit else value[: limit - 1] + "…"
 
 
 class Entry(Base):
@@ -172,6 +210,9 @@ class Job(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
     __table_args__ = (
+        CheckConstraint(
+            "state IN (" + ", ".join(f"'{s.value}'" for s in JobState) + ")", name="ck_job_state"
+        ),
         Index("ix_jobs_ready", "state", "not_before", "id"),
         Index("ix_jobs_sha", "sha256"),
         # One job of a kind in flight per content: two processes staging one file race here.

@@ -9,9 +9,17 @@ from typing import Any
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, defer
 
-from daemon.ocr.model import FIELD_NAMES
+from daemon.ocr.model import Fields
 from daemon.register import clock
-from daemon.register.models import FAILED, SET_ASIDE, Document, Entry, Job, SignatureCheck
+from daemon.register.models import (
+    FAILED,
+    SET_ASIDE,
+    Document,
+    Entry,
+    Job,
+    SignatureCheck,
+    document_fields,
+)
 
 _IN_CHUNK = 500  # ids per IN (...) list: well under SQLite's bound-parameter limit
 
@@ -73,19 +81,7 @@ class EntryRow:
     recipient_unit: str | None = None  # đơn vị hoặc người nhận
     transferred_at: dt.datetime | None = None  # ngày chuyển, aware UTC
     receipt_signature: str | None = None  # ký nhận
-    # The extracted fields, named as in `Fields`.
-    number: str | None = None
-    date: dt.date | None = None
-    place: str | None = None
-    doc_type: str | None = None
-    subject: str | None = None
-    issuer: str | None = None
-    parent_issuer: str | None = None
-    urgency: str | None = None
-    secrecy: str | None = None
-    recipients: tuple[str, ...] = ()
-    signer: str | None = None
-    confidence: dict[str, float] = field(default_factory=dict)
+    fields: Fields = field(default_factory=Fields)  # the fields read from the document
     # Where it came from (mail: mailbox, UID, Message-ID, From, Date, Subject...) and the
     # verdicts on its digital signatures, in the order they were checked.
     provenance: dict[str, Any] = field(default_factory=dict)
@@ -116,10 +112,7 @@ class EntryRow:
             "transferred_at": _iso(self.transferred_at),
             "receipt_signature": self.receipt_signature,
         }
-        for name in FIELD_NAMES:
-            value = getattr(self, name)
-            out[name] = list(value) if isinstance(value, tuple) else _iso(value)
-        out["confidence"] = {k: round(v, 3) for k, v in self.confidence.items()}
+        out.update(self.fields.as_json())  # every field under its name, then "confidence"
         out["provenance"] = dict(self.provenance)
         out["signatures"] = [sig.as_json() for sig in self.signatures]
         return out
@@ -257,18 +250,7 @@ def _row(entry: Entry, document: Document, signatures: tuple[SignatureRow, ...])
         recipient_unit=entry.recipient_unit,
         transferred_at=clock.from_db(entry.transferred_at) if entry.transferred_at else None,
         receipt_signature=entry.receipt_signature,
-        number=document.number,
-        date=document.doc_date,
-        place=document.place,
-        doc_type=document.doc_type,
-        subject=document.subject,
-        issuer=document.issuer,
-        parent_issuer=document.parent_issuer,
-        urgency=document.urgency,
-        secrecy=document.secrecy,
-        recipients=tuple(document.recipients or ()),
-        signer=document.signer,
-        confidence=dict(document.confidence or {}),
+        fields=document_fields(document),
         provenance=dict(document.provenance or {}),
         signatures=signatures,
     )

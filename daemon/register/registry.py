@@ -8,18 +8,26 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from daemon.ocr.model import Fields
 from daemon.register import audit, clock
-from daemon.register.models import BOOKS, NEEDS_REVIEW, REGISTERED, Document, Entry
+from daemon.register.models import (
+    BOOKS,
+    NEEDS_REVIEW,
+    REGISTERED,
+    Document,
+    Entry,
+    clean_text,
+    fit,
+    store_fields,
+)
 from daemon.register.numbering import next_number
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -73,7 +81,7 @@ def register_document(
             if document is None:
                 document = Document(
                     sha256=sha256,
-                    original_name=original_name,
+                    original_name=fit(clean_text(original_name), 500),
                     media_type=media_type,
                     size=size,
                     pages=pages,
@@ -81,11 +89,10 @@ def register_document(
                     status=status,
                     provenance=audit.jsonable(dict(provenance)),
                     text_source=text_source,
-                    text=text,
+                    text=clean_text(text),
                     created_at=clock.now(),
-                    **_field_columns(fields),
                 )
-                _fit_strings(document)
+                store_fields(document, fields)
                 session.add(document)
                 session.flush()
             entry = Entry(
@@ -114,7 +121,7 @@ def register_document(
             "source": source,
             "status": document.status,
             "received_at": received_utc,
-            "number": document.number,
+            "number": fields.number,
         },
     )
     return entry
@@ -143,40 +150,3 @@ def _existing_document(session: Session, sha256: str, book: str) -> Document | N
     if entry is not None:
         raise AlreadyRegistered(book, sha256, entry_label(entry))
     return document
-
-
-def _field_columns(fields: Fields) -> dict[str, Any]:
-    """The Document columns that hold the extracted fields."""
-    return {
-        "number": fields.number,
-        "doc_date": fields.date,
-        "place": fields.place,
-        "doc_type": fields.doc_type,
-        "subject": fields.subject,
-        "issuer": fields.issuer,
-        "parent_issuer": fields.parent_issuer,
-        "urgency": fields.urgency,
-        "secrecy": fields.secrecy,
-        "recipients": [_clean(r) for r in fields.recipients],
-        "signer": fields.signer,
-        "confidence": {k: float(v) for k, v in fields.confidence.items()},
-    }
-
-
-def _clean(value: str) -> str:
-    """NFC, without NUL characters (PostgreSQL text cannot hold them; PDFs sometimes do)."""
-    return unicodedata.normalize("NFC", value).replace("\x00", "")
-
-
-def _fit_strings(document: Document) -> None:
-    """Clean every text column and cut what exceeds its length: a misread field must not
-    stop a registration (PostgreSQL refuses over-long varchar; SQLite would keep it)."""
-    for column in Document.__table__.columns:
-        value = getattr(document, column.key, None)
-        if not isinstance(value, str):
-            continue
-        value = _clean(value)
-        limit = column.type.length if isinstance(column.type, String) else None
-        if limit and len(value) > limit:
-            value = value[: limit - 1] + "…"
-        setattr(document, column.key, value)

@@ -11,6 +11,7 @@ from typing import Any
 import openpyxl
 import pytest
 
+from daemon.ocr.model import FIELD_NAMES, Fields
 from daemon.register.export import export, headings, type_and_subject
 from daemon.register.queries import EntryRow
 
@@ -71,7 +72,8 @@ def _row(**changes: Any) -> EntryRow:
         "signer": "Nguyễn Văn A",
     }
     values.update(changes)
-    return EntryRow(**values)
+    fields = {name: values.pop(name) for name in FIELD_NAMES if name in values}
+    return EntryRow(**values, fields=Fields(**fields))
 
 
 def test_headings_follow_phu_luc_iv_then_the_extras() -> None:
