@@ -1,3 +1,3 @@
 """vanthu: the clerk's-office service (công tác văn thư) for a Vietnamese state office."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -115,7 +115,7 @@ def _register(sub: Any) -> None:
 
 
 def _maintenance(sub: Any) -> None:
-    from daemon.commands import maintenance
+    from daemon.commands import database, maintenance
 
     _command(
         sub,
@@ -129,6 +129,21 @@ def _maintenance(sub: Any) -> None:
         "verify",
         maintenance.verify,
         "re-hash the archive and re-check the audit chain",
+        json_=True,
+    )
+    db = _group(sub, "db", "the register database's schema")
+    _command(
+        db,
+        "status",
+        database.status,
+        "print the database's schema revision and the latest; exit 1 if it is behind",
+        json_=True,
+    )
+    _command(
+        db,
+        "upgrade",
+        database.upgrade,
+        "upgrade the database to the latest revision (back it up first)",
         json_=True,
     )
     mailbox = _group(sub, "mailbox", "the official mailbox")
@@ -159,6 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from daemon import logs
+    from daemon.register.migrate import SchemaError
     from daemon.rules import RulesError
 
     logs.setup()
@@ -168,6 +184,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args))
     except (ConfigError, RulesError) as exc:
         print(f"vanthu: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except SchemaError as exc:
+        print(f"vanthu: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -85,14 +85,15 @@ def check_folders(settings: Settings) -> list[Check]:
 
 
 def check_database(settings: Settings) -> Check:
-    from sqlalchemy import inspect
+    from sqlalchemy.engine import make_url
 
+    from daemon.register import migrate
     from daemon.register.db import make_engine
 
     try:
         engine = make_engine(settings.database_url())
         try:
-            tables = set(inspect(engine).get_table_names())
+            found = migrate.state(engine)
         finally:
             engine.dispose()
     except Exception as exc:  # noqa: BLE001 - any failure here is the finding
@@ -102,14 +103,14 @@ def check_database(settings: Settings) -> Check:
             f"{type(exc).__name__}: {exc}".splitlines()[0],
             "check [database] url and that the server is running",
         )
-    if "register_entries" not in tables:
+    if found.empty:
+        return Check("database", False, "the register tables are missing", "run `vanthu init`")
+    if not found.up_to_date:
         return Check(
-            "database",
-            False,
-            "the register tables are missing",
-            "run `vanthu init` or start the service once to create them",
+            "database", False, found.describe(), "back it up, then run `vanthu db upgrade`"
         )
-    return Check("database", True, settings.database.url)
+    shown = make_url(settings.database.url).render_as_string(hide_password=True)
+    return Check("database", True, f"{shown}, {found.describe()}")
 
 
 def check_rules(settings: Settings) -> Check:

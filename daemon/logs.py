@@ -49,7 +49,7 @@ def setup(level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(os.environ.get("VANTHU_LOG_LEVEL", level).upper())
-    for noisy in ("watchdog", "apscheduler", "imapclient", "pyhanko", "pdfminer", "PIL"):
+    for noisy in ("watchdog", "apscheduler", "imapclient", "pyhanko", "pdfminer", "PIL", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

@@ -129,9 +129,10 @@ def load_rules(rules_dir: Path) -> Rules:
 
 
 def shipped_rules_dir() -> Path:
-    """The rules/ folder shipped with vanthu (copied by `vanthu init` into the install)."""
+    """The default rules shipped with vanthu (copied by `vanthu init` into the install): the
+    checkout's rules/ folder, or inside an installed wheel the package daemon.shipped_rules."""
     here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "rules", here / "rules_default"):
+    for candidate in (here / "shipped_rules", here.parent / "rules"):
         if (candidate / "routing.toml").is_file():
             return candidate
     raise RulesError("the shipped rules/ folder is missing from this installation")

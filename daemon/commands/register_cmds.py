@@ -27,11 +27,11 @@ def add_filters(p: argparse.ArgumentParser) -> None:
 
 @contextmanager
 def _session(args: argparse.Namespace) -> Iterator[tuple[Session, str]]:
-    from daemon.register.db import create_schema, make_engine, session_factory
+    from daemon.register.db import session_factory
+    from daemon.register.migrate import open_register
 
     settings = settings_of(args)
-    engine = make_engine(settings.database_url())
-    create_schema(engine)  # a register nobody has written to yet lists as empty
+    engine = open_register(settings.database_url())  # an empty one is created, lists empty
     try:
         with session_factory(engine, read_only=True)() as session:
             yield session, settings.register.timezone

@@ -21,7 +21,8 @@ TEMPLATE = Path(__file__).resolve().parent.parent / "template.toml"
 def init(args: argparse.Namespace) -> int:
     from sqlalchemy.engine import make_url
 
-    from daemon.register.db import create_schema, make_engine
+    from daemon.register import migrate
+    from daemon.register.db import make_engine
     from daemon.rules import shipped_rules_dir
 
     target: Path = args.dir.expanduser().resolve()
@@ -50,7 +51,7 @@ def init(args: argparse.Namespace) -> int:
     if not rules.exists():
         shutil.copytree(shipped_rules_dir(), rules)
     engine = make_engine(settings.database_url())
-    create_schema(engine)
+    migrate.upgrade(engine)
     engine.dispose()
     print(f"vanthu: created {config}")
     print(f"  drop scans into:   {paths.inbox}")

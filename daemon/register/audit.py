@@ -121,7 +121,7 @@ def append(
         select(AuditHead).where(AuditHead.id == 1).with_for_update()
     ).scalar_one_or_none()
     if head is None:
-        raise RuntimeError("audit_head row missing: run create_schema() on this database")
+        raise RuntimeError("audit_head row missing: run `vanthu db upgrade` on this database")
     row = AuditEvent(
         id=head.last_id + 1,
         at=clock.now(),

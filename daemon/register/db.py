@@ -9,18 +9,13 @@ PostgreSQL (psycopg 3): READ COMMITTED; row locks (`FOR UPDATE`, `SKIP LOCKED`) 
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, insert, select, text
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.orm import Session, sessionmaker
-
-from daemon.register.audit import GENESIS
-from daemon.register.models import AuditHead, Base
 
 log = logging.getLogger(__name__)
 
@@ -28,36 +23,6 @@ SQLITE_BUSY_MS = 30_000
 #: Execution option: begin SQLite transactions DEFERRED (readers that must not queue behind
 #: writers). Set by `session_factory(engine, read_only=True)`.
 READ_ONLY = "vanthu_read_only"
-#: Optional modules that add tables to `Base.metadata`; created with the rest when present.
-OPTIONAL_MODELS = ("daemon.ingest.mailledger",)
-_SCHEMA_LOCK = 0x76616E746875  # pg_advisory_xact_lock key ("vanthu"): one creator at a time
-
-_SQLITE_TRIGGERS = {
-    "audit_log_no_update": "CREATE TRIGGER IF NOT EXISTS audit_log_no_update "
-    "BEFORE UPDATE ON audit_log BEGIN "
-    "SELECT RAISE(ABORT, 'audit_log is append-only: UPDATE refused'); END",
-    "audit_log_no_delete": "CREATE TRIGGER IF NOT EXISTS audit_log_no_delete "
-    "BEFORE DELETE ON audit_log BEGIN "
-    "SELECT RAISE(ABORT, 'audit_log is append-only: DELETE refused'); END",
-}
-
-_PG_FUNCTION = """
-CREATE OR REPLACE FUNCTION vanthu_audit_append_only() RETURNS trigger
-LANGUAGE plpgsql AS $body$
-BEGIN
-    RAISE EXCEPTION 'audit_log is append-only'
-        USING ERRCODE = 'restrict_violation', DETAIL = TG_OP || ' refused';
-END
-$body$
-"""
-_PG_TRIGGERS = {
-    "audit_log_append_only": "CREATE TRIGGER audit_log_append_only "
-    "BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW "
-    "EXECUTE FUNCTION vanthu_audit_append_only()",
-    "audit_log_no_truncate": "CREATE TRIGGER audit_log_no_truncate "
-    "BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT "
-    "EXECUTE FUNCTION vanthu_audit_append_only()",
-}
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -116,13 +81,6 @@ def _postgresql_engine(url: URL, echo: bool) -> Engine:
     )
 
 
-def open_register(url: str) -> Engine:
-    """An engine for the register at `url`, its schema ready for this version of vanthu."""
-    engine = make_engine(url)
-    create_schema(engine)
-    return engine
-
-
 def session_factory(engine: Engine, *, read_only: bool = False) -> sessionmaker[Session]:
     """Sessions for the register. Objects stay usable after commit (no expiry), so a job
     claimed in one short transaction can be finished in another.
@@ -139,45 +97,3 @@ def session_factory(engine: Engine, *, read_only: bool = False) -> sessionmaker[
 def dialect_name(session: Session) -> str:
     """`sqlite` or `postgresql`, for the few statements that differ."""
     return session.get_bind().dialect.name
-
-
-def create_schema(engine: Engine) -> None:
-    """Create missing tables, the append-only triggers and the audit head. Idempotent, and
-    safe when several processes start at once (PostgreSQL: advisory lock; SQLite: the
-    IMMEDIATE transaction)."""
-    _import_optional_models()
-    with engine.begin() as conn:
-        postgres = conn.dialect.name == "postgresql"
-        if postgres:
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
-        Base.metadata.create_all(conn)
-        if postgres:
-            _install_pg_triggers(conn)
-        else:
-            for ddl in _SQLITE_TRIGGERS.values():
-                conn.exec_driver_sql(ddl)
-        if conn.execute(select(AuditHead.id).where(AuditHead.id == 1)).first() is None:
-            conn.execute(insert(AuditHead).values(id=1, last_id=0, last_hash=GENESIS))
-
-
-def _install_pg_triggers(conn: Connection) -> None:
-    conn.exec_driver_sql(_PG_FUNCTION)
-    present = set(
-        conn.execute(
-            text(
-                "SELECT tgname FROM pg_trigger "
-                "WHERE tgrelid = 'audit_log'::regclass AND NOT tgisinternal"
-            )
-        ).scalars()
-    )
-    # Created only when missing: CREATE TRIGGER locks the table, and other hosts may be
-    # appending while this one starts.
-    for name, ddl in _PG_TRIGGERS.items():
-        if name not in present:
-            conn.exec_driver_sql(ddl)
-
-
-def _import_optional_models() -> None:
-    for name in OPTIONAL_MODELS:
-        if importlib.util.find_spec(name) is not None:
-            importlib.import_module(name)

@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from daemon.archive import Archive
 from daemon.config import Settings
 from daemon.ocr.model import Reading
-from daemon.register.db import open_register, session_factory
+from daemon.register.db import session_factory
+from daemon.register.migrate import open_register
 from daemon.rules import Rules, load_rules
 from daemon.work.job import Handler
 from daemon.work.setaside import SetAside

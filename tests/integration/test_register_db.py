@@ -23,9 +23,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from daemon.ocr.model import Fields
-from daemon.register import audit, jobs
+from daemon.register import audit, jobs, migrate
 from daemon.register import models as m
-from daemon.register.db import create_schema, make_engine, session_factory
+from daemon.register.db import make_engine, session_factory
 from daemon.register.export import export
 from daemon.register.models import AuditEvent, AuditHead, Document, Entry, Job
 from daemon.register.numbering import next_number
@@ -52,7 +52,7 @@ FIELDS = Fields(
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
     engine = make_engine(db_url)
-    create_schema(engine)
+    migrate.upgrade(engine)
     yield engine
     engine.dispose()
 
@@ -104,9 +104,11 @@ def numbers(sessions: sessionmaker[Session], book: str = "den") -> list[int]:
 # --- schema ---------------------------------------------------------------------------
 
 
-def test_create_schema_is_idempotent(engine: Engine, sessions: sessionmaker[Session]) -> None:
-    create_schema(engine)
-    create_schema(engine)
+def test_upgrading_twice_leaves_one_audit_head(
+    engine: Engine, sessions: sessionmaker[Session]
+) -> None:
+    migrate.upgrade(engine)
+    migrate.upgrade(engine)
     with sessions() as session:
         heads = session.scalars(select(AuditHead)).all()
         assert [(h.id, h.last_id, h.last_hash) for h in heads] == [(1, 0, "0" * 64)]
@@ -335,7 +337,7 @@ def test_tampering_is_detected(
         session.execute(text(tamper))
     with sessions() as session:
         assert any(p.startswith(problem) for p in audit.verify_chain(session)), problem
-    create_schema(engine)  # restores the triggers
+    migrate.upgrade(engine)  # restores the triggers
     with pytest.raises(DBAPIError, match="append-only"), sessions.begin() as session:
         session.execute(text("DELETE FROM audit_log"))
 

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from daemon.ingest import mailledger as ms
-from daemon.register.db import create_schema, make_engine, session_factory
+from daemon.register import migrate
+from daemon.register.db import make_engine, session_factory
 from daemon.register.models import AuditEvent
 
 ACCOUNT, FOLDER = "vanthu@mail:993", "INBOX"
@@ -24,7 +25,7 @@ FACTS = ms.Facts(
 @pytest.fixture
 def sessions(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'r.db'}")
-    create_schema(engine)
+    migrate.upgrade(engine)
     yield session_factory(engine)
     engine.dispose()
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from daemon.register.db import create_schema, make_engine, session_factory
+from daemon.register import migrate
+from daemon.register.db import make_engine, session_factory
 
 
 def test_sqlite_pragmas_for_a_durable_register(tmp_path: Path) -> None:
@@ -38,7 +39,7 @@ def _write_lock_free(path: Path) -> bool:
 def test_transactions_begin_immediate_and_read_only_ones_deferred(tmp_path: Path) -> None:
     path = tmp_path / "register.db"
     engine = make_engine(f"sqlite:///{path}")
-    create_schema(engine)
+    migrate.upgrade(engine)
     # A transaction that has only read so far already holds the write lock: writers queue
     # at BEGIN instead of failing later when a reader tries to upgrade.
     with session_factory(engine).begin() as session:
@@ -53,7 +54,7 @@ def test_transactions_begin_immediate_and_read_only_ones_deferred(tmp_path: Path
 
 def test_a_rolled_back_transaction_leaves_nothing(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'register.db'}")
-    create_schema(engine)
+    migrate.upgrade(engine)
     sessions = session_factory(engine)
     with pytest.raises(RuntimeError), sessions.begin() as session:
         session.execute(text("INSERT INTO counters (book, year, last_seq) VALUES ('den', 2026, 5)"))
