@@ -53,16 +53,14 @@ class FullTextHandler:
         with self.parts.sessions.begin() as session:
             document = session.get_one(Document, ticket.payload["document_id"])
             document.text = reading.text
-            job = session.get_one(Job, ticket.id)
-            jobs.finish(session, job, DONE, document_id=document.id, worker=ticket.worker)
+            jobs.finish(session, ticket.id, DONE, document_id=document.id, worker=ticket.worker)
         event(log, "full-text", document=ticket.payload["document_id"], state=DONE)
         return Outcome(ticket.id, DONE)
 
     def fail(self, ticket: Ticket, reason: str) -> Outcome:
         """The entry stands; only its search text stays the fields' regions."""
         with self.parts.sessions.begin() as session:
-            job = session.get_one(Job, ticket.id)
-            jobs.finish(session, job, FAILED, error=reason, worker=ticket.worker)
+            jobs.finish(session, ticket.id, FAILED, error=reason, worker=ticket.worker)
         event(
             log,
             "full-text",

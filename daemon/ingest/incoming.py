@@ -22,7 +22,7 @@ from daemon.logs import event
 from daemon.ocr.fields import extract_fields
 from daemon.ocr.model import KEY_FIELDS, Fields, Reading
 from daemon.register import jobs, registry
-from daemon.register.models import DONE, DUPLICATE, NEEDS_REVIEW, REGISTERED, Entry, Job
+from daemon.register.models import DONE, DUPLICATE, NEEDS_REVIEW, REGISTERED, Entry
 from daemon.signatures import SignatureVerdict
 from daemon.work.job import Outcome, Ticket
 from daemon.work.parts import Parts
@@ -95,11 +95,10 @@ class IncomingHandler:
         received = ticket.staged_at.astimezone(self.tz)
         number: tuple[str, int, int] = ("den", 0, 0)
         with self.sessions.begin() as session:
-            job = session.get_one(Job, ticket.id)
             try:
                 entry = self._new_entry(session, ticket, analysis, status, received)
             except registry.AlreadyRegistered as already:  # staged twice by two processes
-                jobs.finish(session, job, DUPLICATE, error=str(already), worker=ticket.worker)
+                jobs.finish(session, ticket.id, DUPLICATE, error=str(already), worker=ticket.worker)
                 duplicate_of = already.label
             else:
                 duplicate_of = None
@@ -108,7 +107,9 @@ class IncomingHandler:
                 authenticity.record(session, entry.document_id, analysis.signatures)
                 if reading.text_source == "ocr":  # the body of a scan is read later
                     fulltext.enqueue(session, entry.document)
-                jobs.finish(session, job, DONE, document_id=entry.document_id, worker=ticket.worker)
+                jobs.finish(
+                    session, ticket.id, DONE, document_id=entry.document_id, worker=ticket.worker
+                )
                 number = (entry.book, entry.year, entry.seq)
         self.parts.spool.discard(ticket.sha256)
         if duplicate_of is not None:

@@ -111,7 +111,7 @@ class Facts:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Recorded:
     """Where a message stands: `state` FAILED means flag it, anything else means move it."""
 
     uid: int
@@ -162,7 +162,7 @@ class MailLedger:
             if row is not None and row.uidvalidity == uidvalidity and uid > row.last_uid:
                 row.last_uid, row.updated_at = uid, clock.now()
 
-    def at_place(self, uidvalidity: int, uid: int) -> Outcome | None:
+    def at_place(self, uidvalidity: int, uid: int) -> Recorded | None:
         with self.sessions.begin() as session:
             row = session.scalar(
                 select(MailMessage).where(
@@ -172,9 +172,9 @@ class MailLedger:
                     MailMessage.uid == uid,
                 )
             )
-            return None if row is None else Outcome(uid, row.id, row.state)
+            return None if row is None else Recorded(uid, row.id, row.state)
 
-    def seen_content(self, uidvalidity: int, uid: int, key: str) -> Outcome | None:
+    def seen_content(self, uidvalidity: int, uid: int, key: str) -> Recorded | None:
         """The same content recorded before. Renumbered by a UIDVALIDITY change and not yet
         moved (or flagged, and so still here): the record follows it to its new place.
         Otherwise this is a second copy, recorded as such; a copy of a failed message is
@@ -190,7 +190,7 @@ class MailLedger:
             renumbered = first.folder == self.folder and first.uidvalidity != uidvalidity
             if renumbered and (first.acknowledged_at is None or first.state == FAILED):
                 first.uidvalidity, first.uid, first.updated_at = uidvalidity, uid, clock.now()
-                return Outcome(uid, first.id, first.state)
+                return Recorded(uid, first.id, first.state)
             state = FAILED if first.state == FAILED else DUPLICATE
             reason = f"same message as mail/{first.id}"
             if first.reason:
@@ -221,7 +221,7 @@ class MailLedger:
                 f"mail/{copy.id}",
                 {"first": first.id, "uid": uid, "message_id": first.message_id, "state": state},
             )
-            return Outcome(uid, copy.id, state)
+            return Recorded(uid, copy.id, state)
 
     def record(
         self,
@@ -231,7 +231,7 @@ class MailLedger:
         key: str,
         attachments: list[dict[str, Any]],
         refused: list[str],
-    ) -> Outcome:
+    ) -> Recorded:
         """A parsed message whose attachments are staged. Refused attachments make it FAILED
         (flagged for the clerk) even though the others were staged."""
         reason: str | None = "; ".join(refused) or None
@@ -240,10 +240,10 @@ class MailLedger:
 
     def record_failure(
         self, uidvalidity: int, uid: int, facts: Facts, key: str, reason: str
-    ) -> Outcome:
+    ) -> Recorded:
         return self._insert(uidvalidity, uid, facts, key, FAILED, reason, [])
 
-    def acknowledged(self, outcomes: Iterable[Outcome]) -> None:
+    def acknowledged(self, outcomes: Iterable[Recorded]) -> None:
         """The server has moved or flagged these messages."""
         ids = [o.row_id for o in outcomes]
         if not ids:
@@ -264,7 +264,7 @@ class MailLedger:
         state: str,
         reason: str | None,
         attachments: list[dict[str, Any]],
-    ) -> Outcome:
+    ) -> Recorded:
         with self.sessions.begin() as session:
             now = clock.now()
             row = MailMessage(
@@ -303,7 +303,7 @@ class MailLedger:
                     "attachments": attachments,
                 },
             )
-            return Outcome(uid, row.id, state)
+            return Recorded(uid, row.id, state)
 
     def _folder_row(self, session: Session) -> MailFolder | None:
         return session.scalar(
@@ -338,7 +338,7 @@ __all__ = [
     "MailMessage",
     "MailLedger",
     "Facts",
-    "Outcome",
+    "Recorded",
     "dedupe_key",
     "STATES",
     "STAGED",

@@ -31,7 +31,7 @@ from daemon.ingest.mailbox import (
     account_id,
     check_connection,
 )
-from daemon.ingest.mailledger import Facts, MailLedger, Outcome
+from daemon.ingest.mailledger import Facts, MailLedger, Recorded
 from daemon.ingest.mailparse import MailLimits, MalformedMail, ParsedMail, parse_headers
 from daemon.ingest.mailparse import parse_message as parse_mail
 from daemon.ingest.senders import SenderRules, load_senders
@@ -188,7 +188,7 @@ class MailSource(Source):
         small = [u for u in uids if sizes[u] <= self.limits.max_message_bytes]
         bodies = box.fetch(small)
         headers = box.fetch_headers([u for u in uids if u not in small])
-        outcomes: list[Outcome] = []
+        outcomes: list[Recorded] = []
         for uid in uids:
             if uid in bodies:
                 outcomes.append(self._message(info, uid, bodies[uid], result))
@@ -204,7 +204,7 @@ class MailSource(Source):
             self.ledger.advance(info.uidvalidity, max(uids))
         return result
 
-    def _message(self, info: FolderInfo, uid: int, raw: bytes, result: MailPassResult) -> Outcome:
+    def _message(self, info: FolderInfo, uid: int, raw: bytes, result: MailPassResult) -> Recorded:
         known = self.ledger.at_place(info.uidvalidity, uid)
         if known is not None:  # recorded before a crash, not acknowledged: acknowledge now
             return known
@@ -281,7 +281,7 @@ class MailSource(Source):
             "attachment_name": name,
         }
 
-    def _failed(self, info: FolderInfo, uid: int, raw: bytes, reason: str) -> Outcome:
+    def _failed(self, info: FolderInfo, uid: int, raw: bytes, reason: str) -> Recorded:
         known = self.ledger.at_place(info.uidvalidity, uid)
         if known is not None:
             return known
@@ -295,7 +295,7 @@ class MailSource(Source):
         )
 
     def _acknowledge(
-        self, box: Mailbox, info: FolderInfo, outcomes: Sequence[Outcome], result: MailPassResult
+        self, box: Mailbox, info: FolderInfo, outcomes: Sequence[Recorded], result: MailPassResult
     ) -> None:
         move = [o.uid for o in outcomes if o.state != mailledger.FAILED]
         flag = [o.uid for o in outcomes if o.state == mailledger.FAILED]

@@ -173,16 +173,16 @@ def release_all(session: Session) -> int:
 
 def finish(
     session: Session,
-    job: Job,
+    job: Job | int,
     state: str,
     *,
     error: str | None = None,
     document_id: int | None = None,
     worker: str | None = None,
 ) -> Job:
-    """Close a claimed job as done, failed, set aside or duplicate; returns this session's
-    instance. Raises `LeaseLost` if the job is no longer held by `worker` (default: the
-    claimer recorded on `job`, so pass the Job that `claim` returned, or name the worker)."""
+    """Close a claimed job (a Job, or its id with `worker`) as done, failed, set aside or
+    duplicate; returns this session's instance. Raises `LeaseLost` if the job is no longer
+    held by `worker` (default: the claimer recorded on the Job that `claim` returned)."""
     if state not in FINAL_STATES:
         raise ValueError(f"finish: {state!r} is not a final state ({', '.join(FINAL_STATES)})")
     current = _lock_mine(session, job, worker)
@@ -198,7 +198,12 @@ def finish(
 
 
 def retry_later(
-    session: Session, job: Job, error: str, delay_seconds: float, *, worker: str | None = None
+    session: Session,
+    job: Job | int,
+    error: str,
+    delay_seconds: float,
+    *,
+    worker: str | None = None,
 ) -> Job:
     """Put a claimed job back to wait `delay_seconds`, remembering why it failed this time.
     Ownership is checked as in `finish`."""
@@ -222,19 +227,26 @@ def retry_later(
     return current
 
 
-def _lock_mine(session: Session, job: Job, worker: str | None) -> Job:
+def _lock_mine(session: Session, job: Job | int, worker: str | None) -> Job:
     """The job locked in this session, checked to be still running under our claim. Pending
     changes the caller made to `job` are kept (flushed, never reloaded over)."""
-    expected = worker if worker is not None else job.claimed_by
+    expected: str | None = worker
+    if isinstance(job, int):
+        if worker is None:
+            raise ValueError("a job given by its id needs the worker that claimed it")
+        job_id = job
+    else:
+        job_id = job.id
+        expected = worker if worker is not None else job.claimed_by
     session.flush()
     locked = session.execute(
-        select(Job.state, Job.claimed_by).where(Job.id == job.id).with_for_update()
+        select(Job.state, Job.claimed_by).where(Job.id == job_id).with_for_update()
     ).one_or_none()
     if locked is None:
-        raise LeaseLost(job.id, "the job row is gone")
+        raise LeaseLost(job_id, "the job row is gone")
     if locked.state != RUNNING or locked.claimed_by != expected:
-        raise LeaseLost(job.id, f"now {locked.state}, held by {locked.claimed_by or 'nobody'}")
-    return job if job in session else session.get_one(Job, job.id)
+        raise LeaseLost(job_id, f"now {locked.state}, held by {locked.claimed_by or 'nobody'}")
+    return job if isinstance(job, Job) and job in session else session.get_one(Job, job_id)
 
 
 def _set_pending(job: Job, now: dt.datetime, not_before: dt.datetime) -> None:

@@ -33,7 +33,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from daemon.config import ServiceSettings
 from daemon.logs import event
 from daemon.register import jobs
-from daemon.register.models import Job
 from daemon.work.job import RETRY, Handler, Outcome, Ticket
 from daemon.work.triage import OutOfAttempts, describe, is_bug, is_transient
 
@@ -140,8 +139,11 @@ class JobLoop:
         outcomes: list[Outcome] = []
         yielding = False  # a more urgent job is ready: finish what is claimed, take no more
         while True:
-            reading = sum(not future.done() for _, future in claimed)
-            room = min(self.slots - reading, self.ahead - len(claimed))
+            # One look at what is still running, used both to size the claim and to wait:
+            # looking twice could miss an analysis that ended in between, and then wait for
+            # the slow head alone while slots stand free.
+            running = [future for _, future in claimed if not future.done()]
+            room = min(self.slots - len(running), self.ahead - len(claimed))
             if room > 0 and not yielding and not (stop is not None and stop.is_set()):
                 yielding = bool(urgent) and self._ready(urgent)
                 if not yielding:
@@ -154,8 +156,8 @@ class JobLoop:
                 outcome = self._settle(handler, head, future)
                 if outcome is not None:
                     outcomes.append(outcome)
-            else:  # wait for any analysis to end: then a slot is free or the head is ready
-                wait([f for _, f in claimed if not f.done()], return_when=FIRST_COMPLETED)
+            elif running:  # wait for one of them to end: then a slot is free or the head is ready
+                wait(running, return_when=FIRST_COMPLETED)
 
     def _ready(self, kinds: list[str]) -> bool:
         with self.sessions() as session:
@@ -223,8 +225,7 @@ class JobLoop:
         delay = self.settings.retry_delay(ticket.attempts)
         try:
             with self.sessions.begin() as session:
-                job = session.get_one(Job, ticket.id)
-                jobs.retry_later(session, job, reason, delay, worker=ticket.worker)
+                jobs.retry_later(session, ticket.id, reason, delay, worker=ticket.worker)
         except jobs.LeaseLost:
             return None
         except Exception as exc:  # noqa: BLE001 - the lease runs out and the job is reclaimed

@@ -106,8 +106,7 @@ class SetAside:
         write_reason(target, reason, ticket.name)
         self._remove_processed_copy(ticket)
         with self.sessions.begin() as session:
-            job = session.get_one(Job, ticket.id)
-            jobs.finish(session, job, FAILED, error=reason, worker=ticket.worker)
+            jobs.finish(session, ticket.id, FAILED, error=reason, worker=ticket.worker)
         self.spool.discard(ticket.sha256)
         event(log, "failed", logging.WARNING, file=ticket.name, reason=reason, moved_to=str(target))
         return Outcome(ticket.id, FAILED, reason=reason)

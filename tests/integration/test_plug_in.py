@@ -12,7 +12,7 @@ from sqlalchemy import select
 from daemon.config import load
 from daemon.register import jobs
 from daemon.register.db import make_engine, session_factory
-from daemon.register.models import DONE, AuditEvent, Job
+from daemon.register.models import DONE, AuditEvent
 from daemon.service import DEFAULT_WINGS, run_service
 from daemon.work.job import Outcome, Ticket
 from daemon.work.parts import Parts, Wing
@@ -65,7 +65,7 @@ class FaxHandler:
         self.out.mkdir(exist_ok=True)
         (self.out / ticket.name).write_text(body, encoding="utf-8")
         with self.parts.sessions.begin() as session:
-            jobs.finish(session, session.get_one(Job, ticket.id), DONE, worker=ticket.worker)
+            jobs.finish(session, ticket.id, DONE, worker=ticket.worker)
         self.parts.spool.discard(ticket.sha256)
         return Outcome(ticket.id, DONE)
 

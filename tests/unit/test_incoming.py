@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from daemon.config import Settings, load
 from daemon.ingest import INCOMING
 from daemon.ingest.fulltext import FullTextHandler
 from daemon.ingest.incoming import IncomingHandler, needs_review
 from daemon.ocr.model import Fields, Line, Page, Reading, UnreadableDocument
+from daemon.register import clock
 from daemon.register.models import Document, Entry, Job
 from daemon.work.loop import JobLoop
 from daemon.work.parts import Parts
@@ -90,7 +90,7 @@ def fake_extract(reading: Reading, _types: object) -> Fields:
 def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Setup]:
     config = tmp_path / "vanthu.toml"
     config.write_text(
-        f'[rules]\ndir = "{RULES}"\n[service]\nmax_attempts = 2\nretry_base_seconds = 0.01\n',
+        f'[rules]\ndir = "{RULES}"\n[service]\nmax_attempts = 2\nretry_base_seconds = 60\n',
         encoding="utf-8",
     )
     settings = load(config)
@@ -156,7 +156,9 @@ def test_transient_errors_are_retried_then_failed(setup: Setup) -> None:
     settings, stager, worker = setup.settings, setup.stager, setup.loop
     stage(stager, "slow.pdf", b"boom")
     assert [o.state for o in worker.drain()] == ["retry"]
-    time.sleep(0.05)  # retry_base_seconds is 0.01
+    assert worker.drain() == [], "not retried before its time"
+    with setup.parts.sessions.begin() as session:  # its time has come
+        session.execute(update(Job).values(not_before=clock.now()))
     assert [o.state for o in worker.drain()] == ["failed"]
     note = (settings.paths.failed / "slow.pdf.error.txt").read_text(encoding="utf-8")
     assert "gave up after 2 attempts" in note and "TimeoutError" in note
@@ -218,7 +220,7 @@ class GatedReader(ScriptedReader):
             self.log.append(f"start {name}")
         if name.startswith("slow"):
             # Only a safety net against hanging the suite if the loop reads nothing ahead.
-            assert self.release.wait(600), f"the others were never read: {self.log}"
+            assert self.release.wait(300), f"the others were never read: {self.log}"
         reading = super().read(path)
         with self.lock:
             self.log.append(f"end {name}")

@@ -102,11 +102,11 @@ def test_a_second_copy_is_a_duplicate_of_the_first(ledger, sessions):
 def test_unacknowledged_or_flagged_message_renumbered_keeps_its_record(ledger, sessions):
     staged = ledger.record(1, 5, FACTS, "k", [{"sha256": "s"}], [])  # crash before the move
     again = ledger.seen_content(2, 1, "k")  # renumbered by a UIDVALIDITY change
-    assert again == ms.Outcome(1, staged.row_id, ms.STAGED)
+    assert again == ms.Recorded(1, staged.row_id, ms.STAGED)
     assert ledger.at_place(2, 1) == again and ledger.at_place(1, 5) is None
     failed = ledger.record_failure(2, 2, ms.Facts(), "bad", "malformed")
     ledger.acknowledged([failed])
-    assert ledger.seen_content(3, 1, "bad") == ms.Outcome(1, failed.row_id, ms.FAILED)
+    assert ledger.seen_content(3, 1, "bad") == ms.Recorded(1, failed.row_id, ms.FAILED)
     with sessions() as s:
         assert s.scalar(select(func.count()).select_from(ms.MailMessage)) == 2
 

@@ -62,7 +62,7 @@ class Echo:
         self.out.mkdir(exist_ok=True)
         (self.out / ticket.name).write_bytes(result)
         with self.parts.sessions.begin() as session:
-            jobs.finish(session, session.get_one(Job, ticket.id), DONE, worker=ticket.worker)
+            jobs.finish(session, ticket.id, DONE, worker=ticket.worker)
         self.parts.spool.discard(ticket.sha256)
         return Outcome(ticket.id, DONE)
 
