@@ -114,6 +114,55 @@ def _register(sub: Any) -> None:
     )
 
 
+def _dispatch(sub: Any) -> None:
+    from daemon.commands import dispatch_cmds as cmds
+
+    p = _command(
+        sub,
+        "send",
+        cmds.send,
+        "issue signed FILEs now: verify, sign, register in the sổ đi and email each recipient",
+        json_=True,
+    )
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.add_argument(
+        "--to",
+        action="append",
+        default=[],
+        metavar="AGENCY",
+        help="also send to this agency of rules/agencies.toml (repeat for more)",
+    )
+    p.add_argument("--only", action="store_true", help="send only to the --to agencies")
+    p.add_argument("--urgent", action="store_true", help="send before anything else waiting")
+    dispatch = _group(sub, "dispatch", "outgoing deliveries: list, show, send again")
+    p = _command(dispatch, "list", cmds.list_, "list deliveries", json_=True)
+    p.add_argument(
+        "--status",
+        choices=[
+            "queued",
+            "sending",
+            "sent",
+            "deferred",
+            "uncertain",
+            "bounced",
+            "failed",
+            "eoffice",
+            "held",
+        ],
+        help="only this status",
+    )
+    p = _command(dispatch, "show", cmds.show, "show one delivery", json_=True)
+    p.add_argument("id", type=int, metavar="ID")
+    p = _command(
+        dispatch,
+        "retry",
+        cmds.retry,
+        "send a delivery again (same Message-ID): uncertain, failed, bounced, held or deferred",
+        json_=True,
+    )
+    p.add_argument("id", type=int, metavar="ID")
+
+
 def _maintenance(sub: Any) -> None:
     from daemon.commands import database, maintenance
 
@@ -160,7 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vanthu",
         description="vanthu: registers incoming documents (sổ đăng ký văn bản đến) from a scanner "
-        "folder and the official mailbox, unattended.",
+        "folder and the official mailbox, and issues signed outgoing ones (sổ đi), unattended.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -168,6 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _documents(sub)
     _register(sub)
+    _dispatch(sub)
     _maintenance(sub)
     return parser
 

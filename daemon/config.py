@@ -28,7 +28,8 @@ class ConfigError(PermanentError):
 @dataclass(frozen=True)
 class PathsSettings:
     inbox: Path = Path("inbox")  # the scanner drop folder (watched recursively)
-    outbox: Path = Path("outbox")  # signed outgoing documents
+    outbox: Path = Path("outbox")  # signed outgoing documents to issue (phát hành)
+    sent: Path = Path("sent")  # outgoing documents are moved here (by day) once staged
     archive: Path = Path("archive")  # registered originals, content-addressed, read-only
     processed: Path = Path("processed")  # scans moved here once staged
     failed: Path = Path("failed")  # unreadable files, each with NAME.error.txt
@@ -116,6 +117,54 @@ class TrustSettings:
 
 
 @dataclass(frozen=True)
+class SmtpSettings:
+    """The official mailbox's outgoing server, for dispatch (and later reminders)."""
+
+    host: str = ""
+    port: int = 587
+    security: Literal["starttls", "tls", "none"] = "starttls"  # "none" only on loopback
+    username: str = ""  # empty: no AUTH
+    password_file: Path | None = None
+    password_env: str | None = None
+    password_credential: str | None = None  # name under $CREDENTIALS_DIRECTORY (systemd)
+    from_address: str = ""  # the hộp thư điện tử công vụ, e.g. vanthu@khanhson.khanhhoa.gov.vn
+    from_name: str = ""  # shown as the sender, e.g. "Văn thư UBND huyện Khánh Sơn"
+    ca_file: Path | None = None  # extra CA for the server certificate (self-hosted mail)
+    timeout: float = 60.0  # seconds for connecting and for each reply
+
+
+@dataclass(frozen=True)
+class SigningSettings:
+    """The agency's own certificate (ký số của cơ quan): a PKCS#12 file or a PKCS#11 token."""
+
+    pkcs12_file: Path | None = None
+    passphrase_file: Path | None = None
+    passphrase_env: str | None = None
+    passphrase_credential: str | None = None
+    pkcs11_library: Path | None = None  # e.g. /usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so
+    pkcs11_token_label: str = ""
+    pkcs11_key_id: str = ""  # hex, e.g. "01" (tokens label keys and certificates differently)
+    pkcs11_key_label: str = ""
+    pkcs11_cert_file: Path | None = None  # the certificate, when it is not on the token
+    pin_file: Path | None = None
+    pin_env: str | None = None
+    pin_credential: str | None = None
+    stamp_font: Path = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    reason: str = "Phát hành văn bản"
+    location: str = ""
+
+
+@dataclass(frozen=True)
+class DispatchSettings:
+    """Outgoing documents (văn bản đi): the outbox, signatures, delivery."""
+
+    enabled: bool = True  # watch the outbox
+    require_signature: bool = True  # a valid, trusted signature covering the document
+    retry_first_seconds: float = 300.0  # a deferred delivery is tried again after this, doubling
+    retry_for_days: float = 5.0  # then it is failed and the clerk alerted (as mail servers do)
+
+
+@dataclass(frozen=True)
 class Settings:
     config_file: Path
     base_dir: Path
@@ -128,6 +177,9 @@ class Settings:
     service: ServiceSettings = field(default_factory=ServiceSettings)
     trust: TrustSettings = field(default_factory=TrustSettings)
     mailbox: MailboxSettings | None = None  # no [mailbox] table: the mailbox source is off
+    smtp: SmtpSettings | None = None  # no [smtp] table: deliveries wait as queued
+    signing: SigningSettings | None = None  # no [signing] table: no agency signature
+    dispatch: DispatchSettings = field(default_factory=DispatchSettings)
 
     def database_url(self) -> str:
         """The SQLAlchemy URL with relative SQLite paths resolved and the password filled in."""
@@ -154,9 +206,16 @@ _TABLES: dict[str, type] = {
     "service": ServiceSettings,
     "trust": TrustSettings,
     "mailbox": MailboxSettings,
+    "smtp": SmtpSettings,
+    "signing": SigningSettings,
+    "dispatch": DispatchSettings,
 }
+_OPTIONAL = ("mailbox", "smtp", "signing")  # absent table: that part is off
 
 _POSITIVE = {
+    "timeout",
+    "retry_first_seconds",
+    "retry_for_days",
     "poll_interval",
     "ocr_timeout",
     "ocr_dpi",
@@ -202,14 +261,18 @@ def load(path: Path) -> Settings:
         raise ConfigError(f"{path}: unknown table [{unknown[0]}] (known: {', '.join(_TABLES)})")
     built: dict[str, Any] = {}
     for name, cls in _TABLES.items():
-        if name not in raw and name == "mailbox":
-            continue  # no [mailbox] table: the mailbox source is off
+        if name not in raw and name in _OPTIONAL:
+            continue
         table = raw.get(name, {})
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: [{name}] must be a table")
         built[name] = _build(cls, table, f"{path}: [{name}]", base)
     if "mailbox" in built:
         _check_mailbox(built["mailbox"], path)
+    if "smtp" in built:
+        _check_smtp(built["smtp"], path)
+    if "signing" in built:
+        _check_signing(built["signing"], path)
     return Settings(config_file=path, base_dir=base, **built)
 
 
@@ -289,6 +352,53 @@ def _check_mailbox(mailbox: MailboxSettings, path: Path) -> None:
             f"{path}: [mailbox] password_file: one of password_file, password_env, "
             "password_credential or oauth2_token_command is required (never inline)"
         )
+
+
+def is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_smtp(smtp: SmtpSettings, path: Path) -> None:
+    for key in ("host", "from_address"):
+        if not getattr(smtp, key):
+            raise ConfigError(f"{path}: [smtp] {key}: required when [smtp] is present")
+    if smtp.security == "none" and not is_loopback(smtp.host):
+        raise ConfigError(
+            f'{path}: [smtp] security: "none" sends in plain text; it is only allowed to a '
+            f'loopback address, not {smtp.host!r} (use "starttls" or "tls")'
+        )
+    secrets = (smtp.password_file, smtp.password_env, smtp.password_credential)
+    if smtp.username and not any(secrets):
+        raise ConfigError(
+            f"{path}: [smtp] password_file: one of password_file, password_env or "
+            "password_credential is required with a username (never inline)"
+        )
+
+
+def _check_signing(signing: SigningSettings, path: Path) -> None:
+    if (signing.pkcs12_file is None) == (signing.pkcs11_library is None):
+        raise ConfigError(
+            f"{path}: [signing] pkcs12_file: give either pkcs12_file or pkcs11_library"
+        )
+    if signing.pkcs11_library is not None:
+        if not signing.pkcs11_token_label:
+            raise ConfigError(f"{path}: [signing] pkcs11_token_label: required with a token")
+        if not (signing.pkcs11_key_id or signing.pkcs11_key_label):
+            raise ConfigError(
+                f"{path}: [signing] pkcs11_key_id: name the key by id (or pkcs11_key_label)"
+            )
+        if not (signing.pin_file or signing.pin_env or signing.pin_credential):
+            raise ConfigError(
+                f"{path}: [signing] pin_file: one of pin_file, pin_env or pin_credential is "
+                "required (never inline)"
+            )
 
 
 def read_secret(

@@ -74,6 +74,7 @@ def check_folders(settings: Settings) -> list[Check]:
     public = {
         "inbox": p.inbox,
         "outbox": p.outbox,
+        "sent": p.sent,
         "archive": p.archive,
         "processed": p.processed,
         "failed": p.failed,
@@ -147,9 +148,45 @@ def check_trust(settings: Settings) -> Check:
     return Check("trust roots", True, f"{len(roots)} certificate(s) in {folder}")
 
 
+def check_outgoing(settings: Settings) -> list[Check]:
+    """The agency directory, the agency's certificate and the SMTP login (nothing is sent)."""
+    from daemon.dispatch.mailer import Mailer
+    from daemon.dispatch.recipients import Directory
+    from daemon.dispatch.signing import AgencySigner
+    from daemon.dispatch.wing import AGENCIES
+    from daemon.errors import VanthuError
+
+    checks = []
+    try:
+        directory = Directory.load(settings.rules.dir / AGENCIES)
+        found = f"{len(directory.agencies)} agencies, {len(directory.groups)} groups"
+        checks.append(Check("agencies", True, found))
+    except VanthuError as exc:
+        checks.append(Check("agencies", False, exc.reason, f"correct {AGENCIES}"))
+    if settings.signing is None:
+        checks.append(Check("signing", True, "off: outgoing documents keep their own signatures"))
+    else:
+        try:
+            checks.append(
+                Check("signing", True, AgencySigner.from_settings(settings.signing).check())
+            )
+        except VanthuError as exc:
+            checks.append(Check("signing", False, exc.reason, "check the [signing] table"))
+    if settings.smtp is None:
+        detail = "off: no [smtp] table, outgoing deliveries wait as queued"
+        checks.append(Check("smtp", True, detail))
+    else:
+        try:
+            checks.append(Check("smtp", True, Mailer(settings.smtp).check()))
+        except VanthuError as exc:
+            checks.append(Check("smtp", False, exc.reason, "check the [smtp] table"))
+    return checks
+
+
 def all_checks(settings: Settings) -> list[Check]:
     checks = check_tesseract(settings.reading.language) + check_folders(settings)
     checks += [check_rules(settings), check_trust(settings), check_database(settings)]
+    checks += check_outgoing(settings)
     if settings.mailbox is not None:
         from daemon.ingest.mailsource import check_mailbox
 
@@ -163,7 +200,7 @@ def all_checks(settings: Settings) -> list[Check]:
 def startup_problems(settings: Settings) -> list[str]:
     """What stops the service from starting (missing folders are created first)."""
     p = settings.paths
-    for folder in (p.inbox, p.outbox, p.archive, p.processed, p.failed):
+    for folder in (p.inbox, p.outbox, p.sent, p.archive, p.processed, p.failed):
         folder.mkdir(parents=True, exist_ok=True)
     for folder in (p.quarantine, p.spool):
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)

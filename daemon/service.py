@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from daemon.config import Settings
+from daemon.dispatch.wing import outgoing
 from daemon.ingest.wing import incoming
 from daemon.logs import event
 from daemon.register.models import ACTIVE_STATES, Job
@@ -28,8 +29,8 @@ from daemon.work.triage import describe
 
 log = logging.getLogger("vanthu.service")
 
-#: The wings the service runs, in priority order of their job kinds.
-DEFAULT_WINGS: tuple[WingFactory, ...] = (incoming,)
+#: The wings the service runs (their handlers' priorities decide what runs first).
+DEFAULT_WINGS: tuple[WingFactory, ...] = (incoming, outgoing)
 
 
 def reading_workers(settings: Settings) -> int:

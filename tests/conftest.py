@@ -9,6 +9,8 @@ pytest_plugins = [
         "tests.fixtures.dovecot",
         "tests.fixtures.pki",
         "tests.fixtures.install",
+        "tests.fixtures.smtp",
+        "tests.fixtures.softhsm",
     )
     if importlib.util.find_spec(name) is not None
 ]

@@ -37,6 +37,7 @@ def init(args: argparse.Namespace) -> int:
     for folder in (
         paths.inbox,
         paths.outbox,
+        paths.sent,
         paths.archive,
         paths.processed,
         paths.failed,

@@ -8,15 +8,10 @@ confirms that field.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
-from sqlalchemy.orm import Session
-
 from daemon.ocr.model import Fields
-from daemon.register import clock
-from daemon.register.models import SignatureCheck
 from daemon.rules import fold
 from daemon.signatures import SignatureVerdict, UnreadablePdf, check_signatures
 
@@ -59,24 +54,3 @@ def confirm_issuer(fields: Fields, verdicts: tuple[SignatureVerdict, ...]) -> Fi
         if v.verdict == "valid" and issuer and org and (org in issuer or issuer in org):
             return replace(fields, confidence={**fields.confidence, "issuer": 1.0})
     return fields
-
-
-def record(session: Session, document_id: int, verdicts: tuple[SignatureVerdict, ...]) -> None:
-    now = clock.now()
-    for v in verdicts:
-        session.add(
-            SignatureCheck(
-                document_id=document_id,
-                field_name=v.field_name,
-                verdict=v.verdict,
-                signer_name=v.signer_name,
-                organisation=v.organisation,
-                signing_time=v.signing_time if isinstance(v.signing_time, dt.datetime) else None,
-                coverage=v.coverage,
-                modification_level=v.modification_level,
-                problem=v.problem,
-                issuer=v.issuer,
-                certificate_sha256=v.certificate_sha256,
-                checked_at=now,
-            )
-        )

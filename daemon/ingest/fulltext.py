@@ -41,6 +41,7 @@ def enqueue(session: Session, document: Document) -> Job:
 
 class FullTextHandler:
     kind = FULLTEXT
+    priority = 90  # only when nothing else waits
 
     def __init__(self, parts: Parts) -> None:
         self.parts = parts

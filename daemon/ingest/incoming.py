@@ -52,6 +52,7 @@ def needs_review(fields: Fields, threshold: float, provenance: dict[str, Any]) -
 
 class IncomingHandler:
     kind = INCOMING
+    priority = 10  # a document received is registered the same day, before anything slow
 
     def __init__(self, parts: Parts) -> None:
         self.parts = parts
@@ -104,7 +105,7 @@ class IncomingHandler:
                 duplicate_of = None
                 entry.note = "; ".join(review + authenticity.remarks(analysis.signatures)) or None
                 entry.recipient_unit = self.rules.unit_for(fields)
-                authenticity.record(session, entry.document_id, analysis.signatures)
+                registry.record_signatures(session, entry.document_id, analysis.signatures)
                 if reading.text_source == "ocr":  # the body of a scan is read later
                     fulltext.enqueue(session, entry.document)
                 jobs.finish(

@@ -100,6 +100,9 @@ class ParsedMail:
     attachments: tuple[Attachment, ...]
     rejected: tuple[Rejected, ...]
     ignored: tuple[str, ...]  # parts deliberately skipped (inline images, other file types)
+    # A delivery status notification (RFC 3464): a bounce of a mail we sent, never a document
+    # to register, whatever it carries back.
+    delivery_report: bool = False
 
 
 def nfc(text: str) -> str:
@@ -118,6 +121,10 @@ def parse_message(raw: bytes, limits: MailLimits) -> ParsedMail:
         msg = BytesParser(policy=policy.default).parsebytes(raw)
         _check_defects(msg)
         headers = _read_headers(msg)
+        if is_delivery_report(msg):
+            return ParsedMail(
+                **headers, attachments=(), rejected=(), ignored=(), delivery_report=True
+            )
         attachments, rejected, ignored = _collect(msg, limits)
     except MalformedMail:
         raise
@@ -126,6 +133,13 @@ def parse_message(raw: bytes, limits: MailLimits) -> ParsedMail:
     return ParsedMail(
         **headers, attachments=tuple(attachments), rejected=tuple(rejected), ignored=tuple(ignored)
     )
+
+
+def is_delivery_report(msg: EmailMessage) -> bool:
+    """multipart/report; report-type=delivery-status (RFC 3464), or its UTF-8 form (RFC 6533)."""
+    report_type = str(msg.get_param("report-type", "", header="content-type") or "").lower()
+    kinds = ("delivery-status", "global-delivery-status")
+    return msg.get_content_type() == "multipart/report" and report_type in kinds
 
 
 def parse_headers(raw: bytes) -> ParsedMail:

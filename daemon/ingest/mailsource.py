@@ -36,6 +36,7 @@ from daemon.ingest.mailparse import MailLimits, MalformedMail, ParsedMail, parse
 from daemon.ingest.mailparse import parse_message as parse_mail
 from daemon.ingest.senders import SenderRules, load_senders
 from daemon.logs import event
+from daemon.register.models import DELIVERY_REPORT
 from daemon.rules import RulesError
 from daemon.work.source import Source
 from daemon.work.spool import TooLarge
@@ -218,7 +219,10 @@ class MailSource(Source):
         if earlier is not None:
             result.duplicates += earlier.state == mailledger.DUPLICATE
             return earlier
-        staged, refused = self._stage_all(info, uid, mail, result)
+        if mail.delivery_report:
+            staged, refused = self._stage_report(info, uid, raw, mail, result)
+        else:
+            staged, refused = self._stage_all(info, uid, mail, result)
         try:
             return self.ledger.record(info.uidvalidity, uid, facts(mail), key, staged, refused)
         except IntegrityError:  # another process recorded it meanwhile: its record stands
@@ -226,6 +230,31 @@ class MailSource(Source):
             if again is None:
                 raise
             return again
+
+    def _stage_report(
+        self, info: FolderInfo, uid: int, raw: bytes, mail: ParsedMail, result: MailPassResult
+    ) -> tuple[list[dict[str, Any]], list[str]]:
+        """A bounce of a mail we sent: handed whole to the outgoing wing through the register
+        (a `delivery_report` job), never registered as a document."""
+        name = f"delivery-report-{uid}.eml"
+        provenance = {
+            "mailbox": self.account,
+            "folder": info.name,
+            "uid": uid,
+            "uidvalidity": info.uidvalidity,
+            "message_id": mail.message_id,
+            "from": mail.sender,
+        }
+        try:
+            done = self.stager.stage_bytes(
+                raw, name=name, kind=DELIVERY_REPORT, source="mail", provenance=provenance
+            )
+        except TooLarge as exc:
+            return [], [f"{name}: {exc}"]
+        result.duplicates += done.duplicate
+        result.staged += not done.duplicate
+        record = {"name": name, "media_type": "message/rfc822", "job_id": done.job_id}
+        return [{**record, "duplicate": done.duplicate}], []
 
     def _stage_all(
         self, info: FolderInfo, uid: int, mail: ParsedMail, result: MailPassResult

@@ -31,5 +31,4 @@ def incoming(parts: Parts) -> Wing:
         sources.append(
             MailSource.from_settings(settings, parts.stager, parts.sessions, on_staged=parts.wake)
         )
-    # Registering what arrived comes first; reading scans' bodies for search waits for it.
     return Wing("incoming", sources, [IncomingHandler(parts), FullTextHandler(parts)])

@@ -20,6 +20,7 @@ import re
 from typing import Any
 
 from daemon.ocr.doctypes import DocType, DocTypes
+from daemon.ocr.fields_addressees import read_addressees
 from daemon.ocr.fields_closing import Closing, find_closing
 from daemon.ocr.fields_header import Header, find_header, split_agency, subject_lines
 from daemon.ocr.fields_layout import Layout, WLine, mean_conf, prepare
@@ -57,7 +58,10 @@ def extract_fields(reading: Reading, types: DocTypes, *, today: dt.date | None =
     _agencies(head, values, conf)
     _marks(head, values, conf)
     _closing(closing, values, conf)
-    scores = {name: round(min(max(conf[name], 0.0), 1.0), 3) for name in FIELD_NAMES}
+    values["addressees"], conf["addressees"] = read_addressees(
+        layout, body_start, doc_type, values["recipients"]
+    )
+    scores = {name: round(min(max(conf.get(name, 0.0), 0.0), 1.0), 3) for name in FIELD_NAMES}
     return Fields(**values, confidence=scores)
 
 

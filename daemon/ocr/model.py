@@ -108,6 +108,8 @@ class Fields:
     secrecy: str | None = _described("Độ mật", length=20, export=True)
     # Nơi nhận lines, without dash and trailing punctuation
     recipients: tuple[str, ...] = _described("Nơi nhận", kind="list")
+    # the "Kính gửi:" addressees of a công văn or tờ trình, one per entry ("Như trên" points here)
+    addressees: tuple[str, ...] = _described("Kính gửi", kind="list")
     signer: str | None = _described("Người ký", length=200)
     confidence: dict[str, float] = field(default_factory=dict)  # per field, 0..1
 

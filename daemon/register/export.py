@@ -92,7 +92,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("Người ký", _field("signer"), 22),
         Column("Nơi nhận văn bản", _field("recipients"), 34),
         Column("Đơn vị, người nhận bản lưu", lambda r, tz: r.recipient_unit, 22),
-        Column("Số lượng bản", lambda r, tz: None, 8),
+        Column("Số lượng bản", lambda r, tz: r.copies, 8),
         Column("Ngày chuyển", lambda r, tz: _local_date(r.transferred_at, tz), 12),
         Column("Ký nhận", lambda r, tz: r.receipt_signature, 12),
         Column("Ghi chú", lambda r, tz: r.note, 24),

@@ -167,6 +167,7 @@ class Entry(Base):
     receipt_signature: Mapped[str | None] = mapped_column(String(200))  # ký nhận
     note: Mapped[str | None] = mapped_column(Text)  # ghi chú
     due_date: Mapped[dt.date | None] = mapped_column(Date)  # hạn giải quyết
+    copies: Mapped[int | None] = mapped_column(Integer)  # số lượng bản (sổ đi)
 
     document: Mapped[Document] = relationship(back_populates="entries")
 
@@ -247,6 +248,57 @@ class SignatureCheck(Base):
     checked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
+class DeliveryStatus(StrEnum):
+    """Where one outgoing document stands with one recipient agency."""
+
+    QUEUED = "queued"  # waiting to be sent (or for [smtp] to be configured)
+    SENDING = "sending"  # handed to the mail server: written before any network traffic
+    SENT = "sent"  # the server took it (250 after DATA): its reply and queue id are kept
+    DEFERRED = "deferred"  # a transient failure: tried again at next_attempt_at
+    UNCERTAIN = "uncertain"  # the connection dropped after DATA: the clerk decides
+    BOUNCED = "bounced"  # a delivery status notification came back
+    FAILED = "failed"  # refused for good (5xx), or retried until the retry period ran out
+    EOFFICE = "eoffice"  # the agency receives it on the shared e-office system: no email
+    HELD = "held"  # the document needs review before anything is sent
+
+
+#: The job kind of a delivery status notification the mailbox saw: the mailbox stages it,
+#: the outgoing wing matches it to its delivery. The register is where the two wings meet.
+DELIVERY_REPORT = "delivery_report"
+
+
+class Delivery(Base):
+    """One outgoing document to one recipient agency: every attempt accounted for."""
+
+    __tablename__ = "deliveries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    recipient: Mapped[str] = mapped_column(String(300))  # the agency, as the directory names it
+    line: Mapped[str] = mapped_column(Text, default="")  # the Nơi nhận line it was read from
+    email: Mapped[str | None] = mapped_column(String(320))
+    status: Mapped[str] = mapped_column(String(20))
+    urgent: Mapped[bool] = mapped_column(default=False)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    message_id: Mapped[str] = mapped_column(String(300), unique=True)  # fixed before sending
+    reply: Mapped[str | None] = mapped_column(Text)  # the server's last reply
+    queue_id: Mapped[str | None] = mapped_column(String(100))  # "queued as ..." when given
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        UniqueConstraint("document_id", "recipient", name="uq_delivery_recipient"),
+        CheckConstraint(
+            "status IN (" + ", ".join(f"'{s.value}'" for s in DeliveryStatus) + ")",
+            name="ck_delivery_status",
+        ),
+        Index("ix_deliveries_status", "status"),
+    )
+
+
 class AuditEvent(Base):
     """Append-only, hash-chained record of every state change (never updated, never deleted)."""
 
@@ -279,6 +331,7 @@ __all__ = [
     "Counter",
     "Job",
     "SignatureCheck",
+    "Delivery",
     "AuditEvent",
     "AuditHead",
 ]

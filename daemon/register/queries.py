@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Table, select
 from sqlalchemy.orm import Session, defer
 
 from daemon.ocr.model import Fields
@@ -14,6 +14,7 @@ from daemon.register import clock
 from daemon.register.models import (
     FAILED,
     SET_ASIDE,
+    Delivery,
     Document,
     Entry,
     Job,
@@ -61,6 +62,50 @@ class SignatureRow:
 
 
 @dataclass(frozen=True)
+class DeliveryRow:
+    """One outgoing document to one recipient agency: where it stands."""
+
+    id: int
+    document_id: int
+    number: str | None  # the document's số và ký hiệu
+    recipient: str
+    email: str | None
+    status: str
+    attempts: int
+    message_id: str
+    reply: str | None = None
+    queue_id: str | None = None
+    line: str = ""  # the Nơi nhận line it was read from
+    last_error: str | None = None
+    next_attempt_at: dt.datetime | None = None
+    sent_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+
+    @classmethod
+    def of(cls, delivery: Delivery, number: str | None) -> DeliveryRow:
+        return cls(
+            delivery.id,
+            delivery.document_id,
+            number,
+            delivery.recipient,
+            delivery.email,
+            delivery.status,
+            delivery.attempts,
+            delivery.message_id,
+            delivery.reply,
+            delivery.queue_id,
+            delivery.line,
+            delivery.last_error,
+            delivery.next_attempt_at,
+            delivery.sent_at,
+            delivery.updated_at,
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {name: _iso(getattr(self, name)) for name in self.__dataclass_fields__}
+
+
+@dataclass(frozen=True)
 class EntryRow:
     """One line of a register book with its document's extracted fields."""
 
@@ -86,6 +131,8 @@ class EntryRow:
     # verdicts on its digital signatures, in the order they were checked.
     provenance: dict[str, Any] = field(default_factory=dict)
     signatures: tuple[SignatureRow, ...] = ()
+    copies: int | None = None  # số lượng bản (sổ đi)
+    deliveries: tuple[DeliveryRow, ...] = ()  # sổ đi: to whom it went, and how it stands
 
     @property
     def label(self) -> str:
@@ -115,6 +162,12 @@ class EntryRow:
         out.update(self.fields.as_json())  # every field under its name, then "confidence"
         out["provenance"] = dict(self.provenance)
         out["signatures"] = [sig.as_json() for sig in self.signatures]
+        if self.book == "di":
+            out["copies"] = self.copies
+            out["recipients_matched"] = [
+                {"recipient": d.recipient, "email": d.email, "status": d.status, "id": d.id}
+                for d in self.deliveries
+            ]
         return out
 
 
@@ -212,8 +265,43 @@ def _fetch(session: Session, criteria: list[ColumnElement[bool]]) -> list[EntryR
         .options(defer(Document.text))
     )
     found = [(entry, document) for entry, document in session.execute(query)]
-    signatures = _signatures(session, [document.id for _entry, document in found])
-    return [_row(entry, document, signatures.get(document.id, ())) for entry, document in found]
+    ids = [document.id for _entry, document in found]
+    signatures = _signatures(session, ids)
+    sent = _deliveries(session, [d.id for e, d in found if e.book == "di"])
+    return [
+        _row(entry, document, signatures.get(document.id, ()), sent.get(document.id, ()))
+        for entry, document in found
+    ]
+
+
+def _deliveries(session: Session, document_ids: list[int]) -> dict[int, tuple[DeliveryRow, ...]]:
+    found: dict[int, list[DeliveryRow]] = {}
+    for start in range(0, len(document_ids), _IN_CHUNK):
+        chunk = document_ids[start : start + _IN_CHUNK]
+        for row in list_deliveries(session, document_ids=chunk):
+            found.setdefault(row.document_id, []).append(row)
+    return {doc_id: tuple(rows) for doc_id, rows in found.items()}
+
+
+def list_deliveries(
+    session: Session,
+    *,
+    status: str | None = None,
+    document_ids: list[int] | None = None,
+    delivery_id: int | None = None,
+) -> list[DeliveryRow]:
+    """Deliveries, oldest first, with their document's số và ký hiệu."""
+    documents = cast(Table, Document.__table__)
+    query = select(Delivery, documents.c.number).join(
+        documents, Delivery.document_id == documents.c.id
+    )
+    if status is not None:
+        query = query.where(Delivery.status == status)
+    if document_ids is not None:
+        query = query.where(Delivery.document_id.in_(document_ids))
+    if delivery_id is not None:
+        query = query.where(Delivery.id == delivery_id)
+    return [DeliveryRow.of(d, number) for d, number in session.execute(query.order_by(Delivery.id))]
 
 
 def _signatures(session: Session, document_ids: list[int]) -> dict[int, tuple[SignatureRow, ...]]:
@@ -231,7 +319,12 @@ def _signatures(session: Session, document_ids: list[int]) -> dict[int, tuple[Si
     return {doc_id: tuple(rows) for doc_id, rows in found.items()}
 
 
-def _row(entry: Entry, document: Document, signatures: tuple[SignatureRow, ...]) -> EntryRow:
+def _row(
+    entry: Entry,
+    document: Document,
+    signatures: tuple[SignatureRow, ...],
+    deliveries: tuple[DeliveryRow, ...],
+) -> EntryRow:
     return EntryRow(
         book=entry.book,
         year=entry.year,
@@ -253,6 +346,8 @@ def _row(entry: Entry, document: Document, signatures: tuple[SignatureRow, ...])
         fields=document_fields(document),
         provenance=dict(document.provenance or {}),
         signatures=signatures,
+        copies=entry.copies,
+        deliveries=deliveries,
     )
 
 

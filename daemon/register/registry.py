@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,11 +24,12 @@ from daemon.register.models import (
     REGISTERED,
     Document,
     Entry,
+    SignatureCheck,
     clean_text,
     fit,
     store_fields,
 )
-from daemon.register.numbering import next_number
+from daemon.register.numbering import next_number, take_number
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 STATUSES = (REGISTERED, NEEDS_REVIEW)
@@ -67,11 +68,13 @@ def register_document(
     received_at: dt.datetime,
     due_date: dt.date | None = None,
     tz: str,
+    issued: tuple[int, int] | None = None,
 ) -> Entry:
-    """File a document into `book` with the next number of the year it arrived (in `tz`)."""
+    """File a document into `book` with the next number of the year it arrived (in `tz`), or,
+    for an outgoing document, with the (year, number) it was `issued` with."""
     _check(sha256, book, status, size, pages)
     received_utc = clock.to_db(received_at)
-    year = received_at.astimezone(ZoneInfo(tz)).year
+    year = issued[0] if issued else received_at.astimezone(ZoneInfo(tz)).year
     document = _existing_document(session, sha256, book)
     try:
         # A savepoint: when another worker files the same bytes at the same moment, the
@@ -98,7 +101,9 @@ def register_document(
             entry = Entry(
                 book=book,
                 year=year,
-                seq=next_number(session, book, year),
+                seq=take_number(session, book, year, issued[1])
+                if issued
+                else next_number(session, book, year),
                 document=document,
                 received_at=received_utc,
                 due_date=due_date,
@@ -150,3 +155,26 @@ def _existing_document(session: Session, sha256: str, book: str) -> Document | N
     if entry is not None:
         raise AlreadyRegistered(book, sha256, entry_label(entry))
     return document
+
+
+def record_signatures(session: Session, document_id: int, verdicts: Iterable[Any]) -> None:
+    """Keep the verdicts on a document's digital signatures (daemon.signatures.SignatureVerdict,
+    as checked on arrival or before dispatch) with its entry."""
+    now = clock.now()
+    for v in verdicts:
+        session.add(
+            SignatureCheck(
+                document_id=document_id,
+                field_name=v.field_name,
+                verdict=v.verdict,
+                signer_name=v.signer_name,
+                organisation=v.organisation,
+                signing_time=v.signing_time if isinstance(v.signing_time, dt.datetime) else None,
+                coverage=v.coverage,
+                modification_level=v.modification_level,
+                problem=v.problem,
+                issuer=v.issuer,
+                certificate_sha256=v.certificate_sha256,
+                checked_at=now,
+            )
+        )

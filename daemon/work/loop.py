@@ -1,7 +1,7 @@
 """The job loop: claim, lease, run the handler registered for the job's kind, conclude.
 
-Handlers come in priority order (the first is the most urgent). A step takes the most urgent
-kind with ready jobs and runs it as a pipeline, not in batches: a job is claimed as soon as a
+Handlers have a priority (a lower number is more urgent). A step takes the most urgent kind
+with ready jobs and runs it as a pipeline, not in batches: a job is claimed as soon as a
 slot frees up, its handler's `analyse` runs in a thread (handing heavy work to the reading
 processes), and results are concluded strictly in claim order, so numbers follow the order in
 which documents were staged. One slot more than there are reading processes keeps every
@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from daemon.config import ServiceSettings
 from daemon.logs import event
 from daemon.register import jobs
-from daemon.work.job import RETRY, Handler, Outcome, Ticket
+from daemon.work.job import RETRY, Handler, Outcome, Ticket, by_priority
 from daemon.work.triage import OutOfAttempts, describe, is_bug, is_transient
 
 log = logging.getLogger("vanthu.jobs")
@@ -59,14 +59,15 @@ class JobLoop:
         kinds = [h.kind for h in handlers]
         if len(set(kinds)) != len(kinds):
             raise ValueError(f"one handler per job kind, got {kinds}")
-        self.handlers = tuple(handlers)
+        self.handlers = tuple(by_priority(handlers))
         self.sessions = sessions
         self.settings = settings
         self.workers = max(1, workers)  # reading processes the handlers share
         self.slots = self.workers + 1  # one queued in the pool while we conclude
         self.ahead = self.workers * AHEAD_PER_WORKER
         self.name = worker_name()
-        self._threads = ThreadPoolExecutor(self.slots, thread_name_prefix="job")
+        threads = max([self.slots, *(self._slots(h) for h in self.handlers)])
+        self._threads = ThreadPoolExecutor(threads, thread_name_prefix="job")
         self._next_reclaim = 0.0
 
     # -- running ---------------------------------------------------------------------------
@@ -138,20 +139,24 @@ class JobLoop:
         claimed: Claimed = deque()
         outcomes: list[Outcome] = []
         yielding = False  # a more urgent job is ready: finish what is claimed, take no more
+        slots = self._slots(handler)
+        ahead = max(self.ahead, 2 * slots)
         while True:
-            # One look at what is still running, used both to size the claim and to wait:
-            # looking twice could miss an analysis that ended in between, and then wait for
-            # the slow head alone while slots stand free.
+            # One look at what is still running, used both to size the claim and to wait (with
+            # what is claimed now): looking twice could miss an analysis that ended in between,
+            # and then wait for the slow head alone while slots stand free.
             running = [future for _, future in claimed if not future.done()]
-            room = min(self.slots - len(running), self.ahead - len(claimed))
+            room = min(slots - len(running), ahead - len(claimed))
             if room > 0 and not yielding and not (stop is not None and stop.is_set()):
                 yielding = bool(urgent) and self._ready(urgent)
-                if not yielding:
-                    claimed.extend((t, self._start(handler, t)) for t in self._claim(handler, room))
+                for ticket in [] if yielding else self._claim(handler, room):
+                    future = self._start(handler, ticket)
+                    claimed.append((ticket, future))
+                    running.append(future)
             if not claimed:
                 return outcomes
             head, future = claimed[0]
-            if future.done() or len(claimed) >= self.ahead:
+            if future.done() or len(claimed) >= ahead:
                 claimed.popleft()
                 outcome = self._settle(handler, head, future)
                 if outcome is not None:
@@ -174,8 +179,17 @@ class JobLoop:
             )
             return [Ticket.of(job) for job in claimed]
 
+    def _slots(self, handler: Handler[Any]) -> int:
+        """Analyses of one kind at a time: by default one per reading process (and one more);
+        a kind that mostly waits on the network (mail delivery) may ask for more."""
+        return getattr(handler, "concurrency", None) or self.slots
+
+    def _attempts(self, handler: Handler[Any]) -> int:
+        """A kind may keep its own count (deliveries retry for days, by time, not by count)."""
+        return getattr(handler, "max_attempts", None) or self.settings.max_attempts
+
     def _start(self, handler: Handler[Any], ticket: Ticket) -> Future[Any]:
-        if ticket.attempts > self.settings.max_attempts:  # it keeps killing or hanging us
+        if ticket.attempts > self._attempts(handler):  # it keeps killing or hanging us
             gave_up: Future[Any] = Future()
             used = ticket.attempts - 1
             gave_up.set_exception(
@@ -200,7 +214,7 @@ class JobLoop:
         if is_bug(exc):
             log.error("job %s (%s): %s", ticket.id, ticket.kind, reason, exc_info=exc)
         if is_transient(exc):
-            if ticket.attempts < self.settings.max_attempts:
+            if ticket.attempts < self._attempts(handler):
                 return self._retry(ticket, reason)
             reason = f"gave up after {ticket.attempts} attempts: {reason}"
         try:

@@ -3,7 +3,7 @@
 `Parts.build` opens the register, the spool, the archive, the office's rules and trust roots
 and the reading processes, once; every source and handler gets them from here. A wing (the
 incoming one in `daemon.ingest`, the outgoing one in `daemon.dispatch`, or a test's own) is
-a function `Parts -> Wing`: its sources, and its handlers in priority order. The service
+a function `Parts -> Wing`: its sources, and its handlers (each with a priority). The service
 only loops over those lists.
 """
 

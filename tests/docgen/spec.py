@@ -78,6 +78,11 @@ class DocSpec:
             raise ValueError(f"parent_lines {self.parent_lines!r} do not print the parent")
 
     @property
+    def addressees(self) -> tuple[str, ...]:
+        """The "Kính gửi:" addressees, as the Fields of the same name hold them."""
+        return self.kinh_gui
+
+    @property
     def is_cong_van(self) -> bool:
         return self.doc_type == "Công văn"
 

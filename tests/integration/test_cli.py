@@ -101,6 +101,7 @@ def test_extract_prints_the_fields_and_hides_a_secret_document(
         "urgency",
         "secrecy",
         "recipients",
+        "addressees",
         "signer",
         "pages",
         "text_source",

@@ -49,6 +49,7 @@ class FaxLine(Source):
 
 class FaxHandler:
     kind = "fax"
+    priority = 50
 
     def __init__(self, parts: Parts) -> None:
         self.parts = parts

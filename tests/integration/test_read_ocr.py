@@ -196,7 +196,9 @@ def test_fields_first_then_the_body(reader: Reader) -> None:
     assert len(first.pages) == len(body.pages) == 2
     assert first.text_source == body.text_source == "ocr"
     quick, full = extract_fields(first, types).as_json(), extract_fields(body, types).as_json()
-    for name in FIELD_NAMES:
+    # "Kính gửi" is read from outgoing documents' text layers; the fields-first pass of a scan
+    # plans no region for it (an incoming document's addressee is this office anyway).
+    for name in (n for n in FIELD_NAMES if n != "addressees"):
         assert quick[name] == truth[name], name
     for name in ("number", "date", "doc_type", "subject", "issuer", "signer"):
         assert full[name] == truth[name], name

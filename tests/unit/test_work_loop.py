@@ -41,8 +41,10 @@ class NoReader:
 class Echo:
     """A toy job kind: the staged bytes, upper-cased, into out/. Scripted by their content."""
 
-    def __init__(self, parts: Parts, kind: str = "echo", seen: list[str] | None = None) -> None:
-        self.parts, self.kind = parts, kind
+    def __init__(
+        self, parts: Parts, kind: str = "echo", seen: list[str] | None = None, priority: int = 10
+    ) -> None:
+        self.parts, self.kind, self.priority = parts, kind, priority
         self.out = parts.settings.base_dir / "out"
         self.seen: list[str] = [] if seen is None else seen  # names, as analysis starts
 
@@ -187,9 +189,9 @@ def test_a_file_that_cannot_be_set_aside_waits_and_is_never_lost(world: World) -
 
 
 def test_the_more_urgent_kind_runs_first(world: World) -> None:
-    later = Echo(world.parts, kind="later", seen=world.echo.seen)
-    loop = JobLoop(
-        [world.echo, later], world.parts.sessions, world.parts.settings.service, workers=1
+    later = Echo(world.parts, kind="later", seen=world.echo.seen, priority=90)
+    loop = JobLoop(  # listed least urgent first: the priority decides, not the order
+        [later, world.echo], world.parts.sessions, world.parts.settings.service, workers=1
     )
     try:
         world.stage("b1.txt", b"background one", kind="later")
