@@ -6,6 +6,7 @@ import os
 import shutil
 import uuid
 from pathlib import Path
+from typing import BinaryIO
 
 
 def fsync_dir(path: Path) -> None:
@@ -20,10 +21,16 @@ def fsync_dir(path: Path) -> None:
 def copy_durably(source: Path, target: Path, *, mode: int | None = None) -> Path:
     """Copy `source` to `target` through a temporary file in the same folder, synced, then
     renamed into place (replacing what was there)."""
+    with open(source, "rb") as src:
+        return copy_stream_durably(src, target, mode=mode)
+
+
+def copy_stream_durably(source: BinaryIO, target: Path, *, mode: int | None = None) -> Path:
+    """`copy_durably` from an open handle (read from where it stands)."""
     tmp = target.parent / f".{uuid.uuid4().hex}.part"
     try:
-        with open(source, "rb") as src, open(tmp, "wb") as dst:
-            shutil.copyfileobj(src, dst, 1 << 20)
+        with open(tmp, "wb") as dst:
+            shutil.copyfileobj(source, dst, 1 << 20)
             dst.flush()
             os.fsync(dst.fileno())
         if mode is not None:

@@ -11,15 +11,18 @@ only after the job is committed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import fnmatch
 import logging
 import os
+import stat
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -27,8 +30,9 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from daemon.config import ScannerSettings
+from daemon.durable import copy_stream_durably
 from daemon.logs import event
-from daemon.work.setaside import move_into, safe_name, write_reason
+from daemon.work.setaside import free_name, move_into, safe_name, write_reason
 from daemon.work.source import Source
 from daemon.work.spool import TooLarge
 from daemon.work.stage import StageResult
@@ -57,9 +61,9 @@ class _Handler(FileSystemEventHandler):
         self.source.notice(Path(os.fsdecode(path)))
 
 
-class FileStager(Protocol):
-    def stage_file(
-        self, path: Path, *, kind: str, source: str, provenance: dict[str, Any]
+class StreamStager(Protocol):
+    def stage_stream(
+        self, handle: BinaryIO, *, name: str, kind: str, source: str, provenance: dict[str, Any]
     ) -> StageResult: ...
 
 
@@ -73,7 +77,7 @@ class FolderSource(Source):
         processed: Path,
         failed: Path,
         settings: ScannerSettings,
-        stager: FileStager,
+        stager: StreamStager,
         source: str,
         kind: str,
         on_staged: threading.Event | None = None,
@@ -106,9 +110,10 @@ class FolderSource(Source):
             self._wake.set()
 
     def rescan(self) -> None:
-        for root, dirs, files in os.walk(self.inbox):
+        for root, dirs, files in os.walk(self.inbox):  # never into a linked folder
             dirs[:] = [d for d in dirs if not self.ignored(Path(root, d))]
-            for name in files:
+            links = [d for d in dirs if Path(root, d).is_symlink()]  # set aside like files
+            for name in (*files, *links):
                 self.notice(Path(root, name))
 
     def pending(self) -> int:
@@ -121,7 +126,7 @@ class FolderSource(Source):
         with self._lock:
             for path, seen in list(self._seen.items()):
                 try:
-                    st = path.stat()
+                    st = os.lstat(path)  # the entry itself: a link is not followed
                 except FileNotFoundError:
                     del self._seen[path]
                     continue
@@ -129,6 +134,8 @@ class FolderSource(Source):
                     continue
                 if (path, st.st_size, st.st_mtime_ns) in self._refused:
                     del self._seen[path]
+                elif not stat.S_ISREG(st.st_mode):
+                    ready.append(path)  # nothing to wait for: it is set aside unread
                 elif (st.st_size, st.st_mtime_ns) != (seen.size, seen.mtime_ns):
                     self._seen[path] = _Seen(st.st_size, st.st_mtime_ns, now)
                 elif now - seen.since >= self.settings.settle_seconds:
@@ -156,42 +163,92 @@ class FolderSource(Source):
         return target
 
     def _take(self, path: Path) -> None:
-        rel = path.relative_to(self.inbox)
+        """Stage one entry of the inbox. Only a regular file is read, through a handle opened
+        without following links and checked after opening, so nothing outside the inbox is
+        ever read; anything else is set aside unread."""
         name = safe_name(path.name)
         try:
-            if path.stat().st_size == 0:
+            st = os.lstat(path)
+            if not stat.S_ISREG(st.st_mode):
+                self._set_aside_unread(path, name, st)
+                return
+            if st.st_size == 0:
                 raise ValueError("empty file (0 bytes)")
-            dest = self._processed_target(rel) if self.settings.after_staging == "move" else None
-            provenance = {
-                "path": safe_name(str(rel)),
-                "processed_path": str(dest) if dest else None,
-            }
-            result = self.stager.stage_file(
-                path, kind=self.kind, source=self.source, provenance=provenance
-            )
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
         except FileNotFoundError:  # taken meanwhile (another process watching the same folder)
             return
-        except (OSError, TooLarge, ValueError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            self._fail(path, name, f"cannot be taken: {reason}")
+        except (OSError, ValueError) as exc:
+            self._fail(path, name, f"cannot be taken: {_why(exc)}")
             return
-        self._acknowledge(path, dest)
+        with os.fdopen(fd, "rb") as handle:
+            opened = os.fstat(handle.fileno())
+            if not stat.S_ISREG(opened.st_mode):  # swapped for something else since lstat
+                self._set_aside_unread(path, name, opened)
+                return
+            self._stage(path, name, handle)
+
+    def _stage(self, path: Path, name: str, handle: BinaryIO) -> None:
+        rel = path.relative_to(self.inbox)
+        dest = self._processed_target(rel) if self.settings.after_staging == "move" else None
+        provenance = {"path": safe_name(str(rel)), "processed_path": str(dest) if dest else None}
+        try:
+            result = self.stager.stage_stream(
+                handle, name=path.name, kind=self.kind, source=self.source, provenance=provenance
+            )
+        except (OSError, TooLarge) as exc:
+            self._fail(path, name, f"cannot be taken: {_why(exc)}")
+            return
+        self._acknowledge(path, dest, handle)
         what = "duplicate" if result.duplicate else "staged"
         event(log, what, file=name, job=result.job_id)
         if self.on_staged is not None and not result.duplicate:
             self.on_staged.set()
 
-    def _acknowledge(self, path: Path, dest: Path | None) -> None:
+    def _acknowledge(self, path: Path, dest: Path | None, handle: BinaryIO) -> None:
+        """Take the staged file out of the inbox: moved to processed/ (copied from the open
+        handle and removed when processed/ is on another file system, as with a share), or
+        deleted. What cannot be taken out is remembered, not staged again on every rescan."""
         try:
             if dest is None:
                 path.unlink()
-            else:
-                dest.parent.mkdir(parents=True, exist_ok=True)
+                return
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            try:
                 os.replace(path, dest)
+            except OSError as exc:
+                if exc.errno != errno.EXDEV:
+                    raise
+                handle.seek(0)
+                copy_stream_durably(handle, dest)
+                path.unlink()
         except FileNotFoundError:  # another process watching the same folder moved it first
             pass
-        except OSError as exc:  # staged already; the next pass sees a duplicate and retries
-            event(log, "acknowledge-failed", logging.ERROR, file=path.name, reason=exc.strerror)
+        except OSError as exc:  # staged already: say so once, and leave it be
+            self._remember_refused(path)
+            event(log, "acknowledge-failed", logging.ERROR, file=path.name, reason=_why(exc))
+
+    def _set_aside_unread(self, path: Path, name: str, st: os.stat_result) -> None:
+        """A link, a named pipe, a socket or a device: never opened. It goes to failed/ with
+        the reason (or, where it cannot be moved, is removed: it holds no document)."""
+        what = _special(path, st)
+        reason = f"not a regular file: {what}; it was not read"
+        try:
+            target = free_name(self.failed, name)
+            self.failed.mkdir(parents=True, exist_ok=True)
+            try:
+                os.rename(path, target)  # moves the entry itself, never what a link points at
+            except OSError as exc:
+                if exc.errno != errno.EXDEV:
+                    raise
+                path.unlink()
+                reason += " (removed from the inbox: it cannot be moved across file systems)"
+            write_reason(target, reason, name)
+            event(log, "failed", logging.WARNING, file=name, reason=reason, moved_to=str(target))
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            self._remember_refused(path)
+            event(log, "failed-in-place", logging.ERROR, file=name, reason=reason, error=_why(exc))
 
     def _fail(self, path: Path, name: str, reason: str) -> None:
         try:
@@ -199,17 +256,20 @@ class FolderSource(Source):
             write_reason(target, reason, name)
             event(log, "failed", logging.WARNING, file=name, reason=reason, moved_to=str(target))
         except OSError as exc:
-            st = path.stat() if path.exists() else None
-            if st is not None:
-                self._refused.add((path, st.st_size, st.st_mtime_ns))
+            self._remember_refused(path)
             event(
                 log,
                 "failed-in-place",
                 logging.ERROR,
                 file=name,
                 reason=reason,
-                move_error=exc.strerror,
+                move_error=_why(exc),
             )
+
+    def _remember_refused(self, path: Path) -> None:
+        with contextlib.suppress(OSError):
+            st = os.lstat(path)
+            self._refused.add((path, st.st_size, st.st_mtime_ns))
 
     # -- loops ---------------------------------------------------------------------------
 
@@ -251,3 +311,25 @@ class FolderSource(Source):
         finally:
             observer.stop()
             observer.join(timeout=5)
+
+
+def _why(exc: BaseException) -> str:
+    return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+
+
+def _special(path: Path, st: os.stat_result) -> str:
+    """What a non-regular inbox entry is, in words for the clerk."""
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            return f"a symbolic link to {os.readlink(path)!r}"
+        except OSError:
+            return "a symbolic link"
+    if stat.S_ISFIFO(st.st_mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(st.st_mode):
+        return "a socket"
+    if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode):
+        return "a device"
+    if stat.S_ISDIR(st.st_mode):
+        return "a folder"
+    return "not a file"

@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 import os
 import shutil
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -36,18 +37,36 @@ def safe_name(name: str) -> str:
 
 
 def _target(folder: Path, name: str, source: Path) -> tuple[Path, bool]:
-    """Where to put `source` in `folder`; (path, already_there)."""
+    """Where to put `source` in `folder`; (path, already_there). Only regular files are ever
+    opened there: a link or a pipe set aside under the same name is never followed."""
     candidate = folder / name
     stem, suffix = candidate.stem, candidate.suffix
     digest = None
     for n in range(1, 1000):
-        if not candidate.exists():
+        if not os.path.lexists(candidate):
             return candidate, False
         digest = digest or file_sha256(source)
-        if candidate.is_file() and file_sha256(candidate) == digest:
+        if _regular(candidate) and file_sha256(candidate) == digest:
             return candidate, True
         candidate = folder / f"{stem} ({n + 1}){suffix}"
     raise OSError(f"{folder}: too many files named {name}")
+
+
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def free_name(folder: Path, name: str) -> Path:
+    """A path in `folder` for `name` that nothing occupies (not even a dangling link)."""
+    base = Path(safe_name(name))
+    target, n = folder / base.name, 1
+    while os.path.lexists(target):
+        n += 1
+        target = folder / f"{base.stem} ({n}){base.suffix}"
+    return target
 
 
 def place(
@@ -78,12 +97,7 @@ def write_reason(target: Path, reason: str, original: str) -> Path:
 def move_into(source: Path, folder: Path, name: str) -> Path:
     """Move `source` into `folder` under a free variant of `name` (for files we cannot read)."""
     folder.mkdir(parents=True, exist_ok=True)
-    base = Path(safe_name(name))
-    target = folder / base.name
-    n = 1
-    while target.exists():
-        n += 1
-        target = folder / f"{base.stem} ({n}){base.suffix}"
+    target = free_name(folder, name)
     shutil.move(os.fspath(source), os.fspath(target))
     return target
 

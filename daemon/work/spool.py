@@ -63,7 +63,10 @@ class Spool:
         )
 
 
-def file_chunks(path: Path, size: int = 1 << 20) -> Iterator[bytes]:
+CHUNK = 1 << 20
+
+
+def file_chunks(path: Path, size: int = CHUNK) -> Iterator[bytes]:
     with open(path, "rb") as handle:
         while chunk := handle.read(size):
             yield chunk

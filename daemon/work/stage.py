@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from daemon.register import audit, jobs
 from daemon.register.models import ACTIVE_STATES, DONE, Job
-from daemon.work.spool import Spool, file_chunks
+from daemon.work.spool import CHUNK, Spool, file_chunks
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,19 @@ class Stager:
         """Stage a file's bytes. Raises OSError if unreadable, TooLarge past the limit."""
         sha, size = self.spool.write(file_chunks(path), self.max_bytes)
         return self._record(sha, size, path.name, kind, source, provenance)
+
+    def stage_stream(
+        self,
+        handle: BinaryIO,
+        *,
+        name: str,
+        kind: str,
+        source: str,
+        provenance: dict[str, Any],
+    ) -> StageResult:
+        """Stage what an open handle holds (a folder source opens files itself, safely)."""
+        sha, size = self.spool.write(iter(lambda: handle.read(CHUNK), b""), self.max_bytes)
+        return self._record(sha, size, name, kind, source, provenance)
 
     def stage_bytes(
         self, data: bytes, *, name: str, kind: str, source: str, provenance: dict[str, Any]

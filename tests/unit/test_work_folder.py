@@ -1,10 +1,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
+import socket
+import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pytest
 
@@ -19,12 +23,12 @@ class FakeStager:
         self.staged: list[tuple[str, bytes, dict[str, Any]]] = []
         self.fail = fail
 
-    def stage_file(
-        self, path: Path, *, kind: str, source: str, provenance: dict[str, Any]
+    def stage_stream(
+        self, handle: BinaryIO, *, name: str, kind: str, source: str, provenance: dict[str, Any]
     ) -> StageResult:
         if self.fail:
             raise self.fail
-        self.staged.append((path.name, path.read_bytes(), provenance))
+        self.staged.append((name, handle.read(), provenance))
         return StageResult(sha256="0" * 64, job_id=len(self.staged), duplicate=False)
 
 
@@ -146,3 +150,68 @@ def test_the_running_loop_sees_new_files(folders: dict[str, Path], polling: bool
     stager = FakeStager()
     src = source(folders, stager, polling=polling, poll_interval=0.2)
     assert _staged_while_running(src, stager, folders["inbox"] / "late.pdf") == ["late.pdf"]
+
+
+# -- what is not a regular file is never read -----------------------------------------------
+
+
+def _specials(inbox: Path, outside: Path) -> dict[str, str]:
+    """One of each kind of inbox entry that is not a document file; name -> what it is."""
+    secret = outside / "mat-khau.txt"
+    secret.write_bytes(b"DB_PASSWORD=bi-mat-tuyet-doi")
+    (outside / "folder").mkdir()
+    os.symlink(secret, inbox / "link.pdf")
+    os.symlink(outside / "gone.pdf", inbox / "dangling.pdf")
+    os.symlink(inbox / "loop-b.pdf", inbox / "loop-a.pdf")
+    os.symlink(inbox / "loop-a.pdf", inbox / "loop-b.pdf")
+    os.symlink(outside / "folder", inbox / "linked-folder")
+    os.mkfifo(inbox / "pipe.pdf")
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(inbox / "sock.pdf"))
+    sock.close()
+    return {
+        "link.pdf": "symbolic link",
+        "dangling.pdf": "symbolic link",
+        "loop-a.pdf": "symbolic link",
+        "loop-b.pdf": "symbolic link",
+        "linked-folder": "symbolic link",
+        "pipe.pdf": "named pipe",
+        "sock.pdf": "socket",
+    }
+
+
+def test_links_pipes_and_sockets_are_set_aside_unread(
+    folders: dict[str, Path], tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    expected = _specials(folders["inbox"], outside)
+    stager = FakeStager()
+    source(folders, stager).run_once(max_wait=10)
+    assert stager.staged == [], "nothing that is not a regular file is read"
+    assert not list(folders["inbox"].iterdir()), "nothing is left to be seen again"
+    for name, what in expected.items():
+        note = (folders["failed"] / f"{name}.error.txt").read_text(encoding="utf-8")
+        assert f"not a regular file: a {what}" in note and "not read" in note, name
+        assert os.path.lexists(folders["failed"] / name), name
+    # failed/ can be listed and set-aside files placed beside them without blocking
+    source(folders, FakeStager(fail=ValueError("bad"))).run_once(max_wait=1)
+    assert sorted(p.name for p in folders["failed"].iterdir() if p.suffix == ".txt")
+
+
+def test_an_inbox_on_another_file_system_is_acknowledged_by_copy(tmp_path: Path) -> None:
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or os.stat(shm).st_dev == os.stat(tmp_path).st_dev:
+        pytest.skip("no tmpfs on another file system than the test folder")
+    inbox = Path(tempfile.mkdtemp(dir=shm, prefix="vanthu-inbox-"))
+    try:
+        folders = {"inbox": inbox, "processed": tmp_path / "p", "failed": tmp_path / "f"}
+        (inbox / "scan.pdf").write_bytes(b"%PDF-1.7 across file systems")
+        stager = FakeStager()
+        source(folders, stager).run_once(max_wait=10)
+        assert [name for name, _d, _p in stager.staged] == ["scan.pdf"]
+        assert not list(inbox.iterdir())
+        moved = folders["processed"] / dt.date.today().isoformat() / "scan.pdf"
+        assert moved.read_bytes() == b"%PDF-1.7 across file systems"
+    finally:
+        shutil.rmtree(inbox, ignore_errors=True)
