@@ -267,6 +267,7 @@ def load(path: Path) -> Settings:
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: [{name}] must be a table")
         built[name] = _build(cls, table, f"{path}: [{name}]", base)
+    _check_database(built["database"], path)
     if "mailbox" in built:
         _check_mailbox(built["mailbox"], path)
     if "smtp" in built:
@@ -336,7 +337,27 @@ def _coerce(value: Any, hint: Any, where: str) -> Any:
     raise ConfigError(f"{where}: unsupported setting type {hint!r}")  # pragma: no cover
 
 
+def _check_database(database: DatabaseSettings, path: Path) -> None:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        url = make_url(database.url)
+    except ArgumentError as exc:
+        raise ConfigError(f"{path}: [database] url: not a database URL: {exc}") from exc
+    if url.password:
+        raise ConfigError(
+            f"{path}: [database] url: the password is written in the URL; put it in "
+            "password_file or password_env (the URL is shown in logs and by `vanthu doctor`)"
+        )
+
+
 def _check_mailbox(mailbox: MailboxSettings, path: Path) -> None:
+    if mailbox.security == "none" and not is_loopback(mailbox.host):
+        raise ConfigError(
+            f"{path}: [mailbox] security: \"none\" sends the password in plain text; it is "
+            f"only allowed to a loopback address, not {mailbox.host!r} (use \"tls\")"
+        )
     if not mailbox.host:
         raise ConfigError(f"{path}: [mailbox] host: required when [mailbox] is present")
     if not mailbox.username:

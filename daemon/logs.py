@@ -25,7 +25,7 @@ class _Formatter(logging.Formatter):
             "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
             "level": record.levelname.lower(),
             "logger": record.name,
-            "event": record.getMessage(),
+            "event": _one_line(record.getMessage()),
         }
         if record.exc_info:
             base["error"] = self.formatException(record.exc_info).splitlines()[-1]
@@ -38,9 +38,19 @@ class _Formatter(logging.Formatter):
         return " ".join(parts)
 
 
+def _one_line(text: str) -> str:
+    """A free-text message (a library's, an error's) kept on its line: controls escaped."""
+    if all(ch.isprintable() or ch == " " for ch in text):
+        return text
+    return json.dumps(text, ensure_ascii=False)[1:-1]
+
+
 def _quote(value: Any) -> str:
+    """A value as it is safe to log: quoted (with escapes) unless it is one plain word, so a
+    file name with a newline or an `event=...` inside cannot forge a log line."""
     text = str(value)
-    return json.dumps(text, ensure_ascii=False) if (" " in text or not text) else text
+    plain = text and all(ch.isprintable() and not ch.isspace() and ch not in '"=\\' for ch in text)
+    return text if plain else json.dumps(text, ensure_ascii=False)
 
 
 def setup(level: str = "INFO") -> None:

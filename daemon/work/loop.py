@@ -30,6 +30,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from daemon.alerts import alert
 from daemon.config import ServiceSettings
 from daemon.logs import event
 from daemon.register import jobs
@@ -217,6 +218,11 @@ class JobLoop:
             if ticket.attempts < self._attempts(handler):
                 return self._retry(ticket, reason)
             reason = f"gave up after {ticket.attempts} attempts: {reason}"
+        if is_transient(exc) or isinstance(exc, OutOfAttempts) or is_bug(exc):
+            # Not the document's plain verdict: something kept failing. The clerk must know.
+            alert(
+                "job-gave-up", job=ticket.id, job_kind=ticket.kind, file=ticket.name, reason=reason
+            )
         try:
             return handler.fail(ticket, reason)
         except jobs.LeaseLost:

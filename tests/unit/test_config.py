@@ -42,6 +42,30 @@ def test_an_empty_file_gives_every_default(tmp_path: Path) -> None:
         ("[scanner\n", "not valid TOML"),
         ("[mailbox]\nhost = 'mail'\nusername = 'u'\n", "[mailbox] password_file: one of"),
         ("[mailbox]\nusername = 'u'\npassword_env = 'P'\n", "[mailbox] host: required"),
+        (
+            "[mailbox]\nhost = 'mail.x.gov.vn'\nsecurity = 'none'\nusername = 'u'\n"
+            "password_env = 'P'\n",
+            '[mailbox] security: "none" sends the password in plain text',
+        ),
+        (
+            "[database]\nurl = 'postgresql+psycopg://vanthu:secret@db/vanthu'\n",
+            "[database] url: the password is written in the URL",
+        ),
+        ("[smtp]\nhost = 'mail'\n", "[smtp] from_address: required"),
+        (
+            "[smtp]\nhost = 'mail.x.gov.vn'\nfrom_address = 'a@x.gov.vn'\nsecurity = 'none'\n",
+            '[smtp] security: "none" sends in plain text',
+        ),
+        (
+            "[smtp]\nhost = 'm'\nfrom_address = 'a@x'\nusername = 'a'\n",
+            "[smtp] password_file: one of",
+        ),
+        ("[signing]\nreason = 'x'\n", "[signing] pkcs12_file: give either"),
+        ("[signing]\npkcs11_library = '/l.so'\n", "[signing] pkcs11_token_label: required"),
+        (
+            "[signing]\npkcs11_library = '/l.so'\npkcs11_token_label = 'T'\npkcs11_key_id = '1'\n",
+            "[signing] pin_file: one of",
+        ),
     ],
 )
 def test_errors_name_the_key_and_the_problem(tmp_path: Path, text: str, message: str) -> None:
