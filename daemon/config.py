@@ -63,6 +63,9 @@ class ReadingSettings:
     max_file_mb: float = 100.0
     max_pages: int = 300
     max_image_pixels: int = 120_000_000  # per page; larger images are refused (decompression bombs)
+    # Address space of each reading process, in MB; 0 = from the machine: 60% of its memory
+    # (or of the service's cgroup limit) shared by the workers, between 1 and 4 GB.
+    max_memory_mb: int = 0
     review_threshold: float = 0.6  # key fields below this confidence -> status needs_review
 
 

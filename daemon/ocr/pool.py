@@ -18,7 +18,7 @@ from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
-from daemon.errors import TransientError
+from daemon.errors import PermanentError
 
 log = logging.getLogger(__name__)
 
@@ -29,12 +29,10 @@ _POLL_SECONDS = 2.0
 _TASKS_PER_WORKER = 200  # fresh processes now and then: decoders leak
 
 
-class WorkerCrashed(TransientError, RuntimeError):
-    """A reading process died twice while working on one call (crash, OOM, or stuck).
-
-    Not the document's verdict: the job should be retried later, and only failed once its
-    attempts run out.
-    """
+class WorkerCrashed(PermanentError, RuntimeError):
+    """A reading process died twice while working on one call (a decoder crash, the kernel's
+    OOM killer, or stuck past the deadline). Twice on the same document is the document's
+    verdict: it goes to failed/ with this reason, and the service carries on."""
 
 
 class ReadingPool:

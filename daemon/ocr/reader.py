@@ -43,7 +43,7 @@ class Reader:
             workers,
             stall_seconds=settings.ocr_timeout * _MAX_CALLS_PER_PAGE + 60,
             initializer=worker.init_worker,
-            initargs=(settings.max_image_pixels,),
+            initargs=(settings.max_image_pixels, worker.memory_limit(settings, workers)),
         )
 
     def __enter__(self) -> Reader:

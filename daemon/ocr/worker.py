@@ -9,19 +9,22 @@ only reading processes load (the service process stays about 25 MB smaller).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import functools
 import os
+import resource
 import signal
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 
 from daemon.config import ReadingSettings
-from daemon.ocr.model import Page
+from daemon.ocr.model import Page, UnreadableDocument
 
 A = TypeVar("A")
 R = TypeVar("R")
@@ -57,14 +60,48 @@ class PageTask:
     fields_only: bool = False  # read only the blocks holding register fields
 
 
-def init_worker(max_image_pixels: int) -> None:
-    """Process start: Ctrl-C is the parent's business, exit with the parent, and the OCR
-    stack loaded now rather than on the first page."""
+def init_worker(max_image_pixels: int, max_memory_bytes: int) -> None:
+    """Process start: Ctrl-C is the parent's business, exit with the parent, bounded memory,
+    and the OCR stack loaded now rather than on the first page."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
+    _bound_memory(max_memory_bytes)
     from daemon.ocr import work
 
     work.setup(max_image_pixels)
+
+
+def _bound_memory(max_bytes: int) -> None:
+    """One document must not take the machine: this process's address space is capped (a
+    page that needs more fails here, with MemoryError, not the service or the server), it
+    never writes a core dump of a document, and the kernel's OOM killer takes it first."""
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if max_bytes > 0:
+        resource.setrlimit(resource.RLIMIT_AS, (max_bytes, max_bytes))
+    with contextlib.suppress(OSError):
+        Path("/proc/self/oom_score_adj").write_text("1000")
+
+
+def memory_limit(settings: ReadingSettings, workers: int) -> int:
+    """Bytes of address space for each reading process ([reading] max_memory_mb, or from the
+    machine: 60% of its memory, or of the cgroup's limit, shared by the workers, 1 to 4 GB)."""
+    if settings.max_memory_mb:
+        return settings.max_memory_mb * 1_000_000
+    available = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    available = min(available, _cgroup_limit() or available)
+    share = int(0.6 * available / max(1, workers))
+    return max(1 << 30, min(4 << 30, share))
+
+
+def _cgroup_limit() -> int | None:
+    """The memory limit of this process's cgroup (systemd's MemoryMax), if any."""
+    try:
+        entry = Path("/proc/self/cgroup").read_text().strip().splitlines()[-1]
+        limit = Path("/sys/fs/cgroup", entry.split(":", 2)[2].lstrip("/"), "memory.max")
+        text = limit.read_text().strip()
+    except (OSError, IndexError):
+        return None
+    return int(text) if text.isdigit() else None
 
 
 def survey(task: SurveyTask) -> Survey:
@@ -90,6 +127,11 @@ def _releasing(fn: Callable[[A], R], task: A) -> R:
     """
     try:
         return fn(task)
+    except MemoryError as exc:  # hit this process's own limit: the document's verdict
+        raise UnreadableDocument(
+            "reading it needs more memory than a reading process may use ([reading] "
+            "max_memory_mb): an image or a page that expands too far"
+        ) from exc
     finally:
         trim = _malloc_trim()
         if trim is not None:
