@@ -90,6 +90,25 @@ class MailMessage(Base):
     )
 
 
+class MailAttempt(Base):
+    """A message being handled now: written before it is parsed, removed once it is recorded.
+    One still here at the next pass was being handled when the service died."""
+
+    __tablename__ = "mail_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account: Mapped[str] = mapped_column(String(300))
+    folder: Mapped[str] = mapped_column(String(300))
+    uidvalidity: Mapped[int] = mapped_column(BigInteger)
+    uid: Mapped[int] = mapped_column(BigInteger)
+    attempts: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        UniqueConstraint("account", "folder", "uidvalidity", "uid", name="uq_mail_attempt"),
+    )
+
+
 def dedupe_key(message_id: str | None, attachment_shas: Iterable[str], raw_sha256: str) -> str:
     """The content key of a message: its Message-ID and attachment hashes, or, without a
     Message-ID (nothing then says two copies are one message), the hash of its bytes."""
@@ -174,6 +193,37 @@ class MailLedger:
             )
             return None if row is None else Recorded(uid, row.id, row.state)
 
+    def attempt(self, uidvalidity: int, uid: int) -> int:
+        """Note that the message at this place is being handled; how many times it has been,
+        this one included (more than once: the service died while handling it before)."""
+        with self.sessions.begin() as session:
+            row = session.scalar(self._attempt_query(uidvalidity, uid))
+            if row is None:
+                row = MailAttempt(
+                    account=self.account,
+                    folder=self.folder,
+                    uidvalidity=uidvalidity,
+                    uid=uid,
+                    attempts=0,
+                    started_at=clock.now(),
+                )
+                session.add(row)
+            row.attempts += 1
+            return row.attempts
+
+    def _attempt_query(self, uidvalidity: int, uid: int) -> Any:
+        return select(MailAttempt).where(
+            MailAttempt.account == self.account,
+            MailAttempt.folder == self.folder,
+            MailAttempt.uidvalidity == uidvalidity,
+            MailAttempt.uid == uid,
+        )
+
+    def _done(self, session: Session, uidvalidity: int, uid: int) -> None:
+        """The message is recorded: its attempt is over (in the recording transaction)."""
+        for row in session.scalars(self._attempt_query(uidvalidity, uid)):
+            session.delete(row)
+
     def seen_content(self, uidvalidity: int, uid: int, key: str) -> Recorded | None:
         """The same content recorded before. Renumbered by a UIDVALIDITY change and not yet
         moved (or flagged, and so still here): the record follows it to its new place.
@@ -188,6 +238,7 @@ class MailLedger:
             if first is None:
                 return None
             renumbered = first.folder == self.folder and first.uidvalidity != uidvalidity
+            self._done(session, uidvalidity, uid)
             if renumbered and (first.acknowledged_at is None or first.state == FAILED):
                 first.uidvalidity, first.uid, first.updated_at = uidvalidity, uid, clock.now()
                 return Recorded(uid, first.id, first.state)
@@ -284,6 +335,7 @@ class MailLedger:
                 updated_at=now,
             )
             session.add(row)
+            self._done(session, uidvalidity, uid)
             session.flush()
             name = "mail_failed" if state == FAILED else "mail_received"
             audit.append(
@@ -336,6 +388,7 @@ def _clip(text: str | None, limit: int) -> str | None:
 __all__ = [
     "MailFolder",
     "MailMessage",
+    "MailAttempt",
     "MailLedger",
     "Facts",
     "Recorded",

@@ -32,6 +32,7 @@ from typing import Any
 
 from daemon.config import MailboxSettings
 from daemon.errors import PermanentError
+from daemon.ingest.mailguard import hostile_headers
 from daemon.ocr.sniff import EXTENSIONS, JPEG, PDF, PNG, TIFF, media_type
 
 _CLAIMED = {".pdf": PDF, ".jpg": JPEG, ".jpeg": JPEG, ".png": PNG, ".tif": TIFF, ".tiff": TIFF}
@@ -117,6 +118,9 @@ def parse_message(raw: bytes, limits: MailLimits) -> ParsedMail:
         )
     if not raw.strip():
         raise MalformedMail("empty message")
+    hostile = hostile_headers(raw)
+    if hostile is not None:
+        raise MalformedMail(hostile)
     try:
         msg = BytesParser(policy=policy.default).parsebytes(raw)
         _check_defects(msg)
@@ -152,6 +156,8 @@ def parse_headers(raw: bytes) -> ParsedMail:
         "date": None,
         "subject": "",
     }
+    if hostile_headers(raw) is not None:  # not even the headers are worth that
+        return ParsedMail(**fields, attachments=(), rejected=(), ignored=())
     parser = BytesParser(policy=policy.default)
     with contextlib.suppress(Exception):  # hostile headers: record the failure without them
         fields.update(_read_headers(parser.parsebytes(raw, headersonly=True)))

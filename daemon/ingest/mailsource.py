@@ -44,6 +44,7 @@ from daemon.work.stage import Stager
 
 log = logging.getLogger("vanthu.mailsource")
 
+MESSAGE_ATTEMPTS = 2  # a message the service died on twice is flagged and left on the server
 BATCH_MESSAGES = 25
 BATCH_BYTES = 60_000_000
 BACKOFF_FIRST, BACKOFF_CAP = 1.0, 60.0
@@ -209,6 +210,11 @@ class MailSource(Source):
         known = self.ledger.at_place(info.uidvalidity, uid)
         if known is not None:  # recorded before a crash, not acknowledged: acknowledge now
             return known
+        if self.ledger.attempt(info.uidvalidity, uid) > MESSAGE_ATTEMPTS:
+            # It was being handled each time the service died: never again. Nothing of it is
+            # parsed now, so it cannot stop the source a third time.
+            reason = f"the service stopped while handling this message, {MESSAGE_ATTEMPTS} times"
+            return self._failed(info, uid, f"unread:{info.uidvalidity}:{uid}".encode(), reason)
         try:
             mail = parse_mail(raw, self.limits)
         except MalformedMail as exc:

@@ -309,3 +309,21 @@ def test_malformed_mime_raises_with_a_reason(raw, reason):
     with pytest.raises(MalformedMail, match=reason) as caught:
         parse_message(raw, LIMITS)
     assert caught.value.reason
+
+
+def test_header_bombs_are_refused_before_the_parser_sees_them() -> None:
+    from daemon.ingest.mailguard import hostile_headers
+
+    words = "=?utf-8?b?xINDw6Ju?= "
+    head = "From: a@x.gov.vn\r\nMessage-ID: <b@x>\r\nSubject: "
+    many = (head + words * 5_000 + "\r\n\r\nbody\r\n").encode()
+    huge = (head + "x" * 200_000 + "\r\n\r\nbody\r\n").encode()
+    endless = (head + "x" * 200_000).encode()  # no blank line: all header
+    fine = (head + words * 20 + "\r\n\r\nbody\r\n").encode()
+    assert "encoded words in the headers" in (hostile_headers(many) or "")
+    assert "headers larger than 128 KB" in (hostile_headers(huge) or "")
+    assert "headers larger than 128 KB" in (hostile_headers(endless) or "")
+    assert hostile_headers(fine) is None
+    with pytest.raises(MalformedMail, match="encoded words"):
+        parse_message(many, LIMITS)
+    assert parse_headers(many).subject == ""  # not even the failure list parses it
