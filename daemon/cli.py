@@ -89,6 +89,11 @@ def _documents(sub: Any) -> None:
         sub, "ingest", documents.ingest, "register FILEs now and print the số đến given", json_=True
     )
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.add_argument(
+        "--not-secret",
+        action="store_true",
+        help="you have looked: no secrecy mark (registers a document held as unsure)",
+    )
 
 
 def _register(sub: Any) -> None:

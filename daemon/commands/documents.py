@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -87,7 +88,9 @@ def ingest(args: argparse.Namespace) -> int:
         staged: list[tuple[Path, Any]] = []
         for path in args.files:
             try:
-                provenance = {"path": str(path.resolve())}
+                provenance: dict[str, Any] = {"path": str(path.resolve())}
+                if args.not_secret:  # the clerk looked: no secrecy mark
+                    provenance["not_secret"] = f"cli:{getpass.getuser()}"
                 result = parts.stager.stage_file(
                     path, kind=INCOMING, source="cli", provenance=provenance
                 )

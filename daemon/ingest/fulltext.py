@@ -12,11 +12,13 @@ import logging
 
 from sqlalchemy.orm import Session
 
+from daemon.alerts import alert
 from daemon.ingest import FULLTEXT
 from daemon.logs import event
+from daemon.ocr.fields import extract_fields
 from daemon.ocr.model import Reading
 from daemon.register import jobs
-from daemon.register.models import DONE, FAILED, Document, Job
+from daemon.register.models import DONE, FAILED, NEEDS_REVIEW, Document, Job
 from daemon.work.job import Outcome, Ticket
 from daemon.work.parts import Parts
 
@@ -51,11 +53,21 @@ class FullTextHandler:
         return self.parts.reader.read_body(self.parts.archive.path(p["sha256"], p["media_type"]))
 
     def conclude(self, ticket: Ticket, reading: Reading) -> Outcome:
+        # A second look before the body is kept: a secrecy mark the fields' regions missed.
+        fields = extract_fields(reading, self.parts.rules.doc_types)
+        secret = self.parts.rules.set_aside_reason(fields)
         with self.parts.sessions.begin() as session:
             document = session.get_one(Document, ticket.payload["document_id"])
-            document.text = reading.text
+            if secret is None:
+                document.text = reading.text
+            else:  # registered already (numbers are never taken back): not its body, and say so
+                document.status = NEEDS_REVIEW
+                for entry in document.entries:
+                    entry.note = "; ".join(filter(None, [entry.note, f"full text: {secret}"]))
             jobs.finish(session, ticket.id, DONE, document_id=document.id, worker=ticket.worker)
         event(log, "full-text", document=ticket.payload["document_id"], state=DONE)
+        if secret is not None:
+            alert("secret-registered", document=ticket.payload["document_id"], reason=secret)
         return Outcome(ticket.id, DONE)
 
     def fail(self, ticket: Ticket, reason: str) -> Outcome:

@@ -73,15 +73,35 @@ class IncomingHandler:
         return Analysis(reading, authenticity.confirm_issuer(fields, verdicts), verdicts, sig_error)
 
     def conclude(self, ticket: Ticket, analysis: Analysis) -> Outcome:
-        reason = self.rules.set_aside_reason(analysis.fields)
+        reason = self.rules.set_aside_reason(analysis.fields) or self._unsure_secrecy(
+            ticket, analysis.fields
+        )
         if reason is not None:
             return self.parts.setaside.set_aside(
-                ticket, reason, forget=lambda s: mailledger.forget_subject(s, ticket.provenance)
+                ticket,
+                reason,
+                forget=lambda s: mailledger.forget_subjects(
+                    s, ticket.id, ticket.staged_at, ticket.provenance
+                ),
             )
         return self._register(ticket, analysis)
 
     def fail(self, ticket: Ticket, reason: str) -> Outcome:
         return self.parts.setaside.fail(ticket, reason)
+
+    def _unsure_secrecy(self, ticket: Ticket, fields: Fields) -> str | None:
+        """Fail closed: when the header was not read well enough to know whether it carries a
+        secrecy mark, the document is held in quarantine for the clerk (not registered, not
+        archived, its body not read), unless the clerk has said it is not secret."""
+        if ticket.provenance.get("not_secret"):
+            return None
+        sure = fields.confidence.get("secrecy", 0.0)
+        if sure >= self.settings.reading.review_threshold:
+            return None
+        return (
+            f"held for the clerk: whether it is secret could not be read (độ mật at {sure:.2f}); "
+            "if it is not, register it with `vanthu ingest --not-secret FILE`"
+        )
 
     def _register(self, ticket: Ticket, analysis: Analysis) -> Outcome:
         reading, fields = analysis.reading, analysis.fields

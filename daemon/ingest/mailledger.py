@@ -365,6 +365,18 @@ class MailLedger:
         )
 
 
+def forget_subjects(
+    session: Session, job_id: int, since: dt.datetime, provenance: dict[str, Any]
+) -> None:
+    """Blank the stored subject of every mail that carried the set-aside (secret) document
+    of job `job_id`: the one it was staged from, and any copy that came after it."""
+    forget_subject(session, provenance)
+    later = select(MailMessage).where(MailMessage.created_at >= clock.to_db(since))
+    for row in session.scalars(later):
+        if any(item.get("job_id") == job_id for item in row.attachments or []):
+            row.subject = ""
+
+
 def forget_subject(session: Session, provenance: dict[str, Any]) -> None:
     """Blank the stored subject of the mail that carried a set-aside (secret) document."""
     keys = ("mailbox", "folder", "uidvalidity", "uid")

@@ -287,7 +287,9 @@ class MailSource(Source):
                 {
                     "name": attachment.name,
                     "media_type": attachment.media_type,
-                    "job_id": done.job_id,
+                    # the job that handles these bytes (an earlier one for a duplicate): if it
+                    # turns out secret, every mail that carried it forgets its subject
+                    "job_id": done.job_id or done.earlier_job,
                     "duplicate": done.duplicate,
                 }
             )

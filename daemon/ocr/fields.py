@@ -56,7 +56,7 @@ def extract_fields(reading: Reading, types: DocTypes, *, today: dt.date | None =
     _number_date(layout, head, types, doc_type, today, values, conf)
     _subject(head, subject, values, conf)
     _agencies(head, values, conf)
-    _marks(head, values, conf)
+    _marks(head, values, conf, whole_text=reading.text_source == "text-layer")
     _closing(closing, values, conf)
     values["addressees"], conf["addressees"] = read_addressees(
         layout, body_start, doc_type, values["recipients"]
@@ -228,9 +228,13 @@ def _agency_name(lines: list[WLine]) -> str:
     return correct_diacritics(" ".join(out), agency=True)
 
 
-def _marks(head: Header, values: dict[str, Any], conf: dict[str, float]) -> None:
-    """Độ khẩn and độ mật; with a header read and no mark in it, None is a confident answer."""
-    searched = 0.9 if head.has_motto or head.number is not None else 0.5
+def _marks(
+    head: Header, values: dict[str, Any], conf: dict[str, float], *, whole_text: bool
+) -> None:
+    """Độ khẩn and độ mật. No mark found is a confident answer only where one would have been
+    seen: in a header that was read, or anywhere in a real text layer. On a scan whose header
+    could not be read it is not (and the incoming wing holds such a document for the clerk)."""
+    searched = 0.9 if whole_text or head.has_motto or head.number is not None else 0.5
     for name in ("urgency", "secrecy"):
         found = [(m.score * ln.conf, m.value) for m, ln in head.marks if m.field == name]
         score, value = max(found) if found else (searched, None)

@@ -58,6 +58,9 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA foreign_keys = ON")
         # Deleted rows are overwritten, so a scrubbed (set-aside) job leaves nothing on disk.
         cursor.execute("PRAGMA secure_delete = ON")
+        # ...and the write-ahead log does not keep old pages (which may hold them) past a
+        # checkpoint: it is cut back to nothing each time.
+        cursor.execute("PRAGMA journal_size_limit = 0")
     finally:
         cursor.close()
 
@@ -97,3 +100,18 @@ def session_factory(engine: Engine, *, read_only: bool = False) -> sessionmaker[
 def dialect_name(session: Session) -> str:
     """`sqlite` or `postgresql`, for the few statements that differ."""
     return session.get_bind().dialect.name
+
+
+def scrub_wal(sessions: sessionmaker[Session]) -> None:
+    """After something was scrubbed (a set-aside document's hash, a mail's subject): copy the
+    SQLite write-ahead log into the database and truncate it, so the old pages that still
+    hold what was scrubbed do not linger in `-wal` (secure_delete has zeroed them in the
+    database itself). Best effort: with a reader in the way the next checkpoint does it."""
+    engine = sessions.kw["bind"]
+    if engine.dialect.name != "sqlite":
+        return
+    connection = engine.raw_connection()
+    try:
+        connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()

@@ -21,6 +21,7 @@ from daemon.archive import file_sha256
 from daemon.durable import copy_durably
 from daemon.logs import event
 from daemon.register import jobs
+from daemon.register.db import scrub_wal
 from daemon.register.models import FAILED, SET_ASIDE, Job
 from daemon.work.job import Outcome, Ticket
 from daemon.work.spool import Spool
@@ -82,14 +83,21 @@ def place(
     return target
 
 
-def write_reason(target: Path, reason: str, original: str) -> Path:
+FAILED_ADVICE = (
+    "vanthu could not register this file. Fix the cause and drop the file into the inbox "
+    "again, or register it by hand."
+)
+QUARANTINE_ADVICE = (
+    "vanthu set this file aside: it is not in the networked register and was not sent. "
+    "A secret document or a complaint letter is handled on paper, as the rules say."
+)
+
+
+def write_reason(target: Path, reason: str, original: str, advice: str = FAILED_ADVICE) -> Path:
     note = target.with_name(target.name + ".error.txt")
     stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     note.write_text(
-        f"File: {original}\nWhen: {stamp}\nReason: {reason}\n\n"
-        "vanthu could not register this file. Fix the cause and drop the file into the inbox "
-        "again, or register it by hand.\n",
-        encoding="utf-8",
+        f"File: {original}\nWhen: {stamp}\nReason: {reason}\n\n{advice}\n", encoding="utf-8"
     )
     return note
 
@@ -131,6 +139,7 @@ class SetAside:
         """Quarantine: keep the file name and the fact, nothing of the content, anywhere.
         `forget` scrubs what the source recorded about it, in the same transaction."""
         target = place(self._best_copy(ticket), self.quarantine, ticket.name, mode=0o600)
+        write_reason(target, reason, ticket.name, QUARANTINE_ADVICE).chmod(0o600)
         self._remove_processed_copy(ticket)
         with self.sessions.begin() as session:
             job = session.get_one(Job, ticket.id)
@@ -140,6 +149,7 @@ class SetAside:
                 forget(session)
             jobs.finish(session, job, SET_ASIDE, error=reason, worker=ticket.worker)
         self.spool.discard(ticket.sha256)
+        scrub_wal(self.sessions)
         alert("set-aside", file=ticket.name, reason=reason, moved_to=str(target))
         return Outcome(ticket.id, SET_ASIDE, reason=reason)
 

@@ -26,6 +26,7 @@ class StageResult:
     sha256: str
     job_id: int | None  # None for a duplicate
     duplicate: bool  # the same bytes are already done or waiting
+    earlier_job: int | None = None  # for a duplicate: the job that holds or did these bytes
 
 
 class Stager:
@@ -83,7 +84,7 @@ class Stager:
                     {"name": name, "source": source},
                 )
                 waiting = earlier.state in ACTIVE_STATES
-                result = StageResult(sha256=sha, job_id=None, duplicate=True)
+                result = StageResult(sha, job_id=None, duplicate=True, earlier_job=earlier.id)
             else:
                 job = jobs.enqueue(
                     session,

@@ -68,7 +68,7 @@ class Setup:
 
 def fake_extract(reading: Reading, _types: object) -> Fields:
     first = reading.pages[0].lines[0].text
-    conf = {k: 0.95 for k in ("number", "date", "doc_type", "subject", "issuer")}
+    conf = {k: 0.95 for k in ("number", "date", "doc_type", "subject", "issuer", "secrecy")}
     if first == "secret":
         return Fields(secrecy="Mật", subject="Kế hoạch bí mật", confidence=conf)
     if first == "complaint":
