@@ -21,6 +21,7 @@ from daemon.config import Settings
 from daemon.dispatch.wing import outgoing
 from daemon.ingest.wing import incoming
 from daemon.logs import event
+from daemon.register import anchors
 from daemon.register.models import ACTIVE_STATES, Job
 from daemon.work.job import Outcome
 from daemon.work.loop import JobLoop
@@ -28,6 +29,8 @@ from daemon.work.parts import Parts, WingFactory
 from daemon.work.triage import describe
 
 log = logging.getLogger("vanthu.service")
+
+ANCHOR_SECONDS = 3600.0  # how often the audit chain's head is written outside the database
 
 #: The wings the service runs (their handlers' priorities decide what runs first).
 DEFAULT_WINGS: tuple[WingFactory, ...] = (incoming, outgoing)
@@ -86,6 +89,8 @@ class Service:
             sources=",".join(s.name for s in self.sources) or "none",
             workers=self.loop.workers,
         )
+        anchoring = threading.Thread(target=self._anchor_hourly, args=(stop,), daemon=True)
+        anchoring.start()
         backoff = 1.0
         while not stop.is_set():
             try:
@@ -100,6 +105,11 @@ class Service:
         self._release_claims()
         event(log, "stopped")
 
+    def _anchor_hourly(self, stop: threading.Event) -> None:
+        self.anchor()
+        while not stop.wait(ANCHOR_SECONDS):
+            self.anchor()
+
     def _release_claims(self) -> None:
         try:
             released = self.loop.release_mine()
@@ -109,8 +119,21 @@ class Service:
         if released:
             event(log, "released", jobs=released)
 
+    def anchor(self) -> None:
+        """Write the audit chain's head to the anchors file beside the archive (if it moved)."""
+        path = self.parts.archive.root / anchors.FILE_NAME
+        try:
+            with self.parts.sessions() as session:
+                written = anchors.write(session, path)
+        except Exception as exc:  # noqa: BLE001 - the next anchor will do
+            event(log, "anchor-error", logging.WARNING, error=describe(exc))
+            return
+        if written is not None:
+            event(log, "anchored", id=written.id)
+
     def close(self) -> None:
         self.loop.close()
+        self.anchor()
         self.parts.close()
 
 

@@ -30,6 +30,7 @@ from daemon.register.models import (
     store_fields,
 )
 from daemon.register.numbering import next_number, take_number
+from daemon.register.record import entry_digest
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 STATUSES = (REGISTERED, NEEDS_REVIEW)
@@ -115,6 +116,7 @@ def register_document(
         except AlreadyRegistered as duplicate:
             raise duplicate from exc
         raise
+    session.flush()
     audit.append(
         session,
         "registered",
@@ -127,6 +129,7 @@ def register_document(
             "status": document.status,
             "received_at": received_utc,
             "number": fields.number,
+            "digest": entry_digest(entry, document),
         },
     )
     return entry
