@@ -28,7 +28,7 @@ from daemon.ocr.fields import extract_fields
 from daemon.ocr.model import Fields, Reading
 from daemon.register import clock, issuance, jobs, registry
 from daemon.register.models import DONE, DUPLICATE, NEEDS_REVIEW, REGISTERED, Entry
-from daemon.signatures import SignatureVerdict, check_signatures
+from daemon.signatures import SignatureVerdict
 from daemon.work.job import Outcome, Ticket
 from daemon.work.parts import Parts
 
@@ -89,12 +89,11 @@ class OutgoingHandler:
             return Issue(reading, fields, secret=secret)
         if reading.media_type != PDF:
             raise Refused(f"an outgoing document must be a signed PDF, not {reading.media_type}")
-        data = path.read_bytes()
-        verdicts = tuple(check_signatures(data, self.parts.trust_roots))
+        verdicts = self.parts.reader.signatures(path, self.parts.trust_roots)
         refusal = signature_refusal(verdicts, required=self.settings.dispatch.require_signature)
         if refusal is not None:
             raise Refused(refusal)
-        signed = self._sign(data)
+        signed = self._sign(path.read_bytes())
         wanted = ticket.provenance
         resolution = resolve(
             fields.recipients,

@@ -10,22 +10,28 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any, Protocol
 
 from daemon.ocr.model import Fields
 from daemon.rules import fold
-from daemon.signatures import SignatureVerdict, UnreadablePdf, check_signatures
+from daemon.signatures import SignatureVerdict, UnreadablePdf
 
 REVIEW_VERDICTS = ("invalid", "modified")
 
 
+class SignatureChecker(Protocol):
+    def signatures(self, path: Path, roots_dir: Path) -> tuple[Any, ...]: ...
+
+
 def check_file(
-    path: Path, media_type: str, roots: list[object]
+    reader: SignatureChecker, path: Path, media_type: str, roots_dir: Path
 ) -> tuple[tuple[SignatureVerdict, ...], str | None]:
-    """The verdicts of a PDF's signatures, or an error text when they could not be checked."""
+    """The verdicts of a PDF's signatures (checked in a reading process), or an error text
+    when they could not be checked."""
     if media_type != "application/pdf":
         return (), None
     try:
-        return tuple(check_signatures(path.read_bytes(), roots)), None
+        return reader.signatures(path, roots_dir), None
     except UnreadablePdf as exc:
         return (), f"signatures could not be checked: {exc}"
 

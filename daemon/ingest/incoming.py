@@ -68,7 +68,7 @@ class IncomingHandler:
         reading = self.parts.reader.read(path)
         fields = extract_fields(reading, self.rules.doc_types)
         verdicts, sig_error = authenticity.check_file(
-            path, reading.media_type, self.parts.trust_roots
+            self.parts.reader, path, reading.media_type, self.parts.trust_roots
         )
         return Analysis(reading, authenticity.confirm_issuer(fields, verdicts), verdicts, sig_error)
 

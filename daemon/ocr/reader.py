@@ -17,6 +17,7 @@ import logging
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 from daemon.config import ReadingSettings
 from daemon.ocr import sniff, worker
@@ -107,6 +108,13 @@ class Reader:
         is what `read` already returned.
         """
         return self.read(path, full_text=True)
+
+    def signatures(self, path: Path, roots_dir: Path) -> tuple[Any, ...]:
+        """The verdicts (daemon.signatures.SignatureVerdict) on every signature of a PDF,
+        checked against the roots in `roots_dir`, in a reading process. Raises UnreadablePdf
+        when pyHanko cannot parse it, WorkerCrashed when it kills its reader twice."""
+        task = worker.SignaturesTask(str(path), str(roots_dir))
+        return tuple(self._pool.map(worker.signatures, [task])[0])
 
     def _sniff(self, path: Path) -> str:
         size = path.stat().st_size

@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from daemon.config import ReadingSettings
 from daemon.ocr.model import Page, UnreadableDocument
@@ -102,6 +102,41 @@ def _cgroup_limit() -> int | None:
     except (OSError, IndexError):
         return None
     return int(text) if text.isdigit() else None
+
+
+@dataclass(frozen=True)
+class SignaturesTask:
+    """Check every digital signature of a PDF against the roots in a folder."""
+
+    path: str
+    roots_dir: str
+
+
+def signatures(task: SignaturesTask) -> tuple[Any, ...]:
+    """pyHanko parses the untrusted PDF here, under this process's limits, not in the
+    service's; the verdicts (plain dataclasses) travel back."""
+    from daemon.signatures import check_signatures
+
+    data = Path(task.path).read_bytes()
+    return _releasing(lambda roots: tuple(check_signatures(data, roots)), _roots(task.roots_dir))
+
+
+def _roots(folder: str) -> list[Any]:
+    """The trust roots, read once per process (and again when the folder changes)."""
+    from daemon.signatures import load_trust_roots
+
+    path = Path(folder)
+    if not path.is_dir():
+        return []
+    seen = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in path.iterdir() if p.is_file()))
+    cached = _ROOTS.get(folder)
+    if cached is None or cached[0] != seen:
+        cached = (seen, load_trust_roots(path, warn=False))
+        _ROOTS[folder] = cached
+    return cached[1]
+
+
+_ROOTS: dict[str, tuple[tuple[tuple[str, int], ...], list[Any]]] = {}
 
 
 def survey(task: SurveyTask) -> Survey:

@@ -37,6 +37,8 @@ class DocumentReader(Protocol):
 
     def read_body(self, path: Path) -> Reading: ...  # every page in full (for search, later)
 
+    def signatures(self, path: Path, roots_dir: Path) -> tuple[Any, ...]: ...  # pyHanko verdicts
+
     def close(self) -> None: ...
 
 
@@ -49,7 +51,7 @@ class Parts:
     archive: Archive
     setaside: SetAside
     rules: Rules
-    trust_roots: list[Any]  # asn1crypto certificates from [trust] roots_dir
+    trust_roots: Path  # [trust] roots_dir: read (and checked) by the reading processes
     reader: DocumentReader
     wake: threading.Event = field(default_factory=threading.Event)  # set when work is staged
     closers: list[Callable[[], None]] = field(default_factory=list)
@@ -84,7 +86,7 @@ class Parts:
                 quarantine=settings.paths.quarantine,
             ),
             rules=load_rules(settings.rules.dir),
-            trust_roots=_trust_roots(settings.trust.roots_dir),
+            trust_roots=_checked_roots(settings.trust.roots_dir),
             reader=reader,
             wake=wake or threading.Event(),
             closers=closers,
@@ -107,7 +109,11 @@ class Wing:
 WingFactory = Callable[[Parts], Wing]
 
 
-def _trust_roots(folder: Path) -> list[Any]:
+def _checked_roots(folder: Path) -> Path:
+    """The trust roots' folder, its certificates read once here to warn about them at start
+    (expired, not a CA, none at all) and to refuse a folder of broken files."""
     from daemon.signatures import load_trust_roots
 
-    return list(load_trust_roots(folder)) if folder.is_dir() else []
+    if folder.is_dir():
+        load_trust_roots(folder)
+    return folder

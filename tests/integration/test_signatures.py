@@ -191,3 +191,24 @@ def test_sync_api_refuses_a_running_loop(pki: Pki, signed: bytes) -> None:
 def test_async_api_rejects_a_naive_moment(pki: Pki, signed: bytes) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         check_signatures(signed, pki.roots, at=dt.datetime(2025, 1, 1))
+
+
+def test_the_reading_processes_check_signatures_as_the_library_does(
+    tmp_path: Path, pki: Pki, signed_twice: bytes
+) -> None:
+    """The service hands untrusted PDFs to pyHanko only in its reading processes (their memory
+    limits and deadlines apply); the verdicts that come back are the same."""
+    from daemon.config import ReadingSettings
+    from daemon.ocr.reader import Reader
+
+    roots = pki.write_roots(tmp_path / "trust")
+    path = tmp_path / "signed.pdf"
+    path.write_bytes(signed_twice)
+    garbage = tmp_path / "garbage.pdf"
+    garbage.write_bytes(b"%PDF-1.7\n" + b"\x00" * 100)
+    with Reader(ReadingSettings(workers=1)) as reader:
+        verdicts = reader.signatures(path, roots)
+        assert verdicts == tuple(check_signatures(signed_twice, load_trust_roots(roots)))
+        assert [v.verdict for v in verdicts] == ["valid", "valid"]
+        with pytest.raises(UnreadablePdf):
+            reader.signatures(garbage, roots)

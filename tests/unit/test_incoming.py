@@ -49,6 +49,9 @@ class ScriptedReader:
     def close(self) -> None:
         pass
 
+    def signatures(self, path: Path, roots_dir: Path) -> tuple[object, ...]:
+        return ()  # these scripted PDFs carry no signature
+
     def read_body(self, path: Path) -> Reading:
         header = self.read(path)
         body = Line("Điều 1. Toàn văn của thân văn bản.", 0.1, 0.5, 0.9, 0.52)

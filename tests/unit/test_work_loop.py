@@ -32,7 +32,7 @@ class NoReader:
     def read(self, path: Path) -> object:
         raise AssertionError("the toy kind reads nothing")
 
-    read_body = read
+    read_body = signatures = read
 
     def close(self) -> None:
         pass
