@@ -29,9 +29,10 @@ __all__ = ["Reader", "UnreadableDocument", "WorkerCrashed"]
 log = logging.getLogger(__name__)
 
 _HEAD_BYTES = 8192
-# A page makes at most 12 Tesseract calls (OSD, 5 regions, OSD, 5 regions), each bounded by
-# ocr_timeout: a pool where nothing finished for longer than that is stuck.
-_MAX_CALLS_PER_PAGE = 12
+# How long the pool may go without any task finishing before its processes are killed as
+# hung (a decoder in a loop never returns, and Tesseract's own timeout does not cover it).
+# A page takes seconds; two Tesseract timeouts back to back is already far past anything real.
+_STALL_TIMEOUTS = 2
 
 
 class Reader:
@@ -42,7 +43,7 @@ class Reader:
         workers = settings.workers or len(os.sched_getaffinity(0))
         self._pool = ReadingPool(
             workers,
-            stall_seconds=settings.ocr_timeout * _MAX_CALLS_PER_PAGE + 60,
+            stall_seconds=settings.ocr_timeout * _STALL_TIMEOUTS + 60,
             initializer=worker.init_worker,
             initargs=(settings.max_image_pixels, worker.memory_limit(settings, workers)),
         )
