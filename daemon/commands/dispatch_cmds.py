@@ -13,35 +13,11 @@ from daemon.cli import emit, settings_of
 
 def send(args: argparse.Namespace) -> int:
     """Stage each FILE as an outgoing document, then issue it and send it now."""
+    from daemon.commands.staging import stage_and_run
     from daemon.dispatch import OUTGOING
-    from daemon.service import Service
-    from daemon.work.parts import Parts
-    from daemon.work.spool import TooLarge
 
-    parts = Parts.build(settings_of(args))
-    service = Service(parts)
-    status = 0
-    try:
-        staged = []
-        for path in args.files:
-            provenance = {"path": str(path.resolve()), "to": args.to, "only": args.only}
-            provenance["urgent"] = args.urgent
-            try:
-                result = parts.stager.stage_file(
-                    path, kind=OUTGOING, source="cli", provenance=provenance
-                )
-            except (OSError, TooLarge) as exc:
-                reason = exc.strerror if isinstance(exc, OSError) else str(exc)
-                emit(args, {"file": str(path), "error": reason}, f"{path}: cannot read: {reason}")
-                status = 1
-                continue
-            staged.append((path, result))
-        outcomes = {o.job_id: o for o in service.loop.drain()}
-        for path, result in staged:
-            status |= _report(args, parts, path, result, outcomes)
-    finally:
-        service.close()
-    return status
+    wanted = {"to": args.to, "only": args.only, "urgent": args.urgent}
+    return stage_and_run(args, OUTGOING, wanted, _report)
 
 
 def _report(args: argparse.Namespace, parts: Any, path: Path, result: Any, outcomes: Any) -> int:

@@ -76,36 +76,12 @@ def extract(args: argparse.Namespace) -> int:
 
 
 def ingest(args: argparse.Namespace) -> int:
+    from daemon.commands.staging import stage_and_run
     from daemon.ingest import INCOMING
-    from daemon.service import Service
-    from daemon.work.parts import Parts
-    from daemon.work.spool import TooLarge
 
-    parts = Parts.build(settings_of(args))
-    service = Service(parts)
-    status = 0
-    try:
-        staged: list[tuple[Path, Any]] = []
-        for path in args.files:
-            try:
-                provenance: dict[str, Any] = {"path": str(path.resolve())}
-                if args.not_secret:  # the clerk looked: no secrecy mark
-                    provenance["not_secret"] = f"cli:{getpass.getuser()}"
-                result = parts.stager.stage_file(
-                    path, kind=INCOMING, source="cli", provenance=provenance
-                )
-            except (OSError, TooLarge) as exc:
-                reason = exc.strerror if isinstance(exc, OSError) else str(exc)
-                emit(args, {"file": str(path), "error": reason}, f"{path}: cannot read: {reason}")
-                status = 1
-                continue
-            staged.append((path, result))
-        outcomes = {o.job_id: o for o in service.loop.drain()}
-        for path, result in staged:
-            status |= _report(args, parts, path, result, outcomes)
-    finally:
-        service.close()
-    return status
+    # --not-secret: the clerk looked and saw no secrecy mark
+    extra = {"not_secret": f"cli:{getpass.getuser()}"} if args.not_secret else {}
+    return stage_and_run(args, INCOMING, extra, _report)
 
 
 def _report(
