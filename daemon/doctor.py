@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from dataclasses import dataclass
@@ -201,9 +202,11 @@ def startup_problems(settings: Settings) -> list[str]:
     """What stops the service from starting (missing folders are created first)."""
     p = settings.paths
     for folder in (p.inbox, p.outbox, p.sent, p.archive, p.processed, p.failed):
-        folder.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(OSError):  # check_folders says what is wrong with it
+            folder.mkdir(parents=True, exist_ok=True)
     for folder in (p.quarantine, p.spool):
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with contextlib.suppress(OSError):
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     checks = check_tesseract(settings.reading.language) + check_folders(settings)
     checks += [check_rules(settings), check_trust(settings)]
     return [f"{c.name}: {c.detail} (fix: {c.fix})" for c in checks if not c.ok]
