@@ -14,6 +14,7 @@ from PIL import Image
 from daemon.config import ReadingSettings
 from daemon.ocr import images, pageocr, tesseract, textlayer
 from daemon.ocr.images import Raster
+from daemon.ocr.inflation import check_inflation
 from daemon.ocr.model import Page, UnreadableDocument
 from daemon.ocr.pdf import load_page, open_pdf
 from daemon.ocr.sniff import PDF
@@ -36,6 +37,7 @@ def survey(task: SurveyTask) -> Survey:
 
 
 def _survey_pdf(path: Path, settings: ReadingSettings) -> Survey:
+    check_inflation(path)  # before any parser inflates a bomb whole
     pdf = open_pdf(path, settings)
     try:
         pages: list[Page | None] = []
