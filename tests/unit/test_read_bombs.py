@@ -7,6 +7,7 @@ than the size check used to look, and content streams that inflate to hundreds o
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +25,7 @@ from tests.docgen.render import render_pdf
 
 
 @pytest.fixture(scope="module")
-def reader() -> Reader:
+def reader() -> Iterator[Reader]:
     with Reader(ReadingSettings(workers=1, max_memory_mb=1000)) as reader:
         yield reader
 
