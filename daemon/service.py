@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import resource
 import threading
 import time
 from collections.abc import Sequence
@@ -134,7 +135,23 @@ class Service:
     def close(self) -> None:
         self.loop.close()
         self.anchor()
-        self.parts.close()
+        self.parts.close()  # the reading processes are joined: their peaks are known
+        event(log, "memory", **peak_memory_mb())
+
+
+def peak_memory_mb() -> dict[str, int]:
+    """Peak resident memory of the service process, and a bound on that of its largest
+    reading process. The service's own comes from /proc (VmHWM, this process image only):
+    `ru_maxrss` would count the memory of whatever process started it. The readers' is
+    `ru_maxrss` of the joined children, which also counts the service as it was when they
+    were started: an upper bound."""
+    readers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024  # KiB on Linux
+    try:
+        status = Path("/proc/self/status").read_text()
+        own = int(status.split("VmHWM:", 1)[1].split()[0]) // 1024
+    except (OSError, IndexError, ValueError):
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    return {"peak_mb": own, "readers_peak_mb": readers}
 
 
 def run_service(
