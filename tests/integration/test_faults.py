@@ -1,7 +1,8 @@
 """Faults with the real `vanthu run`: failed/ unwritable, a reading process killed by the
-kernel, a reading process that hangs. In each no job is claimed more than `max_attempts`
-times, the audit log grows by a bounded number of rows, and every document ends registered
-or set aside once the fault is gone."""
+kernel, a reading process that hangs, PostgreSQL stopped mid-job, an inbox on another file
+system. In each no job is claimed more than `max_attempts` times, the audit log grows by a
+bounded number of rows, and every document ends registered or set aside once the fault is
+gone."""
 
 from __future__ import annotations
 
@@ -13,16 +14,20 @@ import signal
 import sqlite3
 import subprocess
 import time
+import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.engine import make_url
 
-from tests.docgen.random_docs import NO_MARK, random_spec
+from tests.docgen.random_docs import NO_MARK, make_specs, random_spec, secret_spec
 from tests.docgen.render import render_pdf
 from tests.docgen.scan import save_as, scan
 from tests.fixtures.install import Install, stop
 from tests.fixtures.outgoing import make_due
+from tests.fixtures.postgres import PgServer
 
 pytestmark = pytest.mark.slow
 
@@ -35,6 +40,19 @@ def _query(install: Install, sql: str) -> list[tuple[Any, ...]]:
         return db.execute(sql).fetchall()
     finally:
         db.close()
+
+
+def _pg_query(install: Install, sql: str) -> list[tuple[Any, ...]]:
+    """The same on PostgreSQL, through the URL in the office's config."""
+    import psycopg
+
+    url = tomllib.loads(install.config.read_text(encoding="utf-8"))["database"]["url"]
+    params = make_url(url)
+    conninfo = f"dbname={params.database} user={params.username} " + " ".join(
+        f"{key}={value}" for key, value in params.query.items()
+    )
+    with psycopg.connect(conninfo) as conn:
+        return conn.execute(sql).fetchall()
 
 
 def _audit_rows(install: Install) -> int:
@@ -154,3 +172,77 @@ def test_a_hung_reading_process_is_killed_and_the_document_still_read(
         assert stop(service) == 0
     assert [r["original_name"] for r in rows] == ["scan.tif"]
     assert "killing the reading processes" in install.log_text()
+
+
+@pytest.mark.postgres
+def test_the_database_stopped_mid_job_and_started_again(
+    install: Install, own_pg_server: PgServer, tmp_path: Path
+) -> None:
+    install.set("database", "url", f'"{own_pg_server.url(own_pg_server.create_database())}"')
+    install.set("service", "job_lease_seconds", "60.0")  # a job cut off is retried after this
+    install.vanthu("db", "upgrade")
+    first, second = _scan_tiff(tmp_path, 43), _scan_tiff(tmp_path, 44)
+    service = install.start()
+    try:
+        deadline = time.monotonic() + WAIT
+        _wait_started(install, service, deadline)
+        (install.folder("inbox") / "truoc.tif").write_bytes(first)
+        while not _pg_query(install, "SELECT 1 FROM jobs WHERE state = 'running'"):
+            assert time.monotonic() < deadline and service.poll() is None
+            time.sleep(0.05)
+        own_pg_server.stop()  # mid-job: the reading goes on, recording it cannot
+        (install.folder("inbox") / "trong-luc-mat.tif").write_bytes(second)
+        while install.log_text().count("error") < 2:  # it notices, and keeps running
+            assert time.monotonic() < deadline and service.poll() is None
+            time.sleep(0.2)
+        own_pg_server.start()
+        rows = install.wait_for_entries(2, timeout=WAIT, proc=service)
+        claims = _pg_query(install, "SELECT max(attempts) FROM jobs")[0][0]
+        audit_rows = _pg_query(install, "SELECT count(*) FROM audit_log")[0][0]
+    finally:
+        assert stop(service) == 0
+    assert sorted(r["original_name"] for r in rows) == ["trong-luc-mat.tif", "truoc.tif"]
+    assert sorted(r["seq"] for r in rows) == [1, 2]
+    assert 2 <= claims <= 5, f"claimed {claims} times: the first job was not cut off mid-way"
+    assert audit_rows <= 30, audit_rows
+    assert not list(install.folder("inbox").iterdir())
+    assert "intact" in install.vanthu("verify").stdout
+
+
+@pytest.fixture
+def inbox_on_tmpfs(install: Install) -> Iterator[Path]:
+    """The office's inbox/ as a tmpfs of its own, as an SMB share is: another file system."""
+    inbox = install.folder("inbox")
+    inbox.mkdir(exist_ok=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64m,mode=0755", "tmpfs", str(inbox)],
+        capture_output=True,
+        text=True,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs (needs root): {mounted.stderr.strip()}")
+    try:
+        yield inbox
+    finally:
+        subprocess.run(["umount", "-l", str(inbox)], check=False)
+
+
+def test_an_inbox_on_another_file_system(
+    install: Install, inbox_on_tmpfs: Path, tmp_path: Path
+) -> None:
+    assert os.stat(inbox_on_tmpfs).st_dev != os.stat(install.folder("processed")).st_dev
+    normal = render_pdf(make_specs(1, seed=61)[0])
+    (inbox_on_tmpfs / "cong-van.pdf").write_bytes(normal)
+    (inbox_on_tmpfs / "mat.pdf").write_bytes(render_pdf(secret_spec()))
+    install.vanthu("run", "--once")
+    install.vanthu("run", "--once")  # again: nothing is left to stage, alert or quarantine
+
+    assert not list(inbox_on_tmpfs.iterdir()), "acknowledged by a copy and an unlink"
+    [row] = install.entries()
+    assert row["original_name"] == "cong-van.pdf"
+    [kept] = install.folder("processed").rglob("cong-van.pdf")
+    assert kept.read_bytes() == normal
+    assert (install.folder("quarantine") / "mat.pdf").exists()
+    events = [e for (e,) in _query(install, "SELECT event FROM audit_log")]
+    assert "duplicate" not in events and events.count("staged") == 2, events
+    assert install.log_text().count("alert:set-aside") <= 1
