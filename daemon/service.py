@@ -19,7 +19,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from daemon.config import Settings
+from daemon.dispatch.signing import AgencySigner
 from daemon.dispatch.wing import outgoing
+from daemon.errors import VanthuError
 from daemon.ingest.wing import incoming
 from daemon.logs import event
 from daemon.register import anchors
@@ -51,6 +53,8 @@ def _age(path: Path) -> float:
 class Service:
     def __init__(self, parts: Parts, wings: Sequence[WingFactory] = DEFAULT_WINGS) -> None:
         self.parts = parts
+        signing = parts.settings.signing  # the agency's key also signs the audit anchors
+        self._sign = AgencySigner.from_settings(signing).sign_data if signing else None
         built = [make(parts) for make in wings]
         self.sources = [source for wing in built for source in wing.sources]
         self.loop = JobLoop(
@@ -125,12 +129,16 @@ class Service:
         path = self.parts.archive.root / anchors.FILE_NAME
         try:
             with self.parts.sessions() as session:
-                written = anchors.write(session, path)
+                try:
+                    written = anchors.write(session, path, sign=self._sign)
+                except VanthuError as exc:  # the token is away: anchor now, sign the next
+                    event(log, "anchor-unsigned", logging.WARNING, error=describe(exc))
+                    written = anchors.write(session, path)
         except Exception as exc:  # noqa: BLE001 - the next anchor will do
             event(log, "anchor-error", logging.WARNING, error=describe(exc))
             return
         if written is not None:
-            event(log, "anchored", id=written.id)
+            event(log, "anchored", id=written.id, signed=written.signature is not None)
 
     def close(self) -> None:
         self.loop.close()

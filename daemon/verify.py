@@ -53,13 +53,19 @@ def entry_problems(session: Session) -> Iterator[str]:
 
 
 def problems(session: Session, archive: Archive) -> list[str]:
-    anchored = anchors.problems(session, anchor_file(archive))
+    anchored = anchors.problems(session, anchor_file(archive), check=_check_signature)
     return (
         list(archive_problems(session, archive))
         + list(entry_problems(session))
         + [f"audit log: {p}" for p in audit.verify_chain(session)]
         + [f"audit anchors: {p}" for p in anchored]
     )
+
+
+def _check_signature(data: bytes, signature: bytes) -> tuple[bool, str]:
+    from daemon.dispatch.signing import check_data_signature  # pyHanko: only when signed
+
+    return check_data_signature(data, signature)
 
 
 def anchor_file(archive: Archive) -> Path:

@@ -162,6 +162,17 @@ class AgencySigner:
                 raise SigningRefused(f"pyHanko could not sign: {_one_line(exc)}") from exc
         return bytes(out.getvalue())
 
+    def sign_data(self, data: bytes) -> bytes:
+        """A detached CMS signature (DER) of `data` by the agency's key: what signs the audit
+        anchors. Raises SignerUnavailable."""
+        with self._open_signer() as (signer, cert):
+            _require_valid(cert, dt.datetime.now(dt.UTC))
+            try:
+                signed = _run(signer.async_sign_general_data(data, "sha256", detached=True))
+            except PKCS11Error as exc:
+                raise SignerUnavailable(f"the token failed: {_one_line(exc)}") from exc
+        return bytes(signed.dump())
+
     def _pdf_signer(
         self,
         signer: Signer,
@@ -401,6 +412,20 @@ def _run(coro: Any) -> Any:
         return asyncio.run(coro)
     coro.close()
     raise RuntimeError("AgencySigner.sign called inside an event loop: run it in a worker thread")
+
+
+def check_data_signature(data: bytes, signature: bytes) -> tuple[bool, str]:
+    """(intact, signer) of a detached CMS signature over `data`: whether the data is what was
+    signed and the signature is the certificate's, and whose certificate it is."""
+    from asn1crypto import cms
+    from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
+
+    try:
+        signed_data = cms.ContentInfo.load(signature)["content"]
+        status = _run(async_validate_detached_cms(data, signed_data))
+    except Exception as exc:  # noqa: BLE001 - anything unreadable is a broken signature
+        return False, f"unreadable signature ({_one_line(exc)})"
+    return bool(status.intact and status.valid), _organisation(status.signing_cert)
 
 
 def _one_line(exc: BaseException) -> str:

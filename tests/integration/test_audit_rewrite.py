@@ -2,8 +2,8 @@
 
 The attack of the hardening issue: drop the append-only triggers, edit a row, re-hash the
 chain from there on and move the head (the chain alone then checks out). The anchors the
-service wrote outside the database, and the digest of each entry's content in its
-"registered" event, are what give it away.
+service wrote outside the database (signed by the agency's key when it has one), and the
+digest of each entry's content in its "registered" event, are what give it away.
 """
 
 from __future__ import annotations
@@ -14,12 +14,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from daemon.register import audit
+from daemon.register import anchors, audit
 from daemon.register.db import make_engine, session_factory
 from daemon.register.models import AuditEvent, AuditHead
 from tests.docgen.random_docs import make_specs
 from tests.docgen.render import render_pdf
 from tests.fixtures.install import Install
+from tests.fixtures.outgoing import write_pkcs12
+from tests.fixtures.pki import Pki
 
 pytestmark = pytest.mark.slow
 
@@ -94,3 +96,28 @@ def test_a_document_swapped_for_other_bytes_is_caught(install: Install, tmp_path
     _sql(database, "UPDATE documents SET sha256 = '" + "ab" * 32 + "' WHERE id = 3")
     done = install.vanthu("verify", check=False)
     assert "the document's hash differs from the one registered" in done.stdout
+
+
+def test_signed_anchors_catch_an_edited_anchors_file(
+    install: Install, tmp_path: Path, pki: Pki
+) -> None:
+    p12, secret = write_pkcs12(pki, install.folder("secrets"))
+    with open(install.config, "a", encoding="utf-8") as config:
+        config.write(f'\n[signing]\npkcs12_file = "{p12}"\npassphrase_file = "{secret}"\n')
+    database = _office(install, tmp_path)  # anchored and signed by the agency's key
+    path = install.folder("archive") / anchors.FILE_NAME
+    [anchor], _ = anchors.read(path)
+    assert anchor.signature is not None
+
+    # The whole attack: rewrite the chain, then the anchors file to match it.
+    _sql(database, "UPDATE audit_log SET data = json_set(data, '$.name', 'x') WHERE id = 1")
+    _rechain(database)
+    engine = make_engine(f"sqlite:///{database}")
+    with session_factory(engine)() as session:
+        rewritten = session.scalar(select(AuditEvent.hash).where(AuditEvent.id == anchor.id))
+    engine.dispose()
+    path.write_text(path.read_text().replace(anchor.hash, str(rewritten)), encoding="utf-8")
+
+    done = install.vanthu("verify", check=False)
+    assert done.returncode == 1
+    assert "does not match its signature" in done.stdout and "was edited" in done.stdout
