@@ -1,8 +1,17 @@
-"""Field accuracy of reading + extraction on a generated corpus, beside issue 3's targets.
+"""Field accuracy of reading + extraction on a generated corpus, beside the targets.
 
     .venv/bin/python -m bench.accuracy                      # 100 office scans + 20 PDFs, seed 2027
+    .venv/bin/python -m bench.accuracy --profile outside --scans 150 --copier 50 --seed N
     .venv/bin/python -m bench.accuracy --limit 10 --show-misses 5
     .venv/bin/python -m bench.accuracy --json > out.json
+
+The "outside" profile models scans made by other hands (tests/docgen/batch.py): the clerk's
+ĐẾN stamp over the title on half of them, a seal on every signed document, a page of a
+multi-page scan turned, and `--copier` old-copier and fax scans. Besides each field's accuracy
+per kind of file and per condition (stamp, dpi, profile, turned page, seal), it prints the two
+figures a clerk lives with: silent errors (documents that would be registered `registered`
+with a wrong number, date, type, subject or issuer) and the zero-touch rate (documents right
+on every key field and not flagged).
 
 The corpus is made by tests/docgen (cached under bench/out/, git-ignored) with a seed kept
 out of tuning. Each file is read by `daemon.ocr.reader.Reader` with the default settings and
@@ -47,31 +56,53 @@ EXACT_FIELDS = (
     "parent_issuer",
 )
 CER_FIELDS = ("subject", "issuer")
-KINDS = ("scan", "digital")
+KINDS = ("scan", "copier", "digital")  # office-quality scans, old-copier scans, born-digital
+KIND_LABELS = {
+    "scan": "office-quality scans",
+    "copier": "old-copier scans",
+    "digital": "born-digital PDFs",
+}
+CONDITIONS = ("profile", "stamp", "dpi", "turned", "seal")
+CONDITION_COLUMNS = ("number", "date", "doc_type", "issuer", "subject", "signer")
 
-# Issue 3's targets on scans: ("min", x) for accuracy and F1, ("max", x) for error rates.
-# Fields without one (place, parent_issuer) are reported for information.
+# The reading issue's targets on office scans: ("min", x) for accuracy, F1 and rates, ("max",
+# x) for error rates and counts. Fields without one (place, parent_issuer) are information.
 SCAN_TARGETS: dict[str, tuple[str, float]] = {
-    "number": ("min", 0.98),
-    "date": ("min", 0.98),
-    "doc_type": ("min", 0.98),
+    "number": ("min", 0.99),
+    "date": ("min", 0.99),
+    "doc_type": ("min", 0.99),
     "urgency": ("min", 0.99),
     "secrecy": ("min", 0.99),
-    "issuer": ("min", 0.95),
-    "subject": ("min", 0.90),
-    "signer": ("min", 0.90),
-    "cer:subject": ("max", 0.015),
-    "recipients_f1": ("min", 0.90),
+    "issuer": ("min", 0.98),
+    "subject": ("min", 0.95),
+    "signer": ("min", 0.95),
+    "cer:subject": ("max", 0.01),
+    "recipients_f1": ("min", 0.95),
+    "silent_errors": ("max", 0),
+    "zero_touch": ("min", 0.90),
 }
+COPIER_SLACK = 0.10  # old-copier scans: within 10 points of office scans on every field
 
 
-def targets(kind: str) -> dict[str, tuple[str, float]]:
-    """Born-digital PDFs must be read perfectly: 100% on every field, no character error."""
+def targets(kind: str, office: dict[str, float] | None = None) -> dict[str, tuple[str, float]]:
+    """Office scans have fixed targets; old-copier scans are held to the office figures less
+    COPIER_SLACK (given `office`); born-digital PDFs must be read perfectly; conditions have
+    none."""
     if kind == "scan":
         return SCAN_TARGETS
+    if kind == "copier":
+        relative: dict[str, tuple[str, float]] = {
+            name: ("min", value - COPIER_SLACK)
+            for name, value in (office or {}).items()
+            if SCAN_TARGETS.get(name, ("max", 0))[0] == "min" and name != "zero_touch"
+        }
+        return relative | {"silent_errors": ("max", 0), "zero_touch": ("min", 0.70)}
+    if kind != "digital":
+        return {}  # a condition's figures are information
     perfect: dict[str, tuple[str, float]] = {name: ("min", 1.0) for name in EXACT_FIELDS}
     perfect |= {f"cer:{name}": ("max", 0.0) for name in CER_FIELDS}
     perfect["recipients_f1"] = ("min", 1.0)
+    perfect["silent_errors"] = ("max", 0)
     return perfect
 
 
@@ -135,6 +166,8 @@ class Tally:
     right_but_unsure: int = 0  # key fields right with confidence below it
     review_docs: int = 0  # documents that would be registered needs_review
     errors: int = 0
+    silent: int = 0  # not flagged, yet a key field is wrong: a wrong public record
+    zero_touch: int = 0  # every key field right, and not flagged
 
     def add(
         self,
@@ -157,6 +190,11 @@ class Tally:
                 self.right_but_unsure += ok and not sure
         if conf and any(conf.get(k, 0.0) < threshold for k in KEY_FIELDS):
             self.review_docs += 1
+        # Flagged: unreadable, needs_review, or held because its secrecy was not read.
+        flagged = not conf or any(conf.get(k, 0.0) < threshold for k in (*KEY_FIELDS, "secrecy"))
+        keys_right = all(norm(truth.get(k)) == norm(got.get(k)) for k in KEY_FIELDS)
+        self.silent += not flagged and not keys_right
+        self.zero_touch += not flagged and keys_right
         for key in CER_FIELDS:
             want, have = norm(truth.get(key)) or "", norm(got.get(key)) or ""
             self.edits[key] += edit_distance(want, have)
@@ -185,6 +223,9 @@ class Tally:
             out["recipients_f1"] = 2 * tp / (n_read + n_true)
         elif self.docs:
             out["recipients_f1"] = 1.0
+        if self.docs:
+            out["silent_errors"] = self.silent
+            out["zero_touch"] = self.zero_touch / self.docs
         return out
 
 
@@ -195,16 +236,19 @@ def norm_recipient_list(fields: dict[str, Any]) -> list[str]:
 # --- the corpus ---------------------------------------------------------------------------
 
 
-def corpus(out: Path, *, scans: int, digital: int, seed: int, profile: str, jobs: int) -> Path:
+def corpus(
+    out: Path, *, scans: int, digital: int, seed: int, profile: str, jobs: int, copier: int = 0
+) -> Path:
     """The corpus folder, generated on first use (then reused: generation is deterministic)."""
-    folder = out / f"corpus-{profile}-seed{seed}-{scans}s-{digital}d"
+    extra = f"-{copier}c" if copier else ""
+    folder = out / f"corpus-{profile}-seed{seed}-{scans}s-{digital}d{extra}"
     truth = folder / "truth.jsonl"
     if truth.exists():
         return folder
     from tests.docgen.batch import generate, plan  # test-only dependencies (reportlab...)
 
     started = time.monotonic()
-    jobs_list = plan(scans=scans, digital=digital, seed=seed, profile=profile)  # type: ignore[arg-type]
+    jobs_list = plan(scans=scans, digital=digital, seed=seed, profile=profile, copier=copier)  # type: ignore[arg-type]
     partial = folder.with_name(folder.name + ".part")
 
     def progress(done: int, total: int, job: Any) -> None:
@@ -286,10 +330,13 @@ def evaluate(
     threshold: float,
     today: dt.date,
 ) -> tuple[dict[str, Tally], list[Miss]]:
+    """Tallies by kind ("scan", "copier", "digital") and by condition ("stamp=stamp", ...)."""
     tallies = {kind: Tally() for kind in KINDS}
     misses: list[Miss] = []
     for rec, reading in zip(records, readings, strict=True):
-        tally = tallies[rec["kind"]]
+        conditions: dict[str, str] = rec.get("conditions") or {}
+        kind = "copier" if conditions.get("profile") == "old-copier" else rec["kind"]
+        tally = tallies[kind]
         if isinstance(reading, str):
             tally.errors += 1
             got: dict[str, Any] = {}
@@ -297,15 +344,21 @@ def evaluate(
         else:
             got = extract_fields(reading, types, today=today).as_json()
         tally.add(rec["file"], rec["truth"], got, threshold, misses)
+        for name, value in conditions.items():
+            tallies.setdefault(f"{name}={value}", Tally()).add(
+                rec["file"], rec["truth"], got, threshold, []
+            )
     return tallies, misses
 
 
 # --- reporting ----------------------------------------------------------------------------
 
 
-def verdicts(kind: str, figures: dict[str, float]) -> dict[str, dict[str, Any]]:
+def verdicts(
+    kind: str, figures: dict[str, float], office: dict[str, float] | None = None
+) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
-    goals = targets(kind)
+    goals = targets(kind, office)
     for name, value in figures.items():
         goal = goals.get(name)
         passed = None
@@ -317,14 +370,15 @@ def verdicts(kind: str, figures: dict[str, float]) -> dict[str, dict[str, Any]]:
 
 
 def _fmt(name: str, value: float) -> str:
+    if name == "silent_errors":
+        return str(int(value))
     if name == "recipients_f1":
         return f"{value:.3f}"
     return f"{100 * value:.2f}%" if name.startswith("cer:") else f"{100 * value:.1f}%"
 
 
 def print_table(kind: str, tally: Tally, rows: dict[str, dict[str, Any]], threshold: float) -> None:
-    label = "scans" if kind == "scan" else "born-digital PDFs"
-    print(f"\n{label}: {tally.docs} documents, {tally.errors} unreadable")
+    print(f"\n{KIND_LABELS[kind]}: {tally.docs} documents, {tally.errors} unreadable")
     print(f"  {'field':<16} {'value':>8}  {'target':>9}  verdict")
     for name, row in rows.items():
         goal = row["target"]
@@ -336,6 +390,22 @@ def print_table(kind: str, tally: Tally, rows: dict[str, dict[str, Any]], thresh
         f"{tally.right_but_unsure} right ones unsure; {tally.review_docs} documents "
         f"needs_review"
     )
+
+
+def print_conditions(tallies: dict[str, Tally]) -> None:
+    """Scans by condition: each key field, the signer, recipients F1, zero-touch, silent."""
+    print("\nscans by condition:")
+    head = "".join(f"{name[:8]:>9}" for name in CONDITION_COLUMNS)
+    print(f"  {'condition':<24}{'docs':>5}{head}{'F1':>7}{'0-touch':>9}{'silent':>7}")
+    for condition in CONDITIONS:
+        for key in sorted(k for k in tallies if k.startswith(f"{condition}=")):
+            tally = tallies[key]
+            figures = tally.figures()
+            cells = "".join(f"{100 * figures[name]:>8.1f}%" for name in CONDITION_COLUMNS)
+            print(
+                f"  {key:<24}{tally.docs:>5}{cells}{figures['recipients_f1']:>7.3f}"
+                f"{100 * figures['zero_touch']:>8.1f}%{tally.silent:>7}"
+            )
 
 
 def print_misses(misses: Sequence[Miss], per_field: int) -> None:
@@ -361,7 +431,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--scans", type=int, default=100)
     p.add_argument("--digital", type=int, default=20)
     p.add_argument("--seed", type=int, default=2027, help="corpus seed (2027: never tuned on)")
-    p.add_argument("--profile", choices=("office", "clean"), default="office")
+    p.add_argument("--copier", type=int, default=0, help="old-copier scans (profile outside)")
+    p.add_argument("--profile", choices=("office", "clean", "outside"), default="office")
     p.add_argument("--limit", type=int, help="read at most N files of each kind")
     p.add_argument("--workers", type=int, default=0, help="reading processes (0: all CPUs)")
     p.add_argument("--json", action="store_true", help="machine-readable output on stdout")
@@ -390,6 +461,7 @@ def main(argv: list[str] | None = None) -> int:
     folder = corpus(
         args.out,
         scans=args.scans,
+        copier=args.copier,
         digital=args.digital,
         seed=args.seed,
         profile=args.profile,
@@ -404,7 +476,12 @@ def main(argv: list[str] | None = None) -> int:
     seconds = time.monotonic() - started
     types = DocTypes.load(args.rules)
     tallies, misses = evaluate(records, readings, types, settings.review_threshold, dt.date.today())
-    report = {kind: verdicts(kind, tallies[kind].figures()) for kind in KINDS}
+    office = tallies["scan"].figures()
+    report = {
+        kind: verdicts(kind, tallies[kind].figures(), office)
+        for kind in KINDS
+        if tallies[kind].docs
+    }
     passed = all(row["pass"] is not False for rows in report.values() for row in rows.values())
     if args.json:
         json.dump(
@@ -420,8 +497,13 @@ def main(argv: list[str] | None = None) -> int:
                         "wrong_but_sure": t.wrong_but_sure,
                         "right_but_unsure": t.right_but_unsure,
                         "needs_review": t.review_docs,
+                        "silent_errors": t.silent,
+                        "zero_touch": t.zero_touch,
                     }
                     for k, t in tallies.items()
+                },
+                "conditions": {
+                    k: verdicts("condition", t.figures()) for k, t in tallies.items() if "=" in k
                 },
                 "misses": [vars(m) for m in misses] if args.show_misses else [],
             },
@@ -433,9 +515,10 @@ def main(argv: list[str] | None = None) -> int:
         print()
     else:
         print(f"corpus {folder} ({len(records)} files, read in {seconds:.0f} s)")
-        for kind in KINDS:
-            if tallies[kind].docs:
-                print_table(kind, tallies[kind], report[kind], settings.review_threshold)
+        for kind in report:
+            print_table(kind, tallies[kind], report[kind], settings.review_threshold)
+        if any("=" in key for key in tallies):
+            print_conditions(tallies)
         if args.show_misses:
             print_misses(misses, args.show_misses)
         print(f"\noverall: {'PASS' if passed else 'FAIL'}")

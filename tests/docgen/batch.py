@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Literal
 
 from tests.docgen.random_docs import make_specs
-from tests.docgen.render import render_pdf
+from tests.docgen.render import header_bottom_mm, render_pdf
 from tests.docgen.scan import SUFFIXES, Degradation, Format, save_as, scan_with
 from tests.docgen.spec import DocSpec
+from tests.docgen.stamp import random_stamp
 
-Profile = Literal["clean", "office"]
+Profile = Literal["clean", "office", "outside"]
 Kind = Literal["digital", "scan"]
 
 
@@ -32,15 +33,24 @@ class Job:
     degradation: Degradation | None  # None for born-digital
 
 
-def plan(*, scans: int, digital: int, seed: int, profile: Profile) -> list[Job]:
-    """`digital` born-digital PDFs then `scans` scans, all from `make_specs(..., seed)`."""
-    specs = make_specs(scans + digital, seed)
+def plan(*, scans: int, digital: int, seed: int, profile: Profile, copier: int = 0) -> list[Job]:
+    """`digital` born-digital PDFs, then `scans` scans, then `copier` old-copier scans (the
+    "outside" profile only), all from `make_specs(..., seed)`.
+
+    "office" is the project's first model of office scans (kept as it was, so old seeds give
+    the same files); "outside" models what offices really send, after scans made by other
+    hands: the clerk's ĐẾN stamp on half of them, a seal on every signed document, one page of
+    a multi-page scan fed the wrong way, and old copiers and faxes."""
+    specs = make_specs(scans + digital + copier, seed)
     rng = random.Random(f"scan-plan/{seed}/{profile}")
     jobs = [
         Job(f"d{i + 1:04d}.pdf", "digital", "pdf", spec, None)
         for i, spec in enumerate(specs[:digital])
     ]
     for i, spec in enumerate(specs[digital:]):
+        if profile == "outside":
+            jobs.append(_outside_job(rng, i, spec, old_copier=i >= scans))
+            continue
         fmt = _format(rng, spec.pages)
         degradation = _office(rng) if profile == "office" else Degradation(seed=rng.getrandbits(31))
         if profile == "clean":
@@ -51,6 +61,17 @@ def plan(*, scans: int, digital: int, seed: int, profile: Profile) -> list[Job]:
     return jobs
 
 
+def _outside_job(rng: random.Random, index: int, spec: DocSpec, *, old_copier: bool) -> Job:
+    degradation = _copier(rng) if old_copier else _office(rng, whole_batch_turns=False)
+    degradation = _outside(rng, spec, degradation)
+    spec = replace(spec, seal=spec.signer is not None)
+    fmt = _format(rng, spec.pages)
+    if degradation.bilevel and fmt in ("jpeg", "png"):
+        fmt = "tiff"  # a fax arrives as a G4 TIFF or a PDF, never as a JPEG
+    name = f"{'c' if old_copier else 's'}{index + 1:04d}{SUFFIXES[fmt]}"
+    return Job(name, "scan", fmt, spec, degradation)
+
+
 def _format(rng: random.Random, pages: int) -> Format:
     # JPEG and PNG hold one page; copiers mostly send PDF.
     if pages > 1:
@@ -58,18 +79,65 @@ def _format(rng: random.Random, pages: int) -> Format:
     return rng.choices(("pdf", "jpeg", "png", "tiff"), (5, 3, 1, 1))[0]
 
 
-def _office(rng: random.Random) -> Degradation:
+def _office(rng: random.Random, *, whole_batch_turns: bool = True) -> Degradation:
     """An office copier on a bad day: mixed resolution and colour, crooked or turned pages."""
     return Degradation(
         dpi=rng.choice((200, 300)),
         grey=rng.random() < 0.6,
         skew_deg=round(rng.uniform(-2.0, 2.0), 2),
-        rotate=rng.choices((0, 90, 180, 270), (85, 6, 7, 2))[0],
+        rotate=rng.choices((0, 90, 180, 270), (85, 6, 7, 2))[0] if whole_batch_turns else 0,
         noise=round(rng.uniform(0.0, 0.03), 3),
         blur=round(rng.choice((0.0, rng.uniform(0.3, 1.0))), 2),
         jpeg_quality=rng.randint(60, 90),
         seed=rng.getrandbits(31),
     )
+
+
+def _copier(rng: random.Random) -> Degradation:
+    """An old copier or a fax: 200 dpi, heavy sensor noise, strong JPEG, blur, speckles, a
+    streak from the glass, the lid's shadow; a quarter of them black-and-white (G4)."""
+    bilevel = rng.random() < 0.25
+    return Degradation(
+        dpi=200,
+        grey=rng.random() < 0.85,
+        skew_deg=round(rng.uniform(-2.5, 2.5), 2),
+        noise=round(rng.uniform(0.02, 0.05) if bilevel else rng.uniform(0.04, 0.09), 3),
+        blur=round(rng.uniform(0.5, 1.3), 2),
+        jpeg_quality=None if bilevel else rng.randint(45, 70),
+        seed=rng.getrandbits(31),
+        speckles=round(rng.uniform(0.0005, 0.004), 4),
+        streak=rng.random() < 0.5,
+        lid_edge=rng.random() < 0.4,
+        bilevel=bilevel,
+    )
+
+
+def _outside(rng: random.Random, spec: DocSpec, degradation: Degradation) -> Degradation:
+    """What every paper document received carries: the clerk's stamp on half of them (under
+    the number or the date, over the title), and, in a multi-page scan, one page turned."""
+    stamp = None
+    if spec.kind == "official" and rng.random() < 0.5:
+        agency = rng.choice(RECEIVING_AGENCIES)
+        stamp = random_stamp(rng, agency, spec.date)
+    turned = rng.random() < 0.35 and spec.pages > 1
+    return replace(
+        degradation,
+        stamp=stamp,
+        stamp_top_mm=header_bottom_mm(spec) if stamp else 0.0,
+        turned_page=rng.randrange(spec.pages) if turned else None,
+        turned_by=rng.choice((90, 180, 270)) if turned else 0,
+    )
+
+
+# Who stamps documents "ĐẾN": the receiving offices of the seeds' regulations.
+RECEIVING_AGENCIES = (
+    "UBND huyện Khánh Sơn",
+    "UBND huyện Hiệp Hòa",
+    "UBND huyện Tây Sơn",
+    "Sở Nội vụ tỉnh Bắc Giang",
+    "Văn phòng HĐND và UBND huyện",
+    "Ban Quản lý dự án",
+)
 
 
 def produce(job: Job, out_dir: Path) -> dict[str, object]:
@@ -105,7 +173,23 @@ def record(job: Job) -> dict[str, object]:
             "seal": spec.seal,
             "letter": spec.kind == "letter",
         },
+        "conditions": conditions(job),
         "truth": spec.truth_json(),
+    }
+
+
+def conditions(job: Job) -> dict[str, str]:
+    """The conditions a benchmark reports accuracy by (empty for born-digital PDFs)."""
+    d = job.degradation
+    if d is None:
+        return {}
+    old = d.dpi == 200 and (d.bilevel or d.speckles > 0)
+    return {
+        "profile": "old-copier" if old else "office",
+        "stamp": "stamp" if d.stamp else "no stamp",
+        "dpi": f"{d.dpi} dpi",
+        "turned": "page turned" if d.turned_page is not None or d.rotate else "upright",
+        "seal": "seal" if job.spec.seal else "no seal",
     }
 
 

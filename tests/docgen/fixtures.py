@@ -2,13 +2,16 @@
 
 A handful of small files chosen from a fixed seed to cover what the service must handle:
 born-digital PDFs (a quyết định, an urgent công văn, a two-page document, one set in DejaVu),
-clean scans in each image format, a secret document's scan and a citizen's complaint letter.
+clean scans in each image format, a secret document's scan and a citizen's complaint letter,
+and two scans as they really arrive: one with the clerk's red ĐẾN stamp over the title, one
+from an old copier sent as a black-and-white G4 TIFF (noise, blur, speckles, a streak).
 Scans are 200 dpi grey: 16 grey levels where saved losslessly, JPEG quality 45 for the JPEG.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections.abc import Callable
@@ -17,8 +20,10 @@ from pathlib import Path
 
 from tests.docgen.batch import Job, produce, record
 from tests.docgen.random_docs import complaint_spec, make_specs, secret_spec
+from tests.docgen.render import header_bottom_mm
 from tests.docgen.scan import Degradation, Format
 from tests.docgen.spec import DocSpec
+from tests.docgen.stamp import Stamp
 
 SEED = 2026
 POOL = 48  # candidates drawn from make_specs(POOL, SEED); the wanted ones come by #37
@@ -69,6 +74,39 @@ WANTED: tuple[tuple[str, Format | None, Want, str], ...] = (
 )
 
 
+STAMPED = "scan with the clerk's red ĐẾN stamp over the title and trích yếu, and a seal"
+COPIER = "old copier, sent black and white (G4 TIFF): noise, blur, speckles, a streak, lid edge"
+OLD_COPIER = Degradation(
+    dpi=200,
+    grey=True,
+    skew_deg=1.2,
+    noise=0.03,
+    blur=0.8,
+    seed=SEED,
+    speckles=0.0015,
+    streak=True,
+    lid_edge=True,
+    bilevel=True,
+)
+
+
+def _stamped(spec: DocSpec) -> Degradation:
+    stamp = Stamp(
+        layout="nd30-luu",
+        ink="red",
+        place="number",
+        agency="UBND HUYỆN KHÁNH SƠN",
+        number=1287,
+        received=spec.date + dt.timedelta(days=3),
+        unit="Phòng Nội vụ",
+        dx_mm=8.0,
+        dy_mm=2.0,
+        angle=-2.5,
+        seed=SEED,
+    )
+    return replace(SCAN, stamp=stamp, stamp_top_mm=header_bottom_mm(spec))
+
+
 def jobs() -> list[tuple[Job, str]]:
     """The fixture files to write, each with a note on what it is for."""
     pool = [s for s in make_specs(POOL, SEED) if _plain(s)]
@@ -81,6 +119,11 @@ def jobs() -> list[tuple[Job, str]]:
         else:
             scan = JPEG_SCAN if fmt == "jpeg" else SCAN
             chosen.append((Job(name, "scan", fmt, replace(spec, seal=False), scan), note))
+    stamped = next(s for s in pool if s.pages == 1 and s.is_cong_van and _body_chars(s) < 900)
+    pool.remove(stamped)
+    chosen.append((Job("scan_stamped.png", "scan", "png", stamped, _stamped(stamped)), STAMPED))
+    copier = next(s for s in pool if s.pages == 1 and s.kind == "official")
+    chosen.append((Job("scan_copier.tif", "scan", "tiff", copier, OLD_COPIER), COPIER))
     secret = Job("scan_secret.pdf", "scan", "pdf", secret_spec(), SCAN)
     chosen.append((secret, "scan of a Mật document: must be set aside, never registered"))
     complaint = Job("complaint_letter.pdf", "digital", "pdf", complaint_spec(), None)

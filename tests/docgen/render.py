@@ -170,3 +170,11 @@ def _paragraph(para: BodyPara, styles: dict[str, ParagraphStyle]) -> Paragraph:
         lead, _, rest = para.text.partition(". ")
         markup = f"<b>{escape(lead)}.</b> {escape(rest)}"
     return Paragraph(markup, styles[para.kind])
+
+
+def header_bottom_mm(spec: DocSpec) -> float:
+    """How far from the top of the first page the header block ends: where the title starts,
+    and where a clerk's stamp under the number or the date begins."""
+    top, right, _bottom, left = spec.margins_mm
+    width = PAGE_WIDTH - (left + right) * mm
+    return top + _head_block(spec)(spec, Look.of(spec), width).height / mm

@@ -20,7 +20,7 @@ from daemon.config import ReadingSettings
 from daemon.ocr import signature, tesseract
 from daemon.ocr.doctypes import DocTypes
 from daemon.ocr.fields import extract_fields
-from daemon.ocr.model import FIELD_NAMES, Line, Reading, UnreadableDocument
+from daemon.ocr.model import FIELD_NAMES, KEY_FIELDS, Line, Reading, UnreadableDocument
 from daemon.ocr.pool import ReadingPool, WorkerCrashed
 from daemon.ocr.reader import Reader
 from tests.unit.test_read_images import png_header
@@ -205,6 +205,25 @@ def test_fields_first_then_the_body(reader: Reader) -> None:
     # the body is read only by the second pass
     assert 2 * len(first.text) < len(body.text)
     assert all(line.text in body.text for page in first.pages for line in page.lines[:3])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["scan_stamped.png", "scan_copier.tif"])
+def test_scans_as_they_arrive_are_read_or_flagged(reader: Reader, name: str) -> None:
+    """The clerk's ĐẾN stamp over the title, an old copier's black-and-white page: the key
+    fields come out right, and any field read wrong is below the review threshold."""
+    truth = next(
+        r["truth"]
+        for r in json.loads((FIXTURES / "truth.json").read_text(encoding="utf-8"))
+        if r["file"] == name
+    )
+    got = extract_fields(reader.read(FIXTURES / name), DocTypes.load(RULES)).as_json()
+    for key in KEY_FIELDS:
+        assert got[key] == truth[key], key
+    threshold = ReadingSettings().review_threshold
+    for key in ("signer", "urgency", "secrecy", "place", "recipients"):
+        if got[key] != truth[key]:
+            assert got["confidence"].get(key, 0.0) < threshold, f"{key} wrong but sure"
 
 
 @pytest.mark.slow

@@ -55,3 +55,26 @@ def test_verdicts_against_targets() -> None:
     assert scan["cer:subject"]["pass"] is True
     digital = verdicts("digital", {"place": 0.99, "cer:issuer": 0.0})
     assert digital["place"]["pass"] is False and digital["cer:issuer"]["pass"] is True
+
+
+def test_silent_errors_and_zero_touch() -> None:
+    tally, sure = Tally(), {k: 0.9 for k in ("number", "date", "doc_type", "subject", "issuer")}
+    sure["secrecy"] = 0.9
+    tally.add("right", _truth(), _truth(confidence=sure), 0.6, [])
+    tally.add("wrong-sure", _truth(), _truth(issuer="SỞ Y TÊ", confidence=sure), 0.6, [])
+    unsure = sure | {"issuer": 0.4}
+    tally.add("wrong-flagged", _truth(), _truth(issuer="SỞ Y TÊ", confidence=unsure), 0.6, [])
+    held = sure | {"secrecy": 0.5}  # secrecy unread: held for the clerk, not registered
+    tally.add("held", _truth(), _truth(subject="x", confidence=held), 0.6, [])
+    tally.add("unreadable", _truth(), {}, 0.6, [])
+    figures = tally.figures()
+    assert figures["silent_errors"] == 1 and tally.silent == 1
+    assert figures["zero_touch"] == 1 / 5
+
+
+def test_old_copier_targets_follow_the_office_figures() -> None:
+    office = {"number": 0.99, "subject": 0.9, "cer:subject": 0.02, "zero_touch": 0.95}
+    copier = verdicts("copier", {"number": 0.90, "subject": 0.79, "zero_touch": 0.71}, office)
+    assert copier["number"]["pass"] is True and copier["subject"]["pass"] is False
+    assert copier["zero_touch"]["pass"] is True  # its own target: 70%
+    assert verdicts("stamp=stamp", {"number": 0.5})["number"]["target"] is None
