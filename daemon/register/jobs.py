@@ -155,18 +155,23 @@ def release_mine(session: Session, worker: str) -> int:
 
 def release_all(session: Session) -> int:
     """Hand back every running job whatever its lease (start-up when one process owns the
-    database, as with SQLite: anything still running was left by a crash); the number."""
+    database, as with SQLite: anything still running was left by a crash); the number.
+
+    The service stopping is not the job's fault (documents are read in other processes, which
+    have their own count): the attempt is given back and the interruption counted apart."""
     now = clock.now()
     orphans = session.scalars(select(Job).where(Job.state == RUNNING).with_for_update()).all()
     for job in orphans:
         worker = job.claimed_by
+        job.attempts = max(0, job.attempts - 1)
+        job.interruptions += 1
         _set_pending(job, now, job.not_before)
         session.flush()
         audit.append(
             session,
             "job_released",
             f"job/{job.id}",
-            {"worker": worker, "reason": "restart", "attempt": job.attempts},
+            {"worker": worker, "reason": "restart", "interruptions": job.interruptions},
         )
     return len(orphans)
 

@@ -202,6 +202,8 @@ class Job(Base):
     source: Mapped[str] = mapped_column(String(20))
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)  # provenance, paths
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # times the service stopped with this job in hand (those attempts are given back)
+    interruptions: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     not_before: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     claimed_by: Mapped[str | None] = mapped_column(String(200))
     lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

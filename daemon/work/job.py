@@ -35,6 +35,7 @@ class Ticket:
     staged_at: dt.datetime
     worker: str | None  # who claimed it: finishing checks the claim still holds
     last_error: str | None = None  # why the attempt before this one ended
+    interruptions: int = 0  # times the service stopped with it in hand
 
     @classmethod
     def of(cls, job: Job) -> Ticket:
@@ -49,6 +50,7 @@ class Ticket:
             job.created_at,
             job.claimed_by,
             job.last_error,
+            job.interruptions,
         )
 
     @property

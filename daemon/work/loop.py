@@ -40,6 +40,9 @@ from daemon.work.triage import OutOfAttempts, describe, is_bug, is_transient
 log = logging.getLogger("vanthu.jobs")
 
 AHEAD_PER_WORKER = 4  # jobs claimed but not yet concluded, per reading process
+# Restarts of the service with the same job in hand before that job is blamed for them: a
+# power cut or a kill is not the job's fault, a job the service dies on every time is.
+MAX_INTERRUPTIONS = 10
 
 Claimed = deque[tuple[Ticket, "Future[Any]"]]
 
@@ -107,8 +110,9 @@ class JobLoop:
 
     def recover(self) -> int:
         """At start: give back what a crash left running. On SQLite one process owns the
-        database, so whatever is running was ours; on PostgreSQL other processes may be at
-        work, and only expired leases are released. The attempts stay counted."""
+        database, so whatever is running was ours: given back without spending an attempt,
+        the interruption counted apart (MAX_INTERRUPTIONS). On PostgreSQL other processes may
+        be at work: only expired leases are released, and those attempts stay counted."""
         with self.sessions.begin() as session:
             sqlite = session.get_bind().dialect.name == "sqlite"
             return jobs.release_all(session) if sqlite else jobs.release_expired(session)
@@ -190,14 +194,17 @@ class JobLoop:
         return getattr(handler, "max_attempts", None) or self.settings.max_attempts
 
     def _start(self, handler: Handler[Any], ticket: Ticket) -> Future[Any]:
+        reason = None
         if ticket.attempts > self._attempts(handler):  # it keeps killing or hanging us
-            gave_up: Future[Any] = Future()
             used = ticket.attempts - 1
-            gave_up.set_exception(
-                OutOfAttempts(f"gave up after {used} attempts: {ticket.last_error or 'unknown'}")
-            )
-            return gave_up
-        return self._threads.submit(handler.analyse, ticket)
+            reason = f"gave up after {used} attempts: {ticket.last_error or 'unknown'}"
+        elif ticket.interruptions >= MAX_INTERRUPTIONS:  # the service dies on it, it seems
+            reason = f"the service stopped {ticket.interruptions} times while handling it"
+        if reason is None:
+            return self._threads.submit(handler.analyse, ticket)
+        gave_up: Future[Any] = Future()
+        gave_up.set_exception(OutOfAttempts(reason))
+        return gave_up
 
     # -- the boundary --------------------------------------------------------------------------
 

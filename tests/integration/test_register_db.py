@@ -502,15 +502,22 @@ def test_release_mine_and_retry_later(sessions: sessionmaker[Session]) -> None:
         assert waiting.last_error == "IMAP tạm thời không kết nối được"
 
 
-def test_release_all_keeps_the_attempt(sessions: sessionmaker[Session]) -> None:
+def test_release_all_gives_the_attempt_back_and_counts_the_interruption(
+    sessions: sessionmaker[Session],
+) -> None:
     ids = _enqueue(sessions, 3)
-    with sessions.begin() as session:
-        jobs.claim(session, "w", kinds=("ingest",), lease_seconds=600, limit=2)
-    with sessions.begin() as session:
-        assert jobs.release_all(session) == 2
+    for _restart in range(2):  # the service is killed twice with two jobs in hand
+        with sessions.begin() as session:
+            jobs.claim(session, "w", kinds=("ingest",), lease_seconds=600, limit=2)
+        with sessions.begin() as session:
+            assert jobs.release_all(session) == 2
     with sessions() as session:
-        got = {j.id: (j.state, j.attempts) for j in session.scalars(select(Job))}
-    assert got == {ids[0]: (m.PENDING, 1), ids[1]: (m.PENDING, 1), ids[2]: (m.PENDING, 0)}
+        got = {j.id: (j.state, j.attempts, j.interruptions) for j in session.scalars(select(Job))}
+    assert got == {
+        ids[0]: (m.PENDING, 0, 2),
+        ids[1]: (m.PENDING, 0, 2),
+        ids[2]: (m.PENDING, 0, 0),
+    }
 
 
 def test_finish_checks_the_named_worker_and_keeps_pending_changes(

@@ -22,7 +22,7 @@ from daemon.errors import PermanentError
 from daemon.register import clock, jobs
 from daemon.register.models import DONE, FAILED, PENDING, AuditEvent, Job
 from daemon.work.job import RETRY, Outcome, Ticket
-from daemon.work.loop import JobLoop
+from daemon.work.loop import MAX_INTERRUPTIONS, JobLoop
 from daemon.work.parts import Parts
 
 RULES = Path(__file__).resolve().parents[2] / "rules"
@@ -169,6 +169,35 @@ def test_a_job_that_keeps_killing_its_worker_is_failed_with_its_file(world: Worl
     note = (world.parts.settings.paths.failed / "killer.txt.error.txt").read_text("utf-8")
     assert "gave up after 3 attempts: the lease ran out: dead:1 did not finish" in note
     assert (world.parts.settings.paths.failed / "killer.txt").read_bytes() == b"kills every reader"
+
+
+def test_restarts_do_not_spend_attempts_but_a_job_the_service_dies_on_is_failed(
+    world: World,
+) -> None:
+    job_id = world.stage("innocent.txt", b"in hand at every power cut")
+    for restart in range(1, MAX_INTERRUPTIONS + 1):  # claimed, then the service is killed
+        with world.parts.sessions.begin() as session:
+            jobs.claim(session, "dead:1", kinds=("echo",), lease_seconds=600)
+        world.loop.recover()  # what start-up does (SQLite: everything running is an orphan)
+        job = world.job(job_id)
+        assert (job.state, job.attempts, job.interruptions) == (PENDING, 0, restart)
+        if restart == world.parts.settings.service.max_attempts + 1:
+            # more restarts than attempts, and still read: a power cut is not its fault
+            assert world.job(job_id).state == PENDING
+    [outcome] = world.loop.drain()
+    assert outcome.state == FAILED and world.echo.seen == []
+    note = (world.parts.settings.paths.failed / "innocent.txt.error.txt").read_text("utf-8")
+    assert f"the service stopped {MAX_INTERRUPTIONS} times while handling it" in note
+
+
+def test_a_job_interrupted_a_few_times_is_still_done(world: World) -> None:
+    job_id = world.stage("late.txt", b"done at last")
+    for _restart in range(world.parts.settings.service.max_attempts + 2):
+        with world.parts.sessions.begin() as session:
+            jobs.claim(session, "dead:1", kinds=("echo",), lease_seconds=600)
+        world.loop.recover()
+    assert [o.state for o in world.loop.drain()] == [DONE]
+    assert world.job(job_id).state == DONE
 
 
 def test_a_file_that_cannot_be_set_aside_waits_and_is_never_lost(world: World) -> None:
