@@ -358,8 +358,8 @@ def _check_database(database: DatabaseSettings, path: Path) -> None:
 def _check_mailbox(mailbox: MailboxSettings, path: Path) -> None:
     if mailbox.security == "none" and not is_loopback(mailbox.host):
         raise ConfigError(
-            f"{path}: [mailbox] security: \"none\" sends the password in plain text; it is "
-            f"only allowed to a loopback address, not {mailbox.host!r} (use \"tls\")"
+            f'{path}: [mailbox] security: "none" sends the password in plain text; it is '
+            f'only allowed to a loopback address, not {mailbox.host!r} (use "tls")'
         )
     if not mailbox.host:
         raise ConfigError(f"{path}: [mailbox] host: required when [mailbox] is present")
