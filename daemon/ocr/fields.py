@@ -28,6 +28,7 @@ from daemon.ocr.fields_lexicon import correct_diacritics, known_pair
 from daemon.ocr.fields_parse import Number, parse_date_line, parse_number, restore_abbr
 from daemon.ocr.fields_vocab import SURNAME_FORMS, SURNAMES, agency_like
 from daemon.ocr.model import FIELD_NAMES, Fields, Reading
+from daemon.ocr.syllables import foreign_or_invalid
 from daemon.ocr.vntext import is_upper_text, loose_key, squash
 
 __all__ = ["extract_fields"]
@@ -165,7 +166,53 @@ def _subject(
     else:
         text, score = "", 0.0
     values["subject"] = correct_diacritics(text) if text else None
-    conf["subject"] = score if text else 0.0
+    conf["subject"] = score * _spelling(values["subject"]) if text else 0.0
+
+
+# A word that cannot be Vietnamese, or a consonant standing alone, in a subject, an agency or
+# a name is OCR damage ("â¡ lai", "đ t đai", "uMêuviệo"): the value is not to be trusted as
+# read, whatever Tesseract's own confidence says.
+_SPELLING_PENALTY = 0.5
+_LONE_CONSONANT = re.compile(r"(?<![\w/])[bcdđghklmnpqrstvx](?![\w/])", re.IGNORECASE)
+
+
+# Loanwords official documents print as they are ("Phần mềm E-office", "mạng Internet").
+LOANWORDS = frozenset(
+    [
+        "office",
+        "email",
+        "mail",
+        "internet",
+        "online",
+        "website",
+        "web",
+        "wifi",
+        "zalo",
+        "camera",
+        "video",
+        "covid",
+        "container",
+        "server",
+        "smartphone",
+        "app",
+        "fanpage",
+        "facebook",
+        "youtube",
+        "logo",
+        "marketing",
+        "startup",
+    ]
+)
+
+
+def _spelling(text: str | None) -> float:
+    """1.0 when every word of `text` is spelled as Vietnamese (or a known loanword) can be,
+    else the penalty."""
+    if not text:
+        return 1.0
+    unknown = [w for w in foreign_or_invalid(text) if w.casefold() not in LOANWORDS]
+    damaged = unknown or _LONE_CONSONANT.search(text)
+    return _SPELLING_PENALTY if damaged else 1.0
 
 
 def _agencies(head: Header, values: dict[str, Any], conf: dict[str, float]) -> None:
@@ -176,7 +223,10 @@ def _agencies(head: Header, values: dict[str, Any], conf: dict[str, float]) -> N
     values["issuer"] = issuer_text or None
     values["parent_issuer"] = parent_text or None
     conf["issuer"] = (
-        mean_conf(issuer) * placed * (1.0 if agency_like(issuer_text) else 0.7)
+        mean_conf(issuer)
+        * placed
+        * (1.0 if agency_like(issuer_text) else 0.7)
+        * _spelling(issuer_text)
         if issuer_text
         else 0.0
     )
@@ -257,5 +307,8 @@ def _closing(closing: Closing, values: dict[str, Any], conf: dict[str, float]) -
         return
     known = loose_key(signer.text.split()[0]) in SURNAMES
     conf["signer"] = (
-        signer.conf * (1.0 if closing.signer_anchored else 0.7) * (1.0 if known else 0.9)
+        signer.conf
+        * (1.0 if closing.signer_anchored else 0.7)
+        * (1.0 if known else 0.9)
+        * _spelling(values["signer"])
     )

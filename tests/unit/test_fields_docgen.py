@@ -61,7 +61,13 @@ def test_generated_set_covers_the_hard_cases() -> None:
 FIXTURES = ROOT / "tests" / "fixtures" / "docs"
 ENTRIES = json.loads((FIXTURES / "truth.json").read_text("utf-8")) if FIXTURES.is_dir() else []
 DIGITAL = [e for e in ENTRIES if e["kind"] == "digital"]
-SCANS = [e for e in ENTRIES if e["kind"] == "scan"]
+# Scans of office quality; the old copier's page is held to "right or flagged" instead
+# (tests/integration/test_read_ocr.py::test_scans_as_they_arrive_are_read_or_flagged).
+SCANS = [
+    e
+    for e in ENTRIES
+    if e["kind"] == "scan" and (e.get("conditions") or {}).get("profile") != "old-copier"
+]
 # What OCR of a clean scan must get exactly; recipients and signer tolerate OCR's letters.
 SCAN_EXACT = (
     "number",

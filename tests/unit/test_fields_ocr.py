@@ -41,19 +41,25 @@ HEADER = (
 )
 
 
+# An indented body paragraph after the title and trích yếu of a giấy mời.
+BODY = (
+    (
+        "Sở Giao thông vận tải trân trọng kính mời đại diện lãnh đạo các cơ quan, đơn",
+        0.204,
+        0.238,
+        0.927,
+    ),
+    ("vị có liên quan dự họp triển khai kiểm soát thủ tục hành chính.", 0.155, 0.259, 0.742),
+)
+
+
 def test_subject_does_not_run_into_an_indented_body(types: DocTypes) -> None:
     """OCR knows no bold: the centred trích yếu stops where the indented body starts."""
     reading = page(
         *HEADER,
         ("GIẤY MỜI", 0.484, 0.182, 0.599),
         ("Dự họp triển khai kiểm soát thủ tục hành chính", 0.303, 0.204, 0.780),
-        (
-            "Sở Giao thông vận tải trân trọng kính mời đại diện lãnh đạo các cơ quan, đơn",
-            0.204,
-            0.238,
-            0.927,
-        ),
-        ("vị có liên quan dự họp triển khai kiểm soát thủ tục hành chính.", 0.155, 0.259, 0.742),
+        *BODY,
     )
     fields = extract(reading, types)
     assert fields.doc_type == "Giấy mời"
@@ -243,3 +249,46 @@ def test_stray_letter_in_the_type_abbreviation(types: DocTypes) -> None:
     fields = extract(reading, types)
     assert fields.number == "95/CTr-UBND"
     assert 0.6 < fields.confidence["number"] < 0.9  # corrected: worth a look
+
+
+@pytest.mark.parametrize(
+    ("subject", "sure"),
+    [
+        ("Dự họp triển khai kiểm soát thủ tục hành chính", True),
+        ("Triển khai Phần mềm E-office tại các đơn vị", True),  # a known loanword
+        ("Kiểm tra công tác bảo đảm an toàn thông gì mạng â¡ lai", False),
+        ("Về quản lý đ t đai trên địa bàn", False),  # letters lost to noise
+        ("Dự họp triển khai kiểm soát thủ tục hành chính quyêt", False),  # a stop needs a tone
+    ],
+)
+def test_a_subject_that_cannot_be_vietnamese_is_not_trusted(
+    subject: str, sure: bool, types: DocTypes
+) -> None:
+    reading = page(
+        *HEADER,
+        ("GIẤY MỜI", 0.484, 0.182, 0.599),
+        (subject, 0.303, 0.204, 0.780),
+        *BODY,
+    )
+    fields = extract(reading, types)
+    assert fields.subject == subject
+    assert (fields.confidence["subject"] >= 0.6) is sure
+
+
+def test_a_name_that_cannot_be_vietnamese_is_not_trusted(types: DocTypes) -> None:
+    def signer_conf(name: str) -> float:
+        reading = page(
+            *HEADER,
+            ("GIẤY MỜI", 0.484, 0.182, 0.599),
+            ("Dự họp triển khai kiểm soát thủ tục hành chính", 0.303, 0.204, 0.780),
+            ("Nơi nhận:", 0.10, 0.70, 0.25),
+            ("- Lưu: VT.", 0.10, 0.72, 0.25),
+            ("GIÁM ĐỐC", 0.62, 0.70, 0.78),
+            (name, 0.60, 0.85, 0.80),
+        )
+        fields = extract(reading, types)
+        assert fields.signer == name
+        return fields.confidence["signer"]
+
+    assert signer_conf("Trần Văn Thắng") >= 0.6
+    assert signer_conf("Trần Văn Thắnq") < 0.6  # "q" alone cannot end a syllable
