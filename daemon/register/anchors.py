@@ -18,7 +18,7 @@ import binascii
 import datetime as dt
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import select
@@ -93,7 +93,7 @@ def write(session: Session, path: Path, sign: Sign | None = None) -> Anchor | No
     at = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     anchor = Anchor(at, *head)
     if sign is not None:
-        anchor = Anchor(at, *head, signature=sign(anchor.signed_part()))
+        anchor = replace(anchor, signature=sign(anchor.signed_part()))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
