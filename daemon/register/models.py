@@ -168,6 +168,11 @@ class Entry(Base):
     note: Mapped[str | None] = mapped_column(Text)  # ghi chú
     due_date: Mapped[dt.date | None] = mapped_column(Date)  # hạn giải quyết
     copies: Mapped[int | None] = mapped_column(Integer)  # số lượng bản (sổ đi)
+    assignee: Mapped[str | None] = mapped_column(String(300))  # the person, beside the unit
+    due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # when counted in hours
+    due_basis: Mapped[str | None] = mapped_column(String(20))  # rule | document | urgency
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # handled
+    closing_note: Mapped[str | None] = mapped_column(Text)
 
     document: Mapped[Document] = relationship(back_populates="entries")
 
