@@ -35,6 +35,7 @@ class PathsSettings:
     failed: Path = Path("failed")  # unreadable files, each with NAME.error.txt
     quarantine: Path = Path("quarantine")  # secret documents and complaint letters (0600)
     spool: Path = Path("var/spool")  # staged bytes waiting for a worker (service-private)
+    exports: Path = Path("exports")  # reports, printed registers, weekly register exports
 
 
 @dataclass(frozen=True)

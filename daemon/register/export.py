@@ -69,7 +69,8 @@ _TAIL = (
     Column("SHA-256", lambda r, tz: r.sha256, 20),
 )
 
-COLUMNS: dict[str, tuple[Column, ...]] = {
+# The columns of the paper book (Phụ lục IV), as the printed register lays them out.
+PAPER_COLUMNS: dict[str, tuple[Column, ...]] = {
     "den": (
         Column("Ngày đến", lambda r, tz: _local_date(r.received_at, tz), 12),
         Column("Số đến", lambda r, tz: r.seq, 8),
@@ -81,9 +82,6 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("Ngày chuyển", lambda r, tz: _local_date(r.transferred_at, tz), 12),
         Column("Ký nhận", lambda r, tz: r.receipt_signature, 12),
         Column("Ghi chú", lambda r, tz: r.note, 24),
-        *_EXTRA,
-        Column("Hạn giải quyết", lambda r, tz: r.due_date, 12),
-        *_TAIL,
     ),
     "di": (
         Column("Số, ký hiệu văn bản", lambda r, tz: r.fields.number or str(r.seq), 18),
@@ -96,9 +94,17 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("Ngày chuyển", lambda r, tz: _local_date(r.transferred_at, tz), 12),
         Column("Ký nhận", lambda r, tz: r.receipt_signature, 12),
         Column("Ghi chú", lambda r, tz: r.note, 24),
+    ),
+}
+
+COLUMNS: dict[str, tuple[Column, ...]] = {
+    "den": (
+        *PAPER_COLUMNS["den"],
         *_EXTRA,
+        Column("Hạn giải quyết", lambda r, tz: r.due_date, 12),
         *_TAIL,
     ),
+    "di": (*PAPER_COLUMNS["di"], *_EXTRA, *_TAIL),
 }
 
 
@@ -121,8 +127,7 @@ def export(
     rows = list(rows)
     book = _book_of(rows, book)
     columns = _columns(book)
-    zone = ZoneInfo(tz)
-    table = [[column.value(row, zone) for column in columns] for row in rows]
+    table = book_table(rows, columns, tz)
     if fmt == "csv":
         data = _csv_bytes(columns, table)
     elif fmt == "xlsx":
@@ -136,8 +141,14 @@ def export(
         )
     else:
         raise ValueError(f"export format must be csv or xlsx, got {fmt!r}")
-    _write(out, data)
+    write_atomically(out, data)
     return len(rows)
+
+
+def book_table(rows: Sequence[EntryRow], columns: Sequence[Column], tz: str) -> list[list[Cell]]:
+    """The cell values of `rows` under `columns`, dates on the office's calendar (`tz`)."""
+    zone = ZoneInfo(tz)
+    return [[column.value(row, zone) for column in columns] for row in rows]
 
 
 def default_title(book: str, rows: Sequence[EntryRow]) -> str:
@@ -186,7 +197,8 @@ def _csv_bytes(columns: Sequence[Column], table: list[list[Cell]]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def _write(out: Path | str | BinaryIO, data: bytes) -> None:
+def write_atomically(out: Path | str | BinaryIO, data: bytes) -> None:
+    """`data` to a stream, or to a path replaced atomically (mode 0644)."""
     if not isinstance(out, str | os.PathLike):
         out.write(data)
         return

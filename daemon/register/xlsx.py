@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from openpyxl import Workbook
@@ -28,10 +29,33 @@ def workbook_bytes(
     sheet: str,
 ) -> bytes:
     """The workbook as bytes: `columns` are (heading, width), `table` the cell values."""
+    return sheets_bytes([Sheet(sheet, title, columns, table)])
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook: its tab name, title row, (heading, width) columns, cells."""
+
+    name: str
+    title: str
+    columns: Sequence[tuple[str, float]]
+    table: Sequence[Sequence[Any]]
+
+
+def sheets_bytes(sheets: Sequence[Sheet]) -> bytes:
+    """A workbook of several sheets in the same style, as bytes."""
     book = Workbook()
-    ws = book.active
-    ws.title = _sheet_title(sheet)
-    _title(ws, title, len(columns))
+    book.remove(book.active)
+    for sheet in sheets:
+        _fill(book.create_sheet(_sheet_title(sheet.name)), sheet)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _fill(ws: Any, sheet: Sheet) -> None:
+    columns, table = sheet.columns, sheet.table
+    _title(ws, sheet.title, len(columns))
     _headings(ws, columns)
     for r, line in enumerate(table, start=_FIRST_DATA_ROW):
         for c, value in enumerate(line, start=1):
@@ -40,9 +64,6 @@ def workbook_bytes(
     ws.freeze_panes = ws.cell(row=_FIRST_DATA_ROW, column=1)
     ws.auto_filter.ref = f"A{_HEAD_ROW}:{last}{max(_HEAD_ROW, _HEAD_ROW + len(table))}"
     _page_setup(ws)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def _title(ws: Any, title: str, width: int) -> None:
