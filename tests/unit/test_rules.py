@@ -28,14 +28,16 @@ def test_shipped_rules_set_aside_secrets_and_complaints() -> None:
 def test_due_dates_count_working_days() -> None:
     rules = load_rules(RULES)
     friday = dt.date(2026, 4, 24)
-    # Khẩn: 3 working days; weekend and 30/4 skipped.
-    assert rules.due_date(friday, "Khẩn") == dt.date(2026, 4, 29)
+    # Khẩn: 3 working days; the weekend, Giỗ Tổ's Monday 27/4, 30/4 and 1/5 skipped.
+    assert rules.due_date(friday, "Khẩn") == dt.date(2026, 5, 4)
     assert rules.due_date(dt.date(2026, 4, 28), "Khẩn") == dt.date(2026, 5, 5)
-    assert rules.due_date(friday, None) is None
+    assert rules.due_date(friday, None) == dt.date(2026, 5, 6)  # the default: 5 working days
 
 
 def test_calendar() -> None:
-    cal = Calendar(frozenset({(1, 1)}), frozenset({dt.date(2026, 2, 17)}))
+    cal = Calendar(
+        yearly_off={(1, 1): "x"}, extra_days_off={dt.date(2026, 2, 17): "x"}, national=False
+    )
     assert not cal.is_working_day(dt.date(2026, 1, 1))
     assert not cal.is_working_day(dt.date(2026, 2, 17))
     assert cal.add_working_days(dt.date(2026, 2, 16), 1) == dt.date(2026, 2, 18)
