@@ -97,6 +97,7 @@ def _documents(sub: Any) -> None:
 
 
 def _register(sub: Any) -> None:
+    from daemon.commands import follow_cmds
     from daemon.commands import register_cmds as cmds
 
     reg = _group(sub, "register", "list, show and export the register books")
@@ -117,6 +118,32 @@ def _register(sub: Any) -> None:
         "list files that failed or were set aside, with the reason",
         json_=True,
     )
+    p = _command(
+        reg,
+        "assign",
+        follow_cmds.assign,
+        "give sổ đến entry N to a unit (đơn vị hoặc người nhận); ngày chuyển is now",
+        json_=True,
+    )
+    follow_cmds.add_follow_options(p)
+    p.add_argument("--unit", required=True, help='the đơn vị nhận, e.g. "Phòng Nội vụ"')
+    p.add_argument("--person", help="the person (người nhận) in that unit")
+    p = _command(reg, "close", follow_cmds.close, "mark sổ đến entry N handled", json_=True)
+    follow_cmds.add_follow_options(p)
+    p.add_argument("--note", help="how it was handled, e.g. the number of the reply")
+
+
+def _calendar(sub: Any) -> None:
+    from daemon.commands import calendar_cmds as cmds
+
+    cal = _group(sub, "calendar", "the office's working calendar (rules/holidays.toml)")
+    p = _command(cal, "add", cmds.add, "print the date N working days after DATE", json_=True)
+    p.add_argument("date", type=cmds.iso_date, metavar="DATE", help="YYYY-MM-DD (not counted)")
+    p.add_argument("days", type=cmds.working_days, metavar="N", help="working days to add")
+    p = _command(
+        cal, "show", cmds.show, "list YEAR's days off and make-up working days", json_=True
+    )
+    p.add_argument("year", type=int, metavar="YEAR")
 
 
 def _dispatch(sub: Any) -> None:
@@ -222,6 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _documents(sub)
     _register(sub)
+    _calendar(sub)
     _dispatch(sub)
     _maintenance(sub)
     return parser

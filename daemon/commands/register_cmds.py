@@ -80,7 +80,7 @@ _NESTED = ("confidence", "provenance", "signatures")
 
 def _show_text(data: dict[str, Any], tz: ZoneInfo) -> str:
     """Every field on its own line, then where the document came from and its signatures."""
-    lines = [f"{k:<18} {v}" for k, v in data.items() if k not in _NESTED]
+    lines = [f"{k:<18} {_shown(k, v, data, tz)}" for k, v in data.items() if k not in _NESTED]
     if data.get("provenance"):
         lines.append("provenance")
         lines += [f"  {k:<16} {v}" for k, v in data["provenance"].items()]
@@ -88,6 +88,25 @@ def _show_text(data: dict[str, Any], tz: ZoneInfo) -> str:
     lines.append(f"{'signatures':<18} {len(signatures) or 'none'}")
     lines += ["  " + _signature_line(sig, tz) for sig in signatures]
     return "\n".join(lines)
+
+
+_BASIS = {
+    "rule": "the default rule",
+    "urgency": "by its độ khẩn",
+    "document": "written in the document",
+}
+_MOMENTS = ("due_at", "transferred_at", "closed_at")
+
+
+def _shown(key: str, value: Any, data: dict[str, Any], tz: ZoneInfo) -> Any:
+    """The hạn giải quyết with where it came from; follow-up moments in office time."""
+    if key == "due_date" and value and data.get("due_basis"):
+        return f"{value} ({_BASIS.get(data['due_basis'], data['due_basis'])})"
+    if key in _MOMENTS and value:
+        return (
+            dt.datetime.fromisoformat(value).astimezone(tz).isoformat(sep=" ", timespec="minutes")
+        )
+    return value
 
 
 def _signature_line(sig: dict[str, Any], tz: ZoneInfo) -> str:

@@ -21,7 +21,7 @@ from daemon.ingest import INCOMING, authenticity, fulltext, mailledger
 from daemon.logs import event
 from daemon.ocr.fields import extract_fields
 from daemon.ocr.model import KEY_FIELDS, Fields, Reading
-from daemon.register import jobs, registry
+from daemon.register import clock, follow, jobs, registry
 from daemon.register.models import DONE, DUPLICATE, NEEDS_REVIEW, REGISTERED, Entry
 from daemon.signatures import SignatureVerdict
 from daemon.work.job import Outcome, Ticket
@@ -124,7 +124,7 @@ class IncomingHandler:
             else:
                 duplicate_of = None
                 entry.note = "; ".join(review + authenticity.remarks(analysis.signatures)) or None
-                entry.recipient_unit = self.rules.unit_for(fields)
+                follow.route(session, entry, self.rules.unit_for(fields), at=clock.now())
                 registry.record_signatures(session, entry.document_id, analysis.signatures)
                 if reading.text_source == "ocr":  # the body of a scan is read later
                     fulltext.enqueue(session, entry.document)
@@ -163,6 +163,7 @@ class IncomingHandler:
     ) -> Entry:
         reading, fields = analysis.reading, analysis.fields
         assert ticket.sha256 is not None
+        due = self.rules.due(received, fields.urgency, reading.text)
         return registry.register_document(
             session,
             sha256=ticket.sha256,
@@ -178,6 +179,8 @@ class IncomingHandler:
             status=status,
             book="den",
             received_at=received,
-            due_date=self.rules.due_date(received.date(), fields.urgency),
+            due_date=due.date if due else None,
+            due_at=due.at if due else None,
+            due_basis=due.basis if due else None,
             tz=self.settings.register.timezone,
         )

@@ -126,6 +126,11 @@ class EntryRow:
     recipient_unit: str | None = None  # đơn vị hoặc người nhận
     transferred_at: dt.datetime | None = None  # ngày chuyển, aware UTC
     receipt_signature: str | None = None  # ký nhận
+    due_at: dt.datetime | None = None  # the moment, when the rule counts office hours
+    due_basis: str | None = None  # rule | urgency | document
+    assignee: str | None = None  # the person, beside the unit
+    closed_at: dt.datetime | None = None  # handled, aware UTC
+    closing_note: str | None = None
     fields: Fields = field(default_factory=Fields)  # the fields read from the document
     # Where it came from (mail: mailbox, UID, Message-ID, From, Date, Subject...) and the
     # verdicts on its digital signatures, in the order they were checked.
@@ -154,10 +159,15 @@ class EntryRow:
             "media_type": self.media_type,
             "text_source": self.text_source,
             "due_date": _iso(self.due_date),
+            "due_at": _iso(self.due_at),
+            "due_basis": self.due_basis,
             "note": self.note,
             "recipient_unit": self.recipient_unit,
             "transferred_at": _iso(self.transferred_at),
             "receipt_signature": self.receipt_signature,
+            "assignee": self.assignee,
+            "closed_at": _iso(self.closed_at),
+            "closing_note": self.closing_note,
         }
         out.update(self.fields.as_json())  # every field under its name, then "confidence"
         out["provenance"] = dict(self.provenance)
@@ -343,6 +353,11 @@ def _row(
         recipient_unit=entry.recipient_unit,
         transferred_at=clock.from_db(entry.transferred_at) if entry.transferred_at else None,
         receipt_signature=entry.receipt_signature,
+        due_at=clock.from_db(entry.due_at) if entry.due_at else None,
+        due_basis=entry.due_basis,
+        assignee=entry.assignee,
+        closed_at=clock.from_db(entry.closed_at) if entry.closed_at else None,
+        closing_note=entry.closing_note,
         fields=document_fields(document),
         provenance=dict(document.provenance or {}),
         signatures=signatures,

@@ -68,6 +68,8 @@ def register_document(
     book: str = "den",
     received_at: dt.datetime,
     due_date: dt.date | None = None,
+    due_at: dt.datetime | None = None,
+    due_basis: str | None = None,
     tz: str,
     issued: tuple[int, int] | None = None,
 ) -> Entry:
@@ -108,6 +110,8 @@ def register_document(
                 document=document,
                 received_at=received_utc,
                 due_date=due_date,
+                due_at=due_at,
+                due_basis=due_basis if due_date else None,
             )
             session.add(entry)
     except IntegrityError as exc:
@@ -129,6 +133,8 @@ def register_document(
             "status": document.status,
             "received_at": received_utc,
             "number": fields.number,
+            "due_date": due_date,
+            "due_basis": entry.due_basis,
             "digest": entry_digest(entry, document),
         },
     )
