@@ -131,6 +131,52 @@ def _register(sub: Any) -> None:
     p = _command(reg, "close", follow_cmds.close, "mark sổ đến entry N handled", json_=True)
     follow_cmds.add_follow_options(p)
     p.add_argument("--note", help="how it was handled, e.g. the number of the reply")
+    _register_print(reg)
+
+
+def _register_print(reg: Any) -> None:
+    from daemon.commands import report_cmds
+
+    p = _command(
+        reg,
+        "print",
+        report_cmds.print_,
+        "write a year's book as a PDF laid out like the paper sổ (A4 landscape), to sign and close",
+        json_=True,
+    )
+    p.add_argument("--book", choices=["den", "di"], default="den", help="den (default) or di")
+    p.add_argument("--year", type=int, metavar="Y", help="the year (default: this year)")
+    p.add_argument("--out", type=Path, metavar="FILE", help="default: exports/so-BOOK-Y.pdf")
+    p.add_argument("--agency", metavar="NAME", help="agency named on the book (default: [smtp])")
+
+
+def _reports(sub: Any) -> None:
+    from daemon.commands import report_cmds
+
+    p = _command(
+        sub,
+        "report",
+        report_cmds.report,
+        "a period's documents received, sent, handled on time or late, open: XLSX and PNG chart",
+        json_=True,
+    )
+    p.add_argument(
+        "--period",
+        choices=["month", "quarter", "year"],
+        required=True,
+        help="month (tháng), quarter (quý) or year (năm)",
+    )
+    p.add_argument(
+        "date",
+        nargs="?",
+        type=report_cmds.iso_date,
+        metavar="DATE",
+        help="any day in the period, YYYY-MM-DD (default: today)",
+    )
+    p.add_argument(
+        "--out", type=Path, metavar="FILE", help="the .xlsx (default: exports/bao-cao-PERIOD.xlsx)"
+    )
+    p.add_argument("--agency", metavar="NAME", help="agency named on the report (default: [smtp])")
 
 
 def _calendar(sub: Any) -> None:
@@ -249,6 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _documents(sub)
     _register(sub)
+    _reports(sub)
     _calendar(sub)
     _dispatch(sub)
     _maintenance(sub)
