@@ -131,6 +131,28 @@ def _register(sub: Any) -> None:
     p = _command(reg, "close", follow_cmds.close, "mark sổ đến entry N handled", json_=True)
     follow_cmds.add_follow_options(p)
     p.add_argument("--note", help="how it was handled, e.g. the number of the reply")
+    _desk(reg)
+
+
+def _desk(reg: Any) -> None:
+    from daemon.commands import desk_cmds
+
+    p = _command(
+        reg, "correct", desk_cmds.correct, "correct fields of entry N (audited)", json_=True
+    )
+    desk_cmds.add_entry_options(p)
+    desk_cmds.add_correct_options(p)
+    p = _command(reg, "confirm", desk_cmds.confirm, "confirm entry N: needs_review -> registered")
+    desk_cmds.add_entry_options(p)
+    for name, handler, help_ in (
+        ("handled", desk_cmds.handled, "mark failed job JOB handled (its file stays in failed/)"),
+        ("requeue", desk_cmds.requeue, "stage failed job JOB's file again, once fixed"),
+    ):
+        p = _command(reg, name, handler, help_, json_=True)
+        p.add_argument("job", type=int, metavar="JOB", help="the job id `register failures` shows")
+        desk_cmds.add_by(p)
+        if name == "handled":
+            p.add_argument("--note", help="how it was dealt with")
     _register_print(reg)
 
 

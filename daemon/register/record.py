@@ -16,7 +16,7 @@ from typing import Any
 from daemon.register import audit
 from daemon.register.models import Document, Entry, document_fields
 
-DIGEST_EVENTS = ("registered",)
+DIGEST_EVENTS = ("registered", "corrected")  # corrections: daemon/register/corrections.py
 
 
 def entry_digest(entry: Entry, document: Document) -> str:
