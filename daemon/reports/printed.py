@@ -60,6 +60,7 @@ _PAPER_WEIGHT = {
     "Ngày chuyển": 15,
     "Ngày tháng văn bản": 15,
     "Số đến": 7,
+    "Số lượng bản": 10,  # "lượng" whole on its line
 }
 
 
@@ -160,6 +161,7 @@ def _template(buffer: io.BytesIO, agency: str, title: str) -> BaseDocTemplate:
         subject="Nghị định 30/2020/NĐ-CP, Phụ lục IV",
         creator="vanthu",
         invariant=1,  # no timestamps or random ids: the same book prints to the same bytes
+        initialFontName=FONT,  # else every page names an unembedded Helvetica
     )
 
 
@@ -222,6 +224,7 @@ def _table(rows: Sequence[EntryRow], book: str, tz: str) -> Table:
         data.append([Paragraph(t, cell) for t in texts])
     table = Table(data, colWidths=[w * scale for w in weights], repeatRows=2)
     style = [
+        ("FONTNAME", (0, 0), (-1, -1), FONT),  # what the table itself sets: not Helvetica
         ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
@@ -265,6 +268,7 @@ def _closing(numbers: Sequence[int]) -> Flowable:
         colWidths=[(PAGE[0] - 2 * MARGIN) / 2] * 2,
         rowHeights=[None, None, None, 28 * mm],
     )
+    signatures.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT)]))
     return KeepTogether(
         [
             Spacer(1, 6 * mm),
