@@ -1,13 +1,17 @@
-"""A deadline written in a document's text: the cues, the Vietnamese date forms, and what must
-not be taken for one (the document's own date line, cited documents, past dates, misreadings)."""
+"""Deadlines: one written in a document's text (the cues, the Vietnamese date forms, and what
+must not be taken for one: the document's own date line, cited documents, past dates,
+misreadings), and the rules' due dates by độ khẩn, in working days or office hours."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from daemon.register.deadline import deadline_in, fold
+from daemon.rules import Due, Rules, RulesError, load_rules
 
 RECEIVED = dt.date(2026, 12, 3)
 D = dt.date
@@ -130,3 +134,72 @@ def test_fold_keeps_one_character_for_each() -> None:
     for text in ("Đường Hoà thuỷ TRƯỚC", "İstanbul", "ngày 15 tháng 12"):
         assert len(fold(text)) == len(text)
     assert fold("Chậm nhất Trước ĐÃ") == "cham nhat truoc da"
+
+
+# --- the rules' due dates (rules/routing.toml [due]) ------------------------------------
+
+RULES = Path(__file__).resolve().parents[2] / "rules"
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def _rules(tmp_path: Path, due: str) -> Rules:
+    for name in ("doc_types.toml", "holidays.toml"):
+        (tmp_path / name).write_text((RULES / name).read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "routing.toml").write_text(f"[due]\n{due}", encoding="utf-8")
+    return load_rules(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("urgency", "expected"),
+    [
+        (None, Due(D(2026, 12, 10), None, "rule")),  # Thursday + 5 working days
+        ("Khẩn", Due(D(2026, 12, 8), None, "urgency")),
+        ("KHẨN", Due(D(2026, 12, 8), None, "urgency")),
+        ("Thượng khẩn", Due(D(2026, 12, 7), None, "urgency")),
+        # 4 office hours from Thursday 15:00: 2h that day, 2h on Friday morning.
+        ("Hỏa tốc", Due(D(2026, 12, 4), dt.datetime(2026, 12, 4, 9, 30, tzinfo=HCM), "urgency")),
+        ("Hoả tốc", Due(D(2026, 12, 4), dt.datetime(2026, 12, 4, 9, 30, tzinfo=HCM), "urgency")),
+        ("Độ khẩn lạ", Due(D(2026, 12, 10), None, "rule")),  # unknown mark: the default
+    ],
+)
+def test_the_shipped_rules_give_each_urgency_its_due_date(
+    urgency: str | None, expected: Due
+) -> None:
+    received = dt.datetime(2026, 12, 3, 15, 0, tzinfo=HCM)
+    assert load_rules(RULES).due(received, urgency) == expected
+
+
+def test_a_deadline_written_in_the_document_wins_over_every_rule() -> None:
+    received = dt.datetime(2026, 12, 3, 15, 0, tzinfo=HCM)
+    text = HEADER + "Đề nghị báo cáo trước ngày 20/12/2026."
+    for urgency in (None, "Khẩn", "Hỏa tốc"):
+        assert load_rules(RULES).due(received, urgency, text) == Due(
+            D(2026, 12, 20), None, "document"
+        )
+
+
+def test_receipt_is_counted_in_the_office_s_time_zone() -> None:
+    # 20:00 UTC on Thursday is 03:00 on Friday in Hà Nội: Friday + 5 = the next Friday.
+    received = dt.datetime(2026, 12, 3, 20, 0, tzinfo=dt.UTC)
+    assert load_rules(RULES).due(received, None) == Due(D(2026, 12, 11), None, "rule")
+
+
+def test_hours_given_in_words_and_no_due_date_when_the_rule_is_zero(tmp_path: Path) -> None:
+    rules = _rules(tmp_path, '"Hỏa tốc" = "8 giờ"\n"Khẩn" = 0\ndefault = 0\n')
+    received = dt.datetime(2026, 12, 4, 16, 0, tzinfo=HCM)  # Friday: 1h, then 7h on Monday
+    due = rules.due(received, "Hỏa tốc")
+    assert due == Due(D(2026, 12, 7), dt.datetime(2026, 12, 7, 16, 30, tzinfo=HCM), "urgency")
+    assert rules.due(received, "Khẩn") is None
+    assert rules.due(received, None) is None
+    assert rules.due_date(D(2026, 12, 4), "Hỏa tốc") == D(2026, 12, 7)
+
+
+def test_without_a_due_section_nothing_is_due(tmp_path: Path) -> None:
+    rules = _rules(tmp_path, "")
+    assert rules.due(dt.datetime(2026, 12, 4, 9, 0, tzinfo=HCM), "Khẩn") is None
+
+
+@pytest.mark.parametrize("value", ["-1", '"4"', '"h"', '"-4h"', '"bốn giờ"', "true", "1.5"])
+def test_a_bad_due_rule_is_named(tmp_path: Path, value: str) -> None:
+    with pytest.raises(RulesError, match=r"routing.toml: \[due\] Khẩn: must be"):
+        _rules(tmp_path, f'"Khẩn" = {value}\n')
