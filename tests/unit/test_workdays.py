@@ -5,11 +5,13 @@ Saturdays. Dates checked against the Government's announcements (NOTES.md, "Cale
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from daemon.cli import main
 from daemon.rules import RulesError, load_rules
 from daemon.workdays import AFTERNOON, MORNING, OFFICE_DAY_OFF, Calendar, Period
 
@@ -250,3 +252,69 @@ def test_an_old_install_s_recurring_and_dates_keys_still_count(tmp_path: Path) -
 def test_a_bad_holidays_toml_is_named(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(RulesError, match=message):
         load_rules(_rules_with(tmp_path, text))
+
+
+# --- vanthu calendar ------------------------------------------------------------------
+
+
+@pytest.fixture
+def office(tmp_path: Path) -> Path:
+    """An install whose holidays.toml adds a day off and a make-up Saturday in 2027."""
+    assert main(["init", str(tmp_path / "office")]) == 0
+    (tmp_path / "office" / "rules" / "holidays.toml").write_text(
+        'days_off = [{ date = "2027-02-11", name = "Nghỉ thêm sau Tết" }]\n'
+        'working_days = ["2027-02-20"]\n',
+        encoding="utf-8",
+    )
+    return tmp_path / "office" / "vanthu.toml"
+
+
+def _vanthu(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    capsys.readouterr()
+    code = main(list(args))
+    return code, capsys.readouterr().out
+
+
+def test_calendar_add_prints_the_iso_date(office: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = ("--config", str(office))
+    assert _vanthu(capsys, "calendar", "add", "2026-02-13", "1", *config) == (0, "2026-02-23\n")
+    assert _vanthu(capsys, "calendar", "add", "13/02/2026", "1", *config) == (0, "2026-02-23\n")
+    # The office's own day off after Tết 2027 counts too: Wednesday 3/2 + 1 = Friday 12/2.
+    code, out = _vanthu(capsys, "calendar", "add", "2027-02-03", "1", "--json", *config)
+    assert code == 0
+    assert json.loads(out) == {"from": "2027-02-03", "working_days": 1, "date": "2027-02-12"}
+
+
+def test_calendar_show_lists_named_days_off_and_make_up_days(
+    office: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = _vanthu(capsys, "calendar", "show", "2027", "--config", str(office))
+    assert code == 0
+    assert "2027-02-06  Thứ bảy   Tết Nguyên Đán" in out
+    assert "2027-02-11  Thứ năm   Nghỉ thêm sau Tết" in out
+    assert "2027-02-20  Thứ bảy   Ngày làm bù" in out
+    code, out = _vanthu(capsys, "calendar", "show", "2026", "--json", "--config", str(office))
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert {"date": "2026-09-02", "name": "Quốc khánh", "working": False} in rows
+    assert {"date": "2026-08-22", "name": "Ngày làm bù", "working": True} in rows
+    assert [r["date"] for r in rows if not r["working"]] == sorted(
+        r["date"] for r in rows if not r["working"]
+    )
+
+
+@pytest.mark.parametrize("args", [["2026-02-30", "1"], ["2026-02-13", "-1"], ["2026-02-13", "x"]])
+def test_calendar_add_refuses_a_bad_date_or_count(
+    office: Path, args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["calendar", "add", *args, "--config", str(office)])
+    assert exited.value.code == 2
+    assert "is not a" in capsys.readouterr().err
+
+
+def test_a_broken_holidays_toml_is_a_configuration_error(
+    office: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (office.parent / "rules" / "holidays.toml").write_text('days_off = ["2027-02-31"]\n')
+    assert main(["calendar", "show", "2027", "--config", str(office)]) == 2
+    assert "holidays.toml: bad date" in capsys.readouterr().err
