@@ -118,7 +118,7 @@ def _top_units(by_unit: dict[str, Tally]) -> dict[str, Tally]:
     return {**dict(top), OTHERS: others}
 
 
-def _short(name: str, limit: int = 34) -> str:
+def _short(name: str, limit: int = 38) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
