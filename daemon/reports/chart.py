@@ -14,6 +14,7 @@ from typing import Any
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from daemon.reports.counts import Outcome, Report, Tally
 
@@ -73,7 +74,8 @@ def _flow(ax: Any, report: Report) -> None:
     ax.set_xticks(list(xs), labels, rotation=0 if len(labels) <= 6 else 45)
     ax.set_ylabel("Số văn bản")
     ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.margins(y=0.15)
+    # Counts start at 0; an empty period still gets a sensible scale, not ±0.06.
+    ax.set_ylim(0, max([5, *received, *sent]) * 1.15)
     ax.legend(loc="upper left", frameon=False)
     _plain(ax)
 
@@ -97,8 +99,19 @@ def _units(ax: Any, report: Report) -> None:
     ax.set_title("Tình hình giải quyết văn bản đến theo đơn vị", fontsize=12)
     ax.set_xlabel("Số văn bản đến")
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False, fontsize=9)
+    ax.set_xlim(0, max([5, *left]) * 1.02)
+    # Handles of their own: with no bars drawn the legend would lose its colours.
+    handles = [Patch(color=colour, label=label) for _r, label, colour in SEGMENTS]
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.12),
+        ncol=3,
+        frameon=False,
+        fontsize=9,
+    )
     if not tallies:
+        ax.set_yticks([])
         ax.text(0.5, 0.5, "Không có văn bản đến", ha="center", va="center", transform=ax.transAxes)
     _plain(ax)
 

@@ -224,6 +224,21 @@ def test_a_quarter_report_goes_where_out_says_and_counts_by_month(
     assert out.with_suffix(".png").stat().st_size > 10_000
 
 
+def test_a_month_without_documents_still_gives_a_workbook_and_a_chart(
+    office: Office, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = office.vanthu(capsys, "report", "--period", "month", "2026-02-10", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["received"] == data["sent"] == 0
+    summary = dict(
+        (r[0], r[1]) for r in sheet_rows(openpyxl.load_workbook(data["workbook"])["Tổng hợp"])
+    )
+    assert summary["Văn bản đến (sổ đến)"] == 0 and summary["Tỷ lệ giải quyết đúng hạn"] == "–"
+    with Image.open(data["chart"]) as image:
+        assert image.format == "PNG" and image.size == (1430, 715)
+
+
 def test_a_bad_date_is_a_usage_error(office: Office, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_:
         office.vanthu(capsys, "report", "--period", "month", "31/03/2026")
