@@ -22,7 +22,15 @@ from pathlib import Path
 import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from PIL import Image, ImageFile, ImageOps, JpegImagePlugin, PngImagePlugin, TiffImagePlugin
+from PIL import (
+    Image,
+    ImageChops,
+    ImageFile,
+    ImageOps,
+    JpegImagePlugin,
+    PngImagePlugin,
+    TiffImagePlugin,
+)
 
 from daemon.config import ReadingSettings
 from daemon.ocr.model import UnreadableDocument
@@ -46,11 +54,17 @@ class Raster:
     image: Image.Image  # mode "L"
     dpi: int
     red: Image.Image | None = None  # mode "L": the red channel of a colour scan
+    # mode "L": the lightest channel of a colour scan, where only black print stays dark
+    # (red or violet stamp ink and a blue pen's writing are light in one channel or another)
+    black: Image.Image | None = None
 
     def turned(self, degrees: int) -> Raster:
         """The raster turned by a multiple of 90 degrees counter-clockwise."""
-        red = self.red.rotate(degrees, expand=True) if self.red is not None else None
-        return Raster(self.image.rotate(degrees, expand=True), self.dpi, red)
+        red, black = (
+            plane.rotate(degrees, expand=True) if plane is not None else None
+            for plane in (self.red, self.black)
+        )
+        return Raster(self.image.rotate(degrees, expand=True), self.dpi, red, black)
 
     @property
     def size_pt(self) -> tuple[float, float]:
@@ -77,12 +91,12 @@ def load_image_page(path: Path, media_type: str, index: int, settings: ReadingSe
         dpi = _stated_dpi(image)
         image.load()
         ImageOps.exif_transpose(image, in_place=True)  # a copy: 26 MB more for colour at 300 dpi
-        grey, red = to_grey(image), red_channel(image)
+        grey, red, black = to_grey(image), red_channel(image), black_print(image)
         if grey is image:  # the file's own image is closed on leaving this block
             grey = image.copy()
     if dpi is None:
         dpi = max(1, round(min(grey.size) / _A4_SHORT_INCHES))  # office paper is A4
-    return _near_best_dpi(grey, dpi, settings.max_image_pixels, red)
+    return _near_best_dpi(grey, dpi, settings.max_image_pixels, red, black)
 
 
 @contextmanager
@@ -177,20 +191,37 @@ def red_channel(image: Image.Image) -> Image.Image | None:
     return image.convert("RGB").getchannel("R") if image.mode != "RGB" else image.getchannel("R")
 
 
+def black_print(image: Image.Image) -> Image.Image | None:
+    """The lightest of the three channels of a colour image, None for a grey one."""
+    image = _on_white(image)
+    if image.mode not in ("RGB", "RGBA", "CMYK", "YCbCr"):
+        return None
+    r, g, b = image.convert("RGB").split()[:3]
+    return ImageChops.lighter(r, ImageChops.lighter(g, b))
+
+
 def _near_best_dpi(
-    image: Image.Image, dpi: int, limit: int, red: Image.Image | None = None
+    image: Image.Image,
+    dpi: int,
+    limit: int,
+    red: Image.Image | None = None,
+    black: Image.Image | None = None,
 ) -> Raster:
     """Resample low (< 200 dpi) and very high (> 400 dpi) resolutions to about 300 dpi."""
     if 200 <= dpi <= 400:
-        return Raster(image, dpi, red)
+        return Raster(image, dpi, red, black)
     scale = min(_BEST_DPI / dpi, 3.0)
     scale = min(scale, (limit / (image.width * image.height)) ** 0.5)
     if 0.95 < scale < 1.05:
-        return Raster(image, dpi, red)
+        return Raster(image, dpi, red, black)
     size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-    if red is not None:
-        red = red.resize(size, Image.Resampling.LANCZOS)
-    return Raster(image.resize(size, Image.Resampling.LANCZOS), max(1, round(dpi * scale)), red)
+    red, black = (
+        plane.resize(size, Image.Resampling.LANCZOS) if plane is not None else None
+        for plane in (red, black)
+    )
+    return Raster(
+        image.resize(size, Image.Resampling.LANCZOS), max(1, round(dpi * scale)), red, black
+    )
 
 
 def render_pdf_page(page: pdfium.PdfPage, settings: ReadingSettings) -> Raster:
@@ -223,10 +254,10 @@ def render_pdf_page(page: pdfium.PdfPage, settings: ReadingSettings) -> Raster:
     bitmap = page.render(scale=dpi / 72, grayscale=scan is None, draw_annots=True)
     try:
         drawn = bitmap.to_pil()
-        image, red = to_grey(drawn), red_channel(drawn)
+        image, red, black = to_grey(drawn), red_channel(drawn), black_print(drawn)
     finally:
         bitmap.close()
-    return _near_best_dpi(image, max(1, round(dpi / shrink)), settings.max_image_pixels, red)
+    return _near_best_dpi(image, max(1, round(dpi / shrink)), settings.max_image_pixels, red, black)
 
 
 def _scan_image(page: pdfium.PdfPage, limit: int) -> float | None:

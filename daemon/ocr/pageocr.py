@@ -20,12 +20,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 from PIL import Image
 
 from daemon.config import ReadingSettings
-from daemon.ocr import layout, regions, signature, tesseract, vntext
+from daemon.ocr import layout, regions, signature, syllables, tesseract, vntext
 from daemon.ocr.images import Raster
 from daemon.ocr.model import Line, Page
 
@@ -42,9 +43,14 @@ _SEAL_GREY = 100
 _SEAL_LUT = [v if v <= _SEAL_GREY else 255 for v in range(256)]
 _UNSEALED = ("closing-right",)  # not the recipients: their small print suffers
 _NAME_SHARE = 0.55  # the signature column of a closing block read as one: its right part
+_STRAY = ".:|!'\"_~`"
+_MIXED = re.compile(r"\d[^\W\d]|[^\W\d]\d")  # "1s8a": no word, abbreviation or number
+_UNDER_STAMP = 0.2  # confidence of a title line the clerk's stamp covers in part
+_ORPHAN_SLACK = 0.2  # ... and a word of it lost under the stamp this close
+_AXIS_SLACK = 0.08  # a title line's middle is this close to the text frame's (page widths)
 
 
-Planner = Callable[[Image.Image, np.ndarray | None], regions.Plan]
+Planner = Callable[[Image.Image, np.ndarray | None, float], regions.Plan]
 
 
 def ocr_page(raster: Raster, settings: ReadingSettings, *, header: bool) -> Page:
@@ -52,7 +58,7 @@ def ocr_page(raster: Raster, settings: ReadingSettings, *, header: bool) -> Page
     return _ocr(
         raster,
         settings,
-        lambda image, ink: regions.plan(image, header=header, ink=ink),
+        lambda image, ink, _angle: regions.plan(image, header=header, ink=ink),
         _landmarks(first=header, last=False),
     )
 
@@ -63,7 +69,9 @@ def ocr_fields(raster: Raster, settings: ReadingSettings, *, first: bool, last: 
     return _ocr(
         raster,
         settings,
-        lambda image, ink: regions.field_plan(image, first=first, last=last, ink=ink),
+        lambda image, ink, angle: regions.field_plan(
+            image, first=first, last=last, ink=ink, angle=angle
+        ),
         _landmarks(first=first, last=last),
     )
 
@@ -118,7 +126,7 @@ def _level_and_read(
         angle = 0.0
     else:
         ink = regions.turn_ink(ink, angle)
-    return _read(raster, settings, planner(raster.image, ink), angle)
+    return _read(raster, settings, planner(raster.image, ink, angle), angle)
 
 
 def _read(
@@ -130,8 +138,12 @@ def _read(
         source = raster.image
         if raster.red is not None and region.name in _SEALED:
             source = raster.red  # the red seal fades away; black and blue ink stay
+        stamped = region.name == "title" and any(_overlap(region.box, s) for s in plan.stamps)
+        if stamped and raster.black is not None:
+            source = raster.black  # stamp ink and the clerk's pen fade away; print stays
         raw = _cut(source, region.box, angle)
-        cut = raw.point(_SEAL_LUT) if region.name in _UNSEALED else raw
+        cut = raw.point(_SEAL_LUT) if region.name in _UNSEALED or stamped else raw
+        remains = _StampRemains(plan.stamps, raster) if stamped else None
         found = tesseract.ocr_lines(
             cut,
             lang=settings.language,
@@ -139,11 +151,14 @@ def _read(
             timeout=settings.ocr_timeout,
             dpi=raster.dpi,
             page=(region.box[0], region.box[1], *raster.image.size),
+            sift=remains,
         )
         if region.name == "closing-right":  # the handwritten signature, read as "text"
             found = [line for line in found if line.conf >= _SCRIBBLE_CONF]
         if region.name in ("closing", "closing-right"):
             found = _with_name(found, raw, region, raster, settings)
+        if remains is not None:
+            found = remains.sift(found, region)
         lines += found
     width, height = raster.size_pt
     return Page(tuple(layout.reading_order(lines)), "ocr", width, height), plan
@@ -174,6 +189,106 @@ def _with_name(
         if not (name.y0 <= (line.y0 + line.y1) / 2 <= name.y1 and line.x1 > split)
     ]
     return [*kept, name]
+
+
+def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+class _StampRemains:
+    """What is left of a stamp over the title once its pale ink is gone: the clerk's
+    hand-written number, date and unit (and, in black ink, the engraved words).
+
+    Words read inside the stamp that no print would give (not a Vietnamese syllable, an
+    abbreviation or a number) are dropped, and so are lines lying wholly inside it away
+    from the title's axis. What the stamp covered is not known, though: a title line that
+    lost words to it, or lies under it, is kept with a low confidence so that the field
+    read from it goes to the clerk (a wrong trích yếu nobody flags is a wrong record).
+    """
+
+    def __init__(self, boxes: tuple[tuple[int, int, int, int], ...], raster: Raster) -> None:
+        self.boxes, self.raster = boxes, raster
+        self.dropped: list[layout.Word] = []
+
+    def __call__(self, word: layout.Word) -> layout.Word | None:
+        if not _inside_any(word, self.boxes, self.raster, whole=False):
+            return word
+        text = word.text.strip(_STRAY)  # the stamp's frame and dotted lines read as . : |
+        if not any(c.isalnum() for c in text):
+            return None
+        if syllables.foreign_or_invalid(text) or _MIXED.search(text):
+            self.dropped.append(word)
+            return None
+        if text != word.text:  # a title line does not end in the middle of a stamp
+            self.dropped.append(word)
+        return replace(word, text=text)
+
+    def sift(self, found: list[Line], region: regions.Region) -> list[Line]:
+        width = self.raster.image.width
+        axis = (region.box[0] + region.box[2]) / 2 / width
+        kept: list[Line] = []
+        for line in found:
+            on_axis = abs((line.x0 + line.x1) / 2 - axis) <= _AXIS_SLACK
+            if _inside_any(line, self.boxes, self.raster):
+                if on_axis:
+                    kept.append(self._doubt(line))
+                continue
+            line, numbered = self._without_number(line)
+            lost = [w for w in self.dropped if line.y0 <= (w.y0 + w.y1) / 2 <= line.y1]
+            kept.append(self._doubt(line) if (lost or numbered) and on_axis else line)
+        # A title line read as nothing but junk: the line above it may have gone on there.
+        for word in self.dropped:
+            middle = (word.y0 + word.y1) / 2
+            if abs((word.x0 + word.x1) / 2 - axis) > _ORPHAN_SLACK or any(
+                line.y0 <= middle <= line.y1 for line in kept
+            ):
+                continue
+            above = [i for i, line in enumerate(kept) if line.y1 < middle]
+            if above:
+                i = max(above, key=lambda k: kept[k].y1)
+                if middle - kept[i].y1 <= 2 * (kept[i].y1 - kept[i].y0):
+                    kept[i] = self._doubt(kept[i])
+        return kept
+
+    @staticmethod
+    def _doubt(line: Line) -> Line:
+        """The line with a low confidence, unless it is the type's name in capitals (the
+        stamp leaves that readable, and the layout needs it to find the trích yếu)."""
+        if line.text.upper() == line.text:
+            return line
+        return replace(line, conf=min(line.conf, _UNDER_STAMP))
+
+    def _without_number(self, line: Line) -> tuple[Line, bool]:
+        """A line less the clerk's hand-written số đến in front of it, when it starts
+        inside the stamp with a bare number (a trích yếu never does)."""
+        first, _, rest = line.text.partition(" ")
+        w, h = self.raster.image.size
+        x, y = line.x0 * w + 1, (line.y0 + line.y1) / 2 * h
+        starts_inside = any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in self.boxes)
+        if starts_inside and first.isdigit() and rest:
+            shift = (line.x1 - line.x0) * (len(first) + 1) / len(line.text)
+            return replace(line, text=rest, x0=line.x0 + shift), True
+        return line, False
+
+
+def _inside_any(
+    item: Line | layout.Word,
+    boxes: tuple[tuple[int, int, int, int], ...],
+    raster: Raster,
+    *,
+    whole: bool = True,
+) -> bool:
+    """Whether a line or word read (box in page fractions) has its centre within one of
+    `boxes` (page pixels), and, when `whole`, all of its width too."""
+    w, h = raster.image.size
+    cx, cy = (item.x0 + item.x1) / 2 * w, (item.y0 + item.y1) / 2 * h
+    slack = 0.02 * w
+    return any(
+        b[0] <= cx <= b[2]
+        and b[1] <= cy <= b[3]
+        and (not whole or (item.x0 * w >= b[0] - slack and item.x1 * w <= b[2] + slack))
+        for b in boxes
+    )
 
 
 def _cut(image: Image.Image, box: tuple[int, int, int, int], angle: float) -> Image.Image:

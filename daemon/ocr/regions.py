@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from daemon.ocr import layout
+from daemon.ocr import layout, stamps
 
 _TARGET_WIDTH = 640  # ink map width in pixels: ~75 dpi for A4, enough to see text rows
 _SPACE_CLOSE = 0.8  # gaps narrower than this many row heights are word spaces
@@ -57,6 +57,7 @@ _CENTRE_SLACK = 0.03  # a centred row's middle is this close to the text frame's
 class Plan:
     regions: tuple[Region, ...]
     text_rows: int  # rows of ink found: 0-1 means a (nearly) blank page
+    stamps: tuple[tuple[int, int, int, int], ...] = ()  # ĐẾN stamps found (page pixels)
 
 
 def plan(image: Image.Image, *, header: bool = True, ink: np.ndarray | None = None) -> Plan:
@@ -85,15 +86,31 @@ def plan(image: Image.Image, *, header: bool = True, ink: np.ndarray | None = No
 
 
 def field_plan(
-    image: Image.Image, *, first: bool, last: bool, ink: np.ndarray | None = None
+    image: Image.Image,
+    *,
+    first: bool,
+    last: bool,
+    ink: np.ndarray | None = None,
+    angle: float = 0.0,
 ) -> Plan:
     """The regions holding register fields: header columns and title on the first page,
     the closing block on the last; the whole page when the layout is not recognised.
+
+    `ink` is the page's ink map turned by `angle` degrees (its skew), when the caller has it.
     """
     if ink is None:
         ink = ink_map(image)
+    # The clerk's stamp ties the rows beside it into one band and hides the title: the rows
+    # are found with it cleared, and the title then runs down to the body (see `stamps`).
+    # Its ink is often paler than print: it is looked for on a map of faint ink too.
+    marks = []
+    if first:
+        faint = ink_map(image, faint=True)
+        marks = stamps.find(turn_ink(faint, angle) if angle else faint)
+    ink = stamps.cleared(ink, marks)
+    boxes = tuple(_pixels(mark, image) for mark in marks)
     bands = _bands(ink)
-    whole = Plan((Region((0, 0, image.width, image.height), _BODY_PSM, "page"),), len(bands))
+    whole = Plan((Region((0, 0, image.width, image.height), _BODY_PSM, "page"),), len(bands), boxes)
     if len(bands) < 2:
         return whole
     rows = [_row_boxes(ink, top, bottom) for top, bottom in bands]
@@ -101,7 +118,7 @@ def field_plan(
     found: list[Region] = []
     end = 0  # rows already covered by the first page's regions
     if first:
-        header = _header_regions(rows, body, image.width, image.height)
+        header = _header_regions(rows, body, image.width, image.height, stamped=bool(marks))
         if header is None:
             return whole
         found, end = list(header[0]), header[1]
@@ -109,13 +126,22 @@ def field_plan(
         start = max([end, *(i + 1 for i, is_body in enumerate(body) if is_body)])
         if start < len(rows):
             found += _closing_regions(rows, start, image)
-    return Plan(tuple(found), len(bands))
+    return Plan(tuple(found), len(bands), boxes)
+
+
+def _pixels(box: Box, image: Image.Image) -> tuple[int, int, int, int]:
+    x0, y0, x1, y1 = box
+    w, h = image.width, image.height
+    return round(x0 * w), round(y0 * h), round(x1 * w), round(y1 * h)
 
 
 def _header_regions(
-    rows: Rows, body: list[bool], width: int, height: int
+    rows: Rows, body: list[bool], width: int, height: int, *, stamped: bool = False
 ) -> tuple[tuple[Region, ...], int] | None:
-    """Header columns and the title block below them, and how many rows they cover."""
+    """Header columns and the title block below them, and how many rows they cover.
+
+    On a `stamped` page the rows beside the stamp lost ink with it, so they need not look
+    centred: the title block runs to the first margin-to-margin row of the body."""
     gutter = layout.find_gutter(rows)
     if gutter is None:
         return None
@@ -138,7 +164,7 @@ def _header_regions(
     while (
         end < len(rows)
         and end - taken < _TITLE_MAX_ROWS
-        and _centred(rows[end], centre)
+        and (stamped or _centred(rows[end], centre))
         and not body[end]
     ):
         end += 1
@@ -268,14 +294,20 @@ def _widest(boxes: list[Box]) -> float:
     return max(b[2] - b[0] for b in boxes)
 
 
-def ink_map(image: Image.Image) -> np.ndarray:
-    """A boolean map of dark pixels, downscaled by min-pooling so thin strokes survive."""
+def ink_map(image: Image.Image, *, faint: bool = False) -> np.ndarray:
+    """A boolean map of dark pixels, downscaled by min-pooling so thin strokes survive.
+
+    `faint` also counts ink half-way between print and paper (a stamp's pale ink)."""
     grey = np.asarray(image.convert("L") if image.mode != "L" else image)
     f = max(1, grey.shape[1] // _TARGET_WIDTH)
     h, w = grey.shape[0] // f * f, grey.shape[1] // f * f
     pooled = grey[:h, :w].reshape(h // f, f, w).min(axis=1)  # two cheap passes, not one 4-D
     pooled = pooled.reshape(h // f, w // f, f).min(axis=2)
-    return pooled < _threshold(pooled)
+    threshold = _threshold(pooled)
+    if faint:
+        paper = int(np.percentile(pooled, 75))
+        threshold = (threshold + paper) // 2
+    return pooled < threshold
 
 
 def turn_ink(ink: np.ndarray, angle: float) -> np.ndarray:

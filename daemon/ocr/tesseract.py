@@ -19,6 +19,7 @@ import re
 import subprocess
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -128,12 +129,14 @@ def ocr_lines(
     dpi: int | None = None,
     box: tuple[int, int, int, int] | None = None,
     page: tuple[int, int, int, int] | None = None,
+    sift: Callable[[Word], Word | None] | None = None,
 ) -> list[Line]:
     """Text lines of `image` (or of its `box`), coordinates as fractions of the whole image.
 
     `page` (left, top, page width, page height) says `image` is a region already cut out
     of a larger page at (left, top): coordinates are then fractions of that page.
-    Words come from Tesseract's word boxes grouped by its block/paragraph/line numbers;
+    Words come from Tesseract's word boxes (as `sift` keeps or mends them, when given)
+    grouped by its block/paragraph/line numbers;
     a line is cut wherever a gap exceeds `layout.COLUMN_GAP` of the page width, so two
     columns Tesseract merged still come out as two Lines. Lines with no letter or digit
     (rules, specks) are dropped.
@@ -147,11 +150,14 @@ def ocr_lines(
     else:
         config = f"--psm {psm}" + (f" --dpi {dpi}" if dpi else "")
         data = _call("image_to_data", region, lang, config, timeout, "OCR")
-    return lines_from_data(data, page[2:], page[:2])
+    return lines_from_data(data, page[2:], page[:2], sift)
 
 
 def lines_from_data(
-    data: dict[str, list[Any]], size: tuple[int, int], offset: tuple[int, int] = (0, 0)
+    data: dict[str, list[Any]],
+    size: tuple[int, int],
+    offset: tuple[int, int] = (0, 0),
+    sift: Callable[[Word], Word | None] | None = None,
 ) -> list[Line]:
     """Lines from Tesseract's word table (pytesseract's image_to_data DICT, or `parse_tsv`)
     of a region at `offset` on an image of `size`; coordinates as fractions of the image.
@@ -175,6 +181,11 @@ def lines_from_data(
             conf=conf / 100,
             size=h / height,
         )
+        if sift is not None:
+            sifted = sift(word)
+            if sifted is None:
+                continue
+            word = sifted
         groups[(data["block_num"][i], data["par_num"][i], data["line_num"][i])].append(word)
     lines: list[Line] = []
     for words in groups.values():

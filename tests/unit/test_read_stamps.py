@@ -1,0 +1,192 @@
+"""The clerk's ĐẾN stamp: found by its frame, cleared for planning, its remains sifted out."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from daemon.config import ReadingSettings
+from daemon.ocr import images, pageocr, regions, stamps
+from daemon.ocr.layout import Word
+from daemon.ocr.model import Line
+from tests.docgen.stamp import (
+    INKS,
+    LAYOUTS,
+    Stamp,
+    StampInk,
+    StampLayout,
+    StampPlace,
+    random_stamp,
+    stamp_on,
+)
+from tests.unit.test_read_pdfs import nd30_pdf, render
+
+DPI = 200
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "docs"
+HEADER_BOTTOM_MM = 45.0  # where nd30_pdf's header ends, near enough for the clerk's hand
+
+
+@pytest.fixture(scope="module")
+def page() -> Image.Image:
+    return render(nd30_pdf(), dpi=DPI).convert("RGB")
+
+
+def _stamped(
+    page: Image.Image, layout: StampLayout, ink: StampInk, place: StampPlace, seed: int = 7
+) -> tuple[Image.Image, Stamp]:
+    stamp = dataclasses.replace(
+        random_stamp(random.Random(seed), "UBND HUYỆN KHÁNH SƠN", dt.date(2026, 3, 2)),
+        layout=layout,
+        ink=ink,
+        place=place,
+    )
+    return stamp_on(page, stamp, DPI, HEADER_BOTTOM_MM).convert("L"), stamp
+
+
+def _found(grey: Image.Image) -> list[stamps.Box]:
+    return stamps.find(regions.ink_map(grey, faint=True))
+
+
+@pytest.mark.parametrize("ink", list(INKS))
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_every_layout_and_ink_is_found_where_pressed(
+    page: Image.Image, layout: StampLayout, ink: StampInk
+) -> None:
+    places: tuple[StampPlace, ...] = ("number", "date")
+    for place in places:
+        grey, stamp = _stamped(page, layout, ink, place)
+        (box,) = _found(grey)
+        x0, y0, x1, y1 = box
+        assert (x1 < 0.5) if place == "number" else (x0 > 0.5), (place, box)
+        assert 0.18 <= x1 - x0 <= 0.32  # 50 mm of 210, a little crooked
+        top = (HEADER_BOTTOM_MM + stamp.dy_mm) / 297
+        assert abs(y0 - top) < 0.03
+
+
+def test_an_unstamped_page_with_a_seal_has_none() -> None:
+    for name in ("scan_page.png", "scan_copier.tif", "scan_2pages.tif"):
+        media = "image/png" if name.endswith(".png") else "image/tiff"
+        raster = images.load_image_page(FIXTURES / name, media, 0, ReadingSettings())
+        assert _found(raster.image) == [], name
+
+
+def test_the_stamped_fixture_is_found_under_the_number() -> None:
+    raster = images.load_image_page(
+        FIXTURES / "scan_stamped.png", "image/png", 0, ReadingSettings()
+    )
+    (box,) = _found(raster.image)
+    assert box[2] < 0.5
+
+
+def _blank() -> tuple[Image.Image, ImageDraw.ImageDraw]:
+    image = Image.new("L", (1240, 1754), 255)
+    return image, ImageDraw.Draw(image)
+
+
+def test_shapes_that_are_not_a_stamp() -> None:
+    ring, draw = _blank()
+    draw.ellipse((500, 900, 740, 1140), outline=0, width=6)  # the seal
+    streak, draw = _blank()
+    draw.rectangle((600, 0, 604, 1754), fill=0)  # a scanner streak down the page
+    draw.rectangle((900, 0, 904, 1754), fill=0)
+    small, draw = _blank()
+    draw.rectangle((200, 300, 420, 350), outline=0, width=4)  # a boxed "HỎA TỐC"
+    wide, draw = _blank()
+    draw.rectangle((100, 300, 1140, 500), outline=0, width=4)  # a table across the page
+    for image in (ring, streak, small, wide):
+        assert stamps.find(regions.ink_map(image, faint=True)) == []
+    frame, draw = _blank()
+    draw.rectangle((200, 400, 500, 610), outline=0, width=5)
+    (box,) = stamps.find(regions.ink_map(frame, faint=True))
+    assert box == pytest.approx((200 / 1240, 400 / 1754, 501 / 1240, 611 / 1754), abs=0.01)
+
+
+def test_a_broken_frame_is_still_found() -> None:
+    """Uneven ink: the sides come in pieces (each longer than a letter) with gaps."""
+    image, draw = _blank()
+    for y in range(400, 640, 83):
+        draw.rectangle((200, y, 205, y + 75), fill=0)
+        draw.rectangle((495, y + 20, 500, y + 95), fill=0)
+    assert len(stamps.find(regions.ink_map(image, faint=True))) == 1
+
+
+def test_cleared_erases_only_the_box() -> None:
+    ink = np.ones((100, 200), dtype=bool)
+    out = stamps.cleared(ink, [(0.25, 0.5, 0.5, 1.0)])
+    assert not out[50:, 50:100].any() and out[:50].all() and out[:, 100:].all()
+    assert ink.all()  # the caller's map is left alone
+
+
+def test_the_title_is_planned_on_a_stamped_page(page: Image.Image) -> None:
+    """The stamp's sides tie the title rows into one tall band; with it cleared, the
+    title region runs from the header down to the body and the stamp is reported."""
+    grey, _ = _stamped(page, "nd30-luu", "red", "number")
+    plan = regions.field_plan(grey, first=True, last=False)
+    names = [r.name for r in plan.regions]
+    assert names[:2] == ["header-left", "header-right"] and "title" in names
+    (stamp,) = plan.stamps
+    title = next(r for r in plan.regions if r.name == "title")
+    assert title.box[1] < stamp[3] and stamp[1] < title.box[3]  # they overlap
+
+
+# ---------------------------------------------------------------- what is left of it
+
+STAMP = (100, 100, 400, 300)  # page pixels on a 1000 x 1000 page
+
+
+def _remains() -> pageocr._StampRemains:
+    raster = images.Raster(Image.new("L", (1000, 1000), 255), 300)
+    return pageocr._StampRemains((STAMP,), raster)
+
+
+def _word(text: str, x0: float, y0: float = 0.2, width: float = 0.05) -> Word:
+    return Word(text, x0, y0, x0 + width, y0 + 0.02)
+
+
+def test_junk_inside_the_stamp_is_dropped_and_print_is_kept() -> None:
+    sift = _remains()
+    assert sift(_word("ạs", 0.2)) is None  # no Vietnamese syllable
+    assert sift(_word("1s8a", 0.2)) is None  # no word, abbreviation or number
+    assert sift(_word("|", 0.2)) is None
+    assert sift(_word("việc", 0.2)) == _word("việc", 0.2)
+    assert sift(_word("2016", 0.2)) == _word("2016", 0.2)
+    assert sift(_word("vụ.", 0.2)).text == "vụ"  # type: ignore[union-attr]
+    assert sift(_word("ạs", 0.6)) == _word("ạs", 0.6)  # outside: the field checks judge it
+    assert [w.text for w in sift.dropped] == ["ạs", "1s8a", "vụ."]
+
+
+def _line(text: str, x0: float, x1: float, y0: float = 0.2, conf: float = 0.95) -> Line:
+    return Line(text, x0, y0, x1, y0 + 0.02, conf)
+
+
+def test_a_title_line_that_lost_words_to_the_stamp_is_doubted() -> None:
+    sift = _remains()
+    sift(_word("ạs", 0.3, y0=0.2))
+    region = regions.Region((0, 150, 1000, 400), 3, "title")
+    kept = sift.sift(
+        [
+            _line("BÁO CÁO", 0.45, 0.55, y0=0.16),
+            _line("Về việc đề nghị phê duyệt", 0.35, 0.65, y0=0.2),
+            _line("Số: 95", 0.12, 0.2, y0=0.25),  # the stamp's own, off the title's axis
+            _line("năm 2016", 0.45, 0.55, y0=0.3),
+        ],
+        region,
+    )
+    assert [(ln.text, ln.conf) for ln in kept] == [
+        ("BÁO CÁO", 0.95),  # the type's name in capitals stays readable
+        ("Về việc đề nghị phê duyệt", pageocr._UNDER_STAMP),
+        ("năm 2016", 0.95),
+    ]
+
+
+def test_the_clerks_number_in_front_of_a_title_line_is_taken_off() -> None:
+    region = regions.Region((0, 150, 1000, 400), 3, "title")
+    (line,) = _remains().sift([_line("1849 Dự hội nghị sơ kết", 0.3, 0.7)], region)
+    assert line.text == "Dự hội nghị sơ kết" and line.conf == pageocr._UNDER_STAMP
+    assert line.x0 > 0.3
