@@ -22,7 +22,13 @@ from typing import Any
 from daemon.ocr.doctypes import DocType, DocTypes
 from daemon.ocr.fields_addressees import read_addressees
 from daemon.ocr.fields_closing import Closing, find_closing
-from daemon.ocr.fields_header import Header, find_header, split_agency, subject_lines
+from daemon.ocr.fields_header import (
+    Header,
+    find_header,
+    split_agency,
+    subject_lines,
+    subject_may_go_on,
+)
 from daemon.ocr.fields_layout import Layout, WLine, mean_conf, prepare
 from daemon.ocr.fields_lexicon import correct_diacritics, known_pair
 from daemon.ocr.fields_parse import Number, parse_date_line, parse_number, restore_abbr
@@ -37,6 +43,8 @@ _VV = re.compile(r"^\s*V\s*/\s*v\s*[:.]?\s*", re.IGNORECASE)
 _EDGE_JUNK = re.compile(r"^[\W_]+|(?<=\w)[\s\W_]+$")
 _REFERENCE = re.compile(r"ban hanh kem theo\s+(.+?)\s+so\s*:?\s*(?=\S)")
 _NEAR_SURNAME = 0.75  # similarity (difflib ratio) of a misread surname to the real one
+_GOES_ON = 0.3  # a trích yếu that may go on under the stamp is the clerk's to finish
+_ONE_LINE_SLACK = 0.3  # a subject is no surer than its least sure line, give or take
 
 
 def extract_fields(reading: Reading, types: DocTypes, *, today: dt.date | None = None) -> Fields:
@@ -56,6 +64,8 @@ def extract_fields(reading: Reading, types: DocTypes, *, today: dt.date | None =
     doc_type = _doc_type(head, types, values, conf)
     _number_date(layout, head, types, doc_type, today, values, conf)
     _subject(head, subject, values, conf)
+    if subject_may_go_on(layout, head, subject):
+        conf["subject"] = min(conf["subject"], _GOES_ON)
     _agencies(head, values, conf)
     _marks(head, values, conf, whole_text=reading.text_source == "text-layer")
     _closing(closing, values, conf)
@@ -157,9 +167,11 @@ def _subject(
 ) -> None:
     rest = head.title_match.rest if head.title_match else ""  # "ĐƠN XIN ..." goes on
     if subject or rest:
-        text = squash(" ".join([rest, *(ln.text for ln in subject)]))
+        text = squash(" ".join([rest, *(ln.text for ln in subject)])).rstrip(" :")
         lines = subject or ([head.title_line] if head.title_line else [])
-        score = mean_conf(lines) * (1.0 if len(subject) < 6 else 0.6)
+        # One doubtful line (half under the clerk's stamp, say) spoils the whole trích yếu.
+        score = min(mean_conf(lines), min(ln.conf for ln in lines) + _ONE_LINE_SLACK)
+        score *= 1.0 if len(subject) < 6 else 0.6
     elif head.vv_lines:
         text = _VV.sub("", squash(" ".join(ln.text for ln in head.vv_lines)))
         score = mean_conf(head.vv_lines)

@@ -239,6 +239,23 @@ def subject_lines(layout: Layout, head: Header) -> list[WLine]:
     return out
 
 
+_UNREAD = 0.3  # a line read this unsurely may hide what it says (under the clerk's stamp)
+
+
+def subject_may_go_on(layout: Layout, head: Header, subject: list[WLine]) -> bool:
+    """Whether the trích yếu may go on past its last line read: an unsure line follows
+    close below (a line half lost under the stamp no longer looks centred, so it was not
+    taken, but the trích yếu may end there)."""
+    if head.title is None or not subject:
+        return False
+    following = head.title + 1 + len(subject)
+    if following >= len(layout.lines):
+        return False
+    line, last = layout.lines[following], subject[-1]
+    close = line.y0 - last.y1 <= 1.5 * max(last.height, 0.01)
+    return line.page == last.page and line.conf < _UNREAD and close
+
+
 @dataclass(frozen=True)
 class _Axis:
     """The title's centre line and the body's margins, to tell a centred trích yếu line
@@ -279,8 +296,10 @@ def _opens_subject(line: WLine, title: WLine, axis: _Axis) -> bool:
 
 
 def _ends_subject(line: WLine, prev: WLine, out: list[WLine], axis: _Axis) -> bool:
-    if line.page != prev.page or starts_body(line.text, line.key) or line.text.endswith(":"):
+    if line.page != prev.page or starts_body(line.text, line.key):
         return True
+    if line.text.endswith(":") and (not axis.positioned or axis.off(line)):
+        return True  # "Kính gửi:"; a centred line under the trích yếu goes on with it
     if line.text.endswith((".", ";")) or line.text.startswith(("-", "+", "•")):
         return True  # a sentence or a list item: a trích yếu has neither
     if line.key.startswith("(ban hanh kem theo") or parse_mark(line.text) is not None:
