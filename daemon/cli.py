@@ -201,6 +201,28 @@ def _reports(sub: Any) -> None:
     p.add_argument("--agency", metavar="NAME", help="agency named on the report (default: [smtp])")
 
 
+def _users(sub: Any) -> None:
+    from daemon.commands import user_cmds as cmds
+
+    users = _group(sub, "user", "accounts of the clerk's desk (web page)")
+    p = _command(
+        users, "add", cmds.add, "add an account; the password is asked (or read from stdin)"
+    )
+    cmds.add_name(p)
+    p.add_argument(
+        "--role",
+        choices=["admin", "clerk", "leader"],
+        required=True,
+        help="leader reads; clerk also changes; admin also manages accounts",
+    )
+    p = _command(
+        users, "passwd", cmds.passwd, "set an account's password (asked, or read from stdin)"
+    )
+    cmds.add_name(p)
+    p = _command(users, "disable", cmds.disable, "disable an account (kept for the audit trail)")
+    cmds.add_name(p)
+
+
 def _calendar(sub: Any) -> None:
     from daemon.commands import calendar_cmds as cmds
 
@@ -319,6 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
     _register(sub)
     _reports(sub)
     _calendar(sub)
+    _users(sub)
     _dispatch(sub)
     _maintenance(sub)
     return parser

@@ -331,6 +331,38 @@ class AuditHead(Base):
     last_hash: Mapped[str] = mapped_column(String(64))
 
 
+class User(Base):
+    """An account of the clerk's desk (daemon/register/users.py): never deleted, only disabled."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(10))  # admin | clerk | leader
+    password_hash: Mapped[str] = mapped_column(String(300))  # scrypt$N$r$p$salt$hash
+    disabled: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # sessions before it are void
+
+    __table_args__ = (CheckConstraint("role IN ('admin', 'clerk', 'leader')", name="ck_user_role"),)
+
+
+class LoginFailure(Base):
+    """A failed login, kept for the rate limit's window (per account and per address)."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    address: Mapped[str] = mapped_column(String(100))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        Index("ix_login_failures_name", "name", "at"),
+        Index("ix_login_failures_address", "address", "at"),
+    )
+
+
 __all__ = [
     "Base",
     "Document",
@@ -341,4 +373,6 @@ __all__ = [
     "Delivery",
     "AuditEvent",
     "AuditHead",
+    "User",
+    "LoginFailure",
 ]
