@@ -169,6 +169,23 @@ class DispatchSettings:
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    """The clerk's desk, served by the service (put nginx with TLS in front for the LAN)."""
+
+    enabled: bool = True
+    listen: str = "127.0.0.1:8040"  # host:port
+    secret_file: Path = Path("var/web-secret")  # signs session cookies; made at first start
+    idle_minutes: float = 30.0  # a session unused this long ends
+    secure_cookies: bool = False  # true once it is served over HTTPS (cookies only over TLS)
+    page_cache: Path = Path("var/pages")  # first pages rendered as PNG, by SHA-256
+
+    @property
+    def host_port(self) -> tuple[str, int]:
+        host, _, port = self.listen.rpartition(":")
+        return host.strip("[]"), int(port)
+
+
+@dataclass(frozen=True)
 class Settings:
     config_file: Path
     base_dir: Path
@@ -184,6 +201,7 @@ class Settings:
     smtp: SmtpSettings | None = None  # no [smtp] table: deliveries wait as queued
     signing: SigningSettings | None = None  # no [signing] table: no agency signature
     dispatch: DispatchSettings = field(default_factory=DispatchSettings)
+    web: WebSettings = field(default_factory=WebSettings)
 
     def database_url(self) -> str:
         """The SQLAlchemy URL with relative SQLite paths resolved and the password filled in."""
@@ -213,6 +231,7 @@ _TABLES: dict[str, type] = {
     "smtp": SmtpSettings,
     "signing": SigningSettings,
     "dispatch": DispatchSettings,
+    "web": WebSettings,
 }
 _OPTIONAL = ("mailbox", "smtp", "signing")  # absent table: that part is off
 
@@ -236,6 +255,7 @@ _POSITIVE = {
     "read_timeout",
     "max_message_mb",
     "max_attachment_mb",
+    "idle_minutes",
 }
 
 
@@ -278,6 +298,7 @@ def load(path: Path) -> Settings:
         _check_smtp(built["smtp"], path)
     if "signing" in built:
         _check_signing(built["signing"], path)
+    _check_web(built["web"], path)
     return Settings(config_file=path, base_dir=base, **built)
 
 
@@ -339,6 +360,12 @@ def _coerce(value: Any, hint: Any, where: str) -> Any:
             raise ConfigError(f"{where}: must be a string, got {value!r}")
         return value
     raise ConfigError(f"{where}: unsupported setting type {hint!r}")  # pragma: no cover
+
+
+def _check_web(web: WebSettings, path: Path) -> None:
+    host, _, port = web.listen.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"{path}: [web] listen: must be HOST:PORT, got {web.listen!r}")
 
 
 def _check_database(database: DatabaseSettings, path: Path) -> None:

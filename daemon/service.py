@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -162,6 +163,18 @@ def peak_memory_mb() -> dict[str, int]:
     return {"peak_mb": own, "readers_peak_mb": readers}
 
 
+def _start_web(settings: Settings, parts: Parts) -> Any:
+    """The clerk's desk on its own thread ([web] enabled), or None."""
+    if not settings.web.enabled:
+        return None
+    from daemon.web.server import WebServer
+
+    web = WebServer(settings, parts.sessions)
+    web.start()
+    event(log, "web-started", listen=web.where)
+    return web
+
+
 def run_service(
     settings: Settings,
     *,
@@ -180,7 +193,12 @@ def run_service(
             seconds = round(time.monotonic() - started, 1)
             event(log, "once-done", jobs=len(outcomes), seconds=seconds)
         elif not stop.is_set():
-            service.run_forever(stop)
+            web = _start_web(settings, parts)
+            try:
+                service.run_forever(stop)
+            finally:
+                if web is not None:
+                    web.stop()
     finally:
         service.close()
     return 0

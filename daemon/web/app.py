@@ -1,0 +1,114 @@
+"""The desk's ASGI application: routes, middleware, templates. `build_app` wires it to a
+register; `daemon.web.server` serves it on `[web] listen` beside the service's work."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from daemon.archive import Archive
+from daemon.config import Settings
+from daemon.register import users
+from daemon.register.users import Account
+from daemon.web import auth, views
+from daemon.web.pages import PageRenderer
+
+HERE = Path(__file__).parent
+COOKIE = "vanthu_session"
+
+
+@dataclass
+class Desk:
+    """What every view needs: settings, the register, the archive, the page renderer."""
+
+    settings: Settings
+    sessions: sessionmaker[Session]
+    archive: Archive
+    renderer: PageRenderer
+    templates: Environment
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.settings.register.timezone)
+
+    def today(self) -> dt.date:
+        return dt.datetime.now(self.tz).date()
+
+    def render(self, request: Request, name: str, code: int = 200, **context: object) -> Response:
+        account = getattr(request.state, "account", None)
+        html = self.templates.get_template(name).render(
+            request=request,
+            account=account,
+            csrf=auth.csrf_token(request),
+            local=self.local,
+            **context,
+        )
+        return HTMLResponse(html, status_code=code)
+
+    def local(self, value: dt.datetime | None, form: str = "%d/%m/%Y %H:%M") -> str:
+        return value.astimezone(self.tz).strftime(form) if value else ""
+
+    def lookup(self, name: str, stamp: str) -> Account | None:
+        with self.sessions() as session:
+            return users.active_account(session, name, stamp)
+
+
+def templates() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def build_app(settings: Settings, sessions: sessionmaker[Session]) -> Starlette:
+    desk = Desk(
+        settings=settings,
+        sessions=sessions,
+        archive=Archive(settings.paths.archive),
+        renderer=PageRenderer(settings.web.page_cache),
+        templates=templates(),
+    )
+    web = settings.web
+
+    async def error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        return desk.render(request, "error.html", exc.status_code, message=exc.detail)
+
+    app = Starlette(
+        routes=[
+            *views.routes(desk),
+            Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+        ],
+        middleware=[
+            Middleware(
+                SessionMiddleware,
+                secret_key=auth.load_secret(web.secret_file),
+                session_cookie=COOKIE,
+                max_age=int(web.idle_minutes * 60),
+                same_site="strict",
+                https_only=web.secure_cookies,
+            ),
+            Middleware(auth.SessionGate, lookup=desk.lookup, idle_seconds=web.idle_minutes * 60),
+        ],
+        exception_handlers={HTTPException: error},
+    )
+    app.state.desk = desk
+    return app
+
+
+__all__ = ["build_app", "Desk", "Route"]
