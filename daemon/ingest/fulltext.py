@@ -17,7 +17,7 @@ from daemon.ingest import FULLTEXT
 from daemon.logs import event
 from daemon.ocr.fields import extract_fields
 from daemon.ocr.model import Reading
-from daemon.register import jobs
+from daemon.register import jobs, search
 from daemon.register.models import DONE, FAILED, NEEDS_REVIEW, Document, Job
 from daemon.work.job import Outcome, Ticket
 from daemon.work.parts import Parts
@@ -64,6 +64,7 @@ class FullTextHandler:
                 document.status = NEEDS_REVIEW
                 for entry in document.entries:
                     entry.note = "; ".join(filter(None, [entry.note, f"full text: {secret}"]))
+            search.reindex(session, document.id)  # the whole text, or the note, is searchable
             jobs.finish(session, ticket.id, DONE, document_id=document.id, worker=ticket.worker)
         event(log, "full-text", document=ticket.payload["document_id"], state=DONE)
         if secret is not None:

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from daemon.ocr.model import Fields
-from daemon.register import audit, clock
+from daemon.register import audit, clock, search
 from daemon.register.models import (
     BOOKS,
     NEEDS_REVIEW,
@@ -121,6 +121,7 @@ def register_document(
             raise duplicate from exc
         raise
     session.flush()
+    search.reindex(session, document.id)  # searchable once this transaction commits
     audit.append(
         session,
         "registered",

@@ -396,6 +396,10 @@ def snippet(texts: Iterable[str | None], terms: Sequence[Term], width: int = 40)
         span = _first_match(text, terms)
         if span is not None:
             start, end = max(0, span[0] - width), min(len(text), span[1] + width)
+            while start > 0 and not text[start - 1].isspace():  # whole words only
+                start -= 1
+            while end < len(text) and not text[end].isspace():
+                end += 1
             cut = vntext.squash(text[start:end])
             return ("…" if start else "") + cut + ("…" if end < len(text) else "")
     return ""
