@@ -97,7 +97,7 @@ def _documents(sub: Any) -> None:
 
 
 def _register(sub: Any) -> None:
-    from daemon.commands import follow_cmds
+    from daemon.commands import follow_cmds, search_cmds
     from daemon.commands import register_cmds as cmds
 
     reg = _group(sub, "register", "list, show and export the register books")
@@ -118,6 +118,14 @@ def _register(sub: Any) -> None:
         "list files that failed or were set aside, with the reason",
         json_=True,
     )
+    p = _command(
+        reg,
+        "search",
+        search_cmds.search,
+        "find entries by their fields and full text, best matches first",
+        json_=True,
+    )
+    search_cmds.add_options(p)
     p = _command(
         reg,
         "assign",
