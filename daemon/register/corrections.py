@@ -20,7 +20,6 @@ who acted, the old value and the new.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -215,11 +214,7 @@ def _same(old: Any, new: Any) -> bool:
 
 
 def _reindex(session: Session, document_id: int) -> None:
-    """Keep the search index in step with the corrected fields (when search is installed)."""
-    try:
-        search = importlib.import_module("daemon.register.search")
-    except ModuleNotFoundError as exc:
-        if exc.name != "daemon.register.search":
-            raise
-        return
+    """Keep the search index in step with the corrected fields."""
+    from daemon.register import search
+
     search.reindex(session, document_id)
