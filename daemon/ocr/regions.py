@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from daemon.ocr import layout, stamps
+from daemon.ocr import copier, layout, stamps
 
 _TARGET_WIDTH = 640  # ink map width in pixels: ~75 dpi for A4, enough to see text rows
 _SPACE_CLOSE = 0.8  # gaps narrower than this many row heights are word spaces
@@ -307,7 +307,7 @@ def ink_map(image: Image.Image, *, faint: bool = False) -> np.ndarray:
     if faint:
         paper = int(np.percentile(pooled, 75))
         threshold = (threshold + paper) // 2
-    return pooled < threshold
+    return copier.cleaned(pooled < threshold)
 
 
 def turn_ink(ink: np.ndarray, angle: float) -> np.ndarray:
