@@ -244,6 +244,21 @@ def _calendar(sub: Any) -> None:
     p.add_argument("year", type=int, metavar="YEAR")
 
 
+def _schedule(sub: Any) -> None:
+    from daemon.commands import schedule_cmds as cmds
+
+    schedule = _group(sub, "schedule", "the service's clock: digest, reminders, exports, backups")
+    _command(schedule, "list", cmds.list_, "list the jobs, their next run and last run", json_=True)
+    p = _command(
+        schedule,
+        "run",
+        cmds.run,
+        "run JOB now for the period of a moment, once (a second run is refused without --force)",
+        json_=True,
+    )
+    cmds.add_run_options(p)
+
+
 def _dispatch(sub: Any) -> None:
     from daemon.commands import dispatch_cmds as cmds
 
@@ -350,6 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
     _reports(sub)
     _calendar(sub)
     _users(sub)
+    _schedule(sub)
     _dispatch(sub)
     _maintenance(sub)
     return parser

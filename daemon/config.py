@@ -186,6 +186,26 @@ class WebSettings:
 
 
 @dataclass(frozen=True)
+class ScheduleSettings:
+    """The service's clock (daemon/schedule): the digest, reminders, exports, reports, backups."""
+
+    enabled: bool = True  # run the schedule inside `vanthu run`
+    timezone: str = ""  # the schedule's clock; empty: [register] timezone
+    digest_at: str = "07:30"  # each working morning: the digest to digest_to
+    digest_to: tuple[str, ...] = ()  # the clerk and the leaders; empty: the log only
+    reminders_at: str = "07:30"  # each working morning: reminders of due and overdue entries
+    clerk_to: tuple[str, ...] = ()  # the clerk's copy of reminders; empty: [smtp] from_address
+    exports_at: str = "07:00"  # Monday's weekly export; the monthly report on a month's 1st day
+    backup_day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "sun"
+    backup_at: str = "02:00"
+    backup_dir: Path = Path("backups")
+    keep_backups: int = 8  # the newest N backups are kept, older ones removed
+
+    def zone(self, register: RegisterSettings) -> str:
+        return self.timezone or register.timezone
+
+
+@dataclass(frozen=True)
 class Settings:
     config_file: Path
     base_dir: Path
@@ -202,6 +222,7 @@ class Settings:
     signing: SigningSettings | None = None  # no [signing] table: no agency signature
     dispatch: DispatchSettings = field(default_factory=DispatchSettings)
     web: WebSettings = field(default_factory=WebSettings)
+    schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
 
     def database_url(self) -> str:
         """The SQLAlchemy URL with relative SQLite paths resolved and the password filled in."""
@@ -232,6 +253,7 @@ _TABLES: dict[str, type] = {
     "signing": SigningSettings,
     "dispatch": DispatchSettings,
     "web": WebSettings,
+    "schedule": ScheduleSettings,
 }
 _OPTIONAL = ("mailbox", "smtp", "signing")  # absent table: that part is off
 
@@ -299,6 +321,7 @@ def load(path: Path) -> Settings:
     if "signing" in built:
         _check_signing(built["signing"], path)
     _check_web(built["web"], path)
+    _check_schedule(built["schedule"], path)
     return Settings(config_file=path, base_dir=base, **built)
 
 
@@ -366,6 +389,29 @@ def _check_web(web: WebSettings, path: Path) -> None:
     host, _, port = web.listen.rpartition(":")
     if not host or not port.isdigit() or not 0 < int(port) < 65536:
         raise ConfigError(f"{path}: [web] listen: must be HOST:PORT, got {web.listen!r}")
+
+
+def _check_schedule(schedule: ScheduleSettings, path: Path) -> None:
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    for key in ("digest_at", "reminders_at", "exports_at", "backup_at"):
+        value = getattr(schedule, key)
+        try:
+            dt.time.fromisoformat(value)
+        except ValueError:
+            raise ConfigError(
+                f'{path}: [schedule] {key}: not a time like "07:30": {value!r}'
+            ) from None
+    if schedule.timezone:
+        try:
+            ZoneInfo(schedule.timezone)
+        except (KeyError, ValueError):
+            raise ConfigError(
+                f"{path}: [schedule] timezone: unknown time zone {schedule.timezone!r}"
+            ) from None
+    if schedule.keep_backups < 1:
+        raise ConfigError(f"{path}: [schedule] keep_backups: must be at least 1")
 
 
 def _check_database(database: DatabaseSettings, path: Path) -> None:

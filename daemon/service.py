@@ -175,6 +175,17 @@ def _start_web(settings: Settings, parts: Parts) -> Any:
     return web
 
 
+def _start_schedule(settings: Settings, parts: Parts) -> Any:
+    """The schedule on its own thread ([schedule] enabled), or None."""
+    if not settings.schedule.enabled:
+        return None
+    from daemon.schedule.scheduler import Scheduler
+
+    schedule = Scheduler(settings, parts.sessions)
+    schedule.start()
+    return schedule
+
+
 def run_service(
     settings: Settings,
     *,
@@ -194,9 +205,12 @@ def run_service(
             event(log, "once-done", jobs=len(outcomes), seconds=seconds)
         elif not stop.is_set():
             web = _start_web(settings, parts)
+            schedule = _start_schedule(settings, parts)
             try:
                 service.run_forever(stop)
             finally:
+                if schedule is not None:
+                    schedule.stop()
                 if web is not None:
                     web.stop()
     finally:

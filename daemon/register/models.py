@@ -363,6 +363,42 @@ class LoginFailure(Base):
     )
 
 
+class RunState(StrEnum):
+    """Where one scheduled run (a job for one period) stands in the run ledger."""
+
+    RUNNING = "running"  # claimed: being done (or its process died: re-claimed after a lease)
+    DONE = "done"
+    FAILED = "failed"  # the error is kept; `vanthu schedule run JOB --force` runs it again
+
+
+class ScheduleRun(Base):
+    """The run ledger (daemon/schedule/ledger.py): one row per job and period ("digest",
+    "2026-12-04"). Its unique key is the claim: whoever inserts the row does the run, so a
+    period is done once across every `vanthu run` process sharing the database."""
+
+    __tablename__ = "schedule_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job: Mapped[str] = mapped_column(String(40))
+    period: Mapped[str] = mapped_column(String(40))  # 2026-12-04, 2026-W49, 2026-11
+    slot_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # the moment it was due
+    state: Mapped[str] = mapped_column(String(10))
+    claimed_by: Mapped[str] = mapped_column(String(200))  # host:pid, or cli:user
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    error: Mapped[str | None] = mapped_column(Text)
+    summary: Mapped[str | None] = mapped_column(Text)  # what it did, one line
+
+    __table_args__ = (
+        UniqueConstraint("job", "period", name="uq_schedule_run"),
+        CheckConstraint(
+            "state IN (" + ", ".join(f"'{s.value}'" for s in RunState) + ")",
+            name="ck_schedule_run_state",
+        ),
+    )
+
+
 __all__ = [
     "Base",
     "Document",
@@ -375,4 +411,5 @@ __all__ = [
     "AuditHead",
     "User",
     "LoginFailure",
+    "ScheduleRun",
 ]

@@ -1,0 +1,117 @@
+"""The weekly backup (Hiệp Hòa quy chế Điều 9: data backed up every week).
+
+Into [schedule] backup_dir, one folder per ISO week, written under a temporary name and renamed
+when complete, so a folder that exists is a whole backup:
+
+    backups/vanthu-2026-W49/register.db          SQLite: the online backup API (a consistent
+                                                 copy while the service writes)
+    backups/vanthu-2026-W49/register.dump        PostgreSQL: pg_dump -Fc
+    backups/vanthu-2026-W49/archive-manifest.tsv every original in the archive: sha256, size, path
+    backups/archive/                             the archive's files, copied once each
+
+The archive is content-addressed and read-only (a file's name is its hash, and it never
+changes), so like rsync only files not yet copied are copied, each checked against its name.
+The newest [schedule] keep_backups folders are kept. Secret documents are never in the register
+or the archive, so there is nothing to leave out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from daemon.archive import file_sha256
+from daemon.config import Settings
+from daemon.durable import copy_durably, fsync_dir
+from daemon.errors import PermanentError
+from daemon.schedule import pgdump
+from daemon.schedule.context import Context
+
+PREFIX = "vanthu-"
+ARCHIVE = "archive"
+MANIFEST = "archive-manifest.tsv"
+
+
+class BackupError(PermanentError):
+    """A backup could not be made; the message says what failed."""
+
+
+def sqlite_copy(database: Path, out: Path) -> Path:
+    """A consistent copy of a live SQLite database (sqlite3's online backup API)."""
+    if not database.is_file():
+        raise BackupError(f"{database}: the register database is not there")
+    source = sqlite3.connect(database, timeout=30)
+    target = sqlite3.connect(out)
+    try:
+        source.backup(target)
+        checked = target.execute("PRAGMA quick_check").fetchone()[0]
+        if checked != "ok":
+            raise BackupError(f"{out}: the copy fails SQLite's check: {checked}")
+    finally:
+        target.close()
+        source.close()
+    return out
+
+
+def mirror_archive(archive: Path, mirror: Path, manifest: Path) -> tuple[int, int]:
+    """Copy the archive's files not yet in `mirror`, each checked against its hash, and list
+    them all in `manifest`. Returns (files in the archive, files copied now)."""
+    lines, copied = ["sha256\tsize\tpath"], 0
+    files = sorted(p for p in archive.glob("??/*") if p.is_file() and not p.name.startswith("."))
+    for path in files:
+        relative = path.relative_to(archive)
+        sha256 = path.name.split(".", 1)[0]
+        target = mirror / relative
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            copy_durably(path, target, mode=0o444)
+            if file_sha256(target) != sha256:
+                target.unlink()
+                raise BackupError(f"{path}: its content does not match its name (the hash)")
+            copied += 1
+        lines.append(f"{sha256}\t{path.stat().st_size}\t{relative.as_posix()}")
+    manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(files), copied
+
+
+def prune(root: Path, keep: int) -> list[Path]:
+    """Remove all but the newest `keep` backup folders (their names sort by week)."""
+    found = sorted(p for p in root.glob(f"{PREFIX}*") if p.is_dir())
+    removed = found[:-keep] if len(found) > keep else []
+    for old in removed:
+        shutil.rmtree(old)
+    return removed
+
+
+def take(settings: Settings, period: str) -> Path:
+    """Make the backup folder of `period` (replacing one made before for it)."""
+    root = settings.schedule.backup_dir
+    root.mkdir(parents=True, exist_ok=True)
+    final, partial = root / f"{PREFIX}{period}", root / f".{PREFIX}{period}.part"
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir()
+    url = make_url(settings.database_url())
+    if url.get_backend_name() == "sqlite":
+        sqlite_copy(Path(url.database or ""), partial / "register.db")
+    else:
+        pgdump.dump(settings.database_url(), partial / "register.dump")
+    mirror_archive(settings.paths.archive, root / ARCHIVE, partial / MANIFEST)
+    if final.exists():
+        shutil.rmtree(final)
+    partial.rename(final)
+    fsync_dir(root)
+    return final
+
+
+def run(sessions: sessionmaker[Session], settings: Settings, now: dt.datetime) -> str:
+    ctx = Context.of(settings)
+    slot = ctx.slot("backup", now)
+    made = take(settings, slot.period)
+    removed = prune(settings.schedule.backup_dir, settings.schedule.keep_backups)
+    size = sum(p.stat().st_size for p in made.iterdir()) // 1024
+    return f"{made.name} ({size} KiB); {len(removed)} old backup(s) removed"

@@ -1,0 +1,55 @@
+"""The weekly export and the periodic reports, written under [paths] exports.
+
+Each Monday morning: both register books of the ISO week before (so-dang-ky-2026-W48.xlsx).
+On a month's first working day: the report of the month before (bao-cao-2026-11.xlsx and its
+chart); after a quarter's last month also the quarter's, after December also the year's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from daemon.config import Settings
+from daemon.reports.period import Kind
+from daemon.schedule.context import Context
+
+
+def weekly_export(sessions: sessionmaker[Session], settings: Settings, now: dt.datetime) -> str:
+    from daemon.reports.weekly import export_week
+
+    ctx = Context.of(settings)
+    slot = ctx.slot("weekly_export", now)
+    with sessions() as session:
+        done = export_week(
+            session, settings.paths.exports, slot.day - dt.timedelta(days=7), tz=ctx.tz
+        )
+    return f"{done.path.name}: {done.entries.get('den', 0)} đến, {done.entries.get('di', 0)} đi"
+
+
+def periods_ending(last_day: dt.date) -> list[Kind]:
+    """The reports due once the month of `last_day` is over: the month, and the quarter and the
+    year when it closes them."""
+    kinds: list[Kind] = ["month"]
+    if last_day.month % 3 == 0:
+        kinds.append("quarter")
+    if last_day.month == 12:
+        kinds.append("year")
+    return kinds
+
+
+def monthly_report(sessions: sessionmaker[Session], settings: Settings, now: dt.datetime) -> str:
+    from daemon.reports.outputs import write_report  # matplotlib: loaded when a report is due
+
+    ctx = Context.of(settings)
+    slot = ctx.slot("monthly_report", now)
+    last_day = slot.day.replace(day=1) - dt.timedelta(days=1)
+    written = []
+    with sessions() as session:
+        for kind in periods_ending(last_day):
+            files = write_report(
+                session, kind, last_day, tz=ctx.tz, now=now, folder=settings.paths.exports
+            )
+            written.append(files.workbook.name)
+    return ", ".join(written)
