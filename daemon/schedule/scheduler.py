@@ -125,8 +125,10 @@ class Scheduler:
 
     def catch_up(self) -> list[RunOutcome]:
         """Fire every job once, in order: those whose latest period is not in the ledger run."""
-        outcomes = [self.fire(job) for job in self.context.cadences]
-        return [o for o in outcomes if o is not None]
+        outcomes = [o for job in self.context.cadences if (o := self.fire(job)) is not None]
+        ran = [f"{o.job}:{o.period}" for o in outcomes if o.state != "refused"]
+        event(log, "schedule-caught-up", ran=len(ran), runs=",".join(ran) or "-")
+        return outcomes
 
     def fire(self, job: str) -> RunOutcome | None:
         """A trigger went off (or the catch-up): run the job for the period of this moment.
