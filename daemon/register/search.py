@@ -33,7 +33,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from daemon.ocr import vntext
 
@@ -67,10 +67,6 @@ def marked(text: str) -> str:
 def words(text: str) -> list[str]:
     """The words of `text` as the index keeps them (marked): runs of letters and digits."""
     return _WORD.findall(marked(text))
-
-
-def folded_words(text: str) -> list[str]:
-    return [fold(w) for w in words(text)]
 
 
 def in_models(name: str | None, type_: str, parent_names: Any) -> bool:
@@ -183,7 +179,8 @@ def _collect(conn: Connection, ids: Sequence[int]) -> list[Indexed]:
     entry_text: dict[int, list[Any]] = {}
     rows = conn.execute(
         sa.select(_entries.c.document_id, *(_entries.c[c] for c in _ENTRY))
-        .where(_entries.c.document_id.in_(ids))
+        # by the unique key (book, document_id): there is no index on document_id alone
+        .where(_entries.c.book.in_(["den", "di"]), _entries.c.document_id.in_(ids))
         .order_by(_entries.c.id)
     )
     for row in rows:
@@ -296,25 +293,28 @@ def search(
         raise QueryError(f"limit must be 1 or more, got {limit}")
     terms = parse(query)
     ranked = _ranked(session.connection(), terms, book, year, limit)
-    found = {e.id: e for e in session.scalars(sa.select(Entry).where(Entry.id.in_(ranked)))}
+    loaded = sa.select(Entry).where(Entry.id.in_(ranked)).options(joinedload(Entry.document))
+    found = {e.id: e for e in session.scalars(loaded)}
     return [_hit(found[i], terms) for i in ranked if i in found]
 
 
 def _ranked(
     conn: Connection, terms: list[Term], book: str | None, year: int | None, limit: int
 ) -> list[int]:
-    stmt = _pg_ranked(terms) if conn.dialect.name == "postgresql" else _sqlite_ranked(terms)
-    if book:
-        stmt = stmt.where(_entries.c.book == book)
+    hits = _pg_hits(terms) if conn.dialect.name == "postgresql" else _sqlite_hits(terms)
+    # The matches first, then their entries: by (book, document_id), the unique key's index
+    # (SQLite would otherwise run the full-text query once per entry).
+    books = [book] if book else ["den", "di"]
+    stmt = sa.select(_entries.c.id).join(
+        hits, (_entries.c.book.in_(books)) & (_entries.c.document_id == hits.c.document_id)
+    )
     if year:
         stmt = stmt.where(_entries.c.year == year)
-    stmt = stmt.order_by(
-        sa.literal_column("rank"), _entries.c.received_at.desc(), _entries.c.id.desc()
-    )
+    stmt = stmt.order_by(hits.c.rank, _entries.c.received_at.desc(), _entries.c.id.desc())
     return list(conn.execute(stmt.limit(limit)).scalars())
 
 
-def _sqlite_ranked(terms: list[Term]) -> sa.Select[Any]:
+def _sqlite_hits(terms: list[Term]) -> sa.CTE:
     def phrase(term: Term) -> str:
         columns = "{head body}" if term.exact else "{head_folded body_folded}"
         return f'{columns} : "{" ".join(term.words if term.exact else term.folded)}"'
@@ -323,9 +323,10 @@ def _sqlite_ranked(terms: list[Term]) -> sa.Select[Any]:
     weights = (HEAD_WEIGHT, BODY_WEIGHT) * 2
     rank = sa.func.bm25(table, *weights)  # smaller is better
     return (
-        sa.select(_entries.c.id, rank.label("rank"))
-        .select_from(_fts.join(_entries, _entries.c.document_id == _fts.c.rowid))
+        sa.select(_fts.c.rowid.label("document_id"), rank.label("rank"))
         .where(table.op("MATCH")(" AND ".join(phrase(t) for t in terms)))
+        .cte("hits")
+        .prefix_with("MATERIALIZED")
     )
 
 
@@ -338,7 +339,7 @@ def _tsquery(phrases: Iterable[str], unaccent: bool) -> Any:
     return query
 
 
-def _pg_ranked(terms: list[Term]) -> sa.Select[Any]:
+def _pg_hits(terms: list[Term]) -> sa.CTE:
     loose = [" ".join(t.words) for t in terms if not t.exact]
     exact = [" ".join(t.words) for t in terms if t.exact]
     # ts_rank's weights are {D, C, B, A}: the body is B, the head A (as bm25's weights).
@@ -346,14 +347,12 @@ def _pg_ranked(terms: list[Term]) -> sa.Select[Any]:
     everything = _tsquery((" ".join(t.words) for t in terms), unaccent=True)
     # negated, so that smaller is better on both back ends; 1: divided by 1 + log(length)
     rank = -sa.func.ts_rank(weights, _pg.c.folded, everything, 1)
-    stmt = sa.select(_entries.c.id, rank.label("rank")).select_from(
-        _pg.join(_entries, _entries.c.document_id == _pg.c.document_id)
-    )
+    stmt = sa.select(_pg.c.document_id, rank.label("rank"))
     if loose:
         stmt = stmt.where(_pg.c.folded.op("@@")(_tsquery(loose, unaccent=True)))
     if exact:
         stmt = stmt.where(_pg.c.marked.op("@@")(_tsquery(exact, unaccent=False)))
-    return stmt
+    return stmt.cte("hits")
 
 
 def _hit(entry: Any, terms: list[Term]) -> Hit:
@@ -364,7 +363,9 @@ def _hit(entry: Any, terms: list[Term]) -> Hit:
         document.signer,
         *document.recipients,
         *document.addressees,
-        *(v for e in document.entries for v in (e.recipient_unit, e.assignee, e.note)),
+        entry.recipient_unit,
+        entry.assignee,
+        entry.note,
         document.subject,
         document.number,
         document.doc_type,
