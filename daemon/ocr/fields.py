@@ -32,8 +32,9 @@ from daemon.ocr.fields_header import (
 from daemon.ocr.fields_layout import Layout, WLine, mean_conf, prepare
 from daemon.ocr.fields_lexicon import correct_diacritics, known_pair
 from daemon.ocr.fields_parse import Number, parse_date_line, parse_number, restore_abbr
-from daemon.ocr.fields_vocab import SURNAME_FORMS, SURNAMES, agency_like
+from daemon.ocr.fields_vocab import SURNAME_FORMS, agency_like
 from daemon.ocr.model import FIELD_NAMES, Fields, Reading
+from daemon.ocr.names import checked_name
 from daemon.ocr.syllables import foreign_or_invalid
 from daemon.ocr.vntext import is_upper_text, loose_key, squash
 
@@ -313,14 +314,16 @@ def _closing(closing: Closing, values: dict[str, Any], conf: dict[str, float]) -
     else:
         conf["recipients"] = 0.3 if closing.has_label else 0.5
     signer = closing.signer
-    values["signer"] = _surname(signer) if signer else None
     if signer is None:
-        conf["signer"] = 0.0
+        values["signer"], conf["signer"] = None, 0.0
         return
-    known = loose_key(signer.text.split()[0]) in SURNAMES
+    name, as_named = _surname(signer), 1.0
+    if signer.conf < 1.0:  # read by OCR: a text layer prints the name, however rare
+        name, as_named = checked_name(name)
+    values["signer"] = name
     conf["signer"] = (
         signer.conf
         * (1.0 if closing.signer_anchored else 0.7)
-        * (1.0 if known else 0.9)
-        * _spelling(values["signer"])
+        * as_named
+        * _spelling(name)
     )

@@ -1,0 +1,72 @@
+"""Whether a signer's name read by OCR is a Vietnamese name, and its one likely spelling.
+
+A tone slip turns one name into a word that is still Vietnamese (Đình -> Đỉnh, Văn -> Vẫn,
+Thắng -> Thăng), so the syllable check alone passes it. Names come from a small vocabulary:
+a surname from a short list, then middle and given names that parents choose from a few
+hundred syllables. A syllable outside that vocabulary is not trusted as read; when exactly
+one syllable of the vocabulary has the same letters (marks aside), it is taken for it.
+
+The vocabulary is a compilation of the middle and given names common in Vietnam (civil
+registers and officials' names as published), not the test generator's list; rare names
+are left out on purpose: such a name is sent to the clerk, which costs a click, not a record.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from daemon.ocr.fields_vocab import SURNAME_FORMS, SURNAMES
+from daemon.ocr.vntext import loose_key, nfc
+
+_COMMON = """
+An Ái Anh Ánh Ân Ẩn Bá Bách Bạch Bản Bảo Bắc Bằng Bích Biên Bình Bính Bội Bửu Ca Cảnh Cát
+Cầm Cẩm Cần Cận Châm Chân Chấn Châu Chi Chí Chiến Chiểu Chinh Chính Chu Chúc Chung Chương
+Công Cúc Cung Cương Cường Cửu Danh Dân Diễm Diện Diệp Diệu Doãn Dung Dũng Duy Duyên Duyệt
+Dư Dự Dương Đài Đại Đam Đan Đàn Đạo Đào Đạt Đắc Đăng Điền Điệp Định Đình Đoan Đô Đông Đồng
+Độ Đức Được Gia Giang Giao Giáp Hà Hạ Hải Hán Hàn Hạnh Hào Hảo Hằng Hậu Hân Hiên Hiền Hiển
+Hiến Hiện Hiệp Hiếu Hinh Hoa Hòa Hóa Họa Hoài Hoan Hoàn Hoán Hoàng Hoạt Hội Hồng Hợi Hợp
+Huân Huấn Huế Huệ Hùng Hưng Hương Hường Hữu Huy Huyên Huyền Huỳnh Hy Kha Khải Khang Khanh
+Khánh Khắc Khiêm Khoa Khoái Khôi Khuê Khương Khuyên Kiên Kiện Kiệt Kiều Kim Kỳ Lạc Lai Lam
+Lâm Lan Lãnh Lân Lập Lệ Lễ Liêm Liên Liễu Linh Lĩnh Loan Long Lộc Lợi Luân Luận Luyến Lực
+Lương Lượng Lưu Ly Lý Mai Mạnh Mẫn Miên Minh Mơ My Mỹ Nam Năng Nga Ngà Ngân Nghị Nghĩa
+Ngọc Nguyên Nguyện Nguyệt Nhã Nhàn Nhân Nhật Nhi Nhiên Nhung Như Ninh Nữ Oanh Phát Phấn
+Phi Phong Phú Phúc Phụng Phùng Phước Phương Phượng Quang Quảng Quân Quế Quốc Quý Quyên
+Quyền Quyết Quỳnh Sa Sang Sáng Sâm Sinh Song Sơn Sương Sỹ Sĩ Tài Tạo Tâm Tân Tấn Tần Thạch
+Thái Thanh Thành Thạnh Thảo Thắm Thắng Thân Thất Thế Thi Thiên Thiện Thiều Thiết Thịnh Thoa
+Thị Thoại Thông Thu Thuần Thuận Thục Thùy Thúy Thủy Thụy Thư Thương Thường Thy Tiên Tiến Tiệp
+Tín Tình Tịnh Toàn Toản Toại Trà Trang Tráng Trâm Trân Trí Triết Triều Triệu Trinh Trình
+Trọng Trung Trúc Trực Trường Tú Tuân Tuấn Tuệ Tùng Tuyên Tuyền Tuyến Tuyết Tư Tứ Tường Uy Uyên Tất
+Văn Vân Vấn Vi Viên Viết Việt Vinh Vĩnh Võ Vũ Vương Vượng Vy Xuân Xuyến Yên Yến
+"""
+
+NAME_SYLLABLES: frozenset[str] = frozenset(
+    nfc(word).casefold() for word in [*_COMMON.split(), *SURNAME_FORMS.values()]
+)
+_BY_LETTERS: dict[str, set[str]] = defaultdict(set)
+for _syllable in NAME_SYLLABLES:
+    _BY_LETTERS[loose_key(_syllable)].add(_syllable)
+
+UNKNOWN_SURNAME = 0.6  # confidence factor: names start with a surname from a short list
+UNKNOWN_SYLLABLE = 0.5  # ... and go on with common name syllables
+
+
+def checked_name(name: str) -> tuple[str, float]:
+    """`name` with each syllable outside the vocabulary put right when exactly one syllable
+    of it has the same letters, and the factor its confidence is to be multiplied by."""
+    words = nfc(name).split()
+    if not words:
+        return name, 1.0
+    factor = 1.0 if loose_key(words[0]) in SURNAMES else UNKNOWN_SURNAME
+    out = [words[0]]
+    for word in words[1:]:
+        if word.casefold() in NAME_SYLLABLES:
+            out.append(word)
+            continue
+        candidates = _BY_LETTERS.get(loose_key(word), set())
+        if len(candidates) == 1:
+            (right,) = candidates
+            out.append(right.upper() if word.isupper() else right.capitalize())
+        else:
+            out.append(word)
+            factor *= UNKNOWN_SYLLABLE
+    return " ".join(out), factor

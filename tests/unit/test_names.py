@@ -1,0 +1,41 @@
+"""A signer's name read by OCR: a known surname, then common name syllables."""
+
+from __future__ import annotations
+
+import pytest
+
+from daemon.ocr.names import UNKNOWN_SURNAME, UNKNOWN_SYLLABLE, checked_name
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Nguyễn Văn An", "Vũ Thị Nhung", "Huỳnh Đình Quang", "Lý Thị Thanh Lan", "ĐỖ HỮU DŨNG"],
+)
+def test_common_names_pass_as_read(name: str) -> None:
+    assert checked_name(name) == (name, 1.0)
+
+
+def test_a_name_without_a_surname_is_not_trusted() -> None:
+    """The surname lost under the seal: "Thị Thảo" for "Vũ Thị Thảo"."""
+    assert checked_name("Thị Thảo") == ("Thị Thảo", UNKNOWN_SURNAME)
+
+
+@pytest.mark.parametrize(
+    ("read", "letters"),
+    [
+        ("Nguyễn Đỉnh Lộc", "Đình, Định or the surname Đinh"),
+        ("Nguyễn Vẫn Long", "Văn, Vân or Vấn"),
+    ],
+)
+def test_a_tone_slip_with_several_names_behind_it_is_flagged(read: str, letters: str) -> None:
+    assert checked_name(read) == (read, UNKNOWN_SYLLABLE), letters
+
+
+def test_a_slip_with_one_name_behind_it_is_put_right() -> None:
+    assert checked_name("Bùi Đức Thăng") == ("Bùi Đức Thắng", 1.0)
+    assert checked_name("BÙI ĐỨC THĂNG") == ("BÙI ĐỨC THẮNG", 1.0)
+
+
+def test_garbage_is_flagged_once_per_syllable() -> None:
+    _, factor = checked_name("Nà Nóc Xyz")
+    assert factor == pytest.approx(UNKNOWN_SURNAME * UNKNOWN_SYLLABLE**2)
