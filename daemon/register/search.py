@@ -35,7 +35,7 @@ from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, joinedload
 
-from daemon.ocr import vntext
+import daemon.ocr.vntext as vntext
 
 FTS_TABLE = "search_fts"  # SQLite
 PG_TABLE = "search_text"  # PostgreSQL

@@ -24,7 +24,13 @@ TRANSPORT = ("imapclient", "imaplib", "aiosmtplib", "smtplib", "watchdog", "daem
 RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("daemon.dispatch", ("daemon.ingest",), ()),
     ("daemon.ingest", ("daemon.dispatch",), ()),
-    ("daemon.register", (*WINGS, *ENTRY, *TRANSPORT, "daemon.ocr"), ("daemon.ocr.model",)),
+    # the register shares the readers' field model and their Vietnamese text folding (a
+    # leaf module: standard library only), so search folds as the reader compares
+    (
+        "daemon.register",
+        (*WINGS, *ENTRY, *TRANSPORT, "daemon.ocr"),
+        ("daemon.ocr.model", "daemon.ocr.vntext"),
+    ),
     ("daemon.ocr", ("daemon.register", "daemon.work", *WINGS, *ENTRY, "sqlalchemy"), ()),
     ("daemon.signatures", ("daemon.register", "daemon.work", *WINGS, *ENTRY), ()),
     ("daemon.work", (*WINGS, *ENTRY), ()),
