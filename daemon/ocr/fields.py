@@ -35,6 +35,7 @@ from daemon.ocr.fields_parse import Number, parse_date_line, parse_number, resto
 from daemon.ocr.fields_vocab import SURNAME_FORMS, agency_like
 from daemon.ocr.model import FIELD_NAMES, Fields, Reading
 from daemon.ocr.names import checked_name
+from daemon.ocr.places import checked_agency, checked_place
 from daemon.ocr.syllables import foreign_or_invalid
 from daemon.ocr.vntext import is_upper_text, loose_key, squash
 
@@ -122,10 +123,14 @@ def _number_date(
         n_conf *= _number_check(number, doc_type, types)
     values["number"] = number.text if number else None
     values["date"] = date
+    p_conf = head.date_line.conf if place and head.date_line else 0.0
+    if place and p_conf < 1.0:  # read by OCR: the gazetteer judges it
+        place, as_placed = checked_place(place)
+        p_conf *= as_placed
     values["place"] = place
     conf["number"] = n_conf if number else 0.0
     conf["date"] = d_conf if date else 0.0
-    conf["place"] = head.date_line.conf if place and head.date_line else 0.0
+    conf["place"] = p_conf
 
 
 def _number_check(number: Number, doc_type: DocType | None, types: DocTypes) -> float:
@@ -230,8 +235,8 @@ def _spelling(text: str | None) -> float:
 
 def _agencies(head: Header, values: dict[str, Any], conf: dict[str, float]) -> None:
     parent, issuer = split_agency(head.issuer_lines)
-    issuer_text = _agency_name(issuer)
-    parent_text = _agency_name(parent)
+    issuer_text, issuer_named = _checked_agency(issuer)
+    parent_text, parent_named = _checked_agency(parent)
     placed = 1.0 if head.number is not None else 0.85  # found above "Số:" as ND30 puts it
     values["issuer"] = issuer_text or None
     values["parent_issuer"] = parent_text or None
@@ -240,13 +245,24 @@ def _agencies(head: Header, values: dict[str, Any], conf: dict[str, float]) -> N
         * placed
         * (1.0 if agency_like(issuer_text) else 0.7)
         * _spelling(issuer_text)
+        * issuer_named
         if issuer_text
         else 0.0
     )
     if parent_text:
-        conf["parent_issuer"] = mean_conf(parent) * (1.0 if agency_like(parent_text) else 0.7)
+        conf["parent_issuer"] = (
+            mean_conf(parent) * (1.0 if agency_like(parent_text) else 0.7) * parent_named
+        )
     else:
         conf["parent_issuer"] = 0.8 if issuer_text else 0.5
+
+
+def _checked_agency(lines: list[WLine]) -> tuple[str, float]:
+    """An agency's name and how far its place and form are to be trusted (OCR only)."""
+    text = _agency_name(lines)
+    if not text or mean_conf(lines) >= 1.0:
+        return text, 1.0
+    return checked_agency(text)
 
 
 def _surname(signer: WLine) -> str:
@@ -322,8 +338,5 @@ def _closing(closing: Closing, values: dict[str, Any], conf: dict[str, float]) -
         name, as_named = checked_name(name)
     values["signer"] = name
     conf["signer"] = (
-        signer.conf
-        * (1.0 if closing.signer_anchored else 0.7)
-        * as_named
-        * _spelling(name)
+        signer.conf * (1.0 if closing.signer_anchored else 0.7) * as_named * _spelling(name)
     )

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from daemon.errors import PermanentError
-from daemon.ocr.vntext import nfc, tone_key
+from daemon.ocr.vntext import loose_key, nfc, tone_key
 
 ERAS = ("2008", "2025")
 LEVELS = ("province", "district", "commune")
@@ -65,6 +65,7 @@ class Gazetteer:
         self.units = tuple(units)
         self._by_short: dict[str, list[Unit]] = defaultdict(list)
         self._by_parent: dict[str, list[Unit]] = defaultdict(list)
+        self._by_letters: dict[str, set[str]] = defaultdict(set)  # filled on first use
         for unit in self.units:
             self._by_short[name_key(unit.short)].append(unit)
             if unit.parent_code:
@@ -83,6 +84,14 @@ class Gazetteer:
         Giang in 2008, Bắc Ninh in 2025), so pass `era` to get one era's children."""
         return [u for u in self._by_parent.get(code, ()) if era in (None, u.era)]
 
+    def spelled_like(self, name: str) -> list[str]:
+        """The short names written with the same letters as `name`, marks aside: the places
+        a misread mark may have hidden ("Cấm Xuyên" -> Cẩm Xuyên)."""
+        if not self._by_letters:
+            for unit in self.units:
+                self._by_letters[loose_key(unit.short)].add(unit.short)
+        return sorted(self._by_letters.get(loose_key(name), ()))
+
     def known_place(self, name: str) -> bool:
         """Whether `name`, as written on a place-date line or after an agency's type ("Khánh
         Hòa", "TP. Hồ Chí Minh", "Tp Hồ Chí Minh", "Thành phố Huế"), is a province, district
@@ -92,6 +101,16 @@ class Gazetteer:
             return True
         prefix = _PLACE_PREFIX.match(key)
         return prefix is not None and key[prefix.end() :] in self._by_short
+
+
+def shipped() -> Gazetteer:
+    """The gazetteer shipped with vanthu: the checkout's rules/, or the installed wheel's
+    daemon/shipped_rules/ (reference data: the office does not edit it)."""
+    package = Path(__file__).resolve().parents[1]
+    for folder in (package / "shipped_rules", package.parent / "rules"):
+        if (folder / "gazetteer.tsv").is_file():
+            return load(folder / "gazetteer.tsv")
+    raise GazetteerError("the shipped gazetteer (rules/gazetteer.tsv) is missing")
 
 
 def load(path: Path) -> Gazetteer:

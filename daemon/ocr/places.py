@@ -1,0 +1,59 @@
+"""Place names read by OCR, judged by the gazetteer (rules/gazetteer.tsv).
+
+A misread mark turns a place into a name no unit bears ("Cấm Xuyên" for Cẩm Xuyên): the
+syllable check passes it, the gazetteer does not. When exactly one unit is spelled with the
+same letters, that is the place; otherwise the name is not trusted as read. An agency's name
+carries its place after its type ("ỦY BAN NHÂN DÂN HUYỆN CẨM XUYÊN") and is judged the same
+way; a wing of the page read into it ("PHÒNG TƯ PHÁP - Số: 156/KH-TP") is not an agency's name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from daemon.ocr import gazetteer
+
+UNKNOWN_PLACE = 0.5  # confidence factor of a place no unit bears
+NOT_A_NAME = 0.3  # ... of an agency's name holding a number or "Số:"
+
+# The type of unit before the place in an agency's name, longest first.
+_UNIT_TYPE = re.compile(
+    r"\b(thành phố|thị xã|thị trấn|huyện|tỉnh|quận|phường|xã|đặc khu)\s+",
+    re.IGNORECASE,
+)
+_NUMBERED = re.compile(r"\bsố\s*:|\d+\s*/", re.IGNORECASE)  # "Số:", "156/KH-TP"
+
+
+def checked_place(name: str) -> tuple[str, float]:
+    """`name` (a place as written on the date line) put right when exactly one unit is
+    spelled with its letters, and the factor its confidence is to be multiplied by."""
+    places = gazetteer.shipped()
+    if places.known_place(name):
+        return name, 1.0
+    candidates = places.spelled_like(name)
+    if len(candidates) == 1:
+        return _cased(candidates[0], name), 1.0
+    return name, UNKNOWN_PLACE
+
+
+def checked_agency(name: str) -> tuple[str, float]:
+    """An agency's name with its place judged as `checked_place` does, and the factor."""
+    if _NUMBERED.search(name):
+        return name, NOT_A_NAME
+    types = list(_UNIT_TYPE.finditer(name))
+    if not types:
+        return name, 1.0
+    found = types[-1]  # the last type word: "SỞ Y TẾ TỈNH KHÁNH HÒA"
+    place = name[found.end() :].strip()
+    if not place or re.search(r"[,;(]", place):
+        return name, 1.0  # "các xã, thị trấn": not one place
+    if place.isdigit():  # "PHƯỜNG 5": numbered units keep their type in their name
+        return name, 1.0 if gazetteer.shipped().known_place(
+            name[found.start() :]
+        ) else UNKNOWN_PLACE
+    right, factor = checked_place(place)
+    return name[: found.end()] + right, factor
+
+
+def _cased(name: str, like: str) -> str:
+    return name.upper() if like.isupper() else name

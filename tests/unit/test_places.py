@@ -1,0 +1,49 @@
+"""Place and agency names read by OCR, judged by the gazetteer."""
+
+from __future__ import annotations
+
+import pytest
+
+from daemon.ocr import gazetteer
+from daemon.ocr.places import NOT_A_NAME, UNKNOWN_PLACE, checked_agency, checked_place
+
+
+@pytest.mark.parametrize("place", ["Cẩm Xuyên", "Hà Nội", "TP. Hồ Chí Minh", "Khánh Hoà"])
+def test_known_places_pass(place: str) -> None:
+    assert checked_place(place) == (place, 1.0)
+
+
+def test_a_misread_mark_with_one_place_behind_it_is_put_right() -> None:
+    assert checked_place("Cấm Xuyên") == ("Cẩm Xuyên", 1.0)
+    assert checked_place("Đúc Thọ") == ("Đức Thọ", 1.0)
+
+
+def test_a_name_no_unit_bears_is_not_trusted() -> None:
+    assert checked_place("Xyz Qwe") == ("Xyz Qwe", UNKNOWN_PLACE)
+
+
+def test_letters_shared_by_several_places_are_not_guessed() -> None:
+    shared = gazetteer.shipped().spelled_like("Thanh Hoa")
+    assert {"Thanh Hóa", "Thành Hòa", "Thạnh Hòa"} <= set(shared)
+    assert checked_place("Thãnh Hoa") == ("Thãnh Hoa", UNKNOWN_PLACE)
+
+
+def test_an_agencys_place_is_judged_too() -> None:
+    assert checked_agency("ỦY BAN NHÂN DÂN HUYỆN CẤM XUYÊN") == (
+        "ỦY BAN NHÂN DÂN HUYỆN CẨM XUYÊN",
+        1.0,
+    )
+    assert checked_agency("SỞ Y TẾ TỈNH KHÁNH HÒA") == ("SỞ Y TẾ TỈNH KHÁNH HÒA", 1.0)
+    assert checked_agency("SỞ THÔNG TIN VÀ TRUYỀN THÔNG") == ("SỞ THÔNG TIN VÀ TRUYỀN THÔNG", 1.0)
+    assert checked_agency("UBND HUYỆN XYZ QWE")[1] == UNKNOWN_PLACE
+
+
+@pytest.mark.parametrize(
+    "name", ["TRƯỜNG THCS SỐ 1", "UBND PHƯỜNG 5", "UBND QUẬN 1", "UBND CÁC XÃ, THỊ TRẤN"]
+)
+def test_numbered_and_plural_names_are_names(name: str) -> None:
+    assert checked_agency(name)[1] == 1.0
+
+
+def test_the_number_read_into_the_agency_is_not_a_name() -> None:
+    assert checked_agency("PHÒNG TƯ PHÁP - Số: 156/KH-TP")[1] == NOT_A_NAME
