@@ -184,7 +184,17 @@ def _subject(
     else:
         text, score = "", 0.0
     values["subject"] = correct_diacritics(text) if text else None
-    conf["subject"] = score * _spelling(values["subject"]) if text else 0.0
+    conf["subject"] = score * _spelling(values["subject"]) * _whole(text, titled=bool(subject))
+
+
+def _whole(text: str, *, titled: bool) -> float:
+    """1.0 when a trích yếu looks whole, else the penalty: one under a title starts with a
+    capital ("việc đẩy mạnh ..." lost its "Về"), and quotation marks come in pairs."""
+    if not text:
+        return 0.0
+    cut = titled and text[0].islower()
+    quotes = sum(text.count(q) for q in '"“”') % 2 == 1
+    return _SPELLING_PENALTY if cut or quotes else 1.0
 
 
 # A word that cannot be Vietnamese, or a consonant standing alone, in a subject, an agency or

@@ -1,0 +1,91 @@
+"""Confidence that means something: what lowers a field's confidence below the review
+threshold when OCR may have read it wrong, and what a field check puts right."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from daemon.config import ReadingSettings
+from daemon.ocr.doctypes import DocTypes
+from daemon.ocr.model import Line, Reading
+from tests.unit.test_fields import QD, extract, nd30
+
+THRESHOLD = ReadingSettings().review_threshold
+ROOT = Path(__file__).resolve().parents[2]
+TITLE = ["QUYẾT ĐỊNH", "Về việc ban hành Quy chế văn thư,", "lưu trữ của cơ quan"]
+
+
+@pytest.fixture(scope="module")
+def types() -> DocTypes:
+    return DocTypes.load(ROOT / "rules" / "doc_types.toml")
+
+
+def _with(reading: Reading, change: Callable[[Line], Line]) -> Reading:
+    page = reading.pages[0]
+    lines = tuple(change(line) for line in page.lines)
+    return dataclasses.replace(reading, pages=(dataclasses.replace(page, lines=lines),))
+
+
+def _doubt(text: str) -> Callable[[Line], Line]:
+    return lambda ln: dataclasses.replace(ln, conf=0.2) if ln.text == text else ln
+
+
+def test_a_clean_ocr_subject_is_trusted(types: DocTypes) -> None:
+    fields = extract(nd30(**{**QD, "title": TITLE}, conf=0.93), types)
+    assert fields.subject == "Về việc ban hành Quy chế văn thư, lưu trữ của cơ quan"
+    assert fields.confidence["subject"] >= THRESHOLD
+
+
+def test_one_line_under_the_stamp_spoils_the_subject(types: DocTypes) -> None:
+    reading = _with(nd30(**{**QD, "title": TITLE}, conf=0.93), _doubt("lưu trữ của cơ quan"))
+    fields = extract(reading, types)
+    assert fields.confidence["subject"] < THRESHOLD
+
+
+def test_a_subject_that_may_go_on_under_the_stamp_is_flagged(types: DocTypes) -> None:
+    """The last line, half under the stamp, no longer looks centred and is left out: the
+    subject read may be cut short, and must not be trusted."""
+    reading = _with(
+        nd30(**{**QD, "title": TITLE}, conf=0.93),
+        lambda ln: (
+            dataclasses.replace(ln, conf=0.2, x0=ln.x0 - 0.1, bold=False)
+            if ln.text == "lưu trữ của cơ quan"
+            else dataclasses.replace(ln, bold=False)
+        ),  # OCR knows no weights
+    )
+    fields = extract(reading, types)
+    assert fields.subject == "Về việc ban hành Quy chế văn thư,"
+    assert fields.confidence["subject"] < THRESHOLD
+
+
+def test_a_subject_cut_at_its_start_or_with_a_lone_quote_is_flagged(types: DocTypes) -> None:
+    for title in (
+        ["QUYẾT ĐỊNH", "việc ban hành Quy chế văn thư, lưu trữ"],
+        ["QUYẾT ĐỊNH", "“Về việc ban hành Quy chế văn thư, lưu trữ"],
+    ):
+        fields = extract(nd30(**{**QD, "title": title}, conf=0.93), types)
+        assert fields.confidence["subject"] < THRESHOLD, title
+
+
+def test_a_misread_place_is_put_right_by_the_gazetteer(types: DocTypes) -> None:
+    right = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Cấm Xuyên, ngày 04 tháng 11 năm 2016"]
+    fields = extract(nd30(**{**QD, "right": right}, conf=0.93), types)
+    assert fields.place == "Cẩm Xuyên"
+
+
+def test_a_tone_slip_in_the_signers_name_is_flagged(types: DocTypes) -> None:
+    signature = ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "", "Nguyễn Đỉnh Lộc"]
+    fields = extract(nd30(**{**QD, "signature": signature}, conf=0.93), types)
+    assert fields.signer == "Nguyễn Đỉnh Lộc"
+    assert fields.confidence["signer"] < THRESHOLD
+
+
+def test_a_text_layer_is_taken_as_printed(types: DocTypes) -> None:
+    """A born-digital PDF prints the name and the place, however rare."""
+    signature = ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "", "Nguyễn Đỉnh Lộc"]
+    fields = extract(nd30(**{**QD, "signature": signature}), types)
+    assert fields.confidence["signer"] >= THRESHOLD
