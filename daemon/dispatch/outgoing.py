@@ -25,7 +25,7 @@ from daemon.dispatch.signing import AgencySigner, docmdp_forbids_signing
 from daemon.errors import PermanentError
 from daemon.logs import event
 from daemon.ocr.fields import extract_fields
-from daemon.ocr.model import Fields, Reading
+from daemon.ocr.model import Fields, Reading, unsure
 from daemon.register import clock, issuance, jobs, registry
 from daemon.register.models import DONE, DUPLICATE, NEEDS_REVIEW, REGISTERED, Entry
 from daemon.signatures import SignatureVerdict
@@ -186,10 +186,10 @@ class OutgoingHandler:
     def _unsure(self, fields: Fields) -> list[str]:
         """Register fields the clerk should check (the sending goes on: the PDF is what goes)."""
         threshold = self.settings.reading.review_threshold
-        unsure = [
+        doubtful = [
             k for k in ("number", "date", "subject") if fields.confidence.get(k, 0) < threshold
         ]
-        return [f"low confidence: {name}" for name in unsure]
+        return [unsure(name) for name in doubtful]
 
     def _register(
         self,

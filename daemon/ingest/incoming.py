@@ -20,7 +20,7 @@ from daemon.alerts import alert
 from daemon.ingest import INCOMING, authenticity, fulltext, mailledger
 from daemon.logs import event
 from daemon.ocr.fields import extract_fields
-from daemon.ocr.model import KEY_FIELDS, Fields, Reading
+from daemon.ocr.model import KEY_FIELDS, Fields, Reading, unsure
 from daemon.register import clock, follow, jobs, registry
 from daemon.register.models import DONE, DUPLICATE, NEEDS_REVIEW, REGISTERED, Entry
 from daemon.signatures import SignatureVerdict
@@ -40,13 +40,9 @@ class Analysis:
 
 def needs_review(fields: Fields, threshold: float, provenance: dict[str, Any]) -> list[str]:
     """Why a clerk should look at this entry's fields or origin (empty: nothing to review)."""
-    reasons = [
-        f"low confidence: {name}"
-        for name in KEY_FIELDS
-        if fields.confidence.get(name, 0.0) < threshold
-    ]
+    reasons = [unsure(name) for name in KEY_FIELDS if fields.confidence.get(name, 0.0) < threshold]
     if provenance.get("sender_allowed") is False:
-        reasons.append("sender not on the allow-list")
+        reasons.append("người gửi không có trong danh sách được phép")
     return reasons
 
 

@@ -146,3 +146,9 @@ FIELDS: tuple[FieldInfo, ...] = tuple(
 FIELD_NAMES: tuple[str, ...] = tuple(info.name for info in FIELDS)
 #: The fields whose confidence decides whether a clerk must review the entry.
 KEY_FIELDS: tuple[str, ...] = tuple(info.name for info in FIELDS if info.key)
+LABELS: dict[str, str] = {info.name: info.label for info in FIELDS}
+
+
+def unsure(name: str) -> str:
+    """The register's ghi chú for a field the clerk is to check (Vietnamese: it is printed)."""
+    return f"chưa chắc: {LABELS.get(name, name)}"

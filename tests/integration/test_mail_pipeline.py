@@ -288,7 +288,7 @@ def test_untrusted_root_is_recorded_and_registered(run: Run) -> None:
 def test_sender_outside_the_rules_needs_review(run: Run) -> None:
     row = run.row(run.pdf("outsider"))
     assert row["status"] == "needs_review"
-    assert row["note"] == "sender not on the allow-list"
+    assert row["note"] == "người gửi không có trong danh sách được phép"
     assert row["provenance"]["sender_allowed"] is False
     assert run.row(run.pdf("born-digital"))["provenance"]["sender_allowed"] is True
 

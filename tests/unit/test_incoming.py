@@ -171,10 +171,10 @@ def test_low_confidence_and_unknown_senders_need_review() -> None:
     conf = {k: 0.9 for k in ("number", "date", "doc_type", "subject", "issuer")}
     assert needs_review(Fields(confidence=conf), 0.6, {}) == []
     assert needs_review(Fields(confidence={**conf, "date": 0.1}), 0.6, {}) == [
-        "low confidence: date"
+        "chưa chắc: Ngày tháng văn bản"
     ]
     assert needs_review(Fields(confidence=conf), 0.6, {"sender_allowed": False}) == [
-        "sender not on the allow-list"
+        "người gửi không có trong danh sách được phép"
     ]
 
 
