@@ -189,7 +189,7 @@ class OutgoingHandler:
         doubtful = [
             k for k in ("number", "date", "subject") if fields.confidence.get(k, 0) < threshold
         ]
-        return [unsure(name) for name in doubtful]
+        return unsure(doubtful)
 
     def _register(
         self,

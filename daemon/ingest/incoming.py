@@ -40,7 +40,7 @@ class Analysis:
 
 def needs_review(fields: Fields, threshold: float, provenance: dict[str, Any]) -> list[str]:
     """Why a clerk should look at this entry's fields or origin (empty: nothing to review)."""
-    reasons = [unsure(name) for name in KEY_FIELDS if fields.confidence.get(name, 0.0) < threshold]
+    reasons = unsure([n for n in KEY_FIELDS if fields.confidence.get(n, 0.0) < threshold])
     if provenance.get("sender_allowed") is False:
         reasons.append("người gửi không có trong danh sách được phép")
     return reasons

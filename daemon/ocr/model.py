@@ -149,6 +149,10 @@ KEY_FIELDS: tuple[str, ...] = tuple(info.name for info in FIELDS if info.key)
 LABELS: dict[str, str] = {info.name: info.label for info in FIELDS}
 
 
-def unsure(name: str) -> str:
-    """The register's ghi chú for a field the clerk is to check (Vietnamese: it is printed)."""
-    return f"chưa chắc: {LABELS.get(name, name)}"
+DOUBT = "chưa chắc: "  # how the ghi chú names the fields the clerk is to check
+
+
+def unsure(names: list[str]) -> list[str]:
+    """The register's ghi chú for the fields the clerk is to check, one reason for all of them
+    (in Vietnamese: it is printed in the sổ); none when there are none."""
+    return [DOUBT + ", ".join(LABELS.get(n, n) for n in names)] if names else []

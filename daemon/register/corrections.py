@@ -27,7 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from daemon.errors import PermanentError
-from daemon.ocr.model import FIELDS, FieldInfo
+from daemon.ocr.model import DOUBT, FIELDS, FieldInfo
 from daemon.register import audit
 from daemon.register.models import (
     FAILED,
@@ -141,9 +141,23 @@ def confirm(session: Session, book: str, year: int, seq: int, actor: str | None 
     if document.status != NEEDS_REVIEW:
         raise CorrectionError(f"{label} is {document.status}, not waiting for review")
     document.status = REGISTERED
+    change: dict[str, Any] = {"old": NEEDS_REVIEW, "new": REGISTERED}
+    note = _without_doubts(entry.note)
+    if note != entry.note:  # the ghi chú no longer says a field is unsure: the clerk looked
+        change |= {"note_old": entry.note, "note_new": note}
+        entry.note = note
     session.flush()
-    audit.append(session, "confirmed", label, {"old": NEEDS_REVIEW, "new": REGISTERED}, actor=actor)
+    audit.append(session, "confirmed", label, change, actor=actor)
     return entry
+
+
+def _without_doubts(note: str | None) -> str | None:
+    """The ghi chú less the reader's "chưa chắc: ..." (other remarks, such as a signature's
+    or the sender's, stay)."""
+    if not note:
+        return note
+    kept = [part for part in note.split("; ") if not part.startswith(DOUBT)]
+    return "; ".join(kept) or None
 
 
 def failed_job(session: Session, job_id: int) -> Job:

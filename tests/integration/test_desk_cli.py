@@ -121,11 +121,20 @@ def test_correct_and_confirm_an_unsure_entry(office: Office, tmp_path: Path) -> 
     office.ok("register", "correct", str(seq), "--year", str(year), "--subject", subject)
     assert len([e for e in office.events(label) if e.event == "corrected"]) == 4
 
+    doubt = before["note"]
+    assert doubt.startswith("chưa chắc: ") and "Trích yếu nội dung" in doubt
     office.ok("register", "confirm", str(seq), "--year", str(year), "--by", "chi.lan")
-    assert office.show(seq, year)["status"] == "registered"
+    confirmed_entry = office.show(seq, year)
+    assert confirmed_entry["status"] == "registered"
+    assert confirmed_entry["note"] is None, "the printed sổ no longer calls a field unsure"
     confirmed = [e for e in office.events(label) if e.event == "confirmed"]
     assert len(confirmed) == 1 and confirmed[0].actor == "chi.lan"
-    assert confirmed[0].data == {"old": "needs_review", "new": "registered"}
+    assert confirmed[0].data == {
+        "old": "needs_review",
+        "new": "registered",
+        "note_old": doubt,
+        "note_new": None,
+    }
 
     code, _out, err = office.run("register", "confirm", str(seq), "--year", str(year))
     assert code == 1 and "not waiting for review" in err
