@@ -22,12 +22,13 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
+from tests.docgen import batch
 from tests.docgen.random_docs import make_specs
 from tests.docgen.render import render_pdf
 from tests.fixtures.install import Install
 
 CHROMIUM = Path("/usr/bin/chromium")
-DOCS = Path(__file__).resolve().parents[2] / "docs"
+DOCS = Path(__file__).resolve().parents[2] / "docs"  # VANTHU_DOCS_SCREENSHOTS=1 retakes them
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="Debian's chromium is not installed (scripts/install --test)"
 )
@@ -65,6 +66,14 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Inst
             env=install.env(),
             capture_output=True,
         )
+    # first in the queue: an old copier's stamped page, its trích yếu read but not sure
+    (copied,) = (
+        j
+        for j in batch.plan(scans=0, digital=0, seed=71, profile="outside", copier=8)
+        if j.name == "c0008.pdf"
+    )
+    batch.produce(copied, tmp)
+    install.vanthu("ingest", str(tmp / copied.name))
     files = [tmp / f"vb{i}.pdf" for i in range(3)]
     for path, spec in zip(files, make_specs(3, seed=71), strict=True):
         path.write_bytes(render_pdf(spec))
@@ -121,7 +130,7 @@ def test_a_clerk_reviews_corrects_confirms_and_finds_the_entry(
     image.wait_for()
     page.wait_for_function("document.querySelector('#page-image').naturalWidth > 0")
     assert page.locator("label.unsure").count() > 0, "unsure fields are marked"
-    if os.environ.get("VANTHU_DOCS_SCREENSHOTS", "1") == "1":
+    if os.environ.get("VANTHU_DOCS_SCREENSHOTS") == "1":
         DOCS.mkdir(exist_ok=True)
         page.screenshot(path=str(DOCS / "desk-review.png"), full_page=False)
     heading = page.locator("h2 a").first.inner_text()  # "Số đến N/YYYY"
@@ -133,7 +142,7 @@ def test_a_clerk_reviews_corrects_confirms_and_finds_the_entry(
     row = page.locator("tr", has_text="Về việc tổ chức họp giao ban tháng 12")
     assert row.count() == 1 and row.locator("td").nth(1).inner_text() == seq
     assert "cần xem lại" not in row.inner_text()
-    if os.environ.get("VANTHU_DOCS_SCREENSHOTS", "1") == "1":
+    if os.environ.get("VANTHU_DOCS_SCREENSHOTS") == "1":
         page.screenshot(path=str(DOCS / "desk-book.png"), full_page=False)
     page.goto(f"{base}/entry/den/{year}/{seq}")
     assert "van.thu" in page.locator("table.trail").inner_text()
