@@ -121,7 +121,7 @@ def _number_date(
     if number is not None:
         number = restore_abbr(number, types, doc_type)
         n_conf *= _number_check(number, doc_type, types)
-    values["number"] = number.text if number else None
+    values["number"] = number.text.rstrip("_-.,:;") if number else None  # "4272/QĐ-VL_"
     values["date"] = date
     p_conf = head.date_line.conf if place and head.date_line else 0.0
     if place and p_conf < 1.0:  # read by OCR: the gazetteer judges it
@@ -173,7 +173,8 @@ def _subject(
 ) -> None:
     rest = head.title_match.rest if head.title_match else ""  # "ĐƠN XIN ..." goes on
     if subject or rest:
-        text = squash(" ".join([rest, *(ln.text for ln in subject)])).rstrip(" :")
+        text = squash(" ".join([rest, *(ln.text for ln in subject)])).rstrip(" :,;")
+        text = text.lstrip("-–• ")  # a list dash read before it
         lines = subject or ([head.title_line] if head.title_line else [])
         # One doubtful line (half under the clerk's stamp, say) spoils the whole trích yếu.
         score = min(mean_conf(lines), min(ln.conf for ln in lines) + _ONE_LINE_SLACK)
@@ -188,13 +189,28 @@ def _subject(
 
 
 def _whole(text: str, *, titled: bool) -> float:
-    """1.0 when a trích yếu looks whole, else the penalty: one under a title starts with a
-    capital ("việc đẩy mạnh ..." lost its "Về"), and quotation marks come in pairs."""
+    """1.0 when a trích yếu looks whole and clean, else the penalty: one under a title starts
+    with a capital ("việc đẩy mạnh ..." lost its "Về"), quotation marks come in pairs, no word
+    is bare punctuation ("số liệu __ cải cách"), a year has four digits ("năm 2 25"), and a
+    sentence holds no word in capitals that is a syllable rather than an abbreviation
+    ("chuyển đổi SỐ"; UBND, HĐND and the like have no tone mark)."""
     if not text:
         return 0.0
     cut = titled and text[0].islower()
     quotes = sum(text.count(q) for q in '"“”') % 2 == 1
-    return _SPELLING_PENALTY if cut or quotes else 1.0
+    dust = any(not any(c.isalnum() for c in word) and len(word) > 1 for word in text.split())
+    year = _BROKEN_YEAR.search(text) is not None
+    shouting = not is_upper_text(text) and any(
+        len(w) > 1 and _TONED_CAPS.fullmatch(w)
+        for w in (v.strip(',.;:()"“”') for v in text.split())
+    )
+    return _SPELLING_PENALTY if cut or quotes or dust or year or shouting else 1.0
+
+
+_BROKEN_YEAR = re.compile(r"\bnăm\s+\d{1,3}(?:\s+\d+|\b(?![/.-]))", re.IGNORECASE)
+_TONED_CAPS = re.compile(
+    r"[A-ZĐÂĂÊÔƠƯ]*[ÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ][A-ZĐÂĂÊÔƠƯ]*"
+)
 
 
 # A word that cannot be Vietnamese, or a consonant standing alone, in a subject, an agency or
@@ -307,6 +323,8 @@ def _agency_name(lines: list[WLine]) -> str:
     for word in words:
         if out and word == out[-1]:
             continue  # "KHÁNH KHÁNH HÒA": two overlapping fragments of one line
+        if out and out[-1][-1:] == ":" and word.isupper():
+            out[-1] = out[-1][:-1]  # "NHÂN DÂN: HUYỆN": no agency's name holds a colon
         if out and out[-1][-1:] in ".," and known_pair(out[-1][:-1], word):
             out[-1] = out[-1][:-1]
         elif out and out[-1][-1:] == "." and len(out[-1]) > 3 and word.isupper():

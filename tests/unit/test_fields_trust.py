@@ -58,7 +58,7 @@ def test_a_subject_that_may_go_on_under_the_stamp_is_flagged(types: DocTypes) ->
         ),  # OCR knows no weights
     )
     fields = extract(reading, types)
-    assert fields.subject == "Về việc ban hành Quy chế văn thư,"
+    assert fields.subject == "Về việc ban hành Quy chế văn thư"
     assert fields.confidence["subject"] < THRESHOLD
 
 
@@ -89,3 +89,25 @@ def test_a_text_layer_is_taken_as_printed(types: DocTypes) -> None:
     signature = ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "", "Nguyễn Đỉnh Lộc"]
     fields = extract(nd30(**{**QD, "signature": signature}), types)
     assert fields.confidence["signer"] >= THRESHOLD
+
+
+def test_dust_a_broken_year_or_a_shouted_syllable_is_flagged(types: DocTypes) -> None:
+    for line in (
+        "Về việc báo cáo số liệu __ cải cách hành chính",
+        "Về việc phổ biến giáo dục pháp luật năm 2 25",
+        "Về việc khen thưởng trong chuyển đổi SỐ",
+    ):
+        fields = extract(nd30(**{**QD, "title": ["QUYẾT ĐỊNH", line]}, conf=0.93), types)
+        assert fields.confidence["subject"] < THRESHOLD, line
+    fine = "Về việc kiện toàn Ban Chỉ đạo COVID-19 của UBND tỉnh năm 2024"
+    fields = extract(nd30(**{**QD, "title": ["QUYẾT ĐỊNH", fine]}, conf=0.93), types)
+    assert fields.confidence["subject"] >= THRESHOLD
+
+
+def test_ocr_specks_at_the_edges_of_number_agency_and_subject_go(types: DocTypes) -> None:
+    left = ["UBND TỈNH KHÁNH HÒA", "ỦY BAN NHÂN DÂN: HUYỆN KHÁNH SƠN", "Số: 68/QĐ-UBND_"]
+    title = ["QUYẾT ĐỊNH", "Về việc ban hành Quy chế văn thư, lưu trữ,"]
+    fields = extract(nd30(**{**QD, "left": left, "title": title}, conf=0.93), types)
+    assert fields.number == "68/QĐ-UBND"
+    assert fields.issuer == "ỦY BAN NHÂN DÂN HUYỆN KHÁNH SƠN"
+    assert fields.subject == "Về việc ban hành Quy chế văn thư, lưu trữ"
