@@ -43,8 +43,11 @@ def pg_dump_version() -> str:
     return out.stdout.strip().rsplit(" ", 1)[-1]
 
 
-def dump(database_url: str, out: Path, *, timeout: float = DUMP_TIMEOUT) -> Path:
-    """Dump the database of `database_url` (SQLAlchemy form) into `out` (custom format)."""
+def dump(
+    database_url: str, out: Path, *, timeout: float = DUMP_TIMEOUT, snapshot: str | None = None
+) -> Path:
+    """Dump the database of `database_url` (SQLAlchemy form) into `out` (custom format), as
+    of `snapshot` (one exported by a transaction the caller holds open) when given."""
     pg_dump_version()
     url = make_url(database_url)
     password = url.password
@@ -53,6 +56,8 @@ def dump(database_url: str, out: Path, *, timeout: float = DUMP_TIMEOUT) -> Path
     if password is not None:
         env["PGPASSWORD"] = str(password)
     command = [PG_DUMP, "--format=custom", "--no-owner", f"--file={out}", f"--dbname={conninfo}"]
+    if snapshot is not None:
+        command.append(f"--snapshot={snapshot}")
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env)
     except subprocess.TimeoutExpired as exc:

@@ -11,8 +11,15 @@ when complete, so a folder that exists is a whole backup:
 
 The archive is content-addressed and read-only (a file's name is its hash, and it never
 changes), so like rsync only files not yet copied are copied, each checked against its name.
-The newest [schedule] keep_backups folders are kept. Secret documents are never in the register
-or the archive, so there is nothing to leave out.
+The newest [schedule] keep_backups folders are kept.
+
+A backup holds the register, not the work in hand. Secret documents never enter the register
+or the archive, but one being read at the moment of the backup still has its job row (with its
+hash) and its mail's subject, until it is set aside and they are scrubbed: a backup keeps
+neither. The SQLite copy has the work in hand taken out of it (and is vacuumed, so nothing of
+it stays in free pages); PostgreSQL is dumped from a snapshot in which nothing is in hand,
+waited for a little if need be. Like documents received after a backup, documents being read
+during it are not in it: after a restore, what came in since is fetched or dropped again.
 """
 
 from __future__ import annotations
@@ -20,8 +27,10 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -49,6 +58,7 @@ def sqlite_copy(database: Path, out: Path) -> Path:
     target = sqlite3.connect(out)
     try:
         source.backup(target)
+        _without_work_in_hand(target)
         checked = target.execute("PRAGMA quick_check").fetchone()[0]
         if checked != "ok":
             raise BackupError(f"{out}: the copy fails SQLite's check: {checked}")
@@ -56,6 +66,51 @@ def sqlite_copy(database: Path, out: Path) -> Path:
         target.close()
         source.close()
     return out
+
+
+# Rows of the work in hand (see the module's docstring); states as in register.models.JobState.
+_IN_HAND = "('pending', 'running')"
+_SCRUB = (
+    f"""UPDATE mail_messages SET subject = '', sender = '' WHERE EXISTS (
+        SELECT 1 FROM json_each(mail_messages.attachments) AS a JOIN jobs AS j
+        ON j.id = json_extract(a.value, '$.job_id') WHERE j.state IN {_IN_HAND})""",
+    "DELETE FROM mail_attempts",
+    f"DELETE FROM jobs WHERE state IN {_IN_HAND}",
+)
+_WAIT_QUIET = 120.0  # seconds a PostgreSQL backup waits for the work in hand to be done
+_POLL = 5.0
+
+
+def _without_work_in_hand(copy: sqlite3.Connection) -> None:
+    """Take the work in hand out of a fresh copy of the register, leaving no trace of it."""
+    copy.execute("PRAGMA secure_delete = ON")
+    for statement in _SCRUB:
+        copy.execute(statement)
+    copy.commit()
+    copy.execute("VACUUM")
+
+
+def postgres_dump(database_url: str, out: Path, *, wait: float = _WAIT_QUIET) -> Path:
+    """`pg_dump` of a snapshot in which no job is in hand; waits up to `wait` seconds."""
+    engine = create_engine(database_url, isolation_level="REPEATABLE READ")
+    deadline = time.monotonic() + wait
+    try:
+        while True:
+            with engine.connect() as conn:
+                snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
+                busy = conn.execute(
+                    text(f"SELECT count(*) FROM jobs WHERE state IN {_IN_HAND}")
+                ).scalar_one()
+                if not busy:
+                    return pgdump.dump(database_url, out, snapshot=str(snapshot))
+            if time.monotonic() >= deadline:
+                raise BackupError(
+                    f"{busy} document(s) still being read after {wait:g} s: the backup is not "
+                    "taken with work in hand; run it again (vanthu schedule run backup --force)"
+                )
+            time.sleep(_POLL)
+    finally:
+        engine.dispose()
 
 
 def mirror_archive(archive: Path, mirror: Path, manifest: Path) -> tuple[int, int]:
@@ -99,7 +154,7 @@ def take(settings: Settings, period: str) -> Path:
     if url.get_backend_name() == "sqlite":
         sqlite_copy(Path(url.database or ""), partial / "register.db")
     else:
-        pgdump.dump(settings.database_url(), partial / "register.dump")
+        postgres_dump(settings.database_url(), partial / "register.dump")
     mirror_archive(settings.paths.archive, root / ARCHIVE, partial / MANIFEST)
     if final.exists():
         shutil.rmtree(final)
