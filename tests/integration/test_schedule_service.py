@@ -75,6 +75,7 @@ def _wait_for(install: Install, text: str, proc: subprocess.Popen[bytes], count:
 @pytest.mark.slow
 def test_vanthu_run_runs_todays_digest_once_across_two_starts(install: Install) -> None:
     install.set("web", "enabled", "false")
+    install.set("schedule", "enabled", "true")
     proc = install.start()
     try:
         _wait_for(install, "schedule-caught-up", proc)
