@@ -1,0 +1,439 @@
+"""The desk under load: the book and the review page with 20 clients while scans are read.
+
+    .venv/bin/python -m bench.web [--entries 50000] [--clients 20] [--scans 30] [--rounds 2]
+                                  [--seed 13] [--keep DIR]
+
+Makes an install (`vanthu init` in a temp folder), fills its sổ đến for this year with
+`--entries` entries in bulk through the register's tables (fields from `tests/docgen` specs,
+a body text each, 2% `needs_review`; no OCR), adds a clerk (`vanthu user add`), starts the
+real `vanthu run` with the desk on a free loopback port and logs the clerk in. Then, in
+`--rounds` paired rounds (order alternated), it drops `--scans` one-page 300 dpi office scans
+from `tests/docgen` into the inbox:
+
+- idle: the desk served nobody while the scans were read;
+- loaded: `--clients` threads, each with its own HTTP connection and the clerk's session,
+  request without pause, in turn, the book's first page (/book/den?year=Y), a page deep in
+  the book (OFFSET paging: ?page=K) and the review queue (/review), from before the drop until
+  the last scan is registered.
+
+Ingestion throughput is the scans registered per second from the drop to the last register
+entry (a read-only SQLite connection looks every 50 ms); between phases the service is let
+go quiet (no job pending or running, the full-text pass included). Printed: p50/p95 of each
+page under load, and pages/s idle vs loaded, each round and the median round's ratio, beside
+the issue's targets (p95 < 200 ms; loaded throughput within 10% of idle). Figures on stdout,
+progress on stderr, exit status 0 when every target is met. The machine is shared: note its
+load beside any figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import os
+import random
+import re
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import insert, update
+from sqlalchemy.orm import Session
+
+from daemon.ocr.model import FIELDS
+from daemon.register import clock
+from daemon.register.migrate import open_register
+from daemon.register.models import (
+    NEEDS_REVIEW,
+    REGISTERED,
+    Counter,
+    Document,
+    Entry,
+    store_fields,
+)
+from tests.docgen.batch import Job, _office, generate
+from tests.docgen.random_docs import random_spec
+from tests.docgen.spec import DocSpec
+from tests.fixtures.install import VANTHU, Install, stop
+
+TARGET_P95_MS = 200.0
+TARGET_INGEST_RATIO = 0.90  # loaded pages/s over idle pages/s
+SPECS = 400  # distinct documents to draw fields from (a spec takes ~20 ms to make)
+PASSWORD = "bench-clerk-pw-9"
+PAGES = ("book, first page", "book, deep page", "review queue")
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+# --- the register, filled in bulk ---------------------------------------------------------
+
+
+def this_year() -> int:
+    return clock.now().astimezone(dt.timezone(dt.timedelta(hours=7))).year
+
+
+def fill_register(url: str, entries: int, seed: int, year: int) -> None:
+    """`entries` lines of this year's sổ đến, as the service would have left them."""
+    rng = random.Random(f"bench-web/{seed}")
+    specs = [random_spec(random.Random(rng.getrandbits(64)), pages=1) for _ in range(SPECS)]
+    start = dt.datetime(year, 1, 2, 1, 0, tzinfo=dt.UTC)
+    span = max((clock.now() - start).total_seconds(), 3600.0)
+    engine = open_register(url)
+    try:
+        with Session(engine) as session, session.begin():
+            for first in range(1, entries + 1, 5000):
+                last = min(first + 4999, entries)
+                docs = [_document(specs[i % SPECS], i, rng) for i in range(first, last + 1)]
+                result = session.execute(insert(Document).returning(Document.id), docs)
+                ids = list(result.scalars())
+                rows = [
+                    {
+                        "book": "den",
+                        "year": year,
+                        "seq": seq,
+                        "document_id": doc_id,
+                        "received_at": start + dt.timedelta(seconds=span * seq / (entries + 1)),
+                        "due_date": None,
+                    }
+                    for seq, doc_id in zip(range(first, last + 1), ids, strict=True)
+                ]
+                session.execute(insert(Entry), rows)
+                progress(f"register: {last}/{entries} entries")
+            counter = session.get(Counter, ("den", year))
+            if counter is None:
+                session.add(Counter(book="den", year=year, last_seq=entries))
+            else:
+                session.execute(
+                    update(Counter)
+                    .where(Counter.book == "den", Counter.year == year)
+                    .values(last_seq=entries)
+                )
+    finally:
+        engine.dispose()
+
+
+def _document(spec: DocSpec, index: int, rng: random.Random) -> dict[str, Any]:
+    fields = spec.as_fields()
+    number, _, sign = (fields.number or "").partition("/")
+    fields = replace(fields, number=f"{index % 3000 + 1}/{sign or 'UBND'}")
+    holder = Document()
+    store_fields(holder, fields)
+    row: dict[str, Any] = {info.column: getattr(holder, info.column) for info in FIELDS}
+    body = "\n".join(getattr(p, "text", str(p)) for p in spec.body)
+    unsure = rng.random() < 0.02
+    row.update(
+        sha256=hashlib.sha256(f"bench-web/{index}".encode()).hexdigest(),
+        original_name=f"scan-{index:06d}.pdf",
+        media_type="application/pdf",
+        size=180_000 + index % 50_000,
+        pages=spec.pages,
+        source="folder",
+        provenance={},
+        status=NEEDS_REVIEW if unsure else REGISTERED,
+        text_source="ocr",
+        text=body,
+        confidence={"subject": 0.42} if unsure else {},
+        created_at=clock.now(),
+    )
+    return row
+
+
+# --- the scans ----------------------------------------------------------------------------
+
+
+def build_scans(out: Path, count: int, seed: int) -> list[Path]:
+    """One-page 300 dpi office scans (JPEG), distinct bytes, cached in `out`."""
+    if not (out / "truth.jsonl").exists():
+        progress(f"scans: generating {count} into {out}")
+        rng = random.Random(f"bench-web-scans/{seed}")
+        jobs = []
+        for i in range(count):
+            spec = replace(random_spec(random.Random(rng.getrandbits(64)), pages=1), seal=True)
+            office = replace(_office(rng, whole_batch_turns=False), dpi=300)
+            jobs.append(Job(f"w{i + 1:04d}.jpg", "scan", "jpeg", spec, office))
+        generate(jobs, out, workers=2)
+    found = sorted(out.glob("w*.jpg"))
+    if len(found) < count:
+        raise SystemExit(f"{out} holds {len(found)} scans, {count} wanted: remove it")
+    return found[:count]
+
+
+# --- the service --------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def service(install: Install, base: str) -> Iterator[subprocess.Popen[bytes]]:
+    proc = install.start()
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if proc.poll() is not None:
+                raise SystemExit(f"vanthu run exited {proc.returncode}:\n{install.log_text()}")
+            try:
+                if httpx.get(base + "/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit(f"the desk did not answer:\n{install.log_text()[-3000:]}")
+            time.sleep(0.2)
+        yield proc
+    finally:
+        stop(proc)
+
+
+def login(base: str, name: str) -> httpx.Cookies:
+    with httpx.Client(base_url=base, timeout=30) as client:
+        form = client.get("/login").text
+        match = re.search(r'name="csrf" value="([^"]+)"', form)
+        if match is None:
+            raise SystemExit("no CSRF token on the login page")
+        sent = client.post(
+            "/login", data={"name": name, "password": PASSWORD, "csrf": match.group(1)}
+        )
+        if sent.status_code != 303:
+            raise SystemExit(f"login refused: {sent.status_code}")
+        return httpx.Cookies(client.cookies)
+
+
+class Register:
+    """Counts in the register and the work queue, read-only, beside the service."""
+
+    def __init__(self, db: Path, entries: int) -> None:
+        self.conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, check_same_thread=False)
+        self.entries = entries
+
+    def registered(self) -> int:
+        sql = "SELECT count(*) FROM register_entries WHERE book = 'den' AND seq > ?"
+        return int(self.conn.execute(sql, (self.entries,)).fetchone()[0])
+
+    def busy(self) -> int:
+        sql = "SELECT count(*) FROM jobs WHERE state IN ('pending', 'running')"
+        return int(self.conn.execute(sql).fetchone()[0])
+
+
+def quiet(register: Register, proc: subprocess.Popen[bytes], timeout: float = 900) -> None:
+    """Wait until the service has nothing in hand (the full-text pass included)."""
+    deadline = time.monotonic() + timeout
+    while register.busy():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit("the service did not go quiet")
+        time.sleep(0.2)
+
+
+def ingest(
+    install: Install, register: Register, proc: subprocess.Popen[bytes], scans: list[Path]
+) -> float:
+    """Drop `scans` into the inbox at once; scans registered per second until the last."""
+    before = register.registered()
+    staging = install.folder("bench-staging")
+    staging.mkdir(exist_ok=True)
+    for scan in scans:
+        shutil.copyfile(scan, staging / scan.name)
+    started = time.perf_counter()
+    for scan in scans:  # a rename: the scanner sees each file whole
+        os.replace(staging / scan.name, install.folder("inbox") / scan.name)
+    deadline = time.monotonic() + 60 + 20 * len(scans)
+    while register.registered() < before + len(scans):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit(
+                f"only {register.registered() - before}/{len(scans)} registered:\n"
+                f"{install.log_text()[-3000:]}"
+            )
+        time.sleep(0.05)
+    return len(scans) / (time.perf_counter() - started)
+
+
+# --- the clients --------------------------------------------------------------------------
+
+
+@dataclass
+class Load:
+    times: dict[str, list[float]]
+    errors: list[str]
+
+
+@contextmanager
+def clients(base: str, cookies: httpx.Cookies, n: int, year: int, deep: int) -> Iterator[Load]:
+    """`n` clients requesting the pages in turn without pause until the block ends."""
+    load = Load({page: [] for page in PAGES}, [])
+    done = threading.Event()
+    lock = threading.Lock()
+    paths = {
+        PAGES[0]: f"/book/den?year={year}",
+        PAGES[1]: f"/book/den?year={year}&page={deep}",
+        PAGES[2]: "/review",
+    }
+
+    def client(k: int) -> None:
+        with httpx.Client(base_url=base, cookies=httpx.Cookies(cookies), timeout=60) as http:
+            turn = k  # the clients start on different pages
+            while not done.is_set():
+                page = PAGES[turn % len(PAGES)]
+                turn += 1
+                started = time.perf_counter()
+                try:
+                    got = http.get(paths[page])
+                    got.read()
+                except httpx.HTTPError as error:
+                    with lock:
+                        load.errors.append(f"{page}: {error!r}")
+                    continue
+                seconds = time.perf_counter() - started
+                with lock:
+                    if got.status_code == 200:
+                        load.times[page].append(seconds)
+                    else:
+                        load.errors.append(f"{page}: HTTP {got.status_code}")
+
+    threads = [threading.Thread(target=client, args=(k,), daemon=True) for k in range(n)]
+    for thread in threads:
+        thread.start()
+    try:
+        yield load
+    finally:
+        done.set()
+        for thread in threads:
+            thread.join(timeout=120)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+# --- the run ------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
+    parser.add_argument("--entries", type=int, default=50_000)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--scans", type=int, default=30, help="scans dropped per phase")
+    parser.add_argument("--rounds", type=int, default=2, help="idle/loaded pairs")
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--keep", type=Path, help="keep the office here (must not exist)")
+    args = parser.parse_args(argv)
+
+    out = Path(__file__).resolve().parent / "out"
+    scans = build_scans(out / f"web-scans-{args.seed}", 2 * args.rounds * args.scans, args.seed)
+    work = Path(tempfile.mkdtemp(prefix="bench-web-"))
+    root = args.keep or work / "office"
+    try:
+        return run(args, root, scans)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run(args: argparse.Namespace, root: Path, scans: list[Path]) -> int:
+    install = Install.create(root)
+    port = free_port()
+    install.set("scanner", "settle_seconds", "0.5")
+    install.set("schedule", "enabled", "false")
+    install.set("web", "enabled", "true")
+    install.set("web", "listen", f'"127.0.0.1:{port}"')
+    db = root / "var" / "vanthu.db"
+    year = this_year()
+    progress(f"register: {args.entries} entries into {db}")
+    fill_register(f"sqlite:///{db}", args.entries, args.seed, year)
+    added = subprocess.run(
+        [*VANTHU, "user", "add", "thu", "--role", "clerk"],
+        input=PASSWORD + "\n",
+        env=install.env(),
+        capture_output=True,
+        text=True,
+        cwd=root,
+    )
+    if added.returncode != 0:
+        raise SystemExit(f"vanthu user add: {added.stderr}")
+    base = f"http://127.0.0.1:{port}"
+    register = Register(db, args.entries)
+    deep = max(1, args.entries // 100 // 2)  # a page halfway down the year (100 lines a page)
+    rates: list[tuple[float, float]] = []
+    loads: list[Load] = []
+    with service(install, base) as proc:
+        cookies = login(base, "thu")
+        progress(f"desk on {base}, clerk logged in; {args.rounds} rounds of {args.scans} scans")
+        batches = iter([scans[i : i + args.scans] for i in range(0, len(scans), args.scans)])
+        for r in range(args.rounds):
+            rate: dict[str, float] = {}
+            for phase in ("idle", "loaded") if r % 2 == 0 else ("loaded", "idle"):
+                quiet(register, proc)
+                batch = next(batches)
+                if phase == "idle":
+                    rate[phase] = ingest(install, register, proc, batch)
+                else:
+                    with clients(base, cookies, args.clients, year, deep) as load:
+                        time.sleep(1.0)  # every client under way before the drop
+                        rate[phase] = ingest(install, register, proc, batch)
+                    loads.append(load)
+                progress(f"round {r + 1}: {phase} {rate[phase]:.2f} scans/s")
+            rates.append((rate["idle"], rate["loaded"]))
+        quiet(register, proc)
+    return report(args, rates, loads)
+
+
+def report(args: argparse.Namespace, rates: list[tuple[float, float]], loads: list[Load]) -> int:
+    ok = True
+    print(
+        f"The desk: {args.entries} entries in the sổ đến, {args.clients} clients on loopback, "
+        f"{args.scans} one-page scans per phase, {args.rounds} rounds; "
+        f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs"
+    )
+    errors = [e for load in loads for e in load.errors]
+    for page in PAGES:
+        times = [t * 1000 for load in loads for t in load.times[page]]
+        if not times:
+            print(f"  {page}: no answer")
+            ok = False
+            continue
+        p95 = percentile(times, 0.95)
+        good = p95 < TARGET_P95_MS
+        ok &= good
+        print(
+            f"  {page:18} p50 {percentile(times, 0.5):6.0f} ms  p95 {p95:6.0f} ms  "
+            f"max {max(times):6.0f} ms  ({len(times)} requests)  "
+            f"target p95 < {TARGET_P95_MS:.0f} ms  {verdict(good)}"
+        )
+    if errors:
+        ok = False
+        print(f"  {len(errors)} requests failed, first: {errors[0]}")
+    ratios = [loaded / idle for idle, loaded in rates]
+    for r, ((idle, loaded), ratio) in enumerate(zip(rates, ratios, strict=True), 1):
+        print(f"  round {r}: ingestion idle {idle:.2f} scans/s, loaded {loaded:.2f} ({ratio:.2f}x)")
+    median = statistics.median(ratios)
+    good = median >= TARGET_INGEST_RATIO
+    ok &= good
+    print(
+        f"  ingestion under load / idle, median round: {median:.2f}x  "
+        f"target >= {TARGET_INGEST_RATIO:.2f}x  {verdict(good)}"
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
