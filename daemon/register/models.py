@@ -181,6 +181,8 @@ class Entry(Base):
         UniqueConstraint("book", "document_id", name="uq_entry_document"),
         CheckConstraint("book IN ('den', 'di')", name="ck_entry_book"),
         CheckConstraint("seq >= 1", name="ck_entry_seq"),
+        # The review queue and an entry's document join from documents to their entries.
+        Index("ix_register_entries_document_id", "document_id"),
     )
 
 
