@@ -1,0 +1,106 @@
+"""The desk's book pages and review queue on a register of a few hundred lines, on SQLite and
+PostgreSQL: pages newest first with the right total, filters on the entry and on its document,
+and the review queue oldest first (the queries bench/web.py times at 50,000 entries)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from daemon.register.migrate import open_register
+from daemon.register.models import NEEDS_REVIEW, REGISTERED, Document, Entry
+from daemon.web import data
+
+TODAY = dt.date(2026, 6, 15)
+LINES = 250  # this year's sổ đến: two full pages and half a third
+START = dt.datetime(2026, 1, 5, 2, 0, tzinfo=dt.UTC)
+
+
+def _add(session: Session, book: str, year: int, seq: int, *, unsure: bool, due: bool) -> None:
+    document = Document(
+        sha256=hashlib.sha256(f"{book}/{year}/{seq}".encode()).hexdigest(),
+        original_name=f"{book}-{year}-{seq}.pdf",
+        media_type="application/pdf",
+        size=1000,
+        pages=1,
+        source="folder",
+        status=NEEDS_REVIEW if unsure else REGISTERED,
+        text_source="text-layer",
+        created_at=START,
+    )
+    document.subject = f"trích yếu số {seq}"  # type: ignore[attr-defined]
+    session.add(document)
+    session.flush()
+    session.add(
+        Entry(
+            book=book,
+            year=year,
+            seq=seq,
+            document_id=document.id,
+            # received in the opposite order to the numbers, so that "oldest first" and
+            # "lowest number first" differ
+            received_at=START + dt.timedelta(hours=1000 - seq),
+            due_date=TODAY - dt.timedelta(days=1) if due else None,
+        )
+    )
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    engine = open_register(db_url)
+    with Session(engine) as session, session.begin():
+        for seq in range(1, LINES + 1):
+            _add(session, "den", 2026, seq, unsure=seq % 10 == 0, due=seq % 25 == 0)
+        for seq in range(1, 31):  # another year and the other book: never in this book
+            _add(session, "den", 2025, seq, unsure=True, due=True)
+            _add(session, "di", 2026, seq, unsure=False, due=False)
+    yield engine
+    engine.dispose()
+
+
+def _numbers(rows: list[tuple[Entry, Document]]) -> list[int]:
+    return [entry.seq for entry, _document in rows]
+
+
+def test_the_book_pages_newest_first_with_the_total(engine: Engine) -> None:
+    with Session(engine) as session:
+        pages = [
+            data.book_page(session, data.BookFilter(year=2026, page=n), TODAY) for n in (1, 2, 3)
+        ]
+    assert [total for _rows, total in pages] == [LINES] * 3
+    assert _numbers(pages[0][0]) == list(range(LINES, LINES - 100, -1))
+    assert _numbers(pages[1][0]) == list(range(LINES - 100, LINES - 200, -1))
+    assert _numbers(pages[2][0]) == list(range(50, 0, -1))
+    entry, document = pages[2][0][-1]
+    assert document.id == entry.document_id and document.subject == "trích yếu số 1"  # type: ignore[attr-defined]
+
+
+def test_a_filter_on_the_document_counts_and_pages_only_its_lines(engine: Engine) -> None:
+    wanted = data.BookFilter(year=2026, status=NEEDS_REVIEW)
+    with Session(engine) as session:
+        rows, total = data.book_page(session, wanted, TODAY)
+    assert total == LINES // 10
+    assert _numbers(rows) == list(range(LINES, 0, -10))
+    assert {document.status for _entry, document in rows} == {NEEDS_REVIEW}
+
+
+def test_the_overdue_filter_keeps_to_the_year_and_book(engine: Engine) -> None:
+    with Session(engine) as session:
+        rows, total = data.book_page(session, data.BookFilter(year=2026, overdue=True), TODAY)
+    assert total == LINES // 25
+    assert _numbers(rows) == list(range(LINES, 0, -25))
+
+
+def test_the_review_queue_is_oldest_first_across_years(engine: Engine) -> None:
+    with Session(engine) as session:
+        queue = data.review_queue(session)
+    labels = [(entry.year, entry.seq) for entry, _document in queue]
+    assert len(labels) == LINES // 10 + 30
+    # this year's 250 was received first (START + 750 h), last year's 1 last (START + 999 h)
+    assert labels[0] == (2026, 250) and labels[-1] == (2025, 1)
+    assert all(document.status == NEEDS_REVIEW for _entry, document in queue)
