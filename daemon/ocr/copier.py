@@ -10,18 +10,19 @@ taken off the ink map used for planning; the image Tesseract reads is left as it
 from __future__ import annotations
 
 import numpy as np
-from scipy import ndimage
+
+from daemon.ocr import morph
 
 _SPECK = 4  # map pixels: a speck of toner or sensor noise (an accent is as small, but close)
-_SPECK_REACH = 3  # ... and alone: no larger ink within this many map pixels
+_SPECK_SPAN = 2  # ... within this reach of each of its pixels
+_SPECK_REACH = 3  # ... and no print within this reach
 _STREAK = 0.6  # a column inked over this share of the page's height is a streak or an edge
 _EDGE_ROWS = 0.05  # rows this close to the top or bottom may hold the lid's dark edge...
 _EDGE_FILL = 0.6  # ... when inked over this share of the width
-_EIGHT = np.ones((3, 3), dtype=bool)
 
 
-def cleaned(ink: np.ndarray) -> np.ndarray:
-    """The ink map without specks, streaks and dark edges (a new array)."""
+def cleaned(ink: np.ndarray, *, specks: bool = True) -> np.ndarray:
+    """The ink map without streaks, dark edges and (unless told not to) specks; a new array."""
     out = ink.copy()
     height, width = out.shape
     streaks = out.sum(axis=0) > _STREAK * height
@@ -30,24 +31,12 @@ def cleaned(ink: np.ndarray) -> np.ndarray:
     for rows in (slice(0, edge), slice(height - edge, height)):
         full = out[rows].sum(axis=1) > _EDGE_FILL * width
         out[rows][full] = False
-    return _without_specks(out)
+    return _without_specks(out) if specks else out
 
 
 def _without_specks(ink: np.ndarray) -> np.ndarray:
-    labels, count = ndimage.label(ink, structure=_EIGHT)
-    if count == 0:
-        return ink
-    sizes = np.bincount(labels.ravel(), minlength=count + 1)
-    small = sizes <= _SPECK
-    small[0] = False
-    tiny = small[labels]
-    if not tiny.any():
-        return ink
-    reach = 2 * _SPECK_REACH + 1
-    near = ndimage.binary_dilation(ink & ~tiny, structure=np.ones((reach, reach), dtype=bool))
-    alone = np.unique(labels[tiny & ~near])  # a speck with any pixel out of reach of print
-    touching = np.unique(labels[tiny & near])
-    gone = np.setdiff1d(alone, touching)
-    out = ink.copy()
-    out[np.isin(labels, gone)] = False
-    return out
+    """The ink map less its specks: ink with at most _SPECK pixels close by (specks, but
+    also an accent) and no print within _SPECK_REACH (an accent has its letter)."""
+    sparse = ink & (morph.box_count(ink, _SPECK_SPAN) <= _SPECK)
+    near_print = morph.box_count(ink & ~sparse, _SPECK_REACH) > 0
+    return ink & ~(sparse & ~near_print)

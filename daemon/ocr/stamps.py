@@ -15,7 +15,8 @@ layout planner: planning on the ink map with the stamp's box cleared gives the r
 from __future__ import annotations
 
 import numpy as np
-from scipy import ndimage
+
+from daemon.ocr import morph
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 as fractions of the page width/height
 
@@ -55,22 +56,8 @@ def _sides(ink: np.ndarray) -> list[tuple[int, int, int, int]]:
     wide[:, 1:] |= ink[:, :-1]
     wide[:, :-1] |= ink[:, 1:]
     long_run = max(8, round(_SIDE * width))
-    # A pixel lies on a vertical run of at least `long_run` when some window of that
-    # height through it is inked all along: a running count over each column.
-    counts = np.cumsum(np.vstack([np.zeros((1, width), dtype=np.int32), wide]), axis=0)
-    full = (counts[long_run:] - counts[:-long_run]) == long_run  # windows starting at y
-    lines = np.zeros_like(ink)
-    for offset in range(long_run):
-        lines[offset : offset + full.shape[0]] |= full
-    joined = ndimage.binary_dilation(lines, structure=np.ones((2 * _JOIN + 1, 3), dtype=bool))
-    labels, _ = ndimage.label(joined)
-    boxes = []
-    for where in ndimage.find_objects(labels):
-        if where is None:
-            continue
-        rows, cols = where
-        boxes.append((cols.start, rows.start, cols.stop, rows.stop))
-    return boxes
+    lines = morph.covered_by_runs(wide, long_run)
+    return morph.components(morph.dilate(lines, _JOIN, 1))
 
 
 def _pair(left: tuple[int, int, int, int], right: tuple[int, int, int, int], width: int) -> bool:
