@@ -21,9 +21,10 @@ word and several, a phrase in quotes, a year filter, some with no hit) go throug
 `daemon.register.search.search` as the command runs it (a read-only session per query, the
 20 best hits loaded with their documents): one untimed pass to warm the caches, then
 `--rounds` timed passes. Printed: p50/p95/max per database over every timed query, the hits
-per query, whether both databases found the same entries, and the target (p95 < 50 ms on
-SQLite) with PASS/FAIL. Progress on stderr; exit status 0 when the target is met. The
-machine is shared: the load average is printed beside the figures.
+per query, the target (p95 < 50 ms on SQLite) and, where a query's whole answer fits in the
+20 hits, whether both databases found the same entries, each with PASS/FAIL. Progress on
+stderr; exit status 0 when both pass. The machine is shared: the load average is printed
+beside the figures.
 """
 
 from __future__ import annotations
@@ -46,8 +47,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from daemon.register import search
-from daemon.register.db import session_factory
-from daemon.register.migrate import open_register
+from daemon.register.db import make_engine, session_factory
+from daemon.register.migrate import open_register, upgrade
 from daemon.register.models import NEEDS_REVIEW, REGISTERED, Counter, Document, Entry
 from tests.docgen import vocab
 from tests.docgen.agencies import random_agency, signature_lines
@@ -279,6 +280,22 @@ def build(engine: Engine, entries: int, seed: int) -> None:
     progress(f"  {indexed:,} documents indexed in {time.perf_counter() - started:.0f} s")
 
 
+def up_to_date(url: str) -> None:
+    """Bring a kept register to this vanthu's schema (a migration may have come since it was
+    built, an index the search may use), and refresh the planner's statistics if it moved."""
+    engine = make_engine(url)
+    try:
+        before, after = upgrade(engine)
+        if after.current != before.current:
+            progress(f"  schema {before.current} -> {after.current}; analysing")
+            with engine.connect() as conn:
+                if engine.dialect.name == "postgresql":
+                    conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+                conn.exec_driver_sql("ANALYZE")
+    finally:
+        engine.dispose()
+
+
 @contextmanager
 def sqlite_register(folder: Path, entries: int, seed: int, rebuild: bool) -> Iterator[Engine]:
     path = folder / "register.db"
@@ -295,6 +312,7 @@ def sqlite_register(folder: Path, entries: int, seed: int, rebuild: bool) -> Ite
         done.write_text("built\n")
     else:
         progress(f"sqlite: reusing {path}")
+        up_to_date(f"sqlite:///{path}")
     engine = open_register(f"sqlite:///{path}")
     try:
         yield engine
@@ -321,6 +339,8 @@ def pg_register(folder: Path, entries: int, seed: int, rebuild: bool) -> Iterato
     else:
         server.start()
     try:
+        if not fresh:
+            up_to_date(server.url("vanthu"))
         engine = open_register(server.url("vanthu"))
         try:
             if fresh:
@@ -400,13 +420,19 @@ def report(results: list[Timings], entries: int, rounds: int) -> bool:
             print(f"      {t.database}: {figures} (reported)")
         print(f"      {t.database}: {found} of {len(QUERIES)} queries found something")
     if len(results) == 2:
-        same = sum(1 for a, b in zip(*(t.hits for t in results), strict=True) if a == b)
-        same_set = sum(
-            1 for a, b in zip(*(t.hits for t in results), strict=True) if set(a) == set(b)
-        )
+        # Where a query's whole answer fits in the 20 hits, both databases must give the same
+        # entries; beyond that each keeps its own 20 best (bm25 vs ts_rank), so only the count
+        # of such queries is comparable.
+        pairs = list(zip(*(t.hits for t in results), strict=True))
+        whole = [(a, b) for a, b in pairs if len(a) < 20 or len(b) < 20]
+        agree = sum(1 for a, b in whole if set(a) == set(b))
+        ordered = sum(1 for a, b in pairs if a == b)
+        good = agree == len(whole)
+        ok = ok and good
         print(
-            f"      sqlite vs postgresql: {same} of {len(QUERIES)} queries gave the same hits "
-            f"in the same order, {same_set} the same set (the rankings differ: bm25 vs ts_rank)"
+            f"{verdict(good)}  sqlite vs postgresql: {agree} of {len(whole)} queries with fewer "
+            f"than 20 hits found the same entries (target: all); {ordered} of {len(QUERIES)} "
+            "gave the same 20 in the same order (the rankings differ: bm25 vs ts_rank)"
         )
     slowest = sorted(
         (
