@@ -340,7 +340,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     out = Path(__file__).resolve().parent / "out"
-    scans = build_scans(out / f"web-scans-{args.seed}", 2 * args.rounds * args.scans, args.seed)
+    count = 2 * args.rounds * args.scans
+    scans = build_scans(out / f"web-scans-{args.seed}-{count}", count, args.seed)
     work = Path(tempfile.mkdtemp(prefix="bench-web-"))
     root = args.keep or work / "office"
     try:
