@@ -343,10 +343,13 @@ def test_a_refused_digest_is_a_failed_run_with_its_error(office: Office, smtp_se
 def test_the_backup_restores(office: Office) -> None:
     register_week(office)
     archive = office.root / "archive"
-    data = b"%PDF-1.7 original"
+    data = b"old"  # the original of register_week's entry "old": registered, so backed up
     sha = hashlib.sha256(data).hexdigest()
     (archive / sha[:2]).mkdir(parents=True, exist_ok=True)
     (archive / sha[:2] / f"{sha}.pdf").write_bytes(data)
+    stray = hashlib.sha256(b"not registered").hexdigest()  # the register does not know it
+    (archive / stray[:2]).mkdir(parents=True, exist_ok=True)
+    (archive / stray[:2] / f"{stray}.pdf").write_bytes(b"not registered")
 
     code, out, err = office.vanthu("schedule", "run", "backup", "--at", "2026-12-06T02:30")
     assert code == 0, err
@@ -354,6 +357,7 @@ def test_the_backup_restores(office: Office) -> None:
     manifest = (folder / "archive-manifest.tsv").read_text(encoding="utf-8").splitlines()
     assert manifest[1:] == [f"{sha}\t{len(data)}\t{sha[:2]}/{sha}.pdf"]
     assert (office.root / "backups" / "archive" / sha[:2] / f"{sha}.pdf").read_bytes() == data
+    assert not (office.root / "backups" / "archive" / stray[:2]).exists()
     if make_url(office.db_url).get_backend_name() == "sqlite":
         with sqlite3.connect(folder / "register.db") as copy:
             assert copy.execute("SELECT count(*) FROM register_entries").fetchone()[0] == 9

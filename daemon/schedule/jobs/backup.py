@@ -20,6 +20,11 @@ neither. The SQLite copy has the work in hand taken out of it (and is vacuumed, 
 it stays in free pages); PostgreSQL is dumped from a snapshot in which nothing is in hand,
 waited for a little if need be. Like documents received after a backup, documents being read
 during it are not in it: after a restore, what came in since is fetched or dropped again.
+
+The archive's files are mirrored after the database is copied, while the service goes on
+registering: only the originals the copy registers (read from the copy, or in the dump's
+snapshot) go into the mirror and the manifest, so that a restored install holds no original
+its register does not know, which `vanthu verify` would report.
 """
 
 from __future__ import annotations
@@ -28,13 +33,15 @@ import datetime as dt
 import shutil
 import sqlite3
 import time
+from collections.abc import Collection
+from contextlib import closing
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from daemon.archive import file_sha256
+from daemon.archive import Archive, file_sha256
 from daemon.config import Settings
 from daemon.durable import copy_durably, fsync_dir
 from daemon.errors import PermanentError
@@ -90,8 +97,30 @@ def _without_work_in_hand(copy: sqlite3.Connection) -> None:
     copy.execute("VACUUM")
 
 
+_ORIGINALS = "SELECT sha256, media_type FROM documents"
+
+
+def registered_files(copy: Path) -> set[str]:
+    """The archive's file names (e.g. `ab/ab12....pdf`) of the originals a SQLite copy registers."""
+    with closing(sqlite3.connect(copy)) as conn:
+        rows = conn.execute(_ORIGINALS).fetchall()
+    return _file_names(rows)
+
+
+def _file_names(rows: Collection[tuple[str, str]]) -> set[str]:
+    names = Archive(Path())
+    return {names.path(sha256, media_type).as_posix() for sha256, media_type in rows}
+
+
 def postgres_dump(database_url: str, out: Path, *, wait: float = _WAIT_QUIET) -> Path:
     """`pg_dump` of a snapshot in which no job is in hand; waits up to `wait` seconds."""
+    return postgres_backup(database_url, out, wait=wait)[0]
+
+
+def postgres_backup(
+    database_url: str, out: Path, *, wait: float = _WAIT_QUIET
+) -> tuple[Path, set[str]]:
+    """`postgres_dump`, and the archive's file names of the originals in the dumped snapshot."""
     engine = create_engine(database_url, isolation_level="REPEATABLE READ")
     deadline = time.monotonic() + wait
     try:
@@ -102,7 +131,10 @@ def postgres_dump(database_url: str, out: Path, *, wait: float = _WAIT_QUIET) ->
                     text(f"SELECT count(*) FROM jobs WHERE state IN {_IN_HAND}")
                 ).scalar_one()
                 if not busy:
-                    return pgdump.dump(database_url, out, snapshot=str(snapshot))
+                    # Same transaction, same snapshot as the dump.
+                    rows = conn.execute(text(_ORIGINALS)).tuples().all()
+                    dumped = pgdump.dump(database_url, out, snapshot=str(snapshot))
+                    return dumped, _file_names(rows)
             if time.monotonic() >= deadline:
                 raise BackupError(
                     f"{busy} document(s) still being read after {wait:g} s: the backup is not "
@@ -113,11 +145,20 @@ def postgres_dump(database_url: str, out: Path, *, wait: float = _WAIT_QUIET) ->
         engine.dispose()
 
 
-def mirror_archive(archive: Path, mirror: Path, manifest: Path) -> tuple[int, int]:
+def mirror_archive(
+    archive: Path, mirror: Path, manifest: Path, registered: Collection[str] | None = None
+) -> tuple[int, int]:
     """Copy the archive's files not yet in `mirror`, each checked against its hash, and list
-    them all in `manifest`. Returns (files in the archive, files copied now)."""
+    them all in `manifest`; only those `registered` (names relative to the archive) if given.
+    Returns (files listed, files copied now)."""
     lines, copied = ["sha256\tsize\tpath"], 0
-    files = sorted(p for p in archive.glob("??/*") if p.is_file() and not p.name.startswith("."))
+    files = sorted(
+        p
+        for p in archive.glob("??/*")
+        if p.is_file()
+        and not p.name.startswith(".")
+        and (registered is None or p.relative_to(archive).as_posix() in registered)
+    )
     for path in files:
         relative = path.relative_to(archive)
         sha256 = path.name.split(".", 1)[0]
@@ -152,10 +193,11 @@ def take(settings: Settings, period: str) -> Path:
     partial.mkdir()
     url = make_url(settings.database_url())
     if url.get_backend_name() == "sqlite":
-        sqlite_copy(Path(url.database or ""), partial / "register.db")
+        copy = sqlite_copy(Path(url.database or ""), partial / "register.db")
+        registered = registered_files(copy)
     else:
-        postgres_dump(settings.database_url(), partial / "register.dump")
-    mirror_archive(settings.paths.archive, root / ARCHIVE, partial / MANIFEST)
+        _dump, registered = postgres_backup(settings.database_url(), partial / "register.dump")
+    mirror_archive(settings.paths.archive, root / ARCHIVE, partial / MANIFEST, registered)
     if final.exists():
         shutil.rmtree(final)
     partial.rename(final)
