@@ -7,8 +7,8 @@ Makes an install (`vanthu init` in a temp folder), fills its sổ đến for thi
 `--entries` entries in bulk through the register's tables (fields from `tests/docgen` specs,
 a body text each, 2% `needs_review`; no OCR), adds a clerk (`vanthu user add`), starts the
 real `vanthu run` with the desk on a free loopback port and logs the clerk in. Then, in
-`--rounds` paired rounds (order alternated), it drops `--scans` one-page 300 dpi office scans
-from `tests/docgen` into the inbox:
+`--rounds` paired rounds (order alternated), it drops `--scans` 300 dpi office scans (TIFF,
+mostly one page) from `tests/docgen` into the inbox:
 
 - idle: the desk served nobody while the scans were read;
 - loaded: `--clients` threads, each with its own HTTP connection and the clerk's session,
@@ -160,7 +160,7 @@ def _document(spec: DocSpec, index: int, rng: random.Random) -> dict[str, Any]:
 
 
 def build_scans(out: Path, count: int, seed: int) -> list[Path]:
-    """One-page 300 dpi office scans (JPEG), distinct bytes, cached in `out`."""
+    """300 dpi office scans (TIFF: a long body may run to a second page), cached in `out`."""
     if not (out / "truth.jsonl").exists():
         progress(f"scans: generating {count} into {out}")
         rng = random.Random(f"bench-web-scans/{seed}")
@@ -168,9 +168,9 @@ def build_scans(out: Path, count: int, seed: int) -> list[Path]:
         for i in range(count):
             spec = replace(random_spec(random.Random(rng.getrandbits(64)), pages=1), seal=True)
             office = replace(_office(rng, whole_batch_turns=False), dpi=300)
-            jobs.append(Job(f"w{i + 1:04d}.jpg", "scan", "jpeg", spec, office))
+            jobs.append(Job(f"w{i + 1:04d}.tif", "scan", "tiff", spec, office))
         generate(jobs, out, workers=2)
-    found = sorted(out.glob("w*.jpg"))
+    found = sorted(out.glob("w*.tif"))
     if len(found) < count:
         raise SystemExit(f"{out} holds {len(found)} scans, {count} wanted: remove it")
     return found[:count]
@@ -402,7 +402,7 @@ def report(args: argparse.Namespace, rates: list[tuple[float, float]], loads: li
     ok = True
     print(
         f"The desk: {args.entries} entries in the sổ đến, {args.clients} clients on loopback, "
-        f"{args.scans} one-page scans per phase, {args.rounds} rounds; "
+        f"{args.scans} scans per phase, {args.rounds} rounds; "
         f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs"
     )
     errors = [e for load in loads for e in load.errors]
