@@ -187,6 +187,18 @@ def test_book_year_and_limit_narrow_the_hits(sessions: sessionmaker[Session]) ->
             search.search(session, "dang ky", limit=0)
 
 
+def test_only_the_latest_matches_are_ranked_but_filters_come_first(
+    sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A word in most of the register ranks only its latest RANKED matches (speed); a book
+    or a year asked for still finds an older document among them."""
+    monkeypatch.setattr(search, "RANKED", 1)
+    with sessions() as session:
+        assert len(search.search(session, "ubnd")) == 1  # the latest document only
+        assert _keys(search.search(session, "ubnd", year=2025)) == ["kh"]
+        assert _keys(search.search(session, "ubnd", book="di")) == ["di"]
+
+
 def test_a_hit_carries_its_entry_and_a_snippet_around_the_match(
     sessions: sessionmaker[Session],
 ) -> None:
