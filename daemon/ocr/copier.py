@@ -19,12 +19,19 @@ _SPECK_REACH = 3  # ... and no print within this reach
 _STREAK = 0.6  # a column inked over this share of the page's height is a streak or an edge
 _EDGE_ROWS = 0.05  # rows this close to the top or bottom may hold the lid's dark edge...
 _EDGE_FILL = 0.6  # ... when inked over this share of the width
+_MARGIN_X = 0.03  # the paper's outer strips, as shares of its width and height
+_MARGIN_Y = 0.02
 
 
 def cleaned(ink: np.ndarray, *, specks: bool = True) -> np.ndarray:
     """The ink map without streaks, dark edges and (unless told not to) specks; a new array."""
     out = ink.copy()
     height, width = out.shape
+    # ND30's margins are 15-35 mm: nothing printed lies this close to the paper's edge, but
+    # the lid's shadow and the glass's border do (and would set the text frame's left edge).
+    side, top = max(1, round(_MARGIN_X * width)), max(1, round(_MARGIN_Y * height))
+    out[:, :side] = out[:, -side:] = False
+    out[:top] = out[-top:] = False
     streaks = out.sum(axis=0) > _STREAK * height
     out[:, streaks] = False
     edge = max(1, round(_EDGE_ROWS * height))
