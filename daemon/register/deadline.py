@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
+
+import daemon.ocr.vntext as vntext
 
 #: A written deadline further than this after receipt is taken for a misreading.
 HORIZON = dt.timedelta(days=731)
@@ -43,13 +44,9 @@ _DATE_LINE = re.compile(
 _HEADER_CHARS = 2000  # the date line stands in the header, near the top
 
 
-def fold(text: str) -> str:
-    """Lower case without diacritics, đ -> d, one character for each of `text`'s (NFC)."""
-    out = []
-    for ch in text:
-        base = unicodedata.normalize("NFD", ch.lower())[0]
-        out.append("d" if base == "đ" else " " if unicodedata.combining(base) else base)
-    return "".join(out)
+# Lower case without diacritics, đ -> d, one character for each of the text's (NFC): the
+# readers' own fold, so cues match however the marks were written.
+fold = vntext.strip_aligned
 
 
 def deadline_in(text: str, received: dt.date) -> dt.date | None:
@@ -57,7 +54,7 @@ def deadline_in(text: str, received: dt.date) -> dt.date | None:
     horizon, or None. `received` is the (local) date the document arrived."""
     if isinstance(received, dt.datetime):
         received = received.date()
-    folded = fold(unicodedata.normalize("NFC", text))
+    folded = fold(text)
     skip = _date_line(folded)
     found: list[dt.date] = []
     for cue in _CUE.finditer(folded):
