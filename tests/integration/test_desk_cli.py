@@ -7,67 +7,21 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
-from sqlalchemy import select
 
-from daemon.cli import main
-from daemon.register.db import make_engine, session_factory
-from daemon.register.models import AuditEvent
 from tests.docgen.random_docs import make_specs
 from tests.docgen.render import render_pdf
-
-
-@dataclass
-class Office:
-    root: Path
-    db_url: str
-    capsys: pytest.CaptureFixture[str]
-
-    @property
-    def config(self) -> Path:
-        return self.root / "vanthu.toml"
-
-    def run(self, *args: str) -> tuple[int, str, str]:
-        self.capsys.readouterr()
-        code = main([*args, "--config", str(self.config)])
-        out, err = self.capsys.readouterr()
-        return code, out, err
-
-    def ok(self, *args: str) -> str:
-        code, out, err = self.run(*args)
-        assert code == 0, f"vanthu {' '.join(args)} exited {code}: {out}\n{err}"
-        return out
-
-    def show(self, seq: int, year: int) -> dict[str, Any]:
-        out = self.ok("register", "show", str(seq), "--year", str(year), "--json")
-        return dict(json.loads(out))
-
-    def events(self, subject: str) -> list[AuditEvent]:
-        engine = make_engine(self.db_url)
-        try:
-            with session_factory(engine)() as session:
-                query = select(AuditEvent).where(AuditEvent.subject == subject)
-                return list(session.scalars(query.order_by(AuditEvent.id)))
-        finally:
-            engine.dispose()
+from tests.fixtures.office import Office
 
 
 @pytest.fixture
 def office(tmp_path: Path, db_url: str, capsys: pytest.CaptureFixture[str]) -> Iterator[Office]:
-    root = tmp_path / "office"
-    assert main(["init", str(root)]) == 0
-    config = root / "vanthu.toml"
-    text = config.read_text(encoding="utf-8")
-    config.write_text(
-        text.replace('url = "sqlite:///var/vanthu.db"', f'url = "{db_url}"'), encoding="utf-8"
-    )
-    yield Office(root, db_url, capsys)
+    yield Office.init(tmp_path / "office", db_url, capsys)
 
 
 def _unsure_note(path: Path) -> Path:

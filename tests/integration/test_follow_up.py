@@ -12,82 +12,30 @@ import dataclasses
 import datetime as dt
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
 
-from daemon.cli import main
-from daemon.register.db import make_engine, session_factory
-from daemon.register.models import AuditEvent
 from daemon.rules import load_rules
 from tests.docgen.random_docs import make_specs
 from tests.docgen.render import render_pdf
 from tests.docgen.spec import BodyPara
+from tests.fixtures.office import Office
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-@dataclass
-class Office:
-    root: Path
-    db_url: str
-    capsys: pytest.CaptureFixture[str]
-
-    @property
-    def config(self) -> Path:
-        return self.root / "vanthu.toml"
-
-    def run(self, *args: str) -> tuple[int, str, str]:
-        """`vanthu ARGS --config ...` in this process; (exit status, stdout, stderr)."""
-        self.capsys.readouterr()
-        code = main([*args, "--config", str(self.config)])
-        out, err = self.capsys.readouterr()
-        return code, out, err
-
-    def ok(self, *args: str) -> str:
-        code, out, err = self.run(*args)
-        assert code == 0, f"vanthu {' '.join(args)} exited {code}: {out}\n{err}"
-        return out
-
-    def show(self, seq: int, year: int) -> dict[str, Any]:
-        return dict(
-            json.loads(self.ok("register", "show", str(seq), "--year", str(year), "--json"))
-        )
-
-    def events(self, subject: str) -> list[AuditEvent]:
-        engine = make_engine(self.db_url)
-        try:
-            with session_factory(engine)() as session:
-                query = (
-                    select(AuditEvent)
-                    .where(
-                        AuditEvent.subject == subject,
-                        AuditEvent.event.in_(("assigned", "closed")),
-                    )
-                    .order_by(AuditEvent.id)
-                )
-                return list(session.scalars(query))
-        finally:
-            engine.dispose()
+FOLLOW_UP = ("assigned", "closed")  # the audit events of assigning and closing
 
 
 @pytest.fixture
 def office(tmp_path: Path, db_url: str, capsys: pytest.CaptureFixture[str]) -> Iterator[Office]:
-    root = tmp_path / "office"
-    assert main(["init", str(root)]) == 0
-    config = root / "vanthu.toml"
-    text = config.read_text(encoding="utf-8")
-    config.write_text(
-        text.replace('url = "sqlite:///var/vanthu.db"', f'url = "{db_url}"'), encoding="utf-8"
-    )
+    office = Office.init(tmp_path / "office", db_url, capsys)
+    root = office.root
     # Routing: a Quyết định goes to the Văn phòng at once.
     with (root / "rules" / "routing.toml").open("a", encoding="utf-8") as routing:
         routing.write('\n[[route]]\ndoc_type = "Quyết định"\nunit = "Văn phòng"\n')
-    yield Office(root, db_url, capsys)
+    yield office
 
 
 def _ingest(office: Office, tmp_path: Path, specs: list[Any]) -> list[dict[str, Any]]:
@@ -132,7 +80,7 @@ def test_every_entry_gets_a_due_date_and_its_basis(office: Office, tmp_path: Pat
 
     shown = office.ok("register", "show", str(written["seq"]), "--year", str(written["year"]))
     assert f"{soon.isoformat()} (written in the document)" in shown
-    routed = office.events(f"den/{plain['year']}/{plain['seq']}")
+    routed = office.events(f"den/{plain['year']}/{plain['seq']}", *FOLLOW_UP)
     assert [e.event for e in routed] == ["assigned"]
     assert routed[0].data["new"]["recipient_unit"] == "Văn phòng"
 
@@ -183,7 +131,7 @@ def test_assign_reassign_close_and_the_audit_trail(office: Office, tmp_path: Pat
     assert code == 1 and "closed" in err
     assert office.show(row["seq"], row["year"])["closed_at"] == closed["closed_at"]
 
-    events = office.events(label)
+    events = office.events(label, *FOLLOW_UP)
     assert [(e.event, e.actor) for e in events] == [
         ("assigned", "Chị Hoà"),
         ("assigned", passed_on["actor"]),
@@ -218,5 +166,5 @@ def test_unknown_entries_and_empty_units_are_refused(office: Office, tmp_path: P
         "register", "assign", str(row["seq"]), "--year", year, "--unit", " "
     )
     assert code == 1 and "the unit must not be empty" in err
-    assert office.events(f"den/{year}/{row['seq']}") == []
+    assert office.events(f"den/{year}/{row['seq']}", *FOLLOW_UP) == []
     assert office.show(row["seq"], row["year"])["recipient_unit"] is None
