@@ -306,6 +306,15 @@ def _dispatch(sub: Any) -> None:
         json_=True,
     )
     p.add_argument("id", type=int, metavar="ID")
+    cmds.add_resolve(
+        _command(
+            dispatch,
+            "resolve",
+            cmds.resolve,
+            "settle an uncertain delivery after asking the recipient: arrived, or send it again",
+            json_=True,
+        )
+    )
 
 
 def _maintenance(sub: Any) -> None:

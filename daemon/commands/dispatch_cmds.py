@@ -1,4 +1,5 @@
-"""`vanthu send` (issue a signed document now) and `vanthu dispatch list | show | retry`."""
+"""`vanthu send` (issue a signed document now) and `vanthu dispatch list | show | retry |
+resolve`."""
 
 from __future__ import annotations
 
@@ -109,4 +110,52 @@ def retry(args: argparse.Namespace) -> int:
     emit(
         args, data, f"delivery {args.id} queued again ({data['message_id']}); the service sends it"
     )
+    return 0
+
+
+def add_resolve(p: argparse.ArgumentParser) -> None:
+    from daemon.commands.desk_cmds import add_by
+
+    p.add_argument("id", type=int, metavar="ID")
+    answer = p.add_mutually_exclusive_group(required=True)
+    answer.add_argument(
+        "--arrived", action="store_true", help="the recipient has it: mark the delivery sent"
+    )
+    answer.add_argument(
+        "--not-arrived",
+        dest="arrived",
+        action="store_false",
+        help="the recipient does not have it: send it again now (same Message-ID)",
+    )
+    p.add_argument("--note", help="what the recipient said, for the audit trail")
+    add_by(p)
+
+
+def resolve(args: argparse.Namespace) -> int:
+    """Settle an uncertain delivery as the recipient said: arrived (sent) or not (sent again)."""
+    from daemon.commands.desk_cmds import actor_of
+    from daemon.dispatch.deliveries import resolve as resolve_delivery
+
+    actor = actor_of(args)
+    engine, sessions = _sessions(args, read_only=False)
+    try:
+        with sessions.begin() as session:
+            delivery = resolve_delivery(session, args.id, args.arrived, args.note, actor)
+            data = {
+                "id": delivery.id,
+                "status": delivery.status,
+                "arrived": args.arrived,
+                "message_id": delivery.message_id,
+                "actor": actor,
+            }
+    except (LookupError, ValueError) as exc:
+        print(f"vanthu: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    if args.arrived:
+        text = f"delivery {args.id}: arrived, marked sent"
+    else:
+        text = f"delivery {args.id}: not arrived, queued again ({data['message_id']})"
+    emit(args, data, text)
     return 0

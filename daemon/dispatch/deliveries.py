@@ -25,6 +25,8 @@ S = DeliveryStatus
 WAITING = (S.QUEUED, S.DEFERRED)
 #: Deliveries the clerk may send again (`vanthu dispatch retry`): the same Message-ID goes out.
 RESENDABLE = (S.QUEUED, S.DEFERRED, S.UNCERTAIN, S.FAILED, S.BOUNCED, S.HELD)
+#: The longest note a clerk may give when resolving a delivery (it goes into the audit trail).
+NOTE_MAX = 1000
 
 
 def plan(
@@ -120,6 +122,50 @@ def resend(session: Session, delivery_id: int, actor: str) -> Delivery:
         "delivery_resend",
         f"delivery/{delivery.id}",
         {"from": before, "message_id": delivery.message_id},
+        actor=actor,
+    )
+    return delivery
+
+
+def resolve(
+    session: Session, delivery_id: int, arrived: bool, note: str | None, actor: str
+) -> Delivery:
+    """The clerk's answer for an `uncertain` delivery, after asking the recipient (by phone,
+    say): it arrived (-> sent, from the attempt that was cut off) or it did not (-> sent again
+    now, as `resend`, with the same Message-ID). Only an uncertain delivery can be resolved."""
+    note = (note or "").strip() or None
+    if note is not None and len(note) > NOTE_MAX:
+        raise ValueError(f"the note is longer than {NOTE_MAX} characters")
+    # Locked: two clerks answering at once must not both act on the same delivery.
+    delivery = session.get(Delivery, delivery_id, with_for_update=True)
+    if delivery is None:
+        raise LookupError(f"no delivery {delivery_id}")
+    if delivery.status != S.UNCERTAIN:
+        raise ValueError(
+            f"delivery {delivery_id} is {delivery.status}: only an uncertain one can be resolved"
+        )
+    error = delivery.last_error
+    if arrived:
+        # The recipient has the copy handed over when the connection dropped: sent since then.
+        delivery.status, delivery.sent_at = S.SENT, delivery.updated_at
+        delivery.last_error, delivery.next_attempt_at = None, None
+        delivery.updated_at = clock.now()
+        session.flush()
+    else:
+        resend(session, delivery_id, actor)  # its own event records the resend
+    audit.append(
+        session,
+        "delivery_resolved",
+        f"delivery/{delivery.id}",
+        {
+            "from": S.UNCERTAIN,
+            "to": delivery.status,
+            "arrived": arrived,
+            "note": note,
+            "error": error,
+            "attempt": delivery.attempts,
+            "message_id": delivery.message_id,
+        },
         actor=actor,
     )
     return delivery
