@@ -259,6 +259,23 @@ def _schedule(sub: Any) -> None:
     cmds.add_run_options(p)
 
 
+def _backups(sub: Any) -> None:
+    from daemon.commands import backup_cmds as cmds
+
+    backup = _group(sub, "backup", "backups of the register and the archive's originals")
+    p = _command(backup, "now", cmds.now, "take a backup now (as the weekly one)", json_=True)
+    cmds.add_now_options(p)
+    _command(backup, "list", cmds.list_, "list the backups, newest first", json_=True)
+    p = _command(
+        sub,
+        "restore",
+        cmds.restore,
+        "make a working install in DIR from BACKUP, then check it as `vanthu verify` does",
+        json_=True,
+    )
+    cmds.add_restore_options(p)
+
+
 def _dispatch(sub: Any) -> None:
     from daemon.commands import dispatch_cmds as cmds
 
@@ -375,6 +392,7 @@ def build_parser() -> argparse.ArgumentParser:
     _calendar(sub)
     _users(sub)
     _schedule(sub)
+    _backups(sub)
     _dispatch(sub)
     _maintenance(sub)
     return parser

@@ -199,7 +199,8 @@ class ScheduleSettings:
     backup_day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "sun"
     backup_at: str = "02:00"
     backup_dir: Path = Path("backups")
-    keep_backups: int = 8  # the newest N backups are kept, older ones removed
+    keep_backups: int = 8  # the newest N weekly backups are kept, older ones removed
+    keep_manual_backups: int = 4  # the newest N taken by `vanthu backup now`, counted apart
 
     def zone(self, register: RegisterSettings) -> str:
         return self.timezone or register.timezone
@@ -410,8 +411,9 @@ def _check_schedule(schedule: ScheduleSettings, path: Path) -> None:
             raise ConfigError(
                 f"{path}: [schedule] timezone: unknown time zone {schedule.timezone!r}"
             ) from None
-    if schedule.keep_backups < 1:
-        raise ConfigError(f"{path}: [schedule] keep_backups: must be at least 1")
+    for key in ("keep_backups", "keep_manual_backups"):
+        if getattr(schedule, key) < 1:
+            raise ConfigError(f"{path}: [schedule] {key}: must be at least 1")
 
 
 def _check_database(database: DatabaseSettings, path: Path) -> None:

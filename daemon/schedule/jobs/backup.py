@@ -1,17 +1,22 @@
 """The weekly backup (Hiệp Hòa quy chế Điều 9: data backed up every week).
 
 Into [schedule] backup_dir, one folder per ISO week, written under a temporary name and renamed
-when complete, so a folder that exists is a whole backup:
+when complete, so a folder that exists under its final name is a whole backup:
 
     backups/vanthu-2026-W49/register.db          SQLite: the online backup API (a consistent
                                                  copy while the service writes)
     backups/vanthu-2026-W49/register.dump        PostgreSQL: pg_dump -Fc
     backups/vanthu-2026-W49/archive-manifest.tsv every original in the archive: sha256, size, path
+    backups/vanthu-2026-W49/backup.json          when, which engine, how many entries and files
+    backups/vanthu-2026-W49/settings/            vanthu.toml and rules/ as they were
     backups/archive/                             the archive's files, copied once each
 
 The archive is content-addressed and read-only (a file's name is its hash, and it never
 changes), so like rsync only files not yet copied are copied, each checked against its name.
-The newest [schedule] keep_backups folders are kept.
+
+`vanthu backup now` takes the same backup at once, named by its minute (vanthu-2026-12-04T0312).
+Each kind keeps its own newest N, so backups taken by hand never push the weekly ones out:
+[schedule] keep_backups weekly folders, keep_manual_backups folders taken by hand.
 
 A backup holds the register, not the work in hand. Secret documents never enter the register
 or the archive, but one being read at the moment of the backup still has its job row (with its
@@ -30,17 +35,23 @@ its register does not know, which `vanthu verify` would report.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+import json
+import re
 import shutil
 import sqlite3
 import time
-from collections.abc import Collection
-from contextlib import closing
+from collections.abc import Callable, Collection, Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from daemon import __version__
 from daemon.archive import Archive, file_sha256
 from daemon.config import Settings
 from daemon.durable import copy_durably, fsync_dir
@@ -51,6 +62,12 @@ from daemon.schedule.context import Context
 PREFIX = "vanthu-"
 ARCHIVE = "archive"
 MANIFEST = "archive-manifest.tsv"
+ABOUT = "backup.json"
+SETTINGS = "settings"
+SQLITE_COPY, POSTGRES_DUMP = "register.db", "register.dump"
+LOCK = ".lock"
+
+Progress = Callable[[int, int], None]  # (files done, files in all), for long copies
 
 
 class BackupError(PermanentError):
@@ -98,6 +115,7 @@ def _without_work_in_hand(copy: sqlite3.Connection) -> None:
 
 
 _ORIGINALS = "SELECT sha256, media_type FROM documents"
+_ENTRIES = "SELECT count(*) FROM register_entries"
 
 
 def registered_files(copy: Path) -> set[str]:
@@ -107,6 +125,11 @@ def registered_files(copy: Path) -> set[str]:
     return _file_names(rows)
 
 
+def _sqlite_entries(copy: Path) -> int:
+    with closing(sqlite3.connect(copy)) as conn:
+        return int(conn.execute(_ENTRIES).fetchone()[0])
+
+
 def _file_names(rows: Collection[tuple[str, str]]) -> set[str]:
     names = Archive(Path())
     return {names.path(sha256, media_type).as_posix() for sha256, media_type in rows}
@@ -114,13 +137,18 @@ def _file_names(rows: Collection[tuple[str, str]]) -> set[str]:
 
 def postgres_dump(database_url: str, out: Path, *, wait: float = _WAIT_QUIET) -> Path:
     """`pg_dump` of a snapshot in which no job is in hand; waits up to `wait` seconds."""
-    return postgres_backup(database_url, out, wait=wait)[0]
+    return postgres_snapshot(database_url, out, wait=wait).dump
 
 
-def postgres_backup(
-    database_url: str, out: Path, *, wait: float = _WAIT_QUIET
-) -> tuple[Path, set[str]]:
-    """`postgres_dump`, and the archive's file names of the originals in the dumped snapshot."""
+@dataclass(frozen=True)
+class Dumped:
+    dump: Path
+    files: set[str]  # the archive's file names of the originals in the dumped snapshot
+    entries: int  # register entries in it
+
+
+def postgres_snapshot(database_url: str, out: Path, *, wait: float = _WAIT_QUIET) -> Dumped:
+    """`postgres_dump`, with what the dumped snapshot registers."""
     engine = create_engine(database_url, isolation_level="REPEATABLE READ")
     deadline = time.monotonic() + wait
     try:
@@ -132,13 +160,14 @@ def postgres_backup(
                 ).scalar_one()
                 if not busy:
                     # Same transaction, same snapshot as the dump.
-                    rows = conn.execute(text(_ORIGINALS)).tuples().all()
+                    rows = [(r[0], r[1]) for r in conn.execute(text(_ORIGINALS))]
+                    entries = conn.execute(text(_ENTRIES)).scalar_one()
                     dumped = pgdump.dump(database_url, out, snapshot=str(snapshot))
-                    return dumped, _file_names(rows)
+                    return Dumped(dumped, _file_names(rows), int(entries))
             if time.monotonic() >= deadline:
                 raise BackupError(
                     f"{busy} document(s) still being read after {wait:g} s: the backup is not "
-                    "taken with work in hand; run it again (vanthu schedule run backup --force)"
+                    "taken with work in hand; run it again in a few minutes"
                 )
             time.sleep(_POLL)
     finally:
@@ -146,7 +175,11 @@ def postgres_backup(
 
 
 def mirror_archive(
-    archive: Path, mirror: Path, manifest: Path, registered: Collection[str] | None = None
+    archive: Path,
+    mirror: Path,
+    manifest: Path,
+    registered: Collection[str] | None = None,
+    progress: Progress | None = None,
 ) -> tuple[int, int]:
     """Copy the archive's files not yet in `mirror`, each checked against its hash, and list
     them all in `manifest`; only those `registered` (names relative to the archive) if given.
@@ -159,7 +192,7 @@ def mirror_archive(
         and not p.name.startswith(".")
         and (registered is None or p.relative_to(archive).as_posix() in registered)
     )
-    for path in files:
+    for done, path in enumerate(files, 1):
         relative = path.relative_to(archive)
         sha256 = path.name.split(".", 1)[0]
         target = mirror / relative
@@ -171,44 +204,199 @@ def mirror_archive(
                 raise BackupError(f"{path}: its content does not match its name (the hash)")
             copied += 1
         lines.append(f"{sha256}\t{path.stat().st_size}\t{relative.as_posix()}")
+        if progress is not None:
+            progress(done, len(files))
     manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return len(files), copied
 
 
-def prune(root: Path, keep: int) -> list[Path]:
-    """Remove all but the newest `keep` backup folders (their names sort by week)."""
-    found = sorted(p for p in root.glob(f"{PREFIX}*") if p.is_dir())
+def _keep_settings(settings: Settings, folder: Path) -> None:
+    """vanthu.toml and rules/ beside the register: a restore on a new machine has them too."""
+    kept = folder / SETTINGS
+    kept.mkdir()
+    shutil.copyfile(settings.config_file, kept / "vanthu.toml")
+    if settings.rules.dir.is_dir():
+        shutil.copytree(settings.rules.dir, kept / "rules")
+
+
+def _describe(folder: Path, *, engine: str, entries: int, originals: int) -> None:
+    about = {
+        "taken_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "engine": engine,
+        "entries": entries,
+        "originals": originals,
+        "vanthu": __version__,
+    }
+    (folder / ABOUT).write_text(json.dumps(about, indent=2) + "\n", encoding="utf-8")
+
+
+# A folder's name says which kind of backup it is; each kind has its own retention, so backups
+# taken by hand never push the weekly ones out (nor the other way round).
+WEEKLY = re.compile(rf"{PREFIX}\d{{4}}-W\d{{2}}")  # vanthu-2026-W49
+BY_HAND = re.compile(rf"{PREFIX}\d{{4}}-\d{{2}}-\d{{2}}T\d{{4}}(-\d+)?")  # vanthu-2026-12-04T0312
+
+
+def prune(root: Path, keep: int, kind: re.Pattern[str] = WEEKLY) -> list[Path]:
+    """Remove all but the newest `keep` backup folders of one kind (their names sort by time)."""
+    found = sorted(p for p in root.glob(f"{PREFIX}*") if p.is_dir() and kind.fullmatch(p.name))
     removed = found[:-keep] if len(found) > keep else []
     for old in removed:
         shutil.rmtree(old)
     return removed
 
 
-def take(settings: Settings, period: str) -> Path:
-    """Make the backup folder of `period` (replacing one made before for it)."""
+@dataclass(frozen=True)
+class Made:
+    """A backup just taken, for the summary a clerk reads."""
+
+    folder: Path
+    engine: str  # sqlite | postgresql
+    entries: int  # register entries (both books) in the copy
+    originals: int  # archive files its manifest lists
+    copied: int  # of which copied into the mirror now (the others were there already)
+    size: int  # bytes of the folder (database copy, manifest, settings)
+    seconds: float
+
+    def summary(self) -> str:
+        return (
+            f"{self.folder.name}: {self.entries} entries, {self.originals} originals "
+            f"({self.copied} copied now), {self.size // 1024} KiB, {self.seconds:.1f} s"
+        )
+
+
+@contextmanager
+def _one_at_a_time(root: Path) -> Iterator[None]:
+    """The weekly job and `vanthu backup now` share the mirror and may share a name: one at a
+    time (on this host; a shared backup_dir on NFS v4 is locked across hosts too)."""
+    with open(root / LOCK, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def take(
+    settings: Settings,
+    period: str,
+    *,
+    progress: Progress | None = None,
+    name: Callable[[Path], str] | None = None,
+) -> Made:
+    """Make the backup folder of `period` (replacing one made before for it), or of the name
+    `name(root)` picks while the backups are locked."""
     root = settings.schedule.backup_dir
     root.mkdir(parents=True, exist_ok=True)
-    final, partial = root / f"{PREFIX}{period}", root / f".{PREFIX}{period}.part"
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir()
-    url = make_url(settings.database_url())
-    if url.get_backend_name() == "sqlite":
-        copy = sqlite_copy(Path(url.database or ""), partial / "register.db")
-        registered = registered_files(copy)
-    else:
-        _dump, registered = postgres_backup(settings.database_url(), partial / "register.dump")
-    mirror_archive(settings.paths.archive, root / ARCHIVE, partial / MANIFEST, registered)
-    if final.exists():
-        shutil.rmtree(final)
-    partial.rename(final)
-    fsync_dir(root)
-    return final
+    began = time.monotonic()
+    with _one_at_a_time(root):
+        folder = name(root) if name is not None else f"{PREFIX}{period}"
+        final, partial = root / folder, root / f".{folder}.part"
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir()
+        url = make_url(settings.database_url())
+        if url.get_backend_name() == "sqlite":
+            copy = sqlite_copy(Path(url.database or ""), partial / "register.db")
+            registered, entries = registered_files(copy), _sqlite_entries(copy)
+        else:
+            dumped = postgres_snapshot(settings.database_url(), partial / "register.dump")
+            registered, entries = dumped.files, dumped.entries
+        listed, copied = mirror_archive(
+            settings.paths.archive, root / ARCHIVE, partial / MANIFEST, registered, progress
+        )
+        engine = url.get_backend_name()
+        _keep_settings(settings, partial)
+        _describe(partial, engine=engine, entries=entries, originals=listed)
+        if final.exists():
+            shutil.rmtree(final)
+        partial.rename(final)
+        fsync_dir(root)
+    size = sum(p.stat().st_size for p in final.rglob("*") if p.is_file())
+    return Made(final, engine, entries, listed, copied, size, time.monotonic() - began)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A folder in backup_dir, as `vanthu backup list` shows it."""
+
+    folder: Path
+    kind: str  # weekly | by hand | incomplete
+    taken_at: str  # ISO, UTC (the folder's time for backups made before backup.json)
+    engine: str  # sqlite | postgresql | ?
+    entries: int | None
+    size: int  # bytes of the folder itself (the originals are shared in backups/archive)
+
+    @property
+    def whole(self) -> bool:
+        return self.kind != "incomplete"
+
+
+def listing(root: Path) -> list[Listed]:
+    """The backups in `root`, newest first; a folder still under its temporary name (being
+    written, or left by an interrupted backup) is listed as incomplete."""
+    found = []
+    for folder in root.glob(f"*{PREFIX}*") if root.is_dir() else ():
+        if not folder.is_dir():
+            continue
+        kind = "weekly" if WEEKLY.fullmatch(folder.name) else "by hand"
+        if folder.name.startswith(".") or unwhole(folder) is not None:
+            kind = "incomplete"
+        about = _about(folder)
+        engine = "sqlite" if (folder / SQLITE_COPY).exists() else "?"
+        engine = "postgresql" if (folder / POSTGRES_DUMP).exists() else engine
+        recorded = about.get("entries")
+        entries = recorded if isinstance(recorded, int) else None
+        if entries is None and engine == "sqlite" and kind != "incomplete":
+            entries = _sqlite_entries(folder / SQLITE_COPY)
+        stamp = dt.datetime.fromtimestamp(folder.stat().st_mtime, dt.UTC)
+        size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+        when = str(about.get("taken_at") or stamp.isoformat(timespec="seconds"))
+        found.append(Listed(folder, kind, when, str(about.get("engine", engine)), entries, size))
+    return sorted(found, key=lambda b: b.taken_at, reverse=True)
+
+
+def unwhole(folder: Path) -> str | None:
+    """Why `folder` is not a whole backup, or None when it is (for restores)."""
+    if not folder.is_dir():
+        return "no such folder"
+    if folder.name.startswith(".") or folder.name.endswith(".part"):
+        return (
+            "it is still under its temporary name: being written, or left by a backup that stopped"
+        )
+    if not folder.name.startswith(PREFIX):
+        return f"not a backup folder (their names begin with {PREFIX})"
+    if not (folder / MANIFEST).is_file():
+        return f"{MANIFEST} is missing"
+    if (folder / SQLITE_COPY).is_file() == (folder / POSTGRES_DUMP).is_file():
+        return f"it must hold one of {SQLITE_COPY} (SQLite) or {POSTGRES_DUMP} (PostgreSQL)"
+    return None
+
+
+def _about(folder: Path) -> dict[str, object]:
+    try:
+        found = json.loads((folder / ABOUT).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def take_now(settings: Settings, now: dt.datetime, *, progress: Progress | None = None) -> Made:
+    """A backup by hand (`vanthu backup now`): named by its minute, kept by its own count."""
+    stamp = f"{PREFIX}{now.astimezone(ZoneInfo(settings.register.timezone)):%Y-%m-%dT%H%M}"
+
+    def free_name(root: Path) -> str:  # two in one minute: vanthu-...T0312-2
+        taken = {p.name for p in root.iterdir()}
+        return next(
+            n for n in (stamp, *(f"{stamp}-{i}" for i in range(2, 10**6))) if n not in taken
+        )
+
+    made = take(settings, "", progress=progress, name=free_name)
+    prune(settings.schedule.backup_dir, settings.schedule.keep_manual_backups, BY_HAND)
+    return made
 
 
 def run(sessions: sessionmaker[Session], settings: Settings, now: dt.datetime) -> str:
     ctx = Context.of(settings)
     slot = ctx.slot("backup", now)
     made = take(settings, slot.period)
-    removed = prune(settings.schedule.backup_dir, settings.schedule.keep_backups)
-    size = sum(p.stat().st_size for p in made.iterdir()) // 1024
-    return f"{made.name} ({size} KiB); {len(removed)} old backup(s) removed"
+    removed = prune(settings.schedule.backup_dir, settings.schedule.keep_backups, WEEKLY)
+    return f"{made.summary()}; {len(removed)} old weekly backup(s) removed"
