@@ -1,4 +1,5 @@
-"""The desk's changes: correct, confirm, assign, close, deal with failures, manage accounts.
+"""The desk's changes: correct, confirm, assign, close, deal with failures, send a delivery again
+or resolve an uncertain one, manage accounts.
 Each posts a form carrying its CSRF token, needs a clerk (or admin), and calls the same register
 operation as the command line, with the logged-in account as the audit trail's actor."""
 
@@ -14,6 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from daemon.dispatch import deliveries
 from daemon.errors import PermanentError
 from daemon.register import corrections, follow, users
 from daemon.web import auth
@@ -95,6 +97,25 @@ async def requeue(desk: Desk, request: Request) -> Response:
     return RedirectResponse(_next(form, "/failures"), status_code=303)
 
 
+async def retry_delivery(desk: Desk, request: Request) -> Response:
+    who, form = await _clerk_form(request)
+    delivery_id = int(request.path_params["id"])
+    return await _do_delivery(desk, lambda s: deliveries.resend(s, delivery_id, who.name), form)
+
+
+async def resolve_delivery(desk: Desk, request: Request) -> Response:
+    """The recipient was asked about an uncertain delivery: "1" it arrived, "0" it did not."""
+    who, form = await _clerk_form(request)
+    delivery_id = int(request.path_params["id"])
+    answer = str(form.get("arrived") or "")
+    if answer not in ("0", "1"):
+        raise HTTPException(400, "Chọn Đã nhận hoặc Chưa nhận.")
+    note = str(form.get("note") or "") or None
+    return await _do_delivery(
+        desk, lambda s: deliveries.resolve(s, delivery_id, answer == "1", note, who.name), form
+    )
+
+
 async def add_user(desk: Desk, request: Request) -> Response:
     form = await auth.checked_form(request)
     who = auth.require_admin(request)
@@ -119,6 +140,8 @@ ROUTES: list[tuple[str, Callable[..., Any]]] = [
     (ENTRY + "/close", close),
     ("/failures/{job:int}/handled", handled),
     ("/failures/{job:int}/requeue", requeue),
+    ("/deliveries/{id:int}/retry", retry_delivery),
+    ("/deliveries/{id:int}/resolve", resolve_delivery),
     ("/users", add_user),
     ("/users/{name}/disable", disable_user),
 ]
@@ -150,6 +173,23 @@ async def _do(
     except PermanentError as exc:
         raise HTTPException(409, str(exc)) from exc
     return RedirectResponse(_next(form, request.url.path.rsplit("/", 1)[0] or "/"), status_code=303)
+
+
+async def _do_delivery(desk: Desk, act: Callable[[Session], object], form: FormData) -> Response:
+    """`_do` for the outgoing wing, whose operations refuse with LookupError (no such
+    delivery: 404) and ValueError (not in a state for it: 409), as on the command line."""
+
+    def run() -> None:
+        with desk.sessions.begin() as session:
+            act(session)
+
+    try:
+        await run_in_threadpool(run)
+    except LookupError as exc:
+        raise HTTPException(404, str(exc)) from exc
+    except ValueError as exc:
+        raise HTTPException(409, str(exc)) from exc
+    return RedirectResponse(_next(form, "/deliveries"), status_code=303)
 
 
 def _next(form: FormData, default: str) -> str:
