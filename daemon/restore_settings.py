@@ -88,7 +88,7 @@ def check_inside(config: Path, root: Path) -> Settings:
         found.append((f"[{table}] {key}", Path(getattr(getattr(settings, table), key))))
     url = make_url(settings.database.url)
     if url.get_backend_name() == "sqlite":
-        found.append(("[database] url", Path(make_url(settings.database_url()).database or "")))
+        found.append(("[database] url", settings.base_dir / (url.database or "")))
     for name, path in found:
         if not path.resolve().is_relative_to(root):
             raise SettingsError(f"{config}: {name} is {path}, outside {root}: set it by hand")
