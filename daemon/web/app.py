@@ -22,6 +22,7 @@ from starlette.staticfiles import StaticFiles
 from daemon.archive import Archive
 from daemon.config import Settings
 from daemon.register import users
+from daemon.register.db import session_factory
 from daemon.register.users import Account
 from daemon.web import auth, views
 from daemon.web.pages import PageRenderer
@@ -39,6 +40,9 @@ class Desk:
     archive: Archive
     renderer: PageRenderer
     templates: Environment
+    # Pages that only read take no write lock: on SQLite every other transaction begins
+    # IMMEDIATE, which queued each page behind ingestion's writes (and them behind it).
+    reading: sessionmaker[Session]
 
     @property
     def tz(self) -> ZoneInfo:
@@ -62,7 +66,7 @@ class Desk:
         return value.astimezone(self.tz).strftime(form) if value else ""
 
     def lookup(self, name: str, stamp: str) -> Account | None:
-        with self.sessions() as session:
+        with self.reading() as session:
             return users.active_account(session, name, stamp)
 
 
@@ -70,6 +74,7 @@ def templates() -> Environment:
     return Environment(
         loader=FileSystemLoader(HERE / "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
+        auto_reload=False,  # compiled once: no stat of the template files on every page
         trim_blocks=True,
         lstrip_blocks=True,
     )
@@ -82,6 +87,7 @@ def build_app(settings: Settings, sessions: sessionmaker[Session]) -> Starlette:
         archive=Archive(settings.paths.archive),
         renderer=PageRenderer(settings.web.page_cache),
         templates=templates(),
+        reading=session_factory(sessions.kw["bind"], read_only=True),
     )
     web = settings.web
 

@@ -85,12 +85,12 @@ async def logout(desk: Desk, request: Request) -> Response:
 
 async def review(desk: Desk, request: Request) -> Response:
     def load() -> dict[str, Any]:
-        with desk.sessions() as session:
+        with desk.reading() as session:
             queue = data.review_queue(session)
-            labels = [f"{e.book}/{e.year}/{e.seq}" for e, _d in queue]
+            labels = [f"{q.book}/{q.year}/{q.seq}" for q in queue]
             at = request.query_params.get("at")
             index = labels.index(at) if at in labels else 0
-            current = queue[index] if queue else None
+            current = data.review_entry(session, queue[index].id) if queue else None
             return {
                 "queue": queue,
                 "current": current,
@@ -120,7 +120,7 @@ async def book(desk: Desk, request: Request) -> Response:
     )
 
     def load() -> tuple[list[Any], int]:
-        with desk.sessions() as session:
+        with desk.reading() as session:
             return data.book_page(session, wanted, desk.today())
 
     rows, total = await run_in_threadpool(load)
@@ -143,7 +143,7 @@ async def entry(desk: Desk, request: Request) -> Response:
     book_, year, seq = (request.path_params[k] for k in ("book", "year", "seq"))
 
     def load() -> dict[str, Any] | None:
-        with desk.sessions() as session:
+        with desk.reading() as session:
             row = queries.get_entry(session, book_, year, seq)
             found = data.find(session, book_, year, seq)
             if row is None or found is None:
@@ -197,7 +197,7 @@ async def original(desk: Desk, request: Request) -> Response:
 
 async def failures(desk: Desk, request: Request) -> Response:
     def load() -> list[queries.FailureRow]:
-        with desk.sessions() as session:
+        with desk.reading() as session:
             rows = queries.failures(session)
             done = corrections.handled_jobs(session, [r.job_id for r in rows])
             return [r for r in rows if r.job_id not in done]
@@ -210,7 +210,7 @@ async def deliveries(desk: Desk, request: Request) -> Response:
     status = request.query_params.get("status") or None
 
     def load() -> list[queries.DeliveryRow]:
-        with desk.sessions() as session:
+        with desk.reading() as session:
             return queries.list_deliveries(session, status=status)
 
     rows = await run_in_threadpool(load)
@@ -225,7 +225,7 @@ async def accounts(desk: Desk, request: Request) -> Response:
 
         from daemon.register.models import User
 
-        with desk.sessions() as session:
+        with desk.reading() as session:
             return list(session.scalars(select(User).order_by(User.name)))
 
     rows = await run_in_threadpool(load)
@@ -233,7 +233,7 @@ async def accounts(desk: Desk, request: Request) -> Response:
 
 
 def _document(desk: Desk, document_id: int) -> Document:
-    with desk.sessions() as session:
+    with desk.reading() as session:
         document = session.get(Document, document_id)
         if document is None:
             raise HTTPException(404, f"Không có văn bản số {document_id}.")
