@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -27,6 +28,9 @@ T = TypeVar("T")
 
 _POLL_SECONDS = 2.0
 _TASKS_PER_WORKER = 200  # fresh processes now and then: decoders leak
+# Reading is batch work: a lower CPU priority lets the desk's requests and the service's own
+# threads run first when the cores are busy, and costs reading nothing when they are idle.
+NICENESS = 10
 
 
 class WorkerCrashed(PermanentError, RuntimeError):
@@ -98,8 +102,8 @@ class ReadingPool:
                 self._executor = ProcessPoolExecutor(
                     max_workers=self.workers,
                     mp_context=multiprocessing.get_context("spawn"),  # no fork of a threaded parent
-                    initializer=self._initializer,
-                    initargs=self._initargs,
+                    initializer=_start_worker,
+                    initargs=(self._initializer, *self._initargs),
                     max_tasks_per_child=_TASKS_PER_WORKER,
                 )
             return self._executor, self._generation
@@ -160,6 +164,13 @@ class ReadingPool:
         if executor is not None:
             _kill_workers(executor)
             executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _start_worker(initializer: Callable[..., None] | None, *initargs: Any) -> None:
+    """(In each reading process, first.) Lower its priority, then the caller's set-up."""
+    os.nice(NICENESS)
+    if initializer is not None:
+        initializer(*initargs)
 
 
 def _kill_workers(executor: ProcessPoolExecutor) -> None:

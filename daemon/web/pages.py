@@ -18,6 +18,7 @@ from pathlib import Path
 WIDTH = 900  # pixels: readable beside the form, small enough to send quickly
 MAX_PIXELS = 40_000_000  # a scan larger than this is not decoded for a preview
 _MEMORY = 1 << 30  # address space of the rendering process
+NICENESS = 10  # batch work, like reading (daemon/ocr/pool.py)
 
 
 class PageRenderer:
@@ -43,7 +44,7 @@ class PageRenderer:
         with self._lock:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
-                    max_workers=1, mp_context=get_context("spawn"), initializer=_limit_memory
+                    max_workers=1, mp_context=get_context("spawn"), initializer=_start
                 )
             return self._pool
 
@@ -54,8 +55,10 @@ class PageRenderer:
                 self._pool = None
 
 
-def _limit_memory() -> None:
+def _start() -> None:
+    """(In the rendering process.) Bound its memory; let the desk's requests run first."""
     resource.setrlimit(resource.RLIMIT_AS, (_MEMORY, _MEMORY))
+    os.nice(NICENESS)
 
 
 def render_first_page(source: str, media_type: str, target: str) -> None:
