@@ -37,8 +37,8 @@ from daemon.config import Settings, load
 from daemon.errors import PermanentError
 from daemon.restore_settings import SQLITE_DEFAULT, check_inside, repoint
 from daemon.rules import shipped_rules_dir
+from daemon.schedule import backup_folders as backups
 from daemon.schedule import pgdump
-from daemon.schedule.jobs import backup as backups
 
 PG_RESTORE = "pg_restore"
 RESTORE_TIMEOUT = 6 * 3600.0  # as long as a dump may take

@@ -64,7 +64,7 @@ def now(args: argparse.Namespace) -> int:
 
 
 def list_(args: argparse.Namespace) -> int:
-    from daemon.schedule.jobs.backup import listing
+    from daemon.schedule.backup_folders import listing
 
     root = settings_of(args).schedule.backup_dir
     found = listing(root)

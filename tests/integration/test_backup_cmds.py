@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from daemon.cli import main
 from tests.fixtures.backups import (
     assert_restored_as_at_the_backup,
     documents,
@@ -111,6 +112,17 @@ def test_the_restored_install_verifies_and_lists_the_same_entries(
     with log:
         (event,) = log.execute("SELECT data FROM audit_log WHERE event = 'restored'").fetchone()
     assert json.loads(event)["backup"] == office.backup.name
+
+
+def test_on_a_machine_without_an_install_the_backups_own_settings_are_used(
+    office: Office, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("VANTHU_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)  # no vanthu.toml here
+    assert main(["restore", str(office.backup), "--to", str(tmp_path / "r")]) == 0
+    restored = Install(tmp_path / "r")
+    assert restored.entries() == office.install.entries()
+    assert (tmp_path / "r" / "rules" / "holidays.toml").is_file()
 
 
 def test_an_original_altered_in_the_backup_is_refused_and_named(

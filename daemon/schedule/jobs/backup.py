@@ -57,14 +57,21 @@ from daemon.config import Settings
 from daemon.durable import copy_durably, fsync_dir
 from daemon.errors import PermanentError
 from daemon.schedule import pgdump
+from daemon.schedule.backup_folders import (
+    ABOUT,
+    ARCHIVE,
+    BY_HAND,
+    ENTRIES,
+    MANIFEST,
+    POSTGRES_DUMP,
+    PREFIX,
+    SETTINGS,
+    SQLITE_COPY,
+    WEEKLY,
+    sqlite_entries,
+)
 from daemon.schedule.context import Context
 
-PREFIX = "vanthu-"
-ARCHIVE = "archive"
-MANIFEST = "archive-manifest.tsv"
-ABOUT = "backup.json"
-SETTINGS = "settings"
-SQLITE_COPY, POSTGRES_DUMP = "register.db", "register.dump"
 LOCK = ".lock"
 
 Progress = Callable[[int, int], None]  # (files done, files in all), for long copies
@@ -115,7 +122,6 @@ def _without_work_in_hand(copy: sqlite3.Connection) -> None:
 
 
 _ORIGINALS = "SELECT sha256, media_type FROM documents"
-_ENTRIES = "SELECT count(*) FROM register_entries"
 
 
 def registered_files(copy: Path) -> set[str]:
@@ -123,11 +129,6 @@ def registered_files(copy: Path) -> set[str]:
     with closing(sqlite3.connect(copy)) as conn:
         rows = conn.execute(_ORIGINALS).fetchall()
     return _file_names(rows)
-
-
-def _sqlite_entries(copy: Path) -> int:
-    with closing(sqlite3.connect(copy)) as conn:
-        return int(conn.execute(_ENTRIES).fetchone()[0])
 
 
 def _file_names(rows: Collection[tuple[str, str]]) -> set[str]:
@@ -161,7 +162,7 @@ def postgres_snapshot(database_url: str, out: Path, *, wait: float = _WAIT_QUIET
                 if not busy:
                     # Same transaction, same snapshot as the dump.
                     rows = [(r[0], r[1]) for r in conn.execute(text(_ORIGINALS))]
-                    entries = conn.execute(text(_ENTRIES)).scalar_one()
+                    entries = conn.execute(text(ENTRIES)).scalar_one()
                     dumped = pgdump.dump(database_url, out, snapshot=str(snapshot))
                     return Dumped(dumped, _file_names(rows), int(entries))
             if time.monotonic() >= deadline:
@@ -230,12 +231,6 @@ def _describe(folder: Path, *, engine: str, entries: int, originals: int) -> Non
     (folder / ABOUT).write_text(json.dumps(about, indent=2) + "\n", encoding="utf-8")
 
 
-# A folder's name says which kind of backup it is; each kind has its own retention, so backups
-# taken by hand never push the weekly ones out (nor the other way round).
-WEEKLY = re.compile(rf"{PREFIX}\d{{4}}-W\d{{2}}")  # vanthu-2026-W49
-BY_HAND = re.compile(rf"{PREFIX}\d{{4}}-\d{{2}}-\d{{2}}T\d{{4}}(-\d+)?")  # vanthu-2026-12-04T0312
-
-
 def prune(root: Path, keep: int, kind: re.Pattern[str] = WEEKLY) -> list[Path]:
     """Remove all but the newest `keep` backup folders of one kind (their names sort by time)."""
     found = sorted(p for p in root.glob(f"{PREFIX}*") if p.is_dir() and kind.fullmatch(p.name))
@@ -276,29 +271,27 @@ def _one_at_a_time(root: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def take(
-    settings: Settings,
-    period: str,
-    *,
-    progress: Progress | None = None,
-    name: Callable[[Path], str] | None = None,
-) -> Made:
-    """Make the backup folder of `period` (replacing one made before for it), or of the name
-    `name(root)` picks while the backups are locked."""
+def take(settings: Settings, period: str, *, progress: Progress | None = None) -> Made:
+    """Make the backup folder of `period` (replacing one made before for it)."""
+    return _take(settings, lambda _root: f"{PREFIX}{period}", progress)
+
+
+def _take(settings: Settings, name: Callable[[Path], str], progress: Progress | None) -> Made:
+    """Make the backup folder `name(root)` names (picked while the backups are locked)."""
     root = settings.schedule.backup_dir
     root.mkdir(parents=True, exist_ok=True)
     began = time.monotonic()
     with _one_at_a_time(root):
-        folder = name(root) if name is not None else f"{PREFIX}{period}"
+        folder = name(root)
         final, partial = root / folder, root / f".{folder}.part"
         shutil.rmtree(partial, ignore_errors=True)
         partial.mkdir()
         url = make_url(settings.database_url())
         if url.get_backend_name() == "sqlite":
-            copy = sqlite_copy(Path(url.database or ""), partial / "register.db")
-            registered, entries = registered_files(copy), _sqlite_entries(copy)
+            copy = sqlite_copy(Path(url.database or ""), partial / SQLITE_COPY)
+            registered, entries = registered_files(copy), sqlite_entries(copy)
         else:
-            dumped = postgres_snapshot(settings.database_url(), partial / "register.dump")
+            dumped = postgres_snapshot(settings.database_url(), partial / POSTGRES_DUMP)
             registered, entries = dumped.files, dumped.entries
         listed, copied = mirror_archive(
             settings.paths.archive, root / ARCHIVE, partial / MANIFEST, registered, progress
@@ -314,71 +307,6 @@ def take(
     return Made(final, engine, entries, listed, copied, size, time.monotonic() - began)
 
 
-@dataclass(frozen=True)
-class Listed:
-    """A folder in backup_dir, as `vanthu backup list` shows it."""
-
-    folder: Path
-    kind: str  # weekly | by hand | incomplete
-    taken_at: str  # ISO, UTC (the folder's time for backups made before backup.json)
-    engine: str  # sqlite | postgresql | ?
-    entries: int | None
-    size: int  # bytes of the folder itself (the originals are shared in backups/archive)
-
-    @property
-    def whole(self) -> bool:
-        return self.kind != "incomplete"
-
-
-def listing(root: Path) -> list[Listed]:
-    """The backups in `root`, newest first; a folder still under its temporary name (being
-    written, or left by an interrupted backup) is listed as incomplete."""
-    found = []
-    for folder in root.glob(f"*{PREFIX}*") if root.is_dir() else ():
-        if not folder.is_dir():
-            continue
-        kind = "weekly" if WEEKLY.fullmatch(folder.name) else "by hand"
-        if folder.name.startswith(".") or unwhole(folder) is not None:
-            kind = "incomplete"
-        about = _about(folder)
-        engine = "sqlite" if (folder / SQLITE_COPY).exists() else "?"
-        engine = "postgresql" if (folder / POSTGRES_DUMP).exists() else engine
-        recorded = about.get("entries")
-        entries = recorded if isinstance(recorded, int) else None
-        if entries is None and engine == "sqlite" and kind != "incomplete":
-            entries = _sqlite_entries(folder / SQLITE_COPY)
-        stamp = dt.datetime.fromtimestamp(folder.stat().st_mtime, dt.UTC)
-        size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
-        when = str(about.get("taken_at") or stamp.isoformat(timespec="seconds"))
-        found.append(Listed(folder, kind, when, str(about.get("engine", engine)), entries, size))
-    return sorted(found, key=lambda b: b.taken_at, reverse=True)
-
-
-def unwhole(folder: Path) -> str | None:
-    """Why `folder` is not a whole backup, or None when it is (for restores)."""
-    if not folder.is_dir():
-        return "no such folder"
-    if folder.name.startswith(".") or folder.name.endswith(".part"):
-        return (
-            "it is still under its temporary name: being written, or left by a backup that stopped"
-        )
-    if not folder.name.startswith(PREFIX):
-        return f"not a backup folder (their names begin with {PREFIX})"
-    if not (folder / MANIFEST).is_file():
-        return f"{MANIFEST} is missing"
-    if (folder / SQLITE_COPY).is_file() == (folder / POSTGRES_DUMP).is_file():
-        return f"it must hold one of {SQLITE_COPY} (SQLite) or {POSTGRES_DUMP} (PostgreSQL)"
-    return None
-
-
-def _about(folder: Path) -> dict[str, object]:
-    try:
-        found = json.loads((folder / ABOUT).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return found if isinstance(found, dict) else {}
-
-
 def take_now(settings: Settings, now: dt.datetime, *, progress: Progress | None = None) -> Made:
     """A backup by hand (`vanthu backup now`): named by its minute, kept by its own count."""
     stamp = f"{PREFIX}{now.astimezone(ZoneInfo(settings.register.timezone)):%Y-%m-%dT%H%M}"
@@ -389,7 +317,7 @@ def take_now(settings: Settings, now: dt.datetime, *, progress: Progress | None 
             n for n in (stamp, *(f"{stamp}-{i}" for i in range(2, 10**6))) if n not in taken
         )
 
-    made = take(settings, "", progress=progress, name=free_name)
+    made = _take(settings, free_name, progress)
     prune(settings.schedule.backup_dir, settings.schedule.keep_manual_backups, BY_HAND)
     return made
 
