@@ -167,6 +167,7 @@ class Tally:
     review_docs: int = 0  # documents that would be registered needs_review
     errors: int = 0
     silent: int = 0  # not flagged, yet a key field is wrong: a wrong public record
+    silent_files: list[str] = field(default_factory=list)
     zero_touch: int = 0  # every key field right, and not flagged
 
     def add(
@@ -194,6 +195,8 @@ class Tally:
         flagged = not conf or any(conf.get(k, 0.0) < threshold for k in (*KEY_FIELDS, "secrecy"))
         keys_right = all(norm(truth.get(k)) == norm(got.get(k)) for k in KEY_FIELDS)
         self.silent += not flagged and not keys_right
+        if not flagged and not keys_right:
+            self.silent_files.append(name)
         self.zero_touch += not flagged and keys_right
         for key in CER_FIELDS:
             want, have = norm(truth.get(key)) or "", norm(got.get(key)) or ""
@@ -422,6 +425,17 @@ def print_misses(misses: Sequence[Miss], per_field: int) -> None:
             print(f"    {m.file}{conf}\n      truth: {m.truth!r}\n      got:   {m.got!r}")
 
 
+def print_silent(tallies: dict[str, Tally], misses: Sequence[Miss]) -> None:
+    """Each document that would be registered with a wrong key field and no flag."""
+    names = sorted({f for key, t in tallies.items() if key in KINDS for f in t.silent_files})
+    print(f"\nsilent errors ({len(names)} documents, wrong and not flagged):")
+    for name in names:
+        for m in misses:
+            if m.file == name and m.field in KEY_FIELDS:
+                conf = "" if m.conf is None else f" conf={m.conf:.2f}"
+                print(f"  {name} {m.field}{conf}: {m.truth!r} read as {m.got!r}")
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         prog="python -m bench.accuracy",
@@ -521,6 +535,7 @@ def main(argv: list[str] | None = None) -> int:
             print_conditions(tallies)
         if args.show_misses:
             print_misses(misses, args.show_misses)
+            print_silent(tallies, misses)
         print(f"\noverall: {'PASS' if passed else 'FAIL'}")
     return 0 if passed else 1
 

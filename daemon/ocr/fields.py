@@ -33,6 +33,7 @@ from daemon.ocr.fields_layout import Layout, WLine, mean_conf, prepare
 from daemon.ocr.fields_lexicon import correct_diacritics, known_pair
 from daemon.ocr.fields_parse import Number, parse_date_line, parse_number, restore_abbr
 from daemon.ocr.fields_vocab import SURNAME_FORMS, agency_like
+from daemon.ocr.issuer_code import agreed
 from daemon.ocr.model import FIELD_NAMES, Fields, Reading
 from daemon.ocr.names import checked_name
 from daemon.ocr.places import checked_agency, checked_place
@@ -41,10 +42,11 @@ from daemon.ocr.vntext import is_upper_text, loose_key, squash
 
 __all__ = ["extract_fields"]
 
-_VV = re.compile(r"^\s*V\s*/\s*v\s*[:.]?\s*", re.IGNORECASE)
+_VV = re.compile(r"^\s*[VY]\s*/\s*[VY]?\s*[:.]?\s*", re.IGNORECASE)
 _EDGE_JUNK = re.compile(r"^[\W_]+|(?<=\w)[\s\W_]+$")
 _REFERENCE = re.compile(r"ban hanh kem theo\s+(.+?)\s+so\s*:?\s*(?=\S)")
 _NEAR_SURNAME = 0.75  # similarity (difflib ratio) of a misread surname to the real one
+_CORRECTED_NUMBER = 0.85  # as sure as a ký hiệu whose type abbreviation was restored
 _GOES_ON = 0.3  # a trích yếu that may go on under the stamp is the clerk's to finish
 _ONE_LINE_SLACK = 0.3  # a subject is no surer than its least sure line, give or take
 
@@ -69,6 +71,8 @@ def extract_fields(reading: Reading, types: DocTypes, *, today: dt.date | None =
     if subject_may_go_on(layout, head, subject):
         conf["subject"] = min(conf["subject"], _GOES_ON)
     _agencies(head, values, conf)
+    if values["number"] and conf["number"] < 1.0:  # read by OCR: the issuer's code checks it
+        _number_agrees(values, conf, types)
     _marks(head, values, conf, whole_text=reading.text_source == "text-layer")
     _closing(closing, values, conf)
     values["addressees"], conf["addressees"] = read_addressees(
@@ -149,6 +153,18 @@ def _number_check(number: Number, doc_type: DocType | None, types: DocTypes) -> 
     return 1.0 if doc_type.abbr is None else 0.7  # công văn: agency first; else a missing type
 
 
+def _number_agrees(values: dict[str, Any], conf: dict[str, float], types: DocTypes) -> None:
+    """The ký hiệu's agency code one slip away from the issuer's short form is corrected
+    (61/QĐ-UBN for a Ủy ban nhân dân), and then no surer than any corrected ký hiệu."""
+    exempt = frozenset(abbr for t in types for abbr in t.abbrs)
+    number, changed = agreed(
+        values["number"], values["issuer"], values["parent_issuer"], exempt=exempt
+    )
+    if changed:
+        values["number"] = number
+        conf["number"] = min(conf["number"], _CORRECTED_NUMBER)
+
+
 def _referenced(
     layout: Layout, doc_type: DocType, today: dt.date
 ) -> tuple[Number | None, dt.date | None]:
@@ -191,7 +207,8 @@ def _subject(
 def _whole(text: str, *, titled: bool) -> float:
     """1.0 when a trích yếu looks whole and clean, else the penalty: one under a title starts
     with a capital ("việc đẩy mạnh ..." lost its "Về"), quotation marks come in pairs, no word
-    is bare punctuation ("số liệu __ cải cách"), a year has four digits ("năm 2 25"), and a
+    is bare punctuation ("số liệu __ cải cách"), a year has four digits ("năm 2 25") and a
+    quarter a numeral ("quý EV"), and a
     sentence holds no word in capitals that is a syllable rather than an abbreviation
     ("chuyển đổi SỐ"; UBND, HĐND and the like have no tone mark)."""
     if not text:
@@ -199,7 +216,7 @@ def _whole(text: str, *, titled: bool) -> float:
     cut = titled and text[0].islower()
     quotes = sum(text.count(q) for q in '"“”') % 2 == 1
     dust = any(not any(c.isalnum() for c in word) and len(word) > 1 for word in text.split())
-    year = _BROKEN_YEAR.search(text) is not None
+    year = _BROKEN_YEAR.search(text) is not None or _BAD_QUARTER.search(text) is not None
     shouting = not is_upper_text(text) and any(
         len(w) > 1 and _TONED_CAPS.fullmatch(w)
         for w in (v.strip(',.;:()"“”') for v in text.split())
@@ -208,6 +225,8 @@ def _whole(text: str, *, titled: bool) -> float:
 
 
 _BROKEN_YEAR = re.compile(r"\bnăm\s+\d{1,3}(?:\s+\d+|\b(?![/.-]))", re.IGNORECASE)
+# A quarter is I, II, III or IV (or 1 to 4): "quý EV" is a misread numeral.
+_BAD_QUARTER = re.compile(r"\bquý\s+(?!(?:I{1,3}|IV|[1-4])\b)\S+", re.IGNORECASE)
 _TONED_CAPS = re.compile(
     r"[A-ZĐÂĂÊÔƠƯ]*[ÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ][A-ZĐÂĂÊÔƠƯ]*"
 )

@@ -10,6 +10,7 @@ each line says, which is enough because every right-column line is recognisable.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from daemon.ocr.doctypes import DocTypes, TitleMatch
@@ -168,12 +169,16 @@ def _split_left(
     positioned: bool,
 ) -> None:
     """Left-column lines: the agency names above the number, a "V/v" trích yếu below it."""
-    vv_at = next((i for i in left if lines[i].key.startswith(("v/v", "ve viec"))), None)
+    vv_at = next((i for i in left if _VV_KEY.match(lines[i].key)), None)
     stop = min(x for x in (number_at, vv_at, len(lines)) if x is not None)
     head.issuer_lines = [lines[i] for i in left if i < stop]
     if vv_at is not None:
         block = [lines[i] for i in left if i >= vv_at]
         head.vv_lines = _vv_block(block) if positioned else block
+
+
+# "V/v" (về việc) as printed, and as OCR reads it: "V/", "V/V", "Y/v".
+_VV_KEY = re.compile(r"(?:[vy]\s*/\s*[vy]?\s|ve viec\b)")
 
 
 def _vv_block(lines: list[WLine]) -> list[WLine]:

@@ -259,16 +259,58 @@ class _StampRemains:
         return replace(line, conf=min(line.conf, _UNDER_STAMP))
 
     def _without_number(self, line: Line) -> tuple[Line, bool]:
-        """A line less the clerk's hand-written số đến in front of it, when it starts
-        inside the stamp with a bare number (a trích yếu never does)."""
-        first, _, rest = line.text.partition(" ")
+        """A line less the clerk's hand-written số đến in front of it or after it, when it
+        starts or ends inside the stamp with a bare number that no word of a trích yếu
+        announces ("năm 2019", "lớp 10" are print; "phát 1258" is the clerk's)."""
+        words = line.text.split(" ")
+        if len(words) < 2:
+            return line, False
         w, h = self.raster.image.size
-        x, y = line.x0 * w + 1, (line.y0 + line.y1) / 2 * h
-        starts_inside = any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in self.boxes)
-        if starts_inside and first.isdigit() and rest:
-            shift = (line.x1 - line.x0) * (len(first) + 1) / len(line.text)
-            return replace(line, text=rest, x0=line.x0 + shift), True
+        y = (line.y0 + line.y1) / 2 * h
+        share = (line.x1 - line.x0) / len(line.text)
+        if words[0].isdigit() and self._inside(line.x0 * w + 1, y):
+            shift = share * (len(words[0]) + 1)
+            return replace(line, text=" ".join(words[1:]), x0=line.x0 + shift), True
+        last, before = words[-1], vntext.loose_key(words[-2])
+        if last.isdigit() and before not in _COUNTED and self._inside(line.x1 * w - 1, y):
+            shift = share * (len(last) + 1)
+            return replace(line, text=" ".join(words[:-1]), x1=line.x1 - shift), True
         return line, False
+
+    def _inside(self, x: float, y: float) -> bool:
+        return any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in self.boxes)
+
+
+# Words a number follows in a trích yếu: năm 2019, lớp 10, quý 3, giai đoạn 2, Điều 5.
+_COUNTED = frozenset(
+    [
+        "nam",
+        "so",
+        "lop",
+        "quy",
+        "thang",
+        "ngay",
+        "doan",
+        "khoa",
+        "ky",
+        "dot",
+        "lan",
+        "dieu",
+        "khoan",
+        "muc",
+        "phan",
+        "chuong",
+        "tap",
+        "tuan",
+        "khu",
+        "to",
+        "thon",
+        "ap",
+        "doi",
+        "phuong",
+        "quan",
+    ]
+)
 
 
 def _inside_any(

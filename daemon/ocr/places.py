@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 
 from daemon.ocr import gazetteer
+from daemon.ocr.fields_vocab import SURNAME_FORMS
+from daemon.ocr.vntext import loose_key
 
 UNKNOWN_PLACE = 0.5  # confidence factor of a place no unit bears
 NOT_A_NAME = 0.3  # ... of an agency's name holding a number or "Số:"
@@ -19,6 +21,12 @@ NOT_A_NAME = 0.3  # ... of an agency's name holding a number or "Số:"
 # The type of unit before the place in an agency's name, longest first.
 _UNIT_TYPE = re.compile(
     r"\b(thành phố|thị xã|thị trấn|huyện|tỉnh|quận|phường|xã|đặc khu)\s+",
+    re.IGNORECASE,
+)
+# Schools are named after a person more often than not: "TRƯỜNG THCS NGUYỄN HUỆ".
+_SCHOOL = re.compile(
+    r"(trường\s+(?:thcs|thpt|th|mn|tiểu học|mầm non|trung học cơ sở|trung học phổ thông)\s+)"
+    r"(\D+)$",
     re.IGNORECASE,
 )
 _NUMBERED = re.compile(r"\bsố\s*:|\d+\s*/", re.IGNORECASE)  # "Số:", "156/KH-TP"
@@ -40,6 +48,9 @@ def checked_agency(name: str) -> tuple[str, float]:
     """An agency's name with its place judged as `checked_place` does, and the factor."""
     if _NUMBERED.search(name):
         return name, NOT_A_NAME
+    school = _SCHOOL.match(name)
+    if school and not _UNIT_TYPE.search(school.group(2)):
+        return school.group(1) + _person(school.group(2)), 1.0
     types = list(_UNIT_TYPE.finditer(name))
     if not types:
         return name, 1.0
@@ -53,6 +64,17 @@ def checked_agency(name: str) -> tuple[str, float]:
         ) else UNKNOWN_PLACE
     right, factor = checked_place(place)
     return name[: found.end()] + right, factor
+
+
+def _person(name: str) -> str:
+    """A school's name as a person's: a surname read with a wrong mark put right
+    ("NGUYÊN HUỆ" -> NGUYỄN HUỆ). A name that is a place (the commune the school serves)
+    is left as it is."""
+    first, _, rest = name.partition(" ")
+    form = SURNAME_FORMS.get(loose_key(first))
+    if form is None or not rest or gazetteer.shipped().known_place(name):
+        return name
+    return f"{form.upper() if first.isupper() else form} {rest}"
 
 
 def _cased(name: str, like: str) -> str:

@@ -96,6 +96,7 @@ def test_dust_a_broken_year_or_a_shouted_syllable_is_flagged(types: DocTypes) ->
         "Về việc báo cáo số liệu __ cải cách hành chính",
         "Về việc phổ biến giáo dục pháp luật năm 2 25",
         "Về việc khen thưởng trong chuyển đổi SỐ",
+        "Về việc báo cáo kết quả tiêm chủng quý EV năm 2016",
     ):
         fields = extract(nd30(**{**QD, "title": ["QUYẾT ĐỊNH", line]}, conf=0.93), types)
         assert fields.confidence["subject"] < THRESHOLD, line
@@ -111,3 +112,26 @@ def test_ocr_specks_at_the_edges_of_number_agency_and_subject_go(types: DocTypes
     assert fields.number == "68/QĐ-UBND"
     assert fields.issuer == "ỦY BAN NHÂN DÂN HUYỆN KHÁNH SƠN"
     assert fields.subject == "Về việc ban hành Quy chế văn thư, lưu trữ"
+
+
+def test_the_number_is_put_right_by_the_issuers_short_form(types: DocTypes) -> None:
+    left = ["UBND TỈNH KHÁNH HÒA", "ỦY BAN NHÂN DÂN HUYỆN KHÁNH SƠN", "Số: 68/QĐ-UBN"]
+    fields = extract(nd30(**{**QD, "left": left}, conf=0.93), types)
+    assert fields.number == "68/QĐ-UBND"
+    assert THRESHOLD <= fields.confidence["number"] <= 0.85
+
+
+def test_a_schools_name_is_a_persons(types: DocTypes) -> None:
+    left = ["PHÒNG GD&ĐT HUYỆN KHÁNH SƠN", "TRƯỜNG THCS NGUYÊN HUỆ", "Số: 68/QĐ-THCS"]
+    fields = extract(nd30(**{**QD, "left": left}, conf=0.93), types)
+    assert fields.issuer == "TRƯỜNG THCS NGUYỄN HUỆ"
+
+
+def test_a_vv_marker_misread_still_opens_the_subject(types: DocTypes) -> None:
+    for marker in ("V/", "V/V", "Y/v"):
+        reading = nd30(
+            left=["UBND TỈNH KHÁNH HÒA", "SỞ NỘI VỤ", "Số: 245/SNV-VP", f"{marker} góp ý dự thảo"],
+            body=["Kính gửi: Ủy ban nhân dân các huyện", "Thực hiện ...Trân trọng./."],
+            conf=0.93,
+        )
+        assert extract(reading, types).subject == "góp ý dự thảo", marker

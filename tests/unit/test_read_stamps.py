@@ -190,3 +190,15 @@ def test_the_clerks_number_in_front_of_a_title_line_is_taken_off() -> None:
     (line,) = _remains().sift([_line("1849 Dự hội nghị sơ kết", 0.3, 0.7)], region)
     assert line.text == "Dự hội nghị sơ kết" and line.conf == pageocr._UNDER_STAMP
     assert line.x0 > 0.3
+
+
+def test_the_clerks_number_after_a_title_line_is_taken_off_unless_announced() -> None:
+    region = regions.Region((0, 150, 410, 400), 3, "title")  # the stamp ends the line
+    (line,) = _remains().sift([_line("ban hành Kế hoạch phát 1258", 0.02, 0.39)], region)
+    assert line.text == "ban hành Kế hoạch phát" and line.conf == pageocr._UNDER_STAMP
+    assert line.x1 < 0.39
+    for printed in ("du lịch cộng đồng năm 2019", "tuyển sinh vào lớp 10"):
+        (line,) = _remains().sift([_line(printed, 0.02, 0.39)], region)
+        assert line.text == printed
+    (line,) = _remains().sift([_line("ban hành Kế hoạch phát 1258", 0.45, 0.8)], region)
+    assert line.text.endswith("1258")  # ends outside the stamp: print

@@ -1,0 +1,101 @@
+"""The issuer's short form in the ký hiệu must agree with the issuer (ND30 Phụ lục I).
+
+A ký hiệu names the type and then the issuing agency by the initials of its name, without
+its locality: 68/QĐ-UBND for "ỦY BAN NHÂN DÂN HUYỆN HIỆP HÒA", 12/SNV-TCBC for "SỞ NỘI VỤ",
+409/QĐ-BKHĐT for "BỘ KẾ HOẠCH VÀ ĐẦU TƯ", 4544/CT-VTLTNN for "CỤC VĂN THƯ VÀ LƯU TRỮ NHÀ
+NƯỚC" (the level word "Cục" left out). Codes that stand for a unit that drafted the document
+(-TCKH, -VP) need not agree with anything, so disagreement alone proves nothing. But a code
+one letter away from the issuer's own short form (UBN, VTLUTNN, BKHDT) is OCR damage with
+exactly one correction, and is corrected.
+"""
+
+from __future__ import annotations
+
+import re
+
+from daemon.ocr.vntext import nfc, strip_aligned
+
+# A locality begins at its level word; what follows it is not part of the short form.
+_LEVELS = ("TINH", "HUYEN", "XA", "THANH PHO", "THI XA", "THI TRAN", "QUAN", "PHUONG")
+# The kind of agency, which a short form may leave out: VTLTNN for Cục Văn thư và Lưu trữ NN.
+_KINDS = frozenset({"CUC", "TONG", "SO", "BO", "PHONG", "BAN", "TRUONG", "CHI", "VIEN"})
+_JOINERS = frozenset({"VA", "CUA"})  # "Kế hoạch và Đầu tư": và has no letter in BKHĐT
+_MIN_CODE = 3  # a short form: two letters (VP, TH) name a unit, not the agency
+_MIN_SLIP = 4  # a shorter code one letter off another is as likely another code
+
+
+def short_forms(*agencies: str | None) -> frozenset[str]:
+    """The short forms the ký hiệu may give `agencies` (the issuer, its parent)."""
+    forms: set[str] = set()
+    for agency in agencies:
+        if not agency:
+            continue
+        head = _before_locality(_words(agency))
+        kinds = (head, head[1:]) if head and _fold(head[0]) in _KINDS else (head,)
+        for part in kinds:
+            code = "".join(_initial(w) for w in part if _fold(w) not in _JOINERS)
+            if len(code) >= _MIN_CODE:
+                forms.add(code)
+    return frozenset(forms)
+
+
+def agreed(
+    number: str, issuer: str | None, parent: str | None, *, exempt: frozenset[str] = frozenset()
+) -> tuple[str, bool]:
+    """`number` with an agency code one slip away from the issuer's short form corrected,
+    and whether it was. A code that is a short form, or one of `exempt` (the types'
+    abbreviations), or near none or several short forms, is left as read."""
+    forms = short_forms(issuer, parent)
+    if not forms or "/" not in number:
+        return number, False
+    head, _, tail = number.partition("/")
+    bare = tail.replace("'", "").replace("’", "")  # a stroke of a letter read as '
+    pieces = re.split(r"([\-/])", bare)
+    changed = bare != tail
+    for i, piece in enumerate(pieces):
+        if len(piece) < _MIN_CODE or not piece.isalpha() or piece in forms or piece in exempt:
+            continue
+        near = {form for form in forms if _one_slip(piece, form)}
+        if len(near) == 1:
+            pieces[i] = near.pop()
+            changed = True
+    return (f"{head}/{''.join(pieces)}", True) if changed else (number, False)
+
+
+def _words(agency: str) -> list[str]:
+    return re.findall(r"\w+", nfc(agency).upper())
+
+
+def _fold(word: str) -> str:
+    return strip_aligned(word).upper()
+
+
+def _before_locality(words: list[str]) -> list[str]:
+    folded = [_fold(w) for w in words]
+    for i in range(1, len(words)):
+        for level in _LEVELS:
+            size = len(level.split())
+            if " ".join(folded[i : i + size]) == level:
+                return words[:i]
+    return words
+
+
+def _initial(word: str) -> str:
+    """The letter a word gives a short form: its first (Đ kept, other marks dropped), or the
+    whole word when it is itself an abbreviation (THCS, UBND)."""
+    if len(word) > 1 and not any(c in "AEIOUY" for c in _fold(word)):
+        return word
+    first = word[0]
+    return first if first == "Đ" else _fold(first)
+
+
+def _one_slip(read: str, form: str) -> bool:
+    """Whether `read` is `form` with one letter lost, added or changed, or Đ read as D."""
+    if read.replace("Đ", "D") == form.replace("Đ", "D"):
+        return True
+    if len(form) < _MIN_SLIP or abs(len(read) - len(form)) > 1:
+        return False
+    if len(read) == len(form):
+        return sum(a != b for a, b in zip(read, form, strict=True)) == 1
+    longer, shorter = (read, form) if len(read) > len(form) else (form, read)
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))

@@ -1,0 +1,45 @@
+"""The issuer's short form in the ký hiệu agrees with the issuer (ND30 Phụ lục I)."""
+
+from __future__ import annotations
+
+import pytest
+
+from daemon.ocr.issuer_code import agreed, short_forms
+
+
+@pytest.mark.parametrize(
+    ("agency", "form"),
+    [
+        ("ỦY BAN NHÂN DÂN HUYỆN HIỆP HÒA", "UBND"),
+        ("HỘI ĐỒNG NHÂN DÂN TỈNH PHÚ THỌ", "HĐND"),
+        ("SỞ NỘI VỤ", "SNV"),
+        ("SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH", "SVHTTDL"),
+        ("BỘ KẾ HOẠCH VÀ ĐẦU TƯ", "BKHĐT"),
+        ("CỤC VĂN THƯ VÀ LƯU TRỮ NHÀ NƯỚC", "VTLTNN"),  # the level word "Cục" left out
+        ("TRƯỜNG THCS NGUYỄN HUỆ", "THCSNH"),  # an abbreviation kept whole
+    ],
+)
+def test_short_forms_are_the_initials_without_the_locality(agency: str, form: str) -> None:
+    assert form in short_forms(agency)
+
+
+def test_a_code_one_slip_from_the_issuers_form_is_corrected() -> None:
+    ubnd = "ỦY BAN NHÂN DÂN XÃ CÁT HANH"
+    assert agreed("61/QĐ-UBN", ubnd, None) == ("61/QĐ-UBND", True)  # a letter lost
+    cuc = "CỤC VĂN THƯ VÀ LƯU TRỮ NHÀ NƯỚC"
+    assert agreed("4544/CT-VTLUTNN", cuc, "BỘ NỘI VỤ") == ("4544/CT-VTLTNN", True)  # one added
+    assert agreed("409/QĐ-BKHDT", "BỘ KẾ HOẠCH VÀ ĐẦU TƯ", None) == ("409/QĐ-BKHĐT", True)
+    svh = "SỞ VĂN HÓA, THỂ 'THAO VÀ DU LỊCH"  # a stroke read as ' on both
+    assert agreed("1163/KH-SVHT'DL", svh, None) == ("1163/KH-SVHTTDL", True)
+
+
+def test_codes_that_agree_or_name_a_unit_are_left() -> None:
+    ubnd = "ỦY BAN NHÂN DÂN HUYỆN KHÁNH SƠN"
+    assert agreed("68/QĐ-UBND", ubnd, None) == ("68/QĐ-UBND", False)
+    assert agreed("593/TTr-TCKH", ubnd, None) == ("593/TTr-TCKH", False)  # the drafting unit
+    assert agreed("245/UBND-VP", ubnd, None) == ("245/UBND-VP", False)
+    # A type's abbreviation is never taken for the agency's code.
+    assert agreed("12/UBN-VP", ubnd, None, exempt=frozenset({"UBN"})) == ("12/UBN-VP", False)
+    # Three letters one off another three-letter form is as likely another agency's code.
+    assert agreed("12/KH-SNN", "SỞ NỘI VỤ", None) == ("12/KH-SNN", False)
+    assert agreed("12/KH-STC", None, None) == ("12/KH-STC", False)
