@@ -14,7 +14,9 @@ def add_options(p: argparse.ArgumentParser) -> None:
         "query",
         metavar="QUERY",
         help='words to find, all of them: "quyet dinh" matches Quyết định; a word written with '
-        'marks ("đăng ký") matches only with them; "123/QĐ-UBND" is one phrase',
+        'marks ("đăng ký") matches only with them; "123/QĐ-UBND" is one phrase. Best first: '
+        "the number asked for, then matches in the number or trích yếu, the cơ quan ban hành or "
+        "người ký, the other fields, then in the full text only; the latest first among equals",
     )
     p.add_argument(
         "--book", choices=["den", "di"], help="den: văn bản đến, di: văn bản đi (default: both)"
@@ -35,14 +37,15 @@ def search(args: argparse.Namespace) -> int:
     """Print the hits, best first (none is not an error, as for `register list`)."""
     from daemon.register.db import session_factory
     from daemon.register.migrate import open_register
-    from daemon.register.search import QueryError, search
+    from daemon.register.search import QueryError, find
 
     settings = settings_of(args)
     tz = ZoneInfo(settings.register.timezone)
     engine = open_register(settings.database_url())
     try:
         with session_factory(engine, read_only=True)() as session:
-            hits = search(session, args.query, book=args.book, year=args.year, limit=args.limit)
+            found = find(session, args.query, book=args.book, year=args.year, limit=args.limit)
+            hits = found.hits
             for hit in hits:
                 received = hit.received_at.astimezone(tz).date().isoformat()
                 line = (
@@ -58,6 +61,12 @@ def search(args: argparse.Namespace) -> int:
         engine.dispose()
     if not hits and not args.json:
         print(f"(no entry matches {args.query!r})")
+    if found.bounded:  # on stderr: --json's output stays one hit per line
+        print(
+            f"(more than {found.ranked:,} documents match in their fields: these are the best "
+            f"of the latest {found.ranked:,}; add words, --year or --book to reach older ones)",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from daemon.config import RegisterSettings
 from daemon.errors import PermanentError
-from daemon.register import audit, clock
+from daemon.register import audit, clock, search
 from daemon.register.models import Entry, clean_text
 from daemon.register.registry import entry_label
 
@@ -68,6 +68,7 @@ def assign(
     entry.transferred_at = at or clock.now()
     session.flush()
     audit.append(session, "assigned", label, {"old": before, "new": _assignment(entry)}, actor)
+    search.reindex(session, entry.document_id)  # the unit and the person are searchable
     return entry
 
 
@@ -99,6 +100,7 @@ def close(
     entry.closing_note = (clean_text(note).strip() or None) if note is not None else None
     session.flush()
     audit.append(session, "closed", label, {"old": before, "new": _closing(entry)}, actor)
+    search.reindex(session, entry.document_id)  # the closing note is searchable
     return entry
 
 

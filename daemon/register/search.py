@@ -8,25 +8,36 @@ without marks matches the folded words; one written with marks must match with i
 (tone placement and case aside). Words are cut by Python on both back ends (a run of letters
 and digits), so "123/QĐ-UBND" is the phrase "123 qđ ubnd" everywhere.
 
-Each document is indexed once, in two parts: the *head* (số và ký hiệu, tên loại, trích yếu),
-weighted ten times the *body* (cơ quan ban hành, người ký, nơi nhận, kính gửi, each entry's
-đơn vị nhận, người nhận and ghi chú, and the full text).
+Each document is indexed twice:
 
-- SQLite: an FTS5 table `search_fts` (rowid = the document's id) holding head, body and their
-  folds as Python made them; ranked by bm25.
-- PostgreSQL: a table `search_text` holding head and body with two generated tsvectors, marked
-  and folded by `unaccent` through the IMMUTABLE wrapper `vanthu_unaccent` (GIN indexes, the
-  `simple` configuration: there is no Vietnamese stemmer); ranked by ts_rank.
+- its *fields* (migration 0011), short: số và ký hiệu; tên loại and trích yếu; cơ quan ban
+  hành and người ký; nơi nhận, kính gửi, and each entry's đơn vị nhận, người nhận and ghi chú.
+  Python writes them, marked and folded, on both back ends alike: an FTS5 table on SQLite, a
+  table with two tsvectors under GIN indexes on PostgreSQL, both named `search_fields`;
+- the *whole document* (migration 0007): the fields and the full text. SQLite: an FTS5 table
+  `search_fts`; PostgreSQL: a table `search_text` whose tsvectors fold with `unaccent`
+  through the IMMUTABLE wrapper `vanthu_unaccent` (the `simple` configuration both times:
+  there is no Vietnamese stemmer).
 
-Migration 0007 makes them. The code that writes a document or an entry calls `reindex` in its
-own transaction; secret documents are never registered, so never indexed.
+A search asks the fields first: the latest RANKED documents whose fields hold every term are
+ranked in Python (`rank`: the number that is the query first, then where the terms are, then
+the latest arrival), so both back ends give the same order. Only when these are fewer than
+asked does it look in the full text, for the latest documents holding every term there. Both
+back ends only ever walk a match list newest first and stop: a word found in most of the
+register ("quyết định") no longer has every one of its tens of thousands of matches ranked
+(bench/search.py: a p95 of 270 ms on 100,000 entries with bm25 over them all). When more than
+RANKED documents match in their fields, only the latest RANKED were ranked, and the answer
+says so (`Found.bounded`).
+
+The code that writes a document or an entry calls `reindex` in its own transaction; secret
+documents are never registered, so never indexed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,13 +48,33 @@ from sqlalchemy.orm import Session, joinedload
 
 import daemon.ocr.vntext as vntext
 
-FTS_TABLE = "search_fts"  # SQLite
-PG_TABLE = "search_text"  # PostgreSQL
-#: What migration 0007 makes beside the models (FTS5 keeps its own tables `search_fts_*`).
+FTS_TABLE = "search_fts"  # SQLite: the whole document (migration 0007)
+PG_TABLE = "search_text"  # PostgreSQL: the whole document (migration 0007)
+FIELDS_TABLE = "search_fields"  # both: the fields (migration 0011)
+#: The entries by (year, document_id), made by 0011 for the search alone: the first and last
+#: document of a year bound its walk down the match lists.
+YEAR_INDEX = "search_entries_year_idx"
+#: What migrations 0007 and 0011 make beside the models (FTS5 keeps its own tables
+#: `search_fts_*` and `search_fields_*`).
 SCHEMA_OBJECTS = frozenset(
-    {FTS_TABLE, PG_TABLE, "search_text_marked_idx", "search_text_folded_idx"}
+    {
+        FTS_TABLE,
+        PG_TABLE,
+        FIELDS_TABLE,
+        "search_text_marked_idx",
+        "search_text_folded_idx",
+        "search_fields_marked_idx",
+        "search_fields_folded_idx",
+        YEAR_INDEX,
+    }
 )
-HEAD_WEIGHT, BODY_WEIGHT = 10.0, 1.0
+#: The two indexes, for `reindex_all`.
+TEXT, FIELDS = "text", "fields"
+#: The fields' groups, in the order they are kept, and what a term found in each is worth.
+GROUPS = ("number", "subject", "sender", "receiver")
+GROUP_WEIGHTS = (4, 4, 2, 1)
+#: Between two groups in the kept fields: neither tokenizer makes a word of it.
+GROUP_MARK = " | "
 _CHUNK = 500  # documents per batch when (re)indexing
 _WORD = re.compile(r"[^\W_]+")
 
@@ -51,12 +82,26 @@ _WORD = re.compile(r"[^\W_]+")
 # --- the fold ----------------------------------------------------------------------------
 
 
+class _FoldTable(dict[int, str]):
+    """vntext.strip_aligned one character at a time, each worked out once: `str.translate`
+    through it folds a page of text ten times faster than folding character by character
+    (snippets fold the full text of every hit)."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = vntext.strip_aligned(chr(code))
+        return folded
+
+
+_FOLDED = _FoldTable()
+
+
 def fold(text: str) -> str:
     """`text` lower-cased without Vietnamese diacritics, đ/Đ -> d: 'Quyết ĐỊNH' -> 'quyet dinh'.
 
-    The one fold of the search, on both back ends. One character in, one out, so a match
-    found in the fold is at the same place in the text (`snippet` relies on it)."""
-    return vntext.strip_aligned(text)
+    The one fold of the search, on both back ends (vntext.strip_aligned). One character in,
+    one out, so a match found in the fold is at the same place in the text (`snippet` relies
+    on it)."""
+    return vntext.nfc(text).translate(_FOLDED)
 
 
 def marked(text: str) -> str:
@@ -71,7 +116,10 @@ def words(text: str) -> list[str]:
 
 def in_models(name: str | None, type_: str, parent_names: Any) -> bool:
     """For Alembic's `include_name`: the search objects are made by hand, not by the models."""
-    return not (name and (name in SCHEMA_OBJECTS or name.startswith(FTS_TABLE + "_")))
+    if not name:
+        return True
+    made_by_hand = name in SCHEMA_OBJECTS or name.startswith((FTS_TABLE + "_", FIELDS_TABLE + "_"))
+    return not made_by_hand
 
 
 # --- the query ---------------------------------------------------------------------------
@@ -149,18 +197,34 @@ _pg = sa.table(
     sa.column("marked", TSVECTOR),
     sa.column("folded", TSVECTOR),
 )
+_fields_fts = sa.table(
+    FIELDS_TABLE, sa.column("rowid", sa.Integer), sa.column("marked"), sa.column("folded")
+)
+_fields_pg = sa.table(
+    FIELDS_TABLE,
+    sa.column("document_id", sa.Integer),
+    sa.column("marked", sa.Text),
+    sa.column("folded", sa.Text),
+    sa.column("marked_vector", TSVECTOR),
+    sa.column("folded_vector", TSVECTOR),
+)
 _HEAD = ("number", "doc_type", "subject")
 _BODY = ("parent_issuer", "issuer", "signer", "recipients", "addressees")
 _ENTRY = ("recipient_unit", "assignee", "note", "closing_note")
+# The fields' groups (GROUPS), from the document's columns; the entries' columns go last.
+_GROUPED = (("number",), ("doc_type", "subject"), ("parent_issuer", "issuer", "signer"))
+_RECEIVER = ("recipients", "addressees")
 
 
 @dataclass(frozen=True)
 class Indexed:
-    """What the index keeps of one document: its head and body words, marked."""
+    """What the indexes keep of one document, marked: its head and body (the whole
+    document) and its fields (GROUPS, joined by GROUP_MARK)."""
 
     document_id: int
     head: str
     body: str
+    fields: str
 
 
 def _joined(values: Iterable[Any]) -> str:
@@ -173,9 +237,10 @@ def _joined(values: Iterable[Any]) -> str:
     return " ".join(words("\n".join(parts)))
 
 
-def _collect(conn: Connection, ids: Sequence[int]) -> list[Indexed]:
+def _collect(conn: Connection, ids: Sequence[int], with_text: bool) -> list[Indexed]:
     """Read what is indexed of these documents, with plain SQL on the columns as migration
-    0007 found them (the models may have grown since)."""
+    0007 found them (the models may have grown since). Without `with_text`, the head and
+    body are left empty (the full text is the long part to read)."""
     entry_text: dict[int, list[Any]] = {}
     rows = conn.execute(
         sa.select(_entries.c.document_id, *(_entries.c[c] for c in _ENTRY))
@@ -185,63 +250,117 @@ def _collect(conn: Connection, ids: Sequence[int]) -> list[Indexed]:
     )
     for row in rows:
         entry_text.setdefault(row.document_id, []).extend(row[1:])
+    columns = [c for c in _documents.c if with_text or c.name != "text"]
     found = conn.execute(
-        sa.select(_documents).where(_documents.c.id.in_(ids)).order_by(_documents.c.id)
+        sa.select(*columns).where(_documents.c.id.in_(ids)).order_by(_documents.c.id)
     )
-    return [
-        Indexed(
-            document_id=doc.id,
-            head=_joined(getattr(doc, c) for c in _HEAD),
-            body=_joined(
-                [*(getattr(doc, c) for c in _BODY), *entry_text.get(doc.id, ()), doc.text]
-            ),
-        )
-        for doc in found
-    ]
+    indexed = []
+    for doc in found:
+        entries = entry_text.get(doc.id, ())
+        groups = [_joined(getattr(doc, c) for c in group) for group in _GROUPED]
+        groups.append(_joined([*(getattr(doc, c) for c in _RECEIVER), *entries]))
+        head = body = ""
+        if with_text:
+            head = _joined(getattr(doc, c) for c in _HEAD)
+            body = _joined([*(getattr(doc, c) for c in _BODY), *entries, doc.text])
+        indexed.append(Indexed(doc.id, head, body, GROUP_MARK.join(groups)))
+    return indexed
 
 
-def _write(conn: Connection, ids: Sequence[int]) -> None:
-    """Replace the index rows of `ids` with what the register now holds."""
-    rows = _collect(conn, ids)
-    if conn.dialect.name == "postgresql":
+def _write(conn: Connection, ids: Sequence[int], indexes: Collection[str]) -> None:
+    """Replace the rows of `ids` in `indexes` (TEXT, FIELDS) with what the register holds."""
+    rows = _collect(conn, ids, with_text=TEXT in indexes)
+    postgres = conn.dialect.name == "postgresql"
+    if TEXT in indexes and postgres:
         conn.execute(sa.delete(_pg).where(_pg.c.document_id.in_(ids)))
         if rows:
             conn.execute(
                 sa.insert(_pg),
                 [{"document_id": r.document_id, "head": r.head, "body": r.body} for r in rows],
             )
-        return
-    conn.execute(sa.delete(_fts).where(_fts.c.rowid.in_(ids)))
-    if rows:
-        conn.execute(
-            sa.insert(_fts),
-            [
-                {
-                    "rowid": r.document_id,
-                    "head": r.head,
-                    "body": r.body,
-                    "head_folded": fold(r.head),
-                    "body_folded": fold(r.body),
-                }
-                for r in rows
-            ],
-        )
+    elif TEXT in indexes:
+        conn.execute(sa.delete(_fts).where(_fts.c.rowid.in_(ids)))
+        if rows:
+            conn.execute(
+                sa.insert(_fts),
+                [
+                    {
+                        "rowid": r.document_id,
+                        "head": r.head,
+                        "body": r.body,
+                        "head_folded": fold(r.head),
+                        "body_folded": fold(r.body),
+                    }
+                    for r in rows
+                ],
+            )
+    if FIELDS in indexes:
+        table = _fields_pg if postgres else _fields_fts
+        key = table.c.document_id if postgres else table.c.rowid
+        conn.execute(sa.delete(table).where(key.in_(ids)))
+        if rows:
+            conn.execute(
+                sa.insert(table),
+                [
+                    {key.name: r.document_id, "marked": r.fields, "folded": fold(r.fields)}
+                    for r in rows
+                ],
+            )
 
 
 def reindex(session: Session, document_id: int) -> None:
-    """Bring the index of one document up to date with its fields, text and entries, in the
-    session's transaction. Call it after any change to them (registration, the full text,
-    a clerk's correction, an assignment)."""
+    """Bring the indexes of one document up to date with its fields, text and entries, in
+    the session's transaction. Call it after any change to them (registration, the full
+    text, a clerk's correction, an assignment, a closing note)."""
     session.flush()
-    _write(session.connection(), [document_id])
+    _write(session.connection(), [document_id], (TEXT, FIELDS))
 
 
-def reindex_all(conn: Connection) -> int:
-    """Index every document (the migration's backfill; a rebuild). How many were indexed."""
+def reindex_all(conn: Connection, indexes: Collection[str] = (TEXT, FIELDS)) -> int:
+    """Index every document (a migration's backfill; a rebuild) in `indexes`, as the schema
+    stands at that migration. How many were indexed."""
     ids = list(conn.execute(sa.select(_documents.c.id).order_by(_documents.c.id)).scalars())
     for start in range(0, len(ids), _CHUNK):
-        _write(conn, ids[start : start + _CHUNK])
+        _write(conn, ids[start : start + _CHUNK], indexes)
     return len(ids)
+
+
+# --- ranking -----------------------------------------------------------------------------
+
+
+def rank(terms: Sequence[Term], fields: str, folded: str) -> tuple[int, int]:
+    """How well a document's fields (as kept: marked, and their fold) answer `terms`, larger
+    is better: (1 when the number is the query, as "12/QĐ-UBND" is 12/QĐ-UBND; the sum over
+    the terms of the weight of the best group holding each: GROUP_WEIGHTS). The same Python
+    on both back ends, so they give the same order."""
+    return _Ranking(terms).of(fields, folded)
+
+
+class _Ranking:
+    """`rank` for one query over many documents: the terms' needles made once."""
+
+    def __init__(self, terms: Sequence[Term]) -> None:
+        # (padded phrase, in the marked fields?): a word's spaces either side, so that
+        # "12 qđ ubnd" is not found in "112 qđ ubnd"
+        self.needles = [
+            (" " + " ".join(t.words if t.exact else t.folded) + " ", t.exact) for t in terms
+        ]
+        self.words = sum(len(t.words) for t in terms)
+
+    def of(self, fields: str, folded: str) -> tuple[int, int]:
+        marked, loose = f" {fields} ", f" {folded} "
+        total = in_number = 0
+        for needle, exact in self.needles:
+            kept = marked if exact else loose
+            at = kept.find(needle)  # the groups go by weight: the first match is the best
+            if at < 0:
+                continue
+            group = kept.count(GROUP_MARK, 0, at + 1)
+            total += GROUP_WEIGHTS[min(group, len(GROUP_WEIGHTS) - 1)]
+            in_number += group == 0
+        number = fields.split(GROUP_MARK, 1)[0]
+        is_number = in_number == len(self.needles) and len(number.split()) == self.words
+        return int(is_number), total
 
 
 # --- searching ---------------------------------------------------------------------------
@@ -277,7 +396,18 @@ class Hit:
         }
 
 
-RANKED = 1000  # the latest matching documents that are ranked (see `search`)
+@dataclass(frozen=True)
+class Found:
+    """A search's answer: the hits, best first, and whether their ranking was bounded: more
+    than `ranked` documents matched in their fields, and only the latest `ranked` of them
+    competed (an older one may be as good; narrow the search to reach it)."""
+
+    hits: list[Hit]
+    bounded: bool
+    ranked: int
+
+
+RANKED = 1000  # the latest documents matching in their fields that are ranked
 
 
 def search(
@@ -288,105 +418,168 @@ def search(
     year: int | None = None,
     limit: int = 20,
 ) -> list[Hit]:
-    """The entries whose document matches every term of `query`, best first (a match in the
-    number or subject above one in the body; ties: the latest arrival first) among the
-    latest RANKED documents that match: a word found in most of the register ("quyết định")
-    would otherwise have every one of tens of thousands of matches ranked (bench/search.py:
-    a p95 of 270 ms on 100,000 entries), and a clerk looking for it wants the recent ones."""
+    """The entries whose document matches every term of `query`, best first (see `find`)."""
+    return find(session, query, book=book, year=year, limit=limit).hits
+
+
+def find(
+    session: Session,
+    query: str,
+    *,
+    book: str | None = None,
+    year: int | None = None,
+    limit: int = 20,
+) -> Found:
+    """The entries (of `book`, of `year`) whose document matches every term of `query`, at
+    most `limit`, best first: documents holding every term in their fields, ranked (`rank`,
+    then the latest arrival), among the latest RANKED of them; then, when these are fewer
+    than `limit`, documents holding them only with the full text, the latest first."""
     from daemon.register.models import Entry
 
     if limit < 1:
         raise QueryError(f"limit must be 1 or more, got {limit}")
     terms = parse(query)
-    ranked = _ranked(session.connection(), terms, book, year, limit)
-    loaded = sa.select(Entry).where(Entry.id.in_(ranked)).options(joinedload(Entry.document))
-    found = {e.id: e for e in session.scalars(loaded)}
-    return [_hit(found[i], terms) for i in ranked if i in found]
+    conn = session.connection()
+    scope = _Scope([book] if book else ["den", "di"], year, _year_span(conn, year))
+    window = max(RANKED, limit)
+    if year is not None and scope.span == (None, None):  # no entry in that year
+        return Found([], False, window)
+    candidates = _fields_matching(conn, terms, scope, window + 1)
+    bounded = len(candidates) > window
+    ranking = _Ranking(terms)
+    scored = [(ranking.of(m, f), i) for i, m, f in candidates[:window]]
+    documents = [i for _, i in sorted(scored, reverse=True)][:limit]
+    if len(documents) < limit:
+        documents += _text_matching(conn, terms, scope, limit - len(documents), documents)
+    # Each document's entries (sổ đến and sổ đi), the latest first, in the documents' order.
+    loaded = sa.select(Entry).where(Entry.document_id.in_(documents), Entry.book.in_(scope.books))
+    if year is not None:
+        loaded = loaded.where(Entry.year == year)
+    place = {d: n for n, d in enumerate(documents)}
+    entries = sorted(
+        session.scalars(loaded.options(joinedload(Entry.document))),
+        key=lambda e: (place[e.document_id], -e.received_at.timestamp(), -e.id),
+    )
+    in_fields = {i for _, i in scored}
+    hits = [_hit(e, terms, e.document_id in in_fields) for e in entries[:limit]]
+    return Found(hits, bounded, window)
 
 
-def _ranked(
-    conn: Connection, terms: list[Term], book: str | None, year: int | None, limit: int
+@dataclass(frozen=True)
+class _Scope:
+    """Which entries a search looks at: of these books, of this year (whose documents' ids
+    lie in `span`, when a year is asked for)."""
+
+    books: list[str]
+    year: int | None
+    span: tuple[int | None, int | None]
+
+    def holds(self, document_id: Any) -> Any:
+        """The document has an entry in scope: a probe by the entries' index on document_id
+        for each match walked, the walk bounded by the year's first and last document."""
+        entry = sa.select(_entries.c.id).where(
+            _entries.c.document_id == document_id, _entries.c.book.in_(self.books)
+        )
+        if self.year is None:
+            return entry.exists()
+        low, high = self.span
+        entry = entry.where(_entries.c.year == self.year)
+        return sa.and_(document_id.between(low, high), entry.exists())
+
+
+def _year_span(conn: Connection, year: int | None) -> tuple[int | None, int | None]:
+    """The first and last document with an entry in `year` (YEAR_INDEX); (None, None) when
+    it has none, or no year was asked for."""
+    if year is None:
+        return None, None
+    of_year = sa.select(_entries.c.document_id).where(_entries.c.year == year).scalar_subquery()
+    low = sa.select(sa.func.min(of_year)).scalar_subquery()
+    high = sa.select(sa.func.max(of_year)).scalar_subquery()
+    row = conn.execute(sa.select(low, high)).one()
+    return row[0], row[1]
+
+
+def _fields_matching(
+    conn: Connection, terms: list[Term], scope: _Scope, n: int
+) -> list[tuple[int, str, str]]:
+    """The latest `n` documents whose fields hold every term: (id, fields, folded fields)."""
+    if conn.dialect.name == "postgresql":
+        table, key = _fields_pg, _fields_pg.c.document_id
+        stmt = sa.select(key, table.c.marked, table.c.folded)
+        loose = [t.folded for t in terms if not t.exact]
+        exact = [t.words for t in terms if t.exact]
+        if loose:
+            stmt = stmt.where(table.c.folded_vector.op("@@")(_tsquery(loose, unaccent=False)))
+        if exact:
+            stmt = stmt.where(table.c.marked_vector.op("@@")(_tsquery(exact, unaccent=False)))
+    else:
+        key = _fields_fts.c.rowid
+        stmt = sa.select(key, _fields_fts.c.marked, _fields_fts.c.folded).where(
+            _match(FIELDS_TABLE, terms, "{marked}", "{folded}")
+        )
+    stmt = stmt.where(scope.holds(key)).order_by(key.desc()).limit(n)
+    return [(row[0], row[1], row[2]) for row in conn.execute(stmt)]
+
+
+def _text_matching(
+    conn: Connection,
+    terms: list[Term],
+    scope: _Scope,
+    n: int,
+    exclude: Collection[int],
 ) -> list[int]:
-    books = [book] if book else ["den", "di"]
-    # Only documents of the books and year asked for compete for the RANKED places.
-    wanted = None
-    if book or year:
-        wanted = sa.select(_entries.c.document_id).where(_entries.c.book.in_(books))
-        if year:
-            wanted = wanted.where(_entries.c.year == year)
-    postgres = conn.dialect.name == "postgresql"
-    hits = _pg_hits(terms, wanted) if postgres else _sqlite_hits(terms, wanted)
-    # The matches first, then their entries: by (book, document_id), the unique key's index
-    # (SQLite would otherwise run the full-text query once per entry).
-    stmt = sa.select(_entries.c.id).join(
-        hits, (_entries.c.book.in_(books)) & (_entries.c.document_id == hits.c.document_id)
-    )
-    if year:
-        stmt = stmt.where(_entries.c.year == year)
-    stmt = stmt.order_by(hits.c.rank, _entries.c.received_at.desc(), _entries.c.id.desc())
-    return list(conn.execute(stmt.limit(limit)).scalars())
+    """The latest `n` documents holding every term somewhere, those in `exclude` aside."""
+    if conn.dialect.name == "postgresql":
+        key = _pg.c.document_id
+        stmt = sa.select(key)
+        loose = [t.words for t in terms if not t.exact]
+        exact = [t.words for t in terms if t.exact]
+        if loose:
+            stmt = stmt.where(_pg.c.folded.op("@@")(_tsquery(loose, unaccent=True)))
+        if exact:
+            stmt = stmt.where(_pg.c.marked.op("@@")(_tsquery(exact, unaccent=False)))
+    else:
+        key = _fts.c.rowid
+        marked_in, folded_in = "{head body}", "{head_folded body_folded}"
+        stmt = sa.select(key).where(_match(FTS_TABLE, terms, marked_in, folded_in))
+    if exclude:
+        stmt = stmt.where(key.not_in(sorted(exclude)))
+    stmt = stmt.where(scope.holds(key)).order_by(key.desc()).limit(n)
+    return list(conn.execute(stmt).scalars())
 
 
-def _sqlite_hits(terms: list[Term], wanted: sa.Select[Any] | None) -> sa.CTE:
+def _match(table: str, terms: list[Term], marked_in: str, folded_in: str) -> Any:
+    """An FTS5 MATCH of every term: a phrase of its marked words in the columns `marked_in`,
+    or of its folded words in `folded_in`. The words are letters and digits: nothing to
+    quote."""
+
     def phrase(term: Term) -> str:
-        columns = "{head body}" if term.exact else "{head_folded body_folded}"
-        return f'{columns} : "{" ".join(term.words if term.exact else term.folded)}"'
+        if term.exact:
+            return f'{marked_in} : "{" ".join(term.words)}"'
+        return f'{folded_in} : "{" ".join(term.folded)}"'
 
-    table: Any = sa.literal_column(FTS_TABLE)
-    weights = (HEAD_WEIGHT, BODY_WEIGHT) * 2
-    rank = sa.func.bm25(table, *weights)  # smaller is better
-    match = table.op("MATCH")(" AND ".join(phrase(t) for t in terms))
-    # Only the latest matches are ranked: FTS5 walks a match list newest first and stops.
-    latest = sa.select(_fts.c.rowid.label("id")).where(match)
-    if wanted is not None:
-        latest = latest.where(_fts.c.rowid.in_(wanted))
-    recent = latest.order_by(_fts.c.rowid.desc()).limit(RANKED).subquery()
-    floor = sa.select(sa.func.min(recent.c.id)).scalar_subquery()
-    return (
-        sa.select(_fts.c.rowid.label("document_id"), rank.label("rank"))
-        .where(match, _fts.c.rowid >= floor)
-        .cte("hits")
-        .prefix_with("MATERIALIZED")
-    )
+    query = " AND ".join(phrase(t) for t in terms)
+    return sa.literal_column(table).op("MATCH")(sa.literal(query))
 
 
-def _tsquery(phrases: Iterable[str], unaccent: bool) -> Any:
+def _tsquery(phrases: Iterable[Sequence[str]], unaccent: bool) -> Any:
+    """Every phrase (its words, marked or folded), as one tsquery; the words folded by
+    `unaccent` first for the whole document's folded vector."""
     query: Any = None
-    for text in phrases:
-        arg: Any = sa.func.vanthu_unaccent(text) if unaccent else text
+    for words_ in phrases:
+        text = " ".join(words_)
+        arg: Any = sa.func.vanthu_unaccent(text) if unaccent else sa.literal(text)
         one = sa.func.phraseto_tsquery(sa.literal_column("'simple'::regconfig"), arg)
         query = one if query is None else query.op("&&")(one)
     return query
 
 
-def _pg_hits(terms: list[Term], wanted: sa.Select[Any] | None) -> sa.CTE:
-    loose = [" ".join(t.words) for t in terms if not t.exact]
-    exact = [" ".join(t.words) for t in terms if t.exact]
-    # ts_rank's weights are {D, C, B, A}: the body is B, the head A (as bm25's weights).
-    weights: Any = sa.literal_column(f"'{{0, 0, {BODY_WEIGHT / HEAD_WEIGHT}, 1}}'::float4[]")
-    everything = _tsquery((" ".join(t.words) for t in terms), unaccent=True)
-    # negated, so that smaller is better on both back ends; 1: divided by 1 + log(length)
-    rank = -sa.func.ts_rank(weights, _pg.c.folded, everything, 1)
-    matching = sa.select(_pg.c.document_id)
-    if loose:
-        matching = matching.where(_pg.c.folded.op("@@")(_tsquery(loose, unaccent=True)))
-    if exact:
-        matching = matching.where(_pg.c.marked.op("@@")(_tsquery(exact, unaccent=False)))
-    # Only the latest matches are ranked: ts_rank reads each match's vector, and a word in
-    # most documents would have it read tens of thousands of them.
-    if wanted is not None:
-        matching = matching.where(_pg.c.document_id.in_(wanted))
-    recent = matching.order_by(_pg.c.document_id.desc()).limit(RANKED).subquery()
-    stmt = sa.select(_pg.c.document_id, rank.label("rank")).where(
-        _pg.c.document_id.in_(sa.select(recent.c.document_id))
-    )
-    return stmt.cte("hits")
-
-
-def _hit(entry: Any, terms: list[Term]) -> Hit:
+def _hit(entry: Any, terms: list[Term], in_fields: bool) -> Hit:
+    """The entry as a hit; its snippet from what the line does not show already (the subject
+    and number last), and from the full text first only when the fields did not match: a
+    document's text is long to search again."""
     document = entry.document
-    texts = [
-        document.text,
+    fields = [
         document.issuer,
         document.signer,
         *document.recipients,
@@ -394,10 +587,12 @@ def _hit(entry: Any, terms: list[Term]) -> Hit:
         entry.recipient_unit,
         entry.assignee,
         entry.note,
+        entry.closing_note,
         document.subject,
         document.number,
         document.doc_type,
     ]
+    texts = [*fields, document.text] if in_fields else [document.text, *fields]
     return Hit(
         book=entry.book,
         year=entry.year,
@@ -437,7 +632,7 @@ def snippet(texts: Iterable[str | None], terms: Sequence[Term], width: int = 40)
 def _first_match(text: str, terms: Sequence[Term]) -> tuple[int, int] | None:
     """Where the earliest term matches in `text` (NFC), as the index would match it."""
     loose = fold(text)  # same length as text
-    exact = vntext.fold_tones(text).lower()
+    exact = vntext.fold_tones(text).lower() if any(t.exact for t in terms) else ""
     if len(exact) != len(text):  # a letter that lower-cases to two: look loosely
         exact = ""
     best: tuple[int, int] | None = None

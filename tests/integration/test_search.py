@@ -187,16 +187,49 @@ def test_book_year_and_limit_narrow_the_hits(sessions: sessionmaker[Session]) ->
             search.search(session, "dang ky", limit=0)
 
 
-def test_only_the_latest_matches_are_ranked_but_filters_come_first(
+def test_only_the_latest_field_matches_are_ranked_said_so_and_filters_come_first(
     sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A word in most of the register ranks only its latest RANKED matches (speed); a book
-    or a year asked for still finds an older document among them."""
-    monkeypatch.setattr(search, "RANKED", 1)
+    """A word in the fields of most of the register ranks only the latest RANKED documents
+    holding it there (speed), and the answer says so; a book or a year asked for still finds
+    an older document."""
+    monkeypatch.setattr(search, "RANKED", 2)
     with sessions() as session:
-        assert len(search.search(session, "ubnd")) == 1  # the latest document only
-        assert _keys(search.search(session, "ubnd", year=2025)) == ["kh"]
-        assert _keys(search.search(session, "ubnd", book="di")) == ["di"]
+        found = search.find(session, "ubnd", limit=2)
+        # UBND is in the number of qd, cv, kh and di, in the issuer of tb: only the latest two
+        # documents holding it (the hop and dan documents do not) competed
+        assert (_keys(found.hits), found.bounded, found.ranked) == (["di", "kh"], True, 2)
+        found = search.find(session, "ubnd", year=2025, limit=2)
+        assert (_keys(found.hits), found.bounded) == (["kh"], False)
+        assert _keys(search.search(session, "ubnd", book="di", limit=2)) == ["di"]
+        assert search.find(session, "ubnd", year=2019).hits == [], "no entry that year"
+        # the limit is always ranked in full
+        found = search.find(session, "ubnd", limit=5)
+        assert (found.bounded, len(found.hits)) == (False, 5)
+
+
+def test_the_number_asked_for_comes_first_then_where_the_words_are_then_the_latest(
+    sessions: sessionmaker[Session],
+) -> None:
+    later = [
+        Doc("ref", "6/TTr", "Tờ trình sửa đổi 123/QĐ-UBND", issuer="Phòng Tư pháp"),
+        Doc("tp", "7/CV", "Công văn", "Phòng Tư pháp đề nghị", recipients=("Phòng Tư pháp",)),
+        Doc("tp2", "8/CV", "Công văn về Phòng Tư pháp"),
+        Doc("tx", "9/GM", "Giấy mời", "Kính mời đại diện Phòng Tư pháp"),
+    ]
+    with sessions.begin() as session:
+        for n, doc in enumerate(later, start=len(CORPUS) + 1):
+            _register(session, doc, n)
+    keys = {d.number: d.key for d in (*CORPUS, *later)}
+    with sessions() as session:
+        numbered = search.search(session, "123/QĐ-UBND")
+        assert [keys[h.number] for h in numbered] == ["qd", "ref"], "the number, then a mention"
+        # trích yếu (4 a word) above cơ quan ban hành (2) above nơi nhận (1); the text only
+        # last, though the latest
+        places = search.search(session, "phong tu phap")
+        assert [keys[h.number] for h in places] == ["tp2", "ref", "tp", "tx"]
+        # among equals, the latest arrival first
+        assert [keys[h.number] for h in search.search(session, "cong van")] == ["tp2", "tp", "cv"]
 
 
 def test_a_hit_carries_its_entry_and_a_snippet_around_the_match(
@@ -220,6 +253,26 @@ def test_a_correction_reindexed_is_found_and_the_old_words_are_not(
     with sessions() as session:
         assert _keys(search.search(session, "tiep cong dan")) == ["tb"]
         assert _keys(search.search(session, "xe")) == []
+
+
+def test_assigning_and_closing_an_entry_makes_the_unit_and_the_note_searchable(
+    sessions: sessionmaker[Session],
+) -> None:
+    from daemon.register import follow
+
+    with sessions.begin() as session:
+        entry = follow.find_entry(session, 2026, 1)  # the qd document
+        follow.assign(session, entry, unit="Phòng Văn hóa và Thông tin", person="Trịnh Thị Hằng")
+    with sessions() as session:
+        [hit] = search.search(session, "van hoa thong tin")
+        assert (hit.number, hit.snippet) == ("123/QĐ-UBND", "Phòng Văn hóa và Thông tin")
+        assert _keys(search.search(session, "Trịnh Thị Hằng")) == ["qd"]
+    with sessions.begin() as session:
+        entry = follow.find_entry(session, 2026, 1)
+        follow.close(session, entry, note="Đã trả lời bằng Công văn số 77/UBND-VX")
+    with sessions() as session:
+        assert _keys(search.search(session, "77/UBND-VX")) == ["qd"]
+        assert _keys(search.search(session, "da tra loi")) == ["qd"]
 
 
 # --- the full-text job ---------------------------------------------------------------------
@@ -325,6 +378,20 @@ def test_the_command_prints_json_and_takes_book_year_and_limit(
     assert code == 0 and len(out.splitlines()) == 1
 
 
+def test_the_command_says_when_the_ranking_was_bounded(
+    office: Install, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out, err = _run(office, capsys, "UBND", "--json")
+    assert (code, len(out.splitlines()), err) == (0, 5, "")
+    monkeypatch.setattr(search, "RANKED", 2)
+    code, out, err = _run(office, capsys, "UBND", "--json", "--limit", "1")
+    assert (code, len(out.splitlines())) == (0, 1), "one JSON hit a line, the note apart"
+    assert err == (
+        "(more than 2 documents match in their fields: these are the best of the latest 2; "
+        "add words, --year or --book to reach older ones)\n"
+    )
+
+
 def test_the_command_says_when_nothing_matches_or_nothing_was_asked(
     office: Install, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -353,6 +420,12 @@ def test_a_register_made_before_search_is_indexed_by_the_upgrade(db_url: str) ->
             _insert_at_0006(conn)
         assert migrate.state(engine).current == "0006"
         migrate.upgrade(engine)
+        with engine.connect() as conn:  # both indexes filled (0007, then 0011)
+            for table in (
+                search.FIELDS_TABLE,
+                search.PG_TABLE if "postgresql" in db_url else search.FTS_TABLE,
+            ):
+                assert conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar() == 2
         with session_factory(engine)() as session:
             [hit] = search.search(session, "quyet dinh dang ky")
             assert (hit.seq, hit.number) == (7, "15/QĐ-UBND")
@@ -466,8 +539,9 @@ def test_sqlite_and_postgresql_find_the_same_entries_in_generated_documents(
                 for n, spec in enumerate(specs, start=1):
                     _register_spec(session, spec, n)
             with session_factory(engine)() as session:
+                # the whole answer, in order: both back ends rank the same way
                 answers.append(
-                    {q: sorted(h.seq for h in search.search(session, q, limit=50)) for q in queries}
+                    {q: [h.seq for h in search.search(session, q, limit=50)] for q in queries}
                 )
         finally:
             engine.dispose()

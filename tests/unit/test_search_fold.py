@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from daemon.register.search import QueryError, Term, fold, marked, parse, snippet, words
+from daemon.register.search import (
+    GROUP_MARK,
+    GROUP_WEIGHTS,
+    QueryError,
+    Term,
+    fold,
+    marked,
+    parse,
+    rank,
+    snippet,
+    words,
+)
 
 # Every Vietnamese vowel with every tone, both cases, and đ/Đ.
 VOWELS = "aăâeêioôơuưy"
@@ -102,3 +113,34 @@ def test_the_snippet_of_an_exact_word_skips_the_same_word_without_marks() -> Non
 
 def test_no_snippet_when_no_text_matches() -> None:
     assert snippet(["một", None, ""], parse("hai")) == ""
+
+
+# --- the ranking of the fields ----------------------------------------------------------
+
+
+def _kept(*groups: str) -> tuple[str, str]:
+    """Fields as the index keeps them (GROUPS in order), and their fold."""
+    fields = GROUP_MARK.join(" ".join(words(g)) for g in groups)
+    return fields, fold(fields)
+
+
+def test_the_number_that_is_the_query_ranks_above_any_other_place() -> None:
+    terms = parse("12/QĐ-UBND")
+    assert rank(terms, *_kept("12/QĐ-UBND", "", "", "")) == (1, 4)
+    assert rank(terms, *_kept("5/TTr", "Sửa đổi 12/QĐ-UBND", "", "")) == (0, 4)
+    assert rank(terms, *_kept("112/QĐ-UBND", "", "", "")) == (0, 0), "whole words only"
+    assert rank(parse("QĐ-UBND"), *_kept("12/QĐ-UBND", "", "", "")) == (0, 4)
+
+
+def test_each_term_counts_the_weight_of_the_best_group_holding_it() -> None:
+    fields = _kept("7/CV", "Công văn về thuế", "Sở Tài chính", "UBND huyện, Sở Tài chính")
+    assert rank(parse("so tai chinh"), *fields) == (0, 3 * GROUP_WEIGHTS[2])
+    assert rank(parse("cong van tai chinh"), *fields) == (0, 2 * 4 + 2 * 2)
+    assert rank(parse("ubnd huyen"), *fields) == (0, 2 * GROUP_WEIGHTS[3])
+    assert rank(parse("kryptonite"), *fields) == (0, 0)
+
+
+def test_a_term_with_marks_counts_only_where_it_has_them() -> None:
+    fields = _kept("3/GM", "Giấy mời họp dòng họ", "", "UBND tỉnh Lâm Đồng")
+    assert rank(parse("Đồng"), *fields) == (0, 1), "not 'dòng' in the subject"
+    assert rank(parse("dong"), *fields) == (0, 4), "any 'dong' will do"
