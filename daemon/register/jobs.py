@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import select
@@ -24,6 +26,10 @@ from daemon.register.models import DONE, DUPLICATE, FAILED, PENDING, RUNNING, SE
 
 FINAL_STATES = (DONE, FAILED, SET_ASIDE, DUPLICATE)
 _ERROR_MAX = 4000
+
+# (job id, seconds) of the analysis being concluded: the job loop knows the time, the handler
+# calls `finish` inside its own transaction; this carries the one to the other (`analysed_in`).
+_ANALYSED: ContextVar[tuple[int, float] | None] = ContextVar("vanthu_analysed", default=None)
 
 
 class LeaseLost(Exception):
@@ -176,6 +182,17 @@ def release_all(session: Session) -> int:
     return len(orphans)
 
 
+@contextmanager
+def analysed_in(job_id: int, seconds: float | None) -> Iterator[None]:
+    """Within this block, `finish` of job `job_id` keeps `seconds` as its analysis time (the
+    job loop wraps a handler's `conclude` and `fail` in it)."""
+    token = _ANALYSED.set(None if seconds is None else (job_id, seconds))
+    try:
+        yield
+    finally:
+        _ANALYSED.reset(token)
+
+
 def finish(
     session: Session,
     job: Job | int,
@@ -192,6 +209,9 @@ def finish(
         raise ValueError(f"finish: {state!r} is not a final state ({', '.join(FINAL_STATES)})")
     current = _lock_mine(session, job, worker)
     _set_final(current, state, error, document_id, clock.now())
+    analysed = _ANALYSED.get()
+    if analysed is not None and analysed[0] == current.id:
+        current.analysis_seconds = round(analysed[1], 3)
     session.flush()
     data: dict[str, Any] = {"state": state, "attempt": current.attempts}
     if error:

@@ -73,6 +73,7 @@ class JobLoop:
         threads = max([self.slots, *(self._slots(h) for h in self.handlers)])
         self._threads = ThreadPoolExecutor(threads, thread_name_prefix="job")
         self._next_reclaim = 0.0
+        self._analysed: dict[int, float] = {}  # job id -> seconds its analysis took
 
     # -- running ---------------------------------------------------------------------------
 
@@ -201,21 +202,30 @@ class JobLoop:
         elif ticket.interruptions >= MAX_INTERRUPTIONS:  # the service dies on it, it seems
             reason = f"the service stopped {ticket.interruptions} times while handling it"
         if reason is None:
-            return self._threads.submit(handler.analyse, ticket)
+            return self._threads.submit(self._analyse, handler, ticket)
         gave_up: Future[Any] = Future()
         gave_up.set_exception(OutOfAttempts(reason))
         return gave_up
 
+    def _analyse(self, handler: Handler[Any], ticket: Ticket) -> Any:
+        """The handler's analysis, timed (kept on the job when it ends: OCR seconds)."""
+        started = time.monotonic()
+        try:
+            return handler.analyse(ticket)
+        finally:
+            self._analysed[ticket.id] = time.monotonic() - started
+
     # -- the boundary --------------------------------------------------------------------------
 
     def _settle(self, handler: Handler[Any], ticket: Ticket, future: Future[Any]) -> Outcome | None:
-        try:
-            return handler.conclude(ticket, future.result())
-        except jobs.LeaseLost:  # another worker took it over after our lease ran out
-            event(log, "lease-lost", logging.WARNING, job=ticket.id, file=ticket.name)
-            return None
-        except Exception as exc:  # noqa: BLE001 - every error becomes an outcome here
-            return self._failed(handler, ticket, exc)
+        with jobs.analysed_in(ticket.id, self._analysed.pop(ticket.id, None)):
+            try:
+                return handler.conclude(ticket, future.result())
+            except jobs.LeaseLost:  # another worker took it over after our lease ran out
+                event(log, "lease-lost", logging.WARNING, job=ticket.id, file=ticket.name)
+                return None
+            except Exception as exc:  # noqa: BLE001 - every error becomes an outcome here
+                return self._failed(handler, ticket, exc)
 
     def _failed(self, handler: Handler[Any], ticket: Ticket, exc: Exception) -> Outcome | None:
         reason = describe(exc)
