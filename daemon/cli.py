@@ -263,7 +263,13 @@ def _backups(sub: Any) -> None:
     from daemon.commands import backup_cmds as cmds
 
     backup = _group(sub, "backup", "backups of the register and the archive's originals")
-    p = _command(backup, "now", cmds.now, "take a backup now (as the weekly one)", json_=True)
+    p = _command(
+        backup,
+        "now",
+        cmds.now,
+        "take a backup now, while the service runs (as the weekly one)",
+        json_=True,
+    )
     cmds.add_now_options(p)
     _command(backup, "list", cmds.list_, "list the backups, newest first", json_=True)
     p = _command(

@@ -148,6 +148,10 @@ def _database_url(
     notes: list[str],
 ) -> str | None:
     if given is not None:
+        if make_url(given).password is not None:
+            notes.append(
+                "[database] url holds a password: move it to password_file or password_env"
+            )
         return given
     value = raw.get("database", {}).get("url")
     if value is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from tests.fixtures.backups import (
     ingest_and_back_up,
     restore,
 )
-from tests.fixtures.install import Install
+from tests.fixtures.install import VANTHU, Install
 from tests.fixtures.postgres import PgServer
 
 
@@ -96,6 +97,23 @@ def test_a_second_backup_copies_no_original_again(office: Office, tmp_path: Path
     )
     assert twice["copied"] == 0 and twice["originals"] == 2
     assert twice["folder"] != again["folder"], "two backups in one minute get two folders"
+
+
+def test_two_backups_at_once_both_end_whole(office: Office, tmp_path: Path) -> None:
+    """Two clerks (or a clerk and the weekly job) at the same moment: one waits for the other,
+    each gets its own folder, and both restore."""
+    command = [*VANTHU, "backup", "now", "--json", "--to", str(tmp_path / "b")]
+    procs = [
+        subprocess.Popen(command, env=office.install.env(), stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outs = [proc.communicate(timeout=300)[0] for proc in procs]
+    assert [proc.returncode for proc in procs] == [0, 0]
+    folders = {Path(json.loads(out)["folder"]) for out in outs}
+    assert len(folders) == 2
+    for n, folder in enumerate(sorted(folders)):
+        restore(office.install, folder, tmp_path / f"r{n}")
+        assert Install(tmp_path / f"r{n}").entries() == office.install.entries()
 
 
 def test_the_restored_install_verifies_and_lists_the_same_entries(

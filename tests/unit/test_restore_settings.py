@@ -55,10 +55,13 @@ def test_data_folders_point_inside_the_new_install(tmp_path: Path) -> None:
 
 
 def test_a_postgresql_url_given_replaces_the_old_one(tmp_path: Path) -> None:
-    new = tmp_path / "new"
+    new, old = tmp_path / "new", load(_old(tmp_path))
     url = "postgresql+psycopg://vanthu@db/vanthu_restored"
-    done = repoint(load(_old(tmp_path)), new, database_url=url)
-    assert f'url = "{url}"' in done.text
+    done = repoint(old, new, database_url=url)
+    assert f'url = "{url}"' in done.text and done.notes[-1].startswith("[schedule] backup_dir")
+    secret = "postgresql+psycopg://vanthu:hunter2@db/vanthu_restored"
+    said = repoint(old, new, database_url=secret).notes
+    assert said[-1].startswith("[database] url holds a password")
 
 
 def test_a_folder_left_outside_is_refused_by_name(tmp_path: Path) -> None:
