@@ -492,9 +492,12 @@ def _year_span(conn: Connection, year: int | None) -> tuple[int | None, int | No
     it has none, or no year was asked for."""
     if year is None:
         return None, None
-    of_year = sa.select(_entries.c.document_id).where(_entries.c.year == year).scalar_subquery()
-    low = sa.select(sa.func.min(of_year)).scalar_subquery()
-    high = sa.select(sa.func.max(of_year)).scalar_subquery()
+    # Two subqueries, so that each reads one end of the index (min and max in one select
+    # would read the whole year).
+    low, high = (
+        sa.select(end(_entries.c.document_id)).where(_entries.c.year == year).scalar_subquery()
+        for end in (sa.func.min, sa.func.max)
+    )
     row = conn.execute(sa.select(low, high)).one()
     return row[0], row[1]
 

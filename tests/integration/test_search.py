@@ -182,6 +182,7 @@ def test_book_year_and_limit_narrow_the_hits(sessions: sessionmaker[Session]) ->
         assert _keys(search.search(session, "ubnd", book="di")) == ["di"]
         assert set(_keys(search.search(session, "ubnd", book="den"))) == {"qd", "cv", "kh", "tb"}
         assert _keys(search.search(session, "ubnd", year=2025)) == ["kh"]
+        assert set(_keys(search.search(session, "ubnd", year=2026))) == {"qd", "cv", "di", "tb"}
         assert len(search.search(session, "dang ky", limit=2)) == 2
         with pytest.raises(search.QueryError, match="limit"):
             search.search(session, "dang ky", limit=0)
