@@ -161,6 +161,11 @@ def test_a_leader_is_refused_and_nothing_changes(desk: Desk) -> None:
         leader.post(f"/deliveries/{f}/retry", data={"csrf": token}),
     ]
     assert [r.status_code for r in refused] == [403, 403, 403]
+    listed = desk.office.ok("register", "list", "--book", "di", "--json").splitlines()
+    for entry in map(json.loads, listed):
+        page = leader.get(f"/entry/di/{entry['year']}/{entry['seq']}").text
+        assert desk.failed["recipient"] in page or desk.uncertain["recipient"] in page
+        assert "/retry" not in page and "/resolve" not in page
     assert (desk.status(u), desk.status(f)) == ("uncertain", "failed")
     assert desk.office.events(f"delivery/{u}", "delivery_resolved", "delivery_resend") == []
 
