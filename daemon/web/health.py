@@ -35,7 +35,7 @@ OCR_BUCKETS = (0.1, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0)
 
 async def healthz(desk: Desk, request: Request) -> Response:
     def load() -> dict[str, object]:
-        with desk.sessions() as session:
+        with desk.reading() as session:  # no write lock: a scrape never waits for ingestion
             return data.counts(session)
 
     try:
@@ -80,7 +80,7 @@ async def metrics(desk: Desk, request: Request) -> Response:
 
 
 def _figures(desk: Desk) -> tuple[dict[str, object], dict[str, Readings]]:
-    with desk.sessions() as session:  # one transaction: one consistent moment
+    with desk.reading() as session:  # one read transaction: one moment, no write lock
         return data.counts(session), reading_times(session)
 
 
