@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, defer
 
 from daemon.register.models import (
@@ -24,6 +25,7 @@ from daemon.register.models import (
 )
 
 PAGE = 50  # lines of a book per page: a screen or two; 100 doubled the HTML and its rendering
+T = TypeVar("T")
 _DOC = cast(Any, Document)  # the field columns are set from FIELDS, unseen by mypy
 
 
@@ -69,7 +71,9 @@ def book_page(session: Session, wanted: BookFilter, today: dt.date) -> tuple[lis
     if on_documents:
         lines = lines.join(Document, Entry.document_id == Document.id)
     lines = lines.where(*criteria)
-    total = COUNTS.get(session, replace(wanted, page=1), today, lines)
+    count = select(func.count()).select_from(lines.subquery())
+    key = ("count", replace(wanted, page=1), today)
+    total = KEPT.get(session, key, lambda: int(session.scalar(count) or 0))
     newest_first = (Entry.year.desc(), Entry.seq.desc())
     shown = lines.order_by(*newest_first).offset((max(wanted.page, 1) - 1) * PAGE).limit(PAGE)
     query = (
@@ -129,43 +133,44 @@ LINE_COLUMNS = (
 )
 
 
-class CountCache:
-    """How many lines match a book's filters, kept until the register changes.
+class UntilChanged:
+    """Answers kept until the register changes: the book's total per filter, the review queue.
 
-    The COUNT walks every matching line (5-10 ms for a year of 50,000 on SQLite, more with a
-    filter on the documents) and every page view of a book asks for it. The register's
-    change mark is the newest audit event (every change to an entry is audited) and the
-    newest entry (for entries added without one, such as a bulk load). Reading the mark is
-    two lookups on primary keys. `today` is part of the key: "overdue" moves with it.
+    The book's COUNT walks every matching line (5-10 ms for a year of 50,000 on SQLite, more
+    with a filter on the documents) and every page view asks for it; the review queue is
+    the same list for every clerk. The register's change mark is the newest audit event
+    (every change to an entry is audited) and the newest entry (for entries added without
+    one, such as a bulk load): two lookups on primary keys. Keys name the register (one
+    cache serves any), and whatever else the answer depends on ("overdue" moves with today).
     """
 
     def __init__(self, size: int = 256) -> None:
         self.size = size
         self._lock = threading.Lock()
-        self._counts: OrderedDict[tuple[Any, ...], tuple[tuple[int, int], int]] = OrderedDict()
+        self._kept: OrderedDict[tuple[Any, ...], tuple[tuple[int, int], Any]] = OrderedDict()
 
-    def get(self, session: Session, wanted: BookFilter, today: dt.date, lines: Select[Any]) -> int:
-        key = (str(session.get_bind().engine.url), wanted, today)  # one cache, any register
+    def get(self, session: Session, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        key = (str(session.get_bind().engine.url), *key)
         mark = register_mark(session)
         with self._lock:
-            found = self._counts.get(key)
+            found = self._kept.get(key)
             if found is not None and found[0] == mark:
-                self._counts.move_to_end(key)
-                return found[1]
-        total = int(session.scalar(select(func.count()).select_from(lines.subquery())) or 0)
+                self._kept.move_to_end(key)
+                return cast(T, found[1])
+        value = compute()
         with self._lock:
-            self._counts[key] = (mark, total)
-            self._counts.move_to_end(key)
-            while len(self._counts) > self.size:
-                self._counts.popitem(last=False)
-        return total
+            self._kept[key] = (mark, value)
+            self._kept.move_to_end(key)
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        return value
 
     def clear(self) -> None:
         with self._lock:
-            self._counts.clear()
+            self._kept.clear()
 
 
-COUNTS = CountCache()
+KEPT = UntilChanged()
 
 
 def register_mark(session: Session) -> tuple[int, int]:
@@ -213,7 +218,8 @@ class Waiting(NamedTuple):
 
 def review_queue(session: Session, limit: int = 200) -> list[Waiting]:
     """Entries waiting for a clerk's look, oldest first (both books): only what the queue's
-    list shows (`id` is the entry's; `review_entry` loads the one being looked at)."""
+    list shows (`id` is the entry's; `review_entry` loads the one being looked at). The same
+    for every clerk, so kept until the register changes."""
     query = (
         select(
             Entry.id,
@@ -228,7 +234,9 @@ def review_queue(session: Session, limit: int = 200) -> list[Waiting]:
         .order_by(Entry.received_at, Entry.id)
         .limit(limit)
     )
-    return [Waiting(*row) for row in session.execute(query)]
+    return KEPT.get(
+        session, ("review", limit), lambda: [Waiting(*row) for row in session.execute(query)]
+    )
 
 
 def review_entry(session: Session, entry_id: int) -> tuple[Entry, Document] | None:

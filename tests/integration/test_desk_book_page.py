@@ -134,3 +134,22 @@ def test_the_count_kept_between_pages_follows_new_entries_and_corrections(engine
     with Session(engine) as session, session.begin():
         corrections.confirm(session, "den", 2026, 10)
     assert totals() == (LINES + 1, 1, LINES // 10 - 1)
+
+
+def test_the_review_queue_kept_between_views_follows_corrections_and_confirmations(
+    engine: Engine,
+) -> None:
+    def queue() -> list[tuple[int, str | None]]:
+        with Session(engine) as session:
+            return [
+                (row.seq, row.subject) for row in data.review_queue(session) if row.year == 2026
+            ]
+
+    first = queue()
+    assert first == queue() and (LINES, f"trích yếu số {LINES}") in first
+    with Session(engine) as session, session.begin():
+        corrections.correct(session, "den", 2026, LINES, {"subject": "Về việc họp giao ban"})
+    assert (LINES, "Về việc họp giao ban") in queue()
+    with Session(engine) as session, session.begin():
+        corrections.confirm(session, "den", 2026, LINES)
+    assert [seq for seq, _subject in queue()] == [seq for seq, _ in first if seq != LINES]
