@@ -39,6 +39,7 @@ import datetime as dt
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import sqlalchemy as sa
@@ -132,7 +133,7 @@ class Term:
     words: tuple[str, ...]  # marked
     exact: bool  # written with marks: only matches with them
 
-    @property
+    @cached_property  # asked for each text a snippet looks at
     def folded(self) -> tuple[str, ...]:
         return tuple(fold(w) for w in self.words)
 
@@ -407,7 +408,7 @@ class Found:
     ranked: int
 
 
-RANKED = 1000  # the latest documents matching in their fields that are ranked
+RANKED = 500  # the latest documents matching in their fields that are ranked
 
 
 def search(
@@ -505,23 +506,27 @@ def _year_span(conn: Connection, year: int | None) -> tuple[int | None, int | No
 def _fields_matching(
     conn: Connection, terms: list[Term], scope: _Scope, n: int
 ) -> list[tuple[int, str, str]]:
-    """The latest `n` documents whose fields hold every term: (id, fields, folded fields)."""
+    """The latest `n` documents whose fields hold every term: (id, fields, folded fields).
+    Without a term written with marks, the fields are not read marked (`rank` does not look
+    at them then): the folded ones stand in."""
     if conn.dialect.name == "postgresql":
-        table, key = _fields_pg, _fields_pg.c.document_id
-        stmt = sa.select(key, table.c.marked, table.c.folded)
+        table: Any = _fields_pg
+        key = table.c.document_id
+        match: Any = None
         loose = [t.folded for t in terms if not t.exact]
         exact = [t.words for t in terms if t.exact]
         if loose:
-            stmt = stmt.where(table.c.folded_vector.op("@@")(_tsquery(loose, unaccent=False)))
+            match = table.c.folded_vector.op("@@")(_tsquery(loose, unaccent=False))
         if exact:
-            stmt = stmt.where(table.c.marked_vector.op("@@")(_tsquery(exact, unaccent=False)))
+            marked = table.c.marked_vector.op("@@")(_tsquery(exact, unaccent=False))
+            match = marked if match is None else sa.and_(match, marked)
     else:
-        key = _fields_fts.c.rowid
-        stmt = sa.select(key, _fields_fts.c.marked, _fields_fts.c.folded).where(
-            _match(FIELDS_TABLE, terms, "{marked}", "{folded}")
-        )
-    stmt = stmt.where(scope.holds(key)).order_by(key.desc()).limit(n)
-    return [(row[0], row[1], row[2]) for row in conn.execute(stmt)]
+        table, key = _fields_fts, _fields_fts.c.rowid
+        match = _match(FIELDS_TABLE, terms, "{marked}", "{folded}")
+    marked_fields = table.c.marked if any(t.exact for t in terms) else table.c.folded
+    stmt = sa.select(key, marked_fields, table.c.folded).where(match, scope.holds(key))
+    rows = conn.execute(stmt.order_by(key.desc()).limit(n)).all()
+    return [(row[0], row[1], row[2]) for row in rows]
 
 
 def _text_matching(
@@ -635,6 +640,8 @@ def snippet(texts: Iterable[str | None], terms: Sequence[Term], width: int = 40)
 def _first_match(text: str, terms: Sequence[Term]) -> tuple[int, int] | None:
     """Where the earliest term matches in `text` (NFC), as the index would match it."""
     loose = fold(text)  # same length as text
+    if not any(t.folded[0] in loose for t in terms):  # no term's first word: no match
+        return None
     exact = vntext.fold_tones(text).lower() if any(t.exact for t in terms) else ""
     if len(exact) != len(text):  # a letter that lower-cases to two: look loosely
         exact = ""
