@@ -209,6 +209,23 @@ def test_only_the_latest_field_matches_are_ranked_said_so_and_filters_come_first
         assert (found.bounded, len(found.hits)) == (False, 5)
 
 
+def test_the_matches_taken_range_by_range_are_those_of_one_walk(
+    sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL walks the latest documents, then asks the GIN index range by range
+    (search._pg_latest): with ranges of one document, then two, four..., every answer is the
+    same as with one walk over the whole register."""
+    with sessions() as session:
+        whole = {q: _keys(search.search(session, q)) for q, _ in CASES}
+        limited = {q: _keys(search.search(session, q, limit=2)) for q, _ in CASES}
+    monkeypatch.setattr(search, "PG_WALK", dict.fromkeys(search.PG_WALK, 1))
+    monkeypatch.setattr(search, "PG_WIDER", 2)
+    with sessions() as session:
+        assert {q: _keys(search.search(session, q)) for q, _ in CASES} == whole
+        assert {q: _keys(search.search(session, q, limit=2)) for q, _ in CASES} == limited
+        assert _keys(search.search(session, "ubnd", year=2026, limit=2)) == ["di", "cv"]
+
+
 def test_the_number_asked_for_comes_first_then_where_the_words_are_then_the_latest(
     sessions: sessionmaker[Session],
 ) -> None:
