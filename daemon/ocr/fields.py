@@ -43,6 +43,13 @@ from daemon.ocr.vntext import is_upper_text, loose_key, squash
 __all__ = ["extract_fields"]
 
 _VV = re.compile(r"^\s*[VY]\s*/\s*[VY]?\s*[:.]?\s*", re.IGNORECASE)
+# A unit named in a trích yếu: its type, then its name in capitalised words ("tỉnh Bình Định").
+_NAMED_PLACE = re.compile(
+    r"\b((?:thành phố|thị xã|thị trấn|huyện|tỉnh|quận|phường|xã)\s+)"
+    r"((?:[A-ZĐÂĂÊÔƠƯÀ-Ỹ][\wÀ-ỹ]*)(?:\s+[A-ZĐÂĂÊÔƠƯÀ-Ỹ][\wÀ-ỹ]*){0,3})"
+)
+_ODD_IN_NUMBER = re.compile(r"[^0-9A-Za-zĐđ/\-&.]")
+_BARE_DOTS = frozenset({".", ",", "·", "'", "`", "‘", "’", ":", ";"})
 _EDGE_JUNK = re.compile(r"^[\W_]+|(?<=\w)[\s\W_]+$")
 _REFERENCE = re.compile(r"ban hanh kem theo\s+(.+?)\s+so\s*:?\s*(?=\S)")
 _NEAR_SURNAME = 0.75  # similarity (difflib ratio) of a misread surname to the real one
@@ -141,6 +148,8 @@ def _number_check(number: Number, doc_type: DocType | None, types: DocTypes) -> 
     """How well the ký hiệu fits the type: 68/QĐ-UBND for a Quyết định is right."""
     if not any(c.isdigit() for c in number.text.split("/")[0]):
         return 0.3  # the number itself is blank or unread
+    if _ODD_IN_NUMBER.search(number.text):
+        return 0.5  # "SGỗGDĐT": a ký hiệu is Latin letters, Đ and digits
     kind = number.kind_abbr
     if kind is None:
         return 0.6
@@ -189,19 +198,46 @@ def _subject(
 ) -> None:
     rest = head.title_match.rest if head.title_match else ""  # "ĐƠN XIN ..." goes on
     if subject or rest:
-        text = squash(" ".join([rest, *(ln.text for ln in subject)])).rstrip(" :,;")
-        text = text.lstrip("-–• ")  # a list dash read before it
+        text, lone = _subject_edges(squash(" ".join([rest, *(ln.text for ln in subject)])))
         lines = subject or ([head.title_line] if head.title_line else [])
         # One doubtful line (half under the clerk's stamp, say) spoils the whole trích yếu.
         score = min(mean_conf(lines), min(ln.conf for ln in lines) + _ONE_LINE_SLACK)
+        score *= _SPELLING_PENALTY if lone else 1.0  # its closing mark may be lost too
         score *= 1.0 if len(subject) < 6 else 0.6
     elif head.vv_lines:
         text = _VV.sub("", squash(" ".join(ln.text for ln in head.vv_lines)))
         score = mean_conf(head.vv_lines)
     else:
         text, score = "", 0.0
-    values["subject"] = correct_diacritics(text) if text else None
-    conf["subject"] = score * _spelling(values["subject"]) * _whole(text, titled=bool(subject))
+    text, placed = _subject_places(correct_diacritics(text)) if text else ("", 1.0)
+    values["subject"] = text or None
+    conf["subject"] = (
+        score * placed * _spelling(values["subject"]) * _whole(text, titled=bool(subject))
+    )
+
+
+def _subject_edges(text: str) -> tuple[str, bool]:
+    """A trích yếu without what OCR adds at its ends: a list dash or a speck before it
+    ("- Về việc", "'Kiểm tra"), a dash or punctuation after it ("2020-2025—"), and a
+    quotation mark at its start that closes nowhere (and whether there was one)."""
+    text = text.strip(" -–—•_`'‘’:,;")
+    if text[:1] in '"“' and sum(text.count(q) for q in '"“”') % 2 == 1:
+        return text[1:].lstrip(), True
+    return text, False
+
+
+def _subject_places(text: str) -> tuple[str, float]:
+    """A trích yếu with the places it names ("trên địa bàn huyện Cấm Xuyên") judged by the
+    gazetteer as the date line's place is, and the factor its confidence is multiplied by."""
+    factor = 1.0
+
+    def judged(match: re.Match[str]) -> str:
+        nonlocal factor
+        place, as_placed = checked_place(match.group(2))
+        factor = min(factor, as_placed)
+        return match.group(1) + place
+
+    return _NAMED_PLACE.sub(judged, text), factor
 
 
 def _whole(text: str, *, titled: bool) -> float:
@@ -217,9 +253,10 @@ def _whole(text: str, *, titled: bool) -> float:
     quotes = sum(text.count(q) for q in '"“”') % 2 == 1
     dust = any(not any(c.isalnum() for c in word) and len(word) > 1 for word in text.split())
     year = _BROKEN_YEAR.search(text) is not None or _BAD_QUARTER.search(text) is not None
+    words = [v.strip(',.;:()"“”') for v in text.split()]
     shouting = not is_upper_text(text) and any(
-        len(w) > 1 and _TONED_CAPS.fullmatch(w)
-        for w in (v.strip(',.;:()"“”') for v in text.split())
+        _TONED_CAPS.fullmatch(w) and (len(w) > 1 or i > 0)  # "khen Ị thường": a speck
+        for i, w in enumerate(words)
     )
     return _SPELLING_PENALTY if cut or quotes or dust or year or shouting else 1.0
 
@@ -342,6 +379,8 @@ def _agency_name(lines: list[WLine]) -> str:
     for word in words:
         if out and word == out[-1]:
             continue  # "KHÁNH KHÁNH HÒA": two overlapping fragments of one line
+        if word in _BARE_DOTS:
+            continue  # "NHÂN DÂN . TỈNH": a speck between two words
         if out and out[-1][-1:] == ":" and word.isupper():
             out[-1] = out[-1][:-1]  # "NHÂN DÂN: HUYỆN": no agency's name holds a colon
         if out and out[-1][-1:] in ".," and known_pair(out[-1][:-1], word):

@@ -135,3 +135,32 @@ def test_a_vv_marker_misread_still_opens_the_subject(types: DocTypes) -> None:
             conf=0.93,
         )
         assert extract(reading, types).subject == "góp ý dự thảo", marker
+
+
+def test_specks_inside_and_around_are_taken_out(types: DocTypes) -> None:
+    left = ["UBND TỈNH KHÁNH HÒA", "ỦY BAN NHÂN DÂN . HUYỆN KHÁNH SƠN", "Số: 68/QĐ-UBND"]
+    title = ["QUYẾT ĐỊNH", "'Về việc ban hành Quy chế giai đoạn 2020-2025—"]
+    fields = extract(nd30(**{**QD, "left": left, "title": title}, conf=0.93), types)
+    assert fields.issuer == "ỦY BAN NHÂN DÂN HUYỆN KHÁNH SƠN"
+    assert fields.subject == "Về việc ban hành Quy chế giai đoạn 2020-2025"
+    assert fields.confidence["subject"] >= THRESHOLD
+
+
+def test_a_place_named_in_the_subject_is_judged_by_the_gazetteer(types: DocTypes) -> None:
+    title = ["QUYẾT ĐỊNH", "Về việc tiêm chủng trên địa bàn huyện Cấm Xuyên"]
+    fields = extract(nd30(**{**QD, "title": title}, conf=0.93), types)
+    assert fields.subject == "Về việc tiêm chủng trên địa bàn huyện Cẩm Xuyên"
+    title = ["QUYẾT ĐỊNH", "Về việc tiêm chủng trên địa bàn huyện Cẩm Quết"]  # no such unit
+    fields = extract(nd30(**{**QD, "title": title}, conf=0.93), types)
+    assert fields.confidence["subject"] < THRESHOLD
+
+
+def test_a_lone_toned_capital_or_a_toned_letter_in_the_number_is_flagged(
+    types: DocTypes,
+) -> None:
+    title = ["QUYẾT ĐỊNH", "Về việc khen Ị thường trong công tác văn thư"]
+    fields = extract(nd30(**{**QD, "title": title}, conf=0.93), types)
+    assert fields.confidence["subject"] < THRESHOLD
+    left = ["UBND TỈNH KHÁNH HÒA", "SỞ NỘI VỤ", "Số: 68/QĐ-SNỗV"]
+    fields = extract(nd30(**{**QD, "left": left}, conf=0.93), types)
+    assert fields.confidence["number"] < THRESHOLD
