@@ -329,11 +329,13 @@ def reindex_all(conn: Connection, indexes: Collection[str] = (TEXT, FIELDS)) -> 
 # --- ranking -----------------------------------------------------------------------------
 
 
-def rank(terms: Sequence[Term], fields: str, folded: str) -> tuple[int, int]:
+def rank(terms: Sequence[Term], fields: str, folded: str) -> tuple[int, int, int]:
     """How well a document's fields (as kept: marked, and their fold) answer `terms`, larger
-    is better: (1 when the number is the query, as "12/QĐ-UBND" is 12/QĐ-UBND; the sum over
-    the terms of the weight of the best group holding each: GROUP_WEIGHTS). The same Python
-    on both back ends, so they give the same order."""
+    is better: (1 when the number is the query, as "12/QĐ-UBND" is 12/QĐ-UBND; the weight
+    (GROUP_WEIGHTS) of the best group holding the whole query as it was typed, one word
+    after the other, as "Sở Tài chính" in SỞ TÀI CHÍNH and not in Sở Tài nguyên ... chính
+    sách; the sum over the terms of the weight of the best group holding each). The same
+    Python on both back ends, so they give the same order."""
     return _Ranking(terms).of(fields, folded)
 
 
@@ -343,25 +345,39 @@ class _Ranking:
     def __init__(self, terms: Sequence[Term]) -> None:
         # (padded phrase, in the marked fields?): a word's spaces either side, so that
         # "12 qđ ubnd" is not found in "112 qđ ubnd"
-        self.needles = [
-            (" " + " ".join(t.words if t.exact else t.folded) + " ", t.exact) for t in terms
-        ]
+        self.needles = [(_padded(t.words if t.exact else t.folded), t.exact) for t in terms]
+        # the whole query: with its marks when every term has them
+        every = all(t.exact for t in terms)
+        self.whole = (_padded([w for t in terms for w in (t.words if every else t.folded)]), every)
         self.words = sum(len(t.words) for t in terms)
 
-    def of(self, fields: str, folded: str) -> tuple[int, int]:
+    def of(self, fields: str, folded: str) -> tuple[int, int, int]:
         marked, loose = f" {fields} ", f" {folded} "
         total = in_number = 0
         for needle, exact in self.needles:
-            kept = marked if exact else loose
-            at = kept.find(needle)  # the groups go by weight: the first match is the best
-            if at < 0:
-                continue
-            group = kept.count(GROUP_MARK, 0, at + 1)
-            total += GROUP_WEIGHTS[min(group, len(GROUP_WEIGHTS) - 1)]
-            in_number += group == 0
+            group = _group(marked if exact else loose, needle)
+            if group is not None:
+                total += GROUP_WEIGHTS[group]
+                in_number += group == 0
+        needle, exact = self.whole
+        group = _group(marked if exact else loose, needle)
+        whole = GROUP_WEIGHTS[group] if group is not None else 0
         number = fields.split(GROUP_MARK, 1)[0]
         is_number = in_number == len(self.needles) and len(number.split()) == self.words
-        return int(is_number), total
+        return int(is_number), whole, total
+
+
+def _padded(words_: Sequence[str]) -> str:
+    return " " + " ".join(words_) + " "
+
+
+def _group(kept: str, needle: str) -> int | None:
+    """The first group of the kept fields (padded) holding `needle`: the groups go by
+    weight, so the first is the best."""
+    at = kept.find(needle)
+    if at < 0:
+        return None
+    return min(kept.count(GROUP_MARK, 0, at + 1), len(GROUP_WEIGHTS) - 1)
 
 
 # --- searching ---------------------------------------------------------------------------
@@ -651,7 +667,8 @@ def _tsquery(phrases: Iterable[Sequence[str]], unaccent: bool) -> Any:
 def _hit(entry: Any, terms: list[Term], in_fields: bool) -> Hit:
     """The entry as a hit; its snippet from what the line does not show already (the subject
     and number last), and from the full text first only when the fields did not match: a
-    document's text is long to search again."""
+    document's text is long to search again. Among the fields, one holding the query as it
+    was typed comes first ("Quyết định", not the "ĐỊNH" of BÌNH ĐỊNH)."""
     document = entry.document
     fields = [
         document.issuer,
@@ -667,6 +684,10 @@ def _hit(entry: Any, terms: list[Term], in_fields: bool) -> Hit:
         document.doc_type,
     ]
     texts = [*fields, document.text] if in_fields else [document.text, *fields]
+    shown = ""
+    if in_fields and len(terms) > 1:  # the field holding the query as typed, if one does
+        whole = Term(tuple(w for t in terms for w in t.words), all(t.exact for t in terms))
+        shown = snippet(fields, [whole])
     return Hit(
         book=entry.book,
         year=entry.year,
@@ -677,7 +698,7 @@ def _hit(entry: Any, terms: list[Term], in_fields: bool) -> Hit:
         doc_type=document.doc_type,
         subject=document.subject,
         issuer=document.issuer,
-        snippet=snippet(texts, terms),
+        snippet=shown or snippet(texts, terms),
     )
 
 

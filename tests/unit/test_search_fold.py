@@ -126,21 +126,29 @@ def _kept(*groups: str) -> tuple[str, str]:
 
 def test_the_number_that_is_the_query_ranks_above_any_other_place() -> None:
     terms = parse("12/QĐ-UBND")
-    assert rank(terms, *_kept("12/QĐ-UBND", "", "", "")) == (1, 4)
-    assert rank(terms, *_kept("5/TTr", "Sửa đổi 12/QĐ-UBND", "", "")) == (0, 4)
-    assert rank(terms, *_kept("112/QĐ-UBND", "", "", "")) == (0, 0), "whole words only"
-    assert rank(parse("QĐ-UBND"), *_kept("12/QĐ-UBND", "", "", "")) == (0, 4)
+    assert rank(terms, *_kept("12/QĐ-UBND", "", "", "")) == (1, 4, 4)
+    assert rank(terms, *_kept("5/TTr", "Sửa đổi 12/QĐ-UBND", "", "")) == (0, 4, 4)
+    assert rank(terms, *_kept("112/QĐ-UBND", "", "", "")) == (0, 0, 0), "whole words only"
+    assert rank(parse("QĐ-UBND"), *_kept("12/QĐ-UBND", "", "", "")) == (0, 4, 4)
+
+
+def test_the_query_as_typed_counts_the_weight_of_the_best_group_holding_it_whole() -> None:
+    scattered = _kept("7/STNMT", "Về chính sách đất đai", "Sở Tài nguyên và Môi trường", "")
+    together = _kept("8/STC", "Về thuế", "Sở Tài chính", "")
+    assert rank(parse("Sở Tài chính"), *scattered) == (0, 0, 4 + 2 + 2)
+    assert rank(parse("Sở Tài chính"), *together) == (0, 2, 3 * 2)
+    assert rank(parse("so tai chinh"), *together) > rank(parse("so tai chinh"), *scattered)
 
 
 def test_each_term_counts_the_weight_of_the_best_group_holding_it() -> None:
     fields = _kept("7/CV", "Công văn về thuế", "Sở Tài chính", "UBND huyện, Sở Tài chính")
-    assert rank(parse("so tai chinh"), *fields) == (0, 3 * GROUP_WEIGHTS[2])
-    assert rank(parse("cong van tai chinh"), *fields) == (0, 2 * 4 + 2 * 2)
-    assert rank(parse("ubnd huyen"), *fields) == (0, 2 * GROUP_WEIGHTS[3])
-    assert rank(parse("kryptonite"), *fields) == (0, 0)
+    assert rank(parse("so tai chinh"), *fields) == (0, 2, 3 * GROUP_WEIGHTS[2])
+    assert rank(parse("cong van tai chinh"), *fields) == (0, 0, 2 * 4 + 2 * 2)
+    assert rank(parse("ubnd huyen"), *fields) == (0, 1, 2 * GROUP_WEIGHTS[3])
+    assert rank(parse("kryptonite"), *fields) == (0, 0, 0)
 
 
 def test_a_term_with_marks_counts_only_where_it_has_them() -> None:
     fields = _kept("3/GM", "Giấy mời họp dòng họ", "", "UBND tỉnh Lâm Đồng")
-    assert rank(parse("Đồng"), *fields) == (0, 1), "not 'dòng' in the subject"
-    assert rank(parse("dong"), *fields) == (0, 4), "any 'dong' will do"
+    assert rank(parse("Đồng"), *fields) == (0, 1, 1), "not 'dòng' in the subject"
+    assert rank(parse("dong"), *fields) == (0, 4, 4), "any 'dong' will do"
