@@ -1,7 +1,7 @@
 """The desk under load: the book and the review page with 20 clients while scans are read.
 
-    .venv/bin/python -m bench.web [--entries 50000] [--clients 20] [--scans 30] [--rounds 2]
-                                  [--seed 13] [--keep DIR]
+    .venv/bin/python -m bench.web [--entries 50000] [--clients 20] [--think SECONDS]
+                                  [--scans 30] [--rounds 2] [--seed 13] [--keep DIR]
 
 Makes an install (`vanthu init` in a temp folder), fills its sổ đến for this year with
 `--entries` entries in bulk through the register's tables (fields from `tests/docgen` specs,
@@ -12,17 +12,23 @@ mostly one page) from `tests/docgen` into the inbox:
 
 - idle: the desk served nobody while the scans were read;
 - loaded: `--clients` threads, each with its own HTTP connection and the clerk's session,
-  request without pause, in turn, the book's first page (/book/den?year=Y), a page deep in
-  the book (OFFSET paging: ?page=K) and the review queue (/review), from before the drop until
-  the last scan is registered.
+  request in turn the book's first page (/book/den?year=Y), a page deep in the book (OFFSET
+  paging: ?page=K) and the review queue (/review), from before the drop until the last scan
+  is registered. With `--think 0` (the default) a client sends its next request as soon as
+  the last is answered (a closed loop: robots, not clerks); with `--think S` it pauses a
+  random time between requests, exponentially distributed with mean S seconds, like a clerk
+  reading the page.
 
 Ingestion throughput is the scans dealt with (registered, or set aside when secret) per second
 from the drop to the last one (a read-only SQLite connection looks every 50 ms); between
 phases the service is let go quiet (no job pending or running, the full-text pass included).
 Printed: p50/p95 of each page under load, and scans/s idle vs loaded, each round and the
 median round's ratio, beside the issue's targets (p95 < 200 ms; loaded throughput within 10%
-of idle). Figures on stdout, progress on stderr, exit status 0 when every target is met. The
-machine is shared: note its load beside any figure.
+of idle); with each phase the machine's load average (/proc/loadavg) at its start and end,
+the CPU seconds of the service's own process (the desk, the job loop) and of its reading
+processes, and in loaded phases the CPU seconds the bench's client threads used themselves
+(they share the machine). Figures on stdout, progress on stderr, exit status 0 when every
+target is met. The machine is shared: note its load beside any figure.
 """
 
 from __future__ import annotations
@@ -63,6 +69,7 @@ from daemon.register.models import (
     Entry,
     store_fields,
 )
+from daemon.web.data import PAGE
 from tests.docgen.batch import Job, _office, generate
 from tests.docgen.random_docs import random_spec
 from tests.docgen.spec import DocSpec
@@ -277,11 +284,15 @@ def ingest(
 class Load:
     times: dict[str, list[float]]
     errors: list[str]
+    client_cpu: float = 0.0  # CPU seconds of the client threads themselves
 
 
 @contextmanager
-def clients(base: str, cookies: httpx.Cookies, n: int, year: int, deep: int) -> Iterator[Load]:
-    """`n` clients requesting the pages in turn without pause until the block ends."""
+def clients(
+    base: str, cookies: httpx.Cookies, n: int, year: int, deep: int, think: float, seed: int
+) -> Iterator[Load]:
+    """`n` clients requesting the pages in turn until the block ends, each pausing a random
+    time of mean `think` seconds between requests (none when 0)."""
     load = Load({page: [] for page in PAGES}, [])
     done = threading.Event()
     lock = threading.Lock()
@@ -292,8 +303,11 @@ def clients(base: str, cookies: httpx.Cookies, n: int, year: int, deep: int) -> 
     }
 
     def client(k: int) -> None:
+        rng = random.Random(f"bench-web-think/{seed}/{k}")
         with httpx.Client(base_url=base, cookies=httpx.Cookies(cookies), timeout=60) as http:
             turn = k  # the clients start on different pages
+            if think > 0:
+                done.wait(rng.uniform(0, think))  # not all at once
             while not done.is_set():
                 page = PAGES[turn % len(PAGES)]
                 turn += 1
@@ -311,6 +325,10 @@ def clients(base: str, cookies: httpx.Cookies, n: int, year: int, deep: int) -> 
                         load.times[page].append(seconds)
                     else:
                         load.errors.append(f"{page}: HTTP {got.status_code}")
+                if think > 0:
+                    done.wait(rng.expovariate(1 / think))
+        with lock:
+            load.client_cpu += time.thread_time()
 
     threads = [threading.Thread(target=client, args=(k,), daemon=True) for k in range(n)]
     for thread in threads:
@@ -321,6 +339,70 @@ def clients(base: str, cookies: httpx.Cookies, n: int, year: int, deep: int) -> 
         done.set()
         for thread in threads:
             thread.join(timeout=120)
+
+
+# --- what the machine did -----------------------------------------------------------------
+
+
+def loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def _cpu_seconds(pid: int) -> tuple[float, float]:
+    """CPU seconds of `pid` itself (utime + stime) and of its children that have ended and
+    been waited for (cutime + cstime), from /proc/PID/stat."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0, 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / tick, (int(fields[13]) + int(fields[14])) / tick
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if parent == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@dataclass
+class Machine:
+    """The load average at a phase's start and end, and the CPU seconds used meanwhile by
+    the service's own process (its threads: desk, job loop, sources) and by its children
+    (the reading processes with their Tesseract runs, the page renderer)."""
+
+    load_start: str = ""
+    load_end: str = ""
+    service_cpu: float = 0.0
+    reading_cpu: float = 0.0
+
+
+@contextmanager
+def watched(pid: int) -> Iterator[Machine]:
+    machine = Machine(load_start=loadavg())
+    own, ended = _cpu_seconds(pid)
+    before = {child: sum(_cpu_seconds(child)) for child in _children(pid)}
+    try:
+        yield machine
+    finally:
+        own_after, ended_after = _cpu_seconds(pid)
+        after = {child: sum(_cpu_seconds(child)) for child in _children(pid)}
+        machine.service_cpu = own_after - own
+        # A reading process replaced meanwhile (every 200 tasks) left its whole life's CPU
+        # in the service's cutime: count only what it used since the phase began.
+        gone = sum(cpu for child, cpu in before.items() if child not in after)
+        machine.reading_cpu = (
+            sum(cpu - before.get(child, 0.0) for child, cpu in after.items())
+            + (ended_after - ended)
+            - gone
+        )
+        machine.load_end = loadavg()
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -335,6 +417,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--entries", type=int, default=50_000)
     parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds a client pauses between requests (exponential); 0: no pause",
+    )
     parser.add_argument("--scans", type=int, default=30, help="scans dropped per phase")
     parser.add_argument("--rounds", type=int, default=2, help="idle/loaded pairs")
     parser.add_argument("--seed", type=int, default=13)
@@ -375,9 +463,10 @@ def run(args: argparse.Namespace, root: Path, scans: list[Path]) -> int:
         raise SystemExit(f"vanthu user add: {added.stderr}")
     base = f"http://127.0.0.1:{port}"
     register = Register(db, args.entries)
-    deep = max(1, args.entries // 100 // 2)  # a page halfway down the year (100 lines a page)
+    deep = max(1, args.entries // PAGE // 2)  # a page halfway down the year
     rates: list[tuple[float, float]] = []
     loads: list[Load] = []
+    phases: list[tuple[str, float, Machine, Load | None]] = []
     with service(install, base) as proc:
         cookies = login(base, "thu")
         progress(f"desk on {base}, clerk logged in; {args.rounds} rounds of {args.scans} scans")
@@ -387,26 +476,45 @@ def run(args: argparse.Namespace, root: Path, scans: list[Path]) -> int:
             for phase in ("idle", "loaded") if r % 2 == 0 else ("loaded", "idle"):
                 quiet(register, proc)
                 batch = next(batches)
+                load: Load | None = None
                 if phase == "idle":
-                    rate[phase] = ingest(install, register, proc, batch)
-                else:
-                    with clients(base, cookies, args.clients, year, deep) as load:
-                        time.sleep(1.0)  # every client under way before the drop
+                    with watched(proc.pid) as machine:
                         rate[phase] = ingest(install, register, proc, batch)
+                else:
+                    with clients(
+                        base, cookies, args.clients, year, deep, args.think, args.seed
+                    ) as load:
+                        time.sleep(1.0)  # every client under way before the drop
+                        with watched(proc.pid) as machine:
+                            rate[phase] = ingest(install, register, proc, batch)
                     loads.append(load)
+                phases.append((f"round {r + 1} {phase}", rate[phase], machine, load))
                 progress(f"round {r + 1}: {phase} {rate[phase]:.2f} scans/s")
             rates.append((rate["idle"], rate["loaded"]))
         quiet(register, proc)
-    return report(args, rates, loads)
+    return report(args, rates, loads, phases)
 
 
-def report(args: argparse.Namespace, rates: list[tuple[float, float]], loads: list[Load]) -> int:
+def report(
+    args: argparse.Namespace,
+    rates: list[tuple[float, float]],
+    loads: list[Load],
+    phases: list[tuple[str, float, Machine, Load | None]],
+) -> int:
     ok = True
+    model = f"think time {args.think:g} s (mean)" if args.think > 0 else "closed loop, no pause"
     print(
-        f"The desk: {args.entries} entries in the sổ đến, {args.clients} clients on loopback, "
-        f"{args.scans} scans per phase, {args.rounds} rounds; "
-        f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs"
+        f"The desk: {args.entries} entries in the sổ đến, {args.clients} clients on loopback "
+        f"({model}), {args.scans} scans per phase, {args.rounds} rounds; "
+        f"load average {loadavg()} on {os.cpu_count()} CPUs"
     )
+    for name, rate, machine, load in phases:
+        clients_cpu = f", bench clients {load.client_cpu:.1f} s CPU" if load else ""
+        print(
+            f"  {name:15} {rate:.2f} scans/s  load {machine.load_start} -> {machine.load_end}  "
+            f"service {machine.service_cpu:.1f} s CPU, reading {machine.reading_cpu:.1f} s"
+            f"{clients_cpu}"
+        )
     errors = [e for load in loads for e in load.errors]
     for page in PAGES:
         times = [t * 1000 for load in loads for t in load.times[page]]
