@@ -26,9 +26,11 @@ import numpy as np
 from PIL import Image
 
 from daemon.config import ReadingSettings
-from daemon.ocr import layout, regions, signature, syllables, tesseract, vntext
+from daemon.ocr import layout, regions, seal_ring, signature, syllables, tesseract, vntext
+from daemon.ocr.fields_vocab import SURNAMES
 from daemon.ocr.images import Raster
 from daemon.ocr.model import Line, Page
+from daemon.ocr.names import UNKNOWN_SURNAME
 
 _POOR_CONF = 0.6  # below this mean confidence the page may be upside down or sideways
 _MIN_CHARS = 20  # fewer letters/digits than this on an inked page is a poor reading too
@@ -41,6 +43,7 @@ _SEALED = ("closing", "closing-left", "closing-right", "body")  # read from the 
 # than this in the signature column drops the seal ring that hides the signer's name.
 _SEAL_GREY = 100
 _SEAL_LUT = [v if v <= _SEAL_GREY else 255 for v in range(256)]
+_RINGED = ("closing", "closing-right")  # where the seal is
 _UNSEALED = ("closing-right",)  # not the recipients: their small print suffers
 _NAME_SHARE = 0.55  # the signature column of a closing block read as one: its right part
 _STRAY = ".:|!'\"_~`"
@@ -142,6 +145,12 @@ def _read(
         if stamped and raster.black is not None:
             source = raster.black  # stamp ink and the clerk's pen fade away; print stays
         raw = _cut(source, region.box, angle)
+        lifted = None  # the column with the seal's rings whitened, to read the name on too
+        ring = seal_ring.find(raw, raster.dpi) if region.name in _RINGED else None
+        if ring is not None:  # a seal its colour did not lift (grey, black, bilevel)
+            lifted = seal_ring.whitened(raw, ring)
+            if ring.as_dark_as_print:
+                raw, lifted = lifted, None  # only its shape tells it from print
         cut = raw.point(_SEAL_LUT) if region.name in _UNSEALED or stamped else raw
         remains = _StampRemains(plan.stamps, raster) if stamped else None
         found = tesseract.ocr_lines(
@@ -156,7 +165,7 @@ def _read(
         if region.name == "closing-right":  # the handwritten signature, read as "text"
             found = [line for line in found if line.conf >= _SCRIBBLE_CONF]
         if region.name in ("closing", "closing-right"):
-            found = _with_name(found, raw, region, raster, settings)
+            found = _with_name(found, raw, region, raster, settings, lifted)
         if remains is not None:
             found = remains.sift(found, region)
         lines += found
@@ -170,16 +179,24 @@ def _with_name(
     region: regions.Region,
     raster: Raster,
     settings: ReadingSettings,
+    lifted: Image.Image | None = None,
 ) -> list[Line]:
-    """`found` with the signer's name row read again on its own (see `signature`)."""
+    """`found` with the signer's name row read again on its own (see `signature`), on the
+    column as cut and, when given, with a grey seal's rings whitened: the grey levels keep
+    the print a ring crosses on a clean scan, the whitening wins on a noisy one."""
     left = 0 if region.name == "closing-right" else round(cut.width * (1 - _NAME_SHARE))
-    name = signature.read_name(
-        cut.crop((left, 0, cut.width, cut.height)),
-        lang=settings.language,
-        dpi=raster.dpi,
-        timeout=settings.ocr_timeout,
-        origin=(region.box[0] + left, region.box[1], *raster.image.size),
-    )
+    names = [
+        signature.read_name(
+            image.crop((left, 0, image.width, image.height)),
+            lang=settings.language,
+            dpi=raster.dpi,
+            timeout=settings.ocr_timeout,
+            origin=(region.box[0] + left, region.box[1], *raster.image.size),
+        )
+        for image in (cut, lifted)
+        if image is not None
+    ]
+    name = max((n for n in names if n is not None), key=_name_score, default=None)
     if name is None:
         return found
     split = (region.box[0] + left) / raster.image.width
@@ -189,6 +206,13 @@ def _with_name(
         if not (name.y0 <= (line.y0 + line.y1) / 2 <= name.y1 and line.x1 > split)
     ]
     return [*kept, name]
+
+
+def _name_score(line: Line) -> float:
+    """How much a name read is to be believed: Tesseract's confidence, less when its first
+    word is no Vietnamese surname."""
+    surname = vntext.loose_key(line.text.partition(" ")[0])
+    return line.conf * (1.0 if surname in SURNAMES else UNKNOWN_SURNAME)
 
 
 def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
