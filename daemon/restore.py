@@ -35,6 +35,7 @@ from sqlalchemy.engine import make_url
 from daemon.archive import Archive
 from daemon.config import Settings, load
 from daemon.errors import PermanentError
+from daemon.install import lay_out
 from daemon.restore_settings import SQLITE_DEFAULT, check_inside, repoint
 from daemon.rules import shipped_rules_dir
 from daemon.schedule import backup_folders as backups
@@ -142,7 +143,7 @@ def _restore_into(
     config.write_text(repointed.text, encoding="utf-8")
     os.chmod(config, 0o640)
     settings = check_inside(config, target)
-    _lay_out(settings)
+    lay_out(settings)
     _copy_tree(old.rules.dir if old.rules.dir.is_dir() else shipped_rules_dir(), settings.rules.dir)
     _copy_tree(old.trust.roots_dir, settings.trust.roots_dir)
     copy_originals(backup.parent / backups.ARCHIVE, originals, settings.paths.archive, progress)
@@ -256,26 +257,6 @@ def _bring_up(settings: Settings, backup: Path) -> tuple[int, list[str]]:
     finally:
         engine.dispose()
     return entries, found
-
-
-def _lay_out(settings: Settings) -> None:
-    """The folders `vanthu init` makes."""
-    paths = settings.paths
-    for folder in (
-        paths.inbox,
-        paths.outbox,
-        paths.sent,
-        paths.archive,
-        paths.processed,
-        paths.failed,
-        paths.exports,
-        settings.trust.roots_dir,
-        settings.base_dir / "var",
-    ):
-        folder.mkdir(parents=True, exist_ok=True)
-    for private in (paths.quarantine, paths.spool):
-        private.mkdir(parents=True, exist_ok=True)
-        os.chmod(private, 0o700)
 
 
 def _kept_settings(backup: Path) -> Settings:

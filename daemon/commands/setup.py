@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import shutil
 import signal
 import sys
@@ -21,6 +20,7 @@ TEMPLATE = Path(__file__).resolve().parent.parent / "template.toml"
 def init(args: argparse.Namespace) -> int:
     from sqlalchemy.engine import make_url
 
+    from daemon.install import lay_out
     from daemon.register import migrate
     from daemon.register.db import make_engine
     from daemon.rules import shipped_rules_dir
@@ -34,20 +34,7 @@ def init(args: argparse.Namespace) -> int:
     config.write_text(TEMPLATE.read_text(encoding="utf-8"), encoding="utf-8")
     settings = load(config)
     paths = settings.paths
-    for folder in (
-        paths.inbox,
-        paths.outbox,
-        paths.sent,
-        paths.archive,
-        paths.processed,
-        paths.failed,
-        settings.trust.roots_dir,
-        target / "var",
-    ):
-        folder.mkdir(parents=True, exist_ok=True)
-    for private in (paths.quarantine, paths.spool):
-        private.mkdir(parents=True, exist_ok=True)
-        os.chmod(private, 0o700)
+    lay_out(settings)
     rules = settings.rules.dir
     if not rules.exists():
         shutil.copytree(shipped_rules_dir(), rules)
