@@ -17,7 +17,7 @@ from daemon.ingest import FULLTEXT
 from daemon.logs import event
 from daemon.ocr.fields import extract_fields
 from daemon.ocr.model import Reading
-from daemon.register import jobs, search
+from daemon.register import follow, jobs, search
 from daemon.register.models import DONE, FAILED, NEEDS_REVIEW, Document, Job
 from daemon.work.job import Outcome, Ticket
 from daemon.work.parts import Parts
@@ -60,6 +60,8 @@ class FullTextHandler:
             document = session.get_one(Document, ticket.payload["document_id"])
             if secret is None:
                 document.text = reading.text
+                for entry in document.entries:  # a deadline the fields' regions did not hold
+                    follow.due_from_text(session, entry, reading.text, self.parts.rules.calendar.tz)
             else:  # registered already (numbers are never taken back): not its body, and say so
                 document.status = NEEDS_REVIEW
                 for entry in document.entries:

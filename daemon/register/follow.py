@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from daemon.config import RegisterSettings
 from daemon.errors import PermanentError
 from daemon.register import audit, clock, search
+from daemon.register.deadline import deadline_in
 from daemon.register.models import Entry, clean_text
 from daemon.register.registry import entry_label
 
@@ -102,6 +103,35 @@ def close(
     audit.append(session, "closed", label, {"old": before, "new": _closing(entry)}, actor)
     search.reindex(session, entry.document_id)  # the closing note is searchable
     return entry
+
+
+def due_from_text(
+    session: Session, entry: Entry, text: str, tz: dt.tzinfo, actor: str | None = None
+) -> bool:
+    """Give an open incoming entry the deadline its document writes ("báo cáo về Sở Nội vụ
+    trước ngày 15/12/2026"), when one is found in `text` read after registration (a scan's
+    body comes with the full-text pass); audited. A deadline already taken from the
+    document stands. Whether the hạn giải quyết changed."""
+    if entry.book != "den" or entry.closed_at is not None or entry.due_basis == "document":
+        return False
+    written = deadline_in(text, entry.received_at.astimezone(tz).date())
+    if written is None or written == entry.due_date and entry.due_at is None:
+        return False
+    before = _due(entry)
+    entry.due_date, entry.due_at, entry.due_basis = written, None, "document"
+    session.flush()
+    audit.append(
+        session, "due_from_document", entry_label(entry), {"old": before, "new": _due(entry)}, actor
+    )
+    return True
+
+
+def _due(entry: Entry) -> dict[str, Any]:
+    return {
+        "due_date": entry.due_date.isoformat() if entry.due_date else None,
+        "due_at": _when(entry.due_at),
+        "due_basis": entry.due_basis,
+    }
 
 
 def _name(value: str | None, what: str, label: str) -> str:

@@ -21,6 +21,7 @@ import pytest
 from daemon.rules import load_rules
 from tests.docgen.random_docs import make_specs
 from tests.docgen.render import render_pdf
+from tests.docgen.scan import save_as, scan
 from tests.docgen.spec import BodyPara
 from tests.fixtures.office import Office
 
@@ -168,3 +169,24 @@ def test_unknown_entries_and_empty_units_are_refused(office: Office, tmp_path: P
     assert code == 1 and "the unit must not be empty" in err
     assert office.events(f"den/{year}/{row['seq']}", *FOLLOW_UP) == []
     assert office.show(row["seq"], row["year"])["recipient_unit"] is None
+
+
+def test_a_deadline_in_a_scans_body_comes_with_its_full_text(
+    office: Office, tmp_path: Path
+) -> None:
+    """A scan is registered from its fields' regions; the deadline its body writes is read
+    by the full-text pass, which then gives the entry that hạn giải quyết (audited)."""
+    [spec] = make_specs(1, seed=35)
+    soon = dt.datetime.now(HCM).date() + dt.timedelta(days=12)
+    asked = BodyPara(f"Đề nghị các đơn vị báo cáo về Sở Nội vụ trước ngày {soon:%d/%m/%Y}.")
+    middle = len(spec.body) // 2  # the end of the body is read with the closing block
+    body = (*spec.body[:middle], asked, *spec.body[middle:])
+    spec = dataclasses.replace(spec, urgency=None, body=body)
+    page = save_as(scan(render_pdf(spec), dpi=300, seed=35), tmp_path / "scan.tiff", "tiff")
+    out = office.ok("ingest", "--json", str(page))  # registers it, then reads the body
+    [done] = [json.loads(line) for line in out.splitlines() if line.strip()]
+    row = office.show(done["seq"], done["year"])
+    assert (row["due_date"], row["due_basis"]) == (soon.isoformat(), "document")
+    [moved] = office.events(f"den/{done['year']}/{done['seq']}", "due_from_document")
+    assert moved.data["old"]["due_basis"] == "rule", "the fields' regions did not hold it"
+    assert moved.data["new"]["due_date"] == soon.isoformat()
