@@ -49,7 +49,8 @@ _NAMED_PLACE = re.compile(
     r"((?:[A-ZĐÂĂÊÔƠƯÀ-Ỹ][\wÀ-ỹ]*)(?:\s+[A-ZĐÂĂÊÔƠƯÀ-Ỹ][\wÀ-ỹ]*){0,3})"
 )
 _ODD_IN_NUMBER = re.compile(r"[^0-9A-Za-zĐđ/\-&.]")
-_BARE_DOTS = frozenset({".", ",", "·", "'", "`", "‘", "’", ":", ";"})
+_SUBJECT_MARKS = frozenset({"-", "–", "—", "&", "/", ",", "+"})  # "giai đoạn 2021 - 2025"
+_JOINING_MARKS = frozenset({"-", "–", "&"})  # "SỞ VĂN HÓA - THỂ THAO" keeps its dash
 _EDGE_JUNK = re.compile(r"^[\W_]+|(?<=\w)[\s\W_]+$")
 _REFERENCE = re.compile(r"ban hanh kem theo\s+(.+?)\s+so\s*:?\s*(?=\S)")
 _NEAR_SURNAME = 0.75  # similarity (difflib ratio) of a misread surname to the real one
@@ -148,7 +149,7 @@ def _number_check(number: Number, doc_type: DocType | None, types: DocTypes) -> 
     """How well the ký hiệu fits the type: 68/QĐ-UBND for a Quyết định is right."""
     if not any(c.isdigit() for c in number.text.split("/")[0]):
         return 0.3  # the number itself is blank or unread
-    if _ODD_IN_NUMBER.search(number.text):
+    if _ODD_IN_NUMBER.search(number.text.rstrip("_-.,:;")):
         return 0.5  # "SGỗGDĐT": a ký hiệu is Latin letters, Đ and digits
     kind = number.kind_abbr
     if kind is None:
@@ -209,11 +210,11 @@ def _subject(
         score = mean_conf(head.vv_lines)
     else:
         text, score = "", 0.0
-    text, placed = _subject_places(correct_diacritics(text)) if text else ("", 1.0)
+    whole = _whole(text, titled=bool(subject))  # judged as read, specks and all
+    words = [w for w in text.split() if any(c.isalnum() for c in w) or w in _SUBJECT_MARKS]
+    text, placed = _subject_places(correct_diacritics(" ".join(words))) if words else ("", 1.0)
     values["subject"] = text or None
-    conf["subject"] = (
-        score * placed * _spelling(values["subject"]) * _whole(text, titled=bool(subject))
-    )
+    conf["subject"] = score * placed * _spelling(values["subject"]) * whole
 
 
 def _subject_edges(text: str) -> tuple[str, bool]:
@@ -251,7 +252,10 @@ def _whole(text: str, *, titled: bool) -> float:
         return 0.0
     cut = titled and text[0].islower()
     quotes = sum(text.count(q) for q in '"“”') % 2 == 1
-    dust = any(not any(c.isalnum() for c in word) and len(word) > 1 for word in text.split())
+    dust = any(
+        not any(c.isalnum() for c in word) and (len(word) > 1 or word not in _SUBJECT_MARKS)
+        for word in text.split()
+    )
     year = _BROKEN_YEAR.search(text) is not None or _BAD_QUARTER.search(text) is not None
     words = [v.strip(',.;:()"“”') for v in text.split()]
     shouting = not is_upper_text(text) and any(
@@ -379,8 +383,8 @@ def _agency_name(lines: list[WLine]) -> str:
     for word in words:
         if out and word == out[-1]:
             continue  # "KHÁNH KHÁNH HÒA": two overlapping fragments of one line
-        if word in _BARE_DOTS:
-            continue  # "NHÂN DÂN . TỈNH": a speck between two words
+        if not any(c.isalnum() for c in word) and word not in _JOINING_MARKS:
+            continue  # "NHÂN DÂN . TỈNH", "VĂN THƯ _ VÀ": a speck between two words
         if out and out[-1][-1:] == ":" and word.isupper():
             out[-1] = out[-1][:-1]  # "NHÂN DÂN: HUYỆN": no agency's name holds a colon
         if out and out[-1][-1:] in ".," and known_pair(out[-1][:-1], word):

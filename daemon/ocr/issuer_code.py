@@ -49,7 +49,7 @@ def agreed(
     if not forms or "/" not in number:
         return number, False
     head, _, tail = number.partition("/")
-    bare = tail.replace("'", "").replace("’", "")  # a stroke of a letter read as '
+    bare = re.sub(r"['’_]", "", tail)  # a stroke of a letter read as ' or _
     pieces = re.split(r"([\-/])", bare)
     changed = bare != tail
     for i, piece in enumerate(pieces):
@@ -63,7 +63,7 @@ def agreed(
 
 
 def _words(agency: str) -> list[str]:
-    return re.findall(r"\w+", nfc(agency).upper())
+    return re.findall(r"[^\W\d_]+", nfc(agency).upper())  # words of letters: no speck
 
 
 def _fold(word: str) -> str:

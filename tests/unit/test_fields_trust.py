@@ -138,12 +138,19 @@ def test_a_vv_marker_misread_still_opens_the_subject(types: DocTypes) -> None:
 
 
 def test_specks_inside_and_around_are_taken_out(types: DocTypes) -> None:
-    left = ["UBND TỈNH KHÁNH HÒA", "ỦY BAN NHÂN DÂN . HUYỆN KHÁNH SƠN", "Số: 68/QĐ-UBND"]
-    title = ["QUYẾT ĐỊNH", "'Về việc ban hành Quy chế giai đoạn 2020-2025—"]
-    fields = extract(nd30(**{**QD, "left": left, "title": title}, conf=0.93), types)
-    assert fields.issuer == "ỦY BAN NHÂN DÂN HUYỆN KHÁNH SƠN"
-    assert fields.subject == "Về việc ban hành Quy chế giai đoạn 2020-2025"
+    for speck in (".", "_", "="):
+        left = ["UBND TỈNH KHÁNH HÒA", f"ỦY BAN NHÂN DÂN {speck} HUYỆN KHÁNH SƠN", "Số: 68/QĐ-UBND"]
+        fields = extract(nd30(**{**QD, "left": left}, conf=0.93), types)
+        assert fields.issuer == "ỦY BAN NHÂN DÂN HUYỆN KHÁNH SƠN", speck
+    title = ["QUYẾT ĐỊNH", "'Về việc ban hành Quy chế giai đoạn 2020 - 2025—"]
+    fields = extract(nd30(**{**QD, "title": title}, conf=0.93), types)
+    assert fields.subject == "Về việc ban hành Quy chế giai đoạn 2020 - 2025"
     assert fields.confidence["subject"] >= THRESHOLD
+    # A speck between two words of a trích yếu is taken out, and the clerk looks at it.
+    title = ["QUYẾT ĐỊNH", "Về việc chính sách bảo ' hiểm xã hội"]
+    fields = extract(nd30(**{**QD, "title": title}, conf=0.93), types)
+    assert fields.subject == "Về việc chính sách bảo hiểm xã hội"
+    assert fields.confidence["subject"] < THRESHOLD
 
 
 def test_a_place_named_in_the_subject_is_judged_by_the_gazetteer(types: DocTypes) -> None:

@@ -43,3 +43,9 @@ def test_codes_that_agree_or_name_a_unit_are_left() -> None:
     # Three letters one off another three-letter form is as likely another agency's code.
     assert agreed("12/KH-SNN", "SỞ NỘI VỤ", None) == ("12/KH-SNN", False)
     assert agreed("12/KH-STC", None, None) == ("12/KH-STC", False)
+
+
+def test_specks_in_the_agency_or_the_code_make_no_letter() -> None:
+    cuc = "CỤC VĂN THƯ _ VÀ LƯU TRỮ NHÀ NƯỚC"
+    assert short_forms(cuc) == frozenset({"CVTLTNN", "VTLTNN"})
+    assert agreed("4417/TB-VT_LTNN", cuc, None) == ("4417/TB-VTLTNN", True)
