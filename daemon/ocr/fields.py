@@ -244,7 +244,8 @@ def _subject_places(text: str) -> tuple[str, float]:
 def _whole(text: str, *, titled: bool) -> float:
     """1.0 when a trích yếu looks whole and clean, else the penalty: one under a title starts
     with a capital ("việc đẩy mạnh ..." lost its "Về"), quotation marks come in pairs, no word
-    is bare punctuation ("số liệu __ cải cách"), a year has four digits ("năm 2 25") and a
+    is bare punctuation ("số liệu __ cải cách") nor starts with or holds any ("tìm ;kiếm",
+    "đất:đai"), a year has four digits ("năm 2 25") and a
     quarter a numeral ("quý EV"), and a
     sentence holds no word in capitals that is a syllable rather than an abbreviation
     ("chuyển đổi SỐ"; UBND, HĐND and the like have no tone mark)."""
@@ -257,6 +258,7 @@ def _whole(text: str, *, titled: bool) -> float:
         for word in text.split()
     )
     year = _BROKEN_YEAR.search(text) is not None or _BAD_QUARTER.search(text) is not None
+    dust = dust or _MARK_IN_WORD.search(text) is not None
     words = [v.strip(',.;:()"“”') for v in text.split()]
     shouting = not is_upper_text(text) and any(
         _TONED_CAPS.fullmatch(w) and (len(w) > 1 or i > 0)  # "khen Ị thường": a speck
@@ -266,6 +268,8 @@ def _whole(text: str, *, titled: bool) -> float:
 
 
 _BROKEN_YEAR = re.compile(r"\bnăm\s+\d{1,3}(?:\s+\d+|\b(?![/.-]))", re.IGNORECASE)
+# Punctuation that starts a word or sits between its letters: "tìm ;kiếm", "đất:đai".
+_MARK_IN_WORD = re.compile(r"(?:^|\s)[;:!?,.][^\W\d_]|[^\W\d_][;:!?'’\"][^\W\d_]")
 # A quarter is I, II, III or IV (or 1 to 4): "quý EV" is a misread numeral.
 _BAD_QUARTER = re.compile(r"\bquý\s+(?!(?:I{1,3}|IV|[1-4])\b)\S+", re.IGNORECASE)
 _TONED_CAPS = re.compile(

@@ -92,7 +92,7 @@ tăng cường | nâng cao hiệu quả | hiệu lực | trên địa bàn | gia
 người dân | nhân dân | tổ chức thực hiện | có liên quan | xã hội | kinh tế | phát triển |
 về việc | các cơ quan | đơn vị | tình hình | tính toán | một số | số lượng | số hóa |
 đẩy mạnh | xúc tiến thương mại | xúc tiến đầu tư | hội đồng nhân dân | đôn đốc | thực phẩm |
-đoàn thể | tổ dân phố
+đoàn thể | tổ dân phố | hướng dẫn | xây dựng | tuyển sinh | tổ công tác
 """
 
 _WORD = re.compile(r"\w+")

@@ -23,6 +23,9 @@ _UNIT_TYPE = re.compile(
     r"\b(thành phố|thị xã|thị trấn|huyện|tỉnh|quận|phường|xã|đặc khu)\s+",
     re.IGNORECASE,
 )
+# "ỦY BAN NHÂN DÂN" and "HỘI ĐỒNG NHÂN DÂN" are followed by their unit: "HUYỆN KIẾN XƯƠNG".
+_COUNCIL = re.compile(r"(?:ủy ban|hội đồng) nhân dân\b", re.IGNORECASE)
+_TYPE_WORDS = ("TỈNH", "HUYỆN", "XÃ", "QUẬN", "PHƯỜNG")  # one-word types a slip can hit
 # Schools are named after a person more often than not: "TRƯỜNG THCS NGUYỄN HUỆ".
 _SCHOOL = re.compile(
     r"(trường\s+(?:thcs|thpt|th|mn|tiểu học|mầm non|trung học cơ sở|trung học phổ thông)\s+)"
@@ -51,6 +54,11 @@ def checked_agency(name: str) -> tuple[str, float]:
     school = _SCHOOL.match(name)
     if school and not _UNIT_TYPE.search(school.group(2)):
         return school.group(1) + _person(school.group(2)), 1.0
+    council = _COUNCIL.match(name)
+    if council:  # a people's committee or council is named by its unit: its type comes next
+        name, whole = _with_unit_type(name, council.end())
+        if not whole:
+            return name, UNKNOWN_PLACE
     types = list(_UNIT_TYPE.finditer(name))
     if not types:
         return name, 1.0
@@ -64,6 +72,31 @@ def checked_agency(name: str) -> tuple[str, float]:
         ) else UNKNOWN_PLACE
     right, factor = checked_place(place)
     return name[: found.end()] + right, factor
+
+
+def _with_unit_type(name: str, at: int) -> tuple[str, bool]:
+    """`name` ("ỦY BAN NHÂN DÂN UYỆN KIẾN XƯƠNG") with the unit type after the council's
+    words put right when one type is one letter away, and whether a type and a place follow
+    (a name that stops at "ỦY BAN NHÂN DÂN" lost its second line)."""
+    rest = name[at:].split()
+    if len(rest) < 2:
+        return name, False
+    if _UNIT_TYPE.match(" ".join(rest) + " "):
+        return name, True
+    near = [t for t in _TYPE_WORDS if _one_letter_off(rest[0].upper(), t)]
+    if len(near) != 1:
+        return name, False
+    fixed = near[0] if rest[0].isupper() else near[0].lower()
+    return f"{name[:at].rstrip()} {fixed} {' '.join(rest[1:])}", True
+
+
+def _one_letter_off(read: str, word: str) -> bool:
+    if abs(len(read) - len(word)) > 1 or read == word:
+        return False
+    if len(read) == len(word):
+        return sum(a != b for a, b in zip(read, word, strict=True)) == 1
+    longer, shorter = (read, word) if len(read) > len(word) else (word, read)
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
 
 
 def _person(name: str) -> str:

@@ -97,6 +97,8 @@ def test_dust_a_broken_year_or_a_shouted_syllable_is_flagged(types: DocTypes) ->
         "Về việc phổ biến giáo dục pháp luật năm 2 25",
         "Về việc khen thưởng trong chuyển đổi SỐ",
         "Về việc báo cáo kết quả tiêm chủng quý EV năm 2016",
+        "Về việc phòng, chống thiên tai và tìm ;kiếm cứu nạn",
+        "Về việc quản lý đất:đai năm 2020",
     ):
         fields = extract(nd30(**{**QD, "title": ["QUYẾT ĐỊNH", line]}, conf=0.93), types)
         assert fields.confidence["subject"] < THRESHOLD, line

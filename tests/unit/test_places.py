@@ -47,3 +47,16 @@ def test_numbered_and_plural_names_are_names(name: str) -> None:
 
 def test_the_number_read_into_the_agency_is_not_a_name() -> None:
     assert checked_agency("PHÒNG TƯ PHÁP - Số: 156/KH-TP")[1] == NOT_A_NAME
+
+
+def test_a_councils_unit_type_is_put_right_or_its_loss_flagged() -> None:
+    assert checked_agency("ỦY BAN NHÂN DÂN UYỆN KIẾN XƯƠNG") == (
+        "ỦY BAN NHÂN DÂN HUYỆN KIẾN XƯƠNG",
+        1.0,
+    )
+    assert checked_agency("ỦY BAN NHÂN DÂN TÍNH KHÁNH HÒA")[0] == "ỦY BAN NHÂN DÂN TỈNH KHÁNH HÒA"
+    # Its second line lost: the council of which unit is not known.
+    assert checked_agency("ỦY BAN NHÂN DÂN") == ("ỦY BAN NHÂN DÂN", UNKNOWN_PLACE)
+    assert checked_agency("HỘI ĐỒNG NHÂN DÂN") == ("HỘI ĐỒNG NHÂN DÂN", UNKNOWN_PLACE)
+    for whole in ("ỦY BAN NHÂN DÂN THỊ TRẤN ĐÔNG ANH", "ỦY BAN NHÂN DÂN PHƯỜNG 5"):
+        assert checked_agency(whole) == (whole, 1.0)
