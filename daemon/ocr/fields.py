@@ -206,7 +206,7 @@ def _subject(
         score *= _SPELLING_PENALTY if lone else 1.0  # its closing mark may be lost too
         score *= 1.0 if len(subject) < 6 else 0.6
     elif head.vv_lines:
-        text = _VV.sub("", squash(" ".join(ln.text for ln in head.vv_lines)))
+        text, _ = _subject_edges(_VV.sub("", squash(" ".join(ln.text for ln in head.vv_lines))))
         score = mean_conf(head.vv_lines)
     else:
         text, score = "", 0.0
@@ -267,9 +267,13 @@ def _whole(text: str, *, titled: bool) -> float:
     return _SPELLING_PENALTY if cut or quotes or dust or year or shouting else 1.0
 
 
-_BROKEN_YEAR = re.compile(r"\bnăm\s+\d{1,3}(?:\s+\d+|\b(?![/.-]))", re.IGNORECASE)
+_BROKEN_YEAR = re.compile(
+    r"\bnăm\s+(?:\d{1,3}(?:\s+\d+|\b(?![/.-]))|[^\s\d]\d{3}\b)", re.IGNORECASE
+)  # "năm 2 25", "năm ?016"
 # Punctuation that starts a word or sits between its letters: "tìm ;kiếm", "đất:đai".
-_MARK_IN_WORD = re.compile(r"(?:^|\s)[;:!?,.][^\W\d_]|[^\W\d_][;:!?'’\"][^\W\d_]")
+_MARK_IN_WORD = re.compile(
+    r"(?:^|\s)[;:!?,.][^\W\d_]|[^\W\d_][;:!?'’\"][^\W\d_]|[a-zà-ỹđ]\.[a-zà-ỹđ]"
+)  # a dot between small letters too ("đơn.vị"); TP.HCM has capitals
 # A quarter is I, II, III or IV (or 1 to 4): "quý EV" is a misread numeral.
 _BAD_QUARTER = re.compile(r"\bquý\s+(?!(?:I{1,3}|IV|[1-4])\b)\S+", re.IGNORECASE)
 _TONED_CAPS = re.compile(
