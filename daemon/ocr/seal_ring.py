@@ -115,29 +115,37 @@ def _refined(
     dark: np.ndarray, x: float, y: float, radius: float, step: int, *, centre_known: bool = False
 ) -> tuple[float, float, float, float]:
     """Centre, radius and stroke width of a ring found at work resolution, measured on the
-    full-resolution ink: the centre and radius where the most ink lies on one circle."""
+    full-resolution ink: the centre and radius where the most ink lies on one circle
+    (centres tried two pixels apart, then one about the best)."""
     ys, xs = np.nonzero(dark)
     near = np.abs(np.hypot(xs - x, ys - y) - radius) <= 2 * step
     ys, xs = ys[near].astype(np.float32), xs[near].astype(np.float32)
     if len(xs) == 0:
         return x, y, radius, float(step)
-    shifts = [0] if centre_known else range(-step, step + 1)
-    best = (-1.0, x, y, radius)
-    for dy in shifts:
-        for dx in shifts:
-            d = np.hypot(xs - (x + dx), ys - (y + dy))
-            counts, edges = np.histogram(
-                d, bins=np.arange(radius - 2 * step, radius + 2 * step + 1)
-            )
-            i = int(np.argmax(counts))
-            if counts[i] > best[0]:
-                best = (float(counts[i]), x + dx, y + dy, float(edges[i] + 0.5))
+    low, bins = radius - 2 * step, 4 * step + 1
+    best = (-1, x, y, radius)
+    for span, stride in ((0, 1),) if centre_known else ((step, 2), (1, 1)):
+        cx, cy = best[1], best[2]
+        for dy in range(-span, span + 1, stride):
+            for dx in range(-span, span + 1, stride):
+                counts = _profile(xs, ys, cx + dx, cy + dy, low, bins)
+                i = int(np.argmax(counts))
+                if counts[i] > best[0]:
+                    best = (int(counts[i]), cx + dx, cy + dy, low + i + 0.5)
     _, cx, cy, r = best
-    d = np.hypot(xs - cx, ys - cy)
-    counts, edges = np.histogram(d, bins=np.arange(r - 2 * step, r + 2 * step + 1))
+    counts = _profile(xs, ys, cx, cy, r - 2 * step, bins)
     strong = np.nonzero(counts >= counts.max() / 2)[0]
     width = float(strong.max() - strong.min() + 1)
-    return cx, cy, float(edges[strong.min()] + width / 2), width
+    return cx, cy, float(r - 2 * step + strong.min() + width / 2), width
+
+
+def _profile(
+    xs: np.ndarray, ys: np.ndarray, x: float, y: float, low: float, bins: int
+) -> np.ndarray:
+    """How many ink pixels lie at each whole distance from `low` to `low + bins` of (x, y)."""
+    d = np.hypot(xs - x, ys - y) - low
+    keep = (d >= 0) & (d < bins)
+    return np.bincount(d[keep].astype(np.int64), minlength=bins)
 
 
 def _pooled(dark: np.ndarray, step: int) -> np.ndarray:
