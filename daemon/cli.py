@@ -267,7 +267,7 @@ def _backups(sub: Any) -> None:
         backup,
         "now",
         cmds.now,
-        "take a backup now, while the service runs (as the weekly one)",
+        "take a backup now, while the service runs (as the nightly one)",
         json_=True,
     )
     cmds.add_now_options(p)

@@ -196,10 +196,12 @@ class ScheduleSettings:
     reminders_at: str = "07:30"  # each working morning: reminders of due and overdue entries
     clerk_to: tuple[str, ...] = ()  # the clerk's copy of reminders; empty: [smtp] from_address
     exports_at: str = "07:00"  # Monday's weekly export; the monthly report on a month's 1st day
+    backup_every: Literal["day", "week"] = "day"  # nightly, or each backup_day
     backup_day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "sun"
     backup_at: str = "02:00"
     backup_dir: Path = Path("backups")
-    keep_backups: int = 8  # the newest N weekly backups are kept, older ones removed
+    keep_daily: int = 7  # the newest N nightly backups are kept
+    keep_weekly: int = 8  # and the newest backup of each of the newest N weeks (old: keep_backups)
     keep_manual_backups: int = 4  # the newest N taken by `vanthu backup now`, counted apart
 
     def zone(self, register: RegisterSettings) -> str:
@@ -313,6 +315,8 @@ def load(path: Path) -> Settings:
         table = raw.get(name, {})
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: [{name}] must be a table")
+        if name == "schedule":
+            table = _schedule_old_names(table, path)
         built[name] = _build(cls, table, f"{path}: [{name}]", base)
     _check_database(built["database"], path)
     if "mailbox" in built:
@@ -411,9 +415,27 @@ def _check_schedule(schedule: ScheduleSettings, path: Path) -> None:
             raise ConfigError(
                 f"{path}: [schedule] timezone: unknown time zone {schedule.timezone!r}"
             ) from None
-    for key in ("keep_backups", "keep_manual_backups"):
+    for key in ("keep_daily", "keep_weekly", "keep_manual_backups"):
         if getattr(schedule, key) < 1:
             raise ConfigError(f"{path}: [schedule] {key}: must be at least 1")
+
+
+def _schedule_old_names(table: dict[str, Any], path: Path) -> dict[str, Any]:
+    """keep_backups, from when backups were weekly only, is keep_weekly's old name: an upgraded
+    office's vanthu.toml loads and means the same."""
+    if "keep_backups" not in table:
+        return table
+    if "keep_weekly" in table:
+        raise ConfigError(
+            f"{path}: [schedule] keep_backups and keep_weekly: give only keep_weekly "
+            "(keep_backups is its old name)"
+        )
+    old = table["keep_backups"]
+    if isinstance(old, int) and not isinstance(old, bool) and old < 1:
+        raise ConfigError(f"{path}: [schedule] keep_backups: must be at least 1")
+    renamed = {key: value for key, value in table.items() if key != "keep_backups"}
+    renamed["keep_weekly"] = old
+    return renamed
 
 
 def _check_database(database: DatabaseSettings, path: Path) -> None:

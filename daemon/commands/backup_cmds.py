@@ -1,10 +1,10 @@
-"""`vanthu backup now | list` and `vanthu restore`: a backup at once, through the weekly job's own
-code (daemon/schedule/jobs/backup.py); the backups there are; one made back into a working
+"""`vanthu backup now | list` and `vanthu restore`: a backup at once, through the scheduled job's
+own code (daemon/schedule/jobs/backup.py); the backups there are; one made back into a working
 install (daemon/restore.py).
 
 `backup now` writes no row in the run ledger (schedule_runs): the ledger says which scheduled
-period was done, so that missed slots run once. A backup by hand is no week's backup (it has
-its own name and its own retention): recording it as the week's would skip the weekly one, and
+period was done, so that missed slots run once. A backup by hand is no night's backup (it has
+its own name and its own retention): recording it as the night's would skip the nightly one, and
 recording it under some other key would coalesce nothing. Its folder is its record.
 """
 

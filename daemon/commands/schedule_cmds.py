@@ -34,7 +34,7 @@ def list_(args: argparse.Namespace) -> int:
     from daemon.schedule import ledger
     from daemon.schedule.cadence import next_slot
     from daemon.schedule.context import Context
-    from daemon.schedule.jobs import DESCRIPTIONS
+    from daemon.schedule.jobs import describe
 
     settings = settings_of(args)
     ctx = Context.of(settings)
@@ -49,7 +49,7 @@ def list_(args: argparse.Namespace) -> int:
         row = last.get(job)
         obj: dict[str, Any] = {
             "job": job,
-            "what": DESCRIPTIONS[job],
+            "what": describe(job, settings.schedule),
             "next_run": coming.at.isoformat() if coming else None,
             "next_period": coming.period if coming else None,
             "enabled": settings.schedule.enabled,

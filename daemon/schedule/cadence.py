@@ -2,9 +2,10 @@
 
 A job's *slots* are moments on the office's clock: the digest at 07:30 of every working day,
 the weekly export at 07:00 each Monday, the monthly report at 07:00 of the first working day of
-a month, the backup at 02:00 each Sunday. Each slot is *for a period*, named by a key that the
-run ledger keeps unique: the digest of "2026-12-04", the export of the week before, "2026-W48",
-the report of the month before, "2026-11", the backup of "2026-W49".
+a month, the backup at 02:00 every night (or each Sunday). Each slot is *for a period*, named by
+a key that the run ledger keeps unique: the digest of "2026-12-04", the export of the week
+before, "2026-W48", the report of the month before, "2026-11", the backup of "2026-12-04" (a
+weekly one of "2026-W49").
 
 Only the latest slot at or before a moment counts (`latest_slot`): a service that was down
 over a weekend runs Monday's digest once on start, not Friday's, Saturday's and Monday's.
@@ -46,6 +47,12 @@ class Slot:
 def working_days(at: dt.time) -> Cadence:
     """Every working morning, for that day (the digest, the reminders)."""
     return Cadence(at, lambda day, cal: cal.is_working_day(day), lambda day, _cal: day.isoformat())
+
+
+def every_day(at: dt.time) -> Cadence:
+    """Every calendar day, weekends and holidays too, for that day (the nightly backup: it runs
+    unattended, and mail may be registered on any day)."""
+    return Cadence(at, lambda _day, _cal: True, lambda day, _cal: day.isoformat())
 
 
 def weekly(at: dt.time, weekday: str, *, previous_week: bool) -> Cadence:

@@ -12,6 +12,7 @@ from daemon.rules import load_rules
 from daemon.schedule.cadence import (
     Cadence,
     Slot,
+    every_day,
     first_working_day_of_month,
     latest_slot,
     weekly,
@@ -35,8 +36,16 @@ def cadences(schedule: ScheduleSettings) -> dict[str, Cadence]:
         "reminders": working_days(time(schedule.reminders_at)),
         "weekly_export": weekly(time(schedule.exports_at), "mon", previous_week=True),
         "monthly_report": first_working_day_of_month(time(schedule.exports_at)),
-        "backup": weekly(time(schedule.backup_at), schedule.backup_day, previous_week=False),
+        "backup": backup_cadence(schedule),
     }
+
+
+def backup_cadence(schedule: ScheduleSettings) -> Cadence:
+    """Nightly for that date ("2026-12-04"), or each backup_day for its own week ("2026-W49")."""
+    at = dt.time.fromisoformat(schedule.backup_at)
+    if schedule.backup_every == "week":
+        return weekly(at, schedule.backup_day, previous_week=False)
+    return every_day(at)
 
 
 @dataclass(frozen=True)

@@ -207,7 +207,8 @@ def _config_for(office: Office, backup_dir: Path) -> Path:
 
 def test_backups_by_hand_never_push_the_weekly_ones_out(tmp_path: Path) -> None:
     install = Install.create(tmp_path / "office")
-    install.set("schedule", "keep_backups", "1")
+    install.set("schedule", "backup_every", '"week"')
+    install.set("schedule", "keep_weekly", "1")
     install.set("schedule", "keep_manual_backups", "1")
     install.vanthu("schedule", "run", "backup", "--at", "2026-12-06T03:00")
     first = _by_hand(install)
@@ -222,6 +223,17 @@ def test_backups_by_hand_never_push_the_weekly_ones_out(tmp_path: Path) -> None:
     }
     times = [b["taken_at"] for b in listed]
     assert times == sorted(times, reverse=True), "newest first"
+
+
+def test_nightly_backups_are_listed_as_daily_beside_those_by_hand(tmp_path: Path) -> None:
+    install = Install.create(tmp_path / "office")
+    install.vanthu("schedule", "run", "backup", "--at", "2026-12-05T03:00")  # a Saturday night
+    by_hand = _by_hand(install)
+    listed = _json_lines(install.vanthu("backup", "list", "--json").stdout)
+    assert {(Path(b["folder"]).name, b["kind"], b["whole"]) for b in listed} == {
+        (by_hand.name, "by hand", True),
+        ("vanthu-2026-12-05", "daily", True),
+    }
 
 
 @pytest.mark.postgres

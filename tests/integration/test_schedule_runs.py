@@ -353,7 +353,7 @@ def test_the_backup_restores(office: Office) -> None:
 
     code, out, err = office.vanthu("schedule", "run", "backup", "--at", "2026-12-06T02:30")
     assert code == 0, err
-    folder = office.root / "backups" / "vanthu-2026-W49"
+    folder = office.root / "backups" / "vanthu-2026-12-06"  # the night's backup
     manifest = (folder / "archive-manifest.tsv").read_text(encoding="utf-8").splitlines()
     assert manifest[1:] == [f"{sha}\t{len(data)}\t{sha[:2]}/{sha}.pdf"]
     assert (office.root / "backups" / "archive" / sha[:2] / f"{sha}.pdf").read_bytes() == data
@@ -394,12 +394,31 @@ def restore_pg(office: Office, dump: Path) -> int:
         engine.dispose()
 
 
-def test_old_backups_are_pruned_to_keep_backups(office: Office) -> None:
+def test_old_nightly_backups_are_pruned_to_keep_daily_and_keep_weekly(office: Office) -> None:
+    """Nights 4/12 ... 8/12 (Friday to Tuesday; W49 ends on Sunday 6/12): the newest 2 nights,
+    and the newest night of each of the newest 2 weeks."""
     config = office.root / "vanthu.toml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace("keep_backups = 8", "keep_backups = 2"),
-        encoding="utf-8",
-    )
+    text = config.read_text(encoding="utf-8")
+    assert "keep_daily = 7" in text and "keep_weekly = 8" in text
+    text = text.replace("keep_daily = 7", "keep_daily = 2")
+    config.write_text(text.replace("keep_weekly = 8", "keep_weekly = 2"), encoding="utf-8")
+    for day in (4, 5, 6, 7, 8):
+        code, _out, err = office.vanthu(
+            "schedule", "run", "backup", "--at", f"2026-12-{day:02d}T03:00"
+        )
+        assert code == 0, err
+    kept = sorted(p.name for p in (office.root / "backups").glob("vanthu-*"))
+    assert kept == ["vanthu-2026-12-06", "vanthu-2026-12-07", "vanthu-2026-12-08"]
+
+
+def test_old_weekly_backups_are_pruned_to_keep_backups(office: Office) -> None:
+    """Weekly backups, and keep_backups: an upgraded office's vanthu.toml means what it did."""
+    config = office.root / "vanthu.toml"
+    text = config.read_text(encoding="utf-8")
+    assert 'backup_every = "day"' in text and "keep_weekly = 8" in text
+    text = text.replace('backup_every = "day"', 'backup_every = "week"')
+    text = text.replace("keep_weekly = 8", "keep_backups = 2")
+    config.write_text(text, encoding="utf-8")
     for day in (6, 13, 20):
         code, _out, err = office.vanthu(
             "schedule", "run", "backup", "--at", f"2026-12-{day:02d}T03:00"

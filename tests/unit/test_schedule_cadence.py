@@ -13,6 +13,7 @@ from daemon.config import ScheduleSettings
 from daemon.schedule import JOB_IDS
 from daemon.schedule.cadence import due_slots, latest_slot, next_slot
 from daemon.schedule.context import cadences
+from daemon.schedule.jobs import describe
 from daemon.workdays import Calendar
 
 TZ = "Asia/Ho_Chi_Minh"
@@ -67,9 +68,41 @@ def test_the_monthly_report_is_on_the_first_working_day_for_the_month_before() -
     assert period("monthly_report", at(2026, 1, 1, 12)) == "2025-11"
 
 
-def test_the_backup_is_weekly_for_its_own_week() -> None:
-    assert period("backup", at(2026, 12, 6, 2)) == "2026-W49"  # Sunday 02:00
-    assert period("backup", at(2026, 12, 6, 1, 59)) == "2026-W48"
+def test_the_backup_is_nightly_for_its_date_weekends_too() -> None:
+    assert period("backup", at(2026, 12, 4, 2)) == "2026-12-04"  # Friday 02:00
+    assert period("backup", at(2026, 12, 4, 1, 59)) == "2026-12-03"
+    assert period("backup", at(2026, 12, 5, 3)) == "2026-12-05"  # Saturday
+    assert period("backup", at(2026, 2, 17, 3)) == "2026-02-17"  # Tết
+    coming = next_slot("backup", JOBS["backup"], at(2026, 12, 5, 3), CAL, TZ)
+    assert coming is not None and coming.at == at(2026, 12, 6, 2)  # Sunday night
+
+
+def test_a_backup_missed_over_a_weekend_runs_once_for_the_latest_night() -> None:
+    """Down from Friday 4/12 evening to Monday 7/12 09:00: one backup, of Monday's night."""
+    done = {("backup", "2026-12-04")}
+    due = due_slots({"backup": JOBS["backup"]}, at(2026, 12, 7, 9), CAL, TZ, done)
+    assert [(s.job, s.period, s.at) for s in due] == [("backup", "2026-12-07", at(2026, 12, 7, 2))]
+    again = {("backup", "2026-12-07")} | done
+    assert due_slots({"backup": JOBS["backup"]}, at(2026, 12, 7, 9, 5), CAL, TZ, again) == []
+
+
+def test_a_weekly_backup_is_for_its_own_week() -> None:
+    weekly = cadences(ScheduleSettings(backup_every="week"))["backup"]
+    for moment, expected in (
+        (at(2026, 12, 6, 2), "2026-W49"),
+        (at(2026, 12, 6, 1, 59), "2026-W48"),
+    ):
+        slot = latest_slot("backup", weekly, moment, CAL, TZ)  # Sunday 02:00
+        assert slot is not None and slot.period == expected
+    on_friday = cadences(ScheduleSettings(backup_every="week", backup_day="fri"))["backup"]
+    slot = latest_slot("backup", on_friday, at(2026, 12, 6, 9), CAL, TZ)
+    assert slot is not None and (slot.day, slot.period) == (dt.date(2026, 12, 4), "2026-W49")
+
+
+def test_schedule_list_says_how_often_the_backup_runs() -> None:
+    assert describe("backup", ScheduleSettings()).startswith("each night: ")
+    assert describe("backup", ScheduleSettings(backup_every="week")).startswith("each week: ")
+    assert describe("digest", ScheduleSettings(backup_every="week")).startswith("each working")
 
 
 def test_the_next_run_skips_weekends_and_tet() -> None:
@@ -82,14 +115,14 @@ def test_the_next_run_skips_weekends_and_tet() -> None:
 def test_a_service_down_over_tet_runs_each_job_once_on_start() -> None:
     """Stopped on Friday 13/2 evening, started Monday 23/2 at 09:00: one digest (for 23/2),
     not one per missed day; jobs whose latest period is in the ledger do not run."""
-    done = {("digest", "2026-02-13"), ("reminders", "2026-02-13"), ("backup", "2026-W07")}
+    done = {("digest", "2026-02-13"), ("reminders", "2026-02-13"), ("backup", "2026-02-13")}
     due = due_slots(JOBS, at(2026, 2, 23, 9), CAL, TZ, done)
     assert {(s.job, s.period) for s in due} == {
         ("digest", "2026-02-23"),
         ("reminders", "2026-02-23"),
         ("weekly_export", "2026-W08"),
         ("monthly_report", "2026-01"),
-        ("backup", "2026-W08"),
+        ("backup", "2026-02-23"),
     }
     again = due_slots(JOBS, at(2026, 2, 23, 9, 5), CAL, TZ, done | {(s.job, s.period) for s in due})
     assert again == []

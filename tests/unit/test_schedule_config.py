@@ -20,7 +20,8 @@ def config(tmp_path: Path, text: str) -> Path:
 def test_the_schedule_defaults_and_the_register_zone(tmp_path: Path) -> None:
     settings = load(config(tmp_path, '[register]\ntimezone = "Asia/Bangkok"\n'))
     schedule = settings.schedule
-    assert schedule.enabled and schedule.digest_at == "07:30" and schedule.keep_backups == 8
+    assert schedule.enabled and schedule.digest_at == "07:30"
+    assert (schedule.backup_every, schedule.keep_daily, schedule.keep_weekly) == ("day", 7, 8)
     assert schedule.backup_dir == tmp_path / "backups"
     assert schedule.zone(settings.register) == "Asia/Bangkok"
 
@@ -31,6 +32,14 @@ def test_the_schedule_defaults_and_the_register_zone(tmp_path: Path) -> None:
         ('digest_at = "7h30"', "[schedule] digest_at: not a time like \"07:30\": '7h30'"),
         ('backup_day = "cn"', "[schedule] backup_day: must be one of 'mon'"),
         ("keep_backups = 0", "[schedule] keep_backups: must be at least 1"),
+        ("keep_weekly = 0", "[schedule] keep_weekly: must be at least 1"),
+        ("keep_daily = 0", "[schedule] keep_daily: must be at least 1"),
+        ('backup_every = "month"', "[schedule] backup_every: must be one of 'day', 'week'"),
+        (
+            "keep_backups = 4\nkeep_weekly = 6",
+            "[schedule] keep_backups and keep_weekly: give only keep_weekly "
+            "(keep_backups is its old name)",
+        ),
         ('timezone = "Asia/Hanoi"', "[schedule] timezone: unknown time zone 'Asia/Hanoi'"),
         ('digest_to = "a@b.vn"', "[schedule] digest_to: must be a list of strings"),
     ],
@@ -39,6 +48,13 @@ def test_a_bad_schedule_setting_is_named(tmp_path: Path, table: str, message: st
     with pytest.raises(ConfigError) as caught:
         load(config(tmp_path, f"[schedule]\n{table}\n"))
     assert message in str(caught.value)
+
+
+def test_keep_backups_is_the_old_name_of_keep_weekly(tmp_path: Path) -> None:
+    """An office's vanthu.toml from when backups were weekly only loads, meaning the same."""
+    text = '[schedule]\nbackup_every = "week"\nkeep_backups = 12\n'
+    schedule = load(config(tmp_path, text)).schedule
+    assert (schedule.backup_every, schedule.keep_weekly, schedule.keep_daily) == ("week", 12, 7)
 
 
 def test_units_give_addresses_by_name_ignoring_marks_and_case(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from daemon.config import Settings
+from daemon.config import ScheduleSettings, Settings
 from daemon.schedule.jobs import backup, digest, exports, reminders
 
 JobFunction = Callable[[sessionmaker[Session], Settings, dt.datetime], str]
@@ -26,5 +26,12 @@ DESCRIPTIONS = {
     "reminders": "each working morning: due and overdue entries to their units and the clerk",
     "weekly_export": "each Monday: both books of the week before to exports/",
     "monthly_report": "a month's first working day: the month's report (quarter, year at ends)",
-    "backup": "each week: the database and the archive into [schedule] backup_dir",
+    "backup": "each night: the database and the archive into [schedule] backup_dir",
 }
+
+
+def describe(job: str, schedule: ScheduleSettings) -> str:
+    """What `job` does and when, as `vanthu schedule list` shows it (the backup's per setting)."""
+    if job == "backup" and schedule.backup_every == "week":
+        return DESCRIPTIONS[job].replace("each night", "each week", 1)
+    return DESCRIPTIONS[job]

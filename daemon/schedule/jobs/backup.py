@@ -1,22 +1,28 @@
-"""The weekly backup (Hiệp Hòa quy chế Điều 9: data backed up every week).
+"""The scheduled backup: nightly by default (issue 12), or weekly ([schedule] backup_every =
+"week"; Hiệp Hòa quy chế Điều 9: data backed up at least every week).
 
-Into [schedule] backup_dir, one folder per ISO week, written under a temporary name and renamed
-when complete, so a folder that exists under its final name is a whole backup:
+Into [schedule] backup_dir, one folder per night (vanthu-2026-12-04) or per ISO week
+(vanthu-2026-W49), written under a temporary name and renamed when complete, so a folder that
+exists under its final name is a whole backup:
 
-    backups/vanthu-2026-W49/register.db          SQLite: the online backup API (a consistent
-                                                 copy while the service writes)
-    backups/vanthu-2026-W49/register.dump        PostgreSQL: pg_dump -Fc
-    backups/vanthu-2026-W49/archive-manifest.tsv every original in the archive: sha256, size, path
-    backups/vanthu-2026-W49/backup.json          when, which engine, how many entries and files
-    backups/vanthu-2026-W49/settings/            vanthu.toml and rules/ as they were
-    backups/archive/                             the archive's files, copied once each
+    backups/vanthu-2026-12-04/register.db          SQLite: the online backup API (a consistent
+                                                   copy while the service writes)
+    backups/vanthu-2026-12-04/register.dump        PostgreSQL: pg_dump -Fc
+    backups/vanthu-2026-12-04/archive-manifest.tsv every original in the archive: sha256, size,
+                                                   path
+    backups/vanthu-2026-12-04/backup.json          when, which engine, how many entries and files
+    backups/vanthu-2026-12-04/settings/            vanthu.toml and rules/ as they were
+    backups/archive/                               the archive's files, copied once each
 
 The archive is content-addressed and read-only (a file's name is its hash, and it never
 changes), so like rsync only files not yet copied are copied, each checked against its name.
 
-`vanthu backup now` takes the same backup at once, named by its minute (vanthu-2026-12-04T0312).
-Each kind keeps its own newest N, so backups taken by hand never push the weekly ones out:
-[schedule] keep_backups weekly folders, keep_manual_backups folders taken by hand.
+After each scheduled backup, the scheduled folders kept are the newest keep_daily nightly ones
+and the newest one of each of the newest keep_weekly ISO weeks (weekly folders count too:
+an office that backed up weekly keeps those); the others are removed.
+`vanthu backup now` takes the same backup at once, named by its minute (vanthu-2026-12-04T0312),
+and keeps its own newest keep_manual_backups, so backups taken by hand never push the scheduled
+ones out.
 
 A backup holds the register, not the work in hand. Secret documents never enter the register
 or the archive, but one being read at the moment of the backup still has its job row (with its
@@ -67,7 +73,8 @@ from daemon.schedule.backup_folders import (
     PREFIX,
     SETTINGS,
     SQLITE_COPY,
-    WEEKLY,
+    kind_of,
+    scheduled_kept,
     sqlite_entries,
 )
 from daemon.schedule.context import Context
@@ -231,10 +238,21 @@ def _describe(folder: Path, *, engine: str, entries: int, originals: int) -> Non
     (folder / ABOUT).write_text(json.dumps(about, indent=2) + "\n", encoding="utf-8")
 
 
-def prune(root: Path, keep: int, kind: re.Pattern[str] = WEEKLY) -> list[Path]:
+def prune(root: Path, keep: int, kind: re.Pattern[str] = BY_HAND) -> list[Path]:
     """Remove all but the newest `keep` backup folders of one kind (their names sort by time)."""
     found = sorted(p for p in root.glob(f"{PREFIX}*") if p.is_dir() and kind.fullmatch(p.name))
     removed = found[:-keep] if len(found) > keep else []
+    for old in removed:
+        shutil.rmtree(old)
+    return removed
+
+
+def prune_scheduled(root: Path, keep_daily: int, keep_weekly: int) -> list[Path]:
+    """Remove the scheduled (daily and weekly) folders that retention does not keep."""
+    folders = [p for p in root.glob(f"{PREFIX}*") if p.is_dir()]
+    scheduled = [p for p in folders if kind_of(p.name) != "by hand"]
+    kept = scheduled_kept((p.name for p in scheduled), keep_daily, keep_weekly)
+    removed = sorted(p for p in scheduled if p.name not in kept)
     for old in removed:
         shutil.rmtree(old)
     return removed
@@ -261,7 +279,7 @@ class Made:
 
 @contextmanager
 def _one_at_a_time(root: Path) -> Iterator[None]:
-    """The weekly job and `vanthu backup now` share the mirror and may share a name: one at a
+    """The scheduled job and `vanthu backup now` share the mirror and may share a name: one at a
     time (on this host; a shared backup_dir on NFS v4 is locked across hosts too)."""
     with open(root / LOCK, "a+b") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
@@ -326,5 +344,6 @@ def run(sessions: sessionmaker[Session], settings: Settings, now: dt.datetime) -
     ctx = Context.of(settings)
     slot = ctx.slot("backup", now)
     made = take(settings, slot.period)
-    removed = prune(settings.schedule.backup_dir, settings.schedule.keep_backups, WEEKLY)
-    return f"{made.summary()}; {len(removed)} old weekly backup(s) removed"
+    schedule = settings.schedule
+    removed = prune_scheduled(schedule.backup_dir, schedule.keep_daily, schedule.keep_weekly)
+    return f"{made.summary()}; {len(removed)} old scheduled backup(s) removed"
