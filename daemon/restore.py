@@ -1,12 +1,13 @@
 """`vanthu restore`: a backup folder -> a working install in a new, empty folder.
 
-What a weekly or `vanthu backup now` backup holds (daemon/schedule/jobs/backup.py): the register
-(a SQLite copy or a `pg_dump`), the manifest of the originals that register knows, the settings
-as they were; the originals themselves are shared by every backup in `backups/archive/`. A
-restore lays out an install as `vanthu init` does, with the current install's vanthu.toml
-pointed inside it (daemon/restore_settings.py) and its rules, puts the register back (SQLite:
-the copy, checked by `PRAGMA integrity_check`; PostgreSQL: `pg_restore` into an empty database),
-copies each original the manifest lists, checked against its SHA-256, brings the schema to this
+What a scheduled (nightly or weekly) or `vanthu backup now` backup holds
+(daemon/schedule/jobs/backup.py): the register (a SQLite copy or a `pg_dump`), the manifest of
+the originals that register knows, the settings as they were; the originals themselves are
+shared by every backup in `backups/archive/`. A restore lays out an install as `vanthu init`
+does, with the current install's vanthu.toml pointed inside it (daemon/restore_settings.py) and
+its rules, puts the register back (SQLite: the copy, checked by `PRAGMA integrity_check`;
+PostgreSQL: `pg_restore` into an empty database), copies each original the manifest lists,
+checked against its SHA-256, brings the schema to this
 vanthu's revision, records the restore in the audit trail, and runs `vanthu verify`'s checks.
 
 Nothing outside the backup set is read: a manifest line that is not a file of the archive
