@@ -7,8 +7,8 @@ shared by every backup in `backups/archive/`. A restore lays out an install as `
 does, with the current install's vanthu.toml pointed inside it (daemon/restore_settings.py) and
 its rules, puts the register back (SQLite: the copy, checked by `PRAGMA integrity_check`;
 PostgreSQL: `pg_restore` into an empty database), copies each original the manifest lists,
-checked against its SHA-256, brings the schema to this
-vanthu's revision, records the restore in the audit trail, and runs `vanthu verify`'s checks.
+checked against its SHA-256, brings the schema to this vanthu's revision, records the restore
+in the audit trail, and runs `vanthu verify`'s checks.
 
 Nothing outside the backup set is read: a manifest line that is not a file of the archive
 (`..`, an absolute path, another name) is refused before anything is copied. A file whose
