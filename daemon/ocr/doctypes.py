@@ -110,6 +110,8 @@ class DocTypes:
                     raise DocTypesError(f"abbreviation {abbr!r} is given twice")
                 self._by_abbr[abbr] = doc_type
                 self._by_abbr_ci[abbr.casefold()] = doc_type
+        #: Every type's abbreviations (QĐ, TTr, CV ...): never an agency's code in a ký hiệu.
+        self.abbrs = frozenset(self._by_abbr)
         # A diacritic-free key is only trusted when it names one type.
         self._by_loose = {k: v[0] for k, v in loose.items() if len(set(v)) == 1}
 

@@ -166,9 +166,8 @@ def _number_check(number: Number, doc_type: DocType | None, types: DocTypes) -> 
 def _number_agrees(values: dict[str, Any], conf: dict[str, float], types: DocTypes) -> None:
     """The ký hiệu's agency code one slip away from the issuer's short form is corrected
     (61/QĐ-UBN for a Ủy ban nhân dân), and then no surer than any corrected ký hiệu."""
-    exempt = frozenset(abbr for t in types for abbr in t.abbrs)
     number, changed = agreed(
-        values["number"], values["issuer"], values["parent_issuer"], exempt=exempt
+        values["number"], values["issuer"], values["parent_issuer"], exempt=types.abbrs
     )
     if changed:
         values["number"] = number

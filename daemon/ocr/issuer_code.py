@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from daemon.ocr.vntext import nfc, strip_aligned
+from daemon.ocr.vntext import nfc, one_edit_apart, strip_aligned
 
 # A locality begins at its level word; what follows it is not part of the short form.
 _LEVELS = ("TINH", "HUYEN", "XA", "THANH PHO", "THI XA", "THI TRAN", "QUAN", "PHUONG")
@@ -93,9 +93,4 @@ def _one_slip(read: str, form: str) -> bool:
     """Whether `read` is `form` with one letter lost, added or changed, or Đ read as D."""
     if read.replace("Đ", "D") == form.replace("Đ", "D"):
         return True
-    if len(form) < _MIN_SLIP or abs(len(read) - len(form)) > 1:
-        return False
-    if len(read) == len(form):
-        return sum(a != b for a, b in zip(read, form, strict=True)) == 1
-    longer, shorter = (read, form) if len(read) > len(form) else (form, read)
-    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
+    return len(form) >= _MIN_SLIP and one_edit_apart(read, form)

@@ -50,13 +50,19 @@ UNKNOWN_SURNAME = 0.6  # confidence factor: names start with a surname from a sh
 UNKNOWN_SYLLABLE = 0.5  # ... and go on with common name syllables
 
 
+def surname_factor(name: str) -> float:
+    """1.0 when `name` starts with a known surname, else UNKNOWN_SURNAME."""
+    first = nfc(name).partition(" ")[0]
+    return 1.0 if loose_key(first) in SURNAMES else UNKNOWN_SURNAME
+
+
 def checked_name(name: str) -> tuple[str, float]:
     """`name` with each syllable outside the vocabulary put right when exactly one syllable
     of it has the same letters, and the factor its confidence is to be multiplied by."""
     words = nfc(name).split()
     if not words:
         return name, 1.0
-    factor = 1.0 if loose_key(words[0]) in SURNAMES else UNKNOWN_SURNAME
+    factor = surname_factor(words[0])
     out = [words[0]]
     for word in words[1:]:
         if word.casefold() in NAME_SYLLABLES:

@@ -27,10 +27,9 @@ from PIL import Image
 
 from daemon.config import ReadingSettings
 from daemon.ocr import layout, regions, seal_ring, signature, syllables, tesseract, vntext
-from daemon.ocr.fields_vocab import SURNAMES
 from daemon.ocr.images import Raster
 from daemon.ocr.model import Line, Page
-from daemon.ocr.names import UNKNOWN_SURNAME
+from daemon.ocr.names import surname_factor
 
 _POOR_CONF = 0.6  # below this mean confidence the page may be upside down or sideways
 _MIN_CHARS = 20  # fewer letters/digits than this on an inked page is a poor reading too
@@ -211,8 +210,7 @@ def _with_name(
 def _name_score(line: Line) -> float:
     """How much a name read is to be believed: Tesseract's confidence, less when its first
     word is no Vietnamese surname."""
-    surname = vntext.loose_key(line.text.partition(" ")[0])
-    return line.conf * (1.0 if surname in SURNAMES else UNKNOWN_SURNAME)
+    return line.conf * surname_factor(line.text)
 
 
 def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:

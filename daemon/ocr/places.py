@@ -13,7 +13,7 @@ import re
 
 from daemon.ocr import gazetteer
 from daemon.ocr.fields_vocab import SURNAME_FORMS
-from daemon.ocr.vntext import loose_key
+from daemon.ocr.vntext import loose_key, one_edit_apart
 
 UNKNOWN_PLACE = 0.5  # confidence factor of a place no unit bears
 NOT_A_NAME = 0.3  # ... of an agency's name holding a number or "Số:"
@@ -83,20 +83,11 @@ def _with_unit_type(name: str, at: int) -> tuple[str, bool]:
         return name, False
     if _UNIT_TYPE.match(" ".join(rest) + " "):
         return name, True
-    near = [t for t in _TYPE_WORDS if _one_letter_off(rest[0].upper(), t)]
+    near = [t for t in _TYPE_WORDS if one_edit_apart(rest[0].upper(), t)]
     if len(near) != 1:
         return name, False
     fixed = near[0] if rest[0].isupper() else near[0].lower()
     return f"{name[:at].rstrip()} {fixed} {' '.join(rest[1:])}", True
-
-
-def _one_letter_off(read: str, word: str) -> bool:
-    if abs(len(read) - len(word)) > 1 or read == word:
-        return False
-    if len(read) == len(word):
-        return sum(a != b for a, b in zip(read, word, strict=True)) == 1
-    longer, shorter = (read, word) if len(read) > len(word) else (word, read)
-    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
 
 
 def _person(name: str) -> str:

@@ -110,3 +110,13 @@ def fix_number_label(text: str) -> str:
     if match is None or text[: match.end()].strip().startswith("Số"):
         return text
     return "Số: " + text[match.end() :].lstrip()
+
+
+def one_edit_apart(a: str, b: str) -> bool:
+    """Whether `a` and `b` differ by exactly one letter lost, added or changed (OCR's slip)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
