@@ -24,7 +24,6 @@ import os
 import re
 import shutil
 import sqlite3
-import subprocess
 from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
@@ -216,27 +215,15 @@ def restore_postgresql(dump: Path, database_url: str) -> None:
 
 
 def _pg_restore(dump: Path, database_url: str) -> None:
-    program = shutil.which(PG_RESTORE)
-    if program is None:
-        raise RestoreError(f"{PG_RESTORE} is not on PATH: {pgdump.INSTALL_ADVICE}")
-    url = make_url(database_url)
-    env = dict(os.environ)
-    if url.password is not None:
-        env["PGPASSWORD"] = str(url.password)
-    conninfo = url.set(drivername="postgresql", password=None).render_as_string()
-    command = [program, "--no-owner", "--single-transaction", "--exit-on-error"]
-    command += [f"--dbname={conninfo}", str(dump)]
-    try:
-        done = subprocess.run(
-            command, capture_output=True, text=True, timeout=RESTORE_TIMEOUT, env=env
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise RestoreError(f"{PG_RESTORE} ran longer than {RESTORE_TIMEOUT:g} s") from exc
-    except OSError as exc:
-        raise RestoreError(f"{PG_RESTORE} could not be started: {exc}") from exc
-    if done.returncode != 0:
-        detail = (done.stderr.strip().splitlines() or ["no message"])[-1]
-        raise RestoreError(f"{PG_RESTORE} of {dump} exited {done.returncode}: {detail}")
+    options = ["--no-owner", "--single-transaction", "--exit-on-error", str(dump)]
+    pgdump.run_client(
+        PG_RESTORE,
+        database_url,
+        options,
+        timeout=RESTORE_TIMEOUT,
+        error=RestoreError,
+        label=f"{PG_RESTORE} of {dump}",
+    )
 
 
 def _bring_up(settings: Settings, backup: Path) -> tuple[int, list[str]]:

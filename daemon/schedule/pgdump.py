@@ -49,22 +49,40 @@ def dump(
     """Dump the database of `database_url` (SQLAlchemy form) into `out` (custom format), as
     of `snapshot` (one exported by a transaction the caller holds open) when given."""
     pg_dump_version()
-    url = make_url(database_url)
-    password = url.password
-    conninfo = url.set(drivername="postgresql", password=None).render_as_string()
-    env = dict(os.environ)
-    if password is not None:
-        env["PGPASSWORD"] = str(password)
-    command = [PG_DUMP, "--format=custom", "--no-owner", f"--file={out}", f"--dbname={conninfo}"]
+    options = ["--format=custom", "--no-owner", f"--file={out}"]
     if snapshot is not None:
-        command.append(f"--snapshot={snapshot}")
+        options.append(f"--snapshot={snapshot}")
+    run_client(PG_DUMP, database_url, options, timeout=timeout, error=DumpError)
+    return out
+
+
+def run_client(
+    name: str,
+    database_url: str,
+    args: list[str],
+    *,
+    timeout: float,
+    error: type[PermanentError],
+    label: str | None = None,
+) -> None:
+    """Run the PostgreSQL client program `name` (pg_dump, pg_restore) on the database of
+    `database_url` with `args`; the password goes through PGPASSWORD, never the command line.
+    Any failure raises `error` naming the program (`label`, when given) and the reason."""
+    program = shutil.which(name)
+    if program is None:
+        raise error(f"{name} is not on PATH: {INSTALL_ADVICE}")
+    url = make_url(database_url)
+    env = dict(os.environ)
+    if url.password is not None:
+        env["PGPASSWORD"] = str(url.password)
+    conninfo = url.set(drivername="postgresql", password=None).render_as_string()
+    command = [program, f"--dbname={conninfo}", *args]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env)
     except subprocess.TimeoutExpired as exc:
-        raise DumpError(f"{PG_DUMP} ran longer than {timeout:g} s and was stopped") from exc
+        raise error(f"{name} ran longer than {timeout:g} s and was stopped") from exc
     except OSError as exc:
-        raise DumpError(f"{PG_DUMP} could not be started: {exc}") from exc
+        raise error(f"{name} could not be started: {exc}") from exc
     if done.returncode != 0:
         detail = (done.stderr.strip().splitlines() or ["no message"])[-1]
-        raise DumpError(f"{PG_DUMP} exited {done.returncode}: {detail}")
-    return out
+        raise error(f"{label or name} exited {done.returncode}: {detail}")

@@ -163,21 +163,25 @@ async def _do(
     desk: Desk, request: Request, act: Callable[[Session], object], form: FormData
 ) -> Response:
     """Run `act` in one transaction; a refusal is shown with its reason (409)."""
-
-    def run() -> None:
-        with desk.sessions.begin() as session:
-            act(session)
-
-    try:
-        await run_in_threadpool(run)
-    except PermanentError as exc:
-        raise HTTPException(409, str(exc)) from exc
+    await _run(desk, act, _REFUSED)
     return RedirectResponse(_next(form, request.url.path.rsplit("/", 1)[0] or "/"), status_code=303)
 
 
 async def _do_delivery(desk: Desk, act: Callable[[Session], object], form: FormData) -> Response:
-    """`_do` for the outgoing wing, whose operations refuse with LookupError (no such
-    delivery: 404) and ValueError (not in a state for it: 409), as on the command line."""
+    """`_do` for the outgoing wing, whose operations refuse as on the command line."""
+    await _run(desk, act, _DELIVERY_REFUSED)
+    return RedirectResponse(_next(form, "/deliveries"), status_code=303)
+
+
+# How each refusal shows: the register's operations raise PermanentError (409); the outgoing
+# wing's raise LookupError (no such delivery: 404) and ValueError (not in a state for it: 409).
+Refusals = tuple[tuple[type[Exception], int], ...]
+_REFUSED: Refusals = ((PermanentError, 409),)
+_DELIVERY_REFUSED: Refusals = ((LookupError, 404), (ValueError, 409))
+
+
+async def _run(desk: Desk, act: Callable[[Session], object], refusals: Refusals) -> None:
+    """`act` in one transaction, off the event loop; a refusal becomes its HTTP status."""
 
     def run() -> None:
         with desk.sessions.begin() as session:
@@ -185,11 +189,11 @@ async def _do_delivery(desk: Desk, act: Callable[[Session], object], form: FormD
 
     try:
         await run_in_threadpool(run)
-    except LookupError as exc:
-        raise HTTPException(404, str(exc)) from exc
-    except ValueError as exc:
-        raise HTTPException(409, str(exc)) from exc
-    return RedirectResponse(_next(form, "/deliveries"), status_code=303)
+    except Exception as exc:
+        code = next((code for kind, code in refusals if isinstance(exc, kind)), None)
+        if code is None:
+            raise
+        raise HTTPException(code, str(exc)) from exc
 
 
 def _next(form: FormData, default: str) -> str:
