@@ -43,7 +43,6 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import json
-import re
 import shutil
 import sqlite3
 import time
@@ -238,13 +237,10 @@ def _describe(folder: Path, *, engine: str, entries: int, originals: int) -> Non
     (folder / ABOUT).write_text(json.dumps(about, indent=2) + "\n", encoding="utf-8")
 
 
-def prune(root: Path, keep: int, kind: re.Pattern[str] = BY_HAND) -> list[Path]:
-    """Remove all but the newest `keep` backup folders of one kind (their names sort by time)."""
-    found = sorted(p for p in root.glob(f"{PREFIX}*") if p.is_dir() and kind.fullmatch(p.name))
-    removed = found[:-keep] if len(found) > keep else []
-    for old in removed:
-        shutil.rmtree(old)
-    return removed
+def prune_by_hand(root: Path, keep: int) -> list[Path]:
+    """Remove all but the newest `keep` backups taken by hand (their names sort by time)."""
+    found = sorted(p for p in root.glob(f"{PREFIX}*") if p.is_dir() and BY_HAND.fullmatch(p.name))
+    return _removed(found[:-keep] if len(found) > keep else [])
 
 
 def prune_scheduled(root: Path, keep_daily: int, keep_weekly: int) -> list[Path]:
@@ -252,10 +248,13 @@ def prune_scheduled(root: Path, keep_daily: int, keep_weekly: int) -> list[Path]
     folders = [p for p in root.glob(f"{PREFIX}*") if p.is_dir()]
     scheduled = [p for p in folders if kind_of(p.name) != "by hand"]
     kept = scheduled_kept((p.name for p in scheduled), keep_daily, keep_weekly)
-    removed = sorted(p for p in scheduled if p.name not in kept)
-    for old in removed:
+    return _removed(sorted(p for p in scheduled if p.name not in kept))
+
+
+def _removed(folders: list[Path]) -> list[Path]:
+    for old in folders:
         shutil.rmtree(old)
-    return removed
+    return folders
 
 
 @dataclass(frozen=True)
@@ -336,7 +335,7 @@ def take_now(settings: Settings, now: dt.datetime, *, progress: Progress | None 
         )
 
     made = _take(settings, free_name, progress)
-    prune(settings.schedule.backup_dir, settings.schedule.keep_manual_backups, BY_HAND)
+    prune_by_hand(settings.schedule.backup_dir, settings.schedule.keep_manual_backups)
     return made
 
 
