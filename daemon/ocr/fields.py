@@ -30,7 +30,7 @@ from daemon.ocr.fields_header import (
     subject_may_go_on,
 )
 from daemon.ocr.fields_layout import Layout, WLine, mean_conf, prepare
-from daemon.ocr.fields_lexicon import correct_diacritics, known_pair
+from daemon.ocr.fields_lexicon import correct_diacritics, known_pair, misread_words
 from daemon.ocr.fields_parse import Number, parse_date_line, parse_number, restore_abbr
 from daemon.ocr.fields_vocab import SURNAME_FORMS, agency_like
 from daemon.ocr.issuer_code import agreed
@@ -212,8 +212,21 @@ def _subject(
     whole = _whole(text, titled=bool(subject))  # judged as read, specks and all
     words = [w for w in text.split() if any(c.isalnum() for c in w) or w in _SUBJECT_MARKS]
     text, placed = _subject_places(correct_diacritics(" ".join(words))) if words else ("", 1.0)
+    text, slipped = _undo_slips(text)
     values["subject"] = text or None
-    conf["subject"] = score * placed * _spelling(values["subject"]) * whole
+    conf["subject"] = score * placed * _spelling(values["subject"]) * whole * slipped
+
+
+def _undo_slips(text: str) -> tuple[str, float]:
+    """A trích yếu with OCR's sure slips undone ("chống dị bệnh" -> dịch), and the penalty
+    when a word looks like a slip that cannot be undone for sure ("chuyển đổi hổ trên")."""
+    factor = 1.0
+    for word, fix in misread_words(text):
+        if fix is None:
+            factor = _SPELLING_PENALTY
+        else:
+            text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", fix, text, count=1)
+    return text, factor
 
 
 def _subject_edges(text: str) -> tuple[str, bool]:

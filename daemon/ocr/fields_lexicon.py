@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from pathlib import Path
 
+from daemon.ocr import gazetteer
 from daemon.ocr.vntext import fold_tones, loose_key, nfc
 
 # Phrases separated by "|"; each adjacent pair of words in a phrase is a known pair.
@@ -174,3 +176,103 @@ def correct_diacritics(text: str, *, agency: bool = False) -> str:
         last = match.end()
     out.append(text[last:])
     return "".join(out)
+
+
+# --- words the lexicon's pairs call into doubt --------------------------------------------
+
+_VOCABULARY: dict[str, set[str]] = defaultdict(set)  # loose key -> the words it can be
+for _a, _b in (pair for pairs in _COMMON_INDEX.values() for pair in pairs):
+    _VOCABULARY[loose_key(_a)].add(_a)
+    _VOCABULARY[loose_key(_b)].add(_b)
+
+
+def _common_words() -> frozenset[str]:
+    """Words of official writing at large (rules/common_words.tsv, see its README)."""
+    package = Path(__file__).resolve().parents[1]
+    words: set[str] = set()
+    for folder in (package / "shipped_rules", package.parent / "rules"):
+        table = folder / "common_words.tsv"
+        if table.is_file():
+            lines = table.read_text(encoding="utf-8").splitlines()[1:]
+            words.update(_fold(line.split("\t", 1)[0]) for line in lines if line)
+            break
+    return frozenset(words)
+
+
+def _place_words() -> frozenset[str]:
+    """The syllables of the gazetteer's place names: a capitalised word of a trích yếu may be
+    one ("xã Bình Tường"). Not any word: the names hold rare syllables (Dị Sử, Hổ)."""
+    return frozenset(
+        _fold(word) for unit in gazetteer.shipped().units for word in _LETTERS.findall(unit.short)
+    )
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+_FORMS = frozenset(form for forms in _VOCABULARY.values() for form in forms) | _common_words()
+_PLACE_FORMS = _place_words()
+
+
+def misread_words(text: str) -> list[tuple[str, str | None]]:
+    """The words of `text` that look like OCR's slip for a word of a known pair, each with
+    the word it must have been when that is sure, else None.
+
+    A word is doubted when it is no common word of official writing, forms no known pair
+    with either neighbour, and one letter lost, added or changed turns it into a word that
+    does ("chuyển đổi hổ trên" -> số?). A word a neighbour vouches for is left alone
+    ("chuyển đổi hồ sơ"). The slip is sure to be undone only when one word fits and both
+    neighbours vouch for it; then two letters may be off, since OCR often loses a whole
+    cluster ("chống dị bệnh" -> dịch)."""
+    text = nfc(text)
+    words = list(_WORD.finditer(text))
+    out: list[tuple[str, str | None]] = []
+    for i, match in enumerate(words):
+        word = match.group()
+        folded = _fold(word)
+        if (
+            not _LETTERS.fullmatch(word)
+            or folded in _FORMS
+            or (word[:1].isupper() and (folded in _PLACE_FORMS or len(word) > 1 and word.isupper()))
+        ):
+            continue
+        before = words[i - 1].group() if i and _joined(text, words[i - 1], match) else None
+        after = (
+            words[i + 1].group()
+            if i + 1 < len(words) and _joined(text, match, words[i + 1])
+            else None
+        )
+        if (before and known_pair(before, word)) or (after and known_pair(word, after)):
+            continue
+        near: set[str] = set()  # one letter off, vouched for by a neighbour
+        sure: set[str] = set()  # up to two letters off, vouched for by both
+        key = loose_key(word)
+        for other, forms in _VOCABULARY.items():
+            distance = _edits(key, other, 2)
+            for form in forms if distance <= 2 else ():
+                left = before is not None and known_pair(before, form)
+                right = after is not None and known_pair(form, after)
+                if left and right and len(form) > 2:
+                    sure.add(form)
+                elif distance == 1 and (left or right):
+                    near.add(form)
+        if sure or near:
+            fix = _cased(word, next(iter(sure))) if len(sure) == 1 and not near else None
+            out.append((word, fix))
+    return out
+
+
+def _joined(text: str, a: re.Match[str], b: re.Match[str]) -> bool:
+    return _JOINER.fullmatch(text[a.end() : b.start()]) is not None
+
+
+def _edits(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance of `a` and `b`, or `limit + 1` once it is sure to pass `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (x != y))
+        if min(row) > limit:
+            return limit + 1
+    return row[-1]

@@ -271,7 +271,8 @@ def test_a_subject_that_cannot_be_vietnamese_is_not_trusted(
         *BODY,
     )
     fields = extract(reading, types)
-    assert fields.subject == subject
+    # "thông gì mạng": both neighbours vouch for the one word two letters away ("tin")
+    assert fields.subject == subject.replace("thông gì", "thông tin")
     assert (fields.confidence["subject"] >= 0.6) is sure
 
 

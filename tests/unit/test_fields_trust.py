@@ -175,3 +175,33 @@ def test_a_lone_toned_capital_or_a_toned_letter_in_the_number_is_flagged(
     left = ["UBND TỈNH KHÁNH HÒA", "SỞ NỘI VỤ", "Số: 68/QĐ-SNỗV"]
     fields = extract(nd30(**{**QD, "left": left}, conf=0.93), types)
     assert fields.confidence["number"] < THRESHOLD
+
+
+def test_a_real_syllable_in_place_of_a_known_pairs_word_is_undone_or_flagged(
+    types: DocTypes,
+) -> None:
+    """OCR's slip into another real syllable passes the syllable check; the pair lexicon
+    sees it: undone when both neighbours agree on the one word it must be, else flagged."""
+    sure = "Về việc kiện toàn Ban Chỉ đạo phòng, chống dị bệnh truyền nhiễm"
+    fields = extract(nd30(**{**QD, "title": ["QUYẾT ĐỊNH", sure]}, conf=0.93), types)
+    assert fields.subject == sure.replace("dị", "dịch")
+    assert fields.confidence["subject"] >= THRESHOLD
+    unsure = "Triển khai thực hiện chuyển đổi hổ trên địa bàn tỉnh"
+    fields = extract(nd30(**{**QD, "title": ["KẾ HOẠCH", unsure]}, conf=0.93), types)
+    assert fields.subject == unsure
+    assert fields.confidence["subject"] < THRESHOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "chuyển đổi hồ sơ giấy sang hồ sơ điện tử",  # a neighbour vouches for "hồ"
+        "phòng, chống tham nhũng, tiêu cực trên địa bàn xã Bình Tường",  # a place's syllable
+        "Là văn bản được thể hiện dưới dạng thông điệp dữ liệu",  # common words of writing
+        "Về việc phê duyệt Kế hoạch chỉnh lý tài liệu thị xã Hoài Nhơn",
+    ],
+)
+def test_right_words_are_not_taken_for_slips(text: str) -> None:
+    from daemon.ocr.fields_lexicon import misread_words
+
+    assert misread_words(text) == []
