@@ -4,13 +4,16 @@ register; `daemon.web.server` serves it on `[web] listen` beside the service's w
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
@@ -24,11 +27,13 @@ from daemon.config import Settings
 from daemon.register import users
 from daemon.register.db import session_factory
 from daemon.register.users import Account
-from daemon.web import auth, views
+from daemon.web import auth, data, views
 from daemon.web.pages import PageRenderer
 
 HERE = Path(__file__).parent
 COOKIE = "vanthu_session"
+T = TypeVar("T")
+Compute = Callable[[Session], T]
 
 
 @dataclass
@@ -43,6 +48,8 @@ class Desk:
     # Pages that only read take no write lock: on SQLite every other transaction begins
     # IMMEDIATE, which queued each page behind ingestion's writes (and them behind it).
     reading: sessionmaker[Session]
+    # Answers and rendered parts of pages, kept until the register changes (fragments.py).
+    kept: data.UntilChanged = field(default_factory=lambda: data.UntilChanged(512))
 
     @property
     def tz(self) -> ZoneInfo:
@@ -65,9 +72,36 @@ class Desk:
     def local(self, value: dt.datetime | None, form: str = "%d/%m/%Y %H:%M") -> str:
         return value.astimezone(self.tz).strftime(form) if value else ""
 
-    def lookup(self, name: str, stamp: str) -> Account | None:
+    def visitor(self, name: str, stamp: str) -> tuple[Account | None, data.Mark]:
+        """The session's account if it may still act, and the register's mark now (the key
+        of what pages keep). Disabling an account or changing its password is audited, so
+        the mark moves and the account is looked up again at once."""
         with self.reading() as session:
-            return users.active_account(session, name, stamp)
+            mark = data.session_mark(session)
+            key = ("account", name, stamp)
+            found = self.kept.peek(key, mark)
+            if found is data.MISSING:
+                found = users.active_account(session, name, stamp)
+                self.kept.keep(key, mark, found)
+            return found, mark
+
+    async def shared(self, request: Request, key: tuple[object, ...], compute: Compute[T]) -> T:
+        """What `compute` gives for `key`, kept until the register changes: at the mark the
+        session gate read, no query and no thread at all; otherwise computed on the thread
+        pool (in a read session of its own, under that session's mark)."""
+        mark = getattr(request.state, "mark", None)
+        if mark is not None:
+            found = self.kept.peek(key, mark)
+            if found is not data.MISSING:
+                return cast(T, found)
+        return await run_in_threadpool(self._compute, key, compute)
+
+    def _compute(self, key: tuple[object, ...], compute: Compute[T]) -> T:
+        with self.reading() as session:
+            mark = data.session_mark(session)  # read before the answer it keys
+            value = compute(session)
+        self.kept.keep(key, mark, value)
+        return value
 
 
 def templates() -> Environment:
@@ -109,7 +143,7 @@ def build_app(settings: Settings, sessions: sessionmaker[Session]) -> Starlette:
                 same_site="strict",
                 https_only=web.secure_cookies,
             ),
-            Middleware(auth.SessionGate, lookup=desk.lookup, idle_seconds=web.idle_minutes * 60),
+            Middleware(auth.SessionGate, lookup=desk.visitor, idle_seconds=web.idle_minutes * 60),
         ],
         exception_handlers={HTTPException: error},
     )

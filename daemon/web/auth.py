@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -88,7 +89,10 @@ def require_admin(request: Request) -> Account:
     return who
 
 
-Lookup = Callable[[str, str], Account | None]
+# The account a session names, if it may still act (else None), and the register's change
+# mark read with it: the key of what pages keep, so a view that finds its part kept needs
+# no query of its own.
+Lookup = Callable[[str, str], tuple[Account | None, object]]
 
 
 class SessionGate:
@@ -105,24 +109,22 @@ class SessionGate:
             await self.app(scope, receive, send)
             return
         request = Request(scope, receive)
-        who = await self._who(request)
+        who, mark = await self._who(request)
         if who is None:
             await self._refuse(request)(scope, receive, send)
             return
-        request.state.account = who
+        request.state.account, request.state.mark = who, mark
         request.session["seen"] = int(time.time())
         await self.app(scope, receive, send)
 
-    async def _who(self, request: Request) -> Account | None:
-        from starlette.concurrency import run_in_threadpool
-
+    async def _who(self, request: Request) -> tuple[Account | None, object]:
         session = request.session
         name, stamp, seen = session.get("user"), session.get("stamp"), session.get("seen")
         if not isinstance(name, str) or not isinstance(stamp, str) or not isinstance(seen, int):
-            return None
+            return None, None
         if time.time() - seen > self.idle_seconds:
             session.clear()
-            return None
+            return None, None
         return await run_in_threadpool(self.lookup, name, stamp)
 
     def _refuse(self, request: Request) -> Callable[[Any, Any, Any], Awaitable[None]]:

@@ -16,7 +16,7 @@ from starlette.routing import BaseRoute, Route
 from daemon.ocr.model import FIELDS
 from daemon.register import corrections, queries, users
 from daemon.register.models import BOOKS, Document
-from daemon.web import actions, auth, data, health
+from daemon.web import actions, auth, data, fragments, health
 
 if TYPE_CHECKING:
     from daemon.web.app import Desk
@@ -84,22 +84,18 @@ async def logout(desk: Desk, request: Request) -> Response:
 
 
 async def review(desk: Desk, request: Request) -> Response:
-    def load() -> dict[str, Any]:
-        with desk.reading() as session:
-            queue = data.review_queue(session)
-            labels = [f"{q.book}/{q.year}/{q.seq}" for q in queue]
-            at = request.query_params.get("at")
-            index = labels.index(at) if at in labels else 0
-            current = data.review_entry(session, queue[index].id) if queue else None
-            return {
-                "queue": queue,
-                "current": current,
-                "next_label": labels[index + 1] if index + 1 < len(labels) else None,
-                "threshold": desk.settings.reading.review_threshold,
-            }
-
-    context = await run_in_threadpool(load)
-    return desk.render(request, "review.html", fields=_editable(), **context)
+    at = request.query_params.get("at")
+    shown = await desk.shared(
+        request, ("review", at), lambda session: fragments.review(session, desk.templates, at)
+    )
+    return desk.render(
+        request,
+        "review.html",
+        fields=_editable(),
+        review=shown,
+        current=shown.current,
+        threshold=desk.settings.reading.review_threshold,
+    )
 
 
 async def book(desk: Desk, request: Request) -> Response:
@@ -119,11 +115,12 @@ async def book(desk: Desk, request: Request) -> Response:
         page=_int(params.get("page")) or 1,
     )
 
-    def load() -> tuple[list[Any], int]:
-        with desk.reading() as session:
-            return data.book_page(session, wanted, desk.today())
-
-    rows, total = await run_in_threadpool(load)
+    today = desk.today()
+    lines = await desk.shared(
+        request,
+        ("book", wanted, today),
+        lambda session: fragments.book_lines(session, desk.templates, desk.local, wanted, today),
+    )
     query = {k: v for k, v in params.items() if k != "page"}
     return desk.render(
         request,
@@ -131,11 +128,9 @@ async def book(desk: Desk, request: Request) -> Response:
         book=name,
         title=BOOK_NAMES[name],
         wanted=wanted,
-        rows=rows,
-        total=total,
-        pages=max(1, -(-total // data.PAGE)),
+        lines=lines,
+        pages=max(1, -(-lines.total // data.PAGE)),
         base_query=urllib.parse.urlencode(query),
-        today=desk.today(),
     )
 
 
