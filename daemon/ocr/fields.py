@@ -35,10 +35,10 @@ from daemon.ocr.fields_parse import Number, parse_date_line, parse_number, resto
 from daemon.ocr.fields_vocab import SURNAME_FORMS, agency_like
 from daemon.ocr.issuer_code import agreed
 from daemon.ocr.model import FIELD_NAMES, Fields, Reading
-from daemon.ocr.names import checked_name
+from daemon.ocr.names import UNKNOWN_SURNAME, checked_name
 from daemon.ocr.places import checked_agency, checked_place
 from daemon.ocr.syllables import foreign_or_invalid
-from daemon.ocr.vntext import is_upper_text, loose_key, squash
+from daemon.ocr.vntext import is_upper_text, loose_key, one_edit_apart, squash
 
 __all__ = ["extract_fields"]
 
@@ -371,14 +371,26 @@ def _checked_agency(lines: list[WLine]) -> tuple[str, float]:
     return checked_agency(text)
 
 
-def _surname(signer: WLine) -> str:
-    """The signer's name with a misread surname spelled right ("Đố Hữu Dũng"), on OCR only:
-    a text layer prints what the person is called, however rare."""
+def _surname(signer: WLine) -> tuple[str, float]:
+    """The signer's name with a misread surname spelled right ("Đố Hữu Dũng"), on OCR only
+    (a text layer prints what the person is called, however rare), and the factor its
+    confidence is multiplied by: a surname guessed from a word that is no syllable at all
+    ("Bäi", "Nøô") is likely right but still worth a look."""
     first, _, rest = signer.text.partition(" ")
-    form = SURNAME_FORMS.get(loose_key(first)) or _near_surname(loose_key(first))
-    if signer.conf >= 1.0 or form is None or not rest:
-        return signer.text
-    return f"{form.upper() if first.isupper() and len(first) > 1 else form} {rest}"
+    if signer.conf >= 1.0 or not rest:
+        return signer.text, 1.0
+    form, factor = SURNAME_FORMS.get(loose_key(first)) or _near_surname(loose_key(first)), 1.0
+    if form is None and foreign_or_invalid(first):
+        form, factor = _one_slip_surname(first), UNKNOWN_SURNAME
+    if form is None:
+        return signer.text, 1.0
+    return f"{form.upper() if first.isupper() and len(first) > 1 else form} {rest}", factor
+
+
+def _one_slip_surname(word: str) -> str | None:
+    """The one surname a word one letter off ("Bäi" -> Bùi, "Võã" -> Võ), if only one is."""
+    near = [s for s in SURNAME_FORMS.values() if one_edit_apart(word.casefold(), s.casefold())]
+    return near[0] if len(near) == 1 else None
 
 
 def _near_surname(key: str) -> str | None:
@@ -443,9 +455,11 @@ def _closing(closing: Closing, values: dict[str, Any], conf: dict[str, float]) -
     if signer is None:
         values["signer"], conf["signer"] = None, 0.0
         return
-    name, as_named = _surname(signer), 1.0
+    name, guessed = _surname(signer)
+    as_named = 1.0
     if signer.conf < 1.0:  # read by OCR: a text layer prints the name, however rare
         name, as_named = checked_name(name)
+    as_named *= guessed
     values["signer"] = name
     conf["signer"] = (
         signer.conf * (1.0 if closing.signer_anchored else 0.7) * as_named * _spelling(name)

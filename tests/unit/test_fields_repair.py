@@ -148,12 +148,19 @@ def test_vv_subject_stops_where_the_left_column_body_starts(types: DocTypes) -> 
         ("Hố Thu Nhung", "Hồ Thu Nhung"),
         ("Đỉnh Thu Phượng", "Đinh Thu Phượng"),
         ("Lã Văn Hùng", "Lã Văn Hùng"),  # La and Lã are both surnames: left alone
+        ("Bäi Quốc Tuấn", "Bùi Quốc Tuấn"),  # no syllable, one letter from one surname
+        ("Nøô Thị Thu Thủy", "Ngô Thị Thu Thủy"),
+        ("Võã Minh Thắng", "Võ Minh Thắng"),
+        ("Đế Đức Hùng", "Đế Đức Hùng"),  # a real syllable: Đỗ or Đặng? left for the clerk
     ],
 )
 def test_signer_surname_spelled_right_on_ocr(read: str, meant: str, types: DocTypes) -> None:
     signature = ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", read]
     ocr = nd30(**{**QD, "signature": signature}, conf=0.9)
-    assert extract(ocr, types).signer == meant
+    fields = extract(ocr, types)
+    assert fields.signer == meant
+    if read.split()[0] in ("Bäi", "Nøô", "Võã", "Đế"):  # a guess: still worth a look
+        assert fields.confidence["signer"] < 0.6
     layer = nd30(**{**QD, "signature": signature})  # a text layer is taken as printed
     assert extract(layer, types).signer == read
 
