@@ -78,11 +78,9 @@ class Desk:
         the mark moves and the account is looked up again at once."""
         with self.reading() as session:
             mark = data.session_mark(session)
-            key = ("account", name, stamp)
-            found = self.kept.peek(key, mark)
-            if found is data.MISSING:
-                found = users.active_account(session, name, stamp)
-                self.kept.keep(key, mark, found)
+            found = self.kept.get_at(
+                mark, ("account", name, stamp), lambda: users.active_account(session, name, stamp)
+            )
             return found, mark
 
     async def shared(self, request: Request, key: tuple[object, ...], compute: Compute[T]) -> T:
@@ -99,9 +97,7 @@ class Desk:
     def _compute(self, key: tuple[object, ...], compute: Compute[T]) -> T:
         with self.reading() as session:
             mark = data.session_mark(session)  # read before the answer it keys
-            value = compute(session)
-        self.kept.keep(key, mark, value)
-        return value
+            return self.kept.get_at(mark, key, lambda: compute(session))
 
 
 def templates() -> Environment:

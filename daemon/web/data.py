@@ -156,15 +156,26 @@ class UntilChanged:
         self.size = size
         self._lock = threading.Lock()
         self._kept: OrderedDict[tuple[Any, ...], tuple[Mark, Any]] = OrderedDict()
+        # Locks by a key's hash (not one per key: keys come from requests' filters).
+        self._computing = [threading.Lock() for _ in range(16)]
 
     def get(self, session: Session, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
         """The answer kept for `key` in this register, else `compute()` kept."""
         key = (str(session.get_bind().engine.url), *key)
-        mark = session_mark(session)
+        return self.get_at(session_mark(session), key, compute)
+
+    def get_at(self, mark: Mark, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        """The answer kept for `key` at `mark`, else `compute()` kept. One thread computes a
+        key at a time: when the register changes, twenty clerks' next views of the same page
+        wait for one computation instead of making twenty."""
         found = self.peek(key, mark)
-        if found is _MISSING:
-            found = compute()
-            self.keep(key, mark, found)
+        if found is not _MISSING:
+            return cast(T, found)
+        with self._computing[hash(key) % len(self._computing)]:
+            found = self.peek(key, mark)  # made meanwhile by the thread we waited for
+            if found is _MISSING:
+                found = compute()
+                self.keep(key, mark, found)
         return cast(T, found)
 
     def peek(self, key: tuple[Any, ...], mark: Mark) -> Any:
@@ -238,6 +249,40 @@ def _matching(session: Session, wanted: BookFilter) -> ColumnElement[bool]:
         _DOC.issuer.contains(text, autoescape=True),
     ]
     return or_(*like)
+
+
+class Resolution(NamedTuple):
+    """A clerk's answer about an uncertain delivery, after asking the recipient: who, when,
+    whether it had arrived, and the note they gave (user input: escaped where shown)."""
+
+    actor: str
+    at: dt.datetime
+    arrived: bool
+    note: str | None
+
+
+def resolutions(session: Session) -> dict[int, Resolution]:
+    """The last answer given for each delivery ever resolved, by delivery id. The answer is
+    kept only in the audit trail (`delivery_resolved`), which has no index on the kind of
+    event: read once, and kept until the register changes."""
+
+    def read() -> dict[int, Resolution]:
+        query = (
+            select(AuditEvent.subject, AuditEvent.actor, AuditEvent.at, AuditEvent.data)
+            .where(AuditEvent.event == "delivery_resolved")
+            .order_by(AuditEvent.id)
+        )
+        found: dict[int, Resolution] = {}
+        for subject, actor, at, payload in session.execute(query):
+            kind, _, number = subject.partition("/")
+            if kind == "delivery" and number.isdigit():
+                note = payload.get("note")
+                found[int(number)] = Resolution(
+                    actor, at, bool(payload.get("arrived")), str(note) if note else None
+                )
+        return found
+
+    return KEPT.get(session, ("resolutions",), read)
 
 
 class Waiting(NamedTuple):

@@ -149,6 +149,7 @@ async def entry(desk: Desk, request: Request) -> Response:
                 "trail": data.trail(session, row.label),
                 "deliveries": row.deliveries
                 or queries.list_deliveries(session, document_ids=[found[1].id]),
+                "resolved": data.resolutions(session),
             }
 
     context = await run_in_threadpool(load)
@@ -204,12 +205,12 @@ async def failures(desk: Desk, request: Request) -> Response:
 async def deliveries(desk: Desk, request: Request) -> Response:
     status = request.query_params.get("status") or None
 
-    def load() -> list[queries.DeliveryRow]:
+    def load() -> tuple[list[queries.DeliveryRow], dict[int, data.Resolution]]:
         with desk.reading() as session:
-            return queries.list_deliveries(session, status=status)
+            return queries.list_deliveries(session, status=status), data.resolutions(session)
 
-    rows = await run_in_threadpool(load)
-    return desk.render(request, "deliveries.html", rows=rows, status=status)
+    rows, resolved = await run_in_threadpool(load)
+    return desk.render(request, "deliveries.html", rows=rows, status=status, resolved=resolved)
 
 
 async def accounts(desk: Desk, request: Request) -> Response:

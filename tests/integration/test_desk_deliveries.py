@@ -201,3 +201,36 @@ def test_the_desk_offers_a_resend_for_exactly_the_states_dispatch_resends() -> N
     module: Any = templates().get_template("_delivery.html").module
     assert set(module.resendable) == {s.value for s in RESENDABLE} - {DeliveryStatus.QUEUED}
     assert set(module.state_names) == {s.value for s in DeliveryStatus}
+
+
+def test_the_answer_about_an_uncertain_delivery_shows_where_the_clerk_looks(desk: Desk) -> None:
+    """The note, who gave it and when, on the Gửi đi row and on the entry's delivery list (to
+    a leader too), as text; before, it was only in the delivery's audit trail."""
+    clerk = desk.login("van.thu")
+    u, f = desk.uncertain["id"], desk.failed["id"]
+    note = "Chị Lan <b>văn thư xã</b> đã nhận lúc 9 giờ"
+    form = {"csrf": csrf(clerk.get("/deliveries").text), "arrived": "1", "note": note}
+    assert clerk.post(f"/deliveries/{u}/resolve", data=form).status_code == 200
+    [event] = desk.office.events(f"delivery/{u}", "delivery_resolved")
+    listed = desk.office.ok("register", "list", "--book", "di", "--json").splitlines()
+    [entry] = [e for e in map(json.loads, listed) if e["number"] == desk.uncertain["number"]]
+    leader = desk.login("lanh.dao")
+    pages = {
+        "list": leader.get("/deliveries").text,
+        "entry": leader.get(f"/entry/di/{entry['year']}/{entry['seq']}").text,
+    }
+    when = desk.app.state.desk.local(event.at)
+    for where, page in pages.items():
+        rows = {int(m[1]): m[2] for m in re.finditer(r"<tr><td>(\d+)</td>(.*?)</tr>", page, re.S)}
+        assert "Nơi nhận báo đã nhận · van.thu · " + when in rows[u], where
+        assert "Chị Lan &lt;b&gt;văn thư xã&lt;/b&gt; đã nhận lúc 9 giờ" in rows[u], where
+        assert "<b>" not in page and "resolution" not in rows.get(f, ""), where
+
+
+def test_an_answer_that_it_did_not_arrive_shows_too(desk: Desk) -> None:
+    clerk = desk.login("van.thu")
+    u = desk.uncertain["id"]
+    form = {"csrf": csrf(clerk.get("/deliveries").text), "arrived": "0"}
+    page = clerk.post(f"/deliveries/{u}/resolve", data=form).text  # back on the list
+    assert "Nơi nhận báo chưa nhận, gửi lại · van.thu · " in page
+    assert "<q>" not in page, "no note given, none shown"
