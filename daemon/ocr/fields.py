@@ -19,6 +19,7 @@ import difflib
 import re
 from typing import Any
 
+from daemon.ocr import gazetteer
 from daemon.ocr.doctypes import DocType, DocTypes
 from daemon.ocr.fields_addressees import read_addressees
 from daemon.ocr.fields_closing import Closing, find_closing
@@ -47,6 +48,11 @@ _VV = re.compile(r"^\s*[VY]\s*/\s*[VY]?\s*[:.]?\s*", re.IGNORECASE)
 _NAMED_PLACE = re.compile(
     r"\b((?:thành phố|thị xã|thị trấn|huyện|tỉnh|quận|phường|xã)\s+)"
     r"((?:[A-ZĐÂĂÊÔƠƯÀ-Ỹ][\wÀ-ỹ]*)(?:\s+[A-ZĐÂĂÊÔƠƯÀ-Ỹ][\wÀ-ỹ]*){0,3})"
+)
+_CAPITALISED = r"(?:[A-ZĐÂĂÊÔƠƯÀ-Ỹ][\wÀ-ỹ]*)"
+_SCHOOL_NAME = re.compile(
+    r"\b(Trường\s+(?:THCS|THPT|TH|MN|Tiểu học|Mầm non|Trung học cơ sở|Trung học phổ thông)\s+)"
+    rf"({_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}})"
 )
 _ODD_IN_NUMBER = re.compile(r"[^0-9A-Za-zĐđ/\-&.]")
 _SUBJECT_MARKS = frozenset({"-", "–", "—", "&", "/", ",", "+"})  # "giai đoạn 2021 - 2025"
@@ -241,7 +247,8 @@ def _subject_edges(text: str) -> tuple[str, bool]:
 
 def _subject_places(text: str) -> tuple[str, float]:
     """A trích yếu with the places it names ("trên địa bàn huyện Cấm Xuyên") judged by the
-    gazetteer as the date line's place is, and the factor its confidence is multiplied by."""
+    gazetteer as the date line's place is, a school's name as a person's ("Trường THCS Chu
+    Vẫn Ăn"), and the factor its confidence is multiplied by."""
     factor = 1.0
 
     def judged(match: re.Match[str]) -> str:
@@ -250,14 +257,24 @@ def _subject_places(text: str) -> tuple[str, float]:
         factor = min(factor, as_placed)
         return match.group(1) + place
 
-    return _NAMED_PLACE.sub(judged, text), factor
+    def named(match: re.Match[str]) -> str:  # a school is named after a person or a place
+        nonlocal factor
+        name = match.group(2)
+        if gazetteer.shipped().known_place(name):
+            return match.group(0)
+        name, as_named = checked_name(name)
+        factor = min(factor, as_named)
+        return match.group(1) + name
+
+    return _SCHOOL_NAME.sub(named, _NAMED_PLACE.sub(judged, text)), factor
 
 
 def _whole(text: str, *, titled: bool) -> float:
     """1.0 when a trích yếu looks whole and clean, else the penalty: one under a title starts
     with a capital ("việc đẩy mạnh ..." lost its "Về"), quotation marks come in pairs, no word
     is bare punctuation ("số liệu __ cải cách") nor starts with or holds any ("tìm ;kiếm",
-    "đất:đai"), a year has four digits ("năm 2 25") and a
+    "đất:đai", "2022 ;1!6"), no capital follows a small letter ("dịCh"), a year has four
+    digits ("năm 2 25") and a
     quarter a numeral ("quý EV"), and a
     sentence holds no word in capitals that is a syllable rather than an abbreviation
     ("chuyển đổi SỐ"; UBND, HĐND and the like have no tone mark)."""
@@ -270,7 +287,8 @@ def _whole(text: str, *, titled: bool) -> float:
         for word in text.split()
     )
     year = _BROKEN_YEAR.search(text) is not None or _BAD_QUARTER.search(text) is not None
-    dust = dust or _MARK_IN_WORD.search(text) is not None
+    dust = dust or bool(_MARK_IN_WORD.search(text) or _ODD_MARK_BY_DIGIT.search(text))
+    dust = dust or any(a.islower() and b.isupper() for a, b in zip(text, text[1:], strict=False))
     words = [v.strip(',.;:()"“”') for v in text.split()]
     shouting = not is_upper_text(text) and any(
         _TONED_CAPS.fullmatch(w) and (len(w) > 1 or i > 0)  # "khen Ị thường": a speck
@@ -286,6 +304,8 @@ _BROKEN_YEAR = re.compile(
 _MARK_IN_WORD = re.compile(
     r"(?:^|\s)[;:!?,.][^\W\d_]|[^\W\d_][;:!?'’\"][^\W\d_]|[a-zà-ỹđ]\.[a-zà-ỹđ]"
 )  # a dot between small letters too ("đơn.vị"); TP.HCM has capitals
+# A number does not hold marks no number is written with: "năm 2022 ;1!6" is a speck.
+_ODD_MARK_BY_DIGIT = re.compile(r"\d[!?;|¡¿°^*_~]|[!?;|¡¿°^*_~]\d")
 # A quarter is I, II, III or IV (or 1 to 4): "quý EV" is a misread numeral.
 _BAD_QUARTER = re.compile(r"\bquý\s+(?!(?:I{1,3}|IV|[1-4])\b)\S+", re.IGNORECASE)
 _TONED_CAPS = re.compile(

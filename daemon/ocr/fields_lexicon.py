@@ -94,7 +94,8 @@ tăng cường | nâng cao hiệu quả | hiệu lực | trên địa bàn | gia
 người dân | nhân dân | tổ chức thực hiện | có liên quan | xã hội | kinh tế | phát triển |
 về việc | các cơ quan | đơn vị | tình hình | tính toán | một số | số lượng | số hóa |
 đẩy mạnh | xúc tiến thương mại | xúc tiến đầu tư | hội đồng nhân dân | đôn đốc | thực phẩm |
-đoàn thể | tổ dân phố | hướng dẫn | xây dựng | tuyển sinh | tổ công tác
+đoàn thể | tổ dân phố | hướng dẫn | xây dựng | tuyển sinh | tổ công tác | kết quả |
+bền vững | kiện toàn | tháng đầu năm | tết nguyên đán
 """
 
 _WORD = re.compile(r"\w+")
@@ -116,7 +117,9 @@ def _pairs(text: str) -> dict[str, set[tuple[str, str]]]:
 
 
 _Index = dict[str, set[tuple[str, str]]]
-_COMMON_INDEX: _Index = _pairs(_COMMON + "|" + _PROVINCES)
+# "tỉnh Sóc Trăng": a province is named after its type word (OCR's "tĩnh Sóc Trăng").
+_IN_PROVINCE = "|".join(f"tỉnh {name.strip()}" for name in _PROVINCES.split("|"))
+_COMMON_INDEX: _Index = _pairs(_COMMON + "|" + _PROVINCES + "|" + _IN_PROVINCE)
 _AGENCY_INDEX: _Index = _COMMON_INDEX | {
     key: _COMMON_INDEX.get(key, set()) | pairs for key, pairs in _pairs(_AGENCY).items()
 }
@@ -230,7 +233,7 @@ def misread_words(text: str) -> list[tuple[str, str | None]]:
         folded = _fold(word)
         if (
             not _LETTERS.fullmatch(word)
-            or folded in _FORMS
+            or folded in _FORMS  # "tập trung tại Văn phòng" is not "trung tâm văn (hóa)"
             or (word[:1].isupper() and (folded in _PLACE_FORMS or len(word) > 1 and word.isupper()))
         ):
             continue

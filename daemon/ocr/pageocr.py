@@ -47,6 +47,9 @@ _UNSEALED = ("closing-right",)  # not the recipients: their small print suffers
 _NAME_SHARE = 0.55  # the signature column of a closing block read as one: its right part
 _STRAY = ".:|!'\"_~`"
 _MIXED = re.compile(r"\d[^\W\d]|[^\W\d]\d")  # "1s8a": no word, abbreviation or number
+_STAMP_GREY = 70  # inside a stamp's frame over the title, lighter than this is not print ...
+_PRINT_PERCENTILE = 75  # ... nor than most of the print around it (an old copier's is pale)
+_MIN_PRINT_PIXELS = 500  # fewer dark pixels beside the stamp than this: no print to measure
 _UNDER_STAMP = 0.2  # confidence of a title line the clerk's stamp covers in part
 _ORPHAN_SLACK = 0.2  # ... and a word of it lost under the stamp this close
 _AXIS_SLACK = 0.08  # a title line's middle is this close to the text frame's (page widths)
@@ -151,6 +154,8 @@ def _read(
             if ring.as_dark_as_print:
                 raw, lifted = lifted, None  # only its shape tells it from print
         cut = raw.point(_SEAL_LUT) if region.name in _UNSEALED or stamped else raw
+        if stamped:
+            cut = _stamp_ink_gone(cut, region.box, plan.stamps)
         remains = _StampRemains(plan.stamps, raster) if stamped else None
         found = tesseract.ocr_lines(
             cut,
@@ -213,6 +218,29 @@ def _name_score(line: Line) -> float:
     return line.conf * surname_factor(line.text)
 
 
+def _stamp_ink_gone(
+    cut: Image.Image, box: tuple[int, int, int, int], stamps: tuple[tuple[int, int, int, int], ...]
+) -> Image.Image:
+    """The title cut with ink paler than print whitened inside the stamps' frames: there the
+    stamp's own ink, grey in a grey scan, touches the title's letters and Tesseract reads the
+    two as one line. Print's level is measured outside the frames, on the same cut: near black
+    on a clean scan (stamp ink 90-150, print under 40 on the outside corpus), much paler on an
+    old copier's, where nothing but the usual seal grey is taken away."""
+    pixels = np.asarray(cut).copy()
+    inside = np.zeros(pixels.shape, dtype=bool)
+    for stamp in stamps:
+        left, top = max(0, stamp[0] - box[0]), max(0, stamp[1] - box[1])
+        right, bottom = max(0, stamp[2] - box[0]), max(0, stamp[3] - box[1])
+        inside[top:bottom, left:right] = True
+    outside = pixels[~inside]
+    ink = outside[outside <= _SEAL_GREY]
+    if ink.size < _MIN_PRINT_PIXELS:
+        return cut
+    limit = max(_STAMP_GREY, int(np.percentile(ink, _PRINT_PERCENTILE)))
+    pixels[inside & (pixels > limit)] = 255
+    return Image.fromarray(pixels)
+
+
 def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
@@ -256,6 +284,8 @@ class _StampRemains:
                     kept.append(self._doubt(line))
                 continue
             line, numbered = self._without_number(line)
+            line, shouted = self._without_stamp_words(line)
+            numbered = numbered or shouted
             lost = [w for w in self.dropped if line.y0 <= (w.y0 + w.y1) / 2 <= line.y1]
             kept.append(self._doubt(line) if (lost or numbered) and on_axis else line)
         # A title line read as nothing but junk: the line above it may have gone on there.
@@ -299,8 +329,31 @@ class _StampRemains:
             return replace(line, text=" ".join(words[:-1]), x1=line.x1 - shift), True
         return line, False
 
+    def _without_stamp_words(self, line: Line) -> tuple[Line, bool]:
+        """A trích yếu line less the stamp's own words in capitals at its end, inside the
+        stamp ("... huyện Lạng Giang ĐẾN"): a sentence-case line holds no such word, and
+        the type's name in capitals is read whole or not at all."""
+        words = line.text.split(" ")
+        if len(words) < 2 or vntext.is_upper_text(line.text):
+            return line, False
+        w, h = self.raster.image.size
+        y = (line.y0 + line.y1) / 2 * h
+        share = (line.x1 - line.x0) / len(line.text)
+        cut = False
+        while len(words) > 1 and _stamp_word(words[-1]) and self._inside(line.x1 * w - 1, y):
+            shift = share * (len(words[-1]) + 1)
+            line = replace(line, text=" ".join(words[:-1]), x1=line.x1 - shift)
+            words, cut = words[:-1], True
+        return line, cut
+
     def _inside(self, x: float, y: float) -> bool:
         return any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in self.boxes)
+
+
+def _stamp_word(word: str) -> bool:
+    """A word of the stamp's print ("ĐẾN", "SỐ", "NGÀY"): a syllable in capitals, not an
+    abbreviation (UBND, THCS are no syllables)."""
+    return len(word) > 1 and word.isupper() and word.isalpha() and syllables.is_syllable(word)
 
 
 # Words a number follows in a trích yếu: năm 2019, lớp 10, quý 3, giai đoạn 2, Điều 5.

@@ -32,6 +32,8 @@ def types() -> DocTypes:
         ("phòng cháy, chữa cháy rùng mùa khô", "phòng cháy, chữa cháy rừng mùa khô"),
         ("Cống thông tin điện tử huyện", "Cổng thông tin điện tử huyện"),
         ("an toàn thông tin mạng nắm 2016", "an toàn thông tin mạng năm 2016"),
+        ("khiếu nại, tố cáo tĩnh Sóc Trăng", "khiếu nại, tố cáo tỉnh Sóc Trăng"),
+        ("tinh gọn bộ máy tỉnh Hà Tĩnh", "tinh gọn bộ máy tỉnh Hà Tĩnh"),
     ],
 )
 def test_diacritics_restored_from_the_neighbouring_word(read: str, meant: str) -> None:

@@ -101,6 +101,8 @@ def test_dust_a_broken_year_or_a_shouted_syllable_is_flagged(types: DocTypes) ->
         "Về việc quản lý đất:đai năm 2020",
         "Về việc phương hướng, nhiệm vụ năm ?016",
         "Về việc kiểm tra trong các cơ quan, đơn.vị",
+        "Về việc phòng, chống dịCh bệnh truyền nhiễm",  # a capital after a small letter
+        "Tình hình thực hiện năm 2021 và nhiệm vụ năm 2022 ;1!6",  # the clerk's pen, read
     ):
         fields = extract(nd30(**{**QD, "title": ["QUYẾT ĐỊNH", line]}, conf=0.93), types)
         assert fields.confidence["subject"] < THRESHOLD, line
@@ -129,6 +131,14 @@ def test_a_schools_name_is_a_persons(types: DocTypes) -> None:
     left = ["PHÒNG GD&ĐT HUYỆN KHÁNH SƠN", "TRƯỜNG THCS NGUYÊN HUỆ", "Số: 68/QĐ-THCS"]
     fields = extract(nd30(**{**QD, "left": left}, conf=0.93), types)
     assert fields.issuer == "TRƯỜNG THCS NGUYỄN HUỆ"
+
+
+def test_a_schools_name_in_the_subject_is_judged_as_a_persons(types: DocTypes) -> None:
+    """A school is named after a person (or its commune): "Chu Vẫn Ăn" is no name."""
+    for name, sure in (("Chu Văn An", True), ("Cát Hanh", True), ("Chu Vẫn Ăn", False)):
+        title = ["QUYẾT ĐỊNH", f"Ban hành Quy chế văn thư của Trường THCS {name}"]
+        fields = extract(nd30(**{**QD, "title": title}, conf=0.93), types)
+        assert (fields.confidence["subject"] >= THRESHOLD) is sure, name
 
 
 def test_a_vv_marker_misread_still_opens_the_subject(types: DocTypes) -> None:

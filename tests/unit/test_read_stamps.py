@@ -202,3 +202,28 @@ def test_the_clerks_number_after_a_title_line_is_taken_off_unless_announced() ->
         assert line.text == printed
     (line,) = _remains().sift([_line("ban hành Kế hoạch phát 1258", 0.45, 0.8)], region)
     assert line.text.endswith("1258")  # ends outside the stamp: print
+
+
+def test_the_stamps_own_words_after_a_title_line_are_taken_off() -> None:
+    region = regions.Region((0, 150, 410, 400), 3, "title")  # the stamp ends the line
+    (line,) = _remains().sift([_line("sinh vào lớp 10 huyện Lạng Giang ĐẾN", 0.02, 0.39)], region)
+    assert line.text == "sinh vào lớp 10 huyện Lạng Giang" and line.conf == pageocr._UNDER_STAMP
+    for printed in ("Ban hành Quy chế của UBND", "QUYẾT ĐỊNH"):  # abbreviation, type's name
+        (line,) = _remains().sift([_line(printed, 0.02, 0.39)], region)
+        assert line.text == printed
+
+
+@pytest.mark.parametrize("print_level", [20, 90])  # a clean scan's print, an old copier's
+def test_only_ink_as_dark_as_print_stays_inside_a_stamp_over_the_title(print_level: int) -> None:
+    """Inside the stamp's frame ink paler than the print around it goes; print stays, and
+    outside the frame nothing changes (a pale letter of the title there is still a letter)."""
+    cut = np.full((80, 200), 255, dtype=np.uint8)
+    cut[40:70, 10:60] = print_level  # the title's print, outside the frame
+    cut[10:20, 20:40] = 120  # pale ink outside the frame
+    cut[10:20, 120:140] = 120  # stamp ink inside it
+    cut[30:40, 120:140] = print_level  # print inside it
+    box, stamp = (100, 50, 300, 130), (200, 40, 400, 200)  # region and stamp, page pixels
+    out = np.asarray(pageocr._stamp_ink_gone(Image.fromarray(cut), box, (stamp,)))
+    assert (out[10:20, 120:140] == 255).all()
+    assert (out[30:40, 120:140] == print_level).all() and (out[10:20, 20:40] == 120).all()
+    assert (cut[10:20, 120:140] == 120).all()  # the caller's cut is left alone
