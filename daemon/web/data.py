@@ -205,14 +205,16 @@ KEPT = UntilChanged()
 
 def register_mark(session: Session) -> Mark:
     """The newest entry and the newest audit event: changes whenever the register does.
-    One statement (two index lookups): it is asked on every page view."""
-    newest = session.execute(
-        select(
-            select(func.max(Entry.id)).scalar_subquery(),
-            select(func.max(AuditEvent.id)).scalar_subquery(),
-        )
-    ).one()
+    Asked on every page view, so one plain statement on two primary keys, sent as it is: the
+    ORM's compiling and caching of the same query cost three times the query (0.3 ms)."""
+    newest = session.connection().exec_driver_sql(_MARK_SQL).one()
     return int(newest[0] or 0), int(newest[1] or 0)
+
+
+_MARK_SQL = (
+    f"SELECT (SELECT max(id) FROM {Entry.__tablename__}),"
+    f" (SELECT max(id) FROM {AuditEvent.__tablename__})"
+)
 
 
 def session_mark(session: Session) -> Mark:

@@ -157,7 +157,7 @@ def test_a_page_found_kept_costs_one_statement(desk: Desk) -> None:
         clerk.get(path)
         queries = [sql for sql in statements if not sql.startswith("BEGIN")]
         assert len(queries) == 1, (path, queries)
-        assert "max(audit_log.id)" in queries[0], "the register's mark"
+        assert "max(id) FROM audit_log" in queries[0], "the register's mark"
 
 
 def test_a_leader_and_a_clerk_never_share_their_forms_or_tokens(desk: Desk) -> None:
