@@ -216,6 +216,8 @@ def _subject(
     else:
         text, score = "", 0.0
     whole = _whole(text, titled=bool(subject))  # judged as read, specks and all
+    if subject:
+        text = _capitalised(text)
     words = [w for w in text.split() if any(c.isalnum() for c in w) or w in _SUBJECT_MARKS]
     text, placed = _subject_places(correct_diacritics(" ".join(words))) if words else ("", 1.0)
     text, slipped = _undo_slips(text)
@@ -233,6 +235,15 @@ def _undo_slips(text: str) -> tuple[str, float]:
         else:
             text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", fix, text, count=1)
     return text, factor
+
+
+def _capitalised(text: str) -> str:
+    """A trích yếu under a title as printed: it starts with a capital, and "việc" is never
+    its first word ("việc thành lập ..." lost its "Về" to a speck or the stamp). Still
+    flagged by `_whole`: what took the first word may have taken more."""
+    if text.startswith("việc "):
+        return "Về " + text
+    return text[:1].upper() + text[1:]
 
 
 def _subject_edges(text: str) -> tuple[str, bool]:
@@ -253,7 +264,7 @@ def _subject_places(text: str) -> tuple[str, float]:
 
     def judged(match: re.Match[str]) -> str:
         nonlocal factor
-        place, as_placed = checked_place(match.group(2))
+        place, as_placed = checked_place(match.group(2), match.group(1))
         factor = min(factor, as_placed)
         return match.group(1) + place
 

@@ -32,16 +32,32 @@ _SCHOOL = re.compile(
     r"(\D+)$",
     re.IGNORECASE,
 )
+# The levels of unit each type word names (a city is a province or a district).
+_LEVELS = {
+    "tỉnh": ("province",),
+    "thành phố": ("province", "district"),
+    "huyện": ("district",),
+    "quận": ("district",),
+    "thị xã": ("district",),
+    "xã": ("commune",),
+    "phường": ("commune",),
+    "thị trấn": ("commune",),
+}
 _NUMBERED = re.compile(r"\bsố\s*:|\d+\s*/", re.IGNORECASE)  # "Số:", "156/KH-TP"
 
 
-def checked_place(name: str) -> tuple[str, float]:
+def checked_place(name: str, unit_type: str = "") -> tuple[str, float]:
     """`name` (a place as written on the date line) put right when exactly one unit is
-    spelled with its letters, and the factor its confidence is to be multiplied by."""
+    spelled with its letters, and the factor its confidence is to be multiplied by. The
+    `unit_type` written before it narrows the units: "huyện Lạng Giảng" is the district
+    Lạng Giang, not the commune Làng Giàng."""
     places = gazetteer.shipped()
     if places.known_place(name):
         return name, 1.0
     candidates = places.spelled_like(name)
+    levels = _LEVELS.get(unit_type.strip().casefold())
+    if levels and len(candidates) > 1:
+        candidates = [c for c in candidates if any(u.level in levels for u in places.find(c))]
     if len(candidates) == 1:
         return _cased(candidates[0], name), 1.0
     return name, UNKNOWN_PLACE

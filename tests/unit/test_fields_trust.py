@@ -71,6 +71,26 @@ def test_a_subject_cut_at_its_start_or_with_a_lone_quote_is_flagged(types: DocTy
         assert fields.confidence["subject"] < THRESHOLD, title
 
 
+def test_a_place_is_put_right_among_units_of_its_type(types: DocTypes) -> None:
+    """Lạng Giảng is spelled like the district Lạng Giang and the commune Làng Giàng: after
+    "huyện" only the district fits."""
+    title = ["QUYẾT ĐỊNH", "Về việc kiện toàn Ban Chỉ đạo tuyển sinh huyện Lạng Giảng"]
+    fields = extract(nd30(**{**QD, "title": title}, conf=0.93), types)
+    assert fields.subject == "Về việc kiện toàn Ban Chỉ đạo tuyển sinh huyện Lạng Giang"
+
+
+def test_a_subject_that_lost_its_first_word_gets_it_back_and_is_flagged(
+    types: DocTypes,
+) -> None:
+    for read, meant in (
+        ("việc thành lập Tổ công tác năm 2018", "Về việc thành lập Tổ công tác năm 2018"),
+        ("tình hình thực hiện chuyển đổi số", "Tình hình thực hiện chuyển đổi số"),
+    ):
+        fields = extract(nd30(**{**QD, "title": ["QUYẾT ĐỊNH", read]}, conf=0.93), types)
+        assert fields.subject == meant
+        assert fields.confidence["subject"] < THRESHOLD
+
+
 def test_a_misread_place_is_put_right_by_the_gazetteer(types: DocTypes) -> None:
     right = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Cấm Xuyên, ngày 04 tháng 11 năm 2016"]
     fields = extract(nd30(**{**QD, "right": right}, conf=0.93), types)
