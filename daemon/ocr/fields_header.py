@@ -245,6 +245,7 @@ def subject_lines(layout: Layout, head: Header) -> list[WLine]:
 
 
 _UNREAD = 0.3  # a line read this unsurely may hide what it says (under the clerk's stamp)
+_BODY_WIDER = 1.15  # a line this much wider than the trích yếu's widest, starting left of it
 
 
 def subject_may_go_on(layout: Layout, head: Header, subject: list[WLine]) -> bool:
@@ -258,7 +259,10 @@ def subject_may_go_on(layout: Layout, head: Header, subject: list[WLine]) -> boo
         return False
     line, last = layout.lines[following], subject[-1]
     close = line.y0 - last.y1 <= 1.5 * max(last.height, 0.01)
-    return line.page == last.page and line.conf < _UNREAD and close
+    # The body's first line runs from margin to margin, wider than any centred line above.
+    widest = max(ln.x1 - ln.x0 for ln in subject)
+    body = line.x1 - line.x0 > _BODY_WIDER * widest and line.x0 < min(ln.x0 for ln in subject)
+    return line.page == last.page and line.conf < _UNREAD and close and not body
 
 
 @dataclass(frozen=True)

@@ -95,7 +95,7 @@ người dân | nhân dân | tổ chức thực hiện | có liên quan | xã h�
 về việc | các cơ quan | đơn vị | tình hình | tính toán | một số | số lượng | số hóa |
 đẩy mạnh | xúc tiến thương mại | xúc tiến đầu tư | hội đồng nhân dân | đôn đốc | thực phẩm |
 đoàn thể | tổ dân phố | hướng dẫn | xây dựng | tuyển sinh | tổ công tác | kết quả |
-bền vững | kiện toàn | tháng đầu năm | tết nguyên đán
+bền vững | kiện toàn | tháng đầu năm | tết nguyên đán | kiểm soát
 """
 
 _WORD = re.compile(r"\w+")

@@ -20,9 +20,9 @@ NOT_A_NAME = 0.3  # ... of an agency's name holding a number or "Số:"
 
 # The type of unit before the place in an agency's name, longest first.
 _UNIT_TYPE = re.compile(
-    r"\b(thành phố|thị xã|thị trấn|huyện|tỉnh|quận|phường|xã|đặc khu)\s+",
+    r"\b(thành phố|thị xã|thị trấn|huyện|tỉnh|quận|phường|xã(?!\s+hội\s*$)|đặc khu)\s+",
     re.IGNORECASE,
-)
+)  # "XÃ HỘI" is society, not a commune: "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"
 # "ỦY BAN NHÂN DÂN" and "HỘI ĐỒNG NHÂN DÂN" are followed by their unit: "HUYỆN KIẾN XƯƠNG".
 _COUNCIL = re.compile(r"(?:ủy ban|hội đồng) nhân dân\b", re.IGNORECASE)
 _TYPE_WORDS = ("TỈNH", "HUYỆN", "XÃ", "QUẬN", "PHƯỜNG")  # one-word types a slip can hit

@@ -235,3 +235,25 @@ def test_right_words_are_not_taken_for_slips(text: str) -> None:
     from daemon.ocr.fields_lexicon import misread_words
 
     assert misread_words(text) == []
+
+
+def test_the_body_below_a_stamped_title_does_not_make_the_subject_go_on(
+    types: DocTypes,
+) -> None:
+    """An unsure line right under the trích yếu may be its end, half under the stamp; the
+    body's first line, from margin to margin, is not."""
+    body_lines = ["Căn cứ Luật Tổ chức chính quyền", "Điều 1. Ban hành Quy chế./."]
+    reading = nd30(**{**QD, "title": TITLE, "body": body_lines}, conf=0.93)
+    page = reading.pages[0]
+    body = next(ln for ln in page.lines if ln.text.startswith("Căn cứ"))
+    widened = dataclasses.replace(
+        body, text="hiện Kế hoạch số 4680/KH-UBND", x0=0.12, x1=0.9, y0=0.228, y1=0.245
+    )
+    for line, sure in ((widened, True), (dataclasses.replace(widened, x0=0.4, x1=0.6), False)):
+        lines = tuple(
+            dataclasses.replace(line, conf=0.2) if ln is body else ln for ln in page.lines
+        )
+        fields = extract(
+            dataclasses.replace(reading, pages=(dataclasses.replace(page, lines=lines),)), types
+        )
+        assert (fields.confidence["subject"] >= THRESHOLD) is sure
