@@ -27,8 +27,9 @@ median round's ratio, beside the issue's targets (p95 < 200 ms; loaded throughpu
 of idle); with each phase the machine's load average (/proc/loadavg) at its start and end,
 the CPU seconds of the service's own process (the desk, the job loop) and of its reading
 processes, and in loaded phases the CPU seconds the bench's client threads used themselves
-(they share the machine). Figures on stdout, progress on stderr, exit status 0 when every
-target is met. The machine is shared: note its load beside any figure.
+(they share the machine) and the service's CPU per page served (its own work included).
+Figures on stdout, progress on stderr, exit status 0 when every target is met. The machine
+is shared: note its load beside any figure.
 """
 
 from __future__ import annotations
@@ -509,7 +510,13 @@ def report(
         f"load average {loadavg()} on {os.cpu_count()} CPUs"
     )
     for name, rate, machine, load in phases:
-        clients_cpu = f", bench clients {load.client_cpu:.1f} s CPU" if load else ""
+        clients_cpu = ""
+        if load:
+            served = sum(len(times) for times in load.times.values())
+            clients_cpu = (
+                f", bench clients {load.client_cpu:.1f} s CPU; {served} pages, service "
+                f"{1000 * machine.service_cpu / max(served, 1):.2f} ms CPU a page (its work too)"
+            )
         print(
             f"  {name:15} {rate:.2f} scans/s  load {machine.load_start} -> {machine.load_end}  "
             f"service {machine.service_cpu:.1f} s CPU, reading {machine.reading_cpu:.1f} s"
