@@ -141,7 +141,8 @@ def _header_regions(
     """Header columns and the title block below them, and how many rows they cover.
 
     On a `stamped` page the rows beside the stamp lost ink with it, so they need not look
-    centred: the title block runs to the first margin-to-margin row of the body."""
+    centred: the title block runs to the first margin-to-margin row of the body. So it does
+    when no row under the header looks centred at all (an old copier's specks)."""
     gutter = layout.find_gutter(rows)
     if gutter is None:
         return None
@@ -160,14 +161,9 @@ def _header_regions(
     x, y = round(gutter.x * width), _between(rows, taken, height)
     left, right = _frame(rows, width)
     top = _between(rows, 0, height)
-    end = taken
-    while (
-        end < len(rows)
-        and end - taken < _TITLE_MAX_ROWS
-        and (stamped or _centred(rows[end], centre))
-        and not body[end]
-    ):
-        end += 1
+    end = _title_end(rows, body, taken, centre, stamped=stamped)
+    if end == taken:  # no row looked centred: specks of an old copier widen them all
+        end = _title_end(rows, body, taken, centre, stamped=True)
     regions = [
         Region((left, top, x, y), _HEADER_PSM, "header-left"),
         Region((x, top, right, y), _HEADER_PSM, "header-right"),
@@ -176,6 +172,20 @@ def _header_regions(
         bottom = _between(rows, end, height)
         regions.append(Region((left, y, right, bottom), _BODY_PSM, "title"))
     return tuple(regions), end
+
+
+def _title_end(rows: Rows, body: list[bool], taken: int, centre: float, *, stamped: bool) -> int:
+    """The row after the title block that starts at row `taken`: centred rows, or on a
+    `stamped` page any rows, up to the body's first margin-to-margin row."""
+    end = taken
+    while (
+        end < len(rows)
+        and end - taken < _TITLE_MAX_ROWS
+        and (stamped or _centred(rows[end], centre))
+        and not body[end]
+    ):
+        end += 1
+    return end
 
 
 def _closing_regions(rows: Rows, start: int, image: Image.Image) -> list[Region]:

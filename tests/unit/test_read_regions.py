@@ -204,3 +204,22 @@ def test_header_keeps_a_number_row_that_nearly_meets_the_date() -> None:
     assert left.box[3] / 3508 > 0.175 + 0.012  # down to the KHẨN mark
     assert regions._parted(rows[3], 0.48) and not regions._parted(rows[6], 0.48)
     assert not regions._parted(_row((0.50, 0.56), y=0.2), 0.48)  # a short title off centre
+
+
+def test_a_title_whose_rows_specks_pulled_off_centre_is_still_read() -> None:
+    """On an old copier's page specks join the title's rows and none looks centred: the
+    title block then runs down to the body, as under a stamp, rather than being lost."""
+    rows = [
+        _row((0.201, 0.427), (0.497, 0.908), y=0.070),  # agency | motto
+        _row((0.222, 0.407), (0.531, 0.874), y=0.090),
+        _row((0.167, 0.462), (0.497, 0.906), y=0.121),  # Số: ... | place, date
+        _row((0.40, 0.62), (0.95, 0.96), y=0.160),  # QUYẾT ĐỊNH, a speck far right
+        _row((0.05, 0.06), (0.30, 0.75), y=0.180),  # the trích yếu, a speck far left
+        _row((0.33, 0.72), (0.93, 0.94), y=0.198),
+        *(_row((0.145, 0.920), y=0.26 + 0.02 * i) for i in range(6)),  # the body
+    ]
+    body = regions._body_rows(rows)
+    found = regions._header_regions(rows, body, 2480, 3508)
+    assert found is not None
+    title = next(r for r in found[0] if r.name == "title")
+    assert title.box[3] / 3508 > 0.198 + 0.012  # the trích yếu's last row is in
