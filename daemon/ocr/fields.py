@@ -415,13 +415,24 @@ def _surname(signer: WLine) -> tuple[str, float]:
         form, factor = _one_slip_surname(first), UNKNOWN_SURNAME
     if form is None:
         return signer.text, 1.0
-    return f"{form.upper() if first.isupper() and len(first) > 1 else form} {rest}", factor
+    upper = first.isupper() and len(first) > 1 and rest.isupper()  # NGUYỄN VĂN A
+    return f"{form.upper() if upper else form} {rest}", factor
 
 
 def _one_slip_surname(word: str) -> str | None:
-    """The one surname a word one letter off ("Bäi" -> Bùi, "Võã" -> Võ), if only one is."""
+    """The one surname a word one letter off ("Bäi" -> Bùi, "Võã" -> Võ) or with letters
+    lost under the seal ("Hnh" -> Huỳnh, "Pm" -> Phạm) can be, if only one can."""
     near = [s for s in SURNAME_FORMS.values() if one_edit_apart(word.casefold(), s.casefold())]
+    if not near and len(word) >= 2:
+        key = loose_key(word)
+        near = [s for k, s in SURNAME_FORMS.items() if k[0] == key[0] and _within(key, k)]
     return near[0] if len(near) == 1 else None
+
+
+def _within(part: str, whole: str) -> bool:
+    """Whether the letters of `part` appear in `whole` in the same order."""
+    rest = iter(whole)
+    return all(letter in rest for letter in part)
 
 
 def _near_surname(key: str) -> str | None:

@@ -223,6 +223,34 @@ def _read_signer(layout: Layout, region: list[int], closing: Closing) -> None:
                 line = replace(line, text=name, key=loose_key(name))
             closing.signer, closing.signer_anchored = line, anchored
             return
+    if anchored:
+        _read_damaged_signer(layout, region, closing)
+
+
+def _read_damaged_signer(layout: Layout, region: list[int], closing: Closing) -> None:
+    """A name whose surname the seal or the copier damaged ("IÊ Công Hùng", "ừ Quốc Lộc"):
+    the first line after the signer's title whose words but the first make a name. It is
+    kept as read, less the marks around the surname, and doubted: the surname is the
+    clerk's to check (`fields` puts it right when only one surname is one letter away)."""
+    for i in region:
+        line = layout.lines[i]
+        if (layout.positioned and line.xc < 0.45) or line.conf >= 1.0:
+            continue  # a text layer prints the name as it is
+        words = _name_text(line.text).split()
+        first = "".join(c for c in words[0] if c.isalpha()) if words else ""
+        if (
+            len(words) >= 3
+            and 0 < len(first) <= _SURNAME_LETTERS
+            and is_person_name(" ".join(words[1:]))
+        ):
+            name = " ".join([first[:1].upper() + first[1:], *words[1:]])
+            line = replace(line, text=name, key=loose_key(name), conf=line.conf * _DAMAGED)
+            closing.signer, closing.signer_anchored = line, True
+            return
+
+
+_SURNAME_LETTERS = 6  # "Nguyễn", the longest surname
+_DAMAGED = 0.5  # confidence factor of a name whose surname was damaged
 
 
 def _name_text(text: str) -> str:

@@ -154,6 +154,9 @@ def test_vv_subject_stops_where_the_left_column_body_starts(types: DocTypes) -> 
         ("Nøô Thị Thu Thủy", "Ngô Thị Thu Thủy"),
         ("Võã Minh Thắng", "Võ Minh Thắng"),
         ("Đế Đức Hùng", "Đế Đức Hùng"),  # a real syllable: Đỗ or Đặng? left for the clerk
+        ("Hnh Ngọc Lộc", "Huỳnh Ngọc Lộc"),  # letters lost under the seal
+        ("Pm Hữu Đạt", "Phạm Hữu Đạt"),
+        ("IÊ Công Hùng", "Lê Công Hùng"),  # no name as read: taken for a damaged one
     ],
 )
 def test_signer_surname_spelled_right_on_ocr(read: str, meant: str, types: DocTypes) -> None:
@@ -161,10 +164,11 @@ def test_signer_surname_spelled_right_on_ocr(read: str, meant: str, types: DocTy
     ocr = nd30(**{**QD, "signature": signature}, conf=0.9)
     fields = extract(ocr, types)
     assert fields.signer == meant
-    if read.split()[0] in ("Bäi", "Nøô", "Võã", "Đế"):  # a guess: still worth a look
+    if read.split()[0] in ("Bäi", "Nøô", "Võã", "Đế", "Hnh", "Pm", "IÊ"):  # a guess: look
         assert fields.confidence["signer"] < 0.6
-    layer = nd30(**{**QD, "signature": signature})  # a text layer is taken as printed
-    assert extract(layer, types).signer == read
+    layer = nd30(**{**QD, "signature": signature})
+    # a text layer is taken as printed, and "IÊ" is nobody's name there
+    assert extract(layer, types).signer == (None if read.startswith("IÊ") else read)
 
 
 def test_stray_full_stop_inside_an_agency_name(types: DocTypes) -> None:
