@@ -315,8 +315,9 @@ _BROKEN_YEAR = re.compile(
 _MARK_IN_WORD = re.compile(
     r"(?:^|\s)[;:!?,.][^\W\d_]|[^\W\d_][;:!?'’\"][^\W\d_]|[a-zà-ỹđ]\.[a-zà-ỹđ]"
 )  # a dot between small letters too ("đơn.vị"); TP.HCM has capitals
-# A number does not hold marks no number is written with: "năm 2022 ;1!6" is a speck.
-_ODD_MARK_BY_DIGIT = re.compile(r"\d[!?;|¡¿°^*_~]|[!?;|¡¿°^*_~]\d")
+# A number does not hold marks no number is written with, nor sticks to a word by one:
+# "năm 2022 ;1!6", "năm:2016" are specks.
+_ODD_MARK_BY_DIGIT = re.compile(r"\d[!?;|¡¿°^*_~]|[!?;|¡¿°^*_~]\d|[^\W\d_][:;]\d")
 # A quarter is I, II, III or IV (or 1 to 4): "quý EV" is a misread numeral.
 _BAD_QUARTER = re.compile(r"\bquý\s+(?!(?:I{1,3}|IV|[1-4])\b)\S+", re.IGNORECASE)
 _TONED_CAPS = re.compile(

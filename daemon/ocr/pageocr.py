@@ -47,6 +47,8 @@ _UNSEALED = ("closing-right",)  # not the recipients: their small print suffers
 _NAME_SHARE = 0.55  # the signature column of a closing block read as one: its right part
 _STRAY = ".:|!'\"_~`"
 _MIXED = re.compile(r"\d[^\W\d]|[^\W\d]\d")  # "1s8a": no word, abbreviation or number
+# Digits among marks print never puts there: the clerk's pen, read ("?°/27⁄29!⁄").
+_PEN_NUMBER = re.compile(r"\d.*[^\w\s/.,:;()%-]|[^\w\s/.,:;()%-].*\d")
 _STAMP_GREY = 70  # inside a stamp's frame over the title, lighter than this is not print ...
 _PRINT_PERCENTILE = 75  # ... nor than most of the print around it (an old copier's is pale)
 _MIN_PRINT_PIXELS = 500  # fewer dark pixels beside the stamp than this: no print to measure
@@ -266,7 +268,7 @@ class _StampRemains:
         text = word.text.strip(_STRAY)  # the stamp's frame and dotted lines read as . : |
         if not any(c.isalnum() for c in text):
             return None
-        if syllables.foreign_or_invalid(text) or _MIXED.search(text):
+        if syllables.foreign_or_invalid(text) or _MIXED.search(text) or _PEN_NUMBER.search(text):
             self.dropped.append(word)
             return None
         if text != word.text:  # a title line does not end in the middle of a stamp

@@ -43,6 +43,7 @@ _LEVELS = {
     "phường": ("commune",),
     "thị trấn": ("commune",),
 }
+_PARTY = re.compile(r"ủy\s+", re.IGNORECASE)  # the party's committee: HUYỆN ỦY, TỈNH ỦY
 _NUMBERED = re.compile(r"\bsố\s*:|\d+\s*/", re.IGNORECASE)  # "Số:", "156/KH-TP"
 
 
@@ -67,6 +68,9 @@ def checked_agency(name: str) -> tuple[str, float]:
     """An agency's name with its place judged as `checked_place` does, and the factor."""
     if _NUMBERED.search(name):
         return name, NOT_A_NAME
+    bare = _UNIT_TYPE.match(name)
+    if bare and not _PARTY.match(name, bare.end()):
+        return name, UNKNOWN_PLACE  # "HUYỆN QUỲNH PHỤ": a place, its agency's words lost
     school = _SCHOOL.match(name)
     if school and not _UNIT_TYPE.search(school.group(2)):
         return school.group(1) + _person(school.group(2)), 1.0
@@ -79,7 +83,9 @@ def checked_agency(name: str) -> tuple[str, float]:
     if not types:
         return name, 1.0
     found = types[-1]  # the last type word: "SỞ Y TẾ TỈNH KHÁNH HÒA"
-    place = name[found.end() :].strip()
+    committee = _PARTY.match(name, found.end())  # "HUYỆN ỦY QUỲNH PHỤ": the place follows
+    at = committee.end() if committee else found.end()
+    place = name[at:].strip()
     if not place or re.search(r"[,;(]", place):
         return name, 1.0  # "các xã, thị trấn": not one place
     if place.isdigit():  # "PHƯỜNG 5": numbered units keep their type in their name
@@ -87,7 +93,7 @@ def checked_agency(name: str) -> tuple[str, float]:
             name[found.start() :]
         ) else UNKNOWN_PLACE
     right, factor = checked_place(place)
-    return name[: found.end()] + right, factor
+    return name[:at].rstrip() + " " + right, factor
 
 
 def _with_unit_type(name: str, at: int) -> tuple[str, bool]:

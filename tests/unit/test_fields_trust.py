@@ -123,6 +123,7 @@ def test_dust_a_broken_year_or_a_shouted_syllable_is_flagged(types: DocTypes) ->
         "Về việc kiểm tra trong các cơ quan, đơn.vị",
         "Về việc phòng, chống dịCh bệnh truyền nhiễm",  # a capital after a small letter
         "Tình hình thực hiện năm 2021 và nhiệm vụ năm 2022 ;1!6",  # the clerk's pen, read
+        "Kiểm tra công tác văn thư, lưu trữ năm:2016",
     ):
         fields = extract(nd30(**{**QD, "title": ["QUYẾT ĐỊNH", line]}, conf=0.93), types)
         assert fields.confidence["subject"] < THRESHOLD, line
@@ -151,6 +152,18 @@ def test_a_schools_name_is_a_persons(types: DocTypes) -> None:
     left = ["PHÒNG GD&ĐT HUYỆN KHÁNH SƠN", "TRƯỜNG THCS NGUYÊN HUỆ", "Số: 68/QĐ-THCS"]
     fields = extract(nd30(**{**QD, "left": left}, conf=0.93), types)
     assert fields.issuer == "TRƯỜNG THCS NGUYỄN HUỆ"
+
+
+def test_an_issuer_that_is_only_a_place_lost_its_agency_words(types: DocTypes) -> None:
+    """ "HUYỆN QUỲNH PHỤ" alone is a place: the "ỦY BAN NHÂN DÂN" line above it was lost.
+    The district's party committee is an agency ("HUYỆN ỦY QUỲNH PHỤ")."""
+    for left, sure in (
+        (["HUYỆN QUỲNH PHỤ", "Số: 124/QĐ-UBND"], False),
+        (["ỦY BAN NHÂN DÂN", "HUYỆN QUỲNH PHỤ", "Số: 124/QĐ-UBND"], True),
+        (["HUYỆN ỦY QUỲNH PHỤ", "Số: 124/QĐ-HU"], True),
+    ):
+        fields = extract(nd30(**{**QD, "left": left}, conf=0.93), types)
+        assert (fields.confidence["issuer"] >= THRESHOLD) is sure, left
 
 
 def test_a_schools_name_in_the_subject_is_judged_as_a_persons(types: DocTypes) -> None:

@@ -213,6 +213,15 @@ def test_the_stamps_own_words_after_a_title_line_are_taken_off() -> None:
         assert line.text == printed
 
 
+def test_the_clerks_pen_inside_the_stamp_is_dropped_and_doubts_the_line() -> None:
+    region = regions.Region((0, 150, 410, 400), 3, "title")  # the stamp ends the line
+    remains = _remains()
+    assert remains(_word("?°/27⁄29!⁄", 0.34)) is None
+    assert remains(_word("27/2/2017", 0.34)) is not None  # a date as print writes it
+    (kept,) = remains.sift([_line("nhiệm vụ năm 2018", 0.02, 0.33)], region)
+    assert kept.conf == pageocr._UNDER_STAMP
+
+
 @pytest.mark.parametrize("print_level", [20, 90])  # a clean scan's print, an old copier's
 def test_only_ink_as_dark_as_print_stays_inside_a_stamp_over_the_title(print_level: int) -> None:
     """Inside the stamp's frame ink paler than the print around it goes; print stays, and
