@@ -298,7 +298,9 @@ def _whole(text: str, *, titled: bool) -> float:
         for word in text.split()
     )
     year = _BROKEN_YEAR.search(text) is not None or _BAD_QUARTER.search(text) is not None
-    dust = dust or bool(_MARK_IN_WORD.search(text) or _ODD_MARK_BY_DIGIT.search(text))
+    dust = dust or bool(
+        _MARK_IN_WORD.search(text) or _ODD_MARK_BY_DIGIT.search(text) or _COLON_MID.search(text)
+    )
     dust = dust or any(a.islower() and b.isupper() for a, b in zip(text, text[1:], strict=False))
     words = [v.strip(',.;:()"“”') for v in text.split()]
     shouting = not is_upper_text(text) and any(
@@ -318,6 +320,7 @@ _MARK_IN_WORD = re.compile(
 # A number does not hold marks no number is written with, nor sticks to a word by one:
 # "năm 2022 ;1!6", "năm:2016" are specks.
 _ODD_MARK_BY_DIGIT = re.compile(r"\d[!?;|¡¿°^*_~]|[!?;|¡¿°^*_~]\d|[^\W\d_][:;]\d")
+_COLON_MID = re.compile(r":\s+[a-zà-ỹđ]")  # "kết quả: phổ biến": a speck read as a colon
 # A quarter is I, II, III or IV (or 1 to 4): "quý EV" is a misread numeral.
 _BAD_QUARTER = re.compile(r"\bquý\s+(?!(?:I{1,3}|IV|[1-4])\b)\S+", re.IGNORECASE)
 _TONED_CAPS = re.compile(
@@ -411,6 +414,9 @@ def _surname(signer: WLine) -> tuple[str, float]:
     first, _, rest = signer.text.partition(" ")
     if signer.conf >= 1.0 or not rest:
         return signer.text, 1.0
+    second = rest.partition(" ")[0]
+    if " " in rest and _is_surname(second) and not _is_surname(first):
+        return rest, UNKNOWN_SURNAME  # "Sẻ Dương Thanh Sơn": a speck of the seal read first
     form, factor = SURNAME_FORMS.get(loose_key(first)) or _near_surname(loose_key(first)), 1.0
     if form is None and foreign_or_invalid(first):
         form, factor = _one_slip_surname(first), UNKNOWN_SURNAME
@@ -418,6 +424,10 @@ def _surname(signer: WLine) -> tuple[str, float]:
         return signer.text, 1.0
     upper = first.isupper() and len(first) > 1 and rest.isupper()  # NGUYỄN VĂN A
     return f"{form.upper() if upper else form} {rest}", factor
+
+
+def _is_surname(word: str) -> bool:
+    return SURNAME_FORMS.get(loose_key(word)) is not None
 
 
 def _one_slip_surname(word: str) -> str | None:

@@ -190,10 +190,18 @@ def _vv_block(lines: list[WLine]) -> list[WLine]:
         gap = line.y0 - prev.y1
         if line.page != prev.page or gap > 1.5 * max(prev.height, 0.01):
             break
-        if line.x0 < prev.x0 - 0.05 or prev.text.rstrip().endswith((".", ";", ":")):
+        ended = prev.text.rstrip().endswith((".", ";", ":"))
+        if line.x0 < prev.x0 - 0.05 or (ended and not _goes_on_from_colon(prev, line)):
             break
         out.append(line)
     return out
+
+
+def _goes_on_from_colon(prev: WLine, line: WLine) -> bool:
+    """A wrapped line in small letters after a colon read at a line's end: the colon was a
+    speck ("V/v đôn đốc báo cáo kết quả:" / "phổ biến, giáo dục pháp luật"), and the
+    trích yếu, which `fields` then flags, goes on."""
+    return prev.conf < 1.0 and prev.text.rstrip().endswith(":") and line.text[:1].islower()
 
 
 def split_agency(lines: list[WLine]) -> tuple[list[WLine], list[WLine]]:

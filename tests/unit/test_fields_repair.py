@@ -157,6 +157,7 @@ def test_vv_subject_stops_where_the_left_column_body_starts(types: DocTypes) -> 
         ("Hnh Ngọc Lộc", "Huỳnh Ngọc Lộc"),  # letters lost under the seal
         ("Pm Hữu Đạt", "Phạm Hữu Đạt"),
         ("IÊ Công Hùng", "Lê Công Hùng"),  # no name as read: taken for a damaged one
+        ("Sẻ Dương Thanh Sơn", "Dương Thanh Sơn"),  # a speck read before the surname
     ],
 )
 def test_signer_surname_spelled_right_on_ocr(read: str, meant: str, types: DocTypes) -> None:
@@ -164,7 +165,7 @@ def test_signer_surname_spelled_right_on_ocr(read: str, meant: str, types: DocTy
     ocr = nd30(**{**QD, "signature": signature}, conf=0.9)
     fields = extract(ocr, types)
     assert fields.signer == meant
-    if read.split()[0] in ("Bäi", "Nøô", "Võã", "Đế", "Hnh", "Pm", "IÊ"):  # a guess: look
+    if read.split()[0] in ("Bäi", "Nøô", "Võã", "Đế", "Hnh", "Pm", "IÊ", "Sẻ"):  # a guess
         assert fields.confidence["signer"] < 0.6
     layer = nd30(**{**QD, "signature": signature})
     # a text layer is taken as printed, and "IÊ" is nobody's name there

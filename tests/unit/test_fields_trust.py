@@ -270,3 +270,21 @@ def test_the_body_below_a_stamped_title_does_not_make_the_subject_go_on(
             dataclasses.replace(reading, pages=(dataclasses.replace(page, lines=lines),)), types
         )
         assert (fields.confidence["subject"] >= THRESHOLD) is sure
+
+
+def test_a_colon_read_at_a_vv_lines_end_does_not_cut_the_subject(types: DocTypes) -> None:
+    """A speck read as a colon used to end the trích yếu at its first line, unflagged."""
+    reading = nd30(
+        left=[
+            "UBND TỈNH KHÁNH HÒA",
+            "SỞ NỘI VỤ",
+            "Số: 245/SNV-VP",
+            "V/v đôn đốc báo cáo kết quả:",
+            "phổ biến, giáo dục pháp luật",
+        ],
+        body=["Kính gửi: Ủy ban nhân dân các huyện", "Thực hiện ...Trân trọng./."],
+        conf=0.93,
+    )
+    fields = extract(reading, types)
+    assert fields.subject == "đôn đốc báo cáo kết quả: phổ biến, giáo dục pháp luật"
+    assert fields.confidence["subject"] < THRESHOLD
