@@ -288,7 +288,8 @@ def _whole(text: str, *, titled: bool) -> float:
     digits ("năm 2 25") and a
     quarter a numeral ("quý EV"), and a
     sentence holds no word in capitals that is a syllable rather than an abbreviation
-    ("chuyển đổi SỐ"; UBND, HĐND and the like have no tone mark)."""
+    ("chuyển đổi SỐ"; UBND, HĐND and the like have no tone mark), it does not end on a word
+    that joins it to more ("... của") nor hold a word twice in a row ("các cơ cơ quan")."""
     if not text:
         return 0.0
     cut = titled and text[0].islower()
@@ -307,7 +308,9 @@ def _whole(text: str, *, titled: bool) -> float:
         _TONED_CAPS.fullmatch(w) and (len(w) > 1 or i > 0)  # "khen Ị thường": a speck
         for i, w in enumerate(words)
     )
-    return _SPELLING_PENALTY if cut or quotes or dust or year or shouting else 1.0
+    cut = cut or (words[-1].casefold() in _NEVER_LAST if words else False)
+    twice = _WORD_TWICE.search(text) is not None
+    return _SPELLING_PENALTY if cut or quotes or dust or year or shouting or twice else 1.0
 
 
 _BROKEN_YEAR = re.compile(
@@ -320,6 +323,29 @@ _MARK_IN_WORD = re.compile(
 # A number does not hold marks no number is written with, nor sticks to a word by one:
 # "năm 2022 ;1!6", "năm:2016" are specks.
 _ODD_MARK_BY_DIGIT = re.compile(r"\d[!?;|¡¿°^*_~]|[!?;|¡¿°^*_~]\d|[^\W\d_][:;]\d")
+# A trích yếu does not end on a word that joins it to more ("... sắp xếp, tinh gọn tổ chức
+# của"): its last line was lost. Nor does OCR's doubled syllable belong ("các cơ cơ quan").
+_NEVER_LAST = frozenset(
+    [
+        "của",
+        "và",
+        "về",
+        "trong",
+        "các",
+        "cho",
+        "tại",
+        "với",
+        "những",
+        "để",
+        "theo",
+        "từ",
+        "bằng",
+        "do",
+        "nhằm",
+        "hoặc",
+    ]
+)
+_WORD_TWICE = re.compile(r"(?<!\w)(\w+) \1(?!\w)", re.IGNORECASE)
 _COLON_MID = re.compile(r":\s+[a-zà-ỹđ]")  # "kết quả: phổ biến": a speck read as a colon
 # A quarter is I, II, III or IV (or 1 to 4): "quý EV" is a misread numeral.
 _BAD_QUARTER = re.compile(r"\bquý\s+(?!(?:I{1,3}|IV|[1-4])\b)\S+", re.IGNORECASE)

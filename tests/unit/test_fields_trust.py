@@ -124,6 +124,8 @@ def test_dust_a_broken_year_or_a_shouted_syllable_is_flagged(types: DocTypes) ->
         "Về việc phòng, chống dịCh bệnh truyền nhiễm",  # a capital after a small letter
         "Tình hình thực hiện năm 2021 và nhiệm vụ năm 2022 ;1!6",  # the clerk's pen, read
         "Kiểm tra công tác văn thư, lưu trữ năm:2016",
+        "Hướng dẫn thực hiện giảm nghèo trong các cơ cơ quan, đơn vị",  # a doubled syllable
+        "Ban hành Quy chế về sắp xếp, tinh gọn tổ chức bộ máy của",  # its last line lost
     ):
         fields = extract(nd30(**{**QD, "title": ["QUYẾT ĐỊNH", line]}, conf=0.93), types)
         assert fields.confidence["subject"] < THRESHOLD, line
