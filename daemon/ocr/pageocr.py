@@ -26,7 +26,16 @@ import numpy as np
 from PIL import Image
 
 from daemon.config import ReadingSettings
-from daemon.ocr import layout, regions, seal_ring, signature, syllables, tesseract, vntext
+from daemon.ocr import (
+    layout,
+    lost_rows,
+    regions,
+    seal_ring,
+    signature,
+    syllables,
+    tesseract,
+    vntext,
+)
 from daemon.ocr.images import Raster
 from daemon.ocr.model import Line, Page
 from daemon.ocr.names import surname_factor
@@ -35,6 +44,7 @@ _POOR_CONF = 0.6  # below this mean confidence the page may be upside down or si
 _MIN_CHARS = 20  # fewer letters/digits than this on an inked page is a poor reading too
 _MIN_OSD_CONF = 2.0  # Tesseract OSD orientation confidence worth acting on
 _MIN_SKEW = 0.5  # degrees; less is left to Tesseract
+_ONE_LINE_PSM = 7  # Tesseract: the image is a single text line
 _SCRIBBLE_CONF = 0.6  # print in the signature column reads at 0.8+, the scribble far lower
 _SEALED = ("closing", "closing-left", "closing-right", "body")  # read from the red channel
 # Print is near black (< 80 even blurred); the red seal comes out mid-grey (~130-170) in a
@@ -159,15 +169,18 @@ def _read(
         if stamped:
             cut = _stamp_ink_gone(cut, region.box, plan.stamps)
         remains = _StampRemains(plan.stamps, raster) if stamped else None
+        origin = (region.box[0], region.box[1], *raster.image.size)
         found = tesseract.ocr_lines(
             cut,
             lang=settings.language,
             psm=region.psm,
             timeout=settings.ocr_timeout,
             dpi=raster.dpi,
-            page=(region.box[0], region.box[1], *raster.image.size),
+            page=origin,
             sift=remains,
         )
+        if region.name == "title":  # a line its layout analysis skipped, read on its own
+            found += lost_rows.reread(cut, found, origin, _line_reader(settings, raster, remains))
         if region.name == "closing-right":  # the handwritten signature, read as "text"
             found = [line for line in found if line.conf >= _SCRIBBLE_CONF]
         if region.name in ("closing", "closing-right"):
@@ -177,6 +190,25 @@ def _read(
         lines += found
     width, height = raster.size_pt
     return Page(tuple(layout.reading_order(lines)), "ocr", width, height), plan
+
+
+def _line_reader(
+    settings: ReadingSettings, raster: Raster, remains: _StampRemains | None
+) -> lost_rows.ReadLine:
+    """Reads one line cut out of the page at (left, top), as `lost_rows` asks."""
+
+    def read(image: Image.Image, at: tuple[int, int]) -> list[Line]:
+        return tesseract.ocr_lines(
+            image,
+            lang=settings.language,
+            psm=_ONE_LINE_PSM,
+            timeout=settings.ocr_timeout,
+            dpi=raster.dpi,
+            page=(*at, *raster.image.size),
+            sift=remains,
+        )
+
+    return read
 
 
 def _with_name(

@@ -1,0 +1,52 @@
+"""Title lines Tesseract's layout analysis skipped are found on the ink and read alone."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+from daemon.ocr import lost_rows
+from daemon.ocr.model import Line
+
+PAGE = (100, 200, 1000, 2000)  # the cut's left, top on a 1000 x 2000 page
+
+
+def _cut(bands: list[tuple[int, int, int, int]]) -> Image.Image:
+    """A 400 x 200 cut with solid ink in each (x0, y0, x1, y1) box, as a line's letters."""
+    pixels = np.full((200, 400), 255, dtype=np.uint8)
+    for x0, y0, x1, y1 in bands:
+        pixels[y0:y1, x0:x1] = 0
+    return Image.fromarray(pixels)
+
+
+def _line(x0: int, y0: int, x1: int, y1: int) -> Line:
+    """A line read at cut pixels, in page fractions."""
+    left, top, w, h = PAGE
+    return Line("đọc", (left + x0) / w, (top + y0) / h, (left + x1) / w, (top + y1) / h, 0.95)
+
+
+def test_a_line_the_layout_skipped_is_read_alone_between_its_neighbours_edges() -> None:
+    cut = _cut([(100, 20, 300, 40), (5, 60, 40, 80), (110, 60, 290, 80), (100, 100, 300, 120)])
+    found = [_line(100, 20, 300, 40), _line(100, 100, 300, 120)]
+    asked: list[tuple[tuple[int, int], tuple[int, int]]] = []
+
+    def read(image: Image.Image, at: tuple[int, int]) -> list[Line]:
+        asked.append((at, image.size))
+        return [_line(110, 60, 290, 80)]
+
+    got = lost_rows.reread(cut, found, PAGE, read)
+    assert len(got) == 1 and len(asked) == 1
+    (x, y), (width, height) = asked[0]
+    assert 100 + 40 < x <= 100 + 100  # the speck at the left edge stays out
+    assert 200 + 50 <= y <= 200 + 60 and 20 <= height <= 40  # the band, a little padded
+
+
+def test_nothing_is_read_again_when_every_band_was_read_or_is_no_line() -> None:
+    cut = _cut([(100, 20, 300, 40), (100, 100, 300, 120), (100, 150, 300, 152)])  # a rule
+    found = [_line(100, 20, 300, 40), _line(100, 100, 300, 120)]
+
+    def read(image: Image.Image, at: tuple[int, int]) -> list[Line]:
+        raise AssertionError("nothing was lost")
+
+    assert lost_rows.reread(cut, found, PAGE, read) == []
+    assert lost_rows.reread(cut, found[:1], PAGE, read) == []  # one line: nothing to go by
