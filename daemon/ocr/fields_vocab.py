@@ -84,7 +84,11 @@ def starts_body(text: str, key: str, *, strong: bool = False) -> bool:
     Only a capitalised start counts: "thực hiện ..." is a wrapped trích yếu going on.
     """
     pattern = _STRONG_BODY if strong else _BODY
+    text, key = _SPECKS_BEFORE.sub("", text), _SPECKS_BEFORE.sub("", key)  # "“Thực hiện"
     return text[:1].isupper() and pattern.match(key) is not None
+
+
+_SPECKS_BEFORE = re.compile(r"^[^\w]+")
 
 
 _MOTTO_1 = ("cong hoa xa hoi", "chu nghia viet nam")

@@ -290,3 +290,22 @@ def test_a_colon_read_at_a_vv_lines_end_does_not_cut_the_subject(types: DocTypes
     fields = extract(reading, types)
     assert fields.subject == "đôn đốc báo cáo kết quả: phổ biến, giáo dục pháp luật"
     assert fields.confidence["subject"] < THRESHOLD
+
+
+def test_the_body_behind_a_speck_does_not_join_the_subject(types: DocTypes) -> None:
+    """The body's first line, read centred and close under the trích yếu with a speck before
+    it, is still the body: "Thực hiện ... số" opens it."""
+    opening = "“Thực hiện Kế hoạch số 2065/KH-UBND ngày 9/2/2019"
+    body = [opening, "Điều 1. ./."]
+    reading = nd30(**{**QD, "title": TITLE, "body": body}, conf=0.93)
+    page = reading.pages[0]
+    last = next(ln for ln in page.lines if ln.text == TITLE[-1])
+    lines = tuple(  # as OCR gives them: no weights
+        dataclasses.replace(ln, x0=0.3, x1=0.77, y0=last.y1 + 0.004, y1=last.y1 + 0.021, bold=False)
+        if ln.text == opening
+        else dataclasses.replace(ln, bold=False)
+        for ln in page.lines
+    )
+    reading = dataclasses.replace(reading, pages=(dataclasses.replace(page, lines=lines),))
+    fields = extract(reading, types)
+    assert fields.subject == "Về việc ban hành Quy chế văn thư, lưu trữ của cơ quan"
