@@ -226,14 +226,14 @@ def _subject(
 
 
 def _undo_slips(text: str) -> tuple[str, float]:
-    """A trích yếu with OCR's sure slips undone ("chống dị bệnh" -> dịch), and the penalty
-    when a word looks like a slip that cannot be undone for sure ("chuyển đổi hổ trên")."""
+    """A trích yếu with OCR's slips undone where clear ("chống dị bệnh" -> dịch, "giảm qghèo"
+    -> nghèo), and the penalty when one is not sure ("chuyển đổi hổ trên", "qghèo")."""
     factor = 1.0
-    for word, fix in misread_words(text):
-        if fix is None:
+    for slip in misread_words(text):
+        if not slip.sure:
             factor = _SPELLING_PENALTY
-        else:
-            text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", fix, text, count=1)
+        if slip.fix is not None:
+            text = re.sub(rf"(?<!\w){re.escape(slip.word)}(?!\w)", slip.fix, text, count=1)
     return text, factor
 
 

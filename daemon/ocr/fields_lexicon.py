@@ -15,8 +15,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from pathlib import Path
+from typing import NamedTuple
 
 from daemon.ocr import gazetteer
+from daemon.ocr.syllables import foreign_or_invalid
 from daemon.ocr.vntext import fold_tones, loose_key, nfc
 
 # Phrases separated by "|"; each adjacent pair of words in a phrase is a known pair.
@@ -95,7 +97,7 @@ người dân | nhân dân | tổ chức thực hiện | có liên quan | xã h�
 về việc | các cơ quan | đơn vị | tình hình | tính toán | một số | số lượng | số hóa |
 đẩy mạnh | xúc tiến thương mại | xúc tiến đầu tư | hội đồng nhân dân | đôn đốc | thực phẩm |
 đoàn thể | tổ dân phố | hướng dẫn | xây dựng | tuyển sinh | tổ công tác | kết quả |
-bền vững | kiện toàn | tháng đầu năm | tết nguyên đán | kiểm soát
+bền vững | kiện toàn | tháng đầu năm | tết nguyên đán | kiểm soát | kết luận
 """
 
 _WORD = re.compile(r"\w+")
@@ -215,19 +217,29 @@ _FORMS = frozenset(form for forms in _VOCABULARY.values() for form in forms) | _
 _PLACE_FORMS = _place_words()
 
 
-def misread_words(text: str) -> list[tuple[str, str | None]]:
+class Slip(NamedTuple):
+    """A word OCR likely misread, the word it must have been (None: not clear), and whether
+    that is sure enough to go unflagged."""
+
+    word: str
+    fix: str | None
+    sure: bool
+
+
+def misread_words(text: str) -> list[Slip]:
     """The words of `text` that look like OCR's slip for a word of a known pair, each with
-    the word it must have been when that is sure, else None.
+    the word it must have been when that is clear (see `Slip`).
 
     A word is doubted when it is no common word of official writing, forms no known pair
     with either neighbour, and one letter lost, added or changed turns it into a word that
     does ("chuyển đổi hổ trên" -> số?). A word a neighbour vouches for is left alone
     ("chuyển đổi hồ sơ"). The slip is sure to be undone only when one word fits and both
-    neighbours vouch for it; then two letters may be off, since OCR often loses a whole
-    cluster ("chống dị bệnh" -> dịch)."""
+    neighbours vouch for it (two letters may be off then, since OCR often loses a whole
+    cluster: "chống dị bệnh" -> dịch); it is likely, and flagged, when the word is no
+    syllable at all and one neighbour vouches for it ("giảm qghèo" -> nghèo)."""
     text = nfc(text)
     words = list(_WORD.finditer(text))
-    out: list[tuple[str, str | None]] = []
+    out: list[Slip] = []
     for i, match in enumerate(words):
         word = match.group()
         folded = _fold(word)
@@ -257,9 +269,13 @@ def misread_words(text: str) -> list[tuple[str, str | None]]:
                     sure.add(form)
                 elif distance == 1 and (left or right):
                     near.add(form)
+        # A word no syllable at all ("qghèo") is surely a slip: one neighbour's word is the
+        # likely fix, though not a sure one ("hành chính quyêt" may be no "chính quyền").
+        only = sure or (near if foreign_or_invalid(word) else set())
         if sure or near:
-            fix = _cased(word, next(iter(sure))) if len(sure) == 1 and not near else None
-            out.append((word, fix))
+            clear = len(only) == 1 and len(sure | near) == 1
+            fix = _cased(word, next(iter(only))) if clear else None
+            out.append(Slip(word, fix, bool(sure) and clear))
     return out
 
 

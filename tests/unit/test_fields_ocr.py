@@ -271,8 +271,9 @@ def test_a_subject_that_cannot_be_vietnamese_is_not_trusted(
         *BODY,
     )
     fields = extract(reading, types)
-    # "thông gì mạng": both neighbours vouch for the one word two letters away ("tin")
-    assert fields.subject == subject.replace("thông gì", "thông tin")
+    # "thông gì mạng": both neighbours vouch for the one word two letters away ("tin");
+    # "chính quyêt", no syllable, is likely "chính quyền" (still flagged)
+    assert fields.subject == subject.replace("thông gì", "thông tin").replace("quyêt", "quyền")
     assert (fields.confidence["subject"] >= 0.6) is sure
 
 

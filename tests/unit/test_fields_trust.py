@@ -231,6 +231,10 @@ def test_a_real_syllable_in_place_of_a_known_pairs_word_is_undone_or_flagged(
     fields = extract(nd30(**{**QD, "title": ["QUYẾT ĐỊNH", sure]}, conf=0.93), types)
     assert fields.subject == sure.replace("dị", "dịch")
     assert fields.confidence["subject"] >= THRESHOLD
+    broken = "Về việc tổ chức kiểm tra giảm qghèo bền vững năm 2016"  # no syllable at all
+    fields = extract(nd30(**{**QD, "title": ["QUYẾT ĐỊNH", broken]}, conf=0.93), types)
+    assert fields.subject == broken.replace("qghèo", "nghèo")
+    assert fields.confidence["subject"] < THRESHOLD  # likely, not sure: the clerk looks
     unsure = "Triển khai thực hiện chuyển đổi hổ trên địa bàn tỉnh"
     fields = extract(nd30(**{**QD, "title": ["KẾ HOẠCH", unsure]}, conf=0.93), types)
     assert fields.subject == unsure
