@@ -26,19 +26,22 @@ def dilate(mask: np.ndarray, rows: int, cols: int) -> np.ndarray:
 
 def box_count(mask: np.ndarray, reach: int) -> np.ndarray:
     """For each pixel, how many pixels of `mask` lie within `reach` of it (a square)."""
-    return _window_sum(_window_sum(mask.astype(np.int32), reach, 0), reach, 1)
+    return _window_sum(_window_sum(mask.view(np.uint8), reach, 0), reach, 1)
 
 
 def _window_sum(values: np.ndarray, reach: int, axis: int) -> np.ndarray:
-    """Sums over `reach` either side along `axis` (edges: what there is)."""
-    size = values.shape[axis]
-    padded = np.concatenate(
-        [np.zeros_like(np.take(values, [0], axis=axis)), np.cumsum(values, axis=axis)], axis=axis
-    )
-    index = np.arange(size)
-    upper = np.take(padded, np.minimum(index + reach + 1, size), axis=axis)
-    lower = np.take(padded, np.maximum(index - reach, 0), axis=axis)
-    return upper - lower
+    """Sums over `reach` either side along `axis` (edges: what there is), as int16.
+
+    Running sums in int16 may wrap on a tall page, but a difference of two of them is exact
+    modulo 2**16, and every window sum here is far smaller: exact, at half the memory
+    traffic of int32 (the speck filter runs this four times on every page).
+    """
+    rows = np.moveaxis(values, axis, 0)
+    size = rows.shape[0]
+    sums = np.zeros((size + 2 * reach + 1, *rows.shape[1:]), np.int16)
+    np.cumsum(rows, axis=0, dtype=np.int16, out=sums[reach + 1 : reach + 1 + size])
+    sums[reach + 1 + size :] = sums[reach + size]  # past the edge: nothing more
+    return np.moveaxis(sums[2 * reach + 1 :] - sums[:size], 0, axis)
 
 
 def covered_by_runs(mask: np.ndarray, length: int) -> np.ndarray:
@@ -46,14 +49,30 @@ def covered_by_runs(mask: np.ndarray, length: int) -> np.ndarray:
     height = mask.shape[0]
     if height < length:
         return np.zeros_like(mask)
-    runs = mask.astype(np.int32)
-    counts = np.concatenate([np.zeros((1, mask.shape[1]), np.int32), np.cumsum(runs, axis=0)])
-    full = (counts[length:] - counts[:-length]) == length  # a full window starts at row y
-    starts = np.concatenate([np.zeros((1, mask.shape[1]), np.int32), np.cumsum(full, axis=0)])
-    rows = np.arange(height)
-    lo = np.clip(rows - length + 1, 0, full.shape[0])
-    hi = np.clip(rows + 1, 0, full.shape[0])
-    return mask & ((starts[hi] - starts[lo]) > 0)
+    full = _all_down(mask, length)  # a full run of `length` starts at row y
+    # A pixel lies on such a run when one starts within `length` rows above it or at it.
+    starts = np.zeros((height + length - 1, *mask.shape[1:]), dtype=bool)
+    starts[length - 1 : height] = full
+    return mask & _any_down(starts, length)
+
+
+def _all_down(mask: np.ndarray, length: int) -> np.ndarray:
+    """For each row y <= height - length: whether all of rows y .. y + length - 1 are set
+    (by doubling: log2(length) whole-map ANDs instead of a running sum)."""
+    done, span = mask, 1
+    while 2 * span <= length:
+        done, span = done[:-span] & done[span:], 2 * span
+    rest = length - span  # two windows of `span` overlapping to cover `length` exactly
+    return done[:-rest] & done[rest:] if rest else done
+
+
+def _any_down(mask: np.ndarray, length: int) -> np.ndarray:
+    """For each row y <= height - length: whether any of rows y .. y + length - 1 is set."""
+    done, span = mask, 1
+    while 2 * span <= length:
+        done, span = done[:-span] | done[span:], 2 * span
+    rest = length - span
+    return done[:-rest] | done[rest:] if rest else done
 
 
 def components(mask: np.ndarray) -> list[Bbox]:

@@ -308,17 +308,44 @@ def ink_map(image: Image.Image, *, faint: bool = False) -> np.ndarray:
     """A boolean map of dark pixels, downscaled by min-pooling so thin strokes survive.
 
     `faint` also counts ink half-way between print and paper (a stamp's pale ink)."""
-    grey = np.asarray(image.convert("L") if image.mode != "L" else image)
-    f = max(1, grey.shape[1] // _TARGET_WIDTH)
-    h, w = grey.shape[0] // f * f, grey.shape[1] // f * f
-    pooled = grey[:h, :w].reshape(h // f, f, w).min(axis=1)  # two cheap passes, not one 4-D
-    pooled = pooled.reshape(h // f, w // f, f).min(axis=2)
-    threshold = _threshold(pooled)
+    pooled = _min_pooled(np.asarray(image.convert("L") if image.mode != "L" else image))
+    hist = np.bincount(pooled.ravel(), minlength=256)
+    threshold = _threshold(hist)
     if faint:
-        paper = int(np.percentile(pooled, 75))
+        paper = _percentile(hist, 0.75)
         threshold = (threshold + paper) // 2
     # Specks never make the long ruled lines the faint map is searched for: left there.
     return copier.cleaned(pooled < threshold, specks=not faint)
+
+
+def _min_pooled(grey: np.ndarray) -> np.ndarray:
+    """The darkest pixel of each f x f block, f chosen for a map ~_TARGET_WIDTH wide.
+
+    As a running minimum of strided views (rows, then columns): a tenth of the time of
+    numpy's min over a reshaped axis, which walks the page a pixel at a time."""
+    f = max(1, grey.shape[1] // _TARGET_WIDTH)
+    h, w = grey.shape[0] // f * f, grey.shape[1] // f * f
+    rows = grey[0:h:f, :w].copy()
+    for i in range(1, f):
+        np.minimum(rows, grey[i:h:f, :w], out=rows)
+    pooled = rows[:, 0::f].copy()
+    for i in range(1, f):
+        np.minimum(pooled, rows[:, i::f], out=pooled)
+    return pooled
+
+
+def _percentile(hist: np.ndarray, q: float) -> int:
+    """`int(np.percentile(values, 100 * q))` (linear interpolation) from the values'
+    histogram, without sorting them."""
+    count = int(hist.sum())
+    if count == 0:
+        return 0
+    position = q * (count - 1)
+    below = int(position)
+    cumulative = np.cumsum(hist)
+    low = int(np.searchsorted(cumulative, below, side="right"))
+    high = int(np.searchsorted(cumulative, min(below + 1, count - 1), side="right"))
+    return int(low + (position - below) * (high - low))
 
 
 def turn_ink(ink: np.ndarray, angle: float) -> np.ndarray:
@@ -368,9 +395,9 @@ def _sharpness(small: Image.Image, angle: float) -> float:
     return float(np.square(np.diff(rows)).sum())
 
 
-def _threshold(grey: np.ndarray) -> int:
-    """Otsu's threshold, kept within sane bounds for paper scans."""
-    hist = np.bincount(grey.ravel(), minlength=256).astype(np.float64)
+def _threshold(hist: np.ndarray) -> int:
+    """Otsu's threshold of a grey histogram, kept within sane bounds for paper scans."""
+    hist = hist.astype(np.float64)
     total = hist.sum()
     if total == 0:
         return 128

@@ -43,3 +43,11 @@ def test_components_are_eight_connected_boxes() -> None:
     mask[1, 1] = mask[2, 2] = mask[3, 3] = True  # a diagonal: one part
     mask[7:9, 6:9] = True
     assert sorted(morph.components(mask)) == [(1, 1, 4, 4), (6, 7, 9, 9)]
+
+
+def test_box_count_is_exact_past_the_range_of_its_running_sums() -> None:
+    mask = np.ones((70_000, 3), dtype=bool)  # running sums pass 2**15 and wrap
+    mask[50_000, 1] = False
+    counts = morph.box_count(mask, 2)
+    assert counts[0, 0] == 9 and counts[30_000, 1] == 15 and counts[-1, -1] == 9
+    assert counts[50_000, 1] == 14 and counts[50_002, 2] == 14 and counts[50_003, 0] == 15
