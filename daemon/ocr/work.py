@@ -60,21 +60,24 @@ def _survey_pdf(path: Path, settings: ReadingSettings) -> Survey:
 def read_page(task: PageTask) -> Page:
     """Rasterise one page and OCR it (all of it, or only its field blocks)."""
     path = Path(task.path)
+    black = task.fields_only and task.header  # only the title under a stamp is read from it
     if task.media_type == PDF:
-        raster = _render(path, task.index, task.settings)
+        raster = _render(path, task.index, task.settings, black=black)
     else:
-        raster = images.load_image_page(path, task.media_type, task.index, task.settings)
+        raster = images.load_image_page(
+            path, task.media_type, task.index, task.settings, black=black
+        )
     if task.fields_only:
         return pageocr.ocr_fields(raster, task.settings, first=task.header, last=task.last)
     return pageocr.ocr_page(raster, task.settings, header=task.header)
 
 
-def _render(path: Path, index: int, settings: ReadingSettings) -> Raster:
+def _render(path: Path, index: int, settings: ReadingSettings, *, black: bool) -> Raster:
     pdf = open_pdf(path, settings)
     try:
         page = load_page(pdf, index)
         try:
-            return images.render_pdf_page(page, settings)
+            return images.render_pdf_page(page, settings, black=black)
         except pdfium.PdfiumError as exc:
             raise UnreadableDocument(f"corrupt PDF: page {index + 1} cannot be drawn") from exc
         finally:

@@ -221,3 +221,15 @@ def test_turning_a_raster_turns_its_red_channel() -> None:
     raster = images.Raster(Image.new("L", (20, 10)), 300, Image.new("L", (20, 10)))
     turned = raster.turned(90)
     assert turned.image.size == (10, 20) and turned.red is not None and turned.red.size == (10, 20)
+
+
+def test_colour_scan_keeps_black_print_only_when_asked(tmp_path: Path) -> None:
+    path = write(tmp_path, "stamped.png", saved(_stamped(), "PNG", dpi=(300, 300)))
+    raster = images.load_image_page(path, PNG, 0, SETTINGS)
+    assert raster.black is not None and raster.red is not None
+    black, red = np.asarray(raster.black), np.asarray(raster.red)
+    assert black[250, 400] > 200 and red[250, 400] > 200  # the red seal: gone in both
+    assert black[202, 800] > 150 > red[202, 800]  # the blue signature: gone in black only
+    assert black[115, 200] < 50  # print stays
+    bare = images.load_image_page(path, PNG, 0, SETTINGS, black=False)
+    assert bare.black is None and np.array_equal(np.asarray(bare.red), red)
