@@ -190,17 +190,19 @@ def colour_planes(
     image: Image.Image, *, black: bool = True
 ) -> tuple[Image.Image | None, Image.Image | None]:
     """The red channel and (when `black`) the lightest of the three channels of a colour
-    image, flattened on white; (None, None) for a grey one. The channels are split once
-    (an RGB image is not copied first: 26 MB and ~30 ms less on a colour page at 300 dpi)."""
+    image, flattened on white; (None, None) for a grey one. An RGB image is not copied first
+    (26 MB and ~30 ms less on a colour page at 300 dpi)."""
     image = _on_white(image)
     if image.mode not in ("RGB", "RGBA", "CMYK", "YCbCr"):
         return None, None
     if image.mode != "RGB":
         image = image.convert("RGB")
+    red = image.getchannel("R")
     if not black:
-        return image.getchannel("R"), None
-    r, g, b = image.split()[:3]
-    return r, ImageChops.lighter(r, ImageChops.lighter(g, b))
+        return red, None
+    # A channel at a time, not split(): two pages' worth of planes less at the peak.
+    lighter = ImageChops.lighter(red, image.getchannel("G"))
+    return red, ImageChops.lighter(lighter, image.getchannel("B"))
 
 
 def _near_best_dpi(
