@@ -45,5 +45,5 @@ def _without_specks(ink: np.ndarray) -> np.ndarray:
     """The ink map less its specks: ink with at most _SPECK pixels close by (specks, but
     also an accent) and no print within _SPECK_REACH (an accent has its letter)."""
     sparse = ink & (morph.box_count(ink, _SPECK_SPAN) <= _SPECK)
-    near_print = morph.box_count(ink & ~sparse, _SPECK_REACH) > 0
+    near_print = morph.dilate(ink & ~sparse, _SPECK_REACH, _SPECK_REACH)
     return ink & ~(sparse & ~near_print)

@@ -13,35 +13,34 @@ Bbox = tuple[int, int, int, int]  # x0, y0, x1, y1 (x1, y1 exclusive) in map pix
 
 def dilate(mask: np.ndarray, rows: int, cols: int) -> np.ndarray:
     """`mask` grown by `rows` pixels up and down and `cols` left and right (a rectangle)."""
-    out = mask.copy()
-    for dy in range(1, rows + 1):
-        out[dy:] |= mask[:-dy]
-        out[:-dy] |= mask[dy:]
-    grown = out.copy()
-    for dx in range(1, cols + 1):
-        out[:, dx:] |= grown[:, :-dx]
-        out[:, :-dx] |= grown[:, dx:]
-    return out
+    return _along(_along(mask, rows, 0, np.logical_or), cols, 1, np.logical_or)
 
 
 def box_count(mask: np.ndarray, reach: int) -> np.ndarray:
     """For each pixel, how many pixels of `mask` lie within `reach` of it (a square)."""
-    return _window_sum(_window_sum(mask.view(np.uint8), reach, 0), reach, 1)
+    side = 2 * reach + 1
+    counts = mask.astype(np.uint8 if side * side <= 255 else np.int32)
+    return _along(_along(counts, reach, 0, np.add), reach, 1, np.add)
 
 
-def _window_sum(values: np.ndarray, reach: int, axis: int) -> np.ndarray:
-    """Sums over `reach` either side along `axis` (edges: what there is), as int16.
+def _along(values: np.ndarray, reach: int, axis: int, combine: np.ufunc) -> np.ndarray:
+    """`combine` of each element with those up to `reach` either side along `axis` (zeros
+    beyond the edges): 2 * reach whole-map operations on shifted views of a padded copy,
+    which NumPy runs in SIMD, unlike a running sum (a tenth of the time on the ink map)."""
+    if reach == 0:
+        return values.copy()
+    size = values.shape[axis]
+    pad = [(0, 0)] * values.ndim
+    pad[axis] = (reach, reach)
+    padded = np.pad(values, pad)
 
-    Running sums in int16 may wrap on a tall page, but a difference of two of them is exact
-    modulo 2**16, and every window sum here is far smaller: exact, at half the memory
-    traffic of int32 (the speck filter runs this four times on every page).
-    """
-    rows = np.moveaxis(values, axis, 0)
-    size = rows.shape[0]
-    sums = np.zeros((size + 2 * reach + 1, *rows.shape[1:]), np.int16)
-    np.cumsum(rows, axis=0, dtype=np.int16, out=sums[reach + 1 : reach + 1 + size])
-    sums[reach + 1 + size :] = sums[reach + size]  # past the edge: nothing more
-    return np.moveaxis(sums[2 * reach + 1 :] - sums[:size], 0, axis)
+    def shifted(k: int) -> np.ndarray:
+        return padded[k : k + size] if axis == 0 else padded[:, k : k + size]
+
+    out = shifted(0).copy()
+    for k in range(1, 2 * reach + 1):
+        combine(out, shifted(k), out=out)
+    return out
 
 
 def covered_by_runs(mask: np.ndarray, length: int) -> np.ndarray:
