@@ -53,7 +53,7 @@ def test_sideways_pages_are_recognised(page: Image.Image) -> None:
     assert regions.looks_sideways(regions.ink_map(page.rotate(270, expand=True)))
 
 
-@pytest.mark.parametrize("angle", [-2.0, -1.0, 0.0, 1.5])
+@pytest.mark.parametrize("angle", [-3.0, -2.0, -1.0, 0.0, 1.5, 2.75])  # the climb to the edges too
 def test_skew_is_measured(page: Image.Image, angle: float) -> None:
     crooked = page.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255)
     assert regions.skew_angle(regions.ink_map(crooked)) == pytest.approx(-angle, abs=0.3)
