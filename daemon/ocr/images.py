@@ -197,12 +197,18 @@ def colour_planes(
         return None, None
     if image.mode != "RGB":
         image = image.convert("RGB")
-    red = image.getchannel("R")
-    if not black:
-        return red, None
-    # A channel at a time, not split(): two pages' worth of planes less at the peak.
-    lighter = ImageChops.lighter(red, image.getchannel("G"))
-    return red, ImageChops.lighter(lighter, image.getchannel("B"))
+    return image.getchannel("R"), _lightest(image) if black else None
+
+
+def _lightest(image: Image.Image) -> Image.Image:
+    """The lightest channel of an RGB image, a strip of rows at a time: whole channels
+    would hold two more page-sized planes at the reading's memory peak (~17 MB)."""
+    out = Image.new("L", image.size)
+    for top in range(0, image.height, _STRIP_ROWS):
+        box = (0, top, image.width, min(image.height, top + _STRIP_ROWS))
+        r, g, b = image.crop(box).split()
+        out.paste(ImageChops.lighter(r, ImageChops.lighter(g, b)), box)
+    return out
 
 
 def _near_best_dpi(
