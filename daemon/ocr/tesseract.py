@@ -21,14 +21,15 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-
-from PIL import Image
+from typing import TYPE_CHECKING, Any
 
 from daemon.errors import PermanentError
 from daemon.ocr import layout
 from daemon.ocr.layout import Word
 from daemon.ocr.model import Line
+
+if TYPE_CHECKING:  # the service process probes Tesseract here; only readers need PIL
+    from PIL import Image
 
 log = logging.getLogger(__name__)
 

@@ -7,12 +7,13 @@ import json
 import subprocess
 import sys
 
-READING_ONLY = ("numpy", "pypdfium2", "tesserocr", "pytesseract")
+READING_ONLY = ("numpy", "PIL", "pypdfium2", "tesserocr", "pytesseract")
 
 PROBE = """
 import json, sys
 import daemon.cli, daemon.service, daemon.doctor, daemon.commands.setup
 from daemon.ocr.reader import Reader
+import daemon.ocr.tesseract  # the start-up check probes the program through it
 print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
 """
 
