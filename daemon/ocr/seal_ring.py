@@ -61,8 +61,11 @@ def find(image: Image.Image, dpi: int) -> Ring | None:
     best: tuple[float, int, int, int] | None = None
     covers = _Covers(pooled, high + 3)
     for r in range(low, high + 1):
+        ringed = covers[r] >= _MIN_COVER
+        if not ringed.any():  # no ring of this size: its neighbours' maps are not needed
+            continue
         contrast = covers[r] - np.maximum(covers[r - 3], covers[r + 3])
-        score = np.where(covers[r] >= _MIN_COVER, contrast, -1.0)
+        score = np.where(ringed, contrast, -1.0)
         at = np.unravel_index(int(np.argmax(score)), score.shape)
         top = float(score[at])
         if top >= _MIN_CONTRAST and (best is None or top > best[0]):
@@ -184,14 +187,12 @@ class _Covers(dict[int, np.ndarray]):
 def _inner(covers: _Covers, y: int, x: int, outer: int) -> int | None:
     """The radius of a second ring about the same centre, inside the outer one."""
     found: tuple[float, int] | None = None
+    window = (slice(max(0, y - 1), y + 2), slice(max(0, x - 1), x + 2))
     for r in range(max(4, round(outer * _INNER_SHARE[0])), round(outer * _INNER_SHARE[1]) + 1):
-        window = (slice(max(0, y - 1), y + 2), slice(max(0, x - 1), x + 2))
-        cover, inside, outside = (float(covers[k][window].max()) for k in (r, r - 3, r + 3))
-        contrast = cover - max(inside, outside)
-        if (
-            cover >= _MIN_COVER
-            and contrast >= _MIN_CONTRAST
-            and (found is None or cover > found[0])
-        ):
+        cover = float(covers[r][window].max())
+        if cover < _MIN_COVER:  # no ring there: its neighbours' maps are not needed
+            continue
+        inside, outside = (float(covers[k][window].max()) for k in (r - 3, r + 3))
+        if cover - max(inside, outside) >= _MIN_CONTRAST and (found is None or cover > found[0]):
             found = (cover, r)
     return found[1] if found else None
