@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -57,6 +58,23 @@ def test_sideways_pages_are_recognised(page: Image.Image) -> None:
 def test_skew_is_measured(page: Image.Image, angle: float) -> None:
     crooked = page.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255)
     assert regions.skew_angle(regions.ink_map(crooked)) == pytest.approx(-angle, abs=0.3)
+
+
+def _every_step(ink: np.ndarray) -> float:
+    """The skew by trying every half degree within +-3, then a quarter either side."""
+    small = Image.fromarray(ink.astype(np.uint8) * 255)
+    best = max((a / 2 for a in range(-6, 7)), key=lambda a: regions._sharpness(small, a))
+    return max((best - 0.25, best, best + 0.25), key=lambda a: regions._sharpness(small, a))
+
+
+@pytest.mark.parametrize(("angle", "turn"), [(1.0, 0), (-2.5, 0), (2.5, 90), (-2.0, 270)])
+def test_skew_climb_finds_what_trying_every_step_finds(
+    page: Image.Image, angle: float, turn: int
+) -> None:
+    crooked = page.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255)
+    ink = regions.ink_map(crooked.rotate(turn, expand=True) if turn else crooked)
+    assert regions.looks_sideways(ink) == bool(turn)
+    assert regions.skew_angle(ink) == _every_step(ink)
 
 
 # ---------------------------------------------------------------- fields first
