@@ -15,13 +15,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from daemon.alerts import alert
 from daemon.dispatch import OUTGOING, deliveries
 from daemon.dispatch.recipients import Directory, Resolution, resolve
-from daemon.dispatch.signing import AgencySigner, docmdp_forbids_signing
 from daemon.errors import PermanentError
 from daemon.logs import event
 from daemon.ocr.fields import extract_fields
@@ -31,6 +30,9 @@ from daemon.register.models import DONE, DUPLICATE, NEEDS_REVIEW, REGISTERED, En
 from daemon.signatures import SignatureVerdict
 from daemon.work.job import Outcome, Ticket
 from daemon.work.parts import Parts
+
+if TYPE_CHECKING:
+    from daemon.dispatch.signing import AgencySigner
 
 log = logging.getLogger("vanthu.outgoing")
 
@@ -108,6 +110,8 @@ class OutgoingHandler:
     def _sign(self, data: bytes) -> bytes | None:
         if self.signer is None:
             return None
+        from daemon.dispatch.signing import docmdp_forbids_signing  # pyHanko: only to sign
+
         forbidden = docmdp_forbids_signing(data)
         if forbidden is not None:
             raise Refused(f"the agency's signature would break the document: {forbidden}")

@@ -11,7 +11,6 @@ from daemon.dispatch.deliver import DeliveryHandler
 from daemon.dispatch.mailer import Mailer
 from daemon.dispatch.outgoing import OutgoingHandler
 from daemon.dispatch.recipients import Directory
-from daemon.dispatch.signing import AgencySigner
 from daemon.logs import event
 from daemon.work.folder import FolderSource
 from daemon.work.job import Handler
@@ -26,7 +25,11 @@ AGENCIES = "agencies.toml"  # the office's directory, in [rules] dir
 def outgoing(parts: Parts) -> Wing:
     settings, paths = parts.settings, parts.settings.paths
     directory = Directory.load(settings.rules.dir / AGENCIES)
-    signer = AgencySigner.from_settings(settings.signing) if settings.signing else None
+    signer = None
+    if settings.signing:  # pyHanko and PKCS#11 (~60 MB) are loaded only by an office that signs
+        from daemon.dispatch.signing import AgencySigner
+
+        signer = AgencySigner.from_settings(settings.signing)
     mailer = Mailer(settings.smtp) if settings.smtp else None
     sources: list[Source] = []
     if settings.dispatch.enabled:

@@ -27,10 +27,16 @@ from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import PdfSignatureStatus
 from pyhanko_certvalidator import ValidationContext
 
-from daemon.errors import PermanentError
 from daemon.logs import event
 from daemon.signatures.trust import describe_trust_problem, name_part
-from daemon.signatures.verdict import SEVERITY, Evidence, SignatureVerdict, Verdict, decide
+from daemon.signatures.verdict import (
+    SEVERITY,
+    Evidence,
+    SignatureVerdict,
+    UnreadablePdf,
+    Verdict,
+    decide,
+)
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +45,6 @@ log = logging.getLogger(__name__)
 SIGNING_KEY_USAGE = KeyUsageConstraints(
     key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False
 )
-
-
-class UnreadablePdf(PermanentError):
-    """The bytes are not a PDF pyHanko can parse, so no signature can be checked."""
 
 
 def check_signatures(

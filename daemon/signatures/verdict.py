@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from daemon.errors import PermanentError
+
 Verdict = Literal["valid", "untrusted", "invalid", "modified"]
 Status = Literal["valid", "untrusted", "invalid", "modified", "unsigned"]
 
@@ -140,3 +142,8 @@ def _describe(v: SignatureVerdict, tz: dt.tzinfo) -> str:
         when = f", signed {v.signing_time.astimezone(tz).isoformat(sep=' ', timespec='minutes')}"
     text = f"[{v.field_name}] {who}{when}: {v.verdict}"
     return text + (f" - {v.problem}" if v.problem else "")
+
+
+class UnreadablePdf(PermanentError):
+    """The bytes are not a PDF pyHanko can parse, so no signature can be checked. (Here, not
+    beside the check, so that the service process can name it without loading pyHanko.)"""

@@ -8,6 +8,9 @@ import subprocess
 import sys
 
 READING_ONLY = ("numpy", "PIL", "pypdfium2", "tesserocr", "pytesseract")
+# pyHanko and PKCS#11 (~45 MB): checking signatures is the reading processes' work, and the
+# agency's own signing loads them only in an office that signs.
+SIGNING_ONLY = ("pyhanko", "pyhanko_certvalidator", "pkcs11")
 
 PROBE = """
 import json, sys
@@ -25,3 +28,4 @@ def test_the_service_process_does_not_import_the_ocr_stack() -> None:
     loaded = set(json.loads(done.stdout))
     assert "daemon" in loaded and "sqlalchemy" in loaded  # the probe did import the service
     assert not loaded & set(READING_ONLY), sorted(loaded & set(READING_ONLY))
+    assert not loaded & set(SIGNING_ONLY), sorted(loaded & set(SIGNING_ONLY))
