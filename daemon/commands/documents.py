@@ -8,8 +8,6 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from daemon.cli import emit, settings_of
 from daemon.config import ConfigError, ReadingSettings
 from daemon.ocr.model import FIELD_NAMES, UnreadableDocument
@@ -87,6 +85,8 @@ def ingest(args: argparse.Namespace) -> int:
 def _report(
     args: argparse.Namespace, parts: Any, path: Path, result: Any, outcomes: dict[int, Any]
 ) -> int:
+    from sqlalchemy import select  # the register's stack: `vanthu extract` needs none of it
+
     from daemon.register.models import Document, Entry
 
     outcome = outcomes.get(result.job_id) if result.job_id else None
