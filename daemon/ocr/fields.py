@@ -496,6 +496,8 @@ def _agency_name(lines: list[WLine]) -> str:
             continue  # "KHÁNH KHÁNH HÒA": two overlapping fragments of one line
         if not any(c.isalnum() for c in word) and word not in _JOINING_MARKS:
             continue  # "NHÂN DÂN . TỈNH", "VĂN THƯ _ VÀ": a speck between two words
+        if out and out[-1] in _JOINING_MARKS and word.casefold() == "và":
+            out.pop()  # "NÔNG NGHIỆP - VÀ PHÁT TRIỂN": no dash comes before "và"
         if out and out[-1][-1:] == ":" and word.isupper():
             out[-1] = out[-1][:-1]  # "NHÂN DÂN: HUYỆN": no agency's name holds a colon
         if out and out[-1][-1:] in ".," and known_pair(out[-1][:-1], word):

@@ -172,6 +172,16 @@ def test_signer_surname_spelled_right_on_ocr(read: str, meant: str, types: DocTy
     assert extract(layer, types).signer == (None if read.startswith("IÊ") else read)
 
 
+def test_a_dash_before_va_in_an_agency_name_is_a_speck(types: DocTypes) -> None:
+    left = ["UBND TỈNH THANH HÓA", "SỞ NÔNG NGHIỆP - VÀ PHÁT", "TRIỂN NÔNG THÔN", "Số: 5/SNN-VP"]
+    fields = extract(nd30(**{**QD, "left": left}, conf=0.93), types)
+    assert fields.issuer == "SỞ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN"
+    left = ["UBND TỈNH THANH HÓA", "SỞ VĂN HÓA - THỂ THAO", "VÀ DU LỊCH", "Số: 5/SVHTTDL-VP"]
+    assert extract(nd30(**{**QD, "left": left}, conf=0.93), types).issuer == (
+        "SỞ VĂN HÓA - THỂ THAO VÀ DU LỊCH"
+    )
+
+
 def test_stray_full_stop_inside_an_agency_name(types: DocTypes) -> None:
     reading = nd30(**{**QD, "left": ["ỦY BAN NHÂN DÂN. THỊ TRẤN", "LIÊN NGHĨA", "Số: 5/QĐ-UBND"]})
     assert extract(reading, types).issuer == "ỦY BAN NHÂN DÂN THỊ TRẤN LIÊN NGHĨA"
