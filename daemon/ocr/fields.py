@@ -19,9 +19,18 @@ import difflib
 import re
 from typing import Any
 
-from daemon.ocr import gazetteer
 from daemon.ocr.doctypes import DocType, DocTypes
 from daemon.ocr.fields_addressees import read_addressees
+from daemon.ocr.fields_checks import (
+    SPELLING_PENALTY,
+    SUBJECT_MARKS,
+    capitalised,
+    judge_places,
+    looks_whole,
+    spelling,
+    trim_edges,
+    undo_slips,
+)
 from daemon.ocr.fields_closing import Closing, find_closing
 from daemon.ocr.fields_header import (
     Header,
@@ -31,7 +40,7 @@ from daemon.ocr.fields_header import (
     subject_may_go_on,
 )
 from daemon.ocr.fields_layout import Layout, WLine, mean_conf, prepare
-from daemon.ocr.fields_lexicon import correct_diacritics, known_pair, misread_words
+from daemon.ocr.fields_lexicon import correct_diacritics, known_pair
 from daemon.ocr.fields_parse import Number, parse_date_line, parse_number, restore_abbr
 from daemon.ocr.fields_vocab import SURNAME_FORMS, agency_like
 from daemon.ocr.issuer_code import agreed
@@ -44,18 +53,7 @@ from daemon.ocr.vntext import is_upper_text, loose_key, one_edit_apart, squash
 __all__ = ["extract_fields"]
 
 _VV = re.compile(r"^\s*[VY]\s*/\s*[VY]?\s*[:.]?\s*", re.IGNORECASE)
-# A unit named in a trích yếu: its type, then its name in capitalised words ("tỉnh Bình Định").
-_NAMED_PLACE = re.compile(
-    r"\b((?:thành phố|thị xã|thị trấn|huyện|tỉnh|quận|phường|xã)\s+)"
-    r"((?:[A-ZĐÂĂÊÔƠƯÀ-Ỹ][\wÀ-ỹ]*)(?:\s+[A-ZĐÂĂÊÔƠƯÀ-Ỹ][\wÀ-ỹ]*){0,3})"
-)
-_CAPITALISED = r"(?:[A-ZĐÂĂÊÔƠƯÀ-Ỹ][\wÀ-ỹ]*)"
-_SCHOOL_NAME = re.compile(
-    r"\b(Trường\s+(?:THCS|THPT|TH|MN|Tiểu học|Mầm non|Trung học cơ sở|Trung học phổ thông)\s+)"
-    rf"({_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}})"
-)
 _ODD_IN_NUMBER = re.compile(r"[^0-9A-Za-zĐđ/\-&.]")
-_SUBJECT_MARKS = frozenset({"-", "–", "—", "&", "/", ",", "+"})  # "giai đoạn 2021 - 2025"
 _JOINING_MARKS = frozenset({"-", "–", "&"})  # "SỞ VĂN HÓA - THỂ THAO" keeps its dash
 _EDGE_JUNK = re.compile(r"^[\W_]+|(?<=\w)[\s\W_]+$")
 _REFERENCE = re.compile(r"ban hanh kem theo\s+(.+?)\s+so\s*:?\s*(?=\S)")
@@ -204,200 +202,25 @@ def _subject(
 ) -> None:
     rest = head.title_match.rest if head.title_match else ""  # "ĐƠN XIN ..." goes on
     if subject or rest:
-        text, lone = _subject_edges(squash(" ".join([rest, *(ln.text for ln in subject)])))
+        text, lone = trim_edges(squash(" ".join([rest, *(ln.text for ln in subject)])))
         lines = subject or ([head.title_line] if head.title_line else [])
         # One doubtful line (half under the clerk's stamp, say) spoils the whole trích yếu.
         score = min(mean_conf(lines), min(ln.conf for ln in lines) + _ONE_LINE_SLACK)
-        score *= _SPELLING_PENALTY if lone else 1.0  # its closing mark may be lost too
+        score *= SPELLING_PENALTY if lone else 1.0  # its closing mark may be lost too
         score *= 1.0 if len(subject) < 6 else 0.6
     elif head.vv_lines:
-        text, _ = _subject_edges(_VV.sub("", squash(" ".join(ln.text for ln in head.vv_lines))))
+        text, _ = trim_edges(_VV.sub("", squash(" ".join(ln.text for ln in head.vv_lines))))
         score = mean_conf(head.vv_lines)
     else:
         text, score = "", 0.0
-    whole = _whole(text, titled=bool(subject))  # judged as read, specks and all
+    whole = looks_whole(text, titled=bool(subject))  # judged as read, specks and all
     if subject:
-        text = _capitalised(text)
-    words = [w for w in text.split() if any(c.isalnum() for c in w) or w in _SUBJECT_MARKS]
-    text, placed = _subject_places(correct_diacritics(" ".join(words))) if words else ("", 1.0)
-    text, slipped = _undo_slips(text)
+        text = capitalised(text)
+    words = [w for w in text.split() if any(c.isalnum() for c in w) or w in SUBJECT_MARKS]
+    text, placed = judge_places(correct_diacritics(" ".join(words))) if words else ("", 1.0)
+    text, slipped = undo_slips(text)
     values["subject"] = text or None
-    conf["subject"] = score * placed * _spelling(values["subject"]) * whole * slipped
-
-
-def _undo_slips(text: str) -> tuple[str, float]:
-    """A trích yếu with OCR's slips undone where clear ("chống dị bệnh" -> dịch, "giảm qghèo"
-    -> nghèo), and the penalty when one is not sure ("chuyển đổi hổ trên", "qghèo")."""
-    factor = 1.0
-    for slip in misread_words(text):
-        if not slip.sure:
-            factor = _SPELLING_PENALTY
-        if slip.fix is not None:
-            text = re.sub(rf"(?<!\w){re.escape(slip.word)}(?!\w)", slip.fix, text, count=1)
-    return text, factor
-
-
-def _capitalised(text: str) -> str:
-    """A trích yếu under a title as printed: it starts with a capital, and "việc" is never
-    its first word ("việc thành lập ..." lost its "Về" to a speck or the stamp). Still
-    flagged by `_whole`: what took the first word may have taken more."""
-    if text.startswith("việc "):
-        return "Về " + text
-    return text[:1].upper() + text[1:]
-
-
-def _subject_edges(text: str) -> tuple[str, bool]:
-    """A trích yếu without what OCR adds at its ends: a list dash or a speck before it
-    ("- Về việc", "'Kiểm tra"), a dash or punctuation after it ("2020-2025—"), and a
-    quotation mark at its start that closes nowhere (and whether there was one)."""
-    text = text.strip(" -–—•_`'‘’:,;")
-    if text[:1] in '"“' and sum(text.count(q) for q in '"“”') % 2 == 1:
-        return text[1:].lstrip(), True
-    return text, False
-
-
-def _subject_places(text: str) -> tuple[str, float]:
-    """A trích yếu with the places it names ("trên địa bàn huyện Cấm Xuyên") judged by the
-    gazetteer as the date line's place is, a school's name as a person's ("Trường THCS Chu
-    Vẫn Ăn"), and the factor its confidence is multiplied by."""
-    factor = 1.0
-
-    def judged(match: re.Match[str]) -> str:
-        nonlocal factor
-        place, as_placed = checked_place(match.group(2), match.group(1))
-        factor = min(factor, as_placed)
-        return match.group(1) + place
-
-    def named(match: re.Match[str]) -> str:  # a school is named after a person or a place
-        nonlocal factor
-        name = match.group(2)
-        if gazetteer.shipped().known_place(name):
-            return match.group(0)
-        name, as_named = checked_name(name)
-        factor = min(factor, as_named)
-        return match.group(1) + name
-
-    return _SCHOOL_NAME.sub(named, _NAMED_PLACE.sub(judged, text)), factor
-
-
-def _whole(text: str, *, titled: bool) -> float:
-    """1.0 when a trích yếu looks whole and clean, else the penalty: one under a title starts
-    with a capital ("việc đẩy mạnh ..." lost its "Về"), quotation marks come in pairs, no word
-    is bare punctuation ("số liệu __ cải cách") nor starts with or holds any ("tìm ;kiếm",
-    "đất:đai", "2022 ;1!6"), no capital follows a small letter ("dịCh"), a year has four
-    digits ("năm 2 25") and a
-    quarter a numeral ("quý EV"), and a
-    sentence holds no word in capitals that is a syllable rather than an abbreviation
-    ("chuyển đổi SỐ"; UBND, HĐND and the like have no tone mark), it does not end on a word
-    that joins it to more ("... của") nor hold a word twice in a row ("các cơ cơ quan")."""
-    if not text:
-        return 0.0
-    cut = titled and text[0].islower()
-    quotes = sum(text.count(q) for q in '"“”') % 2 == 1
-    dust = any(
-        not any(c.isalnum() for c in word) and (len(word) > 1 or word not in _SUBJECT_MARKS)
-        for word in text.split()
-    )
-    year = _BROKEN_YEAR.search(text) is not None or _BAD_QUARTER.search(text) is not None
-    dust = dust or bool(
-        _MARK_IN_WORD.search(text) or _ODD_MARK_BY_DIGIT.search(text) or _COLON_MID.search(text)
-    )
-    dust = dust or any(a.islower() and b.isupper() for a, b in zip(text, text[1:], strict=False))
-    words = [v.strip(',.;:()"“”') for v in text.split()]
-    shouting = not is_upper_text(text) and any(
-        _TONED_CAPS.fullmatch(w) and (len(w) > 1 or i > 0)  # "khen Ị thường": a speck
-        for i, w in enumerate(words)
-    )
-    cut = cut or (words[-1].casefold() in _NEVER_LAST if words else False)
-    twice = _WORD_TWICE.search(text) is not None
-    return _SPELLING_PENALTY if cut or quotes or dust or year or shouting or twice else 1.0
-
-
-_BROKEN_YEAR = re.compile(
-    r"\bnăm\s+(?:\d{1,3}(?:\s+\d+|\b(?![/.-]))|[^\s\d]\d{3}\b)", re.IGNORECASE
-)  # "năm 2 25", "năm ?016"
-# Punctuation that starts a word or sits between its letters: "tìm ;kiếm", "đất:đai".
-_MARK_IN_WORD = re.compile(
-    r"(?:^|\s)[;:!?,.][^\W\d_]|[^\W\d_][;:!?'’\"][^\W\d_]|[a-zà-ỹđ]\.[a-zà-ỹđ]"
-)  # a dot between small letters too ("đơn.vị"); TP.HCM has capitals
-# A number does not hold marks no number is written with, nor sticks to a word by one:
-# "năm 2022 ;1!6", "năm:2016" are specks.
-_ODD_MARK_BY_DIGIT = re.compile(r"\d[!?;|¡¿°^*_~]|[!?;|¡¿°^*_~]\d|[^\W\d_][:;]\d")
-# A trích yếu does not end on a word that joins it to more ("... sắp xếp, tinh gọn tổ chức
-# của"): its last line was lost. Nor does OCR's doubled syllable belong ("các cơ cơ quan").
-_NEVER_LAST = frozenset(
-    [
-        "của",
-        "và",
-        "về",
-        "trong",
-        "các",
-        "cho",
-        "tại",
-        "với",
-        "những",
-        "để",
-        "theo",
-        "từ",
-        "bằng",
-        "do",
-        "nhằm",
-        "hoặc",
-    ]
-)
-_WORD_TWICE = re.compile(r"(?<!\w)(\w+) \1(?!\w)", re.IGNORECASE)
-_COLON_MID = re.compile(r":\s+[a-zà-ỹđ]")  # "kết quả: phổ biến": a speck read as a colon
-# A quarter is I, II, III or IV (or 1 to 4): "quý EV" is a misread numeral.
-_BAD_QUARTER = re.compile(r"\bquý\s+(?!(?:I{1,3}|IV|[1-4])\b)\S+", re.IGNORECASE)
-_TONED_CAPS = re.compile(
-    r"[A-ZĐÂĂÊÔƠƯ]*[ÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ][A-ZĐÂĂÊÔƠƯ]*"
-)
-
-
-# A word that cannot be Vietnamese, or a consonant standing alone, in a subject, an agency or
-# a name is OCR damage ("â¡ lai", "đ t đai", "uMêuviệo"): the value is not to be trusted as
-# read, whatever Tesseract's own confidence says.
-_SPELLING_PENALTY = 0.5
-_LONE_CONSONANT = re.compile(r"(?<![\w/])[bcdđghklmnpqrstvx](?![\w/])", re.IGNORECASE)
-
-
-# Loanwords official documents print as they are ("Phần mềm E-office", "mạng Internet").
-LOANWORDS = frozenset(
-    [
-        "office",
-        "email",
-        "mail",
-        "internet",
-        "online",
-        "website",
-        "web",
-        "wifi",
-        "zalo",
-        "camera",
-        "video",
-        "covid",
-        "container",
-        "server",
-        "smartphone",
-        "app",
-        "fanpage",
-        "facebook",
-        "youtube",
-        "logo",
-        "marketing",
-        "startup",
-    ]
-)
-
-
-def _spelling(text: str | None) -> float:
-    """1.0 when every word of `text` is spelled as Vietnamese (or a known loanword) can be,
-    else the penalty."""
-    if not text:
-        return 1.0
-    unknown = [w for w in foreign_or_invalid(text) if w.casefold() not in LOANWORDS]
-    damaged = unknown or _LONE_CONSONANT.search(text)
-    return _SPELLING_PENALTY if damaged else 1.0
+    conf["subject"] = score * placed * spelling(values["subject"]) * whole * slipped
 
 
 def _agencies(head: Header, values: dict[str, Any], conf: dict[str, float]) -> None:
@@ -411,7 +234,7 @@ def _agencies(head: Header, values: dict[str, Any], conf: dict[str, float]) -> N
         mean_conf(issuer)
         * placed
         * (1.0 if agency_like(issuer_text) else 0.7)
-        * _spelling(issuer_text)
+        * spelling(issuer_text)
         * issuer_named
         if issuer_text
         else 0.0
@@ -543,5 +366,5 @@ def _closing(closing: Closing, values: dict[str, Any], conf: dict[str, float]) -
     as_named *= guessed
     values["signer"] = name
     conf["signer"] = (
-        signer.conf * (1.0 if closing.signer_anchored else 0.7) * as_named * _spelling(name)
+        signer.conf * (1.0 if closing.signer_anchored else 0.7) * as_named * spelling(name)
     )

@@ -1,0 +1,206 @@
+"""How far OCR's text of a field is to be trusted, and its slips undone where that is clear.
+
+A trích yếu is judged as Vietnamese and ND30 allow: every word spelled as the language can
+(`spelling`), no specks, broken numbers or words cut off (`looks_whole`), places that the
+gazetteer knows among the units their type word names and schools named after persons
+(`judge_places`), and words that look like OCR's slip into another real syllable
+(`undo_slips`). Each check gives the factor the field's confidence is multiplied by.
+"""
+
+from __future__ import annotations
+
+import re
+
+from daemon.ocr import gazetteer
+from daemon.ocr.fields_lexicon import misread_words
+from daemon.ocr.names import checked_name
+from daemon.ocr.places import checked_place
+from daemon.ocr.syllables import foreign_or_invalid
+from daemon.ocr.vntext import is_upper_text
+
+# A unit named in a trích yếu: its type, then its name in capitalised words ("tỉnh Bình Định").
+_NAMED_PLACE = re.compile(
+    r"\b((?:thành phố|thị xã|thị trấn|huyện|tỉnh|quận|phường|xã)\s+)"
+    r"((?:[A-ZĐÂĂÊÔƠƯÀ-Ỹ][\wÀ-ỹ]*)(?:\s+[A-ZĐÂĂÊÔƠƯÀ-Ỹ][\wÀ-ỹ]*){0,3})"
+)
+_CAPITALISED = r"(?:[A-ZĐÂĂÊÔƠƯÀ-Ỹ][\wÀ-ỹ]*)"
+_SCHOOL_NAME = re.compile(
+    r"\b(Trường\s+(?:THCS|THPT|TH|MN|Tiểu học|Mầm non|Trung học cơ sở|Trung học phổ thông)\s+)"
+    rf"({_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}})"
+)
+SUBJECT_MARKS = frozenset({"-", "–", "—", "&", "/", ",", "+"})  # "giai đoạn 2021 - 2025"
+
+
+def undo_slips(text: str) -> tuple[str, float]:
+    """A trích yếu with OCR's slips undone where clear ("chống dị bệnh" -> dịch, "giảm qghèo"
+    -> nghèo), and the penalty when one is not sure ("chuyển đổi hổ trên", "qghèo")."""
+    factor = 1.0
+    for slip in misread_words(text):
+        if not slip.sure:
+            factor = SPELLING_PENALTY
+        if slip.fix is not None:
+            text = re.sub(rf"(?<!\w){re.escape(slip.word)}(?!\w)", slip.fix, text, count=1)
+    return text, factor
+
+
+def capitalised(text: str) -> str:
+    """A trích yếu under a title as printed: it starts with a capital, and "việc" is never
+    its first word ("việc thành lập ..." lost its "Về" to a speck or the stamp). Still
+    flagged by `looks_whole`: what took the first word may have taken more."""
+    if text.startswith("việc "):
+        return "Về " + text
+    return text[:1].upper() + text[1:]
+
+
+def trim_edges(text: str) -> tuple[str, bool]:
+    """A trích yếu without what OCR adds at its ends: a list dash or a speck before it
+    ("- Về việc", "'Kiểm tra"), a dash or punctuation after it ("2020-2025—"), and a
+    quotation mark at its start that closes nowhere (and whether there was one)."""
+    text = text.strip(" -–—•_`'‘’:,;")
+    if text[:1] in '"“' and sum(text.count(q) for q in '"“”') % 2 == 1:
+        return text[1:].lstrip(), True
+    return text, False
+
+
+def judge_places(text: str) -> tuple[str, float]:
+    """A trích yếu with the places it names ("trên địa bàn huyện Cấm Xuyên") judged by the
+    gazetteer as the date line's place is, a school's name as a person's ("Trường THCS Chu
+    Vẫn Ăn"), and the factor its confidence is multiplied by."""
+    factor = 1.0
+
+    def judged(match: re.Match[str]) -> str:
+        nonlocal factor
+        place, as_placed = checked_place(match.group(2), match.group(1))
+        factor = min(factor, as_placed)
+        return match.group(1) + place
+
+    def named(match: re.Match[str]) -> str:  # a school is named after a person or a place
+        nonlocal factor
+        name = match.group(2)
+        if gazetteer.shipped().known_place(name):
+            return match.group(0)
+        name, as_named = checked_name(name)
+        factor = min(factor, as_named)
+        return match.group(1) + name
+
+    return _SCHOOL_NAME.sub(named, _NAMED_PLACE.sub(judged, text)), factor
+
+
+def looks_whole(text: str, *, titled: bool) -> float:
+    """1.0 when a trích yếu looks whole and clean, else the penalty: one under a title starts
+    with a capital ("việc đẩy mạnh ..." lost its "Về"), quotation marks come in pairs, no word
+    is bare punctuation ("số liệu __ cải cách") nor starts with or holds any ("tìm ;kiếm",
+    "đất:đai", "2022 ;1!6"), no capital follows a small letter ("dịCh"), a year has four
+    digits ("năm 2 25") and a
+    quarter a numeral ("quý EV"), and a
+    sentence holds no word in capitals that is a syllable rather than an abbreviation
+    ("chuyển đổi SỐ"; UBND, HĐND and the like have no tone mark), it does not end on a word
+    that joins it to more ("... của") nor hold a word twice in a row ("các cơ cơ quan")."""
+    if not text:
+        return 0.0
+    cut = titled and text[0].islower()
+    quotes = sum(text.count(q) for q in '"“”') % 2 == 1
+    dust = any(
+        not any(c.isalnum() for c in word) and (len(word) > 1 or word not in SUBJECT_MARKS)
+        for word in text.split()
+    )
+    year = _BROKEN_YEAR.search(text) is not None or _BAD_QUARTER.search(text) is not None
+    dust = dust or bool(
+        _MARK_IN_WORD.search(text) or _ODD_MARK_BY_DIGIT.search(text) or _COLON_MID.search(text)
+    )
+    dust = dust or any(a.islower() and b.isupper() for a, b in zip(text, text[1:], strict=False))
+    words = [v.strip(',.;:()"“”') for v in text.split()]
+    shouting = not is_upper_text(text) and any(
+        _TONED_CAPS.fullmatch(w) and (len(w) > 1 or i > 0)  # "khen Ị thường": a speck
+        for i, w in enumerate(words)
+    )
+    cut = cut or (words[-1].casefold() in _NEVER_LAST if words else False)
+    twice = _WORD_TWICE.search(text) is not None
+    return SPELLING_PENALTY if cut or quotes or dust or year or shouting or twice else 1.0
+
+
+_BROKEN_YEAR = re.compile(
+    r"\bnăm\s+(?:\d{1,3}(?:\s+\d+|\b(?![/.-]))|[^\s\d]\d{3}\b)", re.IGNORECASE
+)  # "năm 2 25", "năm ?016"
+# Punctuation that starts a word or sits between its letters: "tìm ;kiếm", "đất:đai".
+_MARK_IN_WORD = re.compile(
+    r"(?:^|\s)[;:!?,.][^\W\d_]|[^\W\d_][;:!?'’\"][^\W\d_]|[a-zà-ỹđ]\.[a-zà-ỹđ]"
+)  # a dot between small letters too ("đơn.vị"); TP.HCM has capitals
+# A number does not hold marks no number is written with, nor sticks to a word by one:
+# "năm 2022 ;1!6", "năm:2016" are specks.
+_ODD_MARK_BY_DIGIT = re.compile(r"\d[!?;|¡¿°^*_~]|[!?;|¡¿°^*_~]\d|[^\W\d_][:;]\d")
+# A trích yếu does not end on a word that joins it to more ("... sắp xếp, tinh gọn tổ chức
+# của"): its last line was lost. Nor does OCR's doubled syllable belong ("các cơ cơ quan").
+_NEVER_LAST = frozenset(
+    [
+        "của",
+        "và",
+        "về",
+        "trong",
+        "các",
+        "cho",
+        "tại",
+        "với",
+        "những",
+        "để",
+        "theo",
+        "từ",
+        "bằng",
+        "do",
+        "nhằm",
+        "hoặc",
+    ]
+)
+_WORD_TWICE = re.compile(r"(?<!\w)(\w+) \1(?!\w)", re.IGNORECASE)
+_COLON_MID = re.compile(r":\s+[a-zà-ỹđ]")  # "kết quả: phổ biến": a speck read as a colon
+# A quarter is I, II, III or IV (or 1 to 4): "quý EV" is a misread numeral.
+_BAD_QUARTER = re.compile(r"\bquý\s+(?!(?:I{1,3}|IV|[1-4])\b)\S+", re.IGNORECASE)
+_TONED_CAPS = re.compile(
+    r"[A-ZĐÂĂÊÔƠƯ]*[ÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ][A-ZĐÂĂÊÔƠƯ]*"
+)
+
+
+# A word that cannot be Vietnamese, or a consonant standing alone, in a subject, an agency or
+# a name is OCR damage ("â¡ lai", "đ t đai", "uMêuviệo"): the value is not to be trusted as
+# read, whatever Tesseract's own confidence says.
+SPELLING_PENALTY = 0.5
+_LONE_CONSONANT = re.compile(r"(?<![\w/])[bcdđghklmnpqrstvx](?![\w/])", re.IGNORECASE)
+
+
+# Loanwords official documents print as they are ("Phần mềm E-office", "mạng Internet").
+LOANWORDS = frozenset(
+    [
+        "office",
+        "email",
+        "mail",
+        "internet",
+        "online",
+        "website",
+        "web",
+        "wifi",
+        "zalo",
+        "camera",
+        "video",
+        "covid",
+        "container",
+        "server",
+        "smartphone",
+        "app",
+        "fanpage",
+        "facebook",
+        "youtube",
+        "logo",
+        "marketing",
+        "startup",
+    ]
+)
+
+
+def spelling(text: str | None) -> float:
+    """1.0 when every word of `text` is spelled as Vietnamese (or a known loanword) can be,
+    else the penalty."""
+    if not text:
+        return 1.0
+    unknown = [w for w in foreign_or_invalid(text) if w.casefold() not in LOANWORDS]
+    damaged = unknown or _LONE_CONSONANT.search(text)
+    return SPELLING_PENALTY if damaged else 1.0
