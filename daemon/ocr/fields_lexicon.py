@@ -12,14 +12,14 @@ the lexicon cannot decide between, and nothing is changed beyond diacritics.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
-from pathlib import Path
 from typing import NamedTuple
 
 from daemon.ocr import gazetteer
 from daemon.ocr.syllables import foreign_or_invalid
-from daemon.ocr.vntext import fold_tones, loose_key, nfc
+from daemon.ocr.vntext import edit_distance, fold_tones, loose_key, nfc
 
 # Phrases separated by "|"; each adjacent pair of words in a phrase is a known pair.
 # Agency names: used on agency names only (issuer lines, recipients), lest "sở nội vụ" turn
@@ -191,19 +191,20 @@ for _a, _b in (pair for pairs in _COMMON_INDEX.values() for pair in pairs):
     _VOCABULARY[loose_key(_b)].add(_b)
 
 
+@functools.cache
 def _common_words() -> frozenset[str]:
-    """Words of official writing at large (rules/common_words.tsv, see its README)."""
-    package = Path(__file__).resolve().parents[1]
-    words: set[str] = set()
-    for folder in (package / "shipped_rules", package.parent / "rules"):
-        table = folder / "common_words.tsv"
-        if table.is_file():
-            lines = table.read_text(encoding="utf-8").splitlines()[1:]
-            words.update(_fold(line.split("\t", 1)[0]) for line in lines if line)
-            break
+    """The lexicon's words and those of official writing at large (rules/common_words.tsv,
+    see its README). Read on first use, not when the module loads: the service process
+    imports the extractor but never judges a trích yếu."""
+    words = {form for forms in _VOCABULARY.values() for form in forms}
+    table = gazetteer.shipped_table("common_words.tsv")
+    if table is not None:
+        lines = table.read_text(encoding="utf-8").splitlines()[1:]
+        words.update(_fold(line.split("\t", 1)[0]) for line in lines if line)
     return frozenset(words)
 
 
+@functools.cache
 def _place_words() -> frozenset[str]:
     """The syllables of the gazetteer's place names: a capitalised word of a trích yếu may be
     one ("xã Bình Tường"). Not any word: the names hold rare syllables (Dị Sử, Hổ)."""
@@ -213,8 +214,6 @@ def _place_words() -> frozenset[str]:
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
-_FORMS = frozenset(form for forms in _VOCABULARY.values() for form in forms) | _common_words()
-_PLACE_FORMS = _place_words()
 
 
 class Slip(NamedTuple):
@@ -245,8 +244,11 @@ def misread_words(text: str) -> list[Slip]:
         folded = _fold(word)
         if (
             not _LETTERS.fullmatch(word)
-            or folded in _FORMS  # "tập trung tại Văn phòng" is not "trung tâm văn (hóa)"
-            or (word[:1].isupper() and (folded in _PLACE_FORMS or len(word) > 1 and word.isupper()))
+            or folded in _common_words()  # "tập trung tại Văn phòng": no "trung tâm văn"
+            or (
+                word[:1].isupper()
+                and (folded in _place_words() or len(word) > 1 and word.isupper())
+            )
         ):
             continue
         before = words[i - 1].group() if i and _joined(text, words[i - 1], match) else None
@@ -261,7 +263,7 @@ def misread_words(text: str) -> list[Slip]:
         sure: set[str] = set()  # up to two letters off, vouched for by both
         key = loose_key(word)
         for other, forms in _VOCABULARY.items():
-            distance = _edits(key, other, 2)
+            distance = edit_distance(key, other, 2)
             for form in forms if distance <= 2 else ():
                 left = before is not None and known_pair(before, form)
                 right = after is not None and known_pair(form, after)
@@ -281,17 +283,3 @@ def misread_words(text: str) -> list[Slip]:
 
 def _joined(text: str, a: re.Match[str], b: re.Match[str]) -> bool:
     return _JOINER.fullmatch(text[a.end() : b.start()]) is not None
-
-
-def _edits(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance of `a` and `b`, or `limit + 1` once it is sure to pass `limit`."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    row = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        prev, row[0] = row[0], i
-        for j, y in enumerate(b, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (x != y))
-        if min(row) > limit:
-            return limit + 1
-    return row[-1]

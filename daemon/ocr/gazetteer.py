@@ -104,13 +104,21 @@ class Gazetteer:
 
 
 def shipped() -> Gazetteer:
-    """The gazetteer shipped with vanthu: the checkout's rules/, or the installed wheel's
-    daemon/shipped_rules/ (reference data: the office does not edit it)."""
+    """The gazetteer shipped with vanthu (reference data: the office does not edit it)."""
+    table = shipped_table("gazetteer.tsv")
+    if table is None:
+        raise GazetteerError("the shipped gazetteer (rules/gazetteer.tsv) is missing")
+    return load(table)
+
+
+def shipped_table(name: str) -> Path | None:
+    """A reference table shipped with vanthu: in the checkout's rules/, or the installed
+    wheel's daemon/shipped_rules/; None when it is missing."""
     package = Path(__file__).resolve().parents[1]
     for folder in (package / "shipped_rules", package.parent / "rules"):
-        if (folder / "gazetteer.tsv").is_file():
-            return load(folder / "gazetteer.tsv")
-    raise GazetteerError("the shipped gazetteer (rules/gazetteer.tsv) is missing")
+        if (folder / name).is_file():
+            return folder / name
+    return None
 
 
 def load(path: Path) -> Gazetteer:

@@ -114,9 +114,19 @@ def fix_number_label(text: str) -> str:
 
 def one_edit_apart(a: str, b: str) -> bool:
     """Whether `a` and `b` differ by exactly one letter lost, added or changed (OCR's slip)."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
-    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
-    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
+    return edit_distance(a, b, 1) == 1
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Letters lost, added or changed between `a` and `b` (Levenshtein), or `limit + 1` as
+    soon as it is sure to pass `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (x != y))
+        if min(row) > limit:
+            return limit + 1
+    return row[-1]
