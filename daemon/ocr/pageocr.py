@@ -351,37 +351,41 @@ class _StampRemains:
         words = line.text.split(" ")
         if len(words) < 2:
             return line, False
-        w, h = self.raster.image.size
-        y = (line.y0 + line.y1) / 2 * h
-        share = (line.x1 - line.x0) / len(line.text)
-        if words[0].isdigit() and self._inside(line.x0 * w + 1, y):
-            shift = share * (len(words[0]) + 1)
-            return replace(line, text=" ".join(words[1:]), x0=line.x0 + shift), True
+        if words[0].isdigit() and self._ends_inside(line, last=False):
+            return _without_end_word(line, last=False), True
         last, before = words[-1], vntext.loose_key(words[-2])
-        if last.isdigit() and before not in _COUNTED and self._inside(line.x1 * w - 1, y):
-            shift = share * (len(last) + 1)
-            return replace(line, text=" ".join(words[:-1]), x1=line.x1 - shift), True
+        if last.isdigit() and before not in _COUNTED and self._ends_inside(line):
+            return _without_end_word(line), True
         return line, False
 
     def _without_stamp_words(self, line: Line) -> tuple[Line, bool]:
         """A trích yếu line less the stamp's own words in capitals at its end, inside the
         stamp ("... huyện Lạng Giang ĐẾN"): a sentence-case line holds no such word, and
         the type's name in capitals is read whole or not at all."""
-        words = line.text.split(" ")
-        if len(words) < 2 or vntext.is_upper_text(line.text):
+        if vntext.is_upper_text(line.text):
             return line, False
-        w, h = self.raster.image.size
-        y = (line.y0 + line.y1) / 2 * h
-        share = (line.x1 - line.x0) / len(line.text)
         cut = False
-        while len(words) > 1 and _stamp_word(words[-1]) and self._inside(line.x1 * w - 1, y):
-            shift = share * (len(words[-1]) + 1)
-            line = replace(line, text=" ".join(words[:-1]), x1=line.x1 - shift)
-            words, cut = words[:-1], True
+        while " " in line.text and _stamp_word(line.text.rsplit(" ", 1)[1]):
+            if not self._ends_inside(line):
+                break
+            line, cut = _without_end_word(line), True
         return line, cut
 
-    def _inside(self, x: float, y: float) -> bool:
+    def _ends_inside(self, line: Line, *, last: bool = True) -> bool:
+        """Whether `line`'s last (or first) letter lies inside a stamp."""
+        w, h = self.raster.image.size
+        x, y = (line.x1 * w - 1 if last else line.x0 * w + 1), (line.y0 + line.y1) / 2 * h
         return any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in self.boxes)
+
+
+def _without_end_word(line: Line, *, last: bool = True) -> Line:
+    """`line` less its last (or first) word, its box shrunk by the word's share of it."""
+    words = line.text.split(" ")
+    gone = words.pop() if last else words.pop(0)
+    shift = (line.x1 - line.x0) / len(line.text) * (len(gone) + 1)
+    if last:
+        return replace(line, text=" ".join(words), x1=line.x1 - shift)
+    return replace(line, text=" ".join(words), x0=line.x0 + shift)
 
 
 def _stamp_word(word: str) -> bool:

@@ -134,7 +134,7 @@ LINE_COLUMNS = (
 
 
 Mark = tuple[int, int]
-_MISSING: Any = object()
+MISSING: Any = object()
 
 
 class UntilChanged:
@@ -169,11 +169,11 @@ class UntilChanged:
         key at a time: when the register changes, twenty clerks' next views of the same page
         wait for one computation instead of making twenty."""
         found = self.peek(key, mark)
-        if found is not _MISSING:
+        if found is not MISSING:
             return cast(T, found)
         with self._computing[hash(key) % len(self._computing)]:
             found = self.peek(key, mark)  # made meanwhile by the thread we waited for
-            if found is _MISSING:
+            if found is MISSING:
                 found = compute()
                 self.keep(key, mark, found)
         return cast(T, found)
@@ -183,7 +183,7 @@ class UntilChanged:
         with self._lock:
             found = self._kept.get(key)
             if found is None or found[0] != mark:
-                return _MISSING
+                return MISSING
             self._kept.move_to_end(key)
             return found[1]
 
@@ -199,7 +199,6 @@ class UntilChanged:
             self._kept.clear()
 
 
-MISSING = _MISSING
 KEPT = UntilChanged()
 
 
@@ -224,6 +223,7 @@ def session_mark(session: Session) -> Mark:
     if found is not None and found[0] is transaction:
         return cast(Mark, found[1])
     mark = register_mark(session)
+    # The query may have begun the transaction: ask for it again.
     session.info["register_mark"] = (session.get_transaction(), mark)
     return mark
 
