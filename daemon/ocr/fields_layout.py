@@ -85,8 +85,10 @@ _TIEU_NGU = re.compile(r"doc lap\s*-\s*tu do")
 # 68/QĐ-UBND, 10/2014/QĐ-UBND, 123 / QĐ - UBND, 36a/NQ-CP, /QĐ-UBND (number left blank).
 _PIECE = r"[\w&.()]+"
 NUMBER_RE = re.compile(rf"(?:{_PIECE})?(?:\s*[/\-–—]\s*{_PIECE})+|\d[\w.]*")
+# The label may come after an old copier's specks ("__ Số:", ":§ố:"), its S read as §.
 NUMBER_LABEL_RE = re.compile(
-    r"^\s*(?:(?:Luật|Bộ luật|Pháp lệnh|Lệnh|Nghị quyết)\s+)?(?:Số|SỐ)\s*[:;.]?\s*"
+    r"^\s*(?:[^\w\s]|[_ˆ˜ˇ]){0,3}\s*(?:(?:Luật|Bộ luật|Pháp lệnh|Lệnh|Nghị quyết)\s+)?"
+    r"(?:[S§]ố|SỐ)\s*[:;.]?\s*"
 )
 
 

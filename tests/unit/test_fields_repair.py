@@ -83,6 +83,18 @@ def test_lost_slash_and_misread_stroke_in_the_number(types: DocTypes) -> None:
     assert 0.6 < fields.confidence["number"] < 0.9  # corrected: worth a look
 
 
+@pytest.mark.parametrize(
+    "read", ["__ Số: 302/GM-SVHTTDL", ":§ố: 302/GM-SVHTTDL", "ˆ§ố 302/GM-SVHTTDL"]
+)
+def test_number_line_behind_specks(read: str, types: DocTypes) -> None:
+    """An old copier's specks before "Số", or its S read as §, must not make the number
+    line a third line of the agency's name."""
+    left = ["UBND TỈNH THÁI BÌNH", "SỞ VĂN HÓA, THỂ", "THAO VÀ DU LỊCH", read]
+    fields = extract(nd30(**{**QD, "left": left, "title": ["GIẤY MỜI"]}), types)
+    assert fields.number == "302/GM-SVHTTDL"
+    assert fields.issuer == "SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH"
+
+
 def test_archive_line_and_trailing_specks(types: DocTypes) -> None:
     reading = nd30(**{**QD, "recipients": ["Nơi nhận:", "- Như trên; „", "- Lưu: VF, TCCB."]})
     assert extract(reading, types).recipients == ("Như trên", "Lưu: VT, TCCB")
