@@ -51,6 +51,7 @@ _CUT_BINS = 1000  # resolution of the search for that gap, per page width
 _MIN_CUT_BINS = 5  # a gap narrower than 0.5% of the width is a word space
 _MARGIN = 0.01  # blank kept around the text of a region (page fractions)
 _CENTRE_SLACK = 0.03  # a centred row's middle is this close to the text frame's (page widths)
+_SPECK_WIDTH = 0.008  # page widths: narrower than a letter of body text (~1.7 mm on A4)
 
 
 @dataclass(frozen=True)
@@ -284,7 +285,9 @@ def _frame_centre(rows: Rows) -> float:
 
 
 def _centred(boxes: list[Box], centre: float) -> bool:
-    """Whether a row is one centred run (a title, a trích yếu line), not two columns."""
+    """Whether a row is one centred run (a title, a trích yếu line), not two columns.
+    A speck off to the side (an old copier's) neither parts the row nor moves its middle."""
+    boxes = [b for b in boxes if b[2] - b[0] >= _SPECK_WIDTH] or boxes
     x0, x1 = min(b[0] for b in boxes), max(b[2] for b in boxes)
     gaps = (b[0] - a[2] for a, b in zip(boxes, boxes[1:], strict=False))
     split = max(gaps, default=0.0) >= layout.COLUMN_GAP

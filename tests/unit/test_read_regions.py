@@ -241,3 +241,23 @@ def test_a_title_whose_rows_specks_pulled_off_centre_is_still_read() -> None:
     assert found is not None
     title = next(r for r in found[0] if r.name == "title")
     assert title.box[3] / 3508 > 0.198 + 0.012  # the trích yếu's last row is in
+
+
+def test_a_speck_beside_one_trich_yeu_row_does_not_end_the_title() -> None:
+    """The title's rows look centred but for one, which a speck by the margin parts from its
+    middle: the title block must not end above that row (the trích yếu's last line was lost,
+    its first line registered as the whole, and no one was told; rows from a real scan)."""
+    rows = [
+        _row((0.252, 0.404), (0.498, 0.899), y=0.077),  # agency | motto
+        _row((0.225, 0.431), (0.555, 0.842), y=0.096),
+        _row((0.210, 0.441), (0.533, 0.862), y=0.149),  # Số: ... | place, date
+        _row((0.472, 0.599), y=0.186),  # THÔNG TƯ
+        _row((0.339, 0.732), y=0.209),  # the trích yếu
+        _row((0.117, 0.122), (0.349, 0.723), y=0.229),  # its last line, a speck far left
+        *(_row((0.166, 0.906), y=0.263 + 0.02 * i) for i in range(6)),  # the body
+    ]
+    body = regions._body_rows(rows)
+    found = regions._header_regions(rows, body, 2480, 3508)
+    assert found is not None
+    title = next(r for r in found[0] if r.name == "title")
+    assert title.box[3] / 3508 > 0.229 + 0.012
