@@ -205,6 +205,18 @@ def _common_words() -> frozenset[str]:
 
 
 @functools.cache
+def _syllables_in_use() -> frozenset[str]:
+    """The syllables of general Vietnamese (rules/syllables.tsv, see its README): about 4,700
+    that occur at least once in a million words. A syllable outside it is valid only on paper
+    ("nhiềm", "truyền nhiễm" read with the wrong tone) or too rare for a trích yếu."""
+    table = gazetteer.shipped_table("syllables.tsv")
+    if table is None:
+        return frozenset()
+    lines = table.read_text(encoding="utf-8").splitlines()[1:]
+    return frozenset(line.split("\t", 1)[0] for line in lines if line)
+
+
+@functools.cache
 def _place_words() -> frozenset[str]:
     """The syllables of the gazetteer's place names: a capitalised word of a trích yếu may be
     one ("xã Bình Tường"). Not any word: the names hold rare syllables (Dị Sử, Hổ)."""
@@ -278,7 +290,18 @@ def misread_words(text: str) -> list[Slip]:
             clear = len(only) == 1 and len(sure | near) == 1
             fix = _cased(word, next(iter(only))) if clear else None
             out.append(Slip(word, fix, bool(sure) and clear))
+        elif _out_of_use(word, first=i == 0):
+            out.append(Slip(word, None, False))
     return out
+
+
+def _out_of_use(word: str, first: bool) -> bool:
+    """A valid syllable no one writes: OCR's slip, though the word it slipped from is not
+    clear ("truyền nhiềm": nhiễm, or nhiệm?). Names are left alone: their capital says so."""
+    if (word[:1].isupper() and not first) or foreign_or_invalid(word):
+        return False  # an invalid syllable is the spelling check's to flag
+    in_use = _syllables_in_use()
+    return bool(in_use) and _fold(word) not in in_use
 
 
 def _joined(text: str, a: re.Match[str], b: re.Match[str]) -> bool:

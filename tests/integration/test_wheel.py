@@ -44,6 +44,7 @@ def test_the_wheel_installs_into_a_fresh_venv_and_init_and_doctor_work(tmp_path:
     [wheel] = list(dist.glob("vanthu-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "daemon/shipped_rules/routing.toml" in names
+    assert "daemon/shipped_rules/syllables.tsv" in names  # the reading's word list
     assert "daemon/register/migrations/env.py" in names
     assert any(n.startswith("daemon/register/migrations/versions/0001_") for n in names)
 

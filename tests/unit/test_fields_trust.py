@@ -241,6 +241,18 @@ def test_a_real_syllable_in_place_of_a_known_pairs_word_is_undone_or_flagged(
     assert fields.confidence["subject"] < THRESHOLD
 
 
+def test_a_syllable_no_one_writes_is_flagged(types: DocTypes) -> None:
+    """A valid syllable ("nhiềm") passes the syllable check, and no known pair
+    vouches for a fix (nhiễm? nhiệm?); but it is not a syllable of Vietnamese in use."""
+    slipped = "Tình hình thực hiện phòng, chống dịch bệnh truyền nhiềm năm 2019"
+    fields = extract(nd30(**{**QD, "title": ["BÁO CÁO", slipped]}, conf=0.95), types)
+    assert fields.subject == slipped
+    assert fields.confidence["subject"] < THRESHOLD
+    right = slipped.replace("nhiềm", "nhiễm")
+    fields = extract(nd30(**{**QD, "title": ["BÁO CÁO", right]}, conf=0.95), types)
+    assert fields.confidence["subject"] >= THRESHOLD
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -248,6 +260,7 @@ def test_a_real_syllable_in_place_of_a_known_pairs_word_is_undone_or_flagged(
         "phòng, chống tham nhũng, tiêu cực trên địa bàn xã Bình Tường",  # a place's syllable
         "Là văn bản được thể hiện dưới dạng thông điệp dữ liệu",  # common words of writing
         "Về việc phê duyệt Kế hoạch chỉnh lý tài liệu thị xã Hoài Nhơn",
+        "Nhiễm khuẩn bệnh viện và kháng sinh",  # rare words in use, the first capitalised
     ],
 )
 def test_right_words_are_not_taken_for_slips(text: str) -> None:

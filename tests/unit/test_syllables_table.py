@@ -1,0 +1,40 @@
+"""rules/syllables.tsv, the syllables of Vietnamese in use, and the script that makes it."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+from daemon.ocr.syllables import foreign_or_invalid
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "make_syllables", ROOT / "scripts" / "make_syllables.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_script_keeps_valid_syllables_with_their_highest_frequency() -> None:
+    buckets = [["và", "online"], ["hoà", "2019"], [], ["hòa", "nhiễm", "ubnd"]]
+    table = _script().syllables(buckets)
+    assert table == {"và": 9.0, "hòa": 8.99, "nhiễm": 8.97}  # one tone placement, no English
+
+
+def test_the_shipped_table_holds_syllables_in_use_only() -> None:
+    lines = (ROOT / "rules" / "syllables.tsv").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "syllable\tzipf"
+    rows = [line.split("\t") for line in lines[1:]]
+    words = {word for word, _ in rows}
+    assert len(words) == len(rows) > 4000
+    assert {"nhiễm", "nhiệm", "kiện", "số", "hòa"} <= words
+    assert not {"nhiềm", "hoà", "ubnd"} & words
+    assert not [word for word in words if foreign_or_invalid(word)]
+    zipf = [float(z) for _, z in rows]
+    assert zipf == sorted(zipf, reverse=True) and min(zipf) >= 3.0
