@@ -52,6 +52,27 @@ def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def without_stamp_tail(text: str) -> str:
+    """A trích yếu without the clerk's stamp read at its end: the receiving agency's name in
+    capitals ("... tố cáo UBND HUYỆN TÂY SƠN đt"). A trích yếu in small letters writes places
+    and agencies with one capital, so two or more words in capitals at its end, one of them
+    toned, are the stamp's. The caller keeps the field flagged: the stamp lay over it."""
+    words = text.split()
+    end, shouted, toned = len(words), 0, False
+    while end > 0:
+        word = words[end - 1].strip(",.;:()\"“”'")
+        if len(word) >= 2 and word.isalpha() and word.isupper():
+            shouted += 1
+            toned = toned or _TONED_CAPS.fullmatch(word) is not None
+        elif end < len(words) or len(word) > 2:  # a speck may end the line: "... SƠN đt"
+            break
+        end -= 1
+    rest = " ".join(words[:end])
+    if shouted >= 2 and toned and any(c.islower() for c in rest):
+        return rest
+    return text
+
+
 def trim_edges(text: str) -> tuple[str, bool]:
     """A trích yếu without what OCR adds at its ends: a list dash or a speck before it
     ("- Về việc", "'Kiểm tra"), a dash or punctuation after it ("2020-2025—"), and a

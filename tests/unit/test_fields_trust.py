@@ -241,6 +241,30 @@ def test_a_real_syllable_in_place_of_a_known_pairs_word_is_undone_or_flagged(
     assert fields.confidence["subject"] < THRESHOLD
 
 
+@pytest.mark.parametrize(
+    ("left", "title"),
+    [
+        (
+            [
+                "SỞ NỘI VỤ",
+                "Số: 5/SNV-VP",
+                "V/v báo cáo số liệu tiếp công dân UBND HUYỆN TÂY SƠN đt",
+            ],
+            [],
+        ),
+        (["SỞ NỘI VỤ", "Số: 5/KH-SNV"], ["KẾ HOẠCH", "Tiếp công dân năm 2024 UBND IYÊN HIỆP HÒA"]),
+    ],
+)
+def test_the_stamps_agency_name_read_at_the_subjects_end_goes(
+    left: list[str], title: list[str], types: DocTypes
+) -> None:
+    """The receiving agency's name on the clerk's stamp, read in capitals at the end of the
+    trích yếu, is the stamp's: it goes, and the field stays flagged (the stamp lay on it)."""
+    fields = extract(nd30(**{**QD, "left": left, "title": title}, conf=0.95), types)
+    assert fields.subject in ("báo cáo số liệu tiếp công dân", "Tiếp công dân năm 2024")
+    assert fields.confidence["subject"] < THRESHOLD
+
+
 def test_a_syllable_no_one_writes_is_flagged(types: DocTypes) -> None:
     """A valid syllable ("nhiềm") passes the syllable check, and no known pair
     vouches for a fix (nhiễm? nhiệm?); but it is not a syllable of Vietnamese in use."""
