@@ -265,12 +265,17 @@ def _surname(signer: WLine) -> tuple[str, float]:
     first, _, rest = signer.text.partition(" ")
     if signer.conf >= 1.0 or not rest:
         return signer.text, 1.0
-    second = rest.partition(" ")[0]
-    if " " in rest and _is_surname(second) and not _is_surname(first):
-        return rest, UNKNOWN_SURNAME  # "Sẻ Dương Thanh Sơn": a speck of the seal read first
+    second, _, given = rest.partition(" ")
+    if given and not _is_surname(first):
+        if _is_surname(second):
+            return rest, UNKNOWN_SURNAME  # "Sẻ Dương Thanh Sơn": a speck of the seal read first
+        if len(first) == 1 and " " in given and (form := _misread_surname(second)):
+            return f"{form} {given}", UNKNOWN_SURNAME  # "X Bài Ngọc Dũng": a speck, then Bùi
     form, factor = SURNAME_FORMS.get(loose_key(first)) or _near_surname(loose_key(first)), 1.0
     if form is None and foreign_or_invalid(first):
         form, factor = _one_slip_surname(first), UNKNOWN_SURNAME
+    if form is None and len(first) == 1 and first.isalpha():
+        form, factor = _surname_of_letter(first), UNKNOWN_SURNAME
     if form is None:
         return signer.text, 1.0
     upper = first.isupper() and len(first) > 1 and rest.isupper()  # NGUYỄN VĂN A
@@ -289,6 +294,20 @@ def _one_slip_surname(word: str) -> str | None:
         key = loose_key(word)
         near = [s for k, s in SURNAME_FORMS.items() if k[0] == key[0] and _within(key, k)]
     return near[0] if len(near) == 1 else None
+
+
+def _misread_surname(word: str) -> str | None:
+    """The surname a word is, or the one it is one slip or a few lost letters from."""
+    key = loose_key(word)
+    return SURNAME_FORMS.get(key) or _near_surname(key) or _one_slip_surname(word)
+
+
+def _surname_of_letter(letter: str) -> str | None:
+    """The one surname a lone letter can be left of: the seal took the letters before it
+    ("E Ngọc Liên": Lê, "Ý Công Sơn": Lý) or after it ("B Thu Nhung": Bùi)."""
+    key = loose_key(letter)
+    fits = {s for k, s in SURNAME_FORMS.items() if k.endswith(key) or k.startswith(key)}
+    return fits.pop() if len(fits) == 1 else None
 
 
 def _within(part: str, whole: str) -> bool:

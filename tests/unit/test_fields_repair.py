@@ -155,6 +155,10 @@ def test_vv_subject_stops_where_the_left_column_body_starts(types: DocTypes) -> 
     assert extract(reading, types).subject == "báo cáo số liệu bồi dưỡng cán bộ, công chức"
 
 
+# First words of the names below taken for a surname, or left as read, on a guess: flagged.
+_GUESSED_SURNAMES = {"Bäi", "Nøô", "Võã", "Đế", "Hnh", "Pm", "IÊ", "Sẻ", "E", "Ý", "B", "M", "X"}
+
+
 @pytest.mark.parametrize(
     ("read", "meant"),
     [
@@ -170,6 +174,12 @@ def test_vv_subject_stops_where_the_left_column_body_starts(types: DocTypes) -> 
         ("Pm Hữu Đạt", "Phạm Hữu Đạt"),
         ("IÊ Công Hùng", "Lê Công Hùng"),  # no name as read: taken for a damaged one
         ("Sẻ Dương Thanh Sơn", "Dương Thanh Sơn"),  # a speck read before the surname
+        ("E Ngọc Liên", "Lê Ngọc Liên"),  # the seal took the letters before the last
+        ("Ý Công Sơn", "Lý Công Sơn"),
+        ("B Thu Nhung", "Bùi Thu Nhung"),  # ... or the letters after the first
+        ("M Thu Nhung", "M Thu Nhung"),  # Mai or Mạc? left for the clerk
+        ("X Bài Ngọc Dũng", "Bùi Ngọc Dũng"),  # a speck, then a slip of the surname
+        ("X Huỳih Minh Nghĩa", "Huỳnh Minh Nghĩa"),
     ],
 )
 def test_signer_surname_spelled_right_on_ocr(read: str, meant: str, types: DocTypes) -> None:
@@ -177,7 +187,7 @@ def test_signer_surname_spelled_right_on_ocr(read: str, meant: str, types: DocTy
     ocr = nd30(**{**QD, "signature": signature}, conf=0.9)
     fields = extract(ocr, types)
     assert fields.signer == meant
-    if read.split()[0] in ("Bäi", "Nøô", "Võã", "Đế", "Hnh", "Pm", "IÊ", "Sẻ"):  # a guess
+    if read.split()[0] in _GUESSED_SURNAMES:
         assert fields.confidence["signer"] < 0.6
     layer = nd30(**{**QD, "signature": signature})
     # a text layer is taken as printed, and "IÊ" is nobody's name there
