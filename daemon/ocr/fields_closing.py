@@ -217,14 +217,42 @@ def _read_signer(layout: Layout, region: list[int], closing: Closing) -> None:
         if SIGN_PREFIX.match(line.key) or (line.caps and is_title_line(line.key)):
             anchored = True
             continue
-        name = _name_text(line.text)
+        name, conf = _name_text(line.text), line.conf
+        if conf < 1.0:  # a text layer prints the name as it is
+            name, conf = _behind_specks(name, conf)
         if is_person_name(name):
             if name != line.text:
-                line = replace(line, text=name, key=loose_key(name))
+                line = replace(line, text=name, key=loose_key(name), conf=conf)
             closing.signer, closing.signer_anchored = line, anchored
             return
     if anchored:
         _read_damaged_signer(layout, region, closing)
+
+
+def _behind_specks(name: str, conf: float) -> tuple[str, float]:
+    """A name line less the seal's specks read as a letter or two before it ("n. Đỡ Thanh
+    Nghĩa", "MÃ __ Đỗ Mỹ Thảo"), and with a surname read in capitals before a name in small
+    letters written as the rest ("LÊ Ngọc Hùng"). Doubted when letters were dropped: the
+    seal may have hidden more."""
+    words = name.split()
+    dropped = 0
+    while len(words) - dropped > 3 or (len(words) - dropped == 3 and dropped):
+        word = words[dropped]
+        letters = "".join(c for c in word if c.isalpha())
+        speck = len(letters) <= 2 and (letters != word or not letters.istitle())
+        if not speck or is_person_name(" ".join(words[dropped:])):
+            break
+        dropped += 1
+    rest = words[dropped:]
+    if (
+        len(rest) >= 3
+        and rest[0].isupper()
+        and loose_key(rest[0]) in SURNAMES
+        and rest[1].istitle()
+    ):
+        rest[0] = rest[0].capitalize()  # "LÊ Ngọc Hùng"
+    lost = any(c.isalpha() for w in words[:dropped] for c in w)
+    return " ".join(rest), conf * (_DAMAGED if lost else 1.0)
 
 
 def _read_damaged_signer(layout: Layout, region: list[int], closing: Closing) -> None:
