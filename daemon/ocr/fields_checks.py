@@ -116,7 +116,8 @@ def looks_whole(text: str, *, titled: bool) -> float:
     quarter a numeral ("quý EV"), and a
     sentence holds no word in capitals that is a syllable rather than an abbreviation
     ("chuyển đổi SỐ"; UBND, HĐND and the like have no tone mark), it does not end on a word
-    that joins it to more ("... của") nor hold a word twice in a row ("các cơ cơ quan")."""
+    that joins it to more ("... của") or on two lone characters ("năm 2016 7 ụ": specks),
+    nor hold a word twice in a row ("các cơ cơ quan")."""
     if not text:
         return 0.0
     cut = titled and text[0].islower()
@@ -136,6 +137,7 @@ def looks_whole(text: str, *, titled: bool) -> float:
         for i, w in enumerate(words)
     )
     cut = cut or (words[-1].casefold() in _NEVER_LAST if words else False)
+    cut = cut or (len(words) > 2 and all(len(w) == 1 for w in words[-2:]))  # "năm 2016 7 ụ"
     twice = _WORD_TWICE.search(text) is not None
     return SPELLING_PENALTY if cut or quotes or dust or year or shouting or twice else 1.0
 

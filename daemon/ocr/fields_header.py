@@ -254,6 +254,7 @@ def subject_lines(layout: Layout, head: Header) -> list[WLine]:
 
 _UNREAD = 0.3  # a line read this unsurely may hide what it says (under the clerk's stamp)
 _BODY_WIDER = 1.15  # a line this much wider than the trích yếu's widest, starting left of it
+_MARGIN_SLACK = 0.05  # ... and ending this close to the right margin (page widths)
 
 
 def subject_may_go_on(layout: Layout, head: Header, subject: list[WLine]) -> bool:
@@ -269,7 +270,12 @@ def subject_may_go_on(layout: Layout, head: Header, subject: list[WLine]) -> boo
     close = line.y0 - last.y1 <= 1.5 * max(last.height, 0.01)
     # The body's first line runs from margin to margin, wider than any centred line above.
     widest = max(ln.x1 - ln.x0 for ln in subject)
-    body = line.x1 - line.x0 > _BODY_WIDER * widest and line.x0 < min(ln.x0 for ln in subject)
+    right = max(ln.x1 for ln in layout.lines if ln.page == line.page)
+    body = (
+        line.x1 - line.x0 > _BODY_WIDER * widest
+        and line.x0 < min(ln.x0 for ln in subject)
+        and line.x1 >= right - _MARGIN_SLACK
+    )
     return line.page == last.page and line.conf < _UNREAD and close and not body
 
 

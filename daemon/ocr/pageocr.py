@@ -65,6 +65,7 @@ _MIN_PRINT_PIXELS = 500  # fewer dark pixels beside the stamp than this: no prin
 _UNDER_STAMP = 0.2  # confidence of a title line the clerk's stamp covers in part
 _ORPHAN_SLACK = 0.2  # ... and a word of it lost under the stamp this close
 _AXIS_SLACK = 0.08  # a title line's middle is this close to the text frame's (page widths)
+_WHOLE_SLACK = 0.008  # ... and this close when nothing at its ends was lost (page widths)
 
 
 Planner = Callable[[Image.Image, np.ndarray | None, float], regions.Plan]
@@ -292,7 +293,8 @@ class _StampRemains:
 
     def __init__(self, boxes: tuple[tuple[int, int, int, int], ...], raster: Raster) -> None:
         self.boxes, self.raster = boxes, raster
-        self.dropped: list[layout.Word] = []
+        self.dropped: list[layout.Word] = []  # taken out, or cut short of stray marks
+        self.removed: list[layout.Word] = []  # taken out
 
     def __call__(self, word: layout.Word) -> layout.Word | None:
         if not _inside_any(word, self.boxes, self.raster, whole=False):
@@ -302,6 +304,7 @@ class _StampRemains:
             return None
         if syllables.foreign_or_invalid(text) or _MIXED.search(text) or _PEN_NUMBER.search(text):
             self.dropped.append(word)
+            self.removed.append(word)
             return None
         if text != word.text:  # a title line does not end in the middle of a stamp
             self.dropped.append(word)
@@ -321,7 +324,8 @@ class _StampRemains:
             line, shouted = self._without_stamp_words(line)
             numbered = numbered or shouted
             lost = [w for w in self.dropped if line.y0 <= (w.y0 + w.y1) / 2 <= line.y1]
-            kept.append(self._doubt(line) if (lost or numbered) and on_axis else line)
+            doubtful = numbered or (bool(lost) and not self._whole(line, lost, axis))
+            kept.append(self._doubt(line) if doubtful and on_axis else line)
         # A title line read as nothing but junk: the line above it may have gone on there.
         for word in self.dropped:
             middle = (word.y0 + word.y1) / 2
@@ -335,6 +339,17 @@ class _StampRemains:
                 if middle - kept[i].y1 <= 2 * (kept[i].y1 - kept[i].y0):
                     kept[i] = self._doubt(kept[i])
         return kept
+
+    def _whole(self, line: Line, lost: list[layout.Word], axis: float) -> bool:
+        """Whether a title line beside the stamp's remains was read whole: centred on the
+        title's axis as printed (a word lost at an end would pull its middle off by half
+        the word's width), and nothing taken out between its ends."""
+        inside = any(
+            line.x0 < (w.x0 + w.x1) / 2 < line.x1 and sum(c.isalnum() for c in w.text) > 1
+            for w in lost
+            if w in self.removed
+        )  # a mark of one letter's size is a speck: it hides no word
+        return not inside and abs((line.x0 + line.x1) / 2 - axis) <= _WHOLE_SLACK
 
     @staticmethod
     def _doubt(line: Line) -> Line:

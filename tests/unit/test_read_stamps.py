@@ -167,12 +167,12 @@ def _line(text: str, x0: float, x1: float, y0: float = 0.2, conf: float = 0.95) 
 
 def test_a_title_line_that_lost_words_to_the_stamp_is_doubted() -> None:
     sift = _remains()
-    sift(_word("ạs", 0.3, y0=0.2))
+    sift(_word("ạs", 0.33, y0=0.2))
     region = regions.Region((0, 150, 1000, 400), 3, "title")
     kept = sift.sift(
         [
             _line("BÁO CÁO", 0.45, 0.55, y0=0.16),
-            _line("Về việc đề nghị phê duyệt", 0.35, 0.65, y0=0.2),
+            _line("Về việc đề nghị phê duyệt", 0.39, 0.67, y0=0.2),  # off centre by a word
             _line("Số: 95", 0.12, 0.2, y0=0.25),  # the stamp's own, off the title's axis
             _line("năm 2016", 0.45, 0.55, y0=0.3),
         ],
@@ -183,6 +183,33 @@ def test_a_title_line_that_lost_words_to_the_stamp_is_doubted() -> None:
         ("Về việc đề nghị phê duyệt", pageocr._UNDER_STAMP),
         ("năm 2016", 0.95),
     ]
+
+
+def test_a_centred_title_line_beside_the_stamps_remains_is_whole() -> None:
+    """The stamp's junk read beside a title line that is centred on the title's axis hid
+    nothing of it: a word lost at an end would pull its middle off. Junk taken out between
+    its ends, or a line off centre, still doubts it."""
+    region = regions.Region((0, 150, 1000, 400), 3, "title")
+    sift = _remains()
+    sift(_word("z;oj)a", 0.36, y0=0.2))  # beyond the line's start
+    sift(_word("ˆ", 0.45, y0=0.25, width=0.005))  # a speck between its words
+    kept = sift.sift(
+        [
+            _line("Ban hành Quy chế tiếp công dân", 0.41, 0.59, y0=0.2),
+            _line("khiếu nại, tố cáo", 0.43, 0.57, y0=0.25),
+        ],
+        region,
+    )
+    assert [ln.conf for ln in kept] == [0.95, 0.95]
+    sift = _remains()
+    sift(_word("1s8a", 0.30, y0=0.2))  # a word's worth of junk between its words
+    (inside,) = sift.sift([_line("Ban hành Quy chế tiếp công dân", 0.25, 0.75)], region)
+    assert inside.conf == pageocr._UNDER_STAMP
+    for x1, conf in ((0.70, 0.95), (0.62, pageocr._UNDER_STAMP)):
+        sift = _remains()
+        sift(_word("`Thực", 0.30, y0=0.2))  # cut short of a mark at the line's start
+        (line,) = sift.sift([_line("Thực hiện phòng cháy, chữa cháy rừng", 0.30, x1)], region)
+        assert line.conf == conf  # off centre: the stamp may have hidden more of it
 
 
 def test_the_clerks_number_in_front_of_a_title_line_is_taken_off() -> None:
