@@ -204,16 +204,20 @@ def _common_words() -> frozenset[str]:
     return frozenset(words)
 
 
+_VERY_COMMON = 5.5  # Zipf frequency: once in ~30,000 words ("lấy", "vừa"; not "hổ", "dị")
+
+
 @functools.cache
-def _syllables_in_use() -> frozenset[str]:
-    """The syllables of general Vietnamese (rules/syllables.tsv, see its README): about 4,700
-    that occur at least once in a million words. A syllable outside it is valid only on paper
-    ("nhiềm", "truyền nhiễm" read with the wrong tone) or too rare for a trích yếu."""
+def _syllables_in_use() -> dict[str, float]:
+    """The syllables of general Vietnamese and their Zipf frequency (rules/syllables.tsv, see
+    its README): about 4,700 that occur at least once in a million words. A syllable outside
+    it is valid only on paper ("nhiềm", "truyền nhiễm" read with the wrong tone) or too rare
+    for a trích yếu."""
     table = gazetteer.shipped_table("syllables.tsv")
     if table is None:
-        return frozenset()
-    lines = table.read_text(encoding="utf-8").splitlines()[1:]
-    return frozenset(line.split("\t", 1)[0] for line in lines if line)
+        return {}
+    rows = (line.split("\t") for line in table.read_text(encoding="utf-8").splitlines()[1:])
+    return {word: float(zipf) for word, zipf in rows}
 
 
 @functools.cache
@@ -243,7 +247,8 @@ def misread_words(text: str) -> list[Slip]:
 
     A word is doubted when it is no common word of official writing, forms no known pair
     with either neighbour, and one letter lost, added or changed turns it into a word that
-    does ("chuyển đổi hổ trên" -> số?). A word a neighbour vouches for is left alone
+    does ("chuyển đổi hổ trên" -> số?); a word frequent in Vietnamese at large ("vừa"), only
+    when both neighbours vouch for one word instead. A word a neighbour vouches for is left alone
     ("chuyển đổi hồ sơ"). The slip is sure to be undone only when one word fits and both
     neighbours vouch for it (two letters may be off then, since OCR often loses a whole
     cluster: "chống dị bệnh" -> dịch); it is likely, and flagged, when the word is no
@@ -263,6 +268,9 @@ def misread_words(text: str) -> list[Slip]:
             )
         ):
             continue
+        # A frequent word of Vietnamese at large is doubted only when both neighbours call
+        # for another ("thông gì mạng": tin); one is not enough ("nhỏ và vừa", "lấy ý kiến").
+        frequent = _syllables_in_use().get(folded, 0.0) >= _VERY_COMMON
         before = words[i - 1].group() if i and _joined(text, words[i - 1], match) else None
         after = (
             words[i + 1].group()
@@ -281,7 +289,7 @@ def misread_words(text: str) -> list[Slip]:
                 right = after is not None and known_pair(form, after)
                 if left and right and len(form) > 2:
                     sure.add(form)
-                elif distance == 1 and (left or right):
+                elif distance == 1 and (left or right) and not frequent:
                     near.add(form)
         # A word no syllable at all ("qghèo") is surely a slip: one neighbour's word is the
         # likely fix, though not a sure one ("hành chính quyêt" may be no "chính quyền").

@@ -289,6 +289,8 @@ def test_a_syllable_no_one_writes_is_flagged(types: DocTypes) -> None:
         "Là văn bản được thể hiện dưới dạng thông điệp dữ liệu",  # common words of writing
         "Về việc phê duyệt Kế hoạch chỉnh lý tài liệu thị xã Hoài Nhơn",
         "Nhiễm khuẩn bệnh viện và kháng sinh",  # rare words in use, the first capitalised
+        "Về việc hỗ trợ doanh nghiệp nhỏ và vừa",  # frequent words in Vietnamese at large
+        "Về việc lấy ý kiến góp ý",
     ],
 )
 def test_right_words_are_not_taken_for_slips(text: str) -> None:
