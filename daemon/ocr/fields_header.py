@@ -255,6 +255,7 @@ def subject_lines(layout: Layout, head: Header) -> list[WLine]:
 _UNREAD = 0.3  # a line read this unsurely may hide what it says (under the clerk's stamp)
 _BODY_WIDER = 1.15  # a line this much wider than the trích yếu's widest, starting left of it
 _MARGIN_SLACK = 0.05  # ... and ending this close to the right margin (page widths)
+_INDENT = 0.07  # ... or starting this close to the left one (a 1.27 cm indent and slack)
 
 
 def subject_may_go_on(layout: Layout, head: Header, subject: list[WLine]) -> bool:
@@ -270,11 +271,14 @@ def subject_may_go_on(layout: Layout, head: Header, subject: list[WLine]) -> boo
     close = line.y0 - last.y1 <= 1.5 * max(last.height, 0.01)
     # The body's first line runs from margin to margin, wider than any centred line above.
     widest = max(ln.x1 - ln.x0 for ln in subject)
-    right = max(ln.x1 for ln in layout.lines if ln.page == line.page)
+    # A word the stamp ate (or its remains) can widen a trích yếu line too: the body's line
+    # also starts at a paragraph's indent or reaches the right margin.
+    page = [ln for ln in layout.lines if ln.page == line.page]
+    left, right = min(ln.x0 for ln in page), max(ln.x1 for ln in page)
     body = (
         line.x1 - line.x0 > _BODY_WIDER * widest
         and line.x0 < min(ln.x0 for ln in subject)
-        and line.x1 >= right - _MARGIN_SLACK
+        and (line.x0 <= left + _INDENT or line.x1 >= right - _MARGIN_SLACK)
     )
     return line.page == last.page and line.conf < _UNREAD and close and not body
 

@@ -85,7 +85,12 @@ def starts_body(text: str, key: str, *, strong: bool = False) -> bool:
     """
     pattern = _STRONG_BODY if strong else _BODY
     text, key = _SPECKS_BEFORE.sub("", text), _SPECKS_BEFORE.sub("", key)  # "“Thực hiện"
+    if _ADDRESS.match(text) and key.startswith("kinh gui"):
+        return True  # "kính gửi:", its capital misread: no trích yếu says that
     return text[:1].isupper() and pattern.match(key) is not None
+
+
+_ADDRESS = re.compile(r"^\w+\s+\w+\s*:")
 
 
 _SPECKS_BEFORE = re.compile(r"^[^\w]+")

@@ -314,11 +314,11 @@ class _StampRemains:
         width = self.raster.image.width
         axis = (region.box[0] + region.box[2]) / 2 / width
         kept: list[Line] = []
+        stamps: list[Line] = []  # lines of the stamp's own: its number, date, unit
         for line in found:
             on_axis = abs((line.x0 + line.x1) / 2 - axis) <= _AXIS_SLACK
             if _inside_any(line, self.boxes, self.raster):
-                if on_axis:
-                    kept.append(self._doubt(line))
+                (kept if on_axis else stamps).append(self._doubt(line))
                 continue
             line, numbered = self._without_number(line)
             line, shouted = self._without_stamp_words(line)
@@ -333,6 +333,8 @@ class _StampRemains:
                 line.y0 <= middle <= line.y1 for line in kept
             ):
                 continue
+            if any(_within(word, line) for line in stamps):
+                continue  # a word of the stamp's own line ("v 410"), not a lost title line
             above = [i for i, line in enumerate(kept) if line.y1 < middle]
             if above:
                 i = max(above, key=lambda k: kept[k].y1)
@@ -439,6 +441,12 @@ _COUNTED = frozenset(
         "quan",
     ]
 )
+
+
+def _within(word: layout.Word, line: Line) -> bool:
+    """Whether a word's centre lies in a line's box."""
+    x, y = (word.x0 + word.x1) / 2, (word.y0 + word.y1) / 2
+    return line.x0 <= x <= line.x1 and line.y0 <= y <= line.y1
 
 
 def _inside_any(

@@ -13,6 +13,7 @@ from daemon.config import ReadingSettings
 from daemon.ocr.doctypes import DocTypes
 from daemon.ocr.model import Line, Reading
 from tests.unit.test_fields import QD, extract, nd30
+from tests.unit.test_fields_ocr import BODY, HEADER, page
 
 THRESHOLD = ReadingSettings().review_threshold
 ROOT = Path(__file__).resolve().parents[2]
@@ -303,8 +304,8 @@ def test_the_body_below_a_stamped_title_does_not_make_the_subject_go_on(
     types: DocTypes,
 ) -> None:
     """An unsure line right under the trích yếu may be its end, half under the stamp, even
-    when a word the stamp ate made it look wide; the body's first line, from margin to
-    margin, is not."""
+    when the stamp's remains made it look wide; the body's first line, from the margin or a
+    paragraph's indent (its end may be lost under the stamp) or to the right margin, is not."""
     body_lines = ["Căn cứ Luật Tổ chức chính quyền", "Điều 1. Ban hành Quy chế./."]
     reading = nd30(**{**QD, "title": TITLE, "body": body_lines}, conf=0.93)
     page = reading.pages[0]
@@ -315,7 +316,8 @@ def test_the_body_below_a_stamped_title_does_not_make_the_subject_go_on(
     for line, sure in (
         (widened, True),
         (dataclasses.replace(widened, x0=0.4, x1=0.6), False),
-        (dataclasses.replace(widened, x1=0.7), False),  # wide, but short of the margin
+        (dataclasses.replace(widened, x1=0.7), True),  # short of the margin, at an indent
+        (dataclasses.replace(widened, x0=0.24, x1=0.7), False),  # wide, but neither
     ):
         lines = tuple(
             dataclasses.replace(line, conf=0.2) if ln is body else ln for ln in page.lines
@@ -324,6 +326,20 @@ def test_the_body_below_a_stamped_title_does_not_make_the_subject_go_on(
             dataclasses.replace(reading, pages=(dataclasses.replace(page, lines=lines),)), types
         )
         assert (fields.confidence["subject"] >= THRESHOLD) is sure
+
+
+def test_kinh_gui_with_its_capital_misread_still_ends_the_subject(types: DocTypes) -> None:
+    """ "kính gửi:" centred under a công điện's trích yếu is the address, its K read small
+    (positions from a real scan's reading)."""
+    subject = "Về việc chủ động ứng phó với bão số II năm 2024"
+    reading = page(
+        *HEADER,
+        ("CÔNG ĐIỆN", 0.459, 0.196, 0.592),
+        (subject, 0.280, 0.218, 0.788),
+        ("kính gửi: UBND các huyện, thị xã, thành phố", 0.308, 0.240, 0.743),
+        *BODY,
+    )
+    assert extract(reading, types).subject == subject
 
 
 def test_a_colon_read_at_a_vv_lines_end_does_not_cut_the_subject(types: DocTypes) -> None:

@@ -212,6 +212,19 @@ def test_a_centred_title_line_beside_the_stamps_remains_is_whole() -> None:
         assert line.conf == conf  # off centre: the stamp may have hidden more of it
 
 
+def test_junk_in_the_stamps_own_line_is_no_lost_title_line() -> None:
+    """Junk read inside the stamp under a title line may be all that is left of the
+    trích yếu's next line, which doubts the line above; not when it sat in a line of the
+    stamp's own, off the title's axis (the clerk's "Số: 410")."""
+    region = regions.Region((0, 150, 1000, 400), 3, "title")
+    title = _line("Ban hành Kế hoạch cải cách hành chính", 0.3, 0.7, y0=0.18)
+    stamps_line = _line("v 410", 0.30, 0.39, y0=0.21)  # inside the stamp, off the axis
+    for found, conf in (([title, stamps_line], 0.95), ([title], pageocr._UNDER_STAMP)):
+        sift = _remains()
+        sift(_word("v_", 0.36, y0=0.21, width=0.02))
+        assert sift.sift(found, region)[0].conf == conf
+
+
 def test_the_clerks_number_in_front_of_a_title_line_is_taken_off() -> None:
     region = regions.Region((0, 150, 1000, 400), 3, "title")
     (line,) = _remains().sift([_line("1849 Dự hội nghị sơ kết", 0.3, 0.7)], region)
