@@ -309,6 +309,18 @@ class _Axis:
         full = line.x0 <= self.left + 0.01 and line.x1 >= self.right - 0.01
         return full or abs(line.xc - self.centre) > 0.02
 
+    def body_width(self, line: WLine, lines: list[WLine]) -> bool:
+        """Whether `line` runs from a paragraph's indent to the right margin, wider than
+        the trích yếu `lines` above it: the body's first line, though its middle may lie
+        under the title's."""
+        widest = max(ln.x1 - ln.x0 for ln in lines)
+        return (
+            self.centre is not None
+            and line.x1 - line.x0 > _BODY_WIDER * widest
+            and line.x0 <= self.left + _INDENT
+            and line.x1 >= self.right - 0.01
+        )
+
 
 def _opens_subject(line: WLine, title: WLine, axis: _Axis) -> bool:
     """Whether the line under the title starts a trích yếu rather than the body."""
@@ -334,4 +346,6 @@ def _ends_subject(line: WLine, prev: WLine, out: list[WLine], axis: _Axis) -> bo
     if line.after_rule or line.caps != out[0].caps or (out[0].bold and not line.bold):
         return True
     gap = line.y0 - prev.y1
-    return axis.off(line) or (axis.positioned and gap > 1.5 * max(prev.height, 0.01))
+    if axis.off(line) or axis.body_width(line, out):
+        return True
+    return axis.positioned and gap > 1.5 * max(prev.height, 0.01)

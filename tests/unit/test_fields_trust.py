@@ -342,6 +342,26 @@ def test_kinh_gui_with_its_capital_misread_still_ends_the_subject(types: DocType
     assert extract(reading, types).subject == subject
 
 
+def test_an_indented_body_line_that_looks_centred_ends_the_subject(types: DocTypes) -> None:
+    """The body's first line, from its indent to the right margin, can have its middle under
+    the title's; read with a speck and a small letter first, it used to join the trích yếu
+    (positions from a real scan's reading)."""
+    subject = "Kiểm tra công tác chuyển đổi số năm 2021"
+    reading = page(
+        *HEADER,
+        ("KẾ HOẠCH", 0.480, 0.177, 0.608),
+        (subject, 0.333, 0.200, 0.755),
+        (
+            "“thực hiện Quyết định số 4137/QĐ-UBTVQH15 ngày 11/11/2020 của Ủy ban",
+            0.185,
+            0.227,
+            0.926,
+        ),
+        ("Thường vụ Quốc hội về chuyển đổi số, HĐND tỉnh ban hành Kế hoạch", 0.161, 0.250, 0.926),
+    )
+    assert extract(reading, types).subject == subject
+
+
 def test_a_colon_read_at_a_vv_lines_end_does_not_cut_the_subject(types: DocTypes) -> None:
     """A speck read as a colon used to end the trích yếu at its first line, unflagged."""
     reading = nd30(
