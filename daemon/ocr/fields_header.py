@@ -326,12 +326,22 @@ def _opens_subject(line: WLine, title: WLine, axis: _Axis) -> bool:
     """Whether the line under the title starts a trích yếu rather than the body."""
     if line.page != title.page or line.text.endswith((":", ";")) or line.text.startswith("-"):
         return False
-    if starts_body(line.text, line.key, strong=True) or axis.off(line):
+    if starts_body(line.text, line.key, strong=True):
+        return False
+    if axis.off(line) and not _half_under_stamp(line, axis):
         return False
     if parse_mark(line.text) is not None or (line.caps and agency_like(line.text)):
         return False  # the authority line: a decision without trích yếu
     # "Thực hiện ..." opens a bold trích yếu or a regular body paragraph.
     return not starts_body(line.text, line.key) or not title.bold or line.bold
+
+
+def _half_under_stamp(line: WLine, axis: _Axis) -> bool:
+    """A line read unsurely beside the clerk's stamp, which ate some of its words and so
+    moved its middle: still the trích yếu's (flagged by its confidence), not the body's."""
+    return line.conf < _UNREAD and not (
+        line.x0 <= axis.left + _INDENT and line.x1 >= axis.right - 0.01
+    )
 
 
 def _ends_subject(line: WLine, prev: WLine, out: list[WLine], axis: _Axis) -> bool:

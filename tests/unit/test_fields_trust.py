@@ -362,6 +362,18 @@ def test_an_indented_body_line_that_looks_centred_ends_the_subject(types: DocTyp
     assert extract(reading, types).subject == subject
 
 
+def test_a_trich_yeu_the_stamp_pulled_off_centre_is_given_flagged(types: DocTypes) -> None:
+    """The stamp ate the end of the trích yếu ("... quý I [năm 2024]"), so what is left is
+    off centre: the clerk gets it to complete, flagged, rather than an empty field."""
+    read = "Kết quả công tác chỉnh lý tài liệu lưu trữ tồn đọng quý I"
+    reading = page(
+        *HEADER, ("BÁO CÁO", 0.485, 0.164, 0.592), (read, 0.207, 0.186, 0.766, 0.2), *BODY
+    )
+    fields = extract(reading, types)
+    assert fields.subject == read
+    assert fields.confidence["subject"] < THRESHOLD
+
+
 def test_a_colon_read_at_a_vv_lines_end_does_not_cut_the_subject(types: DocTypes) -> None:
     """A speck read as a colon used to end the trích yếu at its first line, unflagged."""
     reading = nd30(
