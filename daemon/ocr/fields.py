@@ -62,6 +62,7 @@ _NEAR_SURNAME = 0.75  # similarity (difflib ratio) of a misread surname to the r
 _CORRECTED_NUMBER = 0.85  # as sure as a ký hiệu whose type abbreviation was restored
 _GOES_ON = 0.3  # a trích yếu that may go on under the stamp is the clerk's to finish
 _ONE_LINE_SLACK = 0.3  # a subject is no surer than its least sure line, give or take
+_TYPE_AGREED = 0.9  # a type read in the title that the ký hiệu's abbreviation confirms
 
 
 def extract_fields(reading: Reading, types: DocTypes, *, today: dt.date | None = None) -> Fields:
@@ -100,17 +101,19 @@ def _doc_type(
 ) -> DocType | None:
     """The type from the title, else "Công văn" for a V/v, else from the ký hiệu."""
     found: DocType | None = None
-    score = 0.0
+    score, read_apart = 0.0, True  # read_apart: not from the ký hiệu itself
     if head.title_match is not None and head.title is not None:
         found = head.title_match.type
         score = head.title_match.score * (head.title_line.conf if head.title_line else 1.0)
     elif head.vv_lines and (cong_van := types.by_name("Công văn")) is not None:
         found, score = cong_van, 0.9 * mean_conf(head.vv_lines)
     elif head.number is not None and head.number.kind_abbr:
-        found = types.by_abbr(head.number.kind_abbr)
+        found, read_apart = types.by_abbr(head.number.kind_abbr), False
         score = 0.5 * mean_conf(head.number_lines) if found else 0.0
     if found is not None and head.number is not None and head.number.kind_abbr in found.abbrs:
-        score = min(1.0, score + 0.1)  # the ký hiệu agrees
+        # The ký hiệu agrees: two readings apart name one type ("GIẤYMỜI" read unsurely,
+        # "302/GM-SVHTTDL"), which no slip of either would make.
+        score = max(min(1.0, score + 0.1), _TYPE_AGREED if read_apart else 0.0)
     values["doc_type"] = found.name if found else None
     conf["doc_type"] = score
     return found

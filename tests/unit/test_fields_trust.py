@@ -374,6 +374,24 @@ def test_a_trich_yeu_the_stamp_pulled_off_centre_is_given_flagged(types: DocType
     assert fields.confidence["subject"] < THRESHOLD
 
 
+def test_a_type_read_unsurely_is_trusted_when_the_ky_hieu_agrees(types: DocTypes) -> None:
+    """ "GIẤYMỜI" read at 0.44 and "302/GM-..." are two readings of one type."""
+    for number, sure in (("Số: 302/GM-SVHTTDL", True), ("Số: 302/SVHTTDL-VP", False)):
+        reading = page(
+            ("SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH", 0.20, 0.09, 0.44),
+            ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 0.50, 0.07, 0.92),
+            ("Độc lập - Tự do - Hạnh phúc", 0.57, 0.09, 0.86),
+            (number, 0.20, 0.145, 0.45),
+            ("Thái Bình, ngày 30 tháng 01 năm 2018", 0.50, 0.145, 0.92),
+            ("GIẤYMỜI", 0.48, 0.177, 0.60, 0.44),
+            ("Dự hội nghị sơ kết công tác quản lý đất đai", 0.30, 0.199, 0.78),
+            *BODY,
+        )
+        fields = extract(reading, types)
+        assert fields.doc_type == "Giấy mời"
+        assert (fields.confidence["doc_type"] >= THRESHOLD) is sure, number
+
+
 def test_a_colon_read_at_a_vv_lines_end_does_not_cut_the_subject(types: DocTypes) -> None:
     """A speck read as a colon used to end the trích yếu at its first line, unflagged."""
     reading = nd30(
