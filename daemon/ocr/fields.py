@@ -157,8 +157,8 @@ def _number_check(number: Number, doc_type: DocType | None, types: DocTypes) -> 
     """How well the ký hiệu fits the type: 68/QĐ-UBND for a Quyết định is right."""
     if not any(c.isdigit() for c in number.text.split("/")[0]):
         return 0.3  # the number itself is blank or unread
-    if _ODD_IN_NUMBER.search(number.text.rstrip("_-.,:;")):
-        return 0.5  # "SGỗGDĐT": a ký hiệu is Latin letters, Đ and digits
+    if _ODD_IN_NUMBER.search(number.text.rstrip("_-.,:;")) or number.joined:
+        return 0.5  # "SGỗGDĐT": a ký hiệu is Latin letters, Đ and digits; "169 1/": a guess
     kind = number.kind_abbr
     if kind is None:
         return 0.6

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from daemon.ocr.doctypes import DocType, DocTypes
 from daemon.ocr.fields_layout import NUMBER_LABEL_RE, NUMBER_RE, strip_markup
@@ -42,12 +42,21 @@ class Number:
     rest: str  # what followed it on the line (a mark stamped next to it, say)
     kind_abbr: str | None  # the first piece of the ký hiệu: QĐ in 68/QĐ-UBND, UBND in 245/UBND-VP
     corrected: bool = False  # restore_abbr changed letters of the ký hiệu (not just Đ for D)
+    joined: bool = False  # digits a gap split were joined ("169 1/KH-SCT"): worth a look
+
+
+_SLASHES = str.maketrans({"⁄": "/", "∕": "/"})  # fraction slash, division slash
+_SPLIT_DIGITS = re.compile(r"\d+( )\d+\s*/")
 
 
 def parse_number(text: str) -> Number | None:
     """The số và ký hiệu after a "Số:" label (the label itself optional), or None."""
+    text = text.translate(_SLASHES)  # "558/2015⁄NQ-HĐND": a fraction slash is a slash
     label = NUMBER_LABEL_RE.match(text)
     start = label.end() if label else 0
+    split = _SPLIT_DIGITS.match(text, start)
+    if split:  # a gap read inside the number: "169 1/KH-SCT"
+        text = text[: split.start(1)] + text[split.end(1) :]
     match = NUMBER_RE.match(text, start)
     if match is None:
         return None
@@ -66,7 +75,7 @@ def parse_number(text: str) -> Number | None:
     if not any(c.isalnum() for c in number):
         return None
     kind = next((p.split("-")[0] for p in parts[1:] if p[:1].isalpha()), None)
-    return Number(number, squash(text[match.end() :]), kind)
+    return Number(number, squash(text[match.end() :]), kind, joined=split is not None)
 
 
 def restore_abbr(number: Number, types: DocTypes, doc_type: DocType | None) -> Number:
@@ -88,7 +97,7 @@ def restore_abbr(number: Number, types: DocTypes, doc_type: DocType | None) -> N
         pieces[pieces.index(kind)] = fixed or kind
     pieces = [_agency_code(p) if p != fixed else p for p in pieces]
     letters_changed = kind is not None and _undot(fixed or "").casefold() != _undot(kind).casefold()
-    return Number("".join(pieces), number.rest, fixed, corrected=letters_changed)
+    return replace(number, text="".join(pieces), kind_abbr=fixed, corrected=letters_changed)
 
 
 def _agency_code(piece: str) -> str:

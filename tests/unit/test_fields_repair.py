@@ -81,6 +81,14 @@ def test_lost_slash_and_misread_stroke_in_the_number(types: DocTypes) -> None:
     fields = extract(stroke, types)
     assert fields.number == "592/TTr-SGTVT"
     assert 0.6 < fields.confidence["number"] < 0.9  # corrected: worth a look
+    fraction = nd30(**{**QD, "left": ["HĐND TỈNH KHÁNH HÒA", "Số: 558/2015⁄NQ-HĐND"]})
+    assert extract(fraction, types).number == "558/2015/NQ-HĐND"  # a fraction slash
+    gap = nd30(
+        **{**QD, "left": ["SỞ CÔNG THƯƠNG", "Số: 169 1/KH-SCT"], "title": ["KẾ HOẠCH"]}, conf=0.95
+    )
+    fields = extract(gap, types)
+    assert fields.number == "1691/KH-SCT"  # a gap read inside the number
+    assert fields.confidence["number"] < 0.6  # joined on a guess: the clerk looks
 
 
 @pytest.mark.parametrize(
