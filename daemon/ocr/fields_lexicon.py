@@ -230,6 +230,7 @@ def _place_words() -> frozenset[str]:
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
+_ABOUT = ["ve", "viec"]  # "Về việc", before the trích yếu's action
 
 
 class Slip(NamedTuple):
@@ -259,9 +260,14 @@ def misread_words(text: str) -> list[Slip]:
     for i, match in enumerate(words):
         word = match.group()
         folded = _fold(word)
+        # The trích yếu's head is its action, a known pair ("Về việc kiện toàn"): a common
+        # word there is doubted too, for the action its right neighbour pairs with ("Về
+        # việc hiện toàn": kiện?), not "việc"'s ("việc làm").
+        head = i == 0 or (i >= 2 and [loose_key(w.group()) for w in words[i - 2 : i]] == _ABOUT)
+        common = folded in _common_words()  # "tập trung tại Văn phòng": no "trung tâm văn"
         if (
             not _LETTERS.fullmatch(word)
-            or folded in _common_words()  # "tập trung tại Văn phòng": no "trung tâm văn"
+            or (common and not head)
             or (
                 word[:1].isupper()
                 and (folded in _place_words() or len(word) > 1 and word.isupper())
@@ -279,6 +285,8 @@ def misread_words(text: str) -> list[Slip]:
         )
         if (before and known_pair(before, word)) or (after and known_pair(word, after)):
             continue
+        if head and (common or frequent):
+            before, frequent = None, False
         near: set[str] = set()  # one letter off, vouched for by a neighbour
         sure: set[str] = set()  # up to two letters off, vouched for by both
         key = loose_key(word)

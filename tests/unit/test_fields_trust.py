@@ -244,6 +244,11 @@ def test_a_real_syllable_in_place_of_a_known_pairs_word_is_undone_or_flagged(
     fields = extract(nd30(**{**QD, "title": ["KẾ HOẠCH", unsure]}, conf=0.93), types)
     assert fields.subject == unsure
     assert fields.confidence["subject"] < THRESHOLD
+    # A common word, but at the head, where the action's pair is known: kiện toàn?
+    head = "Về việc hiện toàn Ban Chỉ đạo tiếp công dân"
+    fields = extract(nd30(**{**QD, "title": ["QUYẾT ĐỊNH", head]}, conf=0.93), types)
+    assert fields.subject == head
+    assert fields.confidence["subject"] < THRESHOLD
 
 
 @pytest.mark.parametrize(
@@ -292,6 +297,7 @@ def test_a_syllable_no_one_writes_is_flagged(types: DocTypes) -> None:
         "Nhiễm khuẩn bệnh viện và kháng sinh",  # rare words in use, the first capitalised
         "Về việc hỗ trợ doanh nghiệp nhỏ và vừa",  # frequent words in Vietnamese at large
         "Về việc lấy ý kiến góp ý",
+        "Về việc thực hiện toàn bộ dự án",  # "hiện toàn", not at the head
     ],
 )
 def test_right_words_are_not_taken_for_slips(text: str) -> None:
