@@ -62,6 +62,7 @@ _NEAR_SURNAME = 0.75  # similarity (difflib ratio) of a misread surname to the r
 _CORRECTED_NUMBER = 0.85  # as sure as a ký hiệu whose type abbreviation was restored
 _GOES_ON = 0.3  # a trích yếu that may go on under the stamp is the clerk's to finish
 _ONE_LINE_SLACK = 0.3  # a subject is no surer than its least sure line, give or take
+_GUESSED_DIGIT = 0.5  # a date with a letter read for one of its digits is the clerk's to check
 _TYPE_AGREED = 0.9  # a type read in the title that the ký hiệu's abbreviation confirms
 
 
@@ -131,6 +132,8 @@ def _number_date(
     number, date, place = head.number, head.date.date if head.date else None, None
     n_conf = mean_conf(head.number_lines)
     d_conf = head.date_line.conf if head.date_line and date else 0.0
+    if head.date is not None and head.date.guessed:
+        d_conf *= _GUESSED_DIGIT
     if head.date is not None:
         place = head.date.place
     if number is None and doc_type is not None:
@@ -339,6 +342,8 @@ def _agency_name(lines: list[WLine]) -> str:
     words = _EDGE_JUNK.sub("", squash(" ".join(ln.text for ln in lines))).split()
     out: list[str] = []
     for word in words:
+        if word.isupper() and word[-1:] in "'’`" and len(word) > 1:
+            word = word[:-1]  # "BỘ Y' TẾ": no agency's name holds an apostrophe
         if out and word == out[-1]:
             continue  # "KHÁNH KHÁNH HÒA": two overlapping fragments of one line
         if not any(c.isalnum() for c in word) and word not in _JOINING_MARKS:

@@ -175,7 +175,8 @@ _NEVER_LAST = frozenset(
     ]
 )
 _WORD_TWICE = re.compile(r"(?<!\w)(\w+) \1(?!\w)", re.IGNORECASE)
-_COLON_MID = re.compile(r":\s+[a-zà-ỹđ]")  # "kết quả: phổ biến": a speck read as a colon
+# "kết quả: phổ biến", "số liệu phòng. cháy": a speck read as a colon or a full stop
+_COLON_MID = re.compile(r"[:.]\s+[a-zà-ỹđ]")
 # A quarter is I, II, III or IV (or 1 to 4): "quý EV" is a misread numeral.
 _BAD_QUARTER = re.compile(r"\bquý\s+(?!(?:I{1,3}|IV|[1-4])\b)\S+", re.IGNORECASE)
 _TONED_CAPS = re.compile(

@@ -198,10 +198,11 @@ def _vv_block(lines: list[WLine]) -> list[WLine]:
 
 
 def _goes_on_from_colon(prev: WLine, line: WLine) -> bool:
-    """A wrapped line in small letters after a colon read at a line's end: the colon was a
-    speck ("V/v đôn đốc báo cáo kết quả:" / "phổ biến, giáo dục pháp luật"), and the
-    trích yếu, which `fields` then flags, goes on."""
-    return prev.conf < 1.0 and prev.text.rstrip().endswith(":") and line.text[:1].islower()
+    """A wrapped line in small letters after a colon or a full stop read at a line's end:
+    the mark was a speck ("V/v đôn đốc báo cáo kết quả:" / "phổ biến, giáo dục pháp luật";
+    "V/v báo cáo số liệu phòng." / "cháy, chữa cháy rừng"), and the trích yếu, which
+    `fields` then flags, goes on."""
+    return prev.conf < 1.0 and prev.text.rstrip().endswith((":", ".")) and line.text[:1].islower()
 
 
 def split_agency(lines: list[WLine]) -> tuple[list[WLine], list[WLine]]:

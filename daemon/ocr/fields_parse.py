@@ -137,10 +137,13 @@ def _has_subsequence(text: str, part: str) -> bool:
     return all(c in chars for c in part)
 
 
-_DIGITS = r"[0-9oil]"
+_DIGITS = r"[0-9oilb]"  # on the folded text: O, I, l and B read for 0, 1, 1 and 8
+_GAP = r"[\s|]*"  # "tháng|02": a speck between the words
 _DATE_WORDS = re.compile(
-    rf"ngay\s*(?P<d>{_DIGITS}{{1,2}})\s*thang\s*(?P<m>{_DIGITS}{{1,2}})\s*nam\s*(?P<y>{_DIGITS}{{4}})"
+    rf"ngay{_GAP}(?P<d>{_DIGITS}{{1,2}}){_GAP}thang{_GAP}(?P<m>{_DIGITS}{{1,2}}){_GAP}"
+    rf"nam{_GAP}(?P<y>{_DIGITS}{{4}})"
 )
+_DATE_LOOKALIKES = str.maketrans("oilb", "0118")
 _DATE_NUMERIC = re.compile(
     r"(?<![\w/])(?:ngay\s*)?(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})\s*[/.\-]\s*(?P<y>\d{4})(?![\w/])"
 )
@@ -151,6 +154,7 @@ class DateLine:
     date: dt.date | None  # None when printed but not a real, past date
     place: str | None
     lead: int  # words printed before the date: a header date line has only its place there
+    guessed: bool = False  # a B read for a digit ("ngày 0B"): worth a look
 
 
 def parse_date_line(text: str, today: dt.date) -> DateLine | None:
@@ -162,14 +166,17 @@ def parse_date_line(text: str, today: dt.date) -> DateLine | None:
     match = _DATE_WORDS.search(folded) or _DATE_NUMERIC.search(folded)
     if match is None:
         return None
-    d, m, y = (int(match.group(k).translate(_DIGIT_LOOKALIKES)) for k in ("d", "m", "y"))
+    digits = [match.group(k) for k in ("d", "m", "y")]
+    d, m, y = (int(part.translate(_DATE_LOOKALIKES)) for part in digits)
     try:
         date: dt.date | None = dt.date(y, m, d)
     except ValueError:
         date = None
     if date is not None and not dt.date(1945, 9, 2) <= date <= today:
         date = None
-    return DateLine(date, _place(text[: match.start()]), len(text[: match.start()].split()))
+    guessed = any("b" in part for part in digits)  # B is 8, or 13 run together, or 3
+    lead = len(text[: match.start()].split())
+    return DateLine(date, _place(text[: match.start()]), lead, guessed)
 
 
 def _place(before: str) -> str | None:

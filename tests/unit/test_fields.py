@@ -266,6 +266,23 @@ def test_body_citations_never_give_number_or_date(types: DocTypes) -> None:
     assert fields.subject == "Về việc thành lập Tổ công tác"
 
 
+@pytest.mark.parametrize(
+    ("printed", "day", "sure"),
+    [
+        ("Khánh Sơn, ngày 02 tháng|11 năm 2016", 2, True),  # a speck between the words
+        ("Khánh Sơn, ngày O4 tháng 11 năm 2016", 4, True),  # O for 0
+        ("Khánh Sơn, ngày 0B tháng 11 năm 2016", 8, False),  # B for 8, or for 3, or 13
+    ],
+)
+def test_dates_read_with_specks_or_letters(
+    printed: str, day: int, sure: bool, types: DocTypes
+) -> None:
+    reading = nd30(**{**QD, "right": (*MOTTO, printed)}, conf=0.95)
+    fields = extract(reading, types)
+    assert fields.date == dt.date(2016, 11, day)
+    assert (fields.confidence["date"] >= 0.6) is sure
+
+
 def test_future_or_impossible_dates_are_rejected(types: DocTypes) -> None:
     for printed in ("Khánh Sơn, ngày 04 tháng 11 năm 2030", "Khánh Sơn, ngày 31 tháng 02 năm 2016"):
         fields = extract(nd30(**{**QD, "right": [*MOTTO, printed]}), types)

@@ -134,6 +134,7 @@ def test_agency_name_read_twice_or_dusty(types: DocTypes) -> None:
         (["HỘI. ĐỒNG NHÂN DÂN", "TỈNH SÓC TRĂNG"], "HỘI ĐỒNG NHÂN DÂN TỈNH SÓC TRĂNG"),
         (["BỘ Y TẾ hưng"], "BỘ Y TẾ"),
         (["SỞ VĂN HÓA, THỂ THAO", "VÀ DU LỊCH"], "SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH"),
+        (["BỘ Y' TẾ"], "BỘ Y TẾ"),  # no agency's name holds an apostrophe
     ):
         reading = nd30(**{**QD, "left": [*left, "Số: 5/QĐ-HĐND"]})
         assert extract(reading, types).issuer == issuer, left

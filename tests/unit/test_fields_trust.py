@@ -398,21 +398,25 @@ def test_a_type_read_unsurely_is_trusted_when_the_ky_hieu_agrees(types: DocTypes
         assert (fields.confidence["doc_type"] >= THRESHOLD) is sure, number
 
 
-def test_a_colon_read_at_a_vv_lines_end_does_not_cut_the_subject(types: DocTypes) -> None:
-    """A speck read as a colon used to end the trích yếu at its first line, unflagged."""
+@pytest.mark.parametrize("mark", [":", "."])
+def test_a_colon_read_at_a_vv_lines_end_does_not_cut_the_subject(
+    mark: str, types: DocTypes
+) -> None:
+    """A speck read as a colon or a full stop used to end the trích yếu at its first line,
+    unflagged."""
     reading = nd30(
         left=[
             "UBND TỈNH KHÁNH HÒA",
             "SỞ NỘI VỤ",
             "Số: 245/SNV-VP",
-            "V/v đôn đốc báo cáo kết quả:",
+            f"V/v đôn đốc báo cáo kết quả{mark}",
             "phổ biến, giáo dục pháp luật",
         ],
         body=["Kính gửi: Ủy ban nhân dân các huyện", "Thực hiện ...Trân trọng./."],
         conf=0.93,
     )
     fields = extract(reading, types)
-    assert fields.subject == "đôn đốc báo cáo kết quả: phổ biến, giáo dục pháp luật"
+    assert fields.subject == f"đôn đốc báo cáo kết quả{mark} phổ biến, giáo dục pháp luật"
     assert fields.confidence["subject"] < THRESHOLD
 
 
