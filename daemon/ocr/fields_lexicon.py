@@ -134,6 +134,26 @@ def known_pair(a: str, b: str) -> bool:
     return (_fold(a), _fold(b)) in _KNOWN
 
 
+def _written(a: str, b: str) -> bool:
+    """Whether `a` `b` are a pair of the lexicon or one real regulations write: right as
+    read, never "undone" into another pair nor doubted. Only the lexicon's pairs vouch for a
+    word in place of another: the regulations' are too many to tell a slip by."""
+    pair = (_fold(a), _fold(b))
+    return pair in _KNOWN or pair in _written_pairs()
+
+
+@functools.cache
+def _written_pairs() -> frozenset[tuple[str, str]]:
+    """Pairs of words the regulations in seeds/ write at least twice (rules/common_pairs.tsv,
+    see rules/common_words.README.md): "thủ trưởng", "cụ thể", "lý do" are right as printed,
+    though the lexicon knows "thứ trưởng", "cư" and "độ". Read on first use."""
+    table = gazetteer.shipped_table("common_pairs.tsv")
+    if table is None:
+        return frozenset()
+    pairs = (line.split("\t", 1)[0] for line in table.read_text(encoding="utf-8").splitlines()[1:])
+    return frozenset((a, b) for a, _, b in (pair.partition(" ") for pair in pairs if pair))
+
+
 def _cased(like: str, word: str) -> str:
     """`word` in the case of `like`: TỈNH, Tỉnh or tỉnh."""
     if like.isupper():
@@ -157,8 +177,7 @@ def correct_diacritics(text: str, *, agency: bool = False) -> str:
         a, b = words[i], words[i + 1]
         if not _JOINER.fullmatch(text[a.end() : b.start()]):
             continue
-        pair = (_fold(a.group()), _fold(b.group()))
-        if pair in _KNOWN:
+        if _written(a.group(), b.group()):
             confirmed.update((i, i + 1))
             continue
         candidates = index.get(f"{loose_key(a.group())} {loose_key(b.group())}", set())
@@ -283,7 +302,7 @@ def misread_words(text: str) -> list[Slip]:
             if i + 1 < len(words) and _joined(text, match, words[i + 1])
             else None
         )
-        if (before and known_pair(before, word)) or (after and known_pair(word, after)):
+        if (before and _written(before, word)) or (after and _written(word, after)):
             continue
         if head and (common or frequent):
             before, frequent = None, False

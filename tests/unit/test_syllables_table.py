@@ -38,3 +38,18 @@ def test_the_shipped_table_holds_syllables_in_use_only() -> None:
     assert not [word for word in words if foreign_or_invalid(word)]
     zipf = [float(z) for _, z in rows]
     assert zipf == sorted(zipf, reverse=True) and min(zipf) >= 3.0
+
+
+def test_the_seed_lexicon_counts_words_and_pairs_written_side_by_side() -> None:
+    spec = importlib.util.spec_from_file_location(
+        "make_seed_lexicon", ROOT / "scripts" / "make_seed_lexicon.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    words, pairs = module.count(["Thủ trưởng các cơ quan, UBND huyện.\nThủ trưởng đơn vị"])
+    assert words["thủ"] == 2 and "ubnd" not in words  # no abbreviation
+    assert pairs["thủ trưởng"] == 2 and pairs["cơ quan"] == 1
+    assert "quan ubnd" not in pairs and "huyện thủ" not in pairs  # a comma, a line between
+    shipped = (ROOT / "rules" / "common_pairs.tsv").read_text(encoding="utf-8").splitlines()
+    assert shipped[0] == "pair\tcount" and "thủ trưởng\t" in "\n".join(shipped)
