@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from daemon.ocr.doctypes import DocTypes, TitleMatch
@@ -244,6 +245,8 @@ def subject_lines(layout: Layout, head: Header) -> list[WLine]:
     out: list[WLine] = []
     prev = title
     for line in lines[head.title + 1 : head.title + 1 + _MAX_SUBJECT_LINES]:
+        if not any(unicodedata.category(c) in _PRINTED for c in line.text):
+            continue  # specks read as a line ("` ˆ ˆ"): not the body, not the trích yếu
         if not out and not _opens_subject(line, title, axis):
             break
         if out and _ends_subject(line, prev, out, axis):
@@ -253,6 +256,7 @@ def subject_lines(layout: Layout, head: Header) -> list[WLine]:
     return out
 
 
+_PRINTED = ("Lu", "Ll", "Nd")  # a letter or a digit (ˆ is a modifier letter: a speck)
 _UNREAD = 0.3  # a line read this unsurely may hide what it says (under the clerk's stamp)
 _BODY_WIDER = 1.15  # a line this much wider than the trích yếu's widest, starting left of it
 _MARGIN_SLACK = 0.05  # ... and ending this close to the right margin (page widths)

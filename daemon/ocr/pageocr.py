@@ -65,6 +65,7 @@ _MIN_PRINT_PIXELS = 500  # fewer dark pixels beside the stamp than this: no prin
 _UNDER_STAMP = 0.2  # confidence of a title line the clerk's stamp covers in part
 _ORPHAN_SLACK = 0.2  # ... and a word of it lost under the stamp this close
 _AXIS_SLACK = 0.08  # a title line's middle is this close to the text frame's (page widths)
+_BLOCK_PSM = 6  # Tesseract's "one uniform block of text": no layout analysis to lose lines
 _WHOLE_SLACK = 0.008  # ... and this close when nothing at its ends was lost (page widths)
 
 
@@ -171,15 +172,20 @@ def _read(
             cut = _stamp_ink_gone(cut, region.box, plan.stamps)
         remains = _StampRemains(plan.stamps, raster) if stamped else None
         origin = (region.box[0], region.box[1], *raster.image.size)
-        found = tesseract.ocr_lines(
-            cut,
-            lang=settings.language,
-            psm=region.psm,
-            timeout=settings.ocr_timeout,
-            dpi=raster.dpi,
-            page=origin,
-            sift=remains,
-        )
+        for psm in (region.psm, _BLOCK_PSM):
+            found = tesseract.ocr_lines(
+                cut,
+                lang=settings.language,
+                psm=psm,
+                timeout=settings.ocr_timeout,
+                dpi=raster.dpi,
+                page=origin,
+                sift=remains,
+            )
+            # A scanner's streak through the title can hide every line from the layout
+            # analysis; read as one block of text, the lines come back.
+            if found or region.name != "title":
+                break
         if region.name == "title":  # a line its layout analysis skipped, read on its own
             found += lost_rows.reread(cut, found, origin, _line_reader(settings, raster, remains))
         if region.name == "closing-right":  # the handwritten signature, read as "text"

@@ -368,6 +368,20 @@ def test_an_indented_body_line_that_looks_centred_ends_the_subject(types: DocTyp
     assert extract(reading, types).subject == subject
 
 
+def test_specks_read_as_a_line_under_the_title_do_not_end_it(types: DocTypes) -> None:
+    """ "` ˆ ˆ" read between the title and the trích yếu (a streak's specks) is no line."""
+    first, second = "Về việc tổ chức kiểm tra chi trả trợ", "cấp cho người có công năm 2018"
+    reading = page(
+        *HEADER,
+        ("THÔNG BÁO", 0.450, 0.169, 0.607),
+        ("` ˆ ˆ", 0.650, 0.1705, 0.708),
+        (first, 0.315, 0.188, 0.744),
+        (second, 0.326, 0.207, 0.729),
+        *BODY,
+    )
+    assert extract(reading, types).subject == f"{first} {second}"
+
+
 def test_a_trich_yeu_the_stamp_pulled_off_centre_is_given_flagged(types: DocTypes) -> None:
     """The stamp ate the end of the trích yếu ("... quý I [năm 2024]"), so what is left is
     off centre: the clerk gets it to complete, flagged, rather than an empty field."""

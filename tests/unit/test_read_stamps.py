@@ -276,3 +276,29 @@ def test_only_ink_as_dark_as_print_stays_inside_a_stamp_over_the_title(print_lev
     assert (out[10:20, 120:140] == 255).all()
     assert (out[30:40, 120:140] == print_level).all() and (out[10:20, 20:40] == 120).all()
     assert (cut[10:20, 120:140] == 120).all()  # the caller's cut is left alone
+
+
+def test_a_title_the_layout_analysis_read_nothing_of_is_read_as_one_block(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A scanner's streak through the title can hide every line from Tesseract's layout
+    analysis (psm 3 reads nothing where psm 6 reads the title and its trích yếu, on a
+    real old-copier scan): the title is read again as one block; other regions are not."""
+    calls: list[tuple[int, int]] = []
+
+    def ocr_lines(cut: Image.Image, *, psm: int, **_: object) -> list[Line]:
+        calls.append((cut.width, psm))
+        return [_line("THÔNG BÁO", 0.45, 0.6, y0=0.2)] if psm == 6 else []
+
+    monkeypatch.setattr(pageocr.tesseract, "ocr_lines", ocr_lines)
+    raster = images.Raster(Image.new("L", (1000, 1000), 255), 300)
+    plan = regions.Plan(
+        (
+            regions.Region((0, 0, 400, 150), 4, "header-left"),
+            regions.Region((0, 150, 1000, 300), 3, "title"),
+        ),
+        text_rows=5,
+    )
+    page, _ = pageocr._read(raster, ReadingSettings(), plan, 0.0)
+    assert [line.text for line in page.lines] == ["THÔNG BÁO"]
+    assert calls == [(400, 4), (1000, 3), (1000, 6)]
