@@ -20,6 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from daemon.errors import PermanentError
+from daemon.ocr.turns import TURNS
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,10 @@ class ReadingPool:
         """
         if not items:
             return []
+        with TURNS.shared():  # a big scheduled job's process waits (daemon.ocr.turns)
+            return self._map(fn, items)
+
+    def _map(self, fn: Callable[[A], T], items: Sequence[A]) -> list[T]:
         results: dict[int, T] = {}
         for attempt in (1, 2):
             executor, generation = self._acquire()

@@ -14,19 +14,37 @@ from concurrent.futures import ProcessPoolExecutor
 from sqlalchemy.orm import Session, sessionmaker
 
 from daemon.config import Settings
+from daemon.ocr.turns import TURNS
 from daemon.reports.period import Kind
 from daemon.schedule.context import Context
 
 
 def weekly_export(sessions: sessionmaker[Session], settings: Settings, now: dt.datetime) -> str:
-    from daemon.reports.weekly import export_week
-
     ctx = Context.of(settings)
     slot = ctx.slot("weekly_export", now)
-    with sessions() as session:
-        done = export_week(
-            session, settings.paths.exports, slot.day - dt.timedelta(days=7), tz=ctx.tz
-        )
+    # openpyxl (with NumPy, PIL and lxml, which it imports) loads in a process of its own, as
+    # the report's chart does: in the service's it stayed for good (+35 MB measured).
+    with TURNS.alone(), _one_process() as pool:
+        return pool.submit(_write_week, settings, slot.day - dt.timedelta(days=7), ctx.tz).result()
+
+
+def _one_process() -> ProcessPoolExecutor:
+    """A fresh process for one big job; it ends with the job. Run while the service's readers
+    wait (TURNS.alone), so that their memory and the job's never add up."""
+    return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+
+
+def _write_week(settings: Settings, day: dt.date, tz: str) -> str:
+    """The workbook of the week holding `day` (in the export process)."""
+    from daemon.register.db import make_engine, session_factory
+    from daemon.reports.weekly import export_week
+
+    engine = make_engine(settings.database_url())
+    try:
+        with session_factory(engine)() as session:
+            done = export_week(session, settings.paths.exports, day, tz=tz)
+    finally:
+        engine.dispose()
     return f"{done.path.name}: {done.entries.get('den', 0)} đến, {done.entries.get('di', 0)} đi"
 
 
@@ -48,7 +66,7 @@ def monthly_report(sessions: sessionmaker[Session], settings: Settings, now: dt.
     kinds = periods_ending(last_day)
     # The chart needs matplotlib (and NumPy): they load in a process of their own, which ends
     # with the report, never in the service's (measured: +110 MB for the rest of its life).
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with TURNS.alone(), _one_process() as pool:
         written = pool.submit(_write_reports, settings, kinds, last_day, ctx.tz, now).result()
     return ", ".join(written)
 

@@ -1,0 +1,63 @@
+"""Reading and the schedule's big child processes take turns, so that their memory never adds up.
+
+A reading process peaks at ~130 MB on a colour page; the process that draws the monthly
+report (matplotlib, NumPy, openpyxl) at ~120 MB. When the report ran while two readers read
+(the schedule's catch-up at start, with scans waiting), the service's processes together
+passed 400 MB. So the reading pool holds a shared turn while it hands out a batch of pages,
+and a big scheduled job holds the turn alone: it waits for the batches in hand to end, and
+new batches wait for it (a few seconds, once a week or a month). The readers stay up,
+idle, meanwhile (~70 MB each).
+
+In one process only: it orders the service's own threads.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+class Turns:
+    """A readers-writer lock that lets a waiting writer in first (a steady stream of scans
+    must not starve the report)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._sharing = 0  # batches in hand
+        self._alone = False  # a big job is running
+        self._waiting_alone = 0  # big jobs waiting for the batches in hand to end
+
+    @contextmanager
+    def shared(self) -> Iterator[None]:
+        """A reading batch: with other batches, never with a big job. Not reentrant."""
+        with self._cond:
+            self._cond.wait_for(lambda: not self._alone and not self._waiting_alone)
+            self._sharing += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._sharing -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def alone(self) -> Iterator[None]:
+        """A big job: once the batches in hand end, with nothing else."""
+        with self._cond:
+            self._waiting_alone += 1
+            try:
+                self._cond.wait_for(lambda: not self._alone and self._sharing == 0)
+            finally:
+                self._waiting_alone -= 1
+            self._alone = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._alone = False
+                self._cond.notify_all()
+
+
+#: The service process's turns: the reading pool's batches and the schedule's big jobs.
+TURNS = Turns()

@@ -1,0 +1,114 @@
+"""Reading batches and the schedule's big jobs take turns (daemon.ocr.turns)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from daemon.ocr.turns import Turns
+
+WAIT = 5.0  # seconds a step may take before the test calls it stuck
+
+
+def _until(condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + WAIT
+    while not condition():
+        assert time.monotonic() < deadline, "stuck"
+        time.sleep(0.01)
+
+
+def _in_thread(fn: Callable[[], None]) -> threading.Thread:
+    thread = threading.Thread(target=fn, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_reading_batches_share_the_turn() -> None:
+    turns = Turns()
+    with turns.shared():
+        entered = threading.Event()
+
+        def second() -> None:
+            with turns.shared():
+                entered.set()
+
+        _in_thread(second)
+        assert entered.wait(WAIT)
+
+
+def test_a_big_job_waits_for_the_batches_in_hand_and_then_runs_alone() -> None:
+    turns = Turns()
+    order: list[str] = []
+    batch_may_end = threading.Event()
+    batch_started = threading.Event()
+
+    def batch() -> None:
+        with turns.shared():
+            batch_started.set()
+            batch_may_end.wait(WAIT)
+            order.append("batch ends")
+
+    def job() -> None:
+        with turns.alone():
+            order.append("job runs")
+
+    reading = _in_thread(batch)
+    assert batch_started.wait(WAIT)
+    running = _in_thread(job)
+    running.join(0.2)
+    assert running.is_alive() and order == []  # the batch in hand keeps it out
+    batch_may_end.set()
+    reading.join(WAIT)
+    running.join(WAIT)
+    assert order == ["batch ends", "job runs"]
+
+
+def test_new_batches_wait_while_a_big_job_runs_or_waits() -> None:
+    turns = Turns()
+    order: list[str] = []
+    in_hand = threading.Event()
+    release_first = threading.Event()
+
+    def first_batch() -> None:
+        with turns.shared():
+            in_hand.set()
+            release_first.wait(WAIT)
+            order.append("first batch")
+
+    def job() -> None:
+        with turns.alone():
+            order.append("job")
+
+    def later_batch() -> None:
+        with turns.shared():
+            order.append("later batch")
+
+    threads = [_in_thread(first_batch)]
+    assert in_hand.wait(WAIT)
+    threads.append(_in_thread(job))
+    _until(lambda: turns._waiting_alone == 1)  # the job waits for the first batch
+    threads.append(_in_thread(later_batch))
+    threads[-1].join(0.2)
+    assert order == []  # a waiting job goes before a batch that came after it
+    release_first.set()
+    for thread in threads:
+        thread.join(WAIT)
+    assert order == ["first batch", "job", "later batch"]
+
+
+def test_the_turn_is_given_back_when_the_job_fails() -> None:
+    turns = Turns()
+    try:
+        with turns.alone():
+            raise RuntimeError("the report failed")
+    except RuntimeError:
+        pass
+    done = threading.Event()
+
+    def batch() -> None:
+        with turns.shared():
+            done.set()
+
+    _in_thread(batch)
+    assert done.wait(WAIT)
