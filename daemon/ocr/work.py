@@ -18,7 +18,7 @@ from daemon.ocr.inflation import check_inflation
 from daemon.ocr.model import Page, UnreadableDocument
 from daemon.ocr.pdf import load_page, open_pdf
 from daemon.ocr.sniff import PDF
-from daemon.ocr.worker import PageTask, Survey, SurveyTask
+from daemon.ocr.worker import PageTask, Survey, SurveyTask, hand_back_memory
 
 
 def setup(max_image_pixels: int) -> None:
@@ -67,6 +67,10 @@ def read_page(task: PageTask) -> Page:
         raster = images.load_image_page(
             path, task.media_type, task.index, task.settings, black=black
         )
+    # The decoded colour page (35 MB at 300 dpi, four bytes a pixel) is freed by now, but
+    # glibc would keep it until the task ends: the reading process sat at its peak all page
+    # long, and two readers at once summed their peaks. ~1% of a page's time.
+    hand_back_memory()
     if task.fields_only:
         return pageocr.ocr_fields(raster, task.settings, first=task.header, last=task.last)
     return pageocr.ocr_page(raster, task.settings, header=task.header)

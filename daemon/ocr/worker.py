@@ -168,9 +168,14 @@ def _releasing(fn: Callable[[A], R], task: A) -> R:
             "max_memory_mb): an image or a page that expands too far"
         ) from exc
     finally:
-        trim = _malloc_trim()
-        if trim is not None:
-            trim(0)
+        hand_back_memory()
+
+
+def hand_back_memory() -> None:
+    """Give the memory this process has freed back to the system (glibc keeps it otherwise)."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 @functools.cache
