@@ -6,23 +6,30 @@ report (matplotlib, NumPy, openpyxl) at ~120 MB. When the report ran while two r
 passed 400 MB. So the reading pool holds a shared turn while it hands out a batch of pages,
 and a big scheduled job holds the turn alone: it waits for the batches in hand to end, and
 new batches wait for it (a few seconds, once a week or a month). The readers stay up,
-idle, meanwhile (~70 MB each).
+idle, meanwhile (~70 MB each). A batch never waits longer than `max_wait`: a big job that
+hangs must not stop the intake (the memory may then add up; the scans are still read).
 
 In one process only: it orders the service's own threads.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+log = logging.getLogger(__name__)
+
+MAX_WAIT_SECONDS = 120.0  # a report takes ~3-5 s; one that hangs must not stop the reading
 
 
 class Turns:
     """A readers-writer lock that lets a waiting writer in first (a steady stream of scans
     must not starve the report)."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_wait: float = MAX_WAIT_SECONDS) -> None:
+        self.max_wait = max_wait
         self._cond = threading.Condition()
         self._sharing = 0  # batches in hand
         self._alone = False  # a big job is running
@@ -30,9 +37,11 @@ class Turns:
 
     @contextmanager
     def shared(self) -> Iterator[None]:
-        """A reading batch: with other batches, never with a big job. Not reentrant."""
+        """A reading batch: with other batches, not with a big job (after `max_wait`
+        seconds of waiting for one, it goes ahead anyway). Not reentrant."""
         with self._cond:
-            self._cond.wait_for(lambda: not self._alone and not self._waiting_alone)
+            if not self._cond.wait_for(self._no_big_job, self.max_wait):
+                log.warning("reading goes ahead after %.0f s beside a big job", self.max_wait)
             self._sharing += 1
         try:
             yield
@@ -40,6 +49,9 @@ class Turns:
             with self._cond:
                 self._sharing -= 1
                 self._cond.notify_all()
+
+    def _no_big_job(self) -> bool:
+        return not self._alone and not self._waiting_alone
 
     @contextmanager
     def alone(self) -> Iterator[None]:

@@ -112,3 +112,27 @@ def test_the_turn_is_given_back_when_the_job_fails() -> None:
 
     _in_thread(batch)
     assert done.wait(WAIT)
+
+
+def test_a_batch_goes_ahead_when_a_big_job_holds_the_turn_too_long() -> None:
+    turns = Turns(max_wait=0.2)  # a hung report must not stop the intake
+    job_may_end = threading.Event()
+    job_running = threading.Event()
+
+    def job() -> None:
+        with turns.alone():
+            job_running.set()
+            job_may_end.wait(WAIT)
+
+    running = _in_thread(job)
+    assert job_running.wait(WAIT)
+    done = threading.Event()
+
+    def batch() -> None:
+        with turns.shared():
+            done.set()
+
+    _in_thread(batch)
+    assert done.wait(WAIT) and running.is_alive()  # read while the job still runs
+    job_may_end.set()
+    running.join(WAIT)
