@@ -87,7 +87,7 @@ def test_new_batches_wait_while_a_big_job_runs_or_waits() -> None:
     threads = [_in_thread(first_batch)]
     assert in_hand.wait(WAIT)
     threads.append(_in_thread(job))
-    _until(lambda: turns._waiting_alone == 1)  # the job waits for the first batch
+    _until(lambda: len(turns._waiting) == 1)  # the job waits for the first batch
     threads.append(_in_thread(later_batch))
     threads[-1].join(0.2)
     assert order == []  # a waiting job goes before a batch that came after it
@@ -136,3 +136,37 @@ def test_a_batch_goes_ahead_when_a_big_job_holds_the_turn_too_long() -> None:
     assert done.wait(WAIT) and running.is_alive()  # read while the job still runs
     job_may_end.set()
     running.join(WAIT)
+
+
+def test_batches_stop_giving_way_to_a_job_kept_waiting_too_long() -> None:
+    turns = Turns(max_wait=60.0)  # a long batch in hand must not hold up the others
+    long_batch_may_end = threading.Event()
+    long_batch_started = threading.Event()
+
+    def long_batch() -> None:
+        with turns.shared():
+            long_batch_started.set()
+            long_batch_may_end.wait(WAIT)
+
+    def job() -> None:
+        with turns.alone():
+            pass
+
+    threads = [_in_thread(long_batch)]
+    assert long_batch_started.wait(WAIT)
+    threads.append(_in_thread(job))
+    _until(lambda: len(turns._waiting) == 1)
+    with turns._cond:  # the job has waited longer than max_wait (without the test waiting)
+        (job_waiting,) = turns._waiting
+        turns._waiting[job_waiting] -= 61.0
+    done = threading.Event()
+
+    def batch() -> None:
+        with turns.shared():
+            done.set()
+
+    threads.append(_in_thread(batch))
+    assert done.wait(WAIT)  # not after a max_wait of its own
+    long_batch_may_end.set()
+    for thread in threads:
+        thread.join(WAIT)
