@@ -41,7 +41,7 @@ from daemon.ocr.fields_header import (
     subject_may_go_on,
 )
 from daemon.ocr.fields_layout import Layout, WLine, mean_conf, prepare
-from daemon.ocr.fields_lexicon import correct_diacritics, known_pair
+from daemon.ocr.fields_lexicon import correct_diacritics, known_pair, starts_mid_compound
 from daemon.ocr.fields_parse import Number, parse_date_line, parse_number, restore_abbr
 from daemon.ocr.fields_vocab import SURNAME_FORMS, agency_like
 from daemon.ocr.issuer_code import agreed
@@ -55,6 +55,7 @@ __all__ = ["extract_fields"]
 
 _VV = re.compile(r"^\s*[VY]\s*/\s*[VY]?\s*[:.]?\s*", re.IGNORECASE)
 _ODD_IN_NUMBER = re.compile(r"[^0-9A-Za-zĐđ/\-&.]")
+_NOT_VIETNAMESE = re.compile(r"[FJWZfjwz]")  # no agency's name holds them ("JY BAN NHÂN DÂN")
 _JOINING_MARKS = frozenset({"-", "–", "&"})  # "SỞ VĂN HÓA - THỂ THAO" keeps its dash
 _EDGE_JUNK = re.compile(r"^[\W_]+|(?<=\w)[\s\W_]+$")
 _REFERENCE = re.compile(r"ban hanh kem theo\s+(.+?)\s+so\s*:?\s*(?=\S)")
@@ -226,6 +227,8 @@ def _subject(
         text = capitalised(text)
     words = [w for w in text.split() if any(c.isalnum() for c in w) or w in SUBJECT_MARKS]
     text, placed = judge_places(correct_diacritics(" ".join(words))) if words else ("", 1.0)
+    if subject and starts_mid_compound(text):  # "Soát thủ tục ...": "kiểm" was lost
+        whole = SPELLING_PENALTY
     text, slipped = undo_slips(text)
     values["subject"] = text or None
     conf["subject"] = score * placed * spelling(values["subject"]) * whole * slipped
@@ -243,6 +246,7 @@ def _agencies(head: Header, values: dict[str, Any], conf: dict[str, float]) -> N
         * placed
         * (1.0 if agency_like(issuer_text) else 0.7)
         * spelling(issuer_text)
+        * (SPELLING_PENALTY if _NOT_VIETNAMESE.search(issuer_text) else 1.0)
         * issuer_named
         if issuer_text
         else 0.0

@@ -288,6 +288,26 @@ def test_a_syllable_no_one_writes_is_flagged(types: DocTypes) -> None:
 
 
 @pytest.mark.parametrize(
+    "subject",
+    [
+        "Về việc kiểm tra phòng, chống Dạ dịch bệnh năm 2021",  # a stray inside a compound
+        "Về việc cụng cấp thông tin phục vụ bồi dưỡng cán bộ",  # cung is ~3,000 times as common
+        "Soát thủ tục hành chính giai đoạn 2025-2029",  # started halfway: "kiểm" was lost
+    ],
+)
+def test_slips_that_leave_real_words_are_flagged(subject: str, types: DocTypes) -> None:
+    fields = extract(nd30(**{**QD, "title": ["KẾ HOẠCH", subject]}, conf=0.95), types)
+    assert fields.subject == subject
+    assert fields.confidence["subject"] < THRESHOLD
+
+
+def test_an_agency_name_with_a_letter_vietnamese_has_not_is_flagged(types: DocTypes) -> None:
+    left = ["JY BAN NHÂN DÂN", "TỈNH TUYÊN QUANG", "Số: 179/QĐ-UBND"]
+    fields = extract(nd30(**{**QD, "left": left}, conf=0.95), types)
+    assert fields.confidence["issuer"] < THRESHOLD
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "chuyển đổi hồ sơ giấy sang hồ sơ điện tử",  # a neighbour vouches for "hồ"
@@ -298,6 +318,8 @@ def test_a_syllable_no_one_writes_is_flagged(types: DocTypes) -> None:
         "Về việc hỗ trợ doanh nghiệp nhỏ và vừa",  # frequent words in Vietnamese at large
         "Về việc lấy ý kiến góp ý",
         "Về việc thực hiện toàn bộ dự án",  # "hiện toàn", not at the head
+        "Tuyển sinh vào lớp 10 năm 2017",
+        "Kiểm soát thủ tục hành chính",
     ],
 )
 def test_right_words_are_not_taken_for_slips(text: str) -> None:
