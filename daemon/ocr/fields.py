@@ -30,6 +30,7 @@ from daemon.ocr.fields_checks import (
     spelling,
     trim_edges,
     undo_slips,
+    without_specks,
     without_stamp_tail,
 )
 from daemon.ocr.fields_closing import Closing, find_closing
@@ -222,7 +223,10 @@ def _subject(
     else:
         text, score = "", 0.0
     whole = looks_whole(text, titled=bool(subject))  # judged as read, specks and all
-    text = without_stamp_tail(text)
+    tidy = without_specks(without_stamp_tail(text))
+    if tidy != text:  # the stamp or specks lay on it: what they hid is not known
+        whole = min(whole, SPELLING_PENALTY)
+    text = tidy
     if subject:
         text = capitalised(text)
     words = [w for w in text.split() if any(c.isalnum() for c in w) or w in SUBJECT_MARKS]

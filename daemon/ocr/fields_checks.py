@@ -73,6 +73,21 @@ def without_stamp_tail(text: str) -> str:
     return text
 
 
+def without_specks(text: str) -> str:
+    """A trích yếu without specks OCR read as marks where print has none: a full stop between
+    words in small letters ("số liệu phòng. cháy"), a colon inside a word ("L:ao động"), a
+    capital alone after its closing number ("giai đoạn 2020-2024 H"). The caller keeps the
+    field flagged: what made the speck may have hidden more."""
+    text = _STOP_MID.sub(" ", text)
+    text = _COLON_IN_WORD.sub("", text)
+    return _LETTER_AFTER_NUMBER.sub("", text)
+
+
+_STOP_MID = re.compile(r"(?<=[a-zà-ỹđ])\.\s+(?=[a-zà-ỹđ])")
+_COLON_IN_WORD = re.compile(r"(?<=[^\W\d_]):(?=[^\W\d_])")
+_LETTER_AFTER_NUMBER = re.compile(r"(?<=\d)\s+[A-ZĐ]$")
+
+
 def trim_edges(text: str) -> tuple[str, bool]:
     """A trích yếu without what OCR adds at its ends: a list dash or a speck before it
     ("- Về việc", "'Kiểm tra"), a dash or punctuation after it ("2020-2025—"), and a

@@ -289,7 +289,9 @@ def misread_words(text: str) -> list[Slip]:
             out.append(Slip(word, None, False))
             continue
         head = i == 0 or (i >= 2 and [loose_key(w.group()) for w in words[i - 2 : i]] == _ABOUT)
-        common = folded in _common_words()  # "tập trung tại Văn phòng": no "trung tâm văn"
+        # A common word is no suspect ("tập trung tại Văn phòng": no "trung tâm văn"); a
+        # letter alone is ("bảo hiểm v tế": the "v" of "V/v" is common in the regulations).
+        common = len(word) > 1 and folded in _common_words()
         if (
             not _LETTERS.fullmatch(word)
             or (common and not head)
