@@ -56,6 +56,7 @@ __all__ = ["extract_fields"]
 
 _VV = re.compile(r"^\s*[VY]\s*/\s*[VY]?\s*[:.]?\s*", re.IGNORECASE)
 _ODD_IN_NUMBER = re.compile(r"[^0-9A-Za-zĐđ/\-&.]")
+_NUMBER_HEAD = re.compile(r"\d+[a-zđ]?(?:\.\d+)?", re.IGNORECASE)  # 68, 36a; "B71" is a slip
 _NOT_VIETNAMESE = re.compile(r"[FJWZfjwz]")  # no agency's name holds them ("JY BAN NHÂN DÂN")
 _JOINING_MARKS = frozenset({"-", "–", "&"})  # "SỞ VĂN HÓA - THỂ THAO" keeps its dash
 _EDGE_JUNK = re.compile(r"^[\W_]+|(?<=\w)[\s\W_]+$")
@@ -160,8 +161,11 @@ def _number_date(
 
 def _number_check(number: Number, doc_type: DocType | None, types: DocTypes) -> float:
     """How well the ký hiệu fits the type: 68/QĐ-UBND for a Quyết định is right."""
-    if not any(c.isdigit() for c in number.text.split("/")[0]):
+    head = number.text.split("/")[0]
+    if not any(c.isdigit() for c in head):
         return 0.3  # the number itself is blank or unread
+    if not _NUMBER_HEAD.fullmatch(head):
+        return 0.5  # "B71/QĐ-UBND": a letter read where a digit was printed (3?)
     if _ODD_IN_NUMBER.search(number.text.rstrip("_-.,:;")) or number.joined:
         return 0.5  # "SGỗGDĐT": a ký hiệu is Latin letters, Đ and digits; "169 1/": a guess
     kind = number.kind_abbr

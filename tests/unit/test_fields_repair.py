@@ -94,6 +94,9 @@ def test_lost_slash_and_misread_stroke_in_the_number(types: DocTypes) -> None:
     fields = extract(gap, types)
     assert fields.number == "1691/KH-SCT"  # a gap read inside the number
     assert fields.confidence["number"] < 0.6  # joined on a guess: the clerk looks
+    letter = nd30(**{**QD, "left": ["UBND HUYỆN KHÁNH SƠN", "Số: B71/QĐ-UBND"]}, conf=0.95)
+    fields = extract(letter, types)
+    assert fields.number == "B71/QĐ-UBND" and fields.confidence["number"] < 0.6  # 371? 871?
 
 
 @pytest.mark.parametrize(
