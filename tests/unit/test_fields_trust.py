@@ -251,74 +251,52 @@ def test_a_real_syllable_in_place_of_a_known_pairs_word_is_undone_or_flagged(
     assert fields.confidence["subject"] < THRESHOLD
 
 
+_KH = ["SỞ NỘI VỤ", "Số: 5/KH-SNV"]
+
+
 @pytest.mark.parametrize(
-    ("left", "title"),
+    ("left", "title", "meant"),
     [
-        (
-            [
-                "SỞ NỘI VỤ",
-                "Số: 5/SNV-VP",
-                "V/v báo cáo số liệu tiếp công dân UBND HUYỆN TÂY SƠN đt",
-            ],
+        (  # the receiving agency's name on the clerk's stamp, read in capitals at the end
+            ["SỞ NỘI VỤ", "Số: 5/SNV-VP", "V/v báo cáo tiếp công dân UBND HUYỆN TÂY SƠN đt"],
             [],
+            "báo cáo tiếp công dân",
         ),
-        (["SỞ NỘI VỤ", "Số: 5/KH-SNV"], ["KẾ HOẠCH", "Tiếp công dân năm 2024 UBND IYÊN HIỆP HÒA"]),
+        (_KH, ["KẾ HOẠCH", "Tiếp công dân năm 2024 UBND IYÊN HIỆP HÒA"], "Tiếp công dân năm 2024"),
+        (_KH, ["KẾ HOẠCH", "Kết luận của Sở L:ao động"], "Kết luận của Sở Lao động"),  # specks
+        (
+            _KH,
+            ["KẾ HOẠCH", "Tuyên truyền giai đoạn 2020-2024 H"],
+            "Tuyên truyền giai đoạn 2020-2024",
+        ),
+        (_KH, ["KẾ HOẠCH", "Thực hiện bảo hiểm v tế năm 2021"], "Thực hiện bảo hiểm v tế năm 2021"),
     ],
 )
-def test_the_stamps_agency_name_read_at_the_subjects_end_goes(
-    left: list[str], title: list[str], types: DocTypes
+def test_what_the_stamp_or_specks_leave_in_a_subject_goes_and_flags_it(
+    left: list[str], title: list[str], meant: str, types: DocTypes
 ) -> None:
-    """The receiving agency's name on the clerk's stamp, read in capitals at the end of the
-    trích yếu, is the stamp's: it goes, and the field stays flagged (the stamp lay on it)."""
+    """The stamp's words and OCR's specks are no part of the trích yếu: they go, and the field
+    stays flagged (what made them may have hidden more; "v" alone: y?)."""
     fields = extract(nd30(**{**QD, "left": left, "title": title}, conf=0.95), types)
-    assert fields.subject in ("báo cáo số liệu tiếp công dân", "Tiếp công dân năm 2024")
+    assert fields.subject == meant
     assert fields.confidence["subject"] < THRESHOLD
-
-
-def test_a_syllable_no_one_writes_is_flagged(types: DocTypes) -> None:
-    """A valid syllable ("nhiềm") passes the syllable check, and no known pair
-    vouches for a fix (nhiễm? nhiệm?); but it is not a syllable of Vietnamese in use."""
-    slipped = "Tình hình thực hiện phòng, chống dịch bệnh truyền nhiềm năm 2019"
-    fields = extract(nd30(**{**QD, "title": ["BÁO CÁO", slipped]}, conf=0.95), types)
-    assert fields.subject == slipped
-    assert fields.confidence["subject"] < THRESHOLD
-    right = slipped.replace("nhiềm", "nhiễm")
-    fields = extract(nd30(**{**QD, "title": ["BÁO CÁO", right]}, conf=0.95), types)
-    assert fields.confidence["subject"] >= THRESHOLD
 
 
 @pytest.mark.parametrize(
     "subject",
     [
+        "Tình hình phòng, chống dịch bệnh truyền nhiềm năm 2019",  # valid, but written by no one
         "Về việc kiểm tra phòng, chống Dạ dịch bệnh năm 2021",  # a stray inside a compound
         "Về việc cụng cấp thông tin phục vụ bồi dưỡng cán bộ",  # cung is ~3,000 times as common
         "Soát thủ tục hành chính giai đoạn 2025-2029",  # started halfway: "kiểm" was lost
     ],
 )
 def test_slips_that_leave_real_words_are_flagged(subject: str, types: DocTypes) -> None:
+    """Each word a valid syllable, so the syllable check passes them; the lexicon, the pairs
+    and Vietnamese's own frequencies do not."""
     fields = extract(nd30(**{**QD, "title": ["KẾ HOẠCH", subject]}, conf=0.95), types)
     assert fields.subject == subject
     assert fields.confidence["subject"] < THRESHOLD
-
-
-@pytest.mark.parametrize(
-    ("read", "meant"),
-    [
-        (
-            "Kết luận của Giám đốc Sở L:ao động tại cuộc họp",
-            "Kết luận của Giám đốc Sở Lao động tại cuộc họp",
-        ),
-        (
-            "Tuyên truyền về thi đua giai đoạn 2020-2024 H",
-            "Tuyên truyền về thi đua giai đoạn 2020-2024",
-        ),
-        ("Kết quả thực hiện bảo hiểm v tế năm 2021", "Kết quả thực hiện bảo hiểm v tế năm 2021"),
-    ],
-)
-def test_specks_read_in_a_subject_go_and_flag_it(read: str, meant: str, types: DocTypes) -> None:
-    fields = extract(nd30(**{**QD, "title": ["BÁO CÁO", read]}, conf=0.95), types)
-    assert fields.subject == meant
-    assert fields.confidence["subject"] < THRESHOLD  # "v" alone: y? the clerk looks
 
 
 def test_an_agency_name_with_a_letter_vietnamese_has_not_is_flagged(types: DocTypes) -> None:
@@ -334,6 +312,7 @@ def test_an_agency_name_with_a_letter_vietnamese_has_not_is_flagged(types: DocTy
         "phòng, chống tham nhũng, tiêu cực trên địa bàn xã Bình Tường",  # a place's syllable
         "Là văn bản được thể hiện dưới dạng thông điệp dữ liệu",  # common words of writing
         "Về việc phê duyệt Kế hoạch chỉnh lý tài liệu thị xã Hoài Nhơn",
+        "Tình hình phòng, chống dịch bệnh truyền nhiễm năm 2019",
         "Nhiễm khuẩn bệnh viện và kháng sinh",  # rare words in use, the first capitalised
         "Về việc hỗ trợ doanh nghiệp nhỏ và vừa",  # frequent words in Vietnamese at large
         "Về việc lấy ý kiến góp ý",

@@ -1,4 +1,5 @@
-"""rules/syllables.tsv, the syllables of Vietnamese in use, and the script that makes it."""
+"""The word lists the reading judges by (rules/syllables.tsv, common_pairs.tsv) and the
+scripts that make them."""
 
 from __future__ import annotations
 
@@ -11,10 +12,8 @@ from daemon.ocr.syllables import foreign_or_invalid
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "make_syllables", ROOT / "scripts" / "make_syllables.py"
-    )
+def _script(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -23,7 +22,7 @@ def _script() -> ModuleType:
 
 def test_the_script_keeps_valid_syllables_with_their_highest_frequency() -> None:
     buckets = [["và", "online"], ["hoà", "2019"], [], ["hòa", "nhiễm", "ubnd"]]
-    table = _script().syllables(buckets)
+    table = _script("make_syllables").syllables(buckets)
     assert table == {"và": 9.0, "hòa": 8.99, "nhiễm": 8.97}  # one tone placement, no English
 
 
@@ -41,13 +40,8 @@ def test_the_shipped_table_holds_syllables_in_use_only() -> None:
 
 
 def test_the_seed_lexicon_counts_words_and_pairs_written_side_by_side() -> None:
-    spec = importlib.util.spec_from_file_location(
-        "make_seed_lexicon", ROOT / "scripts" / "make_seed_lexicon.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    words, pairs = module.count(["Thủ trưởng các cơ quan, UBND huyện.\nThủ trưởng đơn vị"])
+    count = _script("make_seed_lexicon").count
+    words, pairs = count(["Thủ trưởng các cơ quan, UBND huyện.\nThủ trưởng đơn vị"])
     assert words["thủ"] == 2 and "ubnd" not in words  # no abbreviation
     assert pairs["thủ trưởng"] == 2 and pairs["cơ quan"] == 1
     assert "quan ubnd" not in pairs and "huyện thủ" not in pairs  # a comma, a line between
