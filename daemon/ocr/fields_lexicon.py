@@ -17,7 +17,7 @@ import re
 from collections import defaultdict
 from typing import NamedTuple
 
-from daemon.ocr import gazetteer
+from daemon.ocr import gazetteer, word_use
 from daemon.ocr.syllables import foreign_or_invalid
 from daemon.ocr.vntext import edit_distance, fold_tones, loose_key, nfc
 
@@ -226,22 +226,6 @@ def _common_words() -> frozenset[str]:
     return frozenset(words)
 
 
-_VERY_COMMON = 5.5  # Zipf frequency: once in ~30,000 words ("lấy", "vừa"; not "hổ", "dị")
-
-
-@functools.cache
-def _syllables_in_use() -> dict[str, float]:
-    """The syllables of general Vietnamese and their Zipf frequency (rules/syllables.tsv, see
-    its README): about 4,700 that occur at least once in a million words. A syllable outside
-    it is valid only on paper ("nhiềm", "truyền nhiễm" read with the wrong tone) or too rare
-    for a trích yếu."""
-    table = gazetteer.shipped_table("syllables.tsv")
-    if table is None:
-        return {}
-    rows = (line.split("\t") for line in table.read_text(encoding="utf-8").splitlines()[1:])
-    return {word: float(zipf) for word, zipf in rows}
-
-
 @functools.cache
 def _place_words() -> frozenset[str]:
     """The syllables of the gazetteer's place names: a capitalised word of a trích yếu may be
@@ -282,12 +266,12 @@ def misread_words(text: str) -> list[Slip]:
     for i, match in enumerate(words):
         word = match.group()
         folded = _fold(word)
-        # The trích yếu's head is its action, a known pair ("Về việc kiện toàn"): a common
-        # word there is doubted too, for the action its right neighbour pairs with ("Về
-        # việc hiện toàn": kiện?), not "việc"'s ("việc làm").
         if _stray_between(text, words, i):
             out.append(Slip(word, None, False))
             continue
+        # The trích yếu's head is its action, a known pair ("Về việc kiện toàn"): a common
+        # word there is doubted too, for the action its right neighbour pairs with ("Về
+        # việc hiện toàn": kiện?), not "việc"'s ("việc làm").
         head = i == 0 or (i >= 2 and [loose_key(w.group()) for w in words[i - 2 : i]] == _ABOUT)
         # A common word is no suspect ("tập trung tại Văn phòng": no "trung tâm văn"); a
         # letter alone is ("bảo hiểm v tế": the "v" of "V/v" is common in the regulations).
@@ -303,7 +287,7 @@ def misread_words(text: str) -> list[Slip]:
             continue
         # A frequent word of Vietnamese at large is doubted only when both neighbours call
         # for another ("thông gì mạng": tin); one is not enough ("nhỏ và vừa", "lấy ý kiến").
-        frequent = _syllables_in_use().get(folded, 0.0) >= _VERY_COMMON
+        frequent = word_use.frequent(word)
         before = words[i - 1].group() if i and _joined(text, words[i - 1], match) else None
         after = (
             words[i + 1].group()
@@ -333,44 +317,11 @@ def misread_words(text: str) -> list[Slip]:
             clear = len(only) == 1 and len(sure | near) == 1
             fix = _cased(word, next(iter(only))) if clear else None
             out.append(Slip(word, fix, bool(sure) and clear))
-        elif _out_of_use(word, first=i == 0) or (not frequent and _rare_twin(word, i == 0)):
+        elif word_use.out_of_use(word, first=i == 0) or (
+            not (frequent or common) and word_use.rare_twin(word, first=i == 0)
+        ):
             out.append(Slip(word, None, False))
     return out
-
-
-def _rare_twin(word: str, first: bool) -> bool:
-    """A rare syllable one tone or vowel mark from one ~300 times as common ("cụng cấp":
-    cung), outside the common words of official writing: OCR's slip more likely than the
-    word. On the real regulations, each left out of the common words in turn: no false
-    alarm (at twice as likely as the word: 9 lines of 592)."""
-    if word[:1].isupper() and not first:
-        return False
-    in_use, folded = _syllables_in_use(), _fold(word)
-    if folded not in in_use or folded in _common_words():
-        return False
-    return _likeliest().get(loose_key(word), 0.0) - in_use[folded] >= _TWIN_GAP
-
-
-_TWIN_GAP = 2.5  # Zipf: ~300 times as common
-
-
-@functools.cache
-def _likeliest() -> dict[str, float]:
-    """For the letters of each syllable in use, the Zipf frequency of its most common one."""
-    best: dict[str, float] = {}
-    for word, zipf in _syllables_in_use().items():
-        key = loose_key(word)
-        best[key] = max(best.get(key, 0.0), zipf)
-    return best
-
-
-def _out_of_use(word: str, first: bool) -> bool:
-    """A valid syllable no one writes: OCR's slip, though the word it slipped from is not
-    clear ("truyền nhiềm": nhiễm, or nhiệm?). Names are left alone: their capital says so."""
-    if (word[:1].isupper() and not first) or foreign_or_invalid(word):
-        return False  # an invalid syllable is the spelling check's to flag
-    in_use = _syllables_in_use()
-    return bool(in_use) and _fold(word) not in in_use
 
 
 def starts_mid_compound(text: str) -> bool:
