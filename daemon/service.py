@@ -15,12 +15,12 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 
 from daemon.config import Settings
-from daemon.dispatch.wing import outgoing
+from daemon.dispatch.wing import agency_signer, outgoing
 from daemon.errors import VanthuError
 from daemon.ingest.wing import incoming
 from daemon.logs import event
@@ -30,10 +30,6 @@ from daemon.work.job import Outcome
 from daemon.work.loop import JobLoop
 from daemon.work.parts import Parts, WingFactory
 from daemon.work.triage import describe
-
-if TYPE_CHECKING:
-    from daemon.config import SigningSettings
-    from daemon.dispatch.signing import AgencySigner
 
 log = logging.getLogger("vanthu.service")
 
@@ -54,18 +50,11 @@ def _age(path: Path) -> float:
         return 0.0
 
 
-def _agency_signer(signing: SigningSettings) -> AgencySigner:
-    # pyHanko and PKCS#11 (~60 MB) are loaded only by an office that signs
-    from daemon.dispatch.signing import AgencySigner
-
-    return AgencySigner.from_settings(signing)
-
-
 class Service:
     def __init__(self, parts: Parts, wings: Sequence[WingFactory] = DEFAULT_WINGS) -> None:
         self.parts = parts
-        signing = parts.settings.signing  # the agency's key also signs the audit anchors
-        self._sign = _agency_signer(signing).sign_data if signing else None
+        signer = agency_signer(parts.settings.signing)  # it also signs the audit anchors
+        self._sign = signer.sign_data if signer else None
         built = [make(parts) for make in wings]
         self.sources = [source for wing in built for source in wing.sources]
         self.loop = JobLoop(

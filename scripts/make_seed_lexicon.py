@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from daemon.ocr.syllables import foreign_or_invalid  # noqa: E402
-from daemon.ocr.vntext import fold_tones, nfc  # noqa: E402
+from daemon.ocr.vntext import fold_word, nfc  # noqa: E402
 
 _RUN = re.compile(r"[^\W\d_]+(?:[ \t]+[^\W\d_]+)*")  # words with only spaces between them
 MIN_PAIR = 2  # a pair seen once may be a slip of the source's own typing
@@ -42,7 +42,7 @@ def count(texts: list[str]) -> tuple[Counter[str], Counter[str]]:
     pairs: Counter[str] = Counter()
     for text in texts:
         for run in _RUN.findall(nfc(text)):
-            folded = [fold_tones(word).casefold() for word in run.split()]
+            folded = [fold_word(word) for word in run.split()]
             valid = [None if foreign_or_invalid(word) else word for word in folded]
             words.update(word for word in valid if word)
             pairs.update(f"{a} {b}" for a, b in zip(valid, valid[1:], strict=False) if a and b)

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from daemon.ocr.syllables import foreign_or_invalid  # noqa: E402
-from daemon.ocr.vntext import fold_tones, nfc  # noqa: E402
+from daemon.ocr.vntext import fold_word, nfc  # noqa: E402
 
 LIST_IN_WHEEL = "wordfreq/data/small_vi.msgpack.gz"
 DEFAULT_OUTPUT = ROOT / "rules" / "syllables.tsv"
@@ -63,7 +63,7 @@ def syllables(buckets: list[list[str]]) -> dict[str, float]:
             word = nfc(word)
             if not word.isalpha() or foreign_or_invalid(word):
                 continue
-            key = fold_tones(word).casefold()
+            key = fold_word(word)
             zipf.setdefault(key, round(9 - centibels / 100, 2))
     return zipf
 

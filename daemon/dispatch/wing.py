@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from daemon.dispatch import OUTGOING, deliveries
 from daemon.dispatch.bounces import ReportHandler
@@ -17,19 +17,29 @@ from daemon.work.job import Handler
 from daemon.work.parts import Parts, Wing
 from daemon.work.source import Source
 
+if TYPE_CHECKING:
+    from daemon.config import SigningSettings
+    from daemon.dispatch.signing import AgencySigner
+
 log = logging.getLogger("vanthu.dispatch")
 
 AGENCIES = "agencies.toml"  # the office's directory, in [rules] dir
 
 
+def agency_signer(signing: SigningSettings | None) -> AgencySigner | None:
+    """The agency's own signer, when the office signs. pyHanko and PKCS#11 (~60 MB) are
+    loaded only then: an office that does not sign never carries them in its service."""
+    if signing is None:
+        return None
+    from daemon.dispatch.signing import AgencySigner
+
+    return AgencySigner.from_settings(signing)
+
+
 def outgoing(parts: Parts) -> Wing:
     settings, paths = parts.settings, parts.settings.paths
     directory = Directory.load(settings.rules.dir / AGENCIES)
-    signer = None
-    if settings.signing:  # pyHanko and PKCS#11 (~60 MB) are loaded only by an office that signs
-        from daemon.dispatch.signing import AgencySigner
-
-        signer = AgencySigner.from_settings(settings.signing)
+    signer = agency_signer(settings.signing)
     mailer = Mailer(settings.smtp) if settings.smtp else None
     sources: list[Source] = []
     if settings.dispatch.enabled:

@@ -143,7 +143,7 @@ def looks_whole(text: str, *, titled: bool) -> float:
     )
     year = _BROKEN_YEAR.search(text) is not None or _BAD_QUARTER.search(text) is not None
     dust = dust or bool(
-        _MARK_IN_WORD.search(text) or _ODD_MARK_BY_DIGIT.search(text) or _COLON_MID.search(text)
+        _MARK_IN_WORD.search(text) or _ODD_MARK_BY_DIGIT.search(text) or _MARK_MID.search(text)
     )
     dust = dust or any(a.islower() and b.isupper() for a, b in zip(text, text[1:], strict=False))
     words = [v.strip(',.;:()"“”') for v in text.split()]
@@ -191,7 +191,7 @@ _NEVER_LAST = frozenset(
 )
 _WORD_TWICE = re.compile(r"(?<!\w)(\w+) \1(?!\w)", re.IGNORECASE)
 # "kết quả: phổ biến", "số liệu phòng. cháy": a speck read as a colon or a full stop
-_COLON_MID = re.compile(r"[:.]\s+[a-zà-ỹđ]")
+_MARK_MID = re.compile(r"[:.]\s+[a-zà-ỹđ]")
 # A quarter is I, II, III or IV (or 1 to 4): "quý EV" is a misread numeral.
 _BAD_QUARTER = re.compile(r"\bquý\s+(?!(?:I{1,3}|IV|[1-4])\b)\S+", re.IGNORECASE)
 _TONED_CAPS = re.compile(

@@ -314,16 +314,19 @@ class _Axis:
         full = line.x0 <= self.left + 0.01 and line.x1 >= self.right - 0.01
         return full or abs(line.xc - self.centre) > 0.02
 
+    def spans(self, line: WLine) -> bool:
+        """Whether `line` runs from the left margin or a paragraph's indent to the right
+        margin, as the body's lines do."""
+        return line.x0 <= self.left + _INDENT and line.x1 >= self.right - 0.01
+
     def body_width(self, line: WLine, lines: list[WLine]) -> bool:
-        """Whether `line` runs from a paragraph's indent to the right margin, wider than
-        the trích yếu `lines` above it: the body's first line, though its middle may lie
-        under the title's."""
+        """Whether `line` spans the body and is wider than the trích yếu `lines` above it:
+        the body's first line, though its middle may lie under the title's."""
         widest = max(ln.x1 - ln.x0 for ln in lines)
         return (
             self.centre is not None
             and line.x1 - line.x0 > _BODY_WIDER * widest
-            and line.x0 <= self.left + _INDENT
-            and line.x1 >= self.right - 0.01
+            and self.spans(line)
         )
 
 
@@ -344,9 +347,7 @@ def _opens_subject(line: WLine, title: WLine, axis: _Axis) -> bool:
 def _half_under_stamp(line: WLine, axis: _Axis) -> bool:
     """A line read unsurely beside the clerk's stamp, which ate some of its words and so
     moved its middle: still the trích yếu's (flagged by its confidence), not the body's."""
-    return line.conf < _UNREAD and not (
-        line.x0 <= axis.left + _INDENT and line.x1 >= axis.right - 0.01
-    )
+    return line.conf < _UNREAD and not axis.spans(line)
 
 
 def _ends_subject(line: WLine, prev: WLine, out: list[WLine], axis: _Axis) -> bool:

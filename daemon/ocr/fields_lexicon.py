@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from daemon.ocr import gazetteer, word_use
 from daemon.ocr.syllables import foreign_or_invalid
-from daemon.ocr.vntext import edit_distance, fold_tones, loose_key, nfc
+from daemon.ocr.vntext import edit_distance, fold_word, loose_key, nfc
 
 # Phrases separated by "|"; each adjacent pair of words in a phrase is a known pair.
 # Agency names: used on agency names only (issuer lines, recipients), lest "sở nội vụ" turn
@@ -105,16 +105,12 @@ _JOINER = re.compile(r"\s+")  # only words separated by plain spaces form a pair
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
-def _fold(word: str) -> str:
-    return fold_tones(word).casefold()
-
-
 def _pairs(text: str) -> dict[str, set[tuple[str, str]]]:
     index: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for phrase in nfc(text).split("|"):
         words = phrase.split()
         for a, b in zip(words, words[1:], strict=False):
-            index[f"{loose_key(a)} {loose_key(b)}"].add((_fold(a), _fold(b)))
+            index[f"{loose_key(a)} {loose_key(b)}"].add((fold_word(a), fold_word(b)))
     return dict(index)
 
 
@@ -134,14 +130,14 @@ _SECOND_HALVES = frozenset(b for _, b in _KNOWN)
 
 def known_pair(a: str, b: str) -> bool:
     """Whether the words `a` `b` are a known pair ("HỘI" "ĐỒNG"), case and tone placement aside."""
-    return (_fold(a), _fold(b)) in _KNOWN
+    return (fold_word(a), fold_word(b)) in _KNOWN
 
 
 def _written(a: str, b: str) -> bool:
     """Whether `a` `b` are a pair of the lexicon or one real regulations write: right as
     read, never "undone" into another pair nor doubted. Only the lexicon's pairs vouch for a
     word in place of another: the regulations' are too many to tell a slip by."""
-    pair = (_fold(a), _fold(b))
+    pair = (fold_word(a), fold_word(b))
     return pair in _KNOWN or pair in _written_pairs()
 
 
@@ -222,7 +218,7 @@ def _common_words() -> frozenset[str]:
     table = gazetteer.shipped_table("common_words.tsv")
     if table is not None:
         lines = table.read_text(encoding="utf-8").splitlines()[1:]
-        words.update(_fold(line.split("\t", 1)[0]) for line in lines if line)
+        words.update(fold_word(line.split("\t", 1)[0]) for line in lines if line)
     return frozenset(words)
 
 
@@ -231,7 +227,9 @@ def _place_words() -> frozenset[str]:
     """The syllables of the gazetteer's place names: a capitalised word of a trích yếu may be
     one ("xã Bình Tường"). Not any word: the names hold rare syllables (Dị Sử, Hổ)."""
     return frozenset(
-        _fold(word) for unit in gazetteer.shipped().units for word in _LETTERS.findall(unit.short)
+        fold_word(word)
+        for unit in gazetteer.shipped().units
+        for word in _LETTERS.findall(unit.short)
     )
 
 
@@ -265,7 +263,7 @@ def misread_words(text: str) -> list[Slip]:
     out: list[Slip] = []
     for i, match in enumerate(words):
         word = match.group()
-        folded = _fold(word)
+        folded = fold_word(word)
         if _stray_between(text, words, i):
             out.append(Slip(word, None, False))
             continue
@@ -330,7 +328,7 @@ def starts_mid_compound(text: str) -> bool:
     words = _WORD.findall(nfc(text))
     if len(words) < 2 or known_pair(words[0], words[1]):
         return False
-    first = _fold(words[0])
+    first = fold_word(words[0])
     return first in _SECOND_HALVES and first not in _FIRST_HALVES
 
 
@@ -344,7 +342,7 @@ def _stray_between(text: str, words: list[re.Match[str]], i: int) -> bool:
     return (
         _joined(text, words[i - 1], words[i])
         and _joined(text, words[i], words[i + 1])
-        and (_fold(before), _fold(after)) in _COMMON_PAIRS
+        and (fold_word(before), fold_word(after)) in _COMMON_PAIRS
         and not known_pair(before, word)
         and not known_pair(word, after)
     )

@@ -86,6 +86,12 @@ def loose_key(text: str) -> str:
     return squash(strip_aligned(text))
 
 
+def fold_word(word: str) -> str:
+    """A word as the shipped word lists write it: one tone placement, lower case (Hoà ->
+    hòa); its diacritics kept."""
+    return fold_tones(word).casefold()
+
+
 def tone_key(text: str) -> str:
     """Case-, spacing- and tone-placement-insensitive key that keeps the diacritics."""
     return squash(fold_tones(clean(text)).casefold())

@@ -14,7 +14,7 @@ import functools
 
 from daemon.ocr import gazetteer
 from daemon.ocr.syllables import foreign_or_invalid
-from daemon.ocr.vntext import fold_tones, loose_key
+from daemon.ocr.vntext import fold_word, loose_key
 
 FREQUENT = 5.5  # Zipf: once in ~30,000 words ("lấy", "vừa"; not "hổ", "dị")
 _TWIN_GAP = 2.5  # Zipf: ~300 times as common
@@ -32,7 +32,7 @@ def syllables_in_use() -> dict[str, float]:
 
 def frequent(word: str) -> bool:
     """Whether Vietnamese writes `word` once in ~30,000 words or more."""
-    return syllables_in_use().get(_fold(word), 0.0) >= FREQUENT
+    return syllables_in_use().get(fold_word(word), 0.0) >= FREQUENT
 
 
 def out_of_use(word: str, *, first: bool) -> bool:
@@ -42,7 +42,7 @@ def out_of_use(word: str, *, first: bool) -> bool:
     if (word[:1].isupper() and not first) or foreign_or_invalid(word):
         return False  # an invalid syllable is the spelling check's to flag
     in_use = syllables_in_use()
-    return bool(in_use) and _fold(word) not in in_use
+    return bool(in_use) and fold_word(word) not in in_use
 
 
 def rare_twin(word: str, *, first: bool) -> bool:
@@ -52,7 +52,7 @@ def rare_twin(word: str, *, first: bool) -> bool:
     word: 9 lines of 592)."""
     if word[:1].isupper() and not first:
         return False
-    zipf = syllables_in_use().get(_fold(word))
+    zipf = syllables_in_use().get(fold_word(word))
     return zipf is not None and _likeliest().get(loose_key(word), 0.0) - zipf >= _TWIN_GAP
 
 
@@ -64,7 +64,3 @@ def _likeliest() -> dict[str, float]:
         key = loose_key(word)
         best[key] = max(best.get(key, 0.0), zipf)
     return best
-
-
-def _fold(word: str) -> str:
-    return fold_tones(word).casefold()
