@@ -231,9 +231,9 @@ def _read_signer(layout: Layout, region: list[int], closing: Closing) -> None:
 
 def _behind_specks(name: str, conf: float) -> tuple[str, float]:
     """A name line less the seal's specks read as a letter or two before it ("n. Đỡ Thanh
-    Nghĩa", "MÃ __ Đỗ Mỹ Thảo"), and with a surname read in capitals before a name in small
-    letters written as the rest ("LÊ Ngọc Hùng"). Doubted when letters were dropped: the
-    seal may have hidden more."""
+    Nghĩa", "MÃ __ Đỗ Mỹ Thảo") or as a mark beside a word in it ("Võ Thị. Minh Hạnh"),
+    and with a surname read in capitals before a name in small letters written as the rest
+    ("LÊ Ngọc Hùng"). Doubted when letters were dropped: the seal may have hidden more."""
     words = name.split()
     dropped = 0
     while len(words) - dropped > 3 or (len(words) - dropped == 3 and dropped):
@@ -252,6 +252,7 @@ def _behind_specks(name: str, conf: float) -> tuple[str, float]:
     ):
         rest[0] = rest[0].capitalize()  # "LÊ Ngọc Hùng"
     lost = any(c.isalpha() for w in words[:dropped] for c in w)
+    rest[1:] = [_unmarked(word) for word in rest[1:]]
     return " ".join(rest), conf * (_DAMAGED if lost else 1.0)
 
 
@@ -288,6 +289,13 @@ def _name_text(text: str) -> str:
     if len(words) > 2 and len(words[-1]) <= 2 and not words[-1][:1].isupper():
         words.pop()  # a speck read as a letter or two ("Lê Văn An ii")
     return " ".join(words)
+
+
+def _unmarked(word: str) -> str:
+    """A word of a name less a speck read as a mark at its edge ("Võ Thị. Minh Hạnh",
+    "Phạm 'Thị Thu Mai"); a rank's "TS." or "ThS." before the name keeps its full stop."""
+    bare = _TAIL_MARKS.sub("", _LEAD_JUNK.sub("", word))
+    return bare if bare.isalpha() and bare.istitle() and bare[1:].islower() else word
 
 
 def is_person_name(text: str) -> bool:

@@ -245,12 +245,25 @@ def _with_name(
     if name is None:
         return found
     split = (region.box[0] + left) / raster.image.width
-    kept = [
-        line
-        for line in found
-        if not (name.y0 <= (line.y0 + line.y1) / 2 <= name.y1 and line.x1 > split)
+    row = [
+        line for line in found if name.y0 <= (line.y0 + line.y1) / 2 <= name.y1 and line.x1 > split
     ]
-    return [*kept, name]
+    if _column_read_it_better(row, name):
+        return found
+    return [line for line in found if line not in row] + [name]
+
+
+def _column_read_it_better(row: list[Line], name: Line) -> bool:
+    """Whether the column's own reading of the name row beats the row read alone: it can
+    ("__ Đỗ Mỹ Thảo" beside "pằ Mỹ Thảo") when it starts with a surname, lost no word to
+    the seal ("Ngọc Lộc" for Trần Ngọc Lộc) and has fewer marks in it."""
+    as_found = signature.as_one(row)
+    return (
+        as_found is not None
+        and surname_factor(as_found.text) == 1.0
+        and len(as_found.text.split()) >= len(name.text.split())
+        and signature.worth(as_found) > signature.worth(name) * surname_factor(name.text)
+    )
 
 
 def _name_score(line: Line) -> float:

@@ -249,9 +249,21 @@ def _span(
 
 def _frame(rows: Rows, width: int) -> tuple[int, int]:
     """Pixel columns of the text frame (all rows' extent) and a margin."""
-    left = min(b[0] for boxes in rows for b in boxes) - _MARGIN
-    right = max(b[2] for boxes in rows for b in boxes) + _MARGIN
-    return round(max(0.0, left) * width), round(min(1.0, right) * width)
+    left, right = _extent(rows)
+    return round(max(0.0, left - _MARGIN) * width), round(min(1.0, right + _MARGIN) * width)
+
+
+def _extent(rows: Rows) -> tuple[float, float]:
+    """Left and right edges of the text frame. An old copier's speck in the margin is no
+    text: taken for the frame's edge, it would leave no row reaching from edge to edge,
+    and with no body found the title block would swallow the closing block."""
+    boxes = [b for row in rows for b in _letters(row)]
+    return min(b[0] for b in boxes), max(b[2] for b in boxes)
+
+
+def _letters(boxes: list[Box]) -> list[Box]:
+    """A row's runs without the specks beside them (all of them if all are specks)."""
+    return [b for b in boxes if b[2] - b[0] >= _SPECK_WIDTH] or boxes
 
 
 def _between(rows: Rows, index: int, height: int) -> int:
@@ -268,26 +280,25 @@ def _between(rows: Rows, index: int, height: int) -> int:
 
 def _body_rows(rows: Rows) -> list[bool]:
     """Which rows run from the left edge of the text frame (or an indent) to its right edge."""
-    left = min(b[0] for boxes in rows for b in boxes)
-    right = max(b[2] for boxes in rows for b in boxes)
+    left, right = _extent(rows)
     frame = right - left
     return [
         min(b[0] for b in boxes) <= left + _INDENT_SLACK * frame
         and max(b[2] for b in boxes) >= right - _FRAME_SLACK * frame
         and _widest(boxes) >= 0.5 * frame
-        for boxes in rows
+        for boxes in map(_letters, rows)
     ]
 
 
 def _frame_centre(rows: Rows) -> float:
-    left = min(b[0] for boxes in rows for b in boxes)
-    return (left + max(b[2] for boxes in rows for b in boxes)) / 2
+    left, right = _extent(rows)
+    return (left + right) / 2
 
 
 def _centred(boxes: list[Box], centre: float) -> bool:
     """Whether a row is one centred run (a title, a trích yếu line), not two columns.
     A speck off to the side (an old copier's) neither parts the row nor moves its middle."""
-    boxes = [b for b in boxes if b[2] - b[0] >= _SPECK_WIDTH] or boxes
+    boxes = _letters(boxes)
     x0, x1 = min(b[0] for b in boxes), max(b[2] for b in boxes)
     gaps = (b[0] - a[2] for a, b in zip(boxes, boxes[1:], strict=False))
     split = max(gaps, default=0.0) >= layout.COLUMN_GAP

@@ -28,30 +28,38 @@ _MIN_ROW_DPI = 0.06  # a text row is at least this many inches tall (a 10 pt cap
 _MAX_ROW = 5  # a run taller than this many minimal rows is more than one row
 _JOIN_GAP = 0.5  # runs closer than this share of the row height are one row (tone marks)
 _PAD = 0.35  # blank kept above and below the row, as a share of its height
+_RING_SHARE = 0.1  # a row crossed only by a seal ring inks less than this share of the
+# inkiest row (print or the scribble's stroke); a row of print inks far more
 
 
 def name_row(column: Image.Image, dpi: int) -> tuple[int, int] | None:
     """Top and bottom pixel rows of the last printed row of a signature column.
 
-    Rows are found where pixels darker than the print's grey are; when a dark seal ring
-    joins the name to the scribble above it into one tall run, again with only what is
-    darker than the ring (Otsu's level over the inked pixels).
+    Rows are found where pixels darker than the print's grey are. When a seal ring joins
+    the name to the scribble above it into one tall run, again with only what is darker
+    than the ring (Otsu's level over the inked pixels), and then with only the rows that
+    hold more ink than a ring's two crossings do (a ring as dark as the print).
     """
     grey = np.asarray(column)
-    row = _last_row(grey <= _PRINT_GREY, dpi)
-    if row is None or row[1] - row[0] <= _MAX_ROW * _MIN_ROW_DPI * dpi:
+    dark = grey <= _PRINT_GREY
+    row = _last_row(dark, dpi)
+    tall = _MAX_ROW * _MIN_ROW_DPI * dpi
+    if row is None or row[1] - row[0] <= tall:
         return _padded(row, column.height)
     levels = seal_levels(column)
-    if not levels or levels[0] >= _PRINT_GREY:
-        return None
-    row = _last_row(grey <= levels[0], dpi)
-    if row is None or row[1] - row[0] > _MAX_ROW * _MIN_ROW_DPI * dpi:
-        return None
-    return _padded(row, column.height)
+    retries = [(grey <= levels[0], 0.0)] if levels and levels[0] < _PRINT_GREY else []
+    for darker, share in [*retries, (dark, _RING_SHARE)]:
+        row = _last_row(darker, dpi, share)
+        if row is not None and row[1] - row[0] <= tall:
+            return _padded(row, column.height)
+    return None
 
 
-def _last_row(dark: np.ndarray, dpi: int) -> tuple[int, int] | None:
-    inky = dark.sum(axis=1) >= max(2, dark.shape[1] // 150)
+def _last_row(dark: np.ndarray, dpi: int, share: float = 0.0) -> tuple[int, int] | None:
+    """The last row of print in `dark`: rows inked by at least a few pixels and at least
+    `share` of the inkiest row's count."""
+    counts = dark.sum(axis=1)
+    inky = counts >= max(2, dark.shape[1] // 150, share * counts.max(initial=0))
     runs: list[list[int]] = []
     for y, flag in enumerate([*inky.tolist(), False]):
         if flag and (not runs or runs[-1][1] != y):
@@ -111,9 +119,15 @@ def read_name(
             page=(origin[0], origin[1] + row[0], origin[2], origin[3]),
         )
         line = _joined(found)
-        if line is not None and (best is None or _worth(line) > _worth(best)):
+        if line is not None and (best is None or worth(line) > worth(best)):
             best = line
     return _tidy(best) if best is not None else None
+
+
+def as_one(lines: list[Line]) -> Line | None:
+    """The pieces of a name row as one tidied line, or None when there are none."""
+    line = _joined(lines)
+    return _tidy(line) if line is not None else None
 
 
 def _joined(lines: list[Line]) -> Line | None:
@@ -160,7 +174,7 @@ def _otsu(inked: np.ndarray) -> int:
     return int(np.argmax(between))
 
 
-def _worth(line: Line) -> float:
+def worth(line: Line) -> float:
     """Confidence, less for stray marks: a name is capitalised words of letters only."""
     words = line.text.split()
     if not words:
@@ -172,7 +186,7 @@ def _worth(line: Line) -> float:
 
 def _tidy(line: Line) -> Line:
     """The line without the specks read as words before or after the name ("NG_ Huỳnh
-    Đình Hải", "Lê Văn An ,")."""
+    Đình Hải", "MÃ __ Đỗ Mỹ Thảo", "Lê Văn An ,")."""
     words = line.text.split()
     # specks or a capitals fragment of the title before a name, never a misread surname
     # ("1Hiô Văn An": lower-case letters in it, and Văn is a surname too, if rare)
@@ -183,6 +197,12 @@ def _tidy(line: Line) -> Line:
         and loose_key(words[1]) in SURNAMES
     ):
         words.pop(0)
+    if (  # a letter of the seal, then a speck, before the surname
+        len(words) > 3
+        and not any(c.isalpha() for c in words[1])
+        and loose_key(words[2]) in SURNAMES
+    ):
+        words = words[2:]
     while len(words) > 2 and not words[-1].isalpha():
         words.pop()
     return replace(line, text=" ".join(words))

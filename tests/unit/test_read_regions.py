@@ -261,3 +261,29 @@ def test_a_speck_beside_one_trich_yeu_row_does_not_end_the_title() -> None:
     assert found is not None
     title = next(r for r in found[0] if r.name == "title")
     assert title.box[3] / 3508 > 0.229 + 0.012
+
+
+def test_specks_in_the_margins_do_not_widen_the_text_frame() -> None:
+    """Two specks of an old copier, one in each margin (rows from a real scan's ink map):
+    taken for the frame's edges, no row reached from edge to edge, no body was found, the
+    title block ran down over the closing block and the signer was never read."""
+    rows = [
+        _row((0.219, 0.423), (0.493, 0.903), y=0.036),  # agency | motto
+        _row((0.227, 0.415), (0.554, 0.843), y=0.046),
+        _row((0.236, 0.407), (0.514, 0.880), y=0.063),  # Số: ... | place, date
+        _row((0.278, 0.364), y=0.074),  # KHẨN
+        _row((0.045, 0.048), (0.459, 0.603), y=0.097),  # THÔNG BÁO, a speck far left
+        _row((0.249, 0.815), y=0.107),  # the trích yếu
+        *(_row((0.155, 0.907), y=0.123 + 0.009 * i) for i in range(5)),  # the body
+        _row((0.202, 0.843), (0.931, 0.935), y=0.188),  # its last line, a speck far right
+        _row((0.154, 0.395), (0.527, 0.814), y=0.201),  # Nơi nhận: | the signer's title
+        _row((0.154, 0.340), (0.600, 0.700), y=0.215),  # a recipient | the scribble
+        _row((0.640, 0.760), y=0.260),  # the signer's name
+    ]
+    assert regions._frame_centre(rows) == pytest.approx((0.154 + 0.907) / 2)
+    body = regions._body_rows(rows)
+    assert body[6:11] == [True] * 5
+    found = regions._header_regions(rows, body, 2480, 3508)
+    assert found is not None and found[1] == 6  # the title ends above the body
+    start = max(i + 1 for i, is_body in enumerate(body) if is_body)
+    assert start == 11  # the closing block starts after the body's last full row
