@@ -286,7 +286,7 @@ def _body_rows(rows: Rows) -> list[bool]:
         min(b[0] for b in boxes) <= left + _INDENT_SLACK * frame
         and max(b[2] for b in boxes) >= right - _FRAME_SLACK * frame
         and _widest(boxes) >= 0.5 * frame
-        for boxes in map(_letters, rows)
+        for boxes in rows  # a row's own specks stay: beside a stamp, a letter's remains
     ]
 
 
