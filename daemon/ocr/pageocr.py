@@ -230,18 +230,20 @@ def _with_name(
     column as cut and, when given, with a grey seal's rings whitened: the grey levels keep
     the print a ring crosses on a clean scan, the whitening wins on a noisy one."""
     left = 0 if region.name == "closing-right" else round(cut.width * (1 - _NAME_SHARE))
-    names = [
-        signature.read_name(
+    names: list[Line] = []
+    for image in (cut, lifted):
+        if image is None or (names and signature.sure(names[0])):
+            continue  # a sure name on the column as cut: the whitened one adds nothing
+        read = signature.read_name(
             image.crop((left, 0, image.width, image.height)),
             lang=settings.language,
             dpi=raster.dpi,
             timeout=settings.ocr_timeout,
             origin=(region.box[0] + left, region.box[1], *raster.image.size),
         )
-        for image in (cut, lifted)
-        if image is not None
-    ]
-    name = max((n for n in names if n is not None), key=_name_score, default=None)
+        if read is not None:
+            names.append(read)
+    name = max(names, key=_name_score, default=None)
     if name is None:
         return found
     split = (region.box[0] + left) / raster.image.width

@@ -196,7 +196,7 @@ def _closing_regions(rows: Rows, start: int, image: Image.Image) -> list[Region]
     whole = [_span(rows, start, len(rows), image, "closing")]
     # The columns start below the last row running across both (the end of the body).
     first = max([start, *(i + 1 for i in range(start, len(rows)) if _spans_window(rows[i]))])
-    if len(rows) - first < 2:
+    if first == len(rows):  # (one row left can be the whole block: seal and scribble join it)
         return whole
     cut = _column_cut(rows[first:])
     if cut is None:
@@ -220,15 +220,14 @@ def _column_cut(rows: Rows) -> float | None:
     both sides of it."""
     lo, hi = _CLOSING_WINDOW
     inked = np.zeros(_CUT_BINS + 1, dtype=bool)
-    for boxes in rows:
-        for x0, _, x1, _ in boxes:
-            inked[int(x0 * _CUT_BINS) : int(np.ceil(x1 * _CUT_BINS)) + 1] = True
+    boxes = [b for row in rows for b in row if b[2] - b[0] >= _SPECK_WIDTH]  # specks fill gaps
+    for x0, _, x1, _ in boxes:
+        inked[int(x0 * _CUT_BINS) : int(np.ceil(x1 * _CUT_BINS)) + 1] = True
     blank = ~inked[int(lo * _CUT_BINS) : int(hi * _CUT_BINS)]
     best_start, best_len = layout.widest_run(blank.tolist())
     if best_len < _MIN_CUT_BINS:
         return None
     cut = lo + (best_start + best_len / 2) / _CUT_BINS
-    boxes = [b for row in rows for b in row]
     if not any(b[2] <= cut for b in boxes) or not any(b[0] >= cut for b in boxes):
         return None
     return cut

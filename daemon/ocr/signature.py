@@ -28,6 +28,7 @@ _MIN_ROW_DPI = 0.06  # a text row is at least this many inches tall (a 10 pt cap
 _MAX_ROW = 5  # a run taller than this many minimal rows is more than one row
 _JOIN_GAP = 0.5  # runs closer than this share of the row height are one row (tone marks)
 _PAD = 0.35  # blank kept above and below the row, as a share of its height
+_SURE = 0.9  # confidence of a clean name read that no other rendering is tried after
 _RING_SHARE = 0.1  # a row crossed only by a seal ring inks less than this share of the
 # inkiest row (print or the scribble's stroke); a row of print inks far more
 
@@ -109,9 +110,9 @@ def read_name(
         return None
     strip = column.crop((0, row[0], column.width, row[1]))
     best: Line | None = None
-    for image in [strip, *(strip.point(_whiten(level)) for level in seal_levels(strip))]:
+    for level in (None, *seal_levels(strip)):
         found = tesseract.ocr_lines(
-            image,
+            strip if level is None else strip.point(_whiten(level)),
             lang=lang,
             psm=_LINE_PSM,
             timeout=timeout,
@@ -121,7 +122,21 @@ def read_name(
         line = _joined(found)
         if line is not None and (best is None or worth(line) > worth(best)):
             best = line
+        if best is not None and sure(_tidy(best)):
+            break  # the whitened renderings cannot do better: each costs a Tesseract call
     return _tidy(best) if best is not None else None
+
+
+def sure(name: Line) -> bool:
+    """Whether a name read needs no other rendering: clean capitalised words, a known
+    surname first, read at high confidence."""
+    words = name.text.split()
+    return (
+        len(words) >= 2
+        and name.conf >= _SURE
+        and worth(name) >= name.conf
+        and loose_key(words[0]) in SURNAMES
+    )
 
 
 def as_one(lines: list[Line]) -> Line | None:

@@ -287,3 +287,18 @@ def test_specks_in_the_margins_do_not_widen_the_text_frame() -> None:
     assert found is not None and found[1] == 6  # the title ends above the body
     start = max(i + 1 for i, is_body in enumerate(body) if is_body)
     assert 11 <= start <= 12  # the closing block starts after the body, by "Nơi nhận:"
+
+
+def test_an_old_copiers_closing_block_still_parts_into_columns() -> None:
+    """Specks in the gap between "Nơi nhận:" and the signature, and the seal and scribble
+    joining the whole block into one band of the ink map (rows from a real scan): read as
+    one region, the noise came out as a score of lines and the signer's name was lost."""
+    rows = [
+        *(_row((0.162, 0.906), y=0.60 + 0.02 * i) for i in range(3)),  # the body
+        _row((0.162, 0.661), y=0.66),  # its last line
+        [(0.16, 0.68, 0.364, 0.76), (0.45, 0.70, 0.452, 0.702), (0.538, 0.68, 0.819, 0.76)],
+    ]
+    assert regions._column_cut(rows[4:]) == pytest.approx((0.364 + 0.538) / 2, abs=0.002)
+    found = regions._closing_regions(rows, 3, Image.new("L", (1654, 2339)))
+    assert [r.name for r in found] == ["closing-left", "closing-right"]
+    assert found[0].box[1] / 2339 < 0.68 and found[1].box[3] / 2339 > 0.76

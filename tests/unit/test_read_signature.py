@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
+import pytest
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from daemon.ocr import pageocr, signature
@@ -117,3 +120,29 @@ def test_the_column_reading_of_the_name_row_can_win() -> None:
     assert not better([line('Nøâ "chị Thu Trang', 0.84)], line("Ngâ Thị Thu Trang", 0.78))
     assert not better([line("-_„# Ngọc Hà", 0.79)], line("1e Ngọc Hà", 0.76))
     assert not better([], line("Lê Ngọc Hà", 0.76))
+
+
+def test_a_sure_name_is_not_read_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each whitened rendering costs a Tesseract call: none is tried after a clean name
+    with a known surname read at high confidence."""
+    image, _ = sealed_column()
+    calls: list[Image.Image] = []
+
+    def reading(text: str, conf: float) -> Callable[..., list[Line]]:
+        def ocr_lines(strip: Image.Image, **_: object) -> list[Line]:
+            calls.append(strip)
+            return [Line(text, 0.6, 0.8, 0.8, 0.83, conf)]
+
+        return ocr_lines
+
+    for text, conf, tries in [
+        (NAME, 0.95, 1),
+        (NAME, 0.85, 3),  # not sure enough: both whitened renderings are read too
+        ("pằ Ngọc Khánh", 0.95, 3),  # no surname
+        ("Lê 'Ngọc Khánh", 0.95, 3),  # a mark in it
+    ]:
+        calls.clear()
+        monkeypatch.setattr(signature.tesseract, "ocr_lines", reading(text, conf))
+        name = signature.read_name(image, lang="vie", dpi=DPI, timeout=9, origin=(0, 0, 900, 520))
+        assert name is not None and len(calls) == tries, text
+        assert signature.sure(name) == (tries == 1)
