@@ -15,7 +15,7 @@ from daemon.ocr import gazetteer
 from daemon.ocr.fields_lexicon import misread_words
 from daemon.ocr.names import checked_name
 from daemon.ocr.places import checked_place
-from daemon.ocr.syllables import foreign_or_invalid
+from daemon.ocr.syllables import foreign_or_invalid, merged_letters
 from daemon.ocr.vntext import is_upper_text
 
 # A unit named in a trích yếu: its type, then its name in capitalised words ("tỉnh Bình Định").
@@ -241,5 +241,5 @@ def spelling(text: str | None) -> float:
     if not text:
         return 1.0
     unknown = [w for w in foreign_or_invalid(text) if w.casefold() not in LOANWORDS]
-    damaged = unknown or _LONE_CONSONANT.search(text)
+    damaged = unknown or merged_letters(text) or _LONE_CONSONANT.search(text)
     return SPELLING_PENALTY if damaged else 1.0

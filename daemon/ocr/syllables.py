@@ -243,6 +243,23 @@ def foreign_or_invalid(text: str) -> list[str]:
     return found
 
 
+def merged_letters(text: str) -> list[str]:
+    """The words of `text` in capitals that are no syllable but would be one with a letter
+    less: OCR ran two words into one ("ỦY BANN DÂN": NHÂN lost into BAN's N). Abbreviations
+    pass as `foreign_or_invalid` lets them, and lose no letter into a syllable (UBND, MTTQ),
+    except those of "nhân dân" (TAND, CAND), which are skipped."""
+    found = []
+    for token in nfc(text).split():
+        core = token.strip(_EDGE_PUNCTUATION)
+        if len(core) < 4 or not core.isalpha() or not core.isupper() or core.endswith("ND"):
+            continue
+        if not is_syllable(core) and any(
+            is_syllable(core[:i] + core[i + 1 :]) for i in range(len(core))
+        ):
+            found.append(token)
+    return found
+
+
 def _is_suspect(piece: str) -> bool:
     """Whether a run of letters and digits should be reported as not Vietnamese."""
     if any(char.isdigit() for char in piece):

@@ -473,3 +473,14 @@ def test_the_body_behind_a_speck_does_not_join_the_subject(types: DocTypes) -> N
     reading = dataclasses.replace(reading, pages=(dataclasses.replace(page, lines=lines),))
     fields = extract(reading, types)
     assert fields.subject == "Về việc ban hành Quy chế văn thư, lưu trữ của cơ quan"
+
+
+def test_an_agency_name_with_two_words_run_into_one_is_flagged(types: DocTypes) -> None:
+    """Seed 2468's one silent error: "ỦY BANN DÂN HUYỆN THỌ XUÂN" registered at 0.65."""
+    left = ["ỦY BANN DÂN", "HUYỆN THỌ XUÂN", "Số: 179/QĐ-UBND"]
+    fields = extract(nd30(**{**QD, "left": left}, conf=0.95), types)
+    assert fields.confidence["issuer"] < THRESHOLD
+    right = ["ỦY BAN NHÂN DÂN", "HUYỆN THỌ XUÂN", "Số: 179/QĐ-UBND"]
+    assert (
+        extract(nd30(**{**QD, "left": right}, conf=0.95), types).confidence["issuer"] >= THRESHOLD
+    )

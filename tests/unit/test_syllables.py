@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from daemon.ocr.syllables import foreign_or_invalid, is_syllable
+from daemon.ocr.syllables import foreign_or_invalid, is_syllable, merged_letters
 
 SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"  # beside the checkout
 
@@ -137,3 +137,13 @@ def test_the_seed_vocabulary_is_vietnamese() -> None:
     invalid = sorted({w for w in words if not is_syllable(w)})
     valid_share = sum(map(is_syllable, words)) / len(words)
     assert valid_share >= 0.995, f"{valid_share:.2%} valid; not syllables: {invalid}"
+
+
+def test_two_words_run_into_one_in_capitals_are_reported() -> None:
+    """ "ỦY BANN DÂN": NHÂN lost into BAN's N passes as an abbreviation of plain letters,
+    but a letter less makes it a syllable; real abbreviations lose no letter into one."""
+    assert merged_letters("ỦY BANN DÂN HUYỆN THỌ XUÂN") == ["BANN"]
+    assert merged_letters("UỶ BAN NHÂNN DÂN, TỈNHH") == ["NHÂNN", "TỈNHH"]
+    for right in ("UBND TỈNH", "HĐND, MTTQ, THPT, BHXH", "TAND TỈNH, CAND", "HIV/AIDS, COVID"):
+        assert merged_letters(right) == [], right
+    assert merged_letters("Bann dân") == []  # small letters: `foreign_or_invalid`'s business
