@@ -279,7 +279,7 @@ def misread_words(text: str) -> list[Slip]:
             or (common and not head)
             or (
                 word[:1].isupper()
-                and (folded in _place_words() or len(word) > 1 and word.isupper())
+                and (_in_place_name(words, i) or len(word) > 1 and word.isupper())
             )
         ):
             continue
@@ -320,6 +320,23 @@ def misread_words(text: str) -> list[Slip]:
         ):
             out.append(Slip(word, None, False))
     return out
+
+
+# Words a place's name follows: "xã Bình Tường", "thành phố Huế", "thôn Ia Re".
+_PLACE_TYPES = frozenset(
+    {"tỉnh", "huyện", "quận", "xã", "phường", "trấn", "phố", "thôn", "ấp", "bản", "làng"}
+)
+
+
+def _in_place_name(words: list[re.Match[str]], i: int) -> bool:
+    """Whether word `i`, capitalised, is a syllable of a place's name where it stands: one of
+    the gazetteer's, and after a unit's type or beside another capitalised word. A lone one
+    between small words is not ("Tài chính Re hoạch": Kế, though a commune is called Ia Re)."""
+    if fold_word(words[i].group()) not in _place_words():
+        return False
+    before = words[i - 1].group() if i else ""
+    after = words[i + 1].group() if i + 1 < len(words) else ""
+    return fold_word(before) in _PLACE_TYPES or before[:1].isupper() or after[:1].isupper()
 
 
 def starts_mid_compound(text: str) -> bool:

@@ -25,6 +25,7 @@ from daemon.ocr import copier, layout, stamps
 _TARGET_WIDTH = 640  # ink map width in pixels: ~75 dpi for A4, enough to see text rows
 _SPACE_CLOSE = 0.8  # gaps narrower than this many row heights are word spaces
 _MAX_CLOSE = 0.015  # ... but never close a gap wider than this share of the width
+_WORD_SPACE = 0.009  # a word space of the header's bold capitals is narrower (~0.007)
 _SIDEWAYS_RATIO = 0.8
 _MAX_SKEW = 3.0  # degrees; a sheet fed more crooked than this is rare
 _SKEW_STEP = 0.25
@@ -73,7 +74,7 @@ def plan(image: Image.Image, *, header: bool = True, ink: np.ndarray | None = No
     if not header or len(bands) < 2:
         return Plan((whole,), len(bands))
     rows = [_row_boxes(ink, top, bottom) for top, bottom in bands]
-    gutter = layout.find_gutter(rows)
+    gutter = _gutter(rows, ink, bands)
     if gutter is None:
         return Plan((whole,), len(bands))
     x = round(gutter.x * image.width)
@@ -119,9 +120,12 @@ def field_plan(
     found: list[Region] = []
     end = 0  # rows already covered by the first page's regions
     if first:
-        header = _header_regions(rows, body, image.width, image.height, stamped=bool(marks))
-        if header is None:
+        gutter = _gutter(rows, ink, bands)
+        if gutter is None:
             return whole
+        header = _header_regions(
+            rows, body, image.width, image.height, gutter=gutter, stamped=bool(marks)
+        )
         found, end = list(header[0]), header[1]
     if last:
         start = max([end, *(i + 1 for i, is_body in enumerate(body) if is_body)])
@@ -136,15 +140,31 @@ def _pixels(box: Box, image: Image.Image) -> tuple[int, int, int, int]:
     return round(x0 * w), round(y0 * h), round(x1 * w), round(y1 * h)
 
 
+def _gutter(rows: Rows, ink: np.ndarray, bands: list[tuple[int, int]]) -> layout.Gutter | None:
+    """The header's gutter. A long agency name ("BỘ GIÁO DỤC VÀ ĐÀO TẠO") can run up to the
+    motto, closer than the gaps the rows were closed over: the gutter is then looked for
+    on rows with only word spaces closed, lest the whole page be read as one block."""
+    found = layout.find_gutter(rows)
+    if found is None:
+        found = layout.find_gutter([_row_boxes(ink, *band, most=_WORD_SPACE) for band in bands])
+    return found
+
+
 def _header_regions(
-    rows: Rows, body: list[bool], width: int, height: int, *, stamped: bool = False
+    rows: Rows,
+    body: list[bool],
+    width: int,
+    height: int,
+    *,
+    gutter: layout.Gutter | None = None,
+    stamped: bool = False,
 ) -> tuple[tuple[Region, ...], int] | None:
     """Header columns and the title block below them, and how many rows they cover.
 
     On a `stamped` page the rows beside the stamp lost ink with it, so they need not look
     centred: the title block runs to the first margin-to-margin row of the body. So it does
     when no row under the header looks centred at all (an old copier's specks)."""
-    gutter = layout.find_gutter(rows)
+    gutter = gutter or layout.find_gutter(rows)
     if gutter is None:
         return None
     centre = _frame_centre(rows)
@@ -459,11 +479,12 @@ def _bands(ink: np.ndarray) -> list[tuple[int, int]]:
     return bands
 
 
-def _row_boxes(ink: np.ndarray, top: int, bottom: int) -> list[Box]:
-    """The inked runs of one text row as page-fraction boxes, word spaces closed."""
+def _row_boxes(ink: np.ndarray, top: int, bottom: int, most: float = _MAX_CLOSE) -> list[Box]:
+    """The inked runs of one text row as page-fraction boxes, gaps up to `most` of the
+    width closed (word spaces, and a little more)."""
     height, width = ink.shape
     columns: list[bool] = np.any(ink[top:bottom], axis=0).tolist()
-    close = min(_SPACE_CLOSE * (bottom - top), _MAX_CLOSE * width)
+    close = min(_SPACE_CLOSE * (bottom - top), most * width)
     runs: list[list[int]] = []
     for x, flag in enumerate(columns):
         if not flag:

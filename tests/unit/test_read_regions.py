@@ -302,3 +302,14 @@ def test_an_old_copiers_closing_block_still_parts_into_columns() -> None:
     found = regions._closing_regions(rows, 3, Image.new("L", (1654, 2339)))
     assert [r.name for r in found] == ["closing-left", "closing-right"]
     assert found[0].box[1] / 2339 < 0.68 and found[1].box[3] / 2339 > 0.76
+
+
+@pytest.mark.parametrize("gap_mm", [2.5, 2.2])
+def test_an_agency_name_running_up_to_the_motto_still_splits(gap_mm: float) -> None:
+    """A long ministry's name 2-2.5 mm from the motto: closed over like a word space, it
+    left no gutter, and the whole page was read as one block (its signer lost)."""
+    page = render(nd30_pdf(parent="BỘ GIÁO DỤC VÀ ĐÀO TẠO", gap_mm=gap_mm), dpi=DPI)
+    for plan in (regions.plan(page), regions.field_plan(page, first=True, last=True)):
+        left, right = plan.regions[:2]
+        assert (left.name, right.name) == ("header-left", "header-right")
+        assert 0.40 < left.box[2] / page.width < 0.45  # in the gap, before CỘNG HÒA (~0.44)
