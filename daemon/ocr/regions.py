@@ -121,11 +121,11 @@ def field_plan(
     end = 0  # rows already covered by the first page's regions
     if first:
         gutter = _gutter(rows, ink, bands)
-        if gutter is None:
-            return whole
-        header = _header_regions(
+        header = gutter and _header_regions(
             rows, body, image.width, image.height, gutter=gutter, stamped=bool(marks)
         )
+        if not header:
+            return whole
         found, end = list(header[0]), header[1]
     if last:
         start = max([end, *(i + 1 for i, is_body in enumerate(body) if is_body)])
