@@ -74,16 +74,17 @@ def without_stamp_tail(text: str) -> str:
 
 
 def without_specks(text: str) -> str:
-    """A trích yếu without specks OCR read as marks where print has none: a full stop between
-    words in small letters ("số liệu phòng. cháy"), a colon inside a word ("L:ao động"), a
-    capital alone after its closing number ("giai đoạn 2020-2024 H"). The caller keeps the
-    field flagged: what made the speck may have hidden more."""
+    """A trích yếu without specks OCR read as marks where print has none: a full stop or an
+    exclamation or question mark between words in small letters ("số liệu phòng. cháy",
+    "công! tác"), a colon inside a word ("L:ao động"), a capital alone after its closing
+    number ("giai đoạn 2020-2024 H"). The caller keeps the field flagged: what made the
+    speck may have hidden more."""
     text = _STOP_MID.sub(" ", text)
     text = _COLON_IN_WORD.sub("", text)
     return _LETTER_AFTER_NUMBER.sub("", text)
 
 
-_STOP_MID = re.compile(r"(?<=[a-zà-ỹđ])\.\s+(?=[a-zà-ỹđ])")
+_STOP_MID = re.compile(r"(?<=[a-zà-ỹđ])[.!?]\s+(?=[a-zà-ỹđ])")  # no trích yếu asks or cries
 _COLON_IN_WORD = re.compile(r"(?<=[^\W\d_]):(?=[^\W\d_])")
 _LETTER_AFTER_NUMBER = re.compile(r"(?<=\d)\s+[A-ZĐ]$")
 
@@ -190,8 +191,8 @@ _NEVER_LAST = frozenset(
     ]
 )
 _WORD_TWICE = re.compile(r"(?<!\w)(\w+) \1(?!\w)", re.IGNORECASE)
-# "kết quả: phổ biến", "số liệu phòng. cháy": a speck read as a colon or a full stop
-_MARK_MID = re.compile(r"[:.]\s+[a-zà-ỹđ]")
+# "kết quả: phổ biến", "số liệu phòng. cháy", "công! tác": a speck read as a mark
+_MARK_MID = re.compile(r"[:.!?]\s+[a-zà-ỹđ]")
 # A quarter is I, II, III or IV (or 1 to 4): "quý EV" is a misread numeral.
 _BAD_QUARTER = re.compile(r"\bquý\s+(?!(?:I{1,3}|IV|[1-4])\b)\S+", re.IGNORECASE)
 _TONED_CAPS = re.compile(

@@ -264,6 +264,7 @@ _KH = ["SỞ NỘI VỤ", "Số: 5/KH-SNV"]
         ),
         (_KH, ["KẾ HOẠCH", "Tiếp công dân năm 2024 UBND IYÊN HIỆP HÒA"], "Tiếp công dân năm 2024"),
         (_KH, ["KẾ HOẠCH", "Kết luận của Sở L:ao động"], "Kết luận của Sở Lao động"),  # specks
+        (_KH, ["KẾ HOẠCH", "Báo cáo công! tác văn thư"], "Báo cáo công tác văn thư"),
         (
             _KH,
             ["KẾ HOẠCH", "Tuyên truyền giai đoạn 2020-2024 H"],
