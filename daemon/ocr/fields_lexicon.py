@@ -318,7 +318,18 @@ def misread_words(text: str) -> list[Slip]:
         elif word_use.out_of_use(word, first=i == 0) or (
             not (frequent or common) and word_use.rare_twin(word, first=i == 0)
         ):
-            out.append(Slip(word, None, False))
+            # The slip is undone, still flagged, when one syllable with its letters is far
+            # likelier ("vảo lớp": vào), or one of those makes a pair the regulations write
+            # with a neighbour ("cụng cấp": cung, not the commoner cũng or cùng); otherwise
+            # it is only flagged ("truyền nhiềm": nhiễm or nhiệm?).
+            twins = word_use.likelier_twins(word)
+            if len(twins) > 1:
+                twins = [
+                    twin
+                    for twin in twins
+                    if (before and _written(before, twin)) or (after and _written(twin, after))
+                ]
+            out.append(Slip(word, _cased(word, twins[0]) if len(twins) == 1 else None, False))
     return out
 
 

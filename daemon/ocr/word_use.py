@@ -56,6 +56,23 @@ def rare_twin(word: str, *, first: bool) -> bool:
     return zipf is not None and _likeliest().get(loose_key(word), 0.0) - zipf >= _TWIN_GAP
 
 
+def likelier_twins(word: str) -> list[str]:
+    """The syllables in use written with the letters of `word` and ~300 times as common
+    (any in use, when `word` is in use nowhere): what a slip may have come from."""
+    zipf = syllables_in_use().get(fold_word(word), 0.0)
+    floor = zipf + _TWIN_GAP if zipf else 0.0
+    return [twin for twin, z in _by_letters().get(loose_key(word), ()) if z >= floor]
+
+
+@functools.cache
+def _by_letters() -> dict[str, tuple[tuple[str, float], ...]]:
+    """The syllables in use by their letters (marks aside), each with its Zipf frequency."""
+    found: dict[str, list[tuple[str, float]]] = {}
+    for word, zipf in syllables_in_use().items():
+        found.setdefault(loose_key(word), []).append((word, zipf))
+    return {key: tuple(words) for key, words in found.items()}
+
+
 @functools.cache
 def _likeliest() -> dict[str, float]:
     """For the letters of each syllable in use, the Zipf frequency of its most common one."""
