@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from daemon.ocr.fields_vocab import SURNAME_FORMS, SURNAMES
-from daemon.ocr.vntext import loose_key, nfc
+from daemon.ocr.syllables import foreign_or_invalid
+from daemon.ocr.vntext import edit_distance, loose_key, nfc
 
 _COMMON = """
 An Ái Anh Ánh Ân Ẩn Bá Bách Bạch Bản Bảo Bắc Bằng Bích Biên Bình Bính Bội Bửu Ca Cảnh Cát
@@ -46,6 +47,8 @@ _BY_LETTERS: dict[str, set[str]] = defaultdict(set)
 for _syllable in NAME_SYLLABLES:
     _BY_LETTERS[loose_key(_syllable)].add(_syllable)
 
+# The middle names most names have after the surname ("Thị" in half of women's).
+_MIDDLE = ("Thị", "Văn", "Hữu", "Đình", "Ngọc", "Minh", "Thanh", "Đức", "Công", "Quốc", "Xuân")
 UNKNOWN_SURNAME = 0.6  # confidence factor: names start with a surname from a short list
 UNKNOWN_SYLLABLE = 0.5  # ... and go on with common name syllables
 
@@ -64,7 +67,7 @@ def checked_name(name: str) -> tuple[str, float]:
         return name, 1.0
     factor = surname_factor(words[0])
     out = [words[0]]
-    for word in words[1:]:
+    for i, word in enumerate(words[1:], start=1):
         if word.casefold() in NAME_SYLLABLES:
             out.append(word)
             continue
@@ -72,7 +75,19 @@ def checked_name(name: str) -> tuple[str, float]:
         if len(candidates) == 1:
             (right,) = candidates
             out.append(right.upper() if word.isupper() else right.capitalize())
-        else:
-            out.append(word)
-            factor *= UNKNOWN_SYLLABLE
+            continue
+        middle = _middle_name(word) if i == 1 and len(words) > 2 else None
+        if middle:  # "Phạm Znị Thanh Nhung": Thị, still doubted
+            word = middle.upper() if word.isupper() else middle
+        out.append(word)
+        factor *= UNKNOWN_SYLLABLE
     return " ".join(out), factor
+
+
+def _middle_name(word: str) -> str | None:
+    """The one common middle name a word that is no syllable is two letters or fewer from."""
+    if not foreign_or_invalid(word):
+        return None  # a real syllable ("Thủ") is a tone slip of one name or another
+    key = loose_key(word)
+    near = [name for name in _MIDDLE if edit_distance(key, loose_key(name), 2) <= 2]
+    return near[0] if len(near) == 1 else None

@@ -39,3 +39,19 @@ def test_a_slip_with_one_name_behind_it_is_put_right() -> None:
 def test_garbage_is_flagged_once_per_syllable() -> None:
     _, factor = checked_name("Nà Nóc Xyz")
     assert factor == pytest.approx(UNKNOWN_SURNAME * UNKNOWN_SYLLABLE**2)
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        ("Phạm Znị Thanh Nhung", "Phạm Thị Thanh Nhung"),  # no syllable, two letters from Thị
+        ("Ngô Yhị Thu Nhung", "Ngô Thị Thu Nhung"),
+        ("Lê Ng0c Hà", "Lê Ngọc Hà"),
+        ("Trần Thủ Duyên", "Trần Thủ Duyên"),  # a real syllable: Thu, Thư? the clerk's to say
+        ("Lê Znị", "Lê Znị"),  # no given name after it: not taken for a middle one
+    ],
+)
+def test_a_middle_name_misread_beyond_its_letters_is_put_right_and_doubted(
+    read: str, meant: str
+) -> None:
+    assert checked_name(read) == (meant, UNKNOWN_SYLLABLE)
