@@ -11,6 +11,7 @@ out whole far more often; each extra reading is a strip of ~60 pixels, a few ten
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -19,6 +20,7 @@ from PIL import Image
 from daemon.ocr import tesseract
 from daemon.ocr.fields_vocab import SURNAMES
 from daemon.ocr.model import Line
+from daemon.ocr.syllables import foreign_or_invalid
 from daemon.ocr.vntext import loose_key
 
 _PRINT_GREY = 100  # print is darker than this even under the seal's edge; the ring is not
@@ -128,14 +130,16 @@ def read_name(
 
 
 def sure(name: Line) -> bool:
-    """Whether a name read needs no other rendering: clean capitalised words, a known
-    surname first, read at high confidence."""
+    """Whether a name read needs no other rendering: clean capitalised words, each a
+    Vietnamese syllable ("Lê Nđọc Khánh" is not), a known surname first, read at high
+    confidence."""
     words = name.text.split()
     return (
         len(words) >= 2
         and name.conf >= _SURE
         and worth(name) >= name.conf
         and loose_key(words[0]) in SURNAMES
+        and not foreign_or_invalid(name.text)
     )
 
 
@@ -201,7 +205,7 @@ def worth(line: Line) -> float:
 
 def _tidy(line: Line) -> Line:
     """The line without the specks read as words before or after the name ("NG_ Huỳnh
-    Đình Hải", "MÃ __ Đỗ Mỹ Thảo", "Lê Văn An ,")."""
+    Đình Hải", "MÃ __ Đỗ Mỹ Thảo", "Lê Văn An ,") or as a mark at the surname's edge ("“Bùi")."""
     words = line.text.split()
     # specks or a capitals fragment of the title before a name, never a misread surname
     # ("1Hiô Văn An": lower-case letters in it, and Văn is a surname too, if rare)
@@ -220,7 +224,13 @@ def _tidy(line: Line) -> Line:
         words = words[2:]
     while len(words) > 2 and not words[-1].isalpha():
         words.pop()
+    surname = _EDGE_MARKS.sub("", words[0]) if words else ""
+    if surname != words[0] and loose_key(surname) in SURNAMES:
+        words[0] = surname  # "“Bùi Thanh Hiếu"
     return replace(line, text=" ".join(words))
+
+
+_EDGE_MARKS = re.compile(r"^\W+|\W+$")
 
 
 def _whiten(level: int) -> list[int]:

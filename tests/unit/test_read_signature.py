@@ -102,6 +102,8 @@ def test_readings_are_ranked_as_names() -> None:
     assert signature._tidy(line("NG_ Huỳnh Đình Hải", 0.8)).text == "Huỳnh Đình Hải"
     assert signature._tidy(line("5 Lê Văn An ,", 0.8)).text == "Lê Văn An"
     assert signature._tidy(line("1Hiô Văn An", 0.8)).text == "1Hiô Văn An"  # not "Văn An"
+    assert signature._tidy(line("“Bùi Thanh Hiếu", 0.8)).text == "Bùi Thanh Hiếu"
+    assert signature._tidy(line("Br:; Thanh Hiếu", 0.8)).text == "Br:; Thanh Hiếu"  # no surname
     assert signature._tidy(line("MÃ __ Đỗ Mỹ Thảo", 0.8)).text == "Đỗ Mỹ Thảo"
     assert signature._tidy(line("Mã Văn An", 0.8)).text == "Mã Văn An"
 
@@ -140,6 +142,7 @@ def test_a_sure_name_is_not_read_again(monkeypatch: pytest.MonkeyPatch) -> None:
         (NAME, 0.85, 3),  # not sure enough: both whitened renderings are read too
         ("pằ Ngọc Khánh", 0.95, 3),  # no surname
         ("Lê 'Ngọc Khánh", 0.95, 3),  # a mark in it
+        ("Lê Nđọc Khánh", 0.95, 3),  # no syllable in it
     ]:
         calls.clear()
         monkeypatch.setattr(signature.tesseract, "ocr_lines", reading(text, conf))
