@@ -191,8 +191,9 @@ _NEVER_LAST = frozenset(
     ]
 )
 _WORD_TWICE = re.compile(r"(?<!\w)(\w+) \1(?!\w)", re.IGNORECASE)
-# "kết quả: phổ biến", "số liệu phòng. cháy", "công! tác": a speck read as a mark
-_MARK_MID = re.compile(r"[:.!?]\s+[a-zà-ỹđ]")
+# "kết quả: phổ biến", "số liệu phòng. cháy", "công! tác", "quản lý; sử dụng": a speck read
+# as a mark (a trích yếu lists with commas)
+_MARK_MID = re.compile(r"[:.!?;]\s+[a-zà-ỹđ]")
 # A quarter is I, II, III or IV (or 1 to 4): "quý EV" is a misread numeral.
 _BAD_QUARTER = re.compile(r"\bquý\s+(?!(?:I{1,3}|IV|[1-4])\b)\S+", re.IGNORECASE)
 _TONED_CAPS = re.compile(

@@ -267,6 +267,10 @@ def misread_words(text: str) -> list[Slip]:
         if _stray_between(text, words, i):
             out.append(Slip(word, None, False))
             continue
+        capital = _stray_capital(text, words, i)
+        if capital is not None:
+            out.append(capital)
+            continue
         # The trích yếu's head is its action, a known pair ("Về việc kiện toàn"): a common
         # word there is doubted too, for the action its right neighbour pairs with ("Về
         # việc hiện toàn": kiện?), not "việc"'s ("việc làm").
@@ -374,6 +378,26 @@ def _stray_between(text: str, words: list[re.Match[str]], i: int) -> bool:
         and not known_pair(before, word)
         and not known_pair(word, after)
     )
+
+
+def _stray_capital(text: str, words: list[re.Match[str]], i: int) -> Slip | None:
+    """Word `i` capitalised in mid-sentence where it ends a compound of the lexicon begun by
+    the small word before it, and starts none with the word after ("chữ ký Số trong": số,
+    put right and flagged). A name's capital starts its own pair ("ngân sách Nhà nước")."""
+    if i == 0:
+        return None
+    before, word = words[i - 1].group(), words[i].group()
+    after = words[i + 1].group() if i + 1 < len(words) else ""
+    if (
+        word[:1].isupper()
+        and word[1:].islower()
+        and before.islower()
+        and _joined(text, words[i - 1], words[i])
+        and known_pair(before, word)
+        and not (after and known_pair(word, after))
+    ):
+        return Slip(word, word.lower(), False)
+    return None
 
 
 def _joined(text: str, a: re.Match[str], b: re.Match[str]) -> bool:

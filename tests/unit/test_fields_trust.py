@@ -289,6 +289,7 @@ def test_what_the_stamp_or_specks_leave_in_a_subject_goes_and_flags_it(
         "Tình hình phòng, chống dịch bệnh truyền nhiềm năm 2019",  # valid, but written by no one
         "Về việc kiểm tra phòng, chống Dạ dịch bệnh năm 2021",  # a stray inside a compound
         "Soát thủ tục hành chính giai đoạn 2025-2029",  # started halfway: "kiểm" was lost
+        "Góp ý dự thảo Kế hoạch quản lý; sử dụng phần mềm",  # a trích yếu lists with commas
         # a place's syllable (a commune is called Ia Re) alone between small words: Kế
         "Kết luận của Trưởng phòng Tài chính Re hoạch tại cuộc họp về an toàn thực phẩm",
     ],
@@ -315,13 +316,18 @@ def test_slips_that_leave_real_words_are_flagged(subject: str, types: DocTypes) 
             "Phòng, chống thiên tai vả tìm kiếm cứu nạn",
             "Phòng, chống thiên tai và tìm kiếm cứu nạn",
         ),
+        (  # a capital ending a compound mid-sentence, and starting none
+            "Tăng cường ứng dụng chữ ký Số trong gửi văn bản",
+            "Tăng cường ứng dụng chữ ký số trong gửi văn bản",
+        ),
     ],
 )
 def test_a_slip_into_a_rare_syllable_is_undone_and_flagged(
     read: str, meant: str, types: DocTypes
 ) -> None:
     """One syllable with the same letters far likelier (or one of several that makes a pair
-    the regulations write with a neighbour): the slip is undone, and still flagged."""
+    the regulations write with a neighbour), or a capital read where a compound ends: the
+    slip is undone, and still flagged."""
     fields = extract(nd30(**{**QD, "title": ["KẾ HOẠCH", read]}, conf=0.95), types)
     assert fields.subject == meant
     assert fields.confidence["subject"] < THRESHOLD
@@ -339,6 +345,8 @@ def test_an_agency_name_with_a_letter_vietnamese_has_not_is_flagged(types: DocTy
         "chuyển đổi hồ sơ giấy sang hồ sơ điện tử",  # a neighbour vouches for "hồ"
         "phòng, chống tham nhũng, tiêu cực trên địa bàn xã Bình Tường",  # a place's syllable
         "Về việc phát triển du lịch thành phố Huế",  # one alone, after its unit's type
+        "Dự toán ngân sách Nhà nước năm 2020",  # a name's capital starts its own pair
+        "Về việc kiện toàn Ban Chỉ đạo thực hiện chuyển đổi số",
         "Là văn bản được thể hiện dưới dạng thông điệp dữ liệu",  # common words of writing
         "Về việc phê duyệt Kế hoạch chỉnh lý tài liệu thị xã Hoài Nhơn",
         "Tình hình phòng, chống dịch bệnh truyền nhiễm năm 2019",
