@@ -121,12 +121,12 @@ def field_plan(
     end = 0  # rows already covered by the first page's regions
     if first:
         gutter = _gutter(rows, ink, bands)
-        header = gutter and _header_regions(
-            rows, body, image.width, image.height, gutter=gutter, stamped=bool(marks)
-        )
-        if not header:
+        if gutter is None:
             return whole
-        found, end = list(header[0]), header[1]
+        header, end = _header_regions(
+            rows, body, gutter, image.width, image.height, stamped=bool(marks)
+        )
+        found = list(header)
     if last:
         start = max([end, *(i + 1 for i, is_body in enumerate(body) if is_body)])
         if start < len(rows):
@@ -153,20 +153,17 @@ def _gutter(rows: Rows, ink: np.ndarray, bands: list[tuple[int, int]]) -> layout
 def _header_regions(
     rows: Rows,
     body: list[bool],
+    gutter: layout.Gutter,
     width: int,
     height: int,
     *,
-    gutter: layout.Gutter | None = None,
     stamped: bool = False,
-) -> tuple[tuple[Region, ...], int] | None:
+) -> tuple[tuple[Region, ...], int]:
     """Header columns and the title block below them, and how many rows they cover.
 
     On a `stamped` page the rows beside the stamp lost ink with it, so they need not look
     centred: the title block runs to the first margin-to-margin row of the body. So it does
     when no row under the header looks centred at all (an old copier's specks)."""
-    gutter = gutter or layout.find_gutter(rows)
-    if gutter is None:
-        return None
     centre = _frame_centre(rows)
     # A short centred title ("QUYẾT ĐỊNH") can leave the gutter window open: the header
     # ends at the first centred row, lest the title be cut in two. A row parted at the
@@ -240,7 +237,7 @@ def _column_cut(rows: Rows) -> float | None:
     both sides of it."""
     lo, hi = _CLOSING_WINDOW
     inked = np.zeros(_CUT_BINS + 1, dtype=bool)
-    boxes = [b for row in rows for b in row if b[2] - b[0] >= _SPECK_WIDTH]  # specks fill gaps
+    boxes = [b for row in rows for b in row if not _speck(b)]  # specks fill any gap
     for x0, _, x1, _ in boxes:
         inked[int(x0 * _CUT_BINS) : int(np.ceil(x1 * _CUT_BINS)) + 1] = True
     blank = ~inked[int(lo * _CUT_BINS) : int(hi * _CUT_BINS)]
@@ -282,7 +279,11 @@ def _extent(rows: Rows) -> tuple[float, float]:
 
 def _letters(boxes: list[Box]) -> list[Box]:
     """A row's runs without the specks beside them (all of them if all are specks)."""
-    return [b for b in boxes if b[2] - b[0] >= _SPECK_WIDTH] or boxes
+    return [b for b in boxes if not _speck(b)] or boxes
+
+
+def _speck(box: Box) -> bool:
+    return box[2] - box[0] < _SPECK_WIDTH
 
 
 def _between(rows: Rows, index: int, height: int) -> int:

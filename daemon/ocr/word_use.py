@@ -52,8 +52,7 @@ def rare_twin(word: str, *, first: bool) -> bool:
     word: 9 lines of 592)."""
     if word[:1].isupper() and not first:
         return False
-    zipf = syllables_in_use().get(fold_word(word))
-    return zipf is not None and _likeliest().get(loose_key(word), 0.0) - zipf >= _TWIN_GAP
+    return fold_word(word) in syllables_in_use() and bool(likelier_twins(word))
 
 
 def likelier_twins(word: str) -> list[str]:
@@ -71,13 +70,3 @@ def _by_letters() -> dict[str, tuple[tuple[str, float], ...]]:
     for word, zipf in syllables_in_use().items():
         found.setdefault(loose_key(word), []).append((word, zipf))
     return {key: tuple(words) for key, words in found.items()}
-
-
-@functools.cache
-def _likeliest() -> dict[str, float]:
-    """For the letters of each syllable in use, the Zipf frequency of its most common one."""
-    best: dict[str, float] = {}
-    for word, zipf in syllables_in_use().items():
-        key = loose_key(word)
-        best[key] = max(best.get(key, 0.0), zipf)
-    return best

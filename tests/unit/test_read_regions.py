@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from daemon.ocr import regions, textlayer
+from daemon.ocr import layout, regions, textlayer
 from daemon.ocr.model import Line
 from tests.docgen.random_docs import make_specs
 from tests.docgen.render import render_pdf
@@ -198,6 +198,12 @@ def test_turned_ink_matches_the_turned_page(page: Image.Image) -> None:
     assert regions.skew_angle(turned) == pytest.approx(-2.0, abs=0.3)
 
 
+def _gutter(rows: list[list[regions.Box]]) -> layout.Gutter:
+    gutter = layout.find_gutter(rows)
+    assert gutter is not None
+    return gutter
+
+
 def _row(*spans: tuple[float, float], y: float) -> list[regions.Box]:
     return [(x0, y, x1, y + 0.012) for x0, x1 in spans]
 
@@ -216,7 +222,7 @@ def test_header_keeps_a_number_row_that_nearly_meets_the_date() -> None:
         *(_row((0.145, 0.920), y=0.297 + 0.02 * i) for i in range(6)),  # the body
     ]
     body = regions._body_rows(rows)
-    found = regions._header_regions(rows, body, 2480, 3508)
+    found = regions._header_regions(rows, body, _gutter(rows), 2480, 3508)
     assert found is not None
     left = next(r for r in found[0] if r.name == "header-left")
     assert left.box[3] / 3508 > 0.175 + 0.012  # down to the KHẨN mark
@@ -237,7 +243,7 @@ def test_a_title_whose_rows_specks_pulled_off_centre_is_still_read() -> None:
         *(_row((0.145, 0.920), y=0.26 + 0.02 * i) for i in range(6)),  # the body
     ]
     body = regions._body_rows(rows)
-    found = regions._header_regions(rows, body, 2480, 3508)
+    found = regions._header_regions(rows, body, _gutter(rows), 2480, 3508)
     assert found is not None
     title = next(r for r in found[0] if r.name == "title")
     assert title.box[3] / 3508 > 0.198 + 0.012  # the trích yếu's last row is in
@@ -257,7 +263,7 @@ def test_a_speck_beside_one_trich_yeu_row_does_not_end_the_title() -> None:
         *(_row((0.166, 0.906), y=0.263 + 0.02 * i) for i in range(6)),  # the body
     ]
     body = regions._body_rows(rows)
-    found = regions._header_regions(rows, body, 2480, 3508)
+    found = regions._header_regions(rows, body, _gutter(rows), 2480, 3508)
     assert found is not None
     title = next(r for r in found[0] if r.name == "title")
     assert title.box[3] / 3508 > 0.229 + 0.012
@@ -283,7 +289,7 @@ def test_specks_in_the_margins_do_not_widen_the_text_frame() -> None:
     assert regions._frame_centre(rows) == pytest.approx((0.154 + 0.907) / 2)
     body = regions._body_rows(rows)
     assert body[6:11] == [True] * 5
-    found = regions._header_regions(rows, body, 2480, 3508)
+    found = regions._header_regions(rows, body, _gutter(rows), 2480, 3508)
     assert found is not None and found[1] == 6  # the title ends above the body
     start = max(i + 1 for i, is_body in enumerate(body) if is_body)
     assert 11 <= start <= 12  # the closing block starts after the body, by "Nơi nhận:"
