@@ -382,8 +382,9 @@ def _stray_between(text: str, words: list[re.Match[str]], i: int) -> bool:
 
 def _stray_capital(text: str, words: list[re.Match[str]], i: int) -> Slip | None:
     """Word `i` capitalised in mid-sentence where it ends a compound of the lexicon begun by
-    the small word before it, and starts none with the word after ("chữ ký Số trong": số,
-    put right and flagged). A name's capital starts its own pair ("ngân sách Nhà nước")."""
+    the small word before it, and starts none with the small word after ("chữ ký Số trong":
+    số, put right and flagged). A name's capital starts its own pair ("ngân sách Nhà nước");
+    an article's stands before its number ("theo Điều 7 và Điều 8": "và điều" is a pair)."""
     if i == 0:
         return None
     before, word = words[i - 1].group(), words[i].group()
@@ -394,7 +395,7 @@ def _stray_capital(text: str, words: list[re.Match[str]], i: int) -> Slip | None
         and before.islower()
         and _joined(text, words[i - 1], words[i])
         and known_pair(before, word)
-        and not (after and known_pair(word, after))
+        and (not after or (after.islower() and not known_pair(word, after)))
     ):
         return Slip(word, word.lower(), False)
     return None

@@ -347,6 +347,7 @@ def test_an_agency_name_with_a_letter_vietnamese_has_not_is_flagged(types: DocTy
         "Về việc phát triển du lịch thành phố Huế",  # one alone, after its unit's type
         "Dự toán ngân sách Nhà nước năm 2020",  # a name's capital starts its own pair
         "Về việc kiện toàn Ban Chỉ đạo thực hiện chuyển đổi số",
+        "Hướng dẫn thực hiện Điều 7 và Điều 8 của Nghị định",  # "và điều" is a pair
         "Là văn bản được thể hiện dưới dạng thông điệp dữ liệu",  # common words of writing
         "Về việc phê duyệt Kế hoạch chỉnh lý tài liệu thị xã Hoài Nhơn",
         "Tình hình phòng, chống dịch bệnh truyền nhiễm năm 2019",
