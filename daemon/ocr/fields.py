@@ -379,8 +379,11 @@ def _marks(
 ) -> None:
     """Độ khẩn and độ mật. No mark found is a confident answer only where one would have been
     seen: in a header that was read, or anywhere in a real text layer. On a scan whose header
-    could not be read it is not (and the incoming wing holds such a document for the clerk)."""
-    searched = 0.9 if whole_text or head.has_motto or head.number is not None else 0.5
+    could not be read it is not (and the incoming wing holds such a document for the clerk).
+    The header was read when its motto, its number or its date line was (the reader skips
+    the motto when the date line under it reads as one)."""
+    read = head.has_motto or head.number is not None or head.date is not None
+    searched = 0.9 if whole_text or read else 0.5
     for name in ("urgency", "secrecy"):
         found = [(m.score * ln.conf, m.value) for m, ln in head.marks if m.field == name]
         score, value = max(found) if found else (searched, None)

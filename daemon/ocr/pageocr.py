@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -96,8 +96,10 @@ def ocr_fields(raster: Raster, settings: ReadingSettings, *, first: bool, last: 
 
 
 # Landmarks an upright ND30 page shows, matched on the loose key with spaces removed so
-# that OCR's stray spaces and lost marks do not hide them. Any one of them will do.
-_MOTTO = ("conghoa", "xahoi", "chunghia", "doclap", "tudo", "hanhphuc")
+# that OCR's stray spaces and lost marks do not hide them. Any one of them will do. The
+# first page's date line is one: the motto above it is not read when the date line is.
+_DATE_LINE = re.compile(r"ngay\d{1,2}thang\d{1,2}nam\d{4}")
+_MOTTO = ("conghoa", "xahoi", "chunghia", "doclap", "tudo", "hanhphuc", _DATE_LINE.pattern)
 _RECEIVERS = ("noinhan",)
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
@@ -106,11 +108,16 @@ def _landmarks(*, first: bool, last: bool) -> tuple[str, ...]:
     return (_MOTTO if first else ()) + (_RECEIVERS if last else ())
 
 
-def _has_landmark(lines: tuple[Line, ...], landmarks: tuple[str, ...]) -> bool:
+def _has_landmark(lines: Sequence[Line], landmarks: tuple[str, ...]) -> bool:
     if not landmarks:
         return True
-    text = _NON_ALNUM.sub("", vntext.loose_key(" ".join(line.text for line in lines)))
-    return any(mark in text for mark in landmarks)
+    text = _squashed(lines)
+    return any(re.search(mark, text) for mark in landmarks)
+
+
+def _squashed(lines: Sequence[Line]) -> str:
+    """The loose key of `lines` with everything but letters and digits taken out."""
+    return _NON_ALNUM.sub("", vntext.loose_key(" ".join(line.text for line in lines)))
 
 
 def _ocr(
@@ -154,49 +161,67 @@ def _read(
     """OCR each region of the page turned by `angle` degrees (counter-clockwise)."""
     lines: list[Line] = []
     for region in plan.regions:
-        source = raster.image
-        if raster.red is not None and region.name in _SEALED:
-            source = raster.red  # the red seal fades away; black and blue ink stay
-        stamped = region.name == "title" and any(_overlap(region.box, s) for s in plan.stamps)
-        if stamped and raster.black is not None:
-            source = raster.black  # stamp ink and the clerk's pen fade away; print stays
-        raw = _cut(source, region.box, angle)
-        lifted = None  # the column with the seal's rings whitened, to read the name on too
-        ring = seal_ring.find(raw, raster.dpi) if region.name in _RINGED else None
-        if ring is not None:  # a seal its colour did not lift (grey, black, bilevel)
-            lifted = seal_ring.whitened(raw, ring)
-            if ring.as_dark_as_print:
-                raw, lifted = lifted, None  # only its shape tells it from print
-        cut = raw.point(_SEAL_LUT) if region.name in _UNSEALED or stamped else raw
-        if stamped:
-            cut = _stamp_ink_gone(cut, region.box, plan.stamps)
-        remains = _StampRemains(plan.stamps, raster) if stamped else None
-        origin = (region.box[0], region.box[1], *raster.image.size)
-        for psm in (region.psm, _BLOCK_PSM):
-            found = tesseract.ocr_lines(
-                cut,
-                lang=settings.language,
-                psm=psm,
-                timeout=settings.ocr_timeout,
-                dpi=raster.dpi,
-                page=origin,
-                sift=remains,
-            )
-            # A scanner's streak through the title can hide every line from the layout
-            # analysis; read as one block of text, the lines come back.
-            if found or region.name != "title":
-                break
-        if region.name == "title":  # a line its layout analysis skipped, read on its own
-            found += lost_rows.reread(cut, found, origin, _line_reader(settings, raster, remains))
-        if region.name == "closing-right":  # the handwritten signature, read as "text"
-            found = [line for line in found if line.conf >= _SCRIBBLE_CONF]
-        if region.name in ("closing", "closing-right"):
-            found = _with_name(found, raw, region, raster, settings, lifted)
-        if remains is not None:
-            found = remains.sift(found, region)
-        lines += found
+        if region.under_motto is not None:  # the date line alone, if it reads as one
+            left, _, right, bottom = region.box
+            below = replace(region, box=(left, region.under_motto, right, bottom), under_motto=None)
+            found = _read_region(raster, settings, plan, angle, below)
+            if _DATE_LINE.search(_squashed(found)):
+                lines += found
+                continue
+        lines += _read_region(raster, settings, plan, angle, region)
     width, height = raster.size_pt
     return Page(tuple(layout.reading_order(lines)), "ocr", width, height), plan
+
+
+def _read_region(
+    raster: Raster,
+    settings: ReadingSettings,
+    plan: regions.Plan,
+    angle: float,
+    region: regions.Region,
+) -> list[Line]:
+    """The lines of one region, its own inks (seal, stamp) taken away first."""
+    source = raster.image
+    if raster.red is not None and region.name in _SEALED:
+        source = raster.red  # the red seal fades away; black and blue ink stay
+    stamped = region.name == "title" and any(_overlap(region.box, s) for s in plan.stamps)
+    if stamped and raster.black is not None:
+        source = raster.black  # stamp ink and the clerk's pen fade away; print stays
+    raw = _cut(source, region.box, angle)
+    lifted = None  # the column with the seal's rings whitened, to read the name on too
+    ring = seal_ring.find(raw, raster.dpi) if region.name in _RINGED else None
+    if ring is not None:  # a seal its colour did not lift (grey, black, bilevel)
+        lifted = seal_ring.whitened(raw, ring)
+        if ring.as_dark_as_print:
+            raw, lifted = lifted, None  # only its shape tells it from print
+    cut = raw.point(_SEAL_LUT) if region.name in _UNSEALED or stamped else raw
+    if stamped:
+        cut = _stamp_ink_gone(cut, region.box, plan.stamps)
+    remains = _StampRemains(plan.stamps, raster) if stamped else None
+    origin = (region.box[0], region.box[1], *raster.image.size)
+    for psm in (region.psm, _BLOCK_PSM):
+        found = tesseract.ocr_lines(
+            cut,
+            lang=settings.language,
+            psm=psm,
+            timeout=settings.ocr_timeout,
+            dpi=raster.dpi,
+            page=origin,
+            sift=remains,
+        )
+        # A scanner's streak through the title can hide every line from the layout
+        # analysis; read as one block of text, the lines come back.
+        if found or region.name != "title":
+            break
+    if region.name == "title":  # a line its layout analysis skipped, read on its own
+        found += lost_rows.reread(cut, found, origin, _line_reader(settings, raster, remains))
+    if region.name == "closing-right":  # the handwritten signature, read as "text"
+        found = [line for line in found if line.conf >= _SCRIBBLE_CONF]
+    if region.name in ("closing", "closing-right"):
+        found = _with_name(found, raw, region, raster, settings, lifted)
+    if remains is not None:
+        found = remains.sift(found, region)
+    return found
 
 
 def _line_reader(

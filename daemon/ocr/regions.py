@@ -42,6 +42,10 @@ class Region:
     box: tuple[int, int, int, int]  # left, top, right, bottom in pixels of the page image
     psm: int
     name: str  # "page", "header-left", "header-right", "body"
+    # header-right: the pixel row where the rows under the national motto start. The motto
+    # is printed on every document and holds no field, so the reader reads from here down
+    # and the whole column only when no date line shows there (see `pageocr`).
+    under_motto: int | None = None
 
 
 _TITLE_MAX_ROWS = 10  # the type name, a trích yếu of a few lines, the authority line
@@ -182,14 +186,27 @@ def _header_regions(
     end = _title_end(rows, body, taken, centre, stamped=stamped)
     if end == taken:  # no row looked centred: specks of an old copier widen them all
         end = _title_end(rows, body, taken, centre, stamped=True)
+    under_motto = _under_motto(rows[:taken], gutter.x, height)
     regions = [
         Region((left, top, x, y), _HEADER_PSM, "header-left"),
-        Region((x, top, right, y), _HEADER_PSM, "header-right"),
+        Region((x, top, right, y), _HEADER_PSM, "header-right", under_motto),
     ]
     if end > taken:
         bottom = _between(rows, end, height)
         regions.append(Region((left, y, right, bottom), _BODY_PSM, "title"))
     return tuple(regions), end
+
+
+def _under_motto(header: Rows, gutter: float, height: int) -> int | None:
+    """Where the right header column's rows under its first two (the quốc hiệu and tiêu
+    ngữ) begin; None when it has no third row (the date line) to read there. A band of
+    specks alone (the dots under the motto's capitals) is no row."""
+    right = [
+        i for i, boxes in enumerate(header) if any(b[0] >= gutter and not _speck(b) for b in boxes)
+    ]
+    if len(right) < 3:
+        return None
+    return _between(header, right[2], height)
 
 
 def _title_end(rows: Rows, body: list[bool], taken: int, centre: float, *, stamped: bool) -> int:

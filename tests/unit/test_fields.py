@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -151,6 +152,25 @@ def test_marks_under_the_number(
     assert fields.issuer == "SỞ NỘI VỤ" and fields.number == "68/QĐ-SNV"
     for name, value in (("urgency", urgency), ("secrecy", secrecy)):
         assert fields.confidence[name] >= 0.9 if value else fields.confidence[name] > 0.5
+
+
+@pytest.mark.parametrize(
+    ("right", "left", "searched"),
+    [
+        ((*MOTTO, "Khánh Sơn, ngày 04 tháng 11 năm 2016"), ["SỞ NỘI VỤ"], True),
+        (("Khánh Sơn, ngày 04 tháng 11 năm 2016",), ["SỞ NỘI VỤ"], True),  # the motto unread
+        ((), ["SỞ NỘI VỤ", "Số: 68/QĐ-SNV"], True),
+        (("Khánh Sơn, ngàv",), ["SỞ NỘI VỤ"], False),  # nothing of the header read
+    ],
+)
+def test_no_mark_is_sure_only_in_a_header_that_was_read(
+    right: tuple[str, ...], left: list[str], searched: bool, types: DocTypes
+) -> None:
+    text = nd30(**{**QD, "left": left, "right": right})
+    scan = Reading("image/png", tuple(replace(page, source="ocr") for page in text.pages))
+    fields = extract(scan, types)
+    assert fields.secrecy is None
+    assert (fields.confidence["secrecy"] >= 0.9) == searched
 
 
 def test_mark_words_inside_text_are_not_marks(types: DocTypes) -> None:

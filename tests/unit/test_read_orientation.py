@@ -25,6 +25,15 @@ def test_the_motto_survives_ocr_slips() -> None:
         assert pageocr._has_landmark(lines("ỦY BAN NHÂN DÂN", motto), FIRST), motto
 
 
+def test_the_date_line_is_a_landmark_of_the_first_page() -> None:
+    """The motto is not read when the date line under it is (see `pageocr._read`)."""
+    for date in ("Lâm Hà, ngày 29 tháng 3 năm 2016", "Hà Nội, ngảy 09 thảng 12 nãm 2023"):
+        assert pageocr._has_landmark(lines("UBND HUYỆN LÂM HÀ", date), FIRST), date
+    for other in ("ngày tháng năm", "Số: 95/TCKH-TCKH ngày 12 tháng 3"):
+        assert not pageocr._has_landmark(lines("UBND HUYỆN LÂM HÀ", other), FIRST), other
+    assert not pageocr._has_landmark(lines("ngày 29 tháng 3 năm 2016"), LAST)
+
+
 def test_mirrored_garbage_has_no_landmark() -> None:
     """An upside-down page reads as confident nonsense: no "poor" reading, no landmark."""
     garbage = lines("ưnǝᴉΛ ɯɐN", "ʎɐ̣d uᴉɥ ɐọɥ", "uǝɥu ᴉọN", "ʞH ĐNBN", conf=0.7)

@@ -130,6 +130,26 @@ def test_field_regions_hold_the_fields_and_skip_the_body(
     assert area < 0.6 * image.width * image.height
 
 
+def test_the_right_header_column_is_read_from_under_the_motto(nd30: Doc) -> None:
+    image, lines, _ = nd30
+    right = regions.field_plan(image, first=True, last=False).regions[1]
+    assert right.name == "header-right" and right.under_motto is not None
+    cut = right.under_motto / image.height
+    motto = next(ln for ln in lines if "Hạnh phúc" in ln.text)
+    date = next(ln for ln in lines if "ngày" in ln.text and ln.x0 > 0.4)
+    assert motto.y1 < cut < date.y0
+
+
+def test_a_right_column_of_two_rows_is_read_whole() -> None:
+    """No third row under the motto: what is under it is not the date line."""
+    rows = [[(0.1, y, 0.4, y + 0.01), (0.5, y, 0.9, y + 0.01)] for y in (0.05, 0.07)]
+    rows.append([(0.1, 0.09, 0.4, 0.1)])
+    rows.insert(1, [(0.6, 0.061, 0.604, 0.063), (0.7, 0.061, 0.703, 0.063)])  # dots under Ộ, Ệ
+    assert regions._under_motto(rows, 0.45, 1000) is None
+    rows.append([(0.55, 0.11, 0.85, 0.12)])
+    assert regions._under_motto(rows, 0.45, 1000) == 105
+
+
 def test_no_region_cuts_a_line(
     nd30: Doc,
 ) -> None:

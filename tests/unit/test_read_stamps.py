@@ -302,3 +302,30 @@ def test_a_title_the_layout_analysis_read_nothing_of_is_read_as_one_block(
     page, _ = pageocr._read(raster, ReadingSettings(), plan, 0.0)
     assert [line.text for line in page.lines] == ["THÔNG BÁO"]
     assert calls == [(400, 4), (1000, 3), (1000, 6)]
+
+
+@pytest.mark.parametrize(
+    ("below", "calls", "kept"),
+    [
+        (["Lâm Hà, ngày 29 tháng 3 năm 2016"], [(1000, 760)], ["Lâm Hà, ngày 29 tháng 3 năm 2016"]),
+        (["Lâm Hà, ngày"], [(1000, 760), (1000, 0)], ["CỘNG HÒA", "Lâm Hà, ngày 29"]),
+    ],
+)
+def test_the_motto_is_read_only_when_no_date_line_shows_under_it(
+    monkeypatch: pytest.MonkeyPatch, below: list[str], calls: list[tuple[int, int]], kept: list[str]
+) -> None:
+    """The quốc hiệu and tiêu ngữ hold no field and cost a third of the header's reading:
+    the right column is read from under them, and whole only when no date line shows."""
+    read: list[tuple[int, int]] = []
+
+    def ocr_lines(cut: Image.Image, *, page: tuple[int, int, int, int], **_: object) -> list[Line]:
+        read.append((cut.width + page[0], page[1]))
+        texts = below if page[1] else ["CỘNG HÒA", "Lâm Hà, ngày 29"]
+        return [_line(text, 0.6, 0.9, y0=0.05 * (i + 1)) for i, text in enumerate(texts)]
+
+    monkeypatch.setattr(pageocr.tesseract, "ocr_lines", ocr_lines)
+    raster = images.Raster(Image.new("L", (1000, 3000), 255), 300)
+    region = regions.Region((400, 0, 1000, 1000), 4, "header-right", under_motto=760)
+    page, _ = pageocr._read(raster, ReadingSettings(), regions.Plan((region,), 5), 0.0)
+    assert [line.text for line in page.lines] == kept
+    assert read == calls
