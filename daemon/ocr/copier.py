@@ -4,12 +4,15 @@ Sensor specks put a little ink in every blank row between text rows, a streak fr
 scanner glass runs down the whole page through every row, and the dark edge of an open lid
 fills the rows along one side: any of them ties all the text rows into one band, and the
 layout of the page is lost (the whole page is then read at once, worse and slower). They are
-taken off the ink map used for planning; the image Tesseract reads is left as it is.
+taken off the ink map used for planning. The streak is taken off the image Tesseract reads
+too (`unstreaked`): read through, it breaks every letter it crosses, and on the old-copier
+scans of the accuracy bench it cost a streaked page five times the issuer misses of a clean one.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from PIL import Image
 
 from daemon.ocr import morph
 
@@ -21,6 +24,13 @@ _EDGE_ROWS = 0.05  # rows this close to the top or bottom may hold the lid's dar
 _EDGE_FILL = 0.6  # ... when inked over this share of the width
 _MARGIN_X = 0.03  # the paper's outer strips, as shares of its width and height
 _MARGIN_Y = 0.02
+# A streak in the image: a run of columns whose paper (the median of every _PAPER_STEP-th
+# pixel) is darker than _DIM of the page's, at most _STREAK_WIDTH of the width across.
+_PAPER_STEP = 8
+_DIM = 0.8
+_STREAK_WIDTH = 0.01
+_BESIDE = 20  # pixel columns either side of a streak that show its paper
+_OPAQUE = 48  # paper this dark under the dirt lets no print through (a bilevel scan's streak)
 
 
 def cleaned(ink: np.ndarray, *, specks: bool = True) -> np.ndarray:
@@ -47,3 +57,39 @@ def _without_specks(ink: np.ndarray) -> np.ndarray:
     sparse = ink & (morph.box_count(ink, _SPECK_SPAN) <= _SPECK)
     near_print = morph.dilate(ink & ~sparse, _SPECK_REACH, _SPECK_REACH)
     return ink & ~(sparse & ~near_print)
+
+
+def streaks(image: Image.Image) -> list[tuple[int, int]]:
+    """The pixel columns (start, end) of the scanner glass's streaks down `image` (mode "L")."""
+    grey = np.asarray(image)
+    paper = np.median(grey[::_PAPER_STEP], axis=0)
+    dim = paper < _DIM * float(np.median(paper))
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], dim.astype(np.int8), [0]))))
+    widest = round(_STREAK_WIDTH * grey.shape[1])
+    return [
+        (int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True) if b - a <= widest
+    ]
+
+
+def unstreaked(image: Image.Image, found: list[tuple[int, int]]) -> Image.Image:
+    """`image` (mode "L") with the streaks `found` taken off.
+
+    Dirt on the glass lets through a share of the light, the same down the whole column: a
+    streak's pixels are brought back up by that share, which leaves the print under it as
+    dark as beside it. A black streak (a bilevel scan's) hides the print: its pixels take the
+    lighter of the columns on either side, so a stroke across it stays whole.
+    """
+    grey = np.asarray(image)
+    out = grey.copy()
+    sample = grey[::_PAPER_STEP]
+    last = grey.shape[1] - 1
+    for x0, x1 in found:
+        beside = np.hstack((sample[:, max(0, x0 - _BESIDE) : x0], sample[:, x1 : x1 + _BESIDE]))
+        paper = float(np.median(beside))
+        shade = np.median(sample[:, x0:x1], axis=0)
+        if shade.min() >= _OPAQUE:
+            out[:, x0:x1] = np.clip(grey[:, x0:x1] * (paper / shade), 0, 255)
+        else:
+            sides = np.maximum(grey[:, max(x0 - 1, 0)], grey[:, min(x1, last)])
+            out[:, x0:x1] = sides[:, None]
+    return Image.fromarray(out)

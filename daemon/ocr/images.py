@@ -33,6 +33,7 @@ from PIL import (
 )
 
 from daemon.config import ReadingSettings
+from daemon.ocr import copier
 from daemon.ocr.model import UnreadableDocument
 from daemon.ocr.sniff import JPEG, PNG, TIFF
 
@@ -65,6 +66,17 @@ class Raster:
             for plane in (self.red, self.black)
         )
         return Raster(self.image.rotate(degrees, expand=True), self.dpi, red, black)
+
+    def unstreaked(self) -> Raster:
+        """The raster with the scanner glass's streaks taken off every plane (`copier`)."""
+        found = copier.streaks(self.image)
+        if not found:
+            return self
+        red, black = (
+            copier.unstreaked(plane, found) if plane is not None else None
+            for plane in (self.red, self.black)
+        )
+        return Raster(copier.unstreaked(self.image, found), self.dpi, red, black)
 
     @property
     def size_pt(self) -> tuple[float, float]:

@@ -124,6 +124,7 @@ def _ocr(
     raster: Raster, settings: ReadingSettings, planner: Planner, landmarks: tuple[str, ...]
 ) -> Page:
     """Level and turn upright, then OCR the regions `planner` picks."""
+    raster = raster.unstreaked()
     ink = regions.ink_map(raster.image)
     if regions.looks_sideways(ink):
         turned = _upright(raster, settings)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw
 
-from daemon.ocr import copier, regions
+from daemon.ocr import copier, images, regions
 from tests.unit.test_read_pdfs import nd30_pdf, render
 
 
@@ -47,3 +47,51 @@ def test_a_stamps_sides_are_not_a_streak() -> None:
     ink = np.zeros((900, 640), dtype=bool)
     ink[200:330, 100:102] = True  # 0.14 of the height
     assert copier.cleaned(ink)[200:330, 100:102].all()
+
+
+def _streaked(page: Image.Image, x: int, width: int, share: float) -> Image.Image:
+    """`page` seen through dirt on the glass that lets `share` of the light through."""
+    grey = np.asarray(page).astype(np.float32)
+    grey[:, x : x + width] *= share
+    return Image.fromarray(grey.astype(np.uint8))
+
+
+def test_print_has_no_streak() -> None:
+    page = render(nd30_pdf(), dpi=150)
+    assert copier.streaks(page) == []
+    assert images.Raster(page, 150).unstreaked().image is page
+
+
+def test_a_grey_streak_comes_off_the_image_and_the_print_under_it_stays() -> None:
+    """Dirt on the glass dims a column by the same share down the page: brought back up by
+    that share, the paper is paper again and a stroke across it as dark as beside it."""
+    page = render(nd30_pdf(), dpi=150)
+    ink = np.asarray(page) < 100
+    x = int(np.argmax(ink[: page.height // 4].sum(axis=0)))  # through the header's print
+    dirty = _streaked(page, x, 2, 0.4)
+    assert copier.streaks(dirty) == [(x, x + 2)]
+    clean = np.asarray(copier.unstreaked(dirty, [(x, x + 2)])).astype(int)
+    before = np.asarray(page).astype(int)[:, x : x + 2]
+    assert np.abs(clean[:, x : x + 2] - before).mean() < 4
+    assert ((clean[:, x : x + 2] < 100) == (before < 100)).mean() > 0.99
+
+
+def test_a_black_streak_takes_the_lighter_of_its_sides() -> None:
+    """A bilevel scan's streak is black: no print shows through it, the sides tell."""
+    grey = np.full((200, 400), 255, dtype=np.uint8)
+    grey[50:60, 10:90] = 0  # a stroke across the streak
+    grey[120:130, 10:41] = 0  # a stroke that ends at the streak's left edge
+    grey[:, 41:43] = 0  # the streak
+    found = copier.streaks(Image.fromarray(grey))
+    assert found == [(41, 43)]
+    clean = np.asarray(copier.unstreaked(Image.fromarray(grey), found))
+    assert (clean[50:60, 41:43] == 0).all()  # the stroke across stays whole
+    assert (clean[120:130, 41:43] == 255).all()  # only one side inked: paper
+    assert (clean[:50, 41:43] == 255).all() and (clean[60:120, 41:43] == 255).all()
+
+
+def test_a_column_of_print_is_no_streak() -> None:
+    """A dark run wider than a streak (a table's shaded column, a photo) is left alone."""
+    grey = np.full((200, 400), 255, dtype=np.uint8)
+    grey[:, 100:140] = 90
+    assert copier.streaks(Image.fromarray(grey)) == []
