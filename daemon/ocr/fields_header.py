@@ -37,6 +37,12 @@ _WINDOW = 60  # the header and title sit within the first lines of page 1
 _MAX_TITLE_WORDS = 6
 _MAX_SUBJECT_LINES = 6
 _HEADER_BOTTOM = 0.45  # page heights: ND30 puts header, title and trích yếu above this
+# A line under a "V/v" trích yếu, lower than _SLIVER of its lines, further than _APART of
+# their height below them (wrapped lines lie 0.1-0.5 apart) and read less surely than _SURE,
+# is not its last line but the top of the clerk's stamp below it.
+_SLIVER = 0.7
+_APART = 0.6
+_SURE = 0.7
 
 
 @dataclass
@@ -184,18 +190,28 @@ _VV_KEY = re.compile(r"(?:[vy]\s*/\s*[vy]?\s|ve viec\b)")
 
 def _vv_block(lines: list[WLine]) -> list[WLine]:
     """The "V/v ..." line and the lines wrapped under it: a wide gap, a sentence's end or a
-    page break means the rest is body text that happens to sit in the left column."""
+    page break means the rest is body text that happens to sit in the left column, and so
+    does the top of the clerk's stamp under it."""
     out = lines[:1]
     for line in lines[1:]:
         prev = out[-1]
         gap = line.y0 - prev.y1
         if line.page != prev.page or gap > 1.5 * max(prev.height, 0.01):
             break
+        if _stamp_sliver(line, gap, max(ln.height for ln in out)):
+            break
         ended = prev.text.rstrip().endswith((".", ";", ":"))
         if line.x0 < prev.x0 - 0.05 or (ended and not _goes_on_from_colon(prev, line)):
             break
         out.append(line)
     return out
+
+
+def _stamp_sliver(line: WLine, gap: float, height: float) -> bool:
+    """Whether `line` is the top of the clerk's stamp cut by the header's edge, not a
+    wrapped line of a trích yếu whose lines stand `height` high: a sliver of a line, set
+    apart, that Tesseract doubts ("Sa ốc ©šs ——", "Sở NÔI VI TÍNH BÁC GIANC Ì")."""
+    return line.height < _SLIVER * height and gap > _APART * height and line.conf < _SURE
 
 
 def _goes_on_from_colon(prev: WLine, line: WLine) -> bool:

@@ -133,6 +133,43 @@ def test_cong_van_subject_is_the_vv_text(types: DocTypes) -> None:
     assert fields.confidence["number"] >= 0.9  # no type abbreviation is right for a công văn
 
 
+CONG_VAN: dict[str, Any] = dict(
+    left=[
+        "UBND TỈNH KHÁNH HÒA",
+        "SỞ NỘI VỤ",
+        "Số: 245/SNV-VP",
+        "V/v góp ý dự thảo Kế hoạch",
+        "năm 2024",
+    ],
+    body=["Kính gửi: Ủy ban nhân dân các huyện", "Thực hiện ...Trân trọng./."],
+)
+
+
+@pytest.mark.parametrize(
+    ("height", "gap", "conf", "subject"),
+    [
+        (0.008, 0.013, 0.05, "góp ý dự thảo Kế hoạch năm 2024"),  # the stamp's top: dropped
+        (0.008, 0.013, 0.4, "góp ý dự thảo Kế hoạch năm 2024"),
+        (0.0168, 0.006, 0.4, "góp ý dự thảo Kế hoạch năm 2024 Sa ốc"),  # a line's height
+        (0.008, 0.004, 0.4, "góp ý dự thảo Kế hoạch năm 2024 Sa ốc"),  # close under
+        (0.008, 0.013, 0.95, "góp ý dự thảo Kế hoạch năm 2024 Sa ốc"),  # read surely
+    ],
+)
+def test_the_top_of_the_stamp_under_a_vv_is_no_line_of_it(
+    height: float, gap: float, conf: float, subject: str, types: DocTypes
+) -> None:
+    """The clerk's ĐẾN stamp under the number, cut by the header's edge, reads as a sliver
+    of a line set apart under the trích yếu ("năm 2016 Sa ốc ©šs" on a real bench scan)."""
+    reading = nd30(**CONG_VAN)
+    lines = list(reading.pages[0].lines)
+    last = next(ln for ln in lines if ln.text == "năm 2024")
+    y0 = last.y1 + gap
+    lines.append(Line("Sa ốc", last.x0, y0, last.x1, y0 + height, conf))
+    lines.sort(key=lambda ln: (round(ln.y0, 4), ln.x0))
+    fields = extract(Reading("application/pdf", (Page(tuple(lines), "text-layer"),)), types)
+    assert fields.subject == subject
+
+
 @pytest.mark.parametrize(
     ("marks", "urgency", "secrecy"),
     [
