@@ -13,6 +13,7 @@ import re
 
 from daemon.ocr import gazetteer
 from daemon.ocr.fields_lexicon import misread_words
+from daemon.ocr.fields_vocab import UNIT_TYPES
 from daemon.ocr.names import checked_name
 from daemon.ocr.places import checked_place
 from daemon.ocr.syllables import foreign_or_invalid, merged_letters
@@ -20,7 +21,7 @@ from daemon.ocr.vntext import is_upper_text
 
 # A unit named in a trích yếu: its type, then its name in capitalised words ("tỉnh Bình Định").
 _NAMED_PLACE = re.compile(
-    r"\b((?:thành phố|thị xã|thị trấn|huyện|tỉnh|quận|phường|xã)\s+)"
+    rf"\b((?:{'|'.join(UNIT_TYPES)})\s+)"
     r"((?:[A-ZĐÂĂÊÔƠƯÀ-Ỹ][\wÀ-ỹ]*)(?:\s+[A-ZĐÂĂÊÔƠƯÀ-Ỹ][\wÀ-ỹ]*){0,3})"
 )
 _CAPITALISED = r"(?:[A-ZĐÂĂÊÔƠƯÀ-Ỹ][\wÀ-ỹ]*)"

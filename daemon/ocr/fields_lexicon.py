@@ -18,6 +18,7 @@ from collections import defaultdict
 from typing import NamedTuple
 
 from daemon.ocr import gazetteer, word_use
+from daemon.ocr.fields_vocab import UNIT_TYPES, VILLAGE_TYPES
 from daemon.ocr.syllables import foreign_or_invalid
 from daemon.ocr.vntext import edit_distance, fold_word, loose_key, nfc
 
@@ -338,9 +339,7 @@ def misread_words(text: str) -> list[Slip]:
 
 
 # Words a place's name follows: "xã Bình Tường", "thành phố Huế", "thôn Ia Re".
-_PLACE_TYPES = frozenset(
-    {"tỉnh", "huyện", "quận", "xã", "phường", "trấn", "phố", "thôn", "ấp", "bản", "làng"}
-)
+_PLACE_TYPES = frozenset(t.split()[-1] for t in (*UNIT_TYPES, *VILLAGE_TYPES))  # its last word
 
 
 def _in_place_name(words: list[re.Match[str]], i: int) -> bool:

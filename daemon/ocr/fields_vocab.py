@@ -12,6 +12,12 @@ def _phrases(text: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in text.split("|") if p.strip())
 
 
+# The types of administrative unit, as printed before a unit's name, longest first: cities and
+# provinces, towns and districts, townships, wards and communes, and the special zones of the
+# 2025 reform. Villages are named in a trích yếu too, never as an agency's unit.
+UNIT_TYPES = ("thành phố", "thị xã", "thị trấn", "đặc khu", "huyện", "tỉnh", "quận", "phường", "xã")
+VILLAGE_TYPES = ("thôn", "ấp", "bản", "làng")
+
 # Words that open the name of an agency: a line starting with one begins a new name
 # (the issuer under its parent agency) rather than continuing the previous one.
 # Each entry matches whole words only ("so" is Sở, never "soạn").

@@ -12,17 +12,18 @@ from __future__ import annotations
 import re
 
 from daemon.ocr import gazetteer
-from daemon.ocr.fields_vocab import SURNAME_FORMS
+from daemon.ocr.fields_vocab import SURNAME_FORMS, UNIT_TYPES
 from daemon.ocr.vntext import loose_key, one_edit_apart
 
 UNKNOWN_PLACE = 0.5  # confidence factor of a place no unit bears
 NOT_A_NAME = 0.3  # ... of an agency's name holding a number or "Số:"
 
 # The type of unit before the place in an agency's name, longest first.
+_SOCIETY = r"(?!\s+hội\s*$)"  # "XÃ HỘI" is society: "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"
 _UNIT_TYPE = re.compile(
-    r"\b(thành phố|thị xã|thị trấn|huyện|tỉnh|quận|phường|xã(?!\s+hội\s*$)|đặc khu)\s+",
+    r"\b(" + "|".join(t + _SOCIETY if t == "xã" else t for t in UNIT_TYPES) + r")\s+",
     re.IGNORECASE,
-)  # "XÃ HỘI" is society, not a commune: "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"
+)
 # "ỦY BAN NHÂN DÂN" and "HỘI ĐỒNG NHÂN DÂN" are followed by their unit: "HUYỆN KIẾN XƯƠNG".
 _COUNCIL = re.compile(r"(?:ủy ban|hội đồng) nhân dân\b", re.IGNORECASE)
 _TYPE_WORDS = ("TỈNH", "HUYỆN", "XÃ", "QUẬN", "PHƯỜNG")  # one-word types a slip can hit
