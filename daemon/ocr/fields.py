@@ -63,6 +63,9 @@ _EDGE_JUNK = re.compile(r"^[\W_]+|(?<=\w)[\s\W_]+$")
 _REFERENCE = re.compile(r"ban hanh kem theo\s+(.+?)\s+so\s*:?\s*(?=\S)")
 _NEAR_SURNAME = 0.75  # similarity (difflib ratio) of a misread surname to the real one
 _CORRECTED_NUMBER = 0.85  # as sure as a ký hiệu whose type abbreviation was restored
+# An issuer read less surely ("SỞ CÔNG THƯƠNG Sa": the stamp's top) corrects no ký hiệu to its
+# initials (521/QĐ-SCT to SCTS); it goes to the clerk anyway.
+_SURE_ISSUER = 0.8
 _GOES_ON = 0.3  # a trích yếu that may go on under the stamp is the clerk's to finish
 _ONE_LINE_SLACK = 0.3  # a subject is no surer than its least sure line, give or take
 _GUESSED_DIGIT = 0.5  # a date with a letter read for one of its digits is the clerk's to check
@@ -89,8 +92,8 @@ def extract_fields(reading: Reading, types: DocTypes, *, today: dt.date | None =
     if subject_may_go_on(layout, head, subject):
         conf["subject"] = min(conf["subject"], _GOES_ON)
     _agencies(head, values, conf)
-    if values["number"] and conf["number"] < 1.0:  # read by OCR: the issuer's code checks it
-        _number_agrees(values, conf, types)
+    if values["number"] and conf["number"] < 1.0 and conf["issuer"] >= _SURE_ISSUER:
+        _number_agrees(values, conf, types)  # read by OCR: the issuer's code checks it
     _marks(head, values, conf, whole_text=reading.text_source == "text-layer")
     _closing(closing, values, conf)
     values["addressees"], conf["addressees"] = read_addressees(

@@ -133,6 +133,22 @@ def test_cong_van_subject_is_the_vv_text(types: DocTypes) -> None:
     assert fields.confidence["number"] >= 0.9  # no type abbreviation is right for a công văn
 
 
+@pytest.mark.parametrize(("issuer_conf", "number"), [(0.95, "61/QĐ-UBND"), (0.5, "61/QĐ-UBN")])
+def test_only_a_sure_issuer_corrects_the_kyhieu(
+    issuer_conf: float, number: str, types: DocTypes
+) -> None:
+    """The ký hiệu's code is corrected to the issuer's initials only when the issuer was
+    read surely: "SỞ CÔNG THƯƠNG Sa" (the stamp's top read into it) made 521/QĐ-SCT SCTS."""
+    left = ["ỦY BAN NHÂN DÂN", "XÃ CÁT HANH", "Số: 61/QĐ-UBN"]
+    text = nd30(**{**QD, "left": left}, conf=0.95)
+    lines = tuple(
+        replace(ln, conf=issuer_conf) if ln.text in left[:2] else ln for ln in text.pages[0].lines
+    )
+    fields = extract(Reading("image/png", (Page(lines, "ocr"),)), types)
+    assert fields.number == number
+    assert (fields.confidence["issuer"] >= 0.8) == (issuer_conf > 0.9)
+
+
 CONG_VAN: dict[str, Any] = dict(
     left=[
         "UBND TỈNH KHÁNH HÒA",
