@@ -175,10 +175,15 @@ def _split_left(
     number_at: int | None,
     positioned: bool,
 ) -> None:
-    """Left-column lines: the agency names above the number, a "V/v" trích yếu below it."""
+    """Left-column lines: the agency names above the number, a "V/v" trích yếu below it.
+    A line read before the number whose middle lies below the number's is no agency line:
+    the top of the clerk's stamp beside it ("Sa uy ch,")."""
     vv_at = next((i for i in left if _VV_KEY.match(lines[i].key)), None)
     stop = min(x for x in (number_at, vv_at, len(lines)) if x is not None)
     head.issuer_lines = [lines[i] for i in left if i < stop]
+    if positioned and number_at is not None:
+        middle = (lines[number_at].y0 + lines[number_at].y1) / 2
+        head.issuer_lines = [ln for ln in head.issuer_lines if (ln.y0 + ln.y1) / 2 < middle]
     if vv_at is not None:
         block = [lines[i] for i in left if i >= vv_at]
         head.vv_lines = _vv_block(block) if positioned else block

@@ -149,6 +149,20 @@ def test_only_a_sure_issuer_corrects_the_kyhieu(
     assert (fields.confidence["issuer"] >= 0.8) == (issuer_conf > 0.9)
 
 
+def test_the_stamp_beside_the_number_is_no_agency_line(types: DocTypes) -> None:
+    """The top of the clerk's stamp, beside the "Số:" line and a little lower, came first
+    in reading order and went into the issuer ("SỞ CÔNG THƯƠNG Sa")."""
+    left = ["UBND TỈNH TUYÊN QUANG", "SỞ CÔNG THƯƠNG", "Số: 521/QĐ-SCT"]
+    lines = list(nd30(**{**QD, "left": left}, conf=0.95).pages[0].lines)
+    at = next(i for i, ln in enumerate(lines) if ln.text.startswith("Số:"))
+    number = lines[at]
+    lines.insert(at, Line("Sa uy ch,", 0.08, number.y0 + 0.007, 0.2, number.y1 + 0.008, 0.11))
+    fields = extract(Reading("image/png", (Page(tuple(lines), "ocr"),)), types)
+    assert fields.issuer == "SỞ CÔNG THƯƠNG"
+    assert fields.parent_issuer == "UBND TỈNH TUYÊN QUANG"
+    assert fields.number == "521/QĐ-SCT"
+
+
 CONG_VAN: dict[str, Any] = dict(
     left=[
         "UBND TỈNH KHÁNH HÒA",
