@@ -168,6 +168,8 @@ class Tally:
     errors: int = 0
     silent: int = 0  # not flagged, yet a key field is wrong: a wrong public record
     silent_files: list[str] = field(default_factory=list)
+    # right on every key field, yet flagged: the file and its fields below the threshold
+    false_alarms: list[tuple[str, dict[str, float]]] = field(default_factory=list)
     zero_touch: int = 0  # every key field right, and not flagged
 
     def add(
@@ -198,6 +200,9 @@ class Tally:
         if not flagged and not keys_right:
             self.silent_files.append(name)
         self.zero_touch += not flagged and keys_right
+        if flagged and keys_right and conf:
+            unsure = {k: conf.get(k, 0.0) for k in (*KEY_FIELDS, "secrecy")}
+            self.false_alarms.append((name, {k: c for k, c in unsure.items() if c < threshold}))
         for key in CER_FIELDS:
             want, have = norm(truth.get(key)) or "", norm(got.get(key)) or ""
             self.edits[key] += edit_distance(want, have)
@@ -436,6 +441,15 @@ def print_silent(tallies: dict[str, Tally], misses: Sequence[Miss]) -> None:
                 print(f"  {name} {m.field}{conf}: {m.truth!r} read as {m.got!r}")
 
 
+def print_false_alarms(tallies: dict[str, Tally], most: int) -> None:
+    """Documents right on every key field that the clerk is still asked to check, with the
+    fields that asked: what keeps the zero-touch rate down besides the misses."""
+    alarms = sorted(a for key, t in tallies.items() if key in KINDS for a in t.false_alarms)
+    print(f"\nfalse alarms ({len(alarms)} documents right on every key field, yet flagged):")
+    for name, fields in alarms[:most]:
+        print(f"  {name} " + ", ".join(f"{k}={c:.2f}" for k, c in fields.items()))
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         prog="python -m bench.accuracy",
@@ -536,6 +550,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.show_misses:
             print_misses(misses, args.show_misses)
             print_silent(tallies, misses)
+            print_false_alarms(tallies, args.show_misses)
         print(f"\noverall: {'PASS' if passed else 'FAIL'}")
     return 0 if passed else 1
 

@@ -67,9 +67,12 @@ def test_silent_errors_and_zero_touch() -> None:
     held = sure | {"secrecy": 0.5}  # secrecy unread: held for the clerk, not registered
     tally.add("held", _truth(), _truth(subject="x", confidence=held), 0.6, [])
     tally.add("unreadable", _truth(), {}, 0.6, [])
+    tally.add("alarm", _truth(), _truth(confidence=sure | {"subject": 0.5}), 0.6, [])
     figures = tally.figures()
     assert figures["silent_errors"] == 1 and tally.silent == 1
-    assert figures["zero_touch"] == 1 / 5
+    assert figures["zero_touch"] == 1 / 6
+    # Right on every key field, yet flagged: what asked, and nothing for the wrong or unread.
+    assert tally.false_alarms == [("alarm", {"subject": 0.5})]
 
 
 def test_old_copier_targets_follow_the_office_figures() -> None:
