@@ -5,8 +5,8 @@ scanner glass runs down the whole page through every row, and the dark edge of a
 fills the rows along one side: any of them ties all the text rows into one band, and the
 layout of the page is lost (the whole page is then read at once, worse and slower). They are
 taken off the ink map used for planning. The streak is taken off the image Tesseract reads
-too (`unstreaked`): read through, it breaks every letter it crosses, and on the old-copier
-scans of the accuracy bench it cost a streaked page five times the issuer misses of a clean one.
+too (`unstreaked`): read through, it breaks every letter it crosses (on the accuracy bench's
+old-copier scans: 14 issuers misread in 86 streaked grey pages, none in 98 clean ones).
 """
 
 from __future__ import annotations
