@@ -99,13 +99,13 @@ def ocr_fields(raster: Raster, settings: ReadingSettings, *, first: bool, last: 
 # that OCR's stray spaces and lost marks do not hide them. Any one of them will do. The
 # first page's date line is one: the motto above it is not read when the date line is.
 _DATE_LINE = re.compile(r"ngay\d{1,2}thang\d{1,2}nam\d{4}")
-_MOTTO = ("conghoa", "xahoi", "chunghia", "doclap", "tudo", "hanhphuc", _DATE_LINE.pattern)
+_FIRST_PAGE = ("conghoa", "xahoi", "chunghia", "doclap", "tudo", "hanhphuc", _DATE_LINE.pattern)
 _RECEIVERS = ("noinhan",)
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 def _landmarks(*, first: bool, last: bool) -> tuple[str, ...]:
-    return (_MOTTO if first else ()) + (_RECEIVERS if last else ())
+    return (_FIRST_PAGE if first else ()) + (_RECEIVERS if last else ())
 
 
 def _has_landmark(lines: Sequence[Line], landmarks: tuple[str, ...]) -> bool:
