@@ -287,7 +287,8 @@ _INDENT = 0.07  # ... or starting this close to the left one (a 1.27 cm indent a
 def subject_may_go_on(layout: Layout, head: Header, subject: list[WLine]) -> bool:
     """Whether the trích yếu may go on past its last line read: an unsure line follows
     close below (a line half lost under the stamp no longer looks centred, so it was not
-    taken, but the trích yếu may end there)."""
+    taken, but the trích yếu may end there), and is not the body's by its place or its
+    first words."""
     if head.title is None or not subject:
         return False
     following = head.title + 1 + len(subject)
@@ -306,7 +307,8 @@ def subject_may_go_on(layout: Layout, head: Header, subject: list[WLine]) -> boo
         and line.x0 < min(ln.x0 for ln in subject)
         and (line.x0 <= left + _INDENT or line.x1 >= right - _MARGIN_SLACK)
     )
-    return line.page == last.page and line.conf < _UNREAD and close and not body
+    opens_body = starts_body(line.text, line.key, strong=True)  # "Kính gửi", "Căn cứ"
+    return line.page == last.page and line.conf < _UNREAD and close and not (body or opens_body)
 
 
 @dataclass(frozen=True)

@@ -396,6 +396,8 @@ def test_the_body_below_a_stamped_title_does_not_make_the_subject_go_on(
         (dataclasses.replace(widened, x0=0.4, x1=0.6), False),
         (dataclasses.replace(widened, x1=0.7), True),  # short of the margin, at an indent
         (dataclasses.replace(widened, x0=0.24, x1=0.7), False),  # wide, but neither
+        # centred, but the address: the trích yếu does not go on into "Kính gửi"
+        (dataclasses.replace(widened, text="Kính gửi - UBND các huyện", x0=0.3, x1=0.7), True),
     ):
         lines = tuple(
             dataclasses.replace(line, conf=0.2) if ln is body else ln for ln in page.lines
