@@ -227,6 +227,9 @@ def _goes_on_from_colon(prev: WLine, line: WLine) -> bool:
     return prev.conf < 1.0 and prev.text.rstrip().endswith((":", ".")) and line.text[:1].islower()
 
 
+_SPECKS = re.compile(r"[_.,:;'\"`]+")
+
+
 def split_agency(lines: list[WLine]) -> tuple[list[WLine], list[WLine]]:
     """Agency lines as (parent agency lines, issuing agency lines).
 
@@ -242,7 +245,8 @@ def split_agency(lines: list[WLine]) -> tuple[list[WLine], list[WLine]]:
         return lines[:k], lines[k:]
     groups: list[list[WLine]] = [[lines[0]]]
     for line in lines[1:]:
-        key = line.key.lstrip("_-.,:;'\"` ")  # "_PHÒNG TÀI": a speck before the name
+        # Specks before the name or between its words: "_PHÒNG TÀI", "ỦY BAN. NHÂN DÂN".
+        key = " ".join(_SPECKS.sub(" ", line.key).split())
         head = max((len(h) for h in AGENCY_HEADS if starts_with_any(key, (h,))), default=0)
         tail = max((len(t) for t in AGENCY_TAILS if starts_with_any(key, (t,))), default=0)
         if head > tail and line.text.lstrip("_-.,:;'\"` ")[:1].isupper():

@@ -163,6 +163,18 @@ def test_the_stamp_beside_the_number_is_no_agency_line(types: DocTypes) -> None:
     assert fields.number == "521/QĐ-SCT"
 
 
+def test_a_speck_between_the_words_of_an_agency_head_still_starts_the_issuer(
+    types: DocTypes,
+) -> None:
+    """ "ỦY BAN. NHÂN DÂN" under its parent: the speck hid the head, and the parent went into
+    the issuer, at 0.93 (a silent error on a fresh seed)."""
+    left = ["UBND HUYỆN PHÙ NINH", "ỦY BAN. NHÂN DÂN", "XÃ DIỄN THỊNH", "Số: 86/QĐ-UBND"]
+    text = nd30(**{**QD, "left": left}, conf=0.95)
+    fields = extract(Reading("image/png", (Page(text.pages[0].lines, "ocr"),)), types)
+    assert fields.parent_issuer == "UBND HUYỆN PHÙ NINH"
+    assert fields.issuer == "ỦY BAN NHÂN DÂN XÃ DIỄN THỊNH"
+
+
 CONG_VAN: dict[str, Any] = dict(
     left=[
         "UBND TỈNH KHÁNH HÒA",
