@@ -42,7 +42,12 @@ from daemon.ocr.fields_header import (
     subject_may_go_on,
 )
 from daemon.ocr.fields_layout import Layout, WLine, mean_conf, prepare
-from daemon.ocr.fields_lexicon import correct_diacritics, known_pair, starts_mid_compound
+from daemon.ocr.fields_lexicon import (
+    correct_diacritics,
+    ends_mid_compound,
+    known_pair,
+    starts_mid_compound,
+)
 from daemon.ocr.fields_parse import Number, parse_date_line, parse_number, restore_abbr
 from daemon.ocr.fields_vocab import SURNAME_FORMS, agency_like
 from daemon.ocr.issuer_code import agreed
@@ -239,6 +244,8 @@ def _subject(
     words = [w for w in text.split() if any(c.isalnum() for c in w) or w in SUBJECT_MARKS]
     text, placed = judge_places(correct_diacritics(" ".join(words))) if words else ("", 1.0)
     if subject and starts_mid_compound(text):  # "Soát thủ tục ...": "kiểm" was lost
+        whole = SPELLING_PENALTY
+    if ends_mid_compound(text):  # "... kiểm tra bảo": the stamp ate "vệ môi trường"
         whole = SPELLING_PENALTY
     text, slipped = undo_slips(text)
     values["subject"] = text or None

@@ -361,6 +361,17 @@ def starts_mid_compound(text: str) -> bool:
     return first in _SECOND_HALVES and first not in _FIRST_HALVES
 
 
+def ends_mid_compound(text: str) -> bool:
+    """Whether `text` ends with a small word the lexicon knows only as a compound's first
+    half, not making a pair with the word before ("kiểm tra bảo": bảo vệ, bảo đảm): its end
+    was lost. A name's last word ("huyện Quỳnh Phụ") is no compound's."""
+    words = _WORD.findall(nfc(text))
+    if len(words) < 2 or not words[-1].islower() or _written(words[-2], words[-1]):
+        return False
+    last = fold_word(words[-1])
+    return last in _FIRST_HALVES and last not in _SECOND_HALVES
+
+
 def _stray_between(text: str, words: list[re.Match[str]], i: int) -> bool:
     """Whether word `i` is a capitalised stray inside a known compound ("phòng, chống Dạ dịch
     bệnh"): its neighbours make a pair of the lexicon's common words, it makes none with

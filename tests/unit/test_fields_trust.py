@@ -342,6 +342,23 @@ def test_a_capital_read_for_a_word_of_a_compound_is_flagged(types: DocTypes) -> 
     assert fields.confidence["subject"] < THRESHOLD
 
 
+@pytest.mark.parametrize(
+    ("subject", "flagged"),
+    [
+        ("Về việc tổ chức kiểm tra bảo", True),  # "bảo vệ môi trường" eaten by the stamp
+        ("Về việc tổ chức kiểm tra bảo vệ môi trường", False),
+        ("Về việc kiểm soát thủ tục hành chính trên địa bàn huyện Quỳnh Phụ", False),  # a name
+    ],
+)
+def test_a_trich_yeu_ending_on_a_compounds_first_half_is_flagged(
+    subject: str, flagged: bool, types: DocTypes
+) -> None:
+    """A trích yếu cut under the stamp after "bảo" (a silent error on a fresh seed)."""
+    fields = extract(nd30(**{**QD, "title": ["THÔNG BÁO", subject]}, conf=0.95), types)
+    assert fields.subject == subject
+    assert (fields.confidence["subject"] < THRESHOLD) is flagged
+
+
 def test_an_agency_name_with_a_letter_vietnamese_has_not_is_flagged(types: DocTypes) -> None:
     left = ["JY BAN NHÂN DÂN", "TỈNH TUYÊN QUANG", "Số: 179/QĐ-UBND"]
     fields = extract(nd30(**{**QD, "left": left}, conf=0.95), types)
