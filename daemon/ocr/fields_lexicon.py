@@ -393,37 +393,40 @@ def _stray_capital(text: str, words: list[re.Match[str]], i: int) -> Slip | None
     the small word before it, and starts none with the small word after ("chữ ký Số trong":
     số, put right and flagged). A name's capital starts its own pair ("ngân sách Nhà nước");
     an article's stands before its number ("theo Điều 7 và Điều 8": "và điều" is a pair)."""
-    if i == 0:
+    if not _capital_mid_sentence(text, words, i):
         return None
     before, word = words[i - 1].group(), words[i].group()
     after = words[i + 1].group() if i + 1 < len(words) else ""
-    if (
-        word[:1].isupper()
-        and word[1:].islower()
-        and before.islower()
-        and _joined(text, words[i - 1], words[i])
-        and known_pair(before, word)
-        and (not after or (after.islower() and not known_pair(word, after)))
+    if known_pair(before, word) and (
+        not after or (after.islower() and not known_pair(word, after))
     ):
         return Slip(word, word.lower(), False)
     return None
 
 
 def _lone_capital(text: str, words: list[re.Match[str]], i: int) -> bool:
-    """Whether word `i` is capitalised in mid-sentence, after a small word, yet starts no
-    pair of the lexicon and ends none: no name or compound explains the capital ("tài Hiệu
-    lưu trữ": liệu, a real syllable read in its place). It is a suspect though common, and
-    is flagged when a word one letter off makes a pair with a neighbour."""
-    word = words[i].group()
-    if i == 0 or not (word[:1].isupper() and word[1:].islower()):
+    """Whether word `i` is capitalised in mid-sentence yet starts no pair of the lexicon and
+    ends none: no name or compound explains the capital ("tài Hiệu lưu trữ": liệu, a real
+    syllable read in its place). It is a suspect though common, and is flagged when a word
+    one letter off makes a pair with a neighbour."""
+    if not _capital_mid_sentence(text, words, i):
         return False
-    before = words[i - 1].group()
+    before, word = words[i - 1].group(), words[i].group()
     after = words[i + 1].group() if i + 1 < len(words) else ""
+    return not known_pair(before, word) and not (
+        after and _joined(text, words[i], words[i + 1]) and known_pair(word, after)
+    )
+
+
+def _capital_mid_sentence(text: str, words: list[re.Match[str]], i: int) -> bool:
+    """Whether word `i` is capitalised ("Số", not "SỐ") right after a small word."""
+    word = words[i].group()
     return (
-        before.islower()
+        i > 0
+        and word[:1].isupper()
+        and word[1:].islower()
+        and words[i - 1].group().islower()
         and _joined(text, words[i - 1], words[i])
-        and not known_pair(before, word)
-        and not (after and _joined(text, words[i], words[i + 1]) and known_pair(word, after))
     )
 
 
