@@ -48,6 +48,22 @@ def check_tesseract(language: str) -> list[Check]:
     return checks
 
 
+def check_name_faces() -> Check:
+    """The typefaces a surname under the seal is set in to be told by its shape."""
+    from daemon.ocr.surname_shape import faces
+
+    found = faces()
+    if any("LiberationSerif" in path or "Times_New_Roman" in path for path in found):
+        return Check("name faces", True, ", ".join(Path(path).stem for path in found))
+    return Check(
+        "name faces",
+        False,
+        "no Times New Roman or Liberation Serif Bold: a surname the seal's ring crosses on a"
+        " black-and-white scan is left as Tesseract reads it",
+        "apt-get install fonts-liberation2 (as root)",
+    )
+
+
 def _folder(name: str, path: Path, private: bool) -> Check:
     if not path.is_dir():
         return Check(
@@ -186,8 +202,8 @@ def check_outgoing(settings: Settings) -> list[Check]:
 
 def all_checks(settings: Settings) -> list[Check]:
     checks = check_tesseract(settings.reading.language) + check_folders(settings)
-    checks += [check_rules(settings), check_trust(settings), check_database(settings)]
-    checks += check_outgoing(settings)
+    checks += [check_name_faces(), check_rules(settings), check_trust(settings)]
+    checks += [check_database(settings), *check_outgoing(settings)]
     if settings.mailbox is not None:
         from daemon.ingest.mailsource import check_mailbox
 

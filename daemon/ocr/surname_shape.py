@@ -1,0 +1,224 @@
+"""The surname under the seal's ring, told by its shape among the few Vietnamese surnames.
+
+On a bilevel or old-copier scan the seal's ring is as black as print. Where it crosses the
+signer's name, whitening the ring (`seal_ring`) takes the strokes under it too, and
+Tesseract reads the surname as garbage ("Ảnh Thị Hạnh", "?zó Ngọc Lộc") or drops it. The
+given names beside it read well, and a surname is one of a few dozen words. So the given
+names as read are set in the typefaces a Vietnamese document is printed in (ND30: Times New
+Roman, bold for the signer; Liberation Serif has its metrics) until one fits the row at
+some size, and then each surname is set before them in that face and size and compared
+with the ink left of them, the ring's band left out of the count. One surname must fit
+clearly better than every other, or the name is left as read.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from daemon.ocr.fields_vocab import SURNAME_FORMS
+from daemon.ocr.seal_ring import Ring
+
+# Bold serif faces a signer's name is set in, the first found of each family used.
+_FACES = (
+    (
+        "/usr/share/fonts/truetype/msttcorefonts/Times_New_Roman_Bold.ttf",
+        "/usr/share/fonts/truetype/liberation2/LiberationSerif-Bold.ttf",
+        "/usr/share/fonts/truetype/liberation/LiberationSerif-Bold.ttf",
+    ),
+    ("/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf",),
+)
+_POINTS = np.arange(11.0, 16.01, 0.25)  # a signer's name is set in 13-14 pt; scans vary
+_INK = 128
+_SHIFT = 3  # pixels the given names' setting is moved about the first guess, each way
+_COARSE = (-2, 0, 2)  # ... first in steps of two, for every face and size
+_REFINED = 3  # ... then a pixel at a time, for this many of the best
+_MIN_FIT = 0.7  # Dice overlap of the given names set and as scanned, for the face to count
+_MIN_SURNAME = 0.6  # ... of the surname chosen
+_MARGIN = 0.08  # ... more than the next surname's
+_BAND_PAD = 1.5  # pixels of the ring's band beyond its stroke that the count leaves out
+
+
+@dataclass(frozen=True)
+class Match:
+    surname: str
+    fit: float  # overlap (Dice) of the surname as set and as scanned, 0..1
+    margin: float  # ... above the next surname's
+
+
+def surname(
+    strip: Image.Image, dpi: int, ring: Ring, origin: tuple[int, int], given: str
+) -> Match | None:
+    """The surname printed before the words `given` on `strip` (grey, one row of print), or
+    None when no face fits the given names or no surname fits clearly best. `origin` is
+    the strip's top-left corner in the ring's coordinates."""
+    known = ~_band(strip.size[::-1], ring, origin)
+    seen = (np.asarray(strip) < _INK) & known
+    fit = _fit(seen, known, dpi, given)
+    if fit is None:
+        return None
+    face, pixels, right, baseline = fit
+    rest = _set(face, pixels, given)
+    rest_left = right - (rest.right - rest.left)
+    widest = max(_set(face, pixels, f"{name} ").width for name in _SURNAMES)
+    zone = (max(0, rest_left - widest), rest_left)
+    scores = sorted(
+        (_placed(seen, known, face, pixels, f"{name} {given}", right, baseline, zone)[0], name)
+        for name in _SURNAMES
+    )
+    (best, name), (second, _) = scores[-1], scores[-2]
+    if best < _MIN_SURNAME or best - second < _MARGIN:
+        return None
+    return Match(name, best, best - second)
+
+
+_SURNAMES = tuple(sorted(set(SURNAME_FORMS.values())))
+
+
+@dataclass(frozen=True)
+class _Setting:
+    ink: np.ndarray  # the text set black on white, as booleans
+    baseline: int  # its row
+    left: int  # first and last inked columns
+    right: int
+
+    @property
+    def width(self) -> int:
+        return self.right - self.left + 1
+
+
+@cache
+def _font(path: str, pixels: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(path, pixels)
+
+
+@cache
+def faces() -> tuple[str, ...]:
+    """The first installed face of each family."""
+    found = (next((p for p in family if Path(p).exists()), None) for family in _FACES)
+    return tuple(path for path in found if path is not None)
+
+
+@lru_cache(maxsize=4096)
+def _set(face: str, pixels: int, text: str) -> _Setting:
+    """`text` set in `face` at `pixels` per em."""
+    font = _font(face, pixels)
+    left, top, right, bottom = (round(v) for v in font.getbbox(text, anchor="ls"))
+    image = Image.new("L", (right - left + 4, bottom - top + 4), 255)
+    ImageDraw.Draw(image).text((2 - left, 2 - top), text, font=font, fill=0, anchor="ls")
+    ink = np.asarray(image) < _INK
+    columns = np.nonzero(ink.any(axis=0))[0]
+    if len(columns) == 0:
+        return _Setting(ink, 2 - top, 0, 0)
+    end = len(text.rstrip())  # a trailing space sets no ink but takes its width
+    right_edge = int(columns[-1]) if end == len(text) else round(2 - left + font.getlength(text))
+    return _Setting(ink, 2 - top, int(columns[0]), right_edge)
+
+
+def _band(shape: tuple[int, int], ring: Ring, origin: tuple[int, int]) -> np.ndarray:
+    """Pixels of `shape` on the ring's strokes, where the scan tells nothing of the print."""
+    ys, xs = np.mgrid[: shape[0], : shape[1]]
+    d = np.hypot(xs + origin[0] - ring.x, ys + origin[1] - ring.y)
+    band = np.zeros(shape, dtype=bool)
+    for radius, width in ring.rings:
+        band |= np.abs(d - radius) <= width / 2 + _BAND_PAD
+    return band
+
+
+def _fit(
+    seen: np.ndarray, known: np.ndarray, dpi: int, given: str
+) -> tuple[str, int, int, int] | None:
+    """Face, pixels per em, last column and baseline row of the given names on the strip:
+    the setting whose ink overlaps the scan's best, if well enough."""
+    solid = _despeckled(seen)
+    columns = np.nonzero(solid.sum(axis=0) >= 2)[0]
+    rows = solid.sum(axis=1)
+    if len(columns) == 0:
+        return None
+    right = int(columns[-1])
+    baseline = int(np.nonzero(rows >= 0.3 * rows.max())[0][-1])  # below: dots, descenders
+    coarse = sorted(
+        (
+            _placed(
+                seen, known, face, round(points / 72 * dpi), given, right, baseline, None, _COARSE
+            )
+            for face in faces()
+            for points in _POINTS
+        ),
+        reverse=True,
+    )
+    fine = [  # the few best settings, moved a pixel at a time
+        _placed(seen, known, face, pixels, given, x, y, shifts=range(-_SHIFT, _SHIFT + 1))
+        for _, face, pixels, x, y in coarse[:_REFINED]
+    ]
+    if not fine or max(fine)[0] < _MIN_FIT:
+        return None
+    return max(fine)[1:]
+
+
+def _placed(
+    seen: np.ndarray,
+    known: np.ndarray,
+    face: str,
+    pixels: int,
+    text: str,
+    right: int,
+    baseline: int,
+    zone: tuple[int, int] | None = None,
+    shifts: Sequence[int] = (-1, 0, 1),
+) -> tuple[float, str, int, int, int]:
+    """The overlap of `text` set in `face` at `pixels` with the scan's ink in the columns
+    `zone` (by default, those of the setting), the setting moved by `shifts` each way about
+    (right, baseline) to where the overlap is greatest; and where that is."""
+    setting = _set(face, pixels, text)
+    zone = zone or (right - setting.width + 1 - _SHIFT, right + 1 + _SHIFT)
+    return max(
+        (_dice(seen, known, setting, x, y, zone), face, pixels, x, y)
+        for x, y in itertools.product([right + d for d in shifts], [baseline + d for d in shifts])
+    )
+
+
+def _despeckled(ink: np.ndarray) -> np.ndarray:
+    """Ink with at least three inked neighbours: strokes of print, not a copier's specks."""
+    padded = np.pad(ink, 1).astype(np.uint8)
+    h, w = ink.shape
+    neighbours = sum(
+        padded[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
+        for dy, dx in itertools.product((-1, 0, 1), repeat=2)
+    )
+    return ink & (neighbours >= 4)  # itself and three more
+
+
+def _dice(
+    seen: np.ndarray,
+    known: np.ndarray,
+    setting: _Setting,
+    right: int,
+    baseline: int,
+    zone: tuple[int, int],
+) -> float:
+    """Overlap (Dice) of the setting, placed with its last inked column at `right` and its
+    baseline on row `baseline`, with the scan's ink in the strip's columns `zone`, over the
+    pixels the ring leaves known."""
+    h, w = seen.shape
+    x0, y0 = right - setting.right, baseline - setting.baseline  # the setting's (0, 0)
+    sh, sw = setting.ink.shape
+    left, end = max(0, zone[0]), min(w, zone[1])
+    if left >= end:
+        return 0.0
+    placed = np.zeros((h, end - left), dtype=bool)
+    top, bottom = max(0, y0), min(h, y0 + sh)
+    a, b = max(left, x0), min(end, x0 + sw)
+    if top < bottom and a < b:
+        placed[top:bottom, a - left : b - left] = setting.ink[
+            top - y0 : bottom - y0, a - x0 : b - x0
+        ]
+    mask = known[:, left:end]
+    mine, theirs = placed & mask, seen[:, left:end]
+    return float(2 * (mine & theirs).sum() / max(1, mine.sum() + theirs.sum()))
