@@ -17,7 +17,7 @@ from daemon.ocr.fields_vocab import UNIT_TYPES
 from daemon.ocr.names import checked_name
 from daemon.ocr.places import checked_place
 from daemon.ocr.syllables import foreign_or_invalid, merged_letters
-from daemon.ocr.vntext import is_upper_text
+from daemon.ocr.vntext import edit_distance, is_upper_text
 
 # A unit named in a trích yếu: its type, then its name in capitalised words ("tỉnh Bình Định").
 _NAMED_PLACE = re.compile(
@@ -92,9 +92,10 @@ _LETTER_AFTER_NUMBER = re.compile(r"(?<=\d)\s+[A-ZĐ]$")
 
 def trim_edges(text: str) -> tuple[str, bool]:
     """A trích yếu without what OCR adds at its ends: a list dash or a speck before it
-    ("- Về việc", "'Kiểm tra"), a dash or punctuation after it ("2020-2025—"), and a
-    quotation mark at its start that closes nowhere (and whether there was one)."""
-    text = text.strip(" -–—•_`'‘’:,;")
+    ("- Về việc", "'Kiểm tra"), a dash or punctuation after it ("2020-2025—"), a full stop
+    after its last word (a speck: ND30 ends no trích yếu with one; "TP." keeps its own), and
+    a quotation mark at its start that closes nowhere (and whether there was one)."""
+    text = _FULL_STOP.sub("", text.strip(" -–—•_`'‘’:,;"))
     if text[:1] in '"“' and sum(text.count(q) for q in '"“”') % 2 == 1:
         return text[1:].lstrip(), True
     return text, False
@@ -124,6 +125,9 @@ def judge_places(text: str) -> tuple[str, float]:
     return _SCHOOL_NAME.sub(named, _NAMED_PLACE.sub(judged, text)), factor
 
 
+_FULL_STOP = re.compile(r"(?<=[a-zà-ỹđ]{2})\.$")
+
+
 def looks_whole(text: str, *, titled: bool) -> float:
     """1.0 when a trích yếu looks whole and clean, else the penalty: one under a title starts
     with a capital ("việc đẩy mạnh ..." lost its "Về"), quotation marks come in pairs, no word
@@ -143,7 +147,7 @@ def looks_whole(text: str, *, titled: bool) -> float:
         not any(c.isalnum() for c in word) and (len(word) > 1 or word not in SUBJECT_MARKS)
         for word in text.split()
     )
-    year = _BROKEN_YEAR.search(text) is not None or _BAD_QUARTER.search(text) is not None
+    year = any(p.search(text) for p in (_BROKEN_YEAR, _ODD_YEAR, _BAD_QUARTER))
     dust = dust or bool(
         _MARK_IN_WORD.search(text) or _ODD_MARK_BY_DIGIT.search(text) or _MARK_MID.search(text)
     )
@@ -156,7 +160,22 @@ def looks_whole(text: str, *, titled: bool) -> float:
     cut = cut or (words[-1].casefold() in _NEVER_LAST if words else False)
     cut = cut or (len(words) > 2 and all(len(w) == 1 for w in words[-2:]))  # "năm 2016 7 ụ"
     twice = _WORD_TWICE.search(text) is not None
+    dust = dust or _SPLIT_WORDS.search(text) is not None
+    shouting = shouting or any(_near_abbreviation(w) for w in words)
     return SPELLING_PENALTY if cut or quotes or dust or year or shouting or twice else 1.0
+
+
+def _near_abbreviation(word: str) -> bool:
+    """Whether `word` is one letter off the abbreviations every trích yếu uses, and not one
+    of them: "UBXD" is UBND misread (UBKT, Ủy ban Kiểm tra, is two letters off)."""
+    return (
+        word.isupper()
+        and word not in _ABBREVIATIONS
+        and any(edit_distance(word, known, 1) == 1 for known in _ABBREVIATIONS)
+    )
+
+
+_ABBREVIATIONS = ("UBND", "HĐND")
 
 
 _BROKEN_YEAR = re.compile(
@@ -195,6 +214,13 @@ _WORD_TWICE = re.compile(r"(?<!\w)(\w+) \1(?!\w)", re.IGNORECASE)
 # "kết quả: phổ biến", "số liệu phòng. cháy", "công! tác", "quản lý; sử dụng": a speck read
 # as a mark (a trích yếu lists with commas)
 _MARK_MID = re.compile(r"[:.!?;]\s+[a-zà-ỹđ]")
+# A year of a trích yếu falls between the Republic's founding and this century's end:
+# "nhiệm vụ năm 2922", "giai đoạn 2021-2926" are misread.
+_ODD_YEAR = re.compile(
+    r"\b(?:năm|đoạn|(?:19|20)\d\d\s*[-–])\s*(?!19[4-9]\d|20\d\d)\d{4}\b", re.IGNORECASE
+)
+# A dash between two words of a sentence: "xây - dựng nông thôn" is one word split by a speck.
+_SPLIT_WORDS = re.compile(r"[a-zà-ỹđ] [-–—] [a-zà-ỹđ]")
 # A quarter is I, II, III or IV (or 1 to 4): "quý EV" is a misread numeral.
 _BAD_QUARTER = re.compile(r"\bquý\s+(?!(?:I{1,3}|IV|[1-4])\b)\S+", re.IGNORECASE)
 _TONED_CAPS = re.compile(

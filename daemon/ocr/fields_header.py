@@ -189,8 +189,8 @@ def _split_left(
         head.vv_lines = _vv_block(block) if positioned else block
 
 
-# "V/v" (về việc) as printed, and as OCR reads it: "V/", "V/V", "Y/v".
-_VV_KEY = re.compile(r"(?:[vy]\s*/\s*[vy]?\s|ve viec\b)")
+# "V/v" (về việc) as printed, and as OCR reads it: "V/", "V/V", "Y/v", "V/w", "VW".
+_VV_KEY = re.compile(r"(?:[vyw]\s*/\s*[vywu]?\s|v[vw]\s|ve viec\b)")
 
 
 def _vv_block(lines: list[WLine]) -> list[WLine]:

@@ -128,15 +128,28 @@ def test_dust_a_broken_year_or_a_shouted_syllable_is_flagged(types: DocTypes) ->
         "Hướng dẫn thực hiện giảm nghèo trong các cơ cơ quan, đơn vị",  # a doubled syllable
         "Ban hành Quy chế về sắp xếp, tinh gọn tổ chức bộ máy của",  # its last line lost
         "Dự hội nghị sơ kết công tác giải ngân 6 tháng đầu năm 2016 7 ụ",  # specks at its end
+        "Tình hình thực hiện năm 2021 và phương hướng, nhiệm vụ năm 2922",  # no such year
+        "Về việc ban hành Kế hoạch giảm nghèo giai đoạn 2021-2926",
+        "Về việc triển khai xây - dựng nông thôn mới",  # a word split by a speck
+        "Kết luận của Chủ tịch UBXD thị xã Kỳ Anh tại cuộc họp",  # UBND, misread
     ):
         fields = extract(nd30(**{**QD, "title": ["QUYẾT ĐỊNH", line]}, conf=0.93), types)
         assert fields.confidence["subject"] < THRESHOLD, line
     for fine in (
         "Về việc kiện toàn Ban Chỉ đạo COVID-19 của UBND TP.HCM năm 2024",
         "Về việc tổng hợp ý kiến góp ý",  # a word of one letter may end it
+        "Về việc kỷ niệm 80 năm Cách mạng Tháng Tám năm 1945 và giai đoạn 2026 - 2030",
+        "Về việc kiện toàn UBKT Đảng ủy xã",  # two letters off UBND: another abbreviation
     ):
         fields = extract(nd30(**{**QD, "title": ["QUYẾT ĐỊNH", fine]}, conf=0.93), types)
         assert fields.confidence["subject"] >= THRESHOLD, fine
+
+
+def test_a_full_stop_after_the_trich_yeu_goes(types: DocTypes) -> None:
+    """ND30 ends no trích yếu with a full stop: one read there is a speck."""
+    title = ["QUYẾT ĐỊNH", "Về việc triển khai xây dựng nông thôn mới."]
+    fields = extract(nd30(**{**QD, "title": title}, conf=0.93), types)
+    assert fields.subject == "Về việc triển khai xây dựng nông thôn mới"
 
 
 def test_ocr_specks_at_the_edges_of_number_agency_and_subject_go(types: DocTypes) -> None:
@@ -182,13 +195,15 @@ def test_a_schools_name_in_the_subject_is_judged_as_a_persons(types: DocTypes) -
 
 
 def test_a_vv_marker_misread_still_opens_the_subject(types: DocTypes) -> None:
-    for marker in ("V/", "V/V", "Y/v"):
+    for marker in ("V/", "V/V", "Y/v", "V/w", "VW"):
         reading = nd30(
             left=["UBND TỈNH KHÁNH HÒA", "SỞ NỘI VỤ", "Số: 245/SNV-VP", f"{marker} góp ý dự thảo:"],
             body=["Kính gửi: Ủy ban nhân dân các huyện", "Thực hiện ...Trân trọng./."],
             conf=0.93,
         )
-        assert extract(reading, types).subject == "góp ý dự thảo", marker
+        fields = extract(reading, types)
+        assert fields.subject == "góp ý dự thảo", marker
+        assert fields.doc_type == "Công văn", marker
 
 
 def test_specks_inside_and_around_are_taken_out(types: DocTypes) -> None:
