@@ -73,6 +73,7 @@ _ORPHAN_SLACK = 0.2  # ... and a word of it lost under the stamp this close
 _AXIS_SLACK = 0.08  # a title line's middle is this close to the text frame's (page widths)
 _BLOCK_PSM = 6  # Tesseract's "one uniform block of text": no layout analysis to lose lines
 _WHOLE_SLACK = 0.008  # ... and this close when nothing at its ends was lost (page widths)
+_CENTRED = 0.015  # ... and a line pieced together again (page widths)
 
 
 Planner = Callable[[Image.Image, np.ndarray | None, float], regions.Plan]
@@ -408,7 +409,7 @@ class _StampRemains:
         axis = (region.box[0] + region.box[2]) / 2 / width
         kept: list[Line] = []
         stamps: list[Line] = []  # lines of the stamp's own: its number, date, unit
-        for line in found:
+        for line in self._rejoined(found, axis):
             on_axis = abs((line.x0 + line.x1) / 2 - axis) <= _AXIS_SLACK
             if _inside_any(line, self.boxes, self.raster):
                 (kept if on_axis else stamps).append(self._doubt(line))
@@ -434,6 +435,29 @@ class _StampRemains:
                 if middle - kept[i].y1 <= 2 * (kept[i].y1 - kept[i].y0):
                     kept[i] = self._doubt(kept[i])
         return kept
+
+    def _rejoined(self, found: list[Line], axis: float) -> list[Line]:
+        """Pieces of one printed line that words taken out inside the stamp split apart
+        ("... Trường" | "Miãm" | "non Hoa", "... các cơ" | "quanỷ đờnh" | "vị"): print the
+        stamp's remains spoiled, since the line goes on past them and, whole, is centred on
+        the title's axis, as no line with the stamp's own words in it is. They are one
+        line again, with the words as read, and doubted."""
+        lines = sorted(found, key=lambda line: line.x0)
+        joined = True
+        while joined:
+            joined = False
+            for a, b in itertools.permutations(lines, 2):
+                between = [w for w in self.removed if _bridges(a, w, b)]
+                centred = abs((a.x0 + b.x1) / 2 - axis) <= _CENTRED
+                if a.x1 < b.x0 and between and _one_row(a, b) and centred:
+                    words = sorted(between, key=lambda w: w.x0)
+                    line = layout.to_line([_as_word(a), *words, _as_word(b)])
+                    line = self._doubt(replace(line, conf=min(a.conf, b.conf)))
+                    lines = [ln for ln in lines if ln is not a and ln is not b] + [line]
+                    self.removed = [w for w in self.removed if w not in between]
+                    joined = True
+                    break
+        return sorted(lines, key=lambda line: (line.y0, line.x0))
 
     def _whole(self, line: Line, lost: list[layout.Word], axis: float) -> bool:
         """Whether a title line beside the stamp's remains was read whole: centred on the
@@ -486,6 +510,29 @@ class _StampRemains:
         w, h = self.raster.image.size
         x, y = (line.x1 * w - 1 if last else line.x0 * w + 1), (line.y0 + line.y1) / 2 * h
         return any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in self.boxes)
+
+
+def _one_row(a: Line, b: Line) -> bool:
+    """Whether two lines stand on one row: each holds the other's middle height."""
+    return a.y0 <= (b.y0 + b.y1) / 2 <= a.y1 and b.y0 <= (a.y0 + a.y1) / 2 <= b.y1
+
+
+def _bridges(a: Line, word: layout.Word, b: Line) -> bool:
+    """Whether `word` lies in the gap from line `a` to line `b`, on their row."""
+    middle = (word.y0 + word.y1) / 2
+    slack = (a.y1 - a.y0) / 2  # a word's box and a line's meet or overlap a little
+    return (
+        a.x1 - slack <= word.x0
+        and word.x1 <= b.x0 + slack
+        and a.y0 <= middle <= a.y1
+        and b.y0 <= middle <= b.y1
+    )
+
+
+def _as_word(line: Line) -> layout.Word:
+    return layout.Word(
+        line.text, line.x0, line.y0, line.x1, line.y1, line.conf, line.size, line.bold
+    )
 
 
 def _without_end_word(line: Line, *, last: bool = True) -> Line:

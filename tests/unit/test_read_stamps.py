@@ -212,6 +212,48 @@ def test_a_centred_title_line_beside_the_stamps_remains_is_whole() -> None:
         assert line.conf == conf  # off centre: the stamp may have hidden more of it
 
 
+def test_a_title_line_split_by_a_word_the_stamp_spoiled_is_one_line_again() -> None:
+    """The stamp's remains over a word of the title ("Mầm" read "Miãm") take it out, and the
+    line falls apart in two; the rest of it lies on past the word, so it was print. The
+    pieces are one line again, the word as read, doubted: what the stamp spoiled is not
+    known."""
+    region = regions.Region((0, 150, 1000, 400), 3, "title")
+    sift = _remains()
+    sift(_word("Miãm", 0.30, y0=0.2, width=0.04))  # inside the stamp (x 0.1 to 0.4)
+    pieces = [
+        _line("Kết luận của", 0.15, 0.29),
+        _line("non Hoa tại cuộc họp về nông thôn mới", 0.35, 0.85),
+        _line("Sen tại cuộc họp", 0.35, 0.65, y0=0.23),  # the next row: not joined
+    ]
+    kept = sift.sift(pieces, region)
+    assert [(ln.text, ln.conf) for ln in kept] == [
+        ("Kết luận của Miãm non Hoa tại cuộc họp về nông thôn mới", pageocr._UNDER_STAMP),
+        ("Sen tại cuộc họp", 0.95),
+    ]
+    assert (kept[0].x0, kept[0].x1) == (0.15, 0.85)
+
+
+def test_the_stamps_own_words_are_not_joined_to_a_title_line() -> None:
+    """The stamp's agency name read left of a title line, junk between: joined, the line
+    would not be centred on the title's axis as every printed one is."""
+    region = regions.Region((0, 150, 1000, 400), 3, "title")
+    sift = _remains()
+    sift(_word("3GIN", 0.25, y0=0.2, width=0.04))
+    pieces = [_line("LIYỆN", 0.15, 0.24), _line("Dự hội nghị sơ kết công tác", 0.30, 0.70)]
+    kept = sift.sift(pieces, region)
+    assert "Dự hội nghị sơ kết công tác" in [ln.text for ln in kept]
+
+
+def test_the_clerks_words_beside_a_title_line_stay_apart() -> None:
+    """Junk taken out at the end of a line, with nothing after it on the row, is not print
+    the line goes on past: nothing is joined."""
+    region = regions.Region((0, 150, 1000, 400), 3, "title")
+    sift = _remains()
+    sift(_word("1s8a", 0.36, y0=0.2))
+    kept = sift.sift([_line("Ban hành Quy chế tiếp công dân", 0.05, 0.35)], region)
+    assert [ln.text for ln in kept] == ["Ban hành Quy chế tiếp công dân"]
+
+
 def test_junk_in_the_stamps_own_line_is_no_lost_title_line() -> None:
     """Junk read inside the stamp under a title line may be all that is left of the
     trích yếu's next line, which doubts the line above; not when it sat in a line of the
