@@ -310,17 +310,13 @@ def _surname_by_shape(
     if row is None:
         return name
     strip = column.crop((0, row[0], column.width, row[1]))
-    origin = (left, row[0])
-    matches = [  # its first word a surname misread, or the first given name
-        (match, rest)
-        for rest in (given[1:], given)
-        if rest and (match := surname_shape.surname(strip, dpi, ring, origin, " ".join(rest)))
-    ]
-    if not matches:
+    # Its first word a surname misread, or the first given name.
+    options = [" ".join(words) for words in (given[1:], given) if words]
+    match = surname_shape.surname(strip, dpi, ring, (left, row[0]), options)
+    if match is None:
         return name
-    match, rest = max(matches, key=lambda pair: pair[0].fit)
     conf = min(_SHAPED_CONF, match.margin * _SHAPED_PER_MARGIN)
-    return replace(name, text=" ".join([match.surname, *rest]), conf=conf)
+    return replace(name, text=f"{match.head} {match.given}", conf=conf)
 
 
 def _clean_name_word(word: str) -> bool:

@@ -34,11 +34,10 @@ _FACES = (
     ),
     ("/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf",),
 )
-_POINTS = np.arange(11.0, 16.01, 0.25)  # a signer's name is set in 13-14 pt; scans vary
+_POINTS = np.arange(11.0, 16.01, 0.5)  # a signer's name is set in 13-14 pt; scans vary
 _INK = 128
 _SHIFT = 3  # pixels the given names' setting is moved about the first guess, each way
-_COARSE = (-2, 0, 2)  # ... first in steps of two, for every face and size
-_REFINED = 3  # ... then a pixel at a time, for this many of the best
+_REFINED = 5  # ... for this many faces and sizes of those that fit best where first put
 _MIN_FIT = 0.7  # Dice overlap of the given names set and as scanned, for the face to count
 _MIN_SURNAME = 0.6  # ... of the surname chosen
 _MARGIN = 0.08  # ... more than the next surname's
@@ -47,44 +46,81 @@ _BAND_PAD = 1.5  # pixels of the ring's band beyond its stroke that the count le
 
 @dataclass(frozen=True)
 class Match:
-    surname: str
-    fit: float  # overlap (Dice) of the surname as set and as scanned, 0..1
-    margin: float  # ... above the next surname's
+    head: str  # the surname, or it and a middle name the ring hid with it ("Lê Thị")
+    given: str  # the given names it stands before
+    fit: float  # overlap (Dice) of the head as set and as scanned, 0..1
+    margin: float  # ... above the next best head's
 
 
 def surname(
-    strip: Image.Image, dpi: int, ring: Ring, origin: tuple[int, int], given: str
+    strip: Image.Image, dpi: int, ring: Ring, origin: tuple[int, int], given: Sequence[str]
 ) -> Match | None:
-    """The surname printed before the words `given` on `strip` (grey, one row of print), or
-    None when no face fits the given names or no surname fits clearly best. `origin` is
-    the strip's top-left corner in the ring's coordinates."""
+    """The surname (and middle name) printed on `strip` (grey, one row of print) before
+    one of `given`, the given names as read, each ending the other ("Hữu Vinh", "Vinh"), or
+    None when no face fits them or no head fits clearly best. `origin` is the strip's
+    top-left corner in the ring's coordinates."""
     known = ~_band(strip.size[::-1], ring, origin)
     seen = (np.asarray(strip) < _INK) & known
-    fit = _fit(seen, known, dpi, given)
+    fit = _fit(seen, known, dpi, max(given, key=len))  # the most ink to fit the face to
     if fit is None:
         return None
     face, pixels, right, baseline = fit
+    matches = (_head(seen, known, face, pixels, right, baseline, words) for words in given)
+    return max((m for m in matches if m is not None), key=lambda m: m.fit, default=None)
+
+
+def _head(
+    seen: np.ndarray,
+    known: np.ndarray,
+    face: str,
+    pixels: int,
+    right: int,
+    baseline: int,
+    given: str,
+) -> Match | None:
+    """The head that fits best before `given`, ending at column `right`, if clearly."""
     rest = _set(face, pixels, given)
     rest_left = right - (rest.right - rest.left)
-    widest = max(_set(face, pixels, f"{name} ").width for name in _SURNAMES)
-    zone = (max(0, rest_left - widest), rest_left)
-    scores = sorted(
-        (_placed(seen, known, face, pixels, f"{name} {given}", right, baseline, zone)[0], name)
-        for name in _SURNAMES
-    )
-    (best, name), (second, _) = scores[-1], scores[-2]
-    if best < _MIN_SURNAME or best - second < _MARGIN:
-        return None
-    return Match(name, best, best - second)
+    pen = right - (rest.right - rest.origin)  # where the pen set the given names from
+    # Each head is set alone (the same few words on every page: they are kept) and put
+    # where its pen would start, a space before the given names.
+    font = _font(face, pixels)
+    word = _word_left(seen, rest_left, round(font.getlength(" ")))
+    for heads in (_SURNAMES, _HEADS):  # a middle name only when no surname alone fits clearly
+        scores = sorted(
+            (
+                _headed(
+                    seen,
+                    known,
+                    _set(face, pixels, head),
+                    (pen, rest_left),
+                    font,
+                    head,
+                    baseline,
+                    word,
+                ),
+                head,
+            )
+            for head in heads
+        )
+        (best, head), (second, _) = scores[-1], scores[-2]
+        if best >= _MIN_SURNAME and best - second >= _MARGIN:
+            return Match(head, given, best, best - second)
+    return None
 
 
 _SURNAMES = tuple(sorted(set(SURNAME_FORMS.values())))
+# The ring may take the middle name with the surname: "Lê Thị" before "Minh Hằng". Thị and
+# Văn are far the commonest (most women's names and many men's carry one).
+_MIDDLES = ("Thị", "Văn")
+_HEADS = (*_SURNAMES, *(f"{name} {middle}" for name in _SURNAMES for middle in _MIDDLES))
 
 
 @dataclass(frozen=True)
 class _Setting:
     ink: np.ndarray  # the text set black on white, as booleans
     baseline: int  # its row
+    origin: int  # the column the pen started from
     left: int  # first and last inked columns
     right: int
 
@@ -115,10 +151,8 @@ def _set(face: str, pixels: int, text: str) -> _Setting:
     ink = np.asarray(image) < _INK
     columns = np.nonzero(ink.any(axis=0))[0]
     if len(columns) == 0:
-        return _Setting(ink, 2 - top, 0, 0)
-    end = len(text.rstrip())  # a trailing space sets no ink but takes its width
-    right_edge = int(columns[-1]) if end == len(text) else round(2 - left + font.getlength(text))
-    return _Setting(ink, 2 - top, int(columns[0]), right_edge)
+        return _Setting(ink, 2 - top, 2 - left, 0, 0)
+    return _Setting(ink, 2 - top, 2 - left, int(columns[0]), int(columns[-1]))
 
 
 def _band(shape: tuple[int, int], ring: Ring, origin: tuple[int, int]) -> np.ndarray:
@@ -145,15 +179,13 @@ def _fit(
     baseline = int(np.nonzero(rows >= 0.3 * rows.max())[0][-1])  # below: dots, descenders
     coarse = sorted(
         (
-            _placed(
-                seen, known, face, round(points / 72 * dpi), given, right, baseline, None, _COARSE
-            )
+            _placed(seen, known, face, round(points / 72 * dpi), given, right, baseline, None, (0,))
             for face in faces()
             for points in _POINTS
         ),
         reverse=True,
     )
-    fine = [  # the few best settings, moved a pixel at a time
+    fine = [  # the few best faces and sizes, moved a pixel at a time
         _placed(seen, known, face, pixels, given, x, y, shifts=range(-_SHIFT, _SHIFT + 1))
         for _, face, pixels, x, y in coarse[:_REFINED]
     ]
@@ -184,6 +216,43 @@ def _placed(
     )
 
 
+def _headed(
+    seen: np.ndarray,
+    known: np.ndarray,
+    setting: _Setting,
+    given: tuple[int, int],
+    font: ImageFont.FreeTypeFont,
+    head: str,
+    baseline: int,
+    word: int,
+) -> float:
+    """The overlap of `head` set alone, its pen starting a space before the given names'
+    (`given`: their pen's column and their first inked one), or a pixel either side, with
+    the scan's ink from its first column or the word's (`word`), whichever is further left,
+    to the given names: ink there the head does not explain counts against it, the seal's
+    further left does not."""
+    start = given[0] - round(font.getlength(f"{head} "))
+    right = start + setting.right - setting.origin
+    left = min(word, start + setting.left - setting.origin)
+    zone = (max(0, left - 1), given[1])
+    return max(_dice(seen, known, setting, right + dx, baseline, zone) for dx in (-1, 0, 1))
+
+
+def _word_left(seen: np.ndarray, end: int, space: int) -> int:
+    """The first column of the ink left of column `end` up to a gap wider than a space and
+    a half: the word or words printed before the given names."""
+    inked = np.asarray(_despeckled(seen).any(axis=0))
+    left, blank = end, 0
+    for x in range(end - 1, -1, -1):
+        if inked[x]:
+            left, blank = x, 0
+        else:
+            blank += 1
+            if blank > 1.5 * space:
+                break
+    return left
+
+
 def _despeckled(ink: np.ndarray) -> np.ndarray:
     """Ink with at least three inked neighbours: strokes of print, not a copier's specks."""
     padded = np.pad(ink, 1).astype(np.uint8)
@@ -212,13 +281,12 @@ def _dice(
     left, end = max(0, zone[0]), min(w, zone[1])
     if left >= end:
         return 0.0
-    placed = np.zeros((h, end - left), dtype=bool)
+    theirs = int(np.count_nonzero(seen[:, left:end]))
     top, bottom = max(0, y0), min(h, y0 + sh)
     a, b = max(left, x0), min(end, x0 + sw)
-    if top < bottom and a < b:
-        placed[top:bottom, a - left : b - left] = setting.ink[
-            top - y0 : bottom - y0, a - x0 : b - x0
-        ]
-    mask = known[:, left:end]
-    mine, theirs = placed & mask, seen[:, left:end]
-    return float(2 * (mine & theirs).sum() / max(1, mine.sum() + theirs.sum()))
+    if top >= bottom or a >= b:
+        return 0.0
+    ink = setting.ink[top - y0 : bottom - y0, a - x0 : b - x0]
+    mine = int(np.count_nonzero(ink & known[top:bottom, a:b]))
+    both = int(np.count_nonzero(ink & seen[top:bottom, a:b]))
+    return 2 * both / max(1, mine + theirs)
