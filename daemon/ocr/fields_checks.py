@@ -187,7 +187,9 @@ _MARK_IN_WORD = re.compile(
 )  # a dot between small letters too ("đơn.vị"); TP.HCM has capitals
 # A number does not hold marks no number is written with, nor sticks to a word by one:
 # "năm 2022 ;1!6", "năm:2016" are specks.
-_ODD_MARK_BY_DIGIT = re.compile(r"\d[!?;|¡¿°^*_~]|[!?;|¡¿°^*_~]\d|[^\W\d_][:;]\d")
+_ODD_MARK_BY_DIGIT = re.compile(
+    r"\d[!?;|¡¿°^*_~]|[!?;|¡¿°^*_~]\d|[^\W\d_][:;]\d|\d[^\W\d_]\d"
+)  # and a letter between digits: "giai đoạn 2g15-2019" (COVID-19, QL1A, 5G have none)
 # A trích yếu does not end on a word that joins it to more ("... sắp xếp, tinh gọn tổ chức
 # của"): its last line was lost. Nor does OCR's doubled syllable belong ("các cơ cơ quan").
 _NEVER_LAST = frozenset(

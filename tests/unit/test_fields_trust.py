@@ -130,6 +130,7 @@ def test_dust_a_broken_year_or_a_shouted_syllable_is_flagged(types: DocTypes) ->
         "Dự hội nghị sơ kết công tác giải ngân 6 tháng đầu năm 2016 7 ụ",  # specks at its end
         "Tình hình thực hiện năm 2021 và phương hướng, nhiệm vụ năm 2922",  # no such year
         "Về việc ban hành Kế hoạch giảm nghèo giai đoạn 2021-2926",
+        "Về việc phê duyệt Kế hoạch giải ngân vốn đầu tư công giai đoạn 2g15- 2019",
         "Về việc triển khai xây - dựng nông thôn mới",  # a word split by a speck
         "Kết luận của Chủ tịch UBXD thị xã Kỳ Anh tại cuộc họp",  # UBND, misread
     ):
