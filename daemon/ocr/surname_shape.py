@@ -7,8 +7,9 @@ given names beside it read well, and a surname is one of a few dozen words. So t
 names as read are set in the typefaces a Vietnamese document is printed in (ND30: Times New
 Roman, bold for the signer; Liberation Serif has its metrics) until one fits the row at
 some size, and then each surname is set before them in that face and size and compared
-with the ink left of them, the ring's band left out of the count. One surname must fit
-clearly better than every other, or the name is left as read.
+with the ink left of them, the ring's band left out of the count; when none alone fits
+clearly, each with Thị or Văn after it (the ring often takes the middle name too). One
+must fit clearly better than every other, or the name is left as read.
 """
 
 from __future__ import annotations
@@ -179,14 +180,14 @@ def _fit(
     baseline = int(np.nonzero(rows >= 0.3 * rows.max())[0][-1])  # below: dots, descenders
     coarse = sorted(
         (
-            _placed(seen, known, face, round(points / 72 * dpi), given, right, baseline, None, (0,))
+            _placed(seen, known, face, round(points / 72 * dpi), given, right, baseline, (0,))
             for face in faces()
             for points in _POINTS
         ),
         reverse=True,
     )
     fine = [  # the few best faces and sizes, moved a pixel at a time
-        _placed(seen, known, face, pixels, given, x, y, shifts=range(-_SHIFT, _SHIFT + 1))
+        _placed(seen, known, face, pixels, given, x, y, range(-_SHIFT, _SHIFT + 1))
         for _, face, pixels, x, y in coarse[:_REFINED]
     ]
     if not fine or max(fine)[0] < _MIN_FIT:
@@ -202,14 +203,13 @@ def _placed(
     text: str,
     right: int,
     baseline: int,
-    zone: tuple[int, int] | None = None,
-    shifts: Sequence[int] = (-1, 0, 1),
+    shifts: Sequence[int],
 ) -> tuple[float, str, int, int, int]:
-    """The overlap of `text` set in `face` at `pixels` with the scan's ink in the columns
-    `zone` (by default, those of the setting), the setting moved by `shifts` each way about
-    (right, baseline) to where the overlap is greatest; and where that is."""
+    """The overlap of `text` set in `face` at `pixels` with the scan's ink about it, the
+    setting moved by `shifts` each way about (right, baseline) to where the overlap is
+    greatest; and where that is."""
     setting = _set(face, pixels, text)
-    zone = zone or (right - setting.width + 1 - _SHIFT, right + 1 + _SHIFT)
+    zone = (right - setting.width + 1 - _SHIFT, right + 1 + _SHIFT)
     return max(
         (_dice(seen, known, setting, x, y, zone), face, pixels, x, y)
         for x, y in itertools.product([right + d for d in shifts], [baseline + d for d in shifts])
