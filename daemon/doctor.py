@@ -50,10 +50,10 @@ def check_tesseract(language: str) -> list[Check]:
 
 def check_name_faces() -> Check:
     """The typefaces a surname under the seal is set in to be told by its shape."""
-    from daemon.ocr.surname_shape import faces
+    from daemon.ocr.surname_shape import FACES, faces
 
     found = faces()
-    if any("LiberationSerif" in path or "Times_New_Roman" in path for path in found):
+    if any(path in FACES[0] for path in found):
         return Check("name faces", True, ", ".join(Path(path).stem for path in found))
     return Check(
         "name faces",

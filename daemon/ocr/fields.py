@@ -243,9 +243,8 @@ def _subject(
         text = capitalised(text)
     words = [w for w in text.split() if any(c.isalnum() for c in w) or w in SUBJECT_MARKS]
     text, placed = judge_places(correct_diacritics(" ".join(words))) if words else ("", 1.0)
-    if subject and starts_mid_compound(text):  # "Soát thủ tục ...": "kiểm" was lost
-        whole = SPELLING_PENALTY
-    if ends_mid_compound(text):  # "... kiểm tra bảo": the stamp ate "vệ môi trường"
+    # "Soát thủ tục ...": "kiểm" was lost; "... kiểm tra bảo": the stamp ate "vệ môi trường"
+    if (subject and starts_mid_compound(text)) or ends_mid_compound(text):
         whole = SPELLING_PENALTY
     text, slipped = undo_slips(text)
     values["subject"] = text or None

@@ -17,7 +17,7 @@ from daemon.ocr.fields_vocab import UNIT_TYPES
 from daemon.ocr.names import checked_name
 from daemon.ocr.places import checked_place
 from daemon.ocr.syllables import foreign_or_invalid, merged_letters
-from daemon.ocr.vntext import edit_distance, is_upper_text
+from daemon.ocr.vntext import is_upper_text, one_edit_apart
 
 # A unit named in a trích yếu: its type, then its name in capitalised words ("tỉnh Bình Định").
 _NAMED_PLACE = re.compile(
@@ -168,11 +168,7 @@ def looks_whole(text: str, *, titled: bool) -> float:
 def _near_abbreviation(word: str) -> bool:
     """Whether `word` is one letter off the abbreviations every trích yếu uses, and not one
     of them: "UBXD" is UBND misread (UBKT, Ủy ban Kiểm tra, is two letters off)."""
-    return (
-        word.isupper()
-        and word not in _ABBREVIATIONS
-        and any(edit_distance(word, known, 1) == 1 for known in _ABBREVIATIONS)
-    )
+    return word.isupper() and any(one_edit_apart(word, known) for known in _ABBREVIATIONS)
 
 
 _ABBREVIATIONS = ("UBND", "HĐND")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -26,8 +26,9 @@ from PIL import Image, ImageDraw, ImageFont
 from daemon.ocr.fields_vocab import SURNAME_FORMS
 from daemon.ocr.seal_ring import Ring
 
-# Bold serif faces a signer's name is set in, the first found of each family used.
-_FACES = (
+# Bold serif faces a signer's name is set in, the first found of each family used; the
+# first family is Times New Roman's (ND30's typeface) and its metric twin.
+FACES = (
     (
         "/usr/share/fonts/truetype/msttcorefonts/Times_New_Roman_Bold.ttf",
         "/usr/share/fonts/truetype/liberation2/LiberationSerif-Bold.ttf",
@@ -61,18 +62,17 @@ def surname(
     None when no face fits them or no head fits clearly best. `origin` is the strip's
     top-left corner in the ring's coordinates."""
     known = ~_band(strip.size[::-1], ring, origin)
-    seen = (np.asarray(strip) < _INK) & known
-    fit = _fit(seen, known, dpi, max(given, key=len))  # the most ink to fit the face to
+    scan = _Scan((np.asarray(strip) < _INK) & known, known)
+    fit = _fit(scan, dpi, max(given, key=len))  # the most ink to fit the face to
     if fit is None:
         return None
     face, pixels, right, baseline = fit
-    matches = (_head(seen, known, face, pixels, right, baseline, words) for words in given)
+    matches = (_head(scan, face, pixels, right, baseline, words) for words in given)
     return max((m for m in matches if m is not None), key=lambda m: m.fit, default=None)
 
 
 def _head(
-    seen: np.ndarray,
-    known: np.ndarray,
+    scan: _Scan,
     face: str,
     pixels: int,
     right: int,
@@ -86,22 +86,10 @@ def _head(
     # Each head is set alone (the same few words on every page: they are kept) and put
     # where its pen would start, a space before the given names.
     font = _font(face, pixels)
-    word = _word_left(seen, rest_left, round(font.getlength(" ")))
+    word = _word_left(scan, rest_left, round(font.getlength(" ")))
     for heads in (_SURNAMES, _HEADS):  # a middle name only when no surname alone fits clearly
         scores = sorted(
-            (
-                _headed(
-                    seen,
-                    known,
-                    _set(face, pixels, head),
-                    (pen, rest_left),
-                    font,
-                    head,
-                    baseline,
-                    word,
-                ),
-                head,
-            )
+            (_headed(scan, face, pixels, head, (pen, rest_left), baseline, word), head)
             for head in heads
         )
         (best, head), (second, _) = scores[-1], scores[-2]
@@ -115,6 +103,25 @@ _SURNAMES = tuple(sorted(set(SURNAME_FORMS.values())))
 # Văn are far the commonest (most women's names and many men's carry one).
 _MIDDLES = ("Thị", "Văn")
 _HEADS = (*_SURNAMES, *(f"{name} {middle}" for name in _SURNAMES for middle in _MIDDLES))
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """The strip's ink, and where the ring's band leaves it known."""
+
+    seen: np.ndarray  # ink off the band
+    known: np.ndarray  # pixels off the band
+
+    @cached_property
+    def solid(self) -> np.ndarray:
+        """Ink with at least three inked neighbours: strokes of print, not a copier's specks."""
+        padded = np.pad(self.seen, 1).astype(np.uint8)
+        h, w = self.seen.shape
+        neighbours = sum(
+            padded[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
+            for dy, dx in itertools.product((-1, 0, 1), repeat=2)
+        )
+        return self.seen & (neighbours >= 4)  # itself and three more
 
 
 @dataclass(frozen=True)
@@ -138,7 +145,7 @@ def _font(path: str, pixels: int) -> ImageFont.FreeTypeFont:
 @cache
 def faces() -> tuple[str, ...]:
     """The first installed face of each family."""
-    found = (next((p for p in family if Path(p).exists()), None) for family in _FACES)
+    found = (next((p for p in family if Path(p).exists()), None) for family in FACES)
     return tuple(path for path in found if path is not None)
 
 
@@ -166,28 +173,25 @@ def _band(shape: tuple[int, int], ring: Ring, origin: tuple[int, int]) -> np.nda
     return band
 
 
-def _fit(
-    seen: np.ndarray, known: np.ndarray, dpi: int, given: str
-) -> tuple[str, int, int, int] | None:
+def _fit(scan: _Scan, dpi: int, given: str) -> tuple[str, int, int, int] | None:
     """Face, pixels per em, last column and baseline row of the given names on the strip:
     the setting whose ink overlaps the scan's best, if well enough."""
-    solid = _despeckled(seen)
-    columns = np.nonzero(solid.sum(axis=0) >= 2)[0]
-    rows = solid.sum(axis=1)
+    columns = np.nonzero(scan.solid.sum(axis=0) >= 2)[0]
+    rows = scan.solid.sum(axis=1)
     if len(columns) == 0:
         return None
     right = int(columns[-1])
     baseline = int(np.nonzero(rows >= 0.3 * rows.max())[0][-1])  # below: dots, descenders
     coarse = sorted(
         (
-            _placed(seen, known, face, round(points / 72 * dpi), given, right, baseline, (0,))
+            _placed(scan, face, round(points / 72 * dpi), given, right, baseline, (0,))
             for face in faces()
             for points in _POINTS
         ),
         reverse=True,
     )
     fine = [  # the few best faces and sizes, moved a pixel at a time
-        _placed(seen, known, face, pixels, given, x, y, range(-_SHIFT, _SHIFT + 1))
+        _placed(scan, face, pixels, given, x, y, range(-_SHIFT, _SHIFT + 1))
         for _, face, pixels, x, y in coarse[:_REFINED]
     ]
     if not fine or max(fine)[0] < _MIN_FIT:
@@ -196,8 +200,7 @@ def _fit(
 
 
 def _placed(
-    seen: np.ndarray,
-    known: np.ndarray,
+    scan: _Scan,
     face: str,
     pixels: int,
     text: str,
@@ -211,18 +214,17 @@ def _placed(
     setting = _set(face, pixels, text)
     zone = (right - setting.width + 1 - _SHIFT, right + 1 + _SHIFT)
     return max(
-        (_dice(seen, known, setting, x, y, zone), face, pixels, x, y)
+        (_dice(scan, setting, x, y, zone), face, pixels, x, y)
         for x, y in itertools.product([right + d for d in shifts], [baseline + d for d in shifts])
     )
 
 
 def _headed(
-    seen: np.ndarray,
-    known: np.ndarray,
-    setting: _Setting,
-    given: tuple[int, int],
-    font: ImageFont.FreeTypeFont,
+    scan: _Scan,
+    face: str,
+    pixels: int,
     head: str,
+    given: tuple[int, int],
     baseline: int,
     word: int,
 ) -> float:
@@ -231,17 +233,18 @@ def _headed(
     the scan's ink from its first column or the word's (`word`), whichever is further left,
     to the given names: ink there the head does not explain counts against it, the seal's
     further left does not."""
-    start = given[0] - round(font.getlength(f"{head} "))
+    setting = _set(face, pixels, head)
+    start = given[0] - round(_font(face, pixels).getlength(f"{head} "))
     right = start + setting.right - setting.origin
     left = min(word, start + setting.left - setting.origin)
     zone = (max(0, left - 1), given[1])
-    return max(_dice(seen, known, setting, right + dx, baseline, zone) for dx in (-1, 0, 1))
+    return max(_dice(scan, setting, right + dx, baseline, zone) for dx in (-1, 0, 1))
 
 
-def _word_left(seen: np.ndarray, end: int, space: int) -> int:
+def _word_left(scan: _Scan, end: int, space: int) -> int:
     """The first column of the ink left of column `end` up to a gap wider than a space and
     a half: the word or words printed before the given names."""
-    inked = np.asarray(_despeckled(seen).any(axis=0))
+    inked = np.asarray(scan.solid.any(axis=0))
     left, blank = end, 0
     for x in range(end - 1, -1, -1):
         if inked[x]:
@@ -253,20 +256,8 @@ def _word_left(seen: np.ndarray, end: int, space: int) -> int:
     return left
 
 
-def _despeckled(ink: np.ndarray) -> np.ndarray:
-    """Ink with at least three inked neighbours: strokes of print, not a copier's specks."""
-    padded = np.pad(ink, 1).astype(np.uint8)
-    h, w = ink.shape
-    neighbours = sum(
-        padded[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
-        for dy, dx in itertools.product((-1, 0, 1), repeat=2)
-    )
-    return ink & (neighbours >= 4)  # itself and three more
-
-
 def _dice(
-    seen: np.ndarray,
-    known: np.ndarray,
+    scan: _Scan,
     setting: _Setting,
     right: int,
     baseline: int,
@@ -275,6 +266,7 @@ def _dice(
     """Overlap (Dice) of the setting, placed with its last inked column at `right` and its
     baseline on row `baseline`, with the scan's ink in the strip's columns `zone`, over the
     pixels the ring leaves known."""
+    seen, known = scan.seen, scan.known
     h, w = seen.shape
     x0, y0 = right - setting.right, baseline - setting.baseline  # the setting's (0, 0)
     sh, sw = setting.ink.shape

@@ -113,7 +113,7 @@ def test_doctor_names_the_faces_found_and_the_package_when_there_are_none(
 
     found = doctor.check_name_faces()
     assert found.ok and "LiberationSerif-Bold" in found.detail
-    monkeypatch.setattr(surname_shape, "_FACES", (("/nonexistent/Times.ttf",),))
+    monkeypatch.setattr(surname_shape, "FACES", (("/nonexistent/Times.ttf",),))
     surname_shape.faces.cache_clear()
     try:
         missing = doctor.check_name_faces()
