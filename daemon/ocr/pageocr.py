@@ -61,7 +61,11 @@ _UNSEALED = ("closing-right",)  # not the recipients: their small print suffers
 _SHAPED_CONF = 0.9
 _SHAPED_PER_MARGIN = 3.0
 _NAME_SHARE = 0.55  # the signature column of a closing block read as one: its right part
-_STRAY = ".:|!'\"_~`"
+_STRAY = ".:;|!'\"_~`„‚"  # and ; (no trích yếu line ends with one)
+_ALNUM_RUN = re.compile(r"[^\W_]+")
+_DASH_WORDS = ("- ", "– ")  # a dash alone at a line's start ...
+_DASH_ENDS = (" -", " –")  # ... or end
+_MAX_SPECKS = 2  # letters a word's stray marks may hold, beside its syllable
 _MIXED = re.compile(r"\d[^\W\d]|[^\W\d]\d")  # "1s8a": no word, abbreviation or number
 # Digits among marks print never puts there: the clerk's pen, read ("?°/27⁄29!⁄").
 _PEN_NUMBER = re.compile(r"\d.*[^\w\s/.,:;()%-]|[^\w\s/.,:;()%-].*\d")
@@ -390,12 +394,22 @@ class _StampRemains:
         if not _inside_any(word, self.boxes, self.raster, whole=False):
             return word
         text = word.text.strip(_STRAY)  # the stamp's frame and dotted lines read as . : |
+        if text in ("-", "–"):
+            return word  # "Tài chính - Kế hoạch": a dash in the line; the frame reads as |
         if not any(c.isalnum() for c in text):
             return None
-        if syllables.foreign_or_invalid(text) or _MIXED.search(text) or _PEN_NUMBER.search(text):
-            self.dropped.append(word)
-            self.removed.append(word)
-            return None
+        if _spoiled(text):
+            kept = _salvaged(text)
+            if kept is None:
+                self.dropped.append(word)
+                self.removed.append(word)
+                return None
+            # Its box shrinks to the syllable's share, as if the marks were not there.
+            start, end = kept.span()
+            share = (word.x1 - word.x0) / len(text)
+            x0 = word.x0 + (word.text.index(text) + start) * share
+            word = replace(word, x0=x0, x1=x0 + (end - start) * share)
+            text = kept.group()
         if text != word.text:  # a title line does not end in the middle of a stamp
             self.dropped.append(word)
         return replace(word, text=text)
@@ -408,9 +422,12 @@ class _StampRemains:
         for line in self._rejoined(found, axis):
             on_axis = abs((line.x0 + line.x1) / 2 - axis) <= _AXIS_SLACK
             if _inside_any(line, self.boxes, self.raster):
-                (kept if on_axis else stamps).append(self._doubt(line))
+                # A bare number there is the clerk's số đến, wherever it was written.
+                own = not on_axis or line.text.strip(_STRAY).isdigit()
+                (stamps if own else kept).append(self._doubt(line))
                 continue
-            line, numbered = self._without_number(line)
+            line = self._without_frame_dashes(line)
+            line, numbered = self._without_number(line, kept[-1] if kept else None)
             line, shouted = self._without_stamp_words(line)
             numbered = numbered or shouted
             lost = [w for w in self.dropped if line.y0 <= (w.y0 + w.y1) / 2 <= line.y1]
@@ -474,19 +491,29 @@ class _StampRemains:
             return line
         return replace(line, conf=min(line.conf, _UNDER_STAMP))
 
-    def _without_number(self, line: Line) -> tuple[Line, bool]:
+    def _without_number(self, line: Line, above: Line | None) -> tuple[Line, bool]:
         """A line less the clerk's hand-written số đến in front of it or after it, when it
         starts or ends inside the stamp with a bare number that no word of a trích yếu
-        announces ("năm 2019", "lớp 10" are print; "phát 1258" is the clerk's)."""
+        announces ("năm 2019", "lớp 10" are print, also when "năm" ends the line `above`;
+        "phát 1258" is the clerk's)."""
         words = line.text.split(" ")
         if len(words) < 2:
             return line, False
-        if words[0].isdigit() and self._ends_inside(line, last=False):
+        announced = above is not None and _counts(above.text.rsplit(" ", 1)[-1])
+        if words[0].isdigit() and not announced and self._ends_inside(line, last=False):
             return _without_end_word(line, last=False), True
-        last, before = words[-1], vntext.loose_key(words[-2])
-        if last.isdigit() and before not in _COUNTED and self._ends_inside(line):
+        if words[-1].isdigit() and not _counts(words[-2]) and self._ends_inside(line):
             return _without_end_word(line), True
         return line, False
+
+    def _without_frame_dashes(self, line: Line) -> Line:
+        """A line less a dash at an end inside the stamp: its frame's edge, read as one
+        ("- Triển khai ..."); a dash between two words is print ("Tài chính - Kế hoạch")."""
+        while line.text.startswith(_DASH_WORDS) and self._ends_inside(line, last=False):
+            line = _without_end_word(line, last=False)
+        while line.text.endswith(_DASH_ENDS) and self._ends_inside(line):
+            line = _without_end_word(line)
+        return line
 
     def _without_stamp_words(self, line: Line) -> tuple[Line, bool]:
         """A trích yếu line less the stamp's own words in capitals at its end, inside the
@@ -506,6 +533,35 @@ class _StampRemains:
         w, h = self.raster.image.size
         x, y = (line.x1 * w - 1 if last else line.x0 * w + 1), (line.y0 + line.y1) / 2 * h
         return any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in self.boxes)
+
+
+def _counts(word: str) -> bool:
+    """Whether a word of a trích yếu announces a number after it ("năm", "lớp", "quý")."""
+    return vntext.loose_key(word) in _COUNTED
+
+
+def _spoiled(text: str) -> bool:
+    """Whether a word read inside a stamp is none print would give: no Vietnamese
+    syllable, abbreviation or number."""
+    return bool(
+        syllables.foreign_or_invalid(text) or _MIXED.search(text) or _PEN_NUMBER.search(text)
+    )
+
+
+def _salvaged(text: str) -> re.Match[str] | None:
+    """The printed syllable in a word the stamp's frame or the clerk's pen ran into
+    ("trong:z:", "2:9”nhà", "Đồng?!!⁄2213": the clerk's number), when there is just one
+    and the marks around it hold no more than a couple of letters; else None."""
+    pieces = list(_ALNUM_RUN.finditer(text))
+    words = [p for p in pieces if _printed_syllable(p[0])]
+    specks = sum(c.isalpha() for p in pieces if p not in words for c in p[0])
+    return words[0] if len(words) == 1 and specks <= _MAX_SPECKS else None
+
+
+def _printed_syllable(text: str) -> bool:
+    """A Vietnamese syllable of two letters or more, in small letters or capitalised."""
+    cased = text[1:].islower() and (text[:1].islower() or text[:1].isupper())
+    return len(text) >= 2 and text.isalpha() and cased and syllables.is_syllable(text)
 
 
 def _one_row(a: Line, b: Line) -> bool:

@@ -156,9 +156,36 @@ def test_junk_inside_the_stamp_is_dropped_and_print_is_kept() -> None:
     assert sift(_word("|", 0.2)) is None
     assert sift(_word("việc", 0.2)) == _word("việc", 0.2)
     assert sift(_word("2016", 0.2)) == _word("2016", 0.2)
+    assert sift(_word("-", 0.2)) == _word("-", 0.2)  # "Tài chính - Kế hoạch"
     assert sift(_word("vụ.", 0.2)).text == "vụ"  # type: ignore[union-attr]
     assert sift(_word("ạs", 0.6)) == _word("ạs", 0.6)  # outside: the field checks judge it
     assert [w.text for w in sift.dropped] == ["ạs", "1s8a", "vụ."]
+
+
+def test_a_printed_word_the_stamps_frame_ran_into_is_kept_without_the_marks() -> None:
+    """The frame's edge or the clerk's pen glued to a title word ("„phòng", "trong:z:",
+    "2:9”nhà"): the one syllable in it is print, the rest the stamp's. The word's box
+    shrinks to the syllable's share, so that the line's middle stays where print put it."""
+    sift = _remains()
+    assert sift(_word("„phòng", 0.2)).text == "phòng"  # type: ignore[union-attr]
+    assert sift(_word("2023;", 0.2)).text == "2023"  # type: ignore[union-attr]
+    assert sift(_word("trong:z:", 0.2)).text == "trong"  # type: ignore[union-attr]
+    assert sift(_word("Đồng?!!⁄2213", 0.2)).text == "Đồng"  # type: ignore[union-attr]
+    salvaged = sift(_word("2:9”nhà", 0.2, width=0.07))
+    assert salvaged is not None and salvaged.text == "nhà"
+    assert salvaged.x0 == pytest.approx(0.24) and salvaged.x1 == pytest.approx(0.27)
+    dropped = ["„phòng", "2023;", "trong:z:", "Đồng?!!⁄2213", "2:9”nhà"]
+    assert [w.text for w in sift.dropped] == dropped
+    assert not sift.removed  # cut short of marks, not taken out
+
+
+def test_a_word_with_more_than_stray_marks_around_it_is_not_salvaged() -> None:
+    sift = _remains()
+    assert sift(_word("14/05/2o1nhà", 0.2)) is None  # the clerk's date beside it
+    assert sift(_word("Sốz:12l0", 0.2)) is None
+    assert sift(_word("aĂ-Ằ—Ằ", 0.2)) is None  # letters, but no syllable as print sets one
+    assert sift(_word("ngày”trong", 0.2)) is None  # two syllables: which is print?
+    assert len(sift.removed) == 4
 
 
 def _line(text: str, x0: float, x1: float, y0: float = 0.2, conf: float = 0.95) -> Line:
@@ -272,6 +299,33 @@ def test_the_clerks_number_in_front_of_a_title_line_is_taken_off() -> None:
     (line,) = _remains().sift([_line("1849 Dự hội nghị sơ kết", 0.3, 0.7)], region)
     assert line.text == "Dự hội nghị sơ kết" and line.conf == pageocr._UNDER_STAMP
     assert line.x0 > 0.3
+
+
+def test_the_frames_edge_read_as_a_dash_at_a_lines_start_goes() -> None:
+    region = regions.Region((0, 150, 1000, 400), 3, "title")
+    (line,) = _remains().sift(
+        [_line("- Triển khai thực hiện công tác văn thư", 0.29, 0.75)], region
+    )
+    assert line.text == "Triển khai thực hiện công tác văn thư" and line.x0 > 0.29
+    (line,) = _remains().sift([_line("Tài chính - Kế hoạch tại cuộc họp", 0.3, 0.7)], region)
+    assert line.text == "Tài chính - Kế hoạch tại cuộc họp"
+
+
+def test_a_number_the_line_above_announces_is_print() -> None:
+    """ "... mở rộng năm" / "2018 và phương hướng": the year goes on from the line above."""
+    region = regions.Region((0, 150, 1000, 400), 3, "title")
+    above = _line("Tình hình thực hiện tiêm chủng mở rộng năm", 0.3, 0.7, y0=0.17)
+    printed = "2018 và phương hướng, nhiệm vụ năm 2019"
+    lines = _remains().sift([above, _line(printed, 0.3, 0.7)], region)
+    assert [line.text for line in lines] == [above.text, printed]
+    assert lines[1].conf == 0.95
+
+
+def test_a_bare_number_inside_the_stamp_is_the_clerks_even_on_the_titles_axis() -> None:
+    region = regions.Region((0, 150, 500, 400), 3, "title")
+    title = _line("Quy định mức chi hỗ trợ thực hiện giải ngân", 0.05, 0.45, y0=0.17)
+    lines = _remains().sift([title, _line("221", 0.23, 0.27)], region)
+    assert [line.text for line in lines] == [title.text]
 
 
 def test_the_clerks_number_after_a_title_line_is_taken_off_unless_announced() -> None:
