@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import statistics
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
@@ -70,17 +70,20 @@ class Boxed(Protocol):
 B = TypeVar("B", bound=Boxed)
 
 
-def group_rows(items: Iterable[B]) -> list[list[B]]:
+def group_rows(
+    items: Iterable[B], same: Callable[[Boxed, Boxed], bool] | None = None
+) -> list[list[B]]:
     """Boxes sharing a baseline band, rows top to bottom, each row sorted left to right.
 
     A box joins a row when it overlaps the row's first box vertically by at least half
-    the smaller height; anchoring on the first box stops a slightly slanted run of rows
-    from chaining into one.
+    the smaller height (or as `same` says); anchoring on the first box stops a slightly
+    slanted run of rows from chaining into one.
     """
+    same = same or _same_row
     rows: list[list[B]] = []
     for word in sorted(items, key=lambda w: (w.y0 + w.y1) / 2):
         for row in reversed(rows[-4:]):
-            if _same_row(row[0], word):
+            if same(row[0], word):
                 row.append(word)
                 break
         else:
@@ -150,6 +153,7 @@ def to_line(words: Sequence[Word]) -> Line:
         conf=round(statistics.fmean(w.conf for w in words), 4),
         bold=bold,
         size=round(statistics.median(sizes), 5) if sizes else 0.0,
+        number_conf=min((w.conf for w in words if any(c.isdigit() for c in w.text)), default=1.0),
     )
 
 
@@ -202,5 +206,13 @@ def widest_run(flags: Sequence[bool]) -> tuple[int, int]:
 
 
 def reading_order(lines: Iterable[Line]) -> list[Line]:
-    """Lines top to bottom; lines on one baseline band (header columns) left to right."""
-    return [line for row in group_rows(lines) for line in row]
+    """Lines top to bottom; lines on one baseline band (header columns) left to right.
+
+    Two lines share a band when each one's middle lies within the other's height: a line
+    made tall by a mark of the stamp above it ("Tình hình ... năm" under "BÁO CÁO") may
+    overlap the line above by half its height, but does not reach its middle."""
+    return [line for row in group_rows(lines, _middles_shared) for line in row]
+
+
+def _middles_shared(a: Boxed, b: Boxed) -> bool:
+    return a.y0 <= (b.y0 + b.y1) / 2 <= a.y1 and b.y0 <= (a.y0 + a.y1) / 2 <= b.y1

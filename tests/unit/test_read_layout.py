@@ -97,3 +97,13 @@ def test_reading_order_puts_header_columns_side_by_side() -> None:
 
     lines = [ln("b1", 0.5, 0.051), ln("a2", 0.1, 0.08), ln("a1", 0.1, 0.05), ln("b2", 0.5, 0.079)]
     assert [x.text for x in layout.reading_order(lines)] == ["a1", "b1", "a2", "b2"]
+
+
+def test_a_line_made_tall_by_a_mark_above_it_stays_under_the_title() -> None:
+    """The stamp's mark over "Tình" stretched the line's box up to half the title's height:
+    the line is still the one under the title, not beside it."""
+    title = Line("BÁO CÁO", 0.48, 0.186, 0.593, 0.209)
+    tall = Line("Tình hình thực hiện giảm nghèo bền vững năm", 0.249, 0.197, 0.824, 0.229)
+    after = Line("2018 và phương hướng, nhiệm vụ năm 2019", 0.269, 0.223, 0.804, 0.241)
+    order = layout.reading_order([tall, after, title])
+    assert [x.text for x in order] == [title.text, tall.text, after.text]
