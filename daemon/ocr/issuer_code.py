@@ -7,6 +7,10 @@ NƯỚC" (the level word "Cục" left out). Codes that stand for a unit that dra
 (-TCKH, -VP) need not agree with anything, so disagreement alone proves nothing. But a code
 one letter away from the issuer's own short form (UBN, VTLUTNN, BKHDT) is OCR damage with
 exactly one correction, and is corrected.
+
+A công văn's ký hiệu ends with the drafting unit instead of a type (393/STNMT-TTr), and the
+"Nơi nhận" files its copy under the same unit ("Lưu: VT, TTr."): when the two disagree, one
+of them was misread (`drafting_unit_disagrees`).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ _LEVELS = ("TINH", "HUYEN", "XA", "THANH PHO", "THI XA", "THI TRAN", "QUAN", "PH
 # The kind of agency, which a short form may leave out: VTLTNN for Cục Văn thư và Lưu trữ NN.
 _KINDS = frozenset({"CUC", "TONG", "SO", "BO", "PHONG", "BAN", "TRUONG", "CHI", "VIEN"})
 _JOINERS = frozenset({"VA", "CUA"})  # "Kế hoạch và Đầu tư": và has no letter in BKHĐT
+_CODE = re.compile(r"[^\W\d_]+")
 _MIN_CODE = 3  # a short form: two letters (VP, TH) name a unit, not the agency
 _MIN_SLIP = 4  # a shorter code one letter off another is as likely another code
 
@@ -94,3 +99,30 @@ def _one_slip(read: str, form: str) -> bool:
     if read.replace("Đ", "D") == form.replace("Đ", "D"):
         return True
     return len(form) >= _MIN_SLIP and one_edit_apart(read, form)
+
+
+def drafting_unit_disagrees(
+    number: str, recipients: list[str] | None, *, type_abbrs: frozenset[str]
+) -> bool:
+    """Whether a công văn's ký hiệu names a drafting unit (the code after the agency's, no
+    type before it) that its "Lưu: VT, ..." line, naming units, does not."""
+    codes = number.rsplit("/", 1)[-1].split("-")  # 15/2016/TT-BCT: after the year
+    if len(codes) < 2 or codes[0] in type_abbrs:
+        return False
+    filed = next((r for r in recipients or [] if _fold(r).startswith("LUU")), None)
+    if filed is None or ":" not in filed:
+        return False
+    # "Lưu: VT, TTr (02b)." - each unit's code before the count of its copies
+    units = {m[0] for u in re.split(r"[,;]", filed.split(":", 1)[1]) if (m := _CODE.search(u))}
+    units -= {"VT"}
+    return bool(units) and not any(_same_unit(codes[-1].strip(" ._"), unit) for unit in units)
+
+
+def _same_unit(code: str, unit: str) -> bool:
+    """Whether two readings of a unit's code may be one: alike, alike but for the small
+    letters one of them lost ("TTr" read "TT"), or one capital read as another ("QLNS",
+    "QUNS": Lưu's small print is the likelier to slip). "TTT" for TTr is neither."""
+    capitals = [re.sub(r"[^A-ZĐ]", "", c) for c in (code, unit)]
+    slips = [a + b for a, b in zip(code, unit, strict=False) if a != b]
+    changed = len(code) == len(unit) and len(slips) == 1 and slips[0].isupper()
+    return code == unit or capitals[0] == capitals[1] or changed

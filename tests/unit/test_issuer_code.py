@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from daemon.ocr.issuer_code import agreed, short_forms
+from daemon.ocr.issuer_code import agreed, drafting_unit_disagrees, short_forms
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,32 @@ def test_specks_in_the_agency_or_the_code_make_no_letter() -> None:
     cuc = "CỤC VĂN THƯ _ VÀ LƯU TRỮ NHÀ NƯỚC"
     assert short_forms(cuc) == frozenset({"CVTLTNN", "VTLTNN"})
     assert agreed("4417/TB-VT_LTNN", cuc, None) == ("4417/TB-VTLTNN", True)
+
+
+TYPES = frozenset({"QĐ", "TTr", "KH", "BC", "TB", "TT"})
+
+
+@pytest.mark.parametrize(
+    ("number", "filed", "disagrees"),
+    [
+        ("393/STNMT-TTT", "Lưu: VT, TT", True),  # two misreadings of TTr: one is wrong
+        ("393/STNMT-TTr", "Lưu: VT, TTr", False),
+        ("393/STNMT-TTr", "Lưu: VT, TTr (02b).", False),  # copies counted
+        ("12/SNV-TCBC", "Lưu: VT; TCBC", False),  # ; read for ,
+        ("12/SNV-TCBC", "Lưu: VT", False),  # no unit named: nothing to check
+        ("68/QĐ-UBND", "Lưu: VT, NC", False),  # a type, then the agency: no drafting unit
+        ("325/TTr-SGTVT", "Lưu: VT, KH", False),
+        ("12/SNV", "Lưu: VT, TCBC", False),  # no unit in the ký hiệu
+        ("1573/2016/TT-BCT", "Lưu: VT, PC", False),  # a type after the year
+        ("105/SNN-TTr", "Lưu: VT, TT", False),  # Lưu's small r lost
+        ("171/SNV-QLNS", "Lưu: VT, QUNS", False),  # one letter slipped in either
+        ("171/SNV-QLNS", "Lưu: VT, KHTC", True),
+        ("393/STNMT-TTT", "Lưu: VT, TTr", True),
+    ],
+)
+def test_a_cong_vans_drafting_unit_is_the_one_its_copy_is_filed_under(
+    number: str, filed: str, disagrees: bool
+) -> None:
+    recipients = ["Như trên", "Sở Tài chính", filed]
+    assert drafting_unit_disagrees(number, recipients, type_abbrs=TYPES) is disagrees
+    assert not drafting_unit_disagrees(number, ["Như trên"], type_abbrs=TYPES)
