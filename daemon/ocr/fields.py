@@ -50,7 +50,7 @@ from daemon.ocr.fields_lexicon import (
 )
 from daemon.ocr.fields_parse import Number, parse_date_line, parse_number, restore_abbr
 from daemon.ocr.fields_vocab import SURNAME_FORMS, agency_like
-from daemon.ocr.issuer_code import agreed
+from daemon.ocr.issuer_code import agreed, drafting_unit_disagrees
 from daemon.ocr.model import FIELD_NAMES, Fields, Reading
 from daemon.ocr.names import UNKNOWN_SURNAME, checked_name
 from daemon.ocr.places import checked_agency, checked_place
@@ -71,6 +71,8 @@ _CORRECTED_NUMBER = 0.85  # as sure as a ký hiệu whose type abbreviation was 
 # An issuer read less surely ("SỞ CÔNG THƯƠNG Sa": the stamp's top) corrects no ký hiệu to its
 # initials (521/QĐ-SCT to SCTS); it goes to the clerk anyway.
 _SURE_ISSUER = 0.8
+_UNSURE_NUMBER = 0.7  # a word with a digit OCR is less sure of: the number may be another
+_UNIT_DISAGREES = 0.5  # the ký hiệu's drafting unit is not the one "Lưu:" names
 _GOES_ON = 0.3  # a trích yếu that may go on under the stamp is the clerk's to finish
 _ONE_LINE_SLACK = 0.3  # a subject is no surer than its least sure line, give or take
 _GUESSED_DIGIT = 0.5  # a date with a letter read for one of its digits is the clerk's to check
@@ -101,6 +103,12 @@ def extract_fields(reading: Reading, types: DocTypes, *, today: dt.date | None =
         _number_agrees(values, conf, types)  # read by OCR: the issuer's code checks it
     _marks(head, values, conf, whole_text=reading.text_source == "text-layer")
     _closing(closing, values, conf)
+    if (
+        values["number"]
+        and conf["number"] < 1.0
+        and drafting_unit_disagrees(values["number"], values["recipients"], type_abbrs=types.abbrs)
+    ):
+        conf["number"] = min(conf["number"], _UNIT_DISAGREES)
     values["addressees"], conf["addressees"] = read_addressees(
         layout, body_start, doc_type, values["recipients"]
     )
@@ -222,19 +230,22 @@ def _subject(
     head: Header, subject: list[WLine], values: dict[str, Any], conf: dict[str, float]
 ) -> None:
     rest = head.title_match.rest if head.title_match else ""  # "ĐƠN XIN ..." goes on
+    read_from: list[WLine] = []
     if subject or rest:
         text, lone = trim_edges(squash(" ".join([rest, *(ln.text for ln in subject)])))
-        lines = subject or ([head.title_line] if head.title_line else [])
+        lines = read_from = subject or ([head.title_line] if head.title_line else [])
         # One doubtful line (half under the clerk's stamp, say) spoils the whole trích yếu.
         score = min(mean_conf(lines), min(ln.conf for ln in lines) + _ONE_LINE_SLACK)
         score *= SPELLING_PENALTY if lone else 1.0  # its closing mark may be lost too
         score *= 1.0 if len(subject) < 6 else 0.6
     elif head.vv_lines:
         text, _ = trim_edges(_VV.sub("", squash(" ".join(ln.text for ln in head.vv_lines))))
-        score = mean_conf(head.vv_lines)
+        score, read_from = mean_conf(head.vv_lines), head.vv_lines
     else:
         text, score = "", 0.0
     whole = looks_whole(text, titled=bool(subject))  # judged as read, specks and all
+    if min((ln.number_conf for ln in read_from), default=1.0) < _UNSURE_NUMBER:
+        whole = min(whole, SPELLING_PENALTY)  # "giai đoạn 2021-2026" for 2024: OCR doubted it
     tidy = without_specks(without_stamp_tail(text))
     if tidy != text:  # the stamp or specks lay on it: what they hid is not known
         whole = min(whole, SPELLING_PENALTY)

@@ -10,13 +10,14 @@ gazetteer knows among the units their type word names and schools named after pe
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from daemon.ocr import gazetteer
 from daemon.ocr.fields_lexicon import misread_words
 from daemon.ocr.fields_vocab import UNIT_TYPES
 from daemon.ocr.names import checked_name
 from daemon.ocr.places import checked_place
-from daemon.ocr.syllables import foreign_or_invalid, merged_letters
+from daemon.ocr.syllables import foreign_or_invalid, is_syllable, merged_letters
 from daemon.ocr.vntext import is_upper_text, one_edit_apart
 
 # A unit named in a trích yếu: its type, then its name in capitalised words ("tỉnh Bình Định").
@@ -82,20 +83,67 @@ def without_specks(text: str) -> str:
     speck may have hidden more."""
     text = _STOP_MID.sub(" ", text)
     text = _COLON_IN_WORD.sub("", text)
+    text = _MARK_BEFORE_WORD.sub("", text)
+    if text.count("“") != text.count("”"):  # a quotation that closes nowhere: a speck
+        text = _OPEN_QUOTE.sub("", text)
+    text = _SPLIT_YEAR.sub(_year_mended, text)
+    text = " ".join(_unglued(word) for word in text.split(" "))
     return _LETTER_AFTER_NUMBER.sub("", text)
+
+
+def _year_mended(match: re.Match[str]) -> str:
+    """A year a speck split ("201;7"), or the dash of a span of years read as a mark
+    ("2026:2030"); anything else as it was."""
+    left, mark, right = match.groups()
+    if len(left) == len(right) == 4:
+        return f"{left}-{right}" if _YEAR.fullmatch(left) and _YEAR.fullmatch(right) else match[0]
+    return left + right if _YEAR.fullmatch(left + right) else match[0]
+
+
+def _unglued(word: str) -> str:
+    """A word in small letters that is no syllable but two run together, perhaps with a
+    speck between them ("trênđịa", "táclsắp"), when only one way splits it so. Two tones,
+    or a đ inside, tell two syllables; without them ("truyen") a lost tone is likelier."""
+    if not word.isalpha() or not word.islower() or not foreign_or_invalid(word):
+        return word
+    tones = sum(mark in _TONE_MARKS for mark in unicodedata.normalize("NFD", word))
+    if tones < 2 and "đ" not in word[1:]:
+        return word
+    splits = {
+        f"{word[:i]} {word[j:]}"
+        for i in range(1, len(word))
+        for j in (i, i + 1)
+        if j == i or word[i] in _GLUE_SPECKS
+        if _two_letter_syllable(word[:i]) and _two_letter_syllable(word[j:])
+    }
+    return splits.pop() if len(splits) == 1 else word
+
+
+def _two_letter_syllable(word: str) -> bool:
+    return len(word) >= 2 and is_syllable(word)
 
 
 _STOP_MID = re.compile(r"(?<=[a-zà-ỹđ])[.!?]\s+(?=[a-zà-ỹđ])")  # no trích yếu asks or cries
 _COLON_IN_WORD = re.compile(r"(?<=[^\W\d_]):(?=[^\W\d_])")
 _LETTER_AFTER_NUMBER = re.compile(r"(?<=\d)\s+[A-ZĐ]$")
+_MARK_BEFORE_WORD = re.compile(r"(?<=\s)[;_„‚|~`]+(?=[a-zà-ỹđ])")  # "tìm ;kiếm", "bồi _dưỡng"
+_OPEN_QUOTE = re.compile(r"(?<=\s)“(?=[a-zà-ỹđ])")
+_SPLIT_YEAR = re.compile(r"\b(\d{1,4})([;:,'’])(\d{1,4})\b")
+_YEAR = re.compile(r"19[4-9]\d|20\d\d")
+_TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
+_GLUE_SPECKS = "lI|1"  # what a speck between two words reads as
 
 
 def trim_edges(text: str) -> tuple[str, bool]:
     """A trích yếu without what OCR adds at its ends: a list dash or a speck before it
     ("- Về việc", "'Kiểm tra"), a dash or punctuation after it ("2020-2025—"), a full stop
-    after its last word (a speck: ND30 ends no trích yếu with one; "TP." keeps its own), and
-    a quotation mark at its start that closes nowhere (and whether there was one)."""
+    after its last word (a speck: ND30 ends no trích yếu with one; "TP." keeps its own), a
+    dotted rule or a speck after it ("2024.....", "2018 ˆ"), and a quotation mark at its
+    start that closes nowhere (and whether there was one)."""
     text = _FULL_STOP.sub("", text.strip(" -–—•_`'‘’:,;"))
+    while text and not _printed(text.rsplit(" ", 1)[-1]):  # "... năm 2018 ˆ"
+        text = text.rsplit(" ", 1)[0] if " " in text else ""
+    text = _DOTTED_TAIL.sub("", text)
     if text[:1] in '"“' and sum(text.count(q) for q in '"“”') % 2 == 1:
         return text[1:].lstrip(), True
     return text, False
@@ -126,6 +174,12 @@ def judge_places(text: str) -> tuple[str, float]:
 
 
 _FULL_STOP = re.compile(r"(?<=[a-zà-ỹđ]{2})\.$")
+_DOTTED_TAIL = re.compile(r"\.{2,}[-–—.]*$")  # a dotted rule or specks read after the last word
+
+
+def _printed(word: str) -> bool:
+    """Whether a word holds a letter or digit of print (ˆ is a modifier letter: a speck)."""
+    return any(unicodedata.category(c) in ("Lu", "Ll", "Nd") for c in word)
 
 
 def looks_whole(text: str, *, titled: bool) -> float:
@@ -231,6 +285,9 @@ _TONED_CAPS = re.compile(
 # read, whatever Tesseract's own confidence says.
 SPELLING_PENALTY = 0.5
 _LONE_CONSONANT = re.compile(r"(?<![\w/])[bcdđghklmnpqrstvx](?![\w/])", re.IGNORECASE)
+# "huyện I.âm Hà": a capital and a full stop run into small letters (L read as I.); print
+# abbreviates with capitals after the stop ("TP.HCM") or a space ("TP. Huế").
+_CAPITAL_STOP_WORD = re.compile(r"(?<!\w)[A-ZĐ]\.[a-zà-ỹđ]")
 
 
 # Loanwords official documents print as they are ("Phần mềm E-office", "mạng Internet").
@@ -268,5 +325,10 @@ def spelling(text: str | None) -> float:
     if not text:
         return 1.0
     unknown = [w for w in foreign_or_invalid(text) if w.casefold() not in LOANWORDS]
-    damaged = unknown or merged_letters(text) or _LONE_CONSONANT.search(text)
+    damaged = (
+        unknown
+        or merged_letters(text)
+        or _LONE_CONSONANT.search(text)
+        or _CAPITAL_STOP_WORD.search(text)
+    )
     return SPELLING_PENALTY if damaged else 1.0

@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from daemon.ocr import syllables
 from daemon.ocr.doctypes import DocTypes, TitleMatch
 from daemon.ocr.fields_layout import NUMBER_LABEL_RE, Layout, WLine, ends_body
 from daemon.ocr.fields_parse import (
@@ -36,6 +37,7 @@ from daemon.ocr.fields_vocab import (
 _WINDOW = 60  # the header and title sit within the first lines of page 1
 _MAX_TITLE_WORDS = 6
 _MAX_SUBJECT_LINES = 6
+_LEFT_COLUMN = 0.5  # page widths: the title is centred on the page, past this
 _HEADER_BOTTOM = 0.45  # page heights: ND30 puts header, title and trích yếu above this
 # A line under a "V/v" trích yếu, lower than _SLIVER of its lines, further than _APART of
 # their height below them (wrapped lines lie 0.1-0.5 apart) and read less surely than _SURE,
@@ -63,10 +65,12 @@ class Header:
     has_motto: bool = False
 
 
-def _is_title(line: WLine, types: DocTypes) -> TitleMatch | None:
+def _is_title(line: WLine, types: DocTypes, positioned: bool) -> TitleMatch | None:
     text = line.text.strip()
     if not line.caps or text.endswith(":") or parse_mark(text) is not None:
         return None
+    if positioned and line.x1 < _LEFT_COLUMN:
+        return None  # the left column's, or the stamp's words there ("CÔNG “ANG")
     found = types.match_title(text)
     if found is None or (len(text.split()) > _MAX_TITLE_WORDS and not found.type.letter):
         return None
@@ -98,7 +102,7 @@ def find_header(layout: Layout, types: DocTypes, today: dt.date) -> Header:
     window = _window(layout)
     head = Header(end=window[-1] + 1 if window else 0)
     for i in window:
-        found = _is_title(lines[i], types)
+        found = _is_title(lines[i], types, layout.positioned)
         if found is not None:
             head.title, head.title_match, head.title_line, head.end = i, found, lines[i], i
             break
@@ -205,6 +209,8 @@ def _vv_block(lines: list[WLine]) -> list[WLine]:
             break
         if _stamp_sliver(line, gap, max(ln.height for ln in out)):
             break
+        if line.caps and not out[0].caps or " kinh gui" in f" {line.key}":
+            break  # the stamp's agency name in capitals; "Kính gửi:" the clerk's pen led
         ended = prev.text.rstrip().endswith((".", ";", ":"))
         if line.x0 < prev.x0 - 0.05 or (ended and not _goes_on_from_colon(prev, line)):
             break
@@ -268,16 +274,23 @@ def subject_lines(layout: Layout, head: Header) -> list[WLine]:
     title = lines[head.title]
     axis = _Axis.of(layout, title)
     out: list[WLine] = []
+    marks: list[WLine] = []  # the rule under the trích yếu read as marks (".¬aĂ-Ằ—Ằ"), or a speck
     prev = title
     for line in lines[head.title + 1 : head.title + 1 + _MAX_SUBJECT_LINES]:
         if not any(unicodedata.category(c) in _PRINTED for c in line.text):
             continue  # specks read as a line ("` ˆ ˆ"): not the body, not the trích yếu
+        if line.text.strip(_END_MARKS).isdigit() and axis.off(line):
+            continue  # the clerk's số đến beside the stamp
+        if _marks_only(line.text):
+            if out:  # a speck, or print spoiled, if the trích yếu goes on below: the clerk
+                marks.append(replace(line, text="", conf=min(line.conf, _UNREAD)))  # sees
+            continue
         if not out and not _opens_subject(line, title, axis):
             break
         if out and _ends_subject(line, prev, out, axis):
             break
-        out.append(line)
-        prev = line
+        out += [*marks, line]
+        marks, prev = [], line
     return out
 
 
@@ -330,16 +343,17 @@ class _Axis:
         if not layout.positioned or title.bold:
             return cls(layout.positioned)
         long = [ln for ln in layout.lines if ln.page == title.page and len(ln.text) >= 30]
+        centre = _printed_centre(title)  # "TỜ TRÌNH...": specks after it
         if not long:
-            return cls(True, title.xc)
-        return cls(True, title.xc, min(ln.x0 for ln in long), max(ln.x1 for ln in long))
+            return cls(True, centre)
+        return cls(True, centre, min(ln.x0 for ln in long), max(ln.x1 for ln in long))
 
     def off(self, line: WLine) -> bool:
         """Whether `line` is not centred under the title, or spans the body's full width."""
         if self.centre is None:
             return False
         full = line.x0 <= self.left + 0.01 and line.x1 >= self.right - 0.01
-        return full or abs(line.xc - self.centre) > 0.02
+        return full or abs(_printed_centre(line) - self.centre) > 0.02
 
     def spans(self, line: WLine) -> bool:
         """Whether `line` runs from the left margin or a paragraph's indent to the right
@@ -355,6 +369,20 @@ class _Axis:
             and line.x1 - line.x0 > _BODY_WIDER * widest
             and self.spans(line)
         )
+
+
+def _printed_centre(line: WLine) -> float:
+    """The line's middle without the marks OCR read at its ends ("... năm 2024.....-": a
+    rule or specks beside it), their width taken as their share of its characters."""
+    core = line.text.strip(_END_MARKS)
+    if len(line.text) - len(core) < 2 or not core:
+        return line.xc
+    share = (line.x1 - line.x0) / len(line.text)
+    start = line.text.index(core)
+    return line.x0 + share * (start + len(core) / 2)
+
+
+_END_MARKS = " .,:;-–—_~'`\"|"
 
 
 def _opens_subject(line: WLine, title: WLine, axis: _Axis) -> bool:
@@ -375,6 +403,13 @@ def _half_under_stamp(line: WLine, axis: _Axis) -> bool:
     """A line read unsurely beside the clerk's stamp, which ate some of its words and so
     moved its middle: still the trích yếu's (flagged by its confidence), not the body's."""
     return line.conf < _UNREAD and not axis.spans(line)
+
+
+def _marks_only(text: str) -> bool:
+    """Whether a line holds no word of print: no syllable, abbreviation or number of two
+    letters or more ("l", "ˆ", ".¬aĂ-Ằ—Ằ")."""
+    tokens = [t for t in text.split() if sum(c.isalnum() for c in t) > 1]
+    return all(syllables.foreign_or_invalid(token) for token in tokens)
 
 
 def _ends_subject(line: WLine, prev: WLine, out: list[WLine], axis: _Axis) -> bool:

@@ -36,6 +36,7 @@ class WLine:
     bold: bool = False
     after_rule: bool = False
     key: str = field(default="", compare=False)  # loose_key(text), filled in by make()
+    number_conf: float = 1.0  # as the Line's
 
     @classmethod
     def make(cls, line: Line, page: int, text: str, *, after_rule: bool = False) -> WLine:
@@ -51,6 +52,7 @@ class WLine:
             line.bold,
             after_rule,
             loose_key(text),
+            line.number_conf,
         )
 
     @property
@@ -115,7 +117,7 @@ def split_merged(line: Line) -> list[Line]:
     text = clean(line.text)
     cuts = [c for c in _cut_points(text) if 0 < c < len(text)]
     if not cuts:
-        return [Line(text, line.x0, line.y0, line.x1, line.y1, line.conf, line.bold, line.size)]
+        return [replace(line, text=text)]
     pieces: list[Line] = []
     width = line.x1 - line.x0
     for start, end in zip([0, *cuts], [*cuts, len(text)], strict=True):
@@ -127,7 +129,7 @@ def split_merged(line: Line) -> list[Line]:
             x1 = line.x0 + width * end / len(text)
         else:
             x0, x1 = (line.x0, line.x1) if start == 0 else (0.5, 0.95)
-        pieces.append(Line(piece, x0, line.y0, x1, line.y1, line.conf, line.bold, line.size))
+        pieces.append(replace(line, text=piece, x0=x0, x1=x1))
     return pieces
 
 
@@ -162,14 +164,27 @@ def _join_fragments(lines: tuple[Line, ...]) -> list[Line]:
         if _kind(line) != "text":
             out.append(line)  # never glued onto a real line
             continue
+        speck = False
         while True:
             near = range(len(out) - 1, max(len(out) - _LOOK_BACK, 0) - 1, -1)
             k = next((k for k in near if _fragments(out[k], line)), None)
             if k is None:
                 break
+            if speck := _speck_within(line, out[k]):
+                break
+            if _speck_within(out[k], line):
+                out.pop(k)
+                continue
             line = _joined(out.pop(k), line)  # the joined line may now reach another piece
-        out.append(line)
+        if not speck:
+            out.append(line)
     return out
+
+
+def _speck_within(piece: Line, line: Line) -> bool:
+    """Whether `piece` is one mark read on its own inside `line`'s stretch ("l" between two
+    words of a trích yếu): a speck, which joined would stand at the line's end."""
+    return sum(c.isalnum() for c in piece.text) <= 1 and line.x0 < piece.x0 <= piece.x1 < line.x1
 
 
 def _fragments(a: Line, b: Line) -> bool:
@@ -191,6 +206,7 @@ def _joined(a: Line, b: Line) -> Line:
         min(a.conf, b.conf),
         a.bold and b.bold,
         max(a.size, b.size),
+        min(a.number_conf, b.number_conf),
     )
 
 

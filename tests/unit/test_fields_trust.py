@@ -169,6 +169,40 @@ def test_the_number_is_put_right_by_the_issuers_short_form(types: DocTypes) -> N
     assert THRESHOLD <= fields.confidence["number"] <= 0.85
 
 
+def test_a_number_ocr_doubted_in_the_subject_flags_it(types: DocTypes) -> None:
+    """ "giai đoạn 2021-2026" where 2024-2026 was printed: a real span, each word a word;
+    only Tesseract's doubt in that one word (0.64, its neighbours 0.95) tells."""
+    subject = "Về việc ban hành Kế hoạch cấp nước sạch nông thôn giai đoạn 2021-2026"
+    for number_conf, sure in ((0.64, False), (0.93, True)):
+        reading = nd30(**{**QD, "title": ["QUYẾT ĐỊNH", subject]}, conf=0.95)
+        page = reading.pages[0]
+        lines = tuple(
+            dataclasses.replace(ln, number_conf=number_conf) if ln.text == subject else ln
+            for ln in page.lines
+        )
+        reading = dataclasses.replace(reading, pages=(dataclasses.replace(page, lines=lines),))
+        fields = extract(reading, types)
+        assert fields.subject == subject
+        assert (fields.confidence["subject"] >= THRESHOLD) is sure, number_conf
+
+
+def test_a_drafting_unit_the_nhan_noi_files_under_another_flags_the_number(
+    types: DocTypes,
+) -> None:
+    """ "393/STNMT-TTT" and "Lưu: VT, TTr": a công văn's copy is filed under the unit that
+    drafted it, which its ký hiệu names; one of the two was misread."""
+    left = ["UBND TỈNH PHÚ THỌ", "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG", "Số: 393/STNMT-TTT"]
+    for filed, sure in (("Lưu: VT, TTr.", False), ("Lưu: VT, TTT.", True)):
+        reading = nd30(
+            left=[*left, "V/v góp ý dự thảo Kế hoạch"],
+            conf=0.93,
+            recipients=["Nơi nhận:", "- Như trên;", f"- {filed}"],
+        )
+        fields = extract(reading, types)
+        assert fields.number == "393/STNMT-TTT"
+        assert (fields.confidence["number"] >= THRESHOLD) is sure, filed
+
+
 def test_a_schools_name_is_a_persons(types: DocTypes) -> None:
     left = ["PHÒNG GD&ĐT HUYỆN KHÁNH SƠN", "TRƯỜNG THCS NGUYÊN HUỆ", "Số: 68/QĐ-THCS"]
     fields = extract(nd30(**{**QD, "left": left}, conf=0.93), types)
@@ -487,6 +521,109 @@ def test_specks_read_as_a_line_under_the_title_do_not_end_it(types: DocTypes) ->
         *BODY,
     )
     assert extract(reading, types).subject == f"{first} {second}"
+
+
+def test_a_trich_yeu_with_a_dotted_rule_read_after_it_is_still_centred(types: DocTypes) -> None:
+    """ "... năm 2024.....-": the marks widen the line to the right, but the words are
+    centred under the title; the marks and a speck after the last word go."""
+    read = "Bảo đảm trật tự an toàn giao thông năm 2024.....-"
+    reading = page(*HEADER, ("KẾ HOẠCH", 0.479, 0.176, 0.605), (read, 0.314, 0.2, 0.837), *BODY)
+    assert extract(reading, types).subject == "Bảo đảm trật tự an toàn giao thông năm 2024"
+    reading = page(
+        *HEADER,
+        ("KẾ HOẠCH", 0.479, 0.176, 0.605),
+        ("Bảo đảm trật tự an toàn giao thông năm 2024 ˆ", 0.302, 0.2, 0.782),
+        *BODY,
+    )
+    assert extract(reading, types).subject == "Bảo đảm trật tự an toàn giao thông năm 2024"
+    # Specks after the title widen it: its words' middle is the axis.
+    subject = "Về việc đề nghị ban hành Kế hoạch phòng, chống dịch bệnh"
+    reading = page(
+        *HEADER, ("TỜ TRÌNH...", 0.473, 0.179, 0.658), (subject, 0.285, 0.201, 0.778), *BODY
+    )
+    assert extract(reading, types).subject == subject
+
+
+def test_the_rule_under_the_trich_yeu_read_as_marks_is_no_part_of_it(types: DocTypes) -> None:
+    """The short rule under a trích yếu read as ".¬aĂ-Ằ—Ằ": no word of print, so no line of
+    the trích yếu. Between two of its lines such marks are a speck or print spoiled: they
+    go, and the clerk looks at what is left."""
+    first, second = "Hướng dẫn thực hiện thu ngân sách", "nhà nước trong các cơ quan, đơn vị"
+    rule = (".¬aĂ-Ằ—Ằ—", 0.45, 0.226, 0.55, 0.0)
+    reading = page(
+        *HEADER,
+        ("THÔNG TƯ", 0.46, 0.169, 0.56),
+        (first, 0.30, 0.188, 0.70),
+        (second, 0.31, 0.207, 0.69),
+        rule,
+        *BODY,
+    )
+    assert extract(reading, types).subject == f"{first} {second}"
+    reading = page(
+        *HEADER,
+        ("THÔNG TƯ", 0.46, 0.169, 0.56),
+        (first, 0.30, 0.188, 0.70),
+        (*rule[:2], 0.207, *rule[3:]),
+        (second, 0.31, 0.226, 0.69),
+        *BODY,
+    )
+    fields = extract(reading, types)
+    assert fields.subject == f"{first} {second}"
+    assert fields.confidence["subject"] < THRESHOLD
+
+
+def test_a_speck_read_inside_a_line_and_the_clerks_number_beside_it_go(types: DocTypes) -> None:
+    """ "l" read on its own inside the first line's stretch would be joined at its end; the
+    clerk's số đến ("1") off the title's axis would end the trích yếu before it began."""
+    first, second = "Kết luận của Chủ tịch UBND xã Ba Cụm Bắc tại", "cuộc họp về chi trả trợ cấp"
+    reading = page(
+        *HEADER,
+        ("THÔNG BÁO", 0.451, 0.155, 0.606),
+        ("1", 0.38, 0.165, 0.39),
+        ("l", 0.759, 0.174, 0.763, 0.0),
+        (first, 0.237, 0.174, 0.829),
+        (second, 0.251, 0.192, 0.807),
+        *BODY,
+    )
+    fields = extract(reading, types)
+    assert fields.subject == f"{first} {second}"
+    assert fields.confidence["subject"] >= THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        ("tìm ;kiếm cứu nạn", "tìm kiếm cứu nạn"),  # a speck before a word
+        ("bồi _dưỡng cán bộ, công chức", "bồi dưỡng cán bộ, công chức"),
+        ("tại “cuộc họp về thi đua", "tại cuộc họp về thi đua"),  # a quotation closing nowhere
+        ("giai đoạn 201;7-2019", "giai đoạn 2017-2019"),  # a year a speck split
+        ("giai đoạn 2026:2030", "giai đoạn 2026-2030"),  # a span's dash read as a colon
+        ("sơ kết công táclsắp xếp", "sơ kết công tác sắp xếp"),  # two words run together
+        ("tố cáo trênđịa bàn huyện", "tố cáo trên địa bàn huyện"),
+    ],
+)
+def test_specks_inside_a_subject_are_taken_out_and_flag_it(
+    read: str, meant: str, types: DocTypes
+) -> None:
+    """Each mended as the one reading print allows; the clerk still looks at it, since what
+    made the speck may have hidden more."""
+    title = ["KẾ HOẠCH", f"Về việc {read}"]
+    fields = extract(nd30(**{**QD, "title": title}, conf=0.95), types)
+    assert fields.subject == f"Về việc {meant}"
+    assert fields.confidence["subject"] < THRESHOLD
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Về việc tổ chức cuộc thi “Tìm hiểu pháp luật” năm 2021",  # quotation marks that close
+        "Về việc điều chỉnh giờ làm việc từ 7:30 mùa hè",  # a time: no year in it
+        "Về việc tuyên truyền về chuyển đổi số",  # one word, one syllable each
+    ],
+)
+def test_what_looks_like_a_speck_but_is_print_stays(subject: str, types: DocTypes) -> None:
+    fields = extract(nd30(**{**QD, "title": ["KẾ HOẠCH", subject]}, conf=0.95), types)
+    assert fields.subject == subject
 
 
 def test_a_trich_yeu_the_stamp_pulled_off_centre_is_given_flagged(types: DocTypes) -> None:
