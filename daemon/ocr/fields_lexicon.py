@@ -87,7 +87,7 @@ văn hóa | thể thao | du lịch | di tích | lễ hội | an toàn giao thôn
 giá đất | bồi thường | giải phóng mặt bằng | tái định cư | thuế | lệ phí | học sinh |
 sinh viên | tiểu học | năm học | khoa học công nghệ | sở hữu trí tuệ | tiêu chuẩn đo lường |
 chất lượng | hội nghị | hội thảo | tập huấn | diễn tập | kỷ niệm | tiếp công dân | khiếu nại |
-tố cáo | phòng chống tham nhũng | thực hành tiết kiệm | chống lãng phí | quốc phòng |
+tố cáo | phòng chống tham nhũng | tiêu cực | thực hành tiết kiệm | chống lãng phí | quốc phòng |
 nghĩa vụ quân sự | dân quân tự vệ | an toàn thông tin mạng | an ninh mạng |
 ứng dụng công nghệ thông tin | cơ sở dữ liệu | phần mềm | quản lý văn bản và điều hành |
 chữ ký số | hạ tầng | doanh nghiệp | hợp tác xã | thương mại | thị trường | tiền lương |

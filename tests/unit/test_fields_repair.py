@@ -34,6 +34,7 @@ def types() -> DocTypes:
         ("an toàn thông tin mạng nắm 2016", "an toàn thông tin mạng năm 2016"),
         ("khiếu nại, tố cáo tĩnh Sóc Trăng", "khiếu nại, tố cáo tỉnh Sóc Trăng"),
         ("tinh gọn bộ máy tỉnh Hà Tĩnh", "tinh gọn bộ máy tỉnh Hà Tĩnh"),
+        ("phòng, chống tham nhũng, tiểu cực", "phòng, chống tham nhũng, tiêu cực"),
     ],
 )
 def test_diacritics_restored_from_the_neighbouring_word(read: str, meant: str) -> None:
