@@ -61,6 +61,7 @@ __all__ = ["extract_fields"]
 
 _VV = re.compile(r"^\s*(?:[VYW]\s*/\s*[VYWU]?|V[VW](?=\s))\s*[:.]?\s*", re.IGNORECASE)
 _ODD_IN_NUMBER = re.compile(r"[^0-9A-Za-zĐđ/\-&.]")
+_I_BEFORE_SMALL = re.compile(r"I[a-zđ]")
 _NUMBER_HEAD = re.compile(r"\d+[a-zđ]?(?:\.\d+)?", re.IGNORECASE)  # 68, 36a; "B71" is a slip
 _NOT_VIETNAMESE = re.compile(r"[FJWZfjwz]")  # no agency's name holds them ("JY BAN NHÂN DÂN")
 _JOINING_MARKS = frozenset({"-", "–", "&"})  # "SỞ VĂN HÓA - THỂ THAO" keeps its dash
@@ -184,6 +185,8 @@ def _number_check(number: Number, doc_type: DocType | None, types: DocTypes) -> 
         return 0.5  # "B71/QĐ-UBND": a letter read where a digit was printed (3?)
     if _ODD_IN_NUMBER.search(number.text.rstrip("_-.,:;")) or number.joined:
         return 0.5  # "SGỗGDĐT": a ký hiệu is Latin letters, Đ and digits; "169 1/": a guess
+    if _I_BEFORE_SMALL.search(number.text):
+        return 0.5  # "KIrVB": small letters follow the capital of a Tr, Th, Tg ...; I has none
     kind = number.kind_abbr
     if kind is None:
         return 0.6

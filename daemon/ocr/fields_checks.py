@@ -78,10 +78,13 @@ def without_stamp_tail(text: str) -> str:
 def without_specks(text: str) -> str:
     """A trích yếu without specks OCR read as marks where print has none: a full stop or an
     exclamation or question mark between words in small letters ("số liệu phòng. cháy",
-    "công! tác"), a colon inside a word ("L:ao động"), a capital alone after its closing
-    number ("giai đoạn 2020-2024 H"). The caller keeps the field flagged: what made the
-    speck may have hidden more."""
+    "công! tác") or before a capitalised one ("phê duyệt. Kế hoạch"), a dash doubled in a
+    span of years ("2017- -2019"), a colon inside a word ("L:ao động"), a capital alone
+    after its closing number ("giai đoạn 2020-2024 H"). The caller keeps the field flagged:
+    what made the speck may have hidden more."""
     text = _STOP_MID.sub(" ", text)
+    text = _STOP_BEFORE_CAPITAL.sub(" ", text)
+    text = _DOUBLE_DASH.sub("-", text)
     text = _COLON_IN_WORD.sub("", text)
     text = _MARK_BEFORE_WORD.sub("", text)
     if text.count("“") != text.count("”"):  # a quotation that closes nowhere: a speck
@@ -124,6 +127,8 @@ def _two_letter_syllable(word: str) -> bool:
 
 
 _STOP_MID = re.compile(r"(?<=[a-zà-ỹđ])[.!?]\s+(?=[a-zà-ỹđ])")  # no trích yếu asks or cries
+_STOP_BEFORE_CAPITAL = re.compile(r"(?<=[a-zà-ỹđ]{2})\.\s+(?=[A-ZĐÀ-Ỹ])")  # "phê duyệt. Kế hoạch"
+_DOUBLE_DASH = re.compile(r"(?<=\d)-\s+-(?=\d)")  # "2017- -2019"
 _COLON_IN_WORD = re.compile(r"(?<=[^\W\d_]):(?=[^\W\d_])")
 _LETTER_AFTER_NUMBER = re.compile(r"(?<=\d)\s+[A-ZĐ]$")
 _MARK_BEFORE_WORD = re.compile(r"(?<=\s)[;_„‚|~`]+(?=[a-zà-ỹđ])")  # "tìm ;kiếm", "bồi _dưỡng"

@@ -186,6 +186,17 @@ def test_a_number_ocr_doubted_in_the_subject_flags_it(types: DocTypes) -> None:
         assert (fields.confidence["subject"] >= THRESHOLD) is sure, number_conf
 
 
+def test_a_capital_i_before_a_small_letter_in_the_ky_hieu_flags_it(types: DocTypes) -> None:
+    """Small letters follow the capital of Tr, Th, Tg in a ký hiệu (TTr, TTg); "STP-TIr" is
+    STP-TTr with its T read as I."""
+    for number, sure in (("69/STP-TIr", False), ("69/STP-TTr", True)):
+        left = ["UBND TỈNH KHÁNH HÒA", "SỞ TƯ PHÁP", f"Số: {number}"]
+        reading = nd30(left=[*left, "V/v góp ý dự thảo Kế hoạch"], conf=0.93)
+        fields = extract(reading, types)
+        assert fields.number == number
+        assert (fields.confidence["number"] >= THRESHOLD) is sure, number
+
+
 def test_a_drafting_unit_the_nhan_noi_files_under_another_flags_the_number(
     types: DocTypes,
 ) -> None:
@@ -342,6 +353,7 @@ def test_what_the_stamp_or_specks_leave_in_a_subject_goes_and_flags_it(
         "Góp ý dự thảo Kế hoạch quản lý; sử dụng phần mềm",  # a trích yếu lists with commas
         # a place's syllable (a commune is called Ia Re) alone between small words: Kế
         "Kết luận của Trưởng phòng Tài chính Re hoạch tại cuộc họp về an toàn thực phẩm",
+        "Góp ý dự thảo Kế hoạch tiêm chủng mở Si năm 2023",  # no name is one short syllable
     ],
 )
 def test_slips_that_leave_real_words_are_flagged(subject: str, types: DocTypes) -> None:
@@ -600,6 +612,8 @@ def test_a_speck_read_inside_a_line_and_the_clerks_number_beside_it_go(types: Do
         ("giai đoạn 2026:2030", "giai đoạn 2026-2030"),  # a span's dash read as a colon
         ("sơ kết công táclsắp xếp", "sơ kết công tác sắp xếp"),  # two words run together
         ("tố cáo trênđịa bàn huyện", "tố cáo trên địa bàn huyện"),
+        ("phê duyệt. Kế hoạch du lịch", "phê duyệt Kế hoạch du lịch"),  # a stop mid-sentence
+        ("giai đoạn 2017- -2019", "giai đoạn 2017-2019"),  # a span's dash doubled
     ],
 )
 def test_specks_inside_a_subject_are_taken_out_and_flag_it(
