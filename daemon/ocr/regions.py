@@ -48,6 +48,7 @@ class Region:
     under_motto: int | None = None
 
 
+_MERGED_LINES = 3.0  # a row this many times the usual height is lines run together
 _TITLE_MAX_ROWS = 10  # the type name, a trích yếu of a few lines, the authority line
 _FRAME_SLACK = 0.03  # a body row ends this close to the right edge of the text frame...
 _INDENT_SLACK = 0.10  # ...and starts this close to its left edge (first-line indents)
@@ -186,6 +187,8 @@ def _header_regions(
     end = _title_end(rows, body, taken, centre, stamped=stamped)
     if end == taken:  # no row looked centred: specks of an old copier widen them all
         end = _title_end(rows, body, taken, centre, stamped=True)
+    if end == taken and taken < len(rows) and _merged(rows, taken):
+        end = taken + 1  # title, trích yếu and body run together beside the stamp: read it
     under_motto = _under_motto(rows[:taken], gutter.x, height)
     regions = [
         Region((left, top, x, y), _HEADER_PSM, "header-left"),
@@ -209,6 +212,15 @@ def _under_motto(header: Rows, gutter: float, height: int) -> int | None:
     return _between(header, right[2], height)
 
 
+def _merged(rows: Rows, index: int) -> bool:
+    """Whether row `index` is several lines run together (the stamp's frame or hand tied
+    them), as tall as _MERGED_LINES of the page's usual rows."""
+    heights = sorted(max(b[3] for b in row) - min(b[1] for b in row) for row in rows if row)
+    row = rows[index]
+    tall = max(b[3] for b in row) - min(b[1] for b in row) if row else 0.0
+    return bool(heights) and tall > _MERGED_LINES * heights[len(heights) // 2]
+
+
 def _title_end(rows: Rows, body: list[bool], taken: int, centre: float, *, stamped: bool) -> int:
     """The row after the title block that starts at row `taken`: centred rows, or on a
     `stamped` page any rows, up to the body's first margin-to-margin row."""
@@ -216,11 +228,17 @@ def _title_end(rows: Rows, body: list[bool], taken: int, centre: float, *, stamp
     while (
         end < len(rows)
         and end - taken < _TITLE_MAX_ROWS
-        and (stamped or _centred(rows[end], centre))
+        and (stamped or _centred(rows[end], centre) or _specks_only(rows[end], end, rows))
         and not body[end]
     ):
         end += 1
     return end
+
+
+def _specks_only(boxes: list[Box], index: int, rows: Rows) -> bool:
+    """A row of specks alone (dust between the title and the trích yếu) with more rows
+    below it: no row of its own, so it ends no block."""
+    return index + 1 < len(rows) and all(_speck(b) for b in boxes)
 
 
 def _closing_regions(rows: Rows, start: int, image: Image.Image) -> list[Region]:

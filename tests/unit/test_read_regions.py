@@ -289,6 +289,43 @@ def test_a_speck_beside_one_trich_yeu_row_does_not_end_the_title() -> None:
     assert title.box[3] / 3508 > 0.229 + 0.012
 
 
+def test_a_row_of_dust_between_the_title_and_the_trich_yeu_does_not_end_the_title() -> None:
+    """A speck under "CÔNG ĐIỆN", off its axis, made a row of its own: the title block ended
+    there and the trích yếu under it was never read (rows from a real scan)."""
+    rows = [
+        _row((0.227, 0.433), (0.503, 0.906), y=0.078),  # agency | motto
+        _row((0.229, 0.430), (0.560, 0.848), y=0.097),
+        _row((0.244, 0.415), (0.521, 0.888), y=0.132),  # Số: ... | place, date
+        _row((0.235, 0.423), y=0.151),  # THƯỢNG KHẨN
+        _row((0.472, 0.606), y=0.197),  # CÔNG ĐIỆN
+        _row((0.578, 0.583), y=0.213),  # a speck
+        _row((0.219, 0.856), y=0.218),  # the trích yếu
+        *(_row((0.163, 0.911), y=0.283 + 0.02 * i) for i in range(6)),  # the body
+    ]
+    body = regions._body_rows(rows)
+    found = regions._header_regions(rows, body, _gutter(rows), 2480, 3508)
+    title = next(r for r in found[0] if r.name == "title")
+    assert title.box[3] / 3508 > 0.218 + 0.012
+
+
+def test_lines_the_stamp_ran_together_under_the_header_are_read_as_the_title() -> None:
+    """Beside a stamp the title, the trích yếu and the body's first lines made one tall row
+    reaching the margins, a body row by its width: with no title block the page lost its
+    type and trích yếu. A row as tall as several lines is read as the title."""
+    rows = [
+        _row((0.221, 0.427), (0.502, 0.921), y=0.071),  # agency | motto
+        _row((0.236, 0.412), (0.568, 0.855), y=0.091),
+        _row((0.232, 0.416), (0.534, 0.889), y=0.126),  # Số: ... | place, date
+        _row((0.265, 0.382), y=0.146),  # TỐI MẬT
+        [(0.152, 0.191, 0.811, 0.320), (0.925, 0.191, 0.929, 0.200)],  # run together
+        *(_row((0.152, 0.926), y=0.358 + 0.02 * i) for i in range(6)),  # the body
+    ]
+    body = regions._body_rows(rows)
+    found = regions._header_regions(rows, body, _gutter(rows), 2480, 3508, stamped=True)
+    title = next(r for r in found[0] if r.name == "title")
+    assert title.box[3] / 3508 > 0.320
+
+
 def test_specks_in_the_margins_do_not_widen_the_text_frame() -> None:
     """Two specks of an old copier, one in each margin (rows from a real scan's ink map):
     taken for the frame's edges, no row reached from edge to edge, no body was found, the
