@@ -65,6 +65,7 @@ _STRAY = ".:;|!'\"_~`„‚"  # and ; (no trích yếu line ends with one)
 _ALNUM_RUN = re.compile(r"[^\W_]+")
 _DASH_WORDS = ("- ", "– ")  # a dash alone at a line's start ...
 _DASH_ENDS = (" -", " –")  # ... or end
+_EDGE_MARKS = re.compile(r"^[^\w]+|[^\w]+$")  # marks the ring left at a word's ends
 _MAX_SPECKS = 2  # letters a word's stray marks may hold, beside its syllable
 _MIXED = re.compile(r"\d[^\W\d]|[^\W\d]\d")  # "1s8a": no word, abbreviation or number
 # Digits among marks print never puts there: the clerk's pen, read ("?°/27⁄29!⁄").
@@ -303,9 +304,9 @@ def _surname_by_shape(
     """`name` with a surname the ring made unreadable told by its shape (`surname_shape`):
     read as garbage ("Ảnh Thị Hạnh", "ì 1ö Đức Tiến"), as another word ("Bài Xuân Phúc")
     or not at all ("Thị Thu Ngân"). The given names are the clean words that end the name."""
-    words = name.text.split()
-    if surname_factor(name.text) == 1.0:
-        return name
+    words = [_EDGE_MARKS.sub("", word) for word in name.text.split()]  # "##Minh An"
+    if surname_factor(name.text) == 1.0 and all(_clean_name_word(w) for w in words):
+        return name  # "HỘ Nø»yến Xuân Hiếu" starts with no surname, though HỘ folds to Hồ
     given = list(itertools.takewhile(_clean_name_word, reversed(words)))[::-1]
     if not given:
         return name

@@ -91,6 +91,8 @@ def _name(text: str) -> Line:
         ("Bài Xuân Phúc", "Bùi Xuân Phúc"),  # a surname read as another word
         ("Thị Hạnh", "Trịnh Thị Hạnh"),  # the surname lost
         ("Tê Ằài Minh Hằng", "Lê Thị Minh Hằng"),  # the middle name with it
+        ("HỘ Nø»yến Xuân Hiếu", "Nguyễn Xuân Hiếu"),  # a word in capitals that folds to Hồ
+        ("##Minh An", "Lê Minh An"),  # the ring's marks glued to the middle name
     ],
 )
 def test_the_reader_puts_the_surname_before_the_given_names_read(read: str, right: str) -> None:
