@@ -171,14 +171,21 @@ def correct_diacritics(text: str, *, agency: bool = False) -> str:
     text = nfc(text)
     index = _AGENCY_INDEX if agency else _COMMON_INDEX
     words = list(_WORD.finditer(text))
-    confirmed: set[int] = set()
+    confirmed: set[int] = set()  # by a pair of the lexicon: never changed
+    # By a pair the regulations write: changed only when the lexicon's compound on its other
+    # side asks ("phục vụ chỉ trả": "vụ chỉ" is written, as in "nhiệm vụ chỉ đạo", but
+    # "chi trả" is a compound, which says more than two words side by side).
+    vouched: set[int] = set()
     proposals: dict[int, set[str]] = defaultdict(set)
     for i in range(len(words) - 1):
         a, b = words[i], words[i + 1]
         if not _JOINER.fullmatch(text[a.end() : b.start()]):
             continue
-        if _written(a.group(), b.group()):
+        if known_pair(a.group(), b.group()):
             confirmed.update((i, i + 1))
+            continue
+        if _written(a.group(), b.group()):
+            vouched.update((i, i + 1))
             continue
         candidates = index.get(f"{loose_key(a.group())} {loose_key(b.group())}", set())
         if len(candidates) == 1:
@@ -189,7 +196,7 @@ def correct_diacritics(text: str, *, agency: bool = False) -> str:
         a, b = words[i], words[i + 1]
         after_viet = i > 0 and loose_key(words[i - 1].group()) == "viet"
         year = loose_key(a.group()) == "nam" and _YEAR.fullmatch(b.group())
-        if year and not after_viet and i not in confirmed:
+        if year and not after_viet and i not in confirmed | vouched:
             proposals[i] = {"năm"}
     out, last = [], 0
     for i, match in enumerate(words):
