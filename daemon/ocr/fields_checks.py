@@ -97,7 +97,7 @@ def without_specks(text: str) -> str:
 def _year_mended(match: re.Match[str]) -> str:
     """A year a speck split ("201;7"), or the dash of a span of years read as a mark
     ("2026:2030"); anything else as it was."""
-    left, mark, right = match.groups()
+    left, _, right = match.groups()
     if len(left) == len(right) == 4:
         return f"{left}-{right}" if _YEAR.fullmatch(left) and _YEAR.fullmatch(right) else match[0]
     return left + right if _YEAR.fullmatch(left + right) else match[0]

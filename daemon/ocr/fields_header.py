@@ -209,7 +209,7 @@ def _vv_block(lines: list[WLine]) -> list[WLine]:
             break
         if _stamp_sliver(line, gap, max(ln.height for ln in out)):
             break
-        if line.caps and not out[0].caps or " kinh gui" in f" {line.key}":
+        if (line.caps and not out[0].caps) or " kinh gui" in f" {line.key}":
             break  # the stamp's agency name in capitals; "Kính gửi:" the clerk's pen led
         ended = prev.text.rstrip().endswith((".", ";", ":"))
         if line.x0 < prev.x0 - 0.05 or (ended and not _goes_on_from_colon(prev, line)):
@@ -274,7 +274,7 @@ def subject_lines(layout: Layout, head: Header) -> list[WLine]:
     title = lines[head.title]
     axis = _Axis.of(layout, title)
     out: list[WLine] = []
-    marks: list[WLine] = []  # the rule under the trích yếu read as marks (".¬aĂ-Ằ—Ằ"), or a speck
+    marks: list[WLine] = []  # lines of marks (".¬aĂ-Ằ—Ằ"): the rule under it, or a speck
     prev = title
     for line in lines[head.title + 1 : head.title + 1 + _MAX_SUBJECT_LINES]:
         if not any(unicodedata.category(c) in _PRINTED for c in line.text):
@@ -282,8 +282,8 @@ def subject_lines(layout: Layout, head: Header) -> list[WLine]:
         if line.text.strip(_END_MARKS).isdigit() and axis.off(line):
             continue  # the clerk's số đến beside the stamp
         if _marks_only(line.text):
-            if out:  # a speck, or print spoiled, if the trích yếu goes on below: the clerk
-                marks.append(replace(line, text="", conf=min(line.conf, _UNREAD)))  # sees
+            if out:  # a speck or spoiled print if the trích yếu goes on below: it is doubted
+                marks.append(replace(line, text="", conf=min(line.conf, _UNREAD)))
             continue
         if not out and not _opens_subject(line, title, axis):
             break
