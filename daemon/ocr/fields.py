@@ -50,7 +50,7 @@ from daemon.ocr.fields_lexicon import (
 )
 from daemon.ocr.fields_parse import Number, parse_date_line, parse_number, restore_abbr
 from daemon.ocr.fields_vocab import SURNAME_FORMS, agency_like
-from daemon.ocr.issuer_code import agreed, drafting_unit_disagrees
+from daemon.ocr.issuer_code import agency_code_doubtful, agreed, drafting_unit_disagrees
 from daemon.ocr.model import FIELD_NAMES, Fields, Reading
 from daemon.ocr.names import UNKNOWN_SURNAME, checked_name
 from daemon.ocr.places import checked_agency, checked_place
@@ -73,7 +73,7 @@ _CORRECTED_NUMBER = 0.85  # as sure as a ký hiệu whose type abbreviation was 
 # initials (521/QĐ-SCT to SCTS); it goes to the clerk anyway.
 _SURE_ISSUER = 0.8
 _UNSURE_NUMBER = 0.7  # a word with a digit OCR is less sure of: the number may be another
-_UNIT_DISAGREES = 0.5  # the ký hiệu's drafting unit is not the one "Lưu:" names
+_CODE_DISAGREES = 0.5  # a code of the ký hiệu disagrees with "Lưu:" or the issuer
 _GOES_ON = 0.3  # a trích yếu that may go on under the stamp is the clerk's to finish
 _ONE_LINE_SLACK = 0.3  # a subject is no surer than its least sure line, give or take
 _GUESSED_DIGIT = 0.5  # a date with a letter read for one of its digits is the clerk's to check
@@ -104,12 +104,8 @@ def extract_fields(reading: Reading, types: DocTypes, *, today: dt.date | None =
         _number_agrees(values, conf, types)  # read by OCR: the issuer's code checks it
     _marks(head, values, conf, whole_text=reading.text_source == "text-layer")
     _closing(closing, values, conf)
-    if (
-        values["number"]
-        and conf["number"] < 1.0
-        and drafting_unit_disagrees(values["number"], values["recipients"], type_abbrs=types.abbrs)
-    ):
-        conf["number"] = min(conf["number"], _UNIT_DISAGREES)
+    if values["number"] and conf["number"] < 1.0 and _ky_hieu_disagrees(values, types):
+        conf["number"] = min(conf["number"], _CODE_DISAGREES)
     values["addressees"], conf["addressees"] = read_addressees(
         layout, body_start, doc_type, values["recipients"]
     )
@@ -208,6 +204,17 @@ def _number_agrees(values: dict[str, Any], conf: dict[str, float], types: DocTyp
     if changed:
         values["number"] = number
         conf["number"] = min(conf["number"], _CORRECTED_NUMBER)
+
+
+def _ky_hieu_disagrees(values: dict[str, Any], types: DocTypes) -> bool:
+    """Whether the ký hiệu's codes disagree with what the rest of the document says: its
+    drafting unit with "Lưu:", its two-letter agency code with the issuer's initials."""
+    number = values["number"]
+    return drafting_unit_disagrees(
+        number, values["recipients"], type_abbrs=types.abbrs
+    ) or agency_code_doubtful(
+        number, values["issuer"], values["parent_issuer"], type_abbrs=types.abbrs
+    )
 
 
 def _referenced(

@@ -29,8 +29,9 @@ _MIN_CODE = 3  # a short form: two letters (VP, TH) name a unit, not the agency
 _MIN_SLIP = 4  # a shorter code one letter off another is as likely another code
 
 
-def short_forms(*agencies: str | None) -> frozenset[str]:
-    """The short forms the ký hiệu may give `agencies` (the issuer, its parent)."""
+def short_forms(*agencies: str | None, shortest: int = _MIN_CODE) -> frozenset[str]:
+    """The short forms the ký hiệu may give `agencies` (the issuer, its parent), of
+    `shortest` letters or more."""
     forms: set[str] = set()
     for agency in agencies:
         if not agency:
@@ -39,7 +40,7 @@ def short_forms(*agencies: str | None) -> frozenset[str]:
         kinds = (head, head[1:]) if head and _fold(head[0]) in _KINDS else (head,)
         for part in kinds:
             code = "".join(_initial(w) for w in part if _fold(w) not in _JOINERS)
-            if len(code) >= _MIN_CODE:
+            if len(code) >= shortest:
                 forms.add(code)
     return frozenset(forms)
 
@@ -78,6 +79,8 @@ def _fold(word: str) -> str:
 def _before_locality(words: list[str]) -> list[str]:
     folded = [_fold(w) for w in words]
     for i in range(1, len(words)):
+        if folded[i : i + 2] == ["XA", "HOI"]:
+            continue  # "THƯƠNG BINH VÀ XÃ HỘI": society, not a commune
         for level in _LEVELS:
             size = len(level.split())
             if " ".join(folded[i : i + size]) == level:
@@ -126,3 +129,16 @@ def _same_unit(code: str, unit: str) -> bool:
     slips = [a + b for a, b in zip(code, unit, strict=False) if a != b]
     changed = len(code) == len(unit) and len(slips) == 1 and slips[0].isupper()
     return code == unit or capitals[0] == capitals[1] or changed
+
+
+def agency_code_doubtful(
+    number: str, issuer: str | None, parent: str | None, *, type_abbrs: frozenset[str]
+) -> bool:
+    """Whether a công văn's agency code (first in its ký hiệu, no type before it) is one
+    letter off the issuer's two-letter short form ("VI" for VL, Cục Việc làm): too short a
+    code to correct (`agreed` leaves it), but no reason to trust either."""
+    code = number.rsplit("/", 1)[-1].split("-")[0].strip(" ._")
+    forms = short_forms(issuer, parent, shortest=2)
+    if len(code) != 2 or code in type_abbrs or code in forms:
+        return False
+    return any(len(form) == 2 and one_edit_apart(code, form) for form in forms)

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from daemon.ocr.issuer_code import agreed, drafting_unit_disagrees, short_forms
+from daemon.ocr.issuer_code import (
+    agency_code_doubtful,
+    agreed,
+    drafting_unit_disagrees,
+    short_forms,
+)
 
 
 @pytest.mark.parametrize(
@@ -17,6 +22,7 @@ from daemon.ocr.issuer_code import agreed, drafting_unit_disagrees, short_forms
         ("BỘ KẾ HOẠCH VÀ ĐẦU TƯ", "BKHĐT"),
         ("CỤC VĂN THƯ VÀ LƯU TRỮ NHÀ NƯỚC", "VTLTNN"),  # the level word "Cục" left out
         ("TRƯỜNG THCS NGUYỄN HUỆ", "THCSNH"),  # an abbreviation kept whole
+        ("SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", "SLĐTBXH"),  # "xã hội" is no commune
     ],
 )
 def test_short_forms_are_the_initials_without_the_locality(agency: str, form: str) -> None:
@@ -78,3 +84,24 @@ def test_a_cong_vans_drafting_unit_is_the_one_its_copy_is_filed_under(
     recipients = ["Như trên", "Sở Tài chính", filed]
     assert drafting_unit_disagrees(number, recipients, type_abbrs=TYPES) is disagrees
     assert not drafting_unit_disagrees(number, ["Như trên"], type_abbrs=TYPES)
+
+
+@pytest.mark.parametrize(
+    ("number", "doubtful"),
+    [
+        ("2948/VI-KHTC", True),  # L read as I: one letter off Cục Việc làm's VL
+        ("2948/VL-KHTC", False),
+        ("2948/CVL-KHTC", False),
+        ("2948/VP-KHTC", True),  # two letters, one off VL: as likely another code, so doubted
+        ("2948/QĐ-VL", False),  # a type first: its agency code comes after
+        ("2948/TCKH-VP", False),  # not two letters
+    ],
+)
+def test_a_two_letter_agency_code_one_off_the_issuers_is_doubted(
+    number: str, doubtful: bool
+) -> None:
+    """Too short to correct (`agreed` leaves it), but not to be trusted either."""
+    found = agency_code_doubtful(
+        number, "CỤC VIỆC LÀM", "BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", type_abbrs=TYPES
+    )
+    assert found is doubtful
