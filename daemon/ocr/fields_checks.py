@@ -18,7 +18,7 @@ from daemon.ocr.fields_vocab import UNIT_TYPES
 from daemon.ocr.names import checked_name
 from daemon.ocr.places import checked_place
 from daemon.ocr.syllables import foreign_or_invalid, is_syllable, merged_letters
-from daemon.ocr.vntext import is_upper_text, one_edit_apart
+from daemon.ocr.vntext import holds_print, is_upper_text, one_edit_apart
 
 # A unit named in a trích yếu: its type, then its name in capitalised words ("tỉnh Bình Định").
 _NAMED_PLACE = re.compile(
@@ -146,7 +146,7 @@ def trim_edges(text: str) -> tuple[str, bool]:
     dotted rule or a speck after it ("2024.....", "2018 ˆ"), and a quotation mark at its
     start that closes nowhere (and whether there was one)."""
     text = _FULL_STOP.sub("", text.strip(" -–—•_`'‘’:,;"))
-    while text and not _printed(text.rsplit(" ", 1)[-1]):  # "... năm 2018 ˆ"
+    while text and not holds_print(text.rsplit(" ", 1)[-1]):  # "... năm 2018 ˆ"
         text = text.rsplit(" ", 1)[0] if " " in text else ""
     text = _DOTTED_TAIL.sub("", text)
     if text[:1] in '"“' and sum(text.count(q) for q in '"“”') % 2 == 1:
@@ -180,11 +180,6 @@ def judge_places(text: str) -> tuple[str, float]:
 
 _FULL_STOP = re.compile(r"(?<=[a-zà-ỹđ]{2})\.$")
 _DOTTED_TAIL = re.compile(r"\.{2,}[-–—.]*$")  # a dotted rule or specks read after the last word
-
-
-def _printed(word: str) -> bool:
-    """Whether a word holds a letter or digit of print (ˆ is a modifier letter: a speck)."""
-    return any(unicodedata.category(c) in ("Lu", "Ll", "Nd") for c in word)
 
 
 def looks_whole(text: str, *, titled: bool) -> float:

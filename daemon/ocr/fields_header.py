@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 
 from daemon.ocr import syllables
@@ -33,6 +32,7 @@ from daemon.ocr.fields_vocab import (
     starts_body,
     starts_with_any,
 )
+from daemon.ocr.vntext import holds_print
 
 _WINDOW = 60  # the header and title sit within the first lines of page 1
 _MAX_TITLE_WORDS = 6
@@ -277,7 +277,7 @@ def subject_lines(layout: Layout, head: Header) -> list[WLine]:
     marks: list[WLine] = []  # lines of marks (".¬aĂ-Ằ—Ằ"): the rule under it, or a speck
     prev = title
     for line in lines[head.title + 1 : head.title + 1 + _MAX_SUBJECT_LINES]:
-        if not any(unicodedata.category(c) in _PRINTED for c in line.text):
+        if not holds_print(line.text):
             continue  # specks read as a line ("` ˆ ˆ"): not the body, not the trích yếu
         if line.text.strip(_END_MARKS).isdigit() and axis.off(line):
             continue  # the clerk's số đến beside the stamp
@@ -294,7 +294,6 @@ def subject_lines(layout: Layout, head: Header) -> list[WLine]:
     return out
 
 
-_PRINTED = ("Lu", "Ll", "Nd")  # a letter or a digit (ˆ is a modifier letter: a speck)
 _UNREAD = 0.3  # a line read this unsurely may hide what it says (under the clerk's stamp)
 _BODY_WIDER = 1.15  # a line this much wider than the trích yếu's widest, starting left of it
 _MARGIN_SLACK = 0.05  # ... and ending this close to the right margin (page widths)

@@ -109,7 +109,7 @@ def drafting_unit_disagrees(
 ) -> bool:
     """Whether a công văn's ký hiệu names a drafting unit (the code after the agency's, no
     type before it) that its "Lưu: VT, ..." line, naming units, does not."""
-    codes = number.rsplit("/", 1)[-1].split("-")  # 15/2016/TT-BCT: after the year
+    codes = _codes(number)
     if len(codes) < 2 or codes[0] in type_abbrs:
         return False
     filed = next((r for r in recipients or [] if _fold(r).startswith("LUU")), None)
@@ -137,8 +137,13 @@ def agency_code_doubtful(
     """Whether a công văn's agency code (first in its ký hiệu, no type before it) is one
     letter off the issuer's two-letter short form ("VI" for VL, Cục Việc làm): too short a
     code to correct (`agreed` leaves it), but no reason to trust either."""
-    code = number.rsplit("/", 1)[-1].split("-")[0].strip(" ._")
+    code = _codes(number)[0].strip(" ._")
     forms = short_forms(issuer, parent, shortest=2)
     if len(code) != 2 or code in type_abbrs or code in forms:
         return False
     return any(len(form) == 2 and one_edit_apart(code, form) for form in forms)
+
+
+def _codes(number: str) -> list[str]:
+    """The codes of a ký hiệu after its number (and year: 15/2016/TT-BCT), in order."""
+    return number.rsplit("/", 1)[-1].split("-")

@@ -211,8 +211,9 @@ def reading_order(lines: Iterable[Line]) -> list[Line]:
     Two lines share a band when each one's middle lies within the other's height: a line
     made tall by a mark of the stamp above it ("Tình hình ... năm" under "BÁO CÁO") may
     overlap the line above by half its height, but does not reach its middle."""
-    return [line for row in group_rows(lines, _middles_shared) for line in row]
+    return [line for row in group_rows(lines, one_row) for line in row]
 
 
-def _middles_shared(a: Boxed, b: Boxed) -> bool:
+def one_row(a: Boxed, b: Boxed) -> bool:
+    """Whether two boxes stand on one row: each holds the other's middle height."""
     return a.y0 <= (b.y0 + b.y1) / 2 <= a.y1 and b.y0 <= (a.y0 + a.y1) / 2 <= b.y1

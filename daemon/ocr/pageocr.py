@@ -463,7 +463,7 @@ class _StampRemains:
             for a, b in itertools.permutations(lines, 2):
                 between = [w for w in self.removed if _bridges(a, w, b)]
                 centred = abs((a.x0 + b.x1) / 2 - axis) <= _CENTRED
-                if a.x1 < b.x0 and between and _one_row(a, b) and centred:
+                if a.x1 < b.x0 and between and layout.one_row(a, b) and centred:
                     words = sorted(between, key=lambda w: w.x0)
                     line = layout.to_line([_as_word(a), *words, _as_word(b)])
                     line = self._doubt(replace(line, conf=min(a.conf, b.conf)))
@@ -563,11 +563,6 @@ def _printed_syllable(text: str) -> bool:
     """A Vietnamese syllable of two letters or more, in small letters or capitalised."""
     cased = text[1:].islower() and (text[:1].islower() or text[:1].isupper())
     return len(text) >= 2 and text.isalpha() and cased and syllables.is_syllable(text)
-
-
-def _one_row(a: Line, b: Line) -> bool:
-    """Whether two lines stand on one row: each holds the other's middle height."""
-    return a.y0 <= (b.y0 + b.y1) / 2 <= a.y1 and b.y0 <= (a.y0 + a.y1) / 2 <= b.y1
 
 
 def _bridges(a: Line, word: layout.Word, b: Line) -> bool:

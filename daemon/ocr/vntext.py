@@ -97,6 +97,11 @@ def tone_key(text: str) -> str:
     return squash(fold_tones(clean(text)).casefold())
 
 
+def holds_print(text: str) -> bool:
+    """Whether `text` holds a letter or a digit (ˆ, a modifier letter, is a speck)."""
+    return any(unicodedata.category(c) in ("Lu", "Ll", "Nd") for c in text)
+
+
 def is_upper_text(text: str, threshold: float = 0.8) -> bool:
     """Whether most letters of `text` are capitals (a heading, an agency name)."""
     letters = [c for c in text if c.isalpha()]
