@@ -62,13 +62,22 @@ def _without_specks(ink: np.ndarray) -> np.ndarray:
 def streaks(image: Image.Image) -> list[tuple[int, int]]:
     """The pixel columns (start, end) of the scanner glass's streaks down `image` (mode "L")."""
     grey = np.asarray(image)
-    paper = np.median(grey[::_PAPER_STEP], axis=0)
+    paper = _column_medians(grey[::_PAPER_STEP])
     dim = paper < _DIM * float(np.median(paper))
     edges = np.flatnonzero(np.diff(np.concatenate(([0], dim.astype(np.int8), [0]))))
     widest = round(_STREAK_WIDTH * grey.shape[1])
     return [
         (int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True) if b - a <= widest
     ]
+
+
+def _column_medians(grey: np.ndarray) -> np.ndarray:
+    """`np.median(grey, axis=0)` for 8-bit pixels, in a third of its time: each column
+    sorted as a row by radix sort (NumPy's stable sort of bytes) instead of partitioned
+    in place down the page."""
+    rows = len(grey)
+    ordered = np.sort(np.ascontiguousarray(grey.T), axis=1, kind="stable")
+    return (ordered[:, (rows - 1) // 2].astype(np.float64) + ordered[:, rows // 2]) / 2
 
 
 def unstreaked(image: Image.Image, found: list[tuple[int, int]]) -> Image.Image:

@@ -95,3 +95,10 @@ def test_a_column_of_print_is_no_streak() -> None:
     grey = np.full((200, 400), 255, dtype=np.uint8)
     grey[:, 100:140] = 90
     assert copier.streaks(Image.fromarray(grey)) == []
+
+
+def test_column_medians_are_numpys() -> None:
+    rng = np.random.default_rng(3)
+    for rows in (1, 2, 7, 438):  # odd and even counts: the middle one, the mean of two
+        grey = rng.integers(0, 256, size=(rows, 33), dtype=np.uint8)
+        assert np.array_equal(copier._column_medians(grey), np.median(grey, axis=0))

@@ -27,6 +27,9 @@ def data(*words: tuple[int, int, int, int, int, int, int, float, str]) -> dict[s
     return out
 
 
+NO_INVERT = " -c tessedit_do_invert=0"  # ND30 prints no white on black: no second read
+
+
 @dataclass
 class Replay:
     """Recordings pytesseract returns in turn, and the arguments it was called with."""
@@ -60,7 +63,7 @@ def test_merged_header_line_is_split_at_the_gap(replay: Replay) -> None:
     lines = tesseract.ocr_lines(Image.new("L", (1000, 2000), 255), lang="vie", psm=3, timeout=5)
     assert [ln.text for ln in lines] == ["ỦY BAN", "CỘNG HÒA"]
     assert lines[0].x0 == 0.2 and lines[0].y0 == 0.05 and lines[0].conf == 0.95
-    assert replay.calls[0]["format"] == "PPM" and replay.calls[0]["config"] == "--psm 3"
+    assert replay.calls[0]["format"] == "PPM" and replay.calls[0]["config"] == f"--psm 3{NO_INVERT}"
 
 
 def test_box_offsets_and_dpi(replay: Replay) -> None:
@@ -71,7 +74,7 @@ def test_box_offsets_and_dpi(replay: Replay) -> None:
     )
     assert (lines[0].x0, lines[0].y0, lines[0].x1) == (0.51, 0.51, 0.61)
     assert replay.calls[0]["size"] == (500, 1000)
-    assert replay.calls[0]["config"] == "--psm 4 --dpi 300"
+    assert replay.calls[0]["config"] == f"--psm 4 --dpi 300{NO_INVERT}"
 
 
 def test_rules_and_specks_are_dropped(replay: Replay) -> None:
@@ -223,3 +226,9 @@ def test_engine_that_cannot_load_falls_back_to_the_program(
     replay.outputs.append(data((1, 1, 1, 10, 20, 100, 30, 90, "Số:")))
     lines = tesseract.ocr_lines(Image.new("L", (1000, 2000), 255), lang="vie", psm=4, timeout=5)
     assert [ln.text for ln in lines] == ["Số:"] and len(replay.calls) == 1
+
+
+def test_the_loaded_model_reads_no_line_a_second_time_inverted() -> None:
+    engine = tesseract._engine("vie")
+    assert engine is not None
+    assert engine._api.GetVariableAsString("tessedit_do_invert") == "0"
