@@ -72,6 +72,8 @@ _CORRECTED_NUMBER = 0.85  # as sure as a ký hiệu whose type abbreviation was 
 # An issuer read less surely ("SỞ CÔNG THƯƠNG Sa": the stamp's top) corrects no ký hiệu to its
 # initials (521/QĐ-SCT to SCTS); it goes to the clerk anyway.
 _SURE_ISSUER = 0.8
+_NUMBERS = re.compile(r"\d+")
+_SURE_READ = 0.85  # ... unless it is the year of issue, on a line read surely otherwise
 _UNSURE_NUMBER = 0.7  # a word with a digit OCR is less sure of: the number may be another
 _CODE_DISAGREES = 0.5  # a code of the ký hiệu disagrees with "Lưu:" or the issuer
 _GOES_ON = 0.3  # a trích yếu that may go on under the stamp is the clerk's to finish
@@ -254,7 +256,8 @@ def _subject(
     else:
         text, score = "", 0.0
     whole = looks_whole(text, titled=bool(subject))  # judged as read, specks and all
-    if min((ln.number_conf for ln in read_from), default=1.0) < _UNSURE_NUMBER:
+    unsure = min((ln.number_conf for ln in read_from), default=1.0) < _UNSURE_NUMBER
+    if unsure and not (score >= _SURE_READ and _issue_year_only(text, values["date"])):
         whole = min(whole, SPELLING_PENALTY)  # "giai đoạn 2021-2026" for 2024: OCR doubted it
     tidy = without_specks(without_stamp_tail(text))
     if tidy != text:  # the stamp or specks lay on it: what they hid is not known
@@ -270,6 +273,13 @@ def _subject(
     text, slipped = undo_slips(text)
     values["subject"] = text or None
     conf["subject"] = score * placed * spelling(values["subject"]) * whole * slipped
+
+
+def _issue_year_only(text: str, date: dt.date | None) -> bool:
+    """Whether every number in a trích yếu is the year the document was issued ("... năm
+    2019" dated 2019): a digit misread would have to make that very year by chance."""
+    numbers = _NUMBERS.findall(text)
+    return date is not None and bool(numbers) and all(n == str(date.year) for n in numbers)
 
 
 def _agencies(head: Header, values: dict[str, Any], conf: dict[str, float]) -> None:

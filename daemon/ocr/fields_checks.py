@@ -13,7 +13,7 @@ import re
 import unicodedata
 
 from daemon.ocr import gazetteer
-from daemon.ocr.fields_lexicon import misread_words
+from daemon.ocr.fields_lexicon import known_pair, misread_words
 from daemon.ocr.fields_vocab import UNIT_TYPES
 from daemon.ocr.names import checked_name
 from daemon.ocr.places import checked_place
@@ -80,18 +80,26 @@ def without_specks(text: str) -> str:
     exclamation or question mark between words in small letters ("số liệu phòng. cháy",
     "công! tác") or before a capitalised one ("phê duyệt. Kế hoạch"), a dash doubled in a
     span of years ("2017- -2019"), a colon inside a word ("L:ao động"), a capital alone
-    after its closing number ("giai đoạn 2020-2024 H"). The caller keeps the field flagged:
-    what made the speck may have hidden more."""
+    after its closing number ("giai đoạn 2020-2024 H"), a comma between the two words of a
+    compound with no space after it ("Kiểm,tra"; elsewhere it is print's, its space lost).
+    The caller keeps the field flagged: what made the speck may have hidden more."""
     text = _STOP_MID.sub(" ", text)
     text = _STOP_BEFORE_CAPITAL.sub(" ", text)
     text = _DOUBLE_DASH.sub("-", text)
     text = _COLON_IN_WORD.sub("", text)
+    text = _COMMA_IN_WORD.sub(_comma_mended, text)
     text = _MARK_BEFORE_WORD.sub("", text)
     if text.count("“") != text.count("”"):  # a quotation that closes nowhere: a speck
         text = _OPEN_QUOTE.sub("", text)
     text = _SPLIT_YEAR.sub(_year_mended, text)
     text = " ".join(_unglued(word) for word in text.split(" "))
     return _LETTER_AFTER_NUMBER.sub("", text)
+
+
+def _comma_mended(match: re.Match[str]) -> str:
+    """A comma glued between two words: a speck inside a compound, else the comma print
+    sets, its space lost."""
+    return f"{match[1]} {match[2]}" if known_pair(match[1], match[2]) else f"{match[1]}, {match[2]}"
 
 
 def _year_mended(match: re.Match[str]) -> str:
@@ -130,6 +138,7 @@ _STOP_MID = re.compile(r"(?<=[a-zà-ỹđ])[.!?]\s+(?=[a-zà-ỹđ])")  # no tr�
 _STOP_BEFORE_CAPITAL = re.compile(r"(?<=[a-zà-ỹđ]{2})\.\s+(?=[A-ZĐÀ-Ỹ])")  # "phê duyệt. Kế hoạch"
 _DOUBLE_DASH = re.compile(r"(?<=\d)-\s+-(?=\d)")  # "2017- -2019"
 _COLON_IN_WORD = re.compile(r"(?<=[^\W\d_]):(?=[^\W\d_])")
+_COMMA_IN_WORD = re.compile(r"([^\W\d_]+),([^\W\d_]+)")  # "Kiểm,tra"
 _LETTER_AFTER_NUMBER = re.compile(r"(?<=\d)\s+[A-ZĐ]$")
 _MARK_BEFORE_WORD = re.compile(r"(?<=\s)[;_„‚|~`]+(?=[a-zà-ỹđ])")  # "tìm ;kiếm", "bồi _dưỡng"
 _OPEN_QUOTE = re.compile(r"(?<=\s)“(?=[a-zà-ỹđ])")

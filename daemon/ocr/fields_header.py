@@ -32,7 +32,7 @@ from daemon.ocr.fields_vocab import (
     starts_body,
     starts_with_any,
 )
-from daemon.ocr.vntext import holds_print
+from daemon.ocr.vntext import holds_print, is_upper_text
 
 _WINDOW = 60  # the header and title sit within the first lines of page 1
 _MAX_TITLE_WORDS = 6
@@ -298,6 +298,8 @@ _UNREAD = 0.3  # a line read this unsurely may hide what it says (under the cler
 _BODY_WIDER = 1.15  # a line this much wider than the trích yếu's widest, starting left of it
 _MARGIN_SLACK = 0.05  # ... and ending this close to the right margin (page widths)
 _INDENT = 0.07  # ... or starting this close to the left one (a 1.27 cm indent and slack)
+_PAST = 0.03  # a body line the stamp cut the start of ends this far past the trích yếu
+_THIN = 0.5  # a "line" this much lower than a line of print is a rule or a speck
 
 
 def subject_may_go_on(layout: Layout, head: Header, subject: list[WLine]) -> bool:
@@ -323,8 +325,20 @@ def subject_may_go_on(layout: Layout, head: Header, subject: list[WLine]) -> boo
         and line.x0 < min(ln.x0 for ln in subject)
         and (line.x0 <= left + _INDENT or line.x1 >= right - _MARGIN_SLACK)
     )
+    # Its start lost under the stamp, a body line still ends at the right margin, past
+    # where the centred trích yếu ends ("... ngày 5/1/2019 của UBND huyện Núi").
+    cut_body = (
+        line.x0 > min(ln.x0 for ln in subject) + _PAST
+        and line.x1 >= right - _MARGIN_SLACK
+        and line.x1 > max(ln.x1 for ln in subject) + _PAST
+    )
     opens_body = starts_body(line.text, line.key, strong=True)  # "Kính gửi", "Căn cứ"
-    return line.page == last.page and line.conf < _UNREAD and close and not (body or opens_body)
+    # The short rule under the trích yếu, read as marks; the issuing council's name under
+    # a Nghị quyết ("HỘI ĐỒNG NHÂN DÂN TỈNH ..."): no line of a trích yếu in small letters.
+    thin = line.y1 - line.y0 < _THIN * (last.y1 - last.y0)
+    shouted = is_upper_text(line.text) and not any(is_upper_text(ln.text) for ln in subject)
+    unlike = body or cut_body or opens_body or thin or shouted
+    return line.page == last.page and line.conf < _UNREAD and close and not unlike
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ threshold when OCR may have read it wrong, and what a field check puts right."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
@@ -184,6 +185,24 @@ def test_a_number_ocr_doubted_in_the_subject_flags_it(types: DocTypes) -> None:
         fields = extract(reading, types)
         assert fields.subject == subject
         assert (fields.confidence["subject"] >= THRESHOLD) is sure, number_conf
+
+
+def test_a_doubted_number_that_is_the_year_of_issue_is_trusted(types: DocTypes) -> None:
+    """ "... năm 2016" on a document dated 2016: a misread digit would have to make that
+    very year. Not when the line was otherwise read unsurely, nor for another year."""
+    for subject, conf, sure in (
+        ("Về việc kiểm tra cải cách hành chính năm 2016", 0.95, True),
+        ("Về việc kiểm tra cải cách hành chính năm 2016", 0.8, False),
+        ("Về việc kiểm tra cải cách hành chính năm 2017", 0.95, False),
+        ("Về việc kiểm tra cải cách hành chính giai đoạn 2016-2020", 0.95, False),
+    ):
+        reading = _with(
+            nd30(**{**QD, "title": ["KẾ HOẠCH", subject]}, conf=conf),
+            lambda ln, s=subject: dataclasses.replace(ln, number_conf=0.6) if ln.text == s else ln,
+        )
+        fields = extract(reading, types)
+        assert fields.date == dt.date(2016, 11, 4) and fields.subject == subject
+        assert (fields.confidence["subject"] >= THRESHOLD) is sure, (subject, conf)
 
 
 def test_a_capital_i_before_a_small_letter_in_the_ky_hieu_flags_it(types: DocTypes) -> None:
@@ -470,6 +489,7 @@ def test_the_body_below_a_stamped_title_does_not_make_the_subject_go_on(
     widened = dataclasses.replace(
         body, text="hiện Kế hoạch số 4680/KH-UBND", x0=0.12, x1=0.9, y0=0.228, y1=0.245
     )
+    start = min(ln.x0 for ln in page.lines if ln.text in TITLE[1:])
     for line, sure in (
         (widened, True),
         (dataclasses.replace(widened, x0=0.4, x1=0.6), False),
@@ -477,6 +497,15 @@ def test_the_body_below_a_stamped_title_does_not_make_the_subject_go_on(
         (dataclasses.replace(widened, x0=0.24, x1=0.7), False),  # wide, but neither
         # centred, but the address: the trích yếu does not go on into "Kính gửi"
         (dataclasses.replace(widened, text="Kính gửi - UBND các huyện", x0=0.3, x1=0.7), True),
+        # its start lost under the stamp, but on to the right margin, past the trích yếu
+        (dataclasses.replace(widened, x0=start + 0.05, x1=0.88), True),
+        (dataclasses.replace(widened, x0=start + 0.01, x1=0.88), False),  # not cut: may go on
+        # the short rule under the trích yếu read as marks; a council's name in capitals
+        (dataclasses.replace(widened, text=".¬aĂ-Ằ—Ằ—", x0=0.5, x1=0.6, y1=0.2285), True),
+        (
+            dataclasses.replace(widened, text="HỘI ĐỒNG NHÂN DÂN TỈNH ĐỒNG THÁP", x0=0.35, x1=0.75),
+            True,
+        ),
     ):
         lines = tuple(
             dataclasses.replace(line, conf=0.2) if ln is body else ln for ln in page.lines
@@ -614,6 +643,8 @@ def test_a_speck_read_inside_a_line_and_the_clerks_number_beside_it_go(types: Do
         ("tố cáo trênđịa bàn huyện", "tố cáo trên địa bàn huyện"),
         ("phê duyệt. Kế hoạch du lịch", "phê duyệt Kế hoạch du lịch"),  # a stop mid-sentence
         ("giai đoạn 2017- -2019", "giai đoạn 2017-2019"),  # a span's dash doubled
+        ("tổ chức kiểm,tra công tác", "tổ chức kiểm tra công tác"),  # a comma in a compound
+        ("bảo vệ môi trường,tài nguyên", "bảo vệ môi trường, tài nguyên"),  # its space lost
     ],
 )
 def test_specks_inside_a_subject_are_taken_out_and_flag_it(
