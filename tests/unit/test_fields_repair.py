@@ -35,6 +35,7 @@ def types() -> DocTypes:
         ("khiếu nại, tố cáo tĩnh Sóc Trăng", "khiếu nại, tố cáo tỉnh Sóc Trăng"),
         ("tinh gọn bộ máy tỉnh Hà Tĩnh", "tinh gọn bộ máy tỉnh Hà Tĩnh"),
         ("phòng, chống tham nhũng, tiểu cực", "phòng, chống tham nhũng, tiêu cực"),
+        ("phát triển du lịch cống đồng", "phát triển du lịch cộng đồng"),
         ("phục vụ chỉ trả trợ cấp", "phục vụ chi trả trợ cấp"),  # "vụ chỉ" is written
     ],
 )

@@ -414,6 +414,30 @@ def test_a_slip_into_a_rare_syllable_is_undone_and_flagged(
     assert fields.confidence["subject"] < THRESHOLD
 
 
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        (
+            "Về việc tổ chức hiểm tra kiểm soát thủ tục hành chính năm 2018",
+            "Về việc tổ chức kiểm tra kiểm soát thủ tục hành chính năm 2018",
+        ),
+        (
+            "Phòng, chống thiên tai và tin kiếm cứu nạn năm 2018",
+            "Phòng, chống thiên tai và tìm kiếm cứu nạn năm 2018",
+        ),
+    ],
+)
+def test_a_common_word_alone_where_a_neighbour_calls_for_its_twin_is_flagged(
+    read: str, meant: str, types: DocTypes
+) -> None:
+    """ "hiểm tra", "tin kiếm": each word real and common, so no check caught them (silent
+    errors on old copiers), but "hiểm" and "tin" stand in no compound here, and one letter
+    off each makes one with the neighbour that has no other partner."""
+    fields = extract(nd30(**{**QD, "title": ["KẾ HOẠCH", read]}, conf=0.95), types)
+    assert fields.subject == meant
+    assert fields.confidence["subject"] < THRESHOLD
+
+
 def test_a_capital_read_for_a_word_of_a_compound_is_flagged(types: DocTypes) -> None:
     """ "tài Hiệu lưu trữ": a real, common syllable read capitalised in place of "liệu"; no
     name or compound explains its capital, and one letter off it makes a pair with "tài".
@@ -468,6 +492,10 @@ def test_an_agency_name_with_a_letter_vietnamese_has_not_is_flagged(types: DocTy
         "Khen thưởng ông Nguyễn Văn An",
         "Hướng dẫn thi hành tại Điều 5 của Luật",
         "Sử dụng tiếng Việt và bảng mã Unicode",
+        # a function word stands alone; a neighbour bound in its own compound calls for none
+        "Khen thưởng cá nhân có thành tích xuất sắc trong phòng cháy, chữa cháy",
+        "Kết quả bảo đảm trật tự an toàn giao thông quý III năm 2020",
+        "Về việc phát triển du lịch cộng đồng năm 2024",
     ],
 )
 def test_right_words_are_not_taken_for_slips(text: str) -> None:
