@@ -37,10 +37,17 @@ MIN_VERSION = (4, 1)  # LSTM engine with the `vie` model
 INSTALL_ADVICE = "install it with: apt-get install tesseract-ocr tesseract-ocr-vie"
 _PROBE_TIMEOUT = 15.0
 TESSERACT = "tesseract"  # the program, found on PATH (pytesseract's default too)
-# A line read with little confidence is read again turned to white on black, in case it
-# was printed so: ND30 documents never are, and on noisy scans that second read of every
-# doubtful line is 3% of Tesseract's time.
-_VARIABLES = {"tessedit_do_invert": "0"}
+# Tesseract reads a line it is unsure of a second time turned white on black, in case it
+# was printed so. ND30 prints no such line, and in a block of text that second read of every
+# doubtful line is 3% of Tesseract's time on noisy scans. A line read alone (a signer's name
+# under the seal, a title line found again) keeps it: on the accuracy bench's old copiers,
+# the second try read six names the first had wrong.
+_SINGLE_LINE = 7  # the page segmentation mode of one line read alone
+
+
+def _invert(psm: int) -> str:
+    """Tesseract's tessedit_do_invert for a read in mode `psm`."""
+    return "1" if psm == _SINGLE_LINE else "0"
 
 
 class TesseractError(PermanentError):
@@ -154,7 +161,7 @@ def ocr_lines(
         data = engine.data(region, psm=psm, dpi=dpi, timeout=timeout)
     else:
         config = f"--psm {psm}" + (f" --dpi {dpi}" if dpi else "")
-        config += "".join(f" -c {name}={value}" for name, value in _VARIABLES.items())
+        config += f" -c tessedit_do_invert={_invert(psm)}"
         data = _call("image_to_data", region, lang, config, timeout, "OCR")
     return lines_from_data(data, page[2:], page[:2], sift)
 
@@ -263,14 +270,13 @@ class _Engine:
             self._api = tesserocr.PyTessBaseAPI(path=tessdata_dir(), lang=lang)
         except RuntimeError as exc:
             raise TesseractMissing(f"Tesseract cannot load language {lang!r}: {exc}") from exc
-        for name, value in _VARIABLES.items():
-            self._api.SetVariable(name, value)
 
     def data(
         self, image: Image.Image, *, psm: int, dpi: int | None, timeout: float
     ) -> dict[str, list[Any]]:
         api = self._api
         api.SetPageSegMode(psm)
+        api.SetVariable("tessedit_do_invert", _invert(psm))
         if image.mode == "L":  # raw pixels: no BMP round trip, and half the peak memory
             api.SetImageBytes(image.tobytes(), image.width, image.height, 1, image.width)
         else:

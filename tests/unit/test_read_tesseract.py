@@ -161,6 +161,10 @@ class FakeApi:
     def SetPageSegMode(self, psm: int) -> None:  # noqa: N802 - tesserocr's names
         self.calls.append(("psm", psm))
 
+    def SetVariable(self, name: str, value: str) -> bool:  # noqa: N802
+        self.calls.append((name, value))
+        return True
+
     def SetImage(self, image: Image.Image) -> None:  # noqa: N802
         self.calls.append(("image", image.size))
 
@@ -198,6 +202,7 @@ def test_engine_reads_a_box(monkeypatch: pytest.MonkeyPatch) -> None:
     assert [ln.text for ln in lines] == ["Số: 12/QĐ-UBND"]
     assert api.calls == [
         ("psm", 4),
+        ("tessedit_do_invert", "0"),
         ("image", (500, 500)),
         ("dpi", 300),
         ("timeout", 5000),
@@ -228,7 +233,11 @@ def test_engine_that_cannot_load_falls_back_to_the_program(
     assert [ln.text for ln in lines] == ["Số:"] and len(replay.calls) == 1
 
 
-def test_the_loaded_model_reads_no_line_a_second_time_inverted() -> None:
+@pytest.mark.parametrize(("psm", "invert"), [(3, "0"), (4, "0"), (6, "0"), (7, "1")])
+def test_only_a_line_read_alone_is_tried_again_inverted(psm: int, invert: str) -> None:
+    """In a block of text the second, inverted read of a doubtful line costs 3% of the time
+    and finds nothing ND30 prints; a name read alone under the seal gains from it."""
     engine = tesseract._engine("vie")
     assert engine is not None
-    assert engine._api.GetVariableAsString("tessedit_do_invert") == "0"
+    engine.data(Image.new("L", (200, 40), 255), psm=psm, dpi=300, timeout=5)
+    assert engine._api.GetVariableAsString("tessedit_do_invert") == invert
