@@ -170,7 +170,7 @@ class _Covers(dict[int, np.ndarray]):
         super().__init__()
         self.size = pooled.shape
         span = 2 * largest + 3
-        self.shape = tuple(-(-(n + span) // 16) * 16 for n in pooled.shape)  # FFT-friendly
+        self.shape = tuple(_fast_size(n + span) for n in pooled.shape)
         self.spectrum = np.fft.rfft2(pooled, self.shape)
 
     def __missing__(self, radius: int) -> np.ndarray:
@@ -182,6 +182,19 @@ class _Covers(dict[int, np.ndarray]):
         lag, (h, w) = radius + 1, self.size
         self[radius] = cover = np.asarray(full[lag : lag + h, lag : lag + w] / ring.sum())
         return cover
+
+
+def _fast_size(n: int) -> int:
+    """The least size >= `n` with no prime factor above 5, where an FFT is quickest (a
+    multiple of 16 such as 272 = 16 x 17 takes a third longer than 288)."""
+    while True:
+        rest = n
+        for prime in (2, 3, 5):
+            while rest % prime == 0:
+                rest //= prime
+        if rest == 1:
+            return n
+        n += 1
 
 
 def _inner(covers: _Covers, y: int, x: int, outer: int) -> int | None:

@@ -79,3 +79,14 @@ def test_a_grey_seal_is_left_to_the_grey_levels() -> None:
     grey = seal_ring.find(_column(True).point(lambda v: 120 if v < 128 else 255), DPI)
     assert black is not None and black.as_dark_as_print
     assert grey is not None and not grey.as_dark_as_print
+
+
+def test_fft_sizes_have_no_prime_factor_above_five() -> None:
+    assert [seal_ring._fast_size(n) for n in (1, 16, 17, 257, 272, 301)] == [
+        1,
+        16,
+        18,
+        270,
+        288,
+        320,
+    ]
