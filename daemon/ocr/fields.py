@@ -43,6 +43,7 @@ from daemon.ocr.fields_header import (
 )
 from daemon.ocr.fields_layout import Layout, WLine, mean_conf, prepare
 from daemon.ocr.fields_lexicon import (
+    breaks_phrase,
     correct_diacritics,
     ends_mid_compound,
     known_pair,
@@ -267,8 +268,9 @@ def _subject(
         text = capitalised(text)
     words = [w for w in text.split() if any(c.isalnum() for c in w) or w in SUBJECT_MARKS]
     text, placed = judge_places(correct_diacritics(" ".join(words))) if words else ("", 1.0)
-    # "Soát thủ tục ...": "kiểm" was lost; "... kiểm tra bảo": the stamp ate "vệ môi trường"
-    if (subject and starts_mid_compound(text)) or ends_mid_compound(text):
+    # "Soát thủ tục ...": "kiểm" was lost; "... kiểm tra bảo": the stamp ate "vệ môi trường";
+    # "tiêm chủng mở năm 2023": "rộng" was
+    if (subject and starts_mid_compound(text)) or ends_mid_compound(text) or breaks_phrase(text):
         whole = SPELLING_PENALTY
     text, slipped = undo_slips(text)
     values["subject"] = text or None

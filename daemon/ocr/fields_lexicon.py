@@ -134,6 +134,21 @@ _PHRASE_PAIRS = frozenset(
 _PHRASE_TRIPLES = frozenset(
     t for words in _PHRASES for t in zip(words, words[1:], words[2:], strict=False)
 )
+
+
+def _phrase_next() -> dict[tuple[str, str], frozenset[str | None]]:
+    """For each pair of the lexicon's phrases, the words that follow it there (None where
+    it starts or ends one: there it is a word of its own)."""
+    found: dict[tuple[str, str], set[str | None]] = defaultdict(set)
+    for words in _PHRASES:
+        for i, pair in enumerate(zip(words, words[1:], strict=False)):
+            found[pair].add(words[i + 2] if i + 2 < len(words) else None)
+            if i == 0:
+                found[pair].add(None)
+    return {pair: frozenset(follows) for pair, follows in found.items()}
+
+
+_PHRASE_NEXT = _phrase_next()
 _FIRST_HALVES = frozenset(a for a, _ in _KNOWN)
 _SECOND_HALVES = frozenset(b for _, b in _KNOWN)
 
@@ -393,6 +408,26 @@ def ends_mid_compound(text: str) -> bool:
         return False
     last = fold_word(words[-1])
     return last in _FIRST_HALVES and last not in _SECOND_HALVES
+
+
+def breaks_phrase(text: str) -> bool:
+    """Whether `text` holds a pair of words the lexicon knows only inside one longer phrase,
+    without the word that phrase goes on with ("tiêm chủng mở năm 2023": mở rộng, and
+    "chủng mở" is no word on its own): that word was lost. A pair the regulations write
+    stands on its own ("quản lý", "cán bộ")."""
+    words = list(_WORD.finditer(nfc(text)))
+    for i in range(len(words) - 1):
+        pair = (fold_word(words[i].group()), fold_word(words[i + 1].group()))
+        follows = _PHRASE_NEXT.get(pair)
+        if follows is None or len(follows) != 1 or pair in _written_pairs():
+            continue
+        (then,) = follows
+        after = words[i + 2] if i + 2 < len(words) else None
+        if then is None or (after is not None and fold_word(after.group()) == then):
+            continue
+        if after is None or not _written(words[i + 1].group(), after.group()):
+            return True
+    return False
 
 
 def _stray_between(text: str, words: list[re.Match[str]], i: int) -> bool:
