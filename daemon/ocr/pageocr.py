@@ -390,12 +390,15 @@ class _StampRemains:
         self.boxes, self.raster = boxes, raster
         self.dropped: list[layout.Word] = []  # taken out, or cut short of stray marks
         self.removed: list[layout.Word] = []  # taken out
+        self.passed: list[layout.Word] = []  # handed on, as mended: the lines' words
 
     def __call__(self, word: layout.Word) -> layout.Word | None:
         if not _inside_any(word, self.boxes, self.raster, whole=False):
+            self.passed.append(word)
             return word
         text = word.text.strip(_STRAY)  # the stamp's frame and dotted lines read as . : |
         if text in ("-", "–"):
+            self.passed.append(word)
             return word  # "Tài chính - Kế hoạch": a dash in the line; the frame reads as |
         if not any(c.isalnum() for c in text):
             return None
@@ -413,7 +416,9 @@ class _StampRemains:
             text = kept.group()
         if text != word.text:  # a title line does not end in the middle of a stamp
             self.dropped.append(word)
-        return replace(word, text=text)
+        word = replace(word, text=text)
+        self.passed.append(word)
+        return word
 
     def sift(self, found: list[Line], region: regions.Region) -> list[Line]:
         width = self.raster.image.width
@@ -430,9 +435,11 @@ class _StampRemains:
             line = self._without_frame_dashes(line)
             line, numbered = self._without_number(line, kept[-1] if kept else None)
             line, shouted = self._without_stamp_words(line)
-            numbered = numbered or shouted
             lost = [w for w in self.dropped if line.y0 <= (w.y0 + w.y1) / 2 <= line.y1]
-            doubtful = numbered or (bool(lost) and not self._whole(line, lost, axis))
+            # The clerk's number or the stamp's words taken off its end, or junk beside it:
+            # what they hid is not known, unless the line is centred as printed.
+            cut = numbered or shouted or bool(lost)
+            doubtful = cut and not self._whole(line, lost, axis)
             kept.append(self._doubt(line) if doubtful and on_axis else line)
         # A title line read as nothing but junk: the line above it may have gone on there.
         for word in self.dropped:
@@ -502,18 +509,18 @@ class _StampRemains:
             return line, False
         announced = above is not None and _counts(above.text.rsplit(" ", 1)[-1])
         if words[0].isdigit() and not announced and self._ends_inside(line, last=False):
-            return _without_end_word(line, last=False), True
+            return self._less_end_word(line, last=False), True
         if words[-1].isdigit() and not _counts(words[-2]) and self._ends_inside(line):
-            return _without_end_word(line), True
+            return self._less_end_word(line), True
         return line, False
 
     def _without_frame_dashes(self, line: Line) -> Line:
         """A line less a dash at an end inside the stamp: its frame's edge, read as one
         ("- Triển khai ..."); a dash between two words is print ("Tài chính - Kế hoạch")."""
         while line.text.startswith(_DASH_WORDS) and self._ends_inside(line, last=False):
-            line = _without_end_word(line, last=False)
+            line = self._less_end_word(line, last=False)
         while line.text.endswith(_DASH_ENDS) and self._ends_inside(line):
-            line = _without_end_word(line)
+            line = self._less_end_word(line)
         return line
 
     def _without_stamp_words(self, line: Line) -> tuple[Line, bool]:
@@ -526,8 +533,21 @@ class _StampRemains:
         while " " in line.text and _stamp_word(line.text.rsplit(" ", 1)[1]):
             if not self._ends_inside(line):
                 break
-            line, cut = _without_end_word(line), True
+            line, cut = self._less_end_word(line), True
         return line, cut
+
+    def _less_end_word(self, line: Line, *, last: bool = True) -> Line:
+        """`line` less its last (or first) word, its box now that of the words left, as
+        Tesseract boxed them (else shrunk by the word's share of its letters)."""
+        shorter = _without_end_word(line, last=last)
+        words = sorted(
+            (w for w in self.passed if _within(w, line) and line.x0 <= w.x0 and w.x1 <= line.x1),
+            key=lambda w: w.x0,
+        )
+        left = words[:-1] if last else words[1:]
+        if not left or " ".join(w.text for w in words) != line.text:
+            return shorter  # pieced together from more than Tesseract's words
+        return replace(shorter, x0=min(w.x0 for w in left), x1=max(w.x1 for w in left))
 
     def _ends_inside(self, line: Line, *, last: bool = True) -> bool:
         """Whether `line`'s last (or first) letter lies inside a stamp."""

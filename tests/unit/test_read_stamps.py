@@ -301,6 +301,23 @@ def test_the_clerks_number_in_front_of_a_title_line_is_taken_off() -> None:
     assert line.x0 > 0.3
 
 
+def test_a_title_line_centred_once_the_clerks_number_is_off_is_whole() -> None:
+    """ "... tiêu cực năm 2025 2279": the số đến written after the line hid nothing of it
+    when, without it, the line is centred on the title's axis as printed (its words'
+    boxes as Tesseract read them tell where it ends); off centre, a word may be lost."""
+    region = regions.Region((0, 150, 410, 400), 3, "title")  # axis at x 0.205
+    for start, conf in ((0.05, 0.95), (0.03, pageocr._UNDER_STAMP)):
+        sift = _remains()
+        texts = ["những,", "tiêu", "cực", "năm", "2025"]
+        words = [_word(t, start + 0.065 * i, width=0.06) for i, t in enumerate(texts)]
+        words.append(_word("2279", 0.375, width=0.02))  # inside the stamp (x 0.1 to 0.4)
+        for word in words:
+            assert sift(word) == word
+        (line,) = sift.sift([_line(" ".join([*texts, "2279"]), start, 0.395)], region)
+        assert line.text == "những, tiêu cực năm 2025"
+        assert line.x1 == words[4].x1 and line.conf == conf
+
+
 def test_the_frames_edge_read_as_a_dash_at_a_lines_start_goes() -> None:
     region = regions.Region((0, 150, 1000, 400), 3, "title")
     (line,) = _remains().sift(
