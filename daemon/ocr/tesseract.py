@@ -43,6 +43,10 @@ TESSERACT = "tesseract"  # the program, found on PATH (pytesseract's default too
 # under the seal, a title line found again) keeps it: on the accuracy bench's old copiers,
 # the second try read six names the first had wrong.
 _SINGLE_LINE = 7  # the page segmentation mode of one line read alone
+# A scan finer than this is read at this resolution: Tesseract scales every text line to the
+# same height before reading it, so 300 dpi tells it no more than 200 (on the accuracy bench,
+# the fields came out as right), and its layout analysis takes a third less time.
+READ_DPI = 200
 
 
 def _invert(psm: int) -> str:
@@ -156,6 +160,12 @@ def ocr_lines(
     region = image.crop(box) if box is not None else image
     if page is None:
         page = (box[0], box[1], *image.size) if box is not None else (0, 0, *image.size)
+    scale = READ_DPI / dpi if dpi and dpi > READ_DPI else 1.0
+    if scale < 1.0:
+        size = (max(1, round(region.width * scale)), max(1, round(region.height * scale)))
+        from PIL import Image  # here: the service process only probes the program
+
+        region, dpi = region.resize(size, Image.Resampling.BILINEAR), READ_DPI
     engine = _engine(lang)
     if engine is not None:
         data = engine.data(region, psm=psm, dpi=dpi, timeout=timeout)
@@ -163,6 +173,9 @@ def ocr_lines(
         config = f"--psm {psm}" + (f" --dpi {dpi}" if dpi else "")
         config += f" -c tessedit_do_invert={_invert(psm)}"
         data = _call("image_to_data", region, lang, config, timeout, "OCR")
+    if scale < 1.0:  # boxes back in the pixels of the image given
+        for key in ("left", "top", "width", "height"):
+            data[key] = [value / scale for value in data[key]]
     return lines_from_data(data, page[2:], page[:2], sift)
 
 

@@ -70,11 +70,21 @@ def test_box_offsets_and_dpi(replay: Replay) -> None:
     replay.outputs.append(data((1, 1, 1, 10, 20, 100, 30, 90, "Số:")))
     image = Image.new("L", (1000, 2000), 255)
     lines = tesseract.ocr_lines(
-        image, lang="vie", psm=4, timeout=5, dpi=300, box=(500, 1000, 1000, 2000)
+        image, lang="vie", psm=4, timeout=5, dpi=200, box=(500, 1000, 1000, 2000)
     )
     assert (lines[0].x0, lines[0].y0, lines[0].x1) == (0.51, 0.51, 0.61)
     assert replay.calls[0]["size"] == (500, 1000)
-    assert replay.calls[0]["config"] == f"--psm 4 --dpi 300{NO_INVERT}"
+    assert replay.calls[0]["config"] == f"--psm 4 --dpi 200{NO_INVERT}"
+
+
+def test_a_finer_scan_is_read_at_200_dpi_and_boxed_in_its_own_pixels(replay: Replay) -> None:
+    replay.outputs.append(data((1, 1, 1, 10, 20, 100, 30, 90, "Số:")))
+    image = Image.new("L", (1200, 1800), 255)
+    (line,) = tesseract.ocr_lines(image, lang="vie", psm=4, timeout=5, dpi=300)
+    assert replay.calls[0]["size"] == (800, 1200)
+    assert replay.calls[0]["config"] == f"--psm 4 --dpi 200{NO_INVERT}"
+    box = (15 / 1200, 30 / 1800, 165 / 1200, 75 / 1800)  # Tesseract's, scaled back by 1.5
+    assert (line.x0, line.y0, line.x1, line.y1) == pytest.approx(box, abs=1e-4)
 
 
 def test_rules_and_specks_are_dropped(replay: Replay) -> None:
@@ -198,13 +208,13 @@ def test_engine_reads_a_box(monkeypatch: pytest.MonkeyPatch) -> None:
     api = FakeApi()
     engine_with(monkeypatch, api)
     image = Image.new("L", (1000, 2000), 255)
-    lines = tesseract.ocr_lines(image, lang="vie", psm=4, timeout=5, dpi=300, box=(0, 0, 500, 500))
+    lines = tesseract.ocr_lines(image, lang="vie", psm=4, timeout=5, dpi=200, box=(0, 0, 500, 500))
     assert [ln.text for ln in lines] == ["Số: 12/QĐ-UBND"]
     assert api.calls == [
         ("psm", 4),
         ("tessedit_do_invert", "0"),
         ("image", (500, 500)),
-        ("dpi", 300),
+        ("dpi", 200),
         ("timeout", 5000),
         ("clear", None),
     ]
