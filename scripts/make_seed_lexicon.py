@@ -10,6 +10,9 @@ and lower case.
   at least twice, with how often: "thủ trưởng", "cụ thể", "cung cấp". The reading takes them as
   right as printed, so that its pair lexicon never "undoes" them into another known pair
   ("Thủ trưởng" -> "Thứ trưởng").
+- listed_pairs.tsv: every two syllables written with a comma between them at least twice
+  ("gửi, nhận", "phòng, chống"): a list, where a comma between the words of a compound is
+  otherwise a speck ("Ban, hành").
 
 Usage:
 
@@ -49,6 +52,20 @@ def count(texts: list[str]) -> tuple[Counter[str], Counter[str]]:
     return words, pairs
 
 
+_LISTED = re.compile(r"([^\W\d_]+), ([^\W\d_]+)")  # two words with a comma between
+
+
+def listed(texts: list[str]) -> Counter[str]:
+    """Pairs of syllables written with a comma between them in `texts`, with their counts."""
+    pairs: Counter[str] = Counter()
+    for text in texts:
+        for a, b in _LISTED.findall(nfc(text)):
+            a, b = fold_word(a), fold_word(b)
+            if not (foreign_or_invalid(a) or foreign_or_invalid(b)):
+                pairs[f"{a} {b}"] += 1
+    return pairs
+
+
 def _write(path: Path, header: str, counts: Counter[str], least: int = 1) -> int:
     rows = sorted(((k, n) for k, n in counts.items() if n >= least), key=lambda r: (-r[1], r[0]))
     with path.open("w", encoding="utf-8", newline="\n") as out:
@@ -68,7 +85,11 @@ def main(argv: list[str] | None = None) -> int:
     words, pairs = count(texts)
     n_words = _write(args.output / "common_words.tsv", "word", words)
     n_pairs = _write(args.output / "common_pairs.tsv", "pair", pairs, MIN_PAIR)
-    print(f"{len(texts)} texts: {n_words} words, {n_pairs} pairs", file=sys.stderr)
+    n_listed = _write(args.output / "listed_pairs.tsv", "pair", listed(texts), MIN_PAIR)
+    print(
+        f"{len(texts)} texts: {n_words} words, {n_pairs} pairs, {n_listed} listed pairs",
+        file=sys.stderr,
+    )
     return 0
 
 

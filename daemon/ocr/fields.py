@@ -45,6 +45,7 @@ from daemon.ocr.fields_layout import Layout, WLine, mean_conf, prepare
 from daemon.ocr.fields_lexicon import (
     breaks_phrase,
     correct_diacritics,
+    ends_before_its_number,
     ends_mid_compound,
     known_pair,
     starts_mid_compound,
@@ -269,8 +270,9 @@ def _subject(
     words = [w for w in text.split() if any(c.isalnum() for c in w) or w in SUBJECT_MARKS]
     text, placed = judge_places(correct_diacritics(" ".join(words))) if words else ("", 1.0)
     # "Soát thủ tục ...": "kiểm" was lost; "... kiểm tra bảo": the stamp ate "vệ môi trường";
-    # "tiêm chủng mở năm 2023": "rộng" was
-    if (subject and starts_mid_compound(text)) or ends_mid_compound(text) or breaks_phrase(text):
+    # "tiêm chủng mở năm 2023": "rộng" was; "... chuyển đổi số năm": the year was
+    ends_short = ends_mid_compound(text) or ends_before_its_number(text)
+    if (subject and starts_mid_compound(text)) or ends_short or breaks_phrase(text):
         whole = SPELLING_PENALTY
     text, slipped = undo_slips(text)
     values["subject"] = text or None

@@ -13,7 +13,7 @@ import re
 import unicodedata
 
 from daemon.ocr import gazetteer
-from daemon.ocr.fields_lexicon import known_pair, misread_words
+from daemon.ocr.fields_lexicon import known_pair, listed_pair, misread_words, written_pair
 from daemon.ocr.fields_vocab import UNIT_TYPES
 from daemon.ocr.names import checked_name
 from daemon.ocr.places import checked_place
@@ -81,13 +81,15 @@ def without_specks(text: str) -> str:
     "công! tác") or before a capitalised one ("phê duyệt. Kế hoạch"), a dash doubled in a
     span of years ("2017- -2019"), a colon inside a word ("L:ao động"), a capital alone
     after its closing number ("giai đoạn 2020-2024 H"), a comma between the two words of a
-    compound with no space after it ("Kiểm,tra"; elsewhere it is print's, its space lost).
+    compound with no space after it ("Kiểm,tra"; elsewhere it is print's, its space lost) or
+    with one, when neither word pairs outwards ("Ban, hành Quy chế").
     The caller keeps the field flagged: what made the speck may have hidden more."""
     text = _STOP_MID.sub(" ", text)
     text = _STOP_BEFORE_CAPITAL.sub(" ", text)
     text = _DOUBLE_DASH.sub("-", text)
     text = _COLON_IN_WORD.sub("", text)
     text = _COMMA_IN_WORD.sub(_comma_mended, text)
+    text = _COMMA.sub(_comma_in_compound, text)
     text = _MARK_BEFORE_WORD.sub("", text)
     if text.count("“") != text.count("”"):  # a quotation that closes nowhere: a speck
         text = _OPEN_QUOTE.sub("", text)
@@ -100,6 +102,21 @@ def _comma_mended(match: re.Match[str]) -> str:
     """A comma glued between two words: a speck inside a compound, else the comma print
     sets, its space lost."""
     return f"{match[1]} {match[2]}" if known_pair(match[1], match[2]) else f"{match[1]}, {match[2]}"
+
+
+def _comma_in_compound(match: re.Match[str]) -> str:
+    """ "Ban, hành Quy chế", "Kết quả công, tác": a comma between the two words of a
+    compound, neither of which pairs with its other neighbour, is a speck. In a list the
+    words beside the comma pair outwards ("cán bộ, công chức"), or the regulations write
+    the two as one ("gửi, nhận")."""
+    a, b = match[1], match[2]
+    if not written_pair(a, b) or listed_pair(a, b):
+        return match[0]
+    before = _WORD_BEFORE.search(match.string, 0, match.start())
+    after = _WORD_AFTER.match(match.string, match.end())
+    if (before and known_pair(before[1], a)) or (after and known_pair(b, after[1])):
+        return match[0]
+    return f"{a} {b}"
 
 
 def _year_mended(match: re.Match[str]) -> str:
@@ -138,6 +155,9 @@ _STOP_MID = re.compile(r"(?<=[a-zà-ỹđ])[.!?]\s+(?=[a-zà-ỹđ])")  # no tr�
 _STOP_BEFORE_CAPITAL = re.compile(r"(?<=[a-zà-ỹđ]{2})\.\s+(?=[A-ZĐÀ-Ỹ])")  # "phê duyệt. Kế hoạch"
 _DOUBLE_DASH = re.compile(r"(?<=\d)-\s+-(?=\d)")  # "2017- -2019"
 _COLON_IN_WORD = re.compile(r"(?<=[^\W\d_]):(?=[^\W\d_])")
+_COMMA = re.compile(r"([^\W\d_]+), ([^\W\d_]+)")
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)\s+$")
+_WORD_AFTER = re.compile(r"\s+([^\W\d_]+)")
 _COMMA_IN_WORD = re.compile(r"([^\W\d_]+),([^\W\d_]+)")  # "Kiểm,tra"
 _LETTER_AFTER_NUMBER = re.compile(r"(?<=\d)\s+[A-ZĐ]$")
 _MARK_BEFORE_WORD = re.compile(r"(?<=\s)[;_„‚|~`]+(?=[a-zà-ỹđ])")  # "tìm ;kiếm", "bồi _dưỡng"

@@ -83,11 +83,12 @@ một cửa | giáo dục | đào tạo | bồi dưỡng | tiêm chủng mở r�
 chăm sóc sức khỏe | phòng chống thiên tai | thiên tai | tìm kiếm cứu nạn | cứu hộ | bão lũ |
 ứng phó | biến đổi khí hậu | tài nguyên | môi trường | đất đai | khoáng sản | nước sạch |
 vệ sinh môi trường | nông thôn mới | giảm nghèo | an sinh xã hội | việc làm | dân số |
-văn hóa | thể thao | du lịch | cộng đồng | di tích | lễ hội | an toàn giao thông | đô thị | nhà ở |
-giá đất | bồi thường | giải phóng mặt bằng | tái định cư | thuế | lệ phí | học sinh |
-sinh viên | tiểu học | năm học | khoa học công nghệ | sở hữu trí tuệ | tiêu chuẩn đo lường |
-chất lượng | hội nghị | hội thảo | tập huấn | diễn tập | kỷ niệm | tiếp công dân | khiếu nại |
-tố cáo | phòng chống tham nhũng | tiêu cực | thực hành tiết kiệm | chống lãng phí | quốc phòng |
+văn hóa | thể thao | du lịch | cộng đồng | đấu thầu | di tích | lễ hội | an toàn giao thông |
+đô thị | nhà ở | giá đất | bồi thường | giải phóng mặt bằng | tái định cư | thuế | lệ phí |
+học sinh | sinh viên | tiểu học | năm học | khoa học công nghệ | sở hữu trí tuệ |
+tiêu chuẩn đo lường | chất lượng | hội nghị | hội thảo | tập huấn | diễn tập | kỷ niệm |
+tiếp công dân | khiếu nại | tố cáo | phòng chống tham nhũng | tiêu cực | thực hành tiết kiệm |
+chống lãng phí | quốc phòng |
 nghĩa vụ quân sự | dân quân tự vệ | an toàn thông tin mạng | an ninh mạng |
 ứng dụng công nghệ thông tin | cơ sở dữ liệu | phần mềm | quản lý văn bản và điều hành |
 chữ ký số | hạ tầng | doanh nghiệp | hợp tác xã | thương mại | thị trường | tiền lương |
@@ -102,6 +103,7 @@ bền vững | kiện toàn | tháng đầu năm | tết nguyên đán | kiểm 
 """
 
 _WORD = re.compile(r"\w+")
+_NUMBERED = frozenset({"năm", "quý", "lớp", "đoạn"})  # năm 2024, quý I, lớp 10, giai đoạn 2
 _STANDS_ALONE = 6.5  # Zipf: a word this frequent is a function word ("của", "trong", "tại")
 _JOINER = re.compile(r"\s+")  # only words separated by plain spaces form a pair
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -158,7 +160,7 @@ def known_pair(a: str, b: str) -> bool:
     return (fold_word(a), fold_word(b)) in _KNOWN
 
 
-def _written(a: str, b: str) -> bool:
+def written_pair(a: str, b: str) -> bool:
     """Whether `a` `b` are a pair of the lexicon or one real regulations write: right as
     read, never "undone" into another pair nor doubted. Only the lexicon's pairs vouch for a
     word in place of another: the regulations' are too many to tell a slip by."""
@@ -172,6 +174,22 @@ def _written_pairs() -> frozenset[tuple[str, str]]:
     see rules/common_words.README.md): "thủ trưởng", "cụ thể", "lý do" are right as printed,
     though the lexicon knows "thứ trưởng", "cư" and "độ". Read on first use."""
     table = gazetteer.shipped_table("common_pairs.tsv")
+    if table is None:
+        return frozenset()
+    pairs = (line.split("\t", 1)[0] for line in table.read_text(encoding="utf-8").splitlines()[1:])
+    return frozenset((a, b) for a, _, b in (pair.partition(" ") for pair in pairs if pair))
+
+
+def listed_pair(a: str, b: str) -> bool:
+    """Whether the regulations write `a`, `b` as a list at least twice ("gửi, nhận", "phòng,
+    chống"): there a comma between the words of a compound is print's."""
+    return (fold_word(a), fold_word(b)) in _listed_pairs()
+
+
+@functools.cache
+def _listed_pairs() -> frozenset[tuple[str, str]]:
+    """rules/listed_pairs.tsv (see rules/common_words.README.md), read on first use."""
+    table = gazetteer.shipped_table("listed_pairs.tsv")
     if table is None:
         return frozenset()
     pairs = (line.split("\t", 1)[0] for line in table.read_text(encoding="utf-8").splitlines()[1:])
@@ -208,7 +226,7 @@ def correct_diacritics(text: str, *, agency: bool = False) -> str:
         if known_pair(a.group(), b.group()):
             confirmed.update((i, i + 1))
             continue
-        if _written(a.group(), b.group()):
+        if written_pair(a.group(), b.group()):
             vouched.update((i, i + 1))
             continue
         candidates = index.get(f"{loose_key(a.group())} {loose_key(b.group())}", set())
@@ -316,7 +334,7 @@ def misread_words(text: str) -> list[Slip]:
             continue
         lone = _lone_capital(text, words, i)
         following = words[i + 1].group() if i + 1 < len(words) else ""
-        if lone and len(word) <= 2 and following.islower() and not _written(word, following):
+        if lone and len(word) <= 2 and following.islower() and not written_pair(word, following):
             out.append(Slip(word, None, False))  # "mở Si năm": no name is one short syllable
             continue
         if common and not head and not lone:
@@ -333,7 +351,7 @@ def misread_words(text: str) -> list[Slip]:
             if i + 1 < len(words) and _joined(text, match, words[i + 1])
             else None
         )
-        if (before and _written(before, word)) or (after and _written(word, after)):
+        if (before and written_pair(before, word)) or (after and written_pair(word, after)):
             continue
         if head and (common or frequent):
             before, frequent = None, False
@@ -368,7 +386,8 @@ def misread_words(text: str) -> list[Slip]:
                 twins = [
                     twin
                     for twin in twins
-                    if (before and _written(before, twin)) or (after and _written(twin, after))
+                    if (before and written_pair(before, twin))
+                    or (after and written_pair(twin, after))
                 ]
             out.append(Slip(word, _cased(word, twins[0]) if len(twins) == 1 else None, False))
     return out
@@ -404,10 +423,20 @@ def ends_mid_compound(text: str) -> bool:
     half, not making a pair with the word before ("kiểm tra bảo": bảo vệ, bảo đảm): its end
     was lost. A name's last word ("huyện Quỳnh Phụ") is no compound's."""
     words = _WORD.findall(nfc(text))
-    if len(words) < 2 or not words[-1].islower() or _written(words[-2], words[-1]):
+    if len(words) < 2 or not words[-1].islower() or written_pair(words[-2], words[-1]):
         return False
     last = fold_word(words[-1])
     return last in _FIRST_HALVES and last not in _SECOND_HALVES
+
+
+def ends_before_its_number(text: str) -> bool:
+    """Whether `text` ends with a word a number must follow, none following ("Tình hình thực
+    hiện chuyển đổi số năm": the year, and the next line, were lost). "... 5 năm" counts
+    years: a number before it says so."""
+    words = _WORD.findall(nfc(text))
+    if len(words) < 2 or fold_word(words[-1]) not in _NUMBERED:
+        return False
+    return not words[-2].isdigit()
 
 
 def breaks_phrase(text: str) -> bool:
@@ -425,7 +454,7 @@ def breaks_phrase(text: str) -> bool:
         after = words[i + 2] if i + 2 < len(words) else None
         if then is None or (after is not None and fold_word(after.group()) == then):
             continue
-        if after is None or not _written(words[i + 1].group(), after.group()):
+        if after is None or not written_pair(words[i + 1].group(), after.group()):
             return True
     return False
 
@@ -479,7 +508,7 @@ def _orphan_slip(text: str, words: list[re.Match[str]], i: int) -> Slip | None:
     after = (
         words[i + 1].group() if i + 1 < len(words) and _joined(text, words[i], words[i + 1]) else ""
     )
-    if (before and _written(before, word)) or (after and _written(word, after)):
+    if (before and written_pair(before, word)) or (after and written_pair(word, after)):
         return None
     far_before = (
         words[i - 2].group()

@@ -36,6 +36,7 @@ def types() -> DocTypes:
         ("tinh gọn bộ máy tỉnh Hà Tĩnh", "tinh gọn bộ máy tỉnh Hà Tĩnh"),
         ("phòng, chống tham nhũng, tiểu cực", "phòng, chống tham nhũng, tiêu cực"),
         ("phát triển du lịch cống đồng", "phát triển du lịch cộng đồng"),
+        ("của Cục Quản lý đấu thâu", "của Cục Quản lý đấu thầu"),
         ("phục vụ chỉ trả trợ cấp", "phục vụ chi trả trợ cấp"),  # "vụ chỉ" is written
     ],
 )

@@ -453,6 +453,8 @@ def test_a_capital_read_for_a_word_of_a_compound_is_flagged(types: DocTypes) -> 
         ("Về việc tổ chức kiểm tra bảo", True),  # "bảo vệ môi trường" eaten by the stamp
         ("Về việc tổ chức kiểm tra bảo vệ môi trường", False),
         ("Góp ý dự thảo Kế hoạch tiêm chủng mở năm 2023", True),  # "rộng" lost mid-phrase
+        ("Tình hình thực hiện chuyển đổi số năm", True),  # the year lost with the next line
+        ("Kế hoạch phát triển du lịch 5 năm", False),  # years counted
         ("Góp ý dự thảo Kế hoạch tiêm chủng mở rộng năm 2023", False),
         ("Về việc kiểm soát thủ tục hành chính trên địa bàn huyện Quỳnh Phụ", False),  # a name
     ],
@@ -676,6 +678,8 @@ def test_a_speck_read_inside_a_line_and_the_clerks_number_beside_it_go(types: Do
         ("giai đoạn 2017- -2019", "giai đoạn 2017-2019"),  # a span's dash doubled
         ("tổ chức kiểm,tra công tác", "tổ chức kiểm tra công tác"),  # a comma in a compound
         ("bảo vệ môi trường,tài nguyên", "bảo vệ môi trường, tài nguyên"),  # its space lost
+        ("ban, hành Quy chế tuyển sinh", "ban hành Quy chế tuyển sinh"),  # a compound's comma
+        ("kết quả công, tác tuyển sinh", "kết quả công tác tuyển sinh"),
     ],
 )
 def test_specks_inside_a_subject_are_taken_out_and_flag_it(
@@ -695,6 +699,8 @@ def test_specks_inside_a_subject_are_taken_out_and_flag_it(
         "Về việc tổ chức cuộc thi “Tìm hiểu pháp luật” năm 2021",  # quotation marks that close
         "Về việc điều chỉnh giờ làm việc từ 7:30 mùa hè",  # a time: no year in it
         "Về việc tuyên truyền về chuyển đổi số",  # one word, one syllable each
+        "Về việc ứng dụng chữ ký số trong gửi, nhận văn bản",  # a list the regulations write
+        "Về việc bồi dưỡng cán bộ, công chức cấp xã",  # the words beside the comma pair outwards
     ],
 )
 def test_what_looks_like_a_speck_but_is_print_stays(subject: str, types: DocTypes) -> None:

@@ -47,3 +47,12 @@ def test_the_seed_lexicon_counts_words_and_pairs_written_side_by_side() -> None:
     assert "quan ubnd" not in pairs and "huyện thủ" not in pairs  # a comma, a line between
     shipped = (ROOT / "rules" / "common_pairs.tsv").read_text(encoding="utf-8").splitlines()
     assert shipped[0] == "pair\tcount" and "thủ trưởng\t" in "\n".join(shipped)
+
+
+def test_the_seed_lexicon_counts_pairs_written_as_a_list() -> None:
+    listed = _script("make_seed_lexicon").listed
+    pairs = listed(["gửi, nhận văn bản; cán bộ, công chức, UBND huyện.\nGửi, nhận"])
+    assert pairs["gửi nhận"] == 2 and pairs["bộ công"] == 1
+    assert "chức ubnd" not in pairs  # no abbreviation
+    shipped = (ROOT / "rules" / "listed_pairs.tsv").read_text(encoding="utf-8").splitlines()
+    assert shipped[0] == "pair\tcount" and "gửi nhận\t" in "\n".join(shipped)
