@@ -85,6 +85,9 @@ def test_a_finer_scan_is_read_at_200_dpi_and_boxed_in_its_own_pixels(replay: Rep
     assert replay.calls[0]["config"] == f"--psm 4 --dpi 200{NO_INVERT}"
     box = (15 / 1200, 30 / 1800, 165 / 1200, 75 / 1800)  # Tesseract's, scaled back by 1.5
     assert (line.x0, line.y0, line.x1, line.y1) == pytest.approx(box, abs=1e-4)
+    replay.outputs.append(data((1, 1, 1, 10, 20, 100, 30, 90, "Số:")))
+    tesseract.ocr_lines(image, lang="vie", psm=4, timeout=5, dpi=300, finest=300)
+    assert replay.calls[1]["size"] == (1200, 1800)  # the title block: as scanned
 
 
 def test_rules_and_specks_are_dropped(replay: Replay) -> None:
