@@ -47,6 +47,7 @@ from daemon.ocr.fields_lexicon import (
     correct_diacritics,
     ends_before_its_number,
     ends_mid_compound,
+    ends_on_a_lone_capital,
     known_pair,
     starts_mid_compound,
 )
@@ -271,7 +272,9 @@ def _subject(
     text, placed = judge_places(correct_diacritics(" ".join(words))) if words else ("", 1.0)
     # "Soát thủ tục ...": "kiểm" was lost; "... kiểm tra bảo": the stamp ate "vệ môi trường";
     # "tiêm chủng mở năm 2023": "rộng" was; "... chuyển đổi số năm": the year was
-    ends_short = ends_mid_compound(text) or ends_before_its_number(text)
+    ends_short = (
+        ends_mid_compound(text) or ends_before_its_number(text) or ends_on_a_lone_capital(text)
+    )
     if (subject and starts_mid_compound(text)) or ends_short or breaks_phrase(text):
         whole = SPELLING_PENALTY
     text, slipped = undo_slips(text)
@@ -400,6 +403,8 @@ def _agency_name(lines: list[WLine]) -> str:
     for word in words:
         if word.isupper() and word[-1:] in "'’`" and len(word) > 1:
             word = word[:-1]  # "BỘ Y' TẾ": no agency's name holds an apostrophe
+        if word[:1] in "'’`." and word[1:2].isalpha() and word[1:].isupper():
+            word = word[1:]  # "SỞ 'Y TẾ", "TÀI NGUYÊN .VÀ": nor starts a word with a mark
         if out and word == out[-1]:
             continue  # "KHÁNH KHÁNH HÒA": two overlapping fragments of one line
         if not any(c.isalnum() for c in word) and word not in _JOINING_MARKS:

@@ -99,7 +99,7 @@ người dân | nhân dân | tổ chức thực hiện | có liên quan | xã h�
 về việc | các cơ quan | đơn vị | tình hình | tính toán | một số | số lượng | số hóa |
 đẩy mạnh | xúc tiến thương mại | xúc tiến đầu tư | hội đồng nhân dân | đôn đốc | thực phẩm |
 đoàn thể | tổ dân phố | hướng dẫn | xây dựng | tuyển sinh | tổ công tác | kết quả |
-bền vững | kiện toàn | tháng đầu năm | tết nguyên đán | kiểm soát | kết luận
+bền vững | kiện toàn | ban chỉ đạo | tháng đầu năm | tết nguyên đán | kiểm soát | kết luận
 """
 
 _WORD = re.compile(r"\w+")
@@ -390,6 +390,8 @@ def misread_words(text: str) -> list[Slip]:
                     or (after and written_pair(twin, after))
                 ]
             out.append(Slip(word, _cased(word, twins[0]) if len(twins) == 1 else None, False))
+        elif (orphan := _orphan_slip(text, words, i)) is not None:
+            out.append(orphan)  # "người có đông": công, a frequent word's twin
     return out
 
 
@@ -416,6 +418,19 @@ def starts_mid_compound(text: str) -> bool:
         return False
     first = fold_word(words[0])
     return first in _SECOND_HALVES and first not in _FIRST_HALVES
+
+
+def ends_on_a_lone_capital(text: str) -> bool:
+    """Whether `text` ends with a capitalised word after a small one, neither a place's
+    type ("huyện Quế") nor making a pair with it: no name is one syllable there ("... cho
+    người Công": the line with "có công" was lost, and a speck made "Công" of what was left)."""
+    words = _WORD.findall(nfc(text))
+    if len(words) < 2:
+        return False
+    before, last = words[-2], words[-1]
+    if not (last[:1].isupper() and last[1:].islower() and before.islower()):
+        return False
+    return fold_word(before) not in _PLACE_TYPES and not written_pair(before, last)
 
 
 def ends_mid_compound(text: str) -> bool:

@@ -37,6 +37,7 @@ def types() -> DocTypes:
         ("phòng, chống tham nhũng, tiểu cực", "phòng, chống tham nhũng, tiêu cực"),
         ("phát triển du lịch cống đồng", "phát triển du lịch cộng đồng"),
         ("của Cục Quản lý đấu thâu", "của Cục Quản lý đấu thầu"),
+        ("kiện toàn Bạn Chỉ đạo phòng cháy", "kiện toàn Ban Chỉ đạo phòng cháy"),
         ("phục vụ chỉ trả trợ cấp", "phục vụ chi trả trợ cấp"),  # "vụ chỉ" is written
     ],
 )
@@ -147,6 +148,8 @@ def test_agency_name_read_twice_or_dusty(types: DocTypes) -> None:
         (["BỘ Y TẾ hưng"], "BỘ Y TẾ"),
         (["SỞ VĂN HÓA, THỂ THAO", "VÀ DU LỊCH"], "SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH"),
         (["BỘ Y' TẾ"], "BỘ Y TẾ"),  # no agency's name holds an apostrophe
+        (["SỞ 'Y TẾ"], "SỞ Y TẾ"),  # nor starts a word with a mark
+        (["SỞ TÀI NGUYÊN .VÀ MÔI TRƯỜNG"], "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG"),
     ):
         reading = nd30(**{**QD, "left": [*left, "Số: 5/QĐ-HĐND"]})
         assert extract(reading, types).issuer == issuer, left
