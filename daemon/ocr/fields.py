@@ -48,8 +48,10 @@ from daemon.ocr.fields_lexicon import (
     ends_before_its_number,
     ends_mid_compound,
     ends_on_a_lone_capital,
+    ends_on_a_small_word,
     known_pair,
     starts_mid_compound,
+    year_unannounced,
 )
 from daemon.ocr.fields_parse import Number, parse_date_line, parse_number, restore_abbr
 from daemon.ocr.fields_vocab import SURNAME_FORMS, agency_like
@@ -272,10 +274,14 @@ def _subject(
     text, placed = judge_places(correct_diacritics(" ".join(words))) if words else ("", 1.0)
     # "Soát thủ tục ...": "kiểm" was lost; "... kiểm tra bảo": the stamp ate "vệ môi trường";
     # "tiêm chủng mở năm 2023": "rộng" was; "... chuyển đổi số năm": the year was
-    ends_short = (
-        ends_mid_compound(text) or ends_before_its_number(text) or ends_on_a_lone_capital(text)
+    cut_short = (
+        ends_mid_compound(text)
+        or ends_before_its_number(text)
+        or ends_on_a_lone_capital(text)
+        or ends_on_a_small_word(text)
+        or breaks_phrase(text)
     )
-    if (subject and starts_mid_compound(text)) or ends_short or breaks_phrase(text):
+    if (subject and starts_mid_compound(text)) or cut_short or year_unannounced(text):
         whole = SPELLING_PENALTY
     text, slipped = undo_slips(text)
     values["subject"] = text or None

@@ -160,7 +160,8 @@ _WORD_BEFORE = re.compile(r"([^\W\d_]+)\s+$")
 _WORD_AFTER = re.compile(r"\s+([^\W\d_]+)")
 _COMMA_IN_WORD = re.compile(r"([^\W\d_]+),([^\W\d_]+)")  # "Kiểm,tra"
 _LETTER_AFTER_NUMBER = re.compile(r"(?<=\d)\s+[A-ZĐ]$")
-_MARK_BEFORE_WORD = re.compile(r"(?<=\s)[;_„‚|~`]+(?=[a-zà-ỹđ])")  # "tìm ;kiếm", "bồi _dưỡng"
+# "tìm ;kiếm", "bồi _dưỡng", "huyện 'Tam Nông": no trích yếu holds an apostrophe
+_MARK_BEFORE_WORD = re.compile(r"(?<=\s)(?:[;_„‚|~`]+(?=[a-zà-ỹđ])|['’]+(?=[^\W\d_]))")
 _OPEN_QUOTE = re.compile(r"(?<=\s)“(?=[a-zà-ỹđ])")
 _SPLIT_YEAR = re.compile(r"\b(\d{1,4})([;:,'’])(\d{1,4})\b")
 _YEAR = re.compile(r"19[4-9]\d|20\d\d")

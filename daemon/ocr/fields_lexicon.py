@@ -99,10 +99,14 @@ người dân | nhân dân | tổ chức thực hiện | có liên quan | xã h�
 về việc | các cơ quan | đơn vị | tình hình | tính toán | một số | số lượng | số hóa |
 đẩy mạnh | xúc tiến thương mại | xúc tiến đầu tư | hội đồng nhân dân | đôn đốc | thực phẩm |
 đoàn thể | tổ dân phố | hướng dẫn | xây dựng | tuyển sinh | tổ công tác | kết quả |
-bền vững | kiện toàn | ban chỉ đạo | tháng đầu năm | tết nguyên đán | kiểm soát | kết luận
+bền vững | kiện toàn | ban chỉ đạo | tại cuộc họp về | quy chế về | tháng đầu năm |
+tết nguyên đán | kiểm soát | kết luận
 """
 
 _WORD = re.compile(r"\w+")
+_LEADS_ON = frozenset({"tại", "về", "của", "cho", "với", "trong", "trên", "và", "các", "để"})
+_ANNOUNCES_YEAR = frozenset({"năm", "đoạn", "học", "từ", "đến", "và", "hết", "tới"})
+_YEAR_AFTER = re.compile(r"([^\W\d_]+) (?:19|20)\d\d\b")
 _NUMBERED = frozenset({"năm", "quý", "lớp", "đoạn"})  # năm 2024, quý I, lớp 10, giai đoạn 2
 _STANDS_ALONE = 6.5  # Zipf: a word this frequent is a function word ("của", "trong", "tại")
 _JOINER = re.compile(r"\s+")  # only words separated by plain spaces form a pair
@@ -418,6 +422,23 @@ def starts_mid_compound(text: str) -> bool:
         return False
     first = fold_word(words[0])
     return first in _SECOND_HALVES and first not in _FIRST_HALVES
+
+
+def ends_on_a_small_word(text: str) -> bool:
+    """Whether `text` ends with a word that leads into what follows ("... tại": tại cuộc
+    họp về ...; "của", "và", "về"): the rest was lost."""
+    words = _WORD.findall(nfc(text))
+    return len(words) > 1 and words[-1] in _LEADS_ON
+
+
+def year_unannounced(text: str) -> bool:
+    """Whether a year in `text` follows a word that never announces one ("nhà nước ấm
+    2020": năm misread). A trích yếu writes "năm 2020", "giai đoạn 2021-2025", "năm học
+    2023-2024", "từ 2020 đến 2025"."""
+    return any(
+        match[1].islower() and fold_word(match[1]) not in _ANNOUNCES_YEAR
+        for match in _YEAR_AFTER.finditer(nfc(text))
+    )
 
 
 def ends_on_a_lone_capital(text: str) -> bool:

@@ -38,6 +38,7 @@ def types() -> DocTypes:
         ("phát triển du lịch cống đồng", "phát triển du lịch cộng đồng"),
         ("của Cục Quản lý đấu thâu", "của Cục Quản lý đấu thầu"),
         ("kiện toàn Bạn Chỉ đạo phòng cháy", "kiện toàn Ban Chỉ đạo phòng cháy"),
+        ("tại cuộc họp ve giảm nghèo", "tại cuộc họp về giảm nghèo"),
         ("phục vụ chỉ trả trợ cấp", "phục vụ chi trả trợ cấp"),  # "vụ chỉ" is written
     ],
 )

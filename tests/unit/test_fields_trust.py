@@ -459,6 +459,9 @@ def test_a_capital_read_for_a_word_of_a_compound_is_flagged(types: DocTypes) -> 
         ("Góp ý dự thảo Kế hoạch tiêm chủng mở năm 2023", True),  # "rộng" lost mid-phrase
         ("Tình hình thực hiện chuyển đổi số năm", True),  # the year lost with the next line
         ("Tình hình thực hiện chi trả trợ cấp cho người Công", True),  # no name is "Công"
+        ("Kết luận của Trưởng phòng Nội vụ tại", True),  # "tại" leads on: "cuộc họp" lost
+        ("Tình hình thực hiện thu ngân sách nhà nước ấm 2020", True),  # no "năm" before it
+        ("Về việc phê duyệt Kế hoạch năm học 2023-2024", False),
         ("Về việc cấp nước sạch huyện Quế", False),  # a place's name after its type
         ("Kế hoạch phát triển du lịch 5 năm", False),  # years counted
         ("Góp ý dự thảo Kế hoạch tiêm chủng mở rộng năm 2023", False),
@@ -686,6 +689,7 @@ def test_a_speck_read_inside_a_line_and_the_clerks_number_beside_it_go(types: Do
         ("bảo vệ môi trường,tài nguyên", "bảo vệ môi trường, tài nguyên"),  # its space lost
         ("ban, hành Quy chế tuyển sinh", "ban hành Quy chế tuyển sinh"),  # a compound's comma
         ("kết quả công, tác tuyển sinh", "kết quả công tác tuyển sinh"),
+        ("cấp nước sạch huyện 'Tam Nông", "cấp nước sạch huyện Tam Nông"),  # no apostrophe
     ],
 )
 def test_specks_inside_a_subject_are_taken_out_and_flag_it(
