@@ -77,9 +77,9 @@ _CORRECTED_NUMBER = 0.85  # as sure as a ký hiệu whose type abbreviation was 
 # An issuer read less surely ("SỞ CÔNG THƯƠNG Sa": the stamp's top) corrects no ký hiệu to its
 # initials (521/QĐ-SCT to SCTS); it goes to the clerk anyway.
 _SURE_ISSUER = 0.8
-_NUMBERS = re.compile(r"\d+")
-_SURE_READ = 0.85  # ... unless it is the year of issue, on a line read surely otherwise
 _UNSURE_NUMBER = 0.7  # a word with a digit OCR is less sure of: the number may be another
+_SURE_READ = 0.85  # ... unless it is the year of issue, on a line read surely otherwise
+_NUMBERS = re.compile(r"\d+")
 _CODE_DISAGREES = 0.5  # a code of the ký hiệu disagrees with "Lưu:" or the issuer
 _GOES_ON = 0.3  # a trích yếu that may go on under the stamp is the clerk's to finish
 _ONE_LINE_SLACK = 0.3  # a subject is no surer than its least sure line, give or take

@@ -528,15 +528,15 @@ def _stray_capital(text: str, words: list[re.Match[str]], i: int) -> Slip | None
 
 
 def _orphan_slip(text: str, words: list[re.Match[str]], i: int) -> Slip | None:
-    """Word `i`, a common word in small letters that forms no pair with either neighbour,
-    when one letter changed makes it a compound with a neighbour that has no other partner
-    ("tổ chức hiểm tra kiểm soát": kiểm tra; "và tin kiếm cứu nạn": tìm kiếm cứu nạn).
-    Print puts a syllable such as "hiểm" or "tin" in its compound; one standing alone where
-    a neighbour calls for its twin is OCR's slip into another real word, which the checks
-    above let pass because it is common. Function words stand alone ("của", "trong",
-    "tại"): never suspects. Flagged, with the fix when just one word fits: on the outside
-    bench's 1,954 distinct trích yếu, none is flagged; on the regulations' sentences, 11
-    of 819."""
+    """Word `i`, a common or frequent word in small letters that forms no pair with either
+    neighbour, when one letter changed makes it a compound with a neighbour that has no
+    other partner ("tổ chức hiểm tra kiểm soát": kiểm tra; "và tin kiếm cứu nạn": tìm kiếm
+    cứu nạn; "người có đông": công). Print puts a syllable such as "hiểm" or "tin" in its
+    compound; one standing alone where a neighbour calls for its twin is OCR's slip into
+    another real word, which the checks above let pass because it is real and common.
+    Function words stand alone ("của", "trong", "tại"): never suspects. Flagged, with the
+    fix when just one word fits: none of the outside bench's 1,954 distinct trích yếu is
+    flagged; 11 of the regulations' 819 sentences are (body text, freer than a trích yếu)."""
     word = words[i].group()
     if not word.islower() or word_use.syllables_in_use().get(fold_word(word), 0.0) >= _STANDS_ALONE:
         return None

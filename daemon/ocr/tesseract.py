@@ -41,7 +41,7 @@ TESSERACT = "tesseract"  # the program, found on PATH (pytesseract's default too
 # was printed so. ND30 prints no such line, and in a block of text that second read of every
 # doubtful line is 3% of Tesseract's time on noisy scans. A line read alone (a signer's name
 # under the seal, a title line found again) keeps it: on the accuracy bench's old copiers,
-# the second try read six names the first had wrong.
+# the second try read five names the first had wrong.
 _SINGLE_LINE = 7  # the page segmentation mode of one line read alone
 # A scan finer than this is read at this resolution: Tesseract scales every text line to the
 # same height before reading it, so 300 dpi tells it little more than 200, and a 300 dpi
