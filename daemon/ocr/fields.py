@@ -45,10 +45,7 @@ from daemon.ocr.fields_layout import Layout, WLine, mean_conf, prepare
 from daemon.ocr.fields_lexicon import (
     breaks_phrase,
     correct_diacritics,
-    ends_before_its_number,
-    ends_mid_compound,
-    ends_on_a_lone_capital,
-    ends_on_a_small_word,
+    ends_cut_short,
     known_pair,
     starts_mid_compound,
     year_unannounced,
@@ -274,13 +271,7 @@ def _subject(
     text, placed = judge_places(correct_diacritics(" ".join(words))) if words else ("", 1.0)
     # "Soát thủ tục ...": "kiểm" was lost; "... kiểm tra bảo": the stamp ate "vệ môi trường";
     # "tiêm chủng mở năm 2023": "rộng" was; "... chuyển đổi số năm": the year was
-    cut_short = (
-        ends_mid_compound(text)
-        or ends_before_its_number(text)
-        or ends_on_a_lone_capital(text)
-        or ends_on_a_small_word(text)
-        or breaks_phrase(text)
-    )
+    cut_short = ends_cut_short(text) or breaks_phrase(text)
     if (subject and starts_mid_compound(text)) or cut_short or year_unannounced(text):
         whole = SPELLING_PENALTY
     text, slipped = undo_slips(text)

@@ -132,21 +132,15 @@ _AGENCY_INDEX: _Index = _COMMON_INDEX | {
 # A pair known anywhere is never changed ("Sở Nội vụ" in a recipient is right as printed).
 _KNOWN = frozenset(pair for pairs in _AGENCY_INDEX.values() for pair in pairs)
 _COMMON_PAIRS = frozenset(pair for pairs in _COMMON_INDEX.values() for pair in pairs)
-# The compounds and phrases of official writing alone, no place's name ("đồng nai").
-_PHRASES = [[fold_word(w) for w in phrase.split()] for phrase in nfc(_COMMON).split("|")]
-_PHRASE_PAIRS = frozenset(
-    pair for words in _PHRASES for pair in zip(words, words[1:], strict=False)
-)
-_PHRASE_TRIPLES = frozenset(
-    t for words in _PHRASES for t in zip(words, words[1:], words[2:], strict=False)
-)
 
 
 def _phrase_next() -> dict[tuple[str, str], frozenset[str | None]]:
-    """For each pair of the lexicon's phrases, the words that follow it there (None where
-    it starts or ends one: there it is a word of its own)."""
+    """For each pair of words in the compounds and phrases of official writing alone (no
+    place's name: "đồng nai"), the words that follow it there (None where it starts or ends
+    one: there it is a word of its own)."""
     found: dict[tuple[str, str], set[str | None]] = defaultdict(set)
-    for words in _PHRASES:
+    for phrase in nfc(_COMMON).split("|"):
+        words = [fold_word(w) for w in phrase.split()]
         for i, pair in enumerate(zip(words, words[1:], strict=False)):
             found[pair].add(words[i + 2] if i + 2 < len(words) else None)
             if i == 0:
@@ -154,7 +148,7 @@ def _phrase_next() -> dict[tuple[str, str], frozenset[str | None]]:
     return {pair: frozenset(follows) for pair, follows in found.items()}
 
 
-_PHRASE_NEXT = _phrase_next()
+_PHRASE_NEXT = _phrase_next()  # its keys: every pair of those phrases
 _FIRST_HALVES = frozenset(a for a, _ in _KNOWN)
 _SECOND_HALVES = frozenset(b for _, b in _KNOWN)
 
@@ -172,28 +166,24 @@ def written_pair(a: str, b: str) -> bool:
     return pair in _KNOWN or pair in _written_pairs()
 
 
-@functools.cache
 def _written_pairs() -> frozenset[tuple[str, str]]:
-    """Pairs of words the regulations in seeds/ write at least twice (rules/common_pairs.tsv,
-    see rules/common_words.README.md): "thủ trưởng", "cụ thể", "lý do" are right as printed,
-    though the lexicon knows "thứ trưởng", "cư" and "độ". Read on first use."""
-    table = gazetteer.shipped_table("common_pairs.tsv")
-    if table is None:
-        return frozenset()
-    pairs = (line.split("\t", 1)[0] for line in table.read_text(encoding="utf-8").splitlines()[1:])
-    return frozenset((a, b) for a, _, b in (pair.partition(" ") for pair in pairs if pair))
+    """Pairs of words the regulations in seeds/ write at least twice (rules/common_pairs.tsv):
+    "thủ trưởng", "cụ thể", "lý do" are right as printed, though the lexicon knows "thứ
+    trưởng", "cư" and "độ"."""
+    return _pair_table("common_pairs.tsv")
 
 
 def listed_pair(a: str, b: str) -> bool:
     """Whether the regulations write `a`, `b` as a list at least twice ("gửi, nhận", "phòng,
-    chống"): there a comma between the words of a compound is print's."""
-    return (fold_word(a), fold_word(b)) in _listed_pairs()
+    chống"; rules/listed_pairs.tsv): there a comma between the words of a compound is print's."""
+    return (fold_word(a), fold_word(b)) in _pair_table("listed_pairs.tsv")
 
 
 @functools.cache
-def _listed_pairs() -> frozenset[tuple[str, str]]:
-    """rules/listed_pairs.tsv (see rules/common_words.README.md), read on first use."""
-    table = gazetteer.shipped_table("listed_pairs.tsv")
+def _pair_table(name: str) -> frozenset[tuple[str, str]]:
+    """The pairs of a shipped table of word pairs (see rules/common_words.README.md), read on
+    first use, not when the module loads: the service process never judges a trích yếu."""
+    table = gazetteer.shipped_table(name)
     if table is None:
         return frozenset()
     pairs = (line.split("\t", 1)[0] for line in table.read_text(encoding="utf-8").splitlines()[1:])
@@ -349,12 +339,7 @@ def misread_words(text: str) -> list[Slip]:
         # A frequent word of Vietnamese at large is doubted only when both neighbours call
         # for another ("thông gì mạng": tin); one is not enough ("nhỏ và vừa", "lấy ý kiến").
         frequent = word_use.frequent(word)
-        before = words[i - 1].group() if i and _joined(text, words[i - 1], match) else None
-        after = (
-            words[i + 1].group()
-            if i + 1 < len(words) and _joined(text, match, words[i + 1])
-            else None
-        )
+        before, after = _beside(text, words, i, -1) or None, _beside(text, words, i, 1) or None
         if (before and written_pair(before, word)) or (after and written_pair(word, after)):
             continue
         if head and (common or frequent):
@@ -424,13 +409,6 @@ def starts_mid_compound(text: str) -> bool:
     return first in _SECOND_HALVES and first not in _FIRST_HALVES
 
 
-def ends_on_a_small_word(text: str) -> bool:
-    """Whether `text` ends with a word that leads into what follows ("... tại": tại cuộc
-    họp về ...; "của", "và", "về"): the rest was lost."""
-    words = _WORD.findall(nfc(text))
-    return len(words) > 1 and words[-1] in _LEADS_ON
-
-
 def year_unannounced(text: str) -> bool:
     """Whether a year in `text` follows a word that never announces one ("nhà nước ấm
     2020": năm misread). A trích yếu writes "năm 2020", "giai đoạn 2021-2025", "năm học
@@ -441,38 +419,36 @@ def year_unannounced(text: str) -> bool:
     )
 
 
-def ends_on_a_lone_capital(text: str) -> bool:
-    """Whether `text` ends with a capitalised word after a small one, neither a place's
-    type ("huyện Quế") nor making a pair with it: no name is one syllable there ("... cho
-    người Công": the line with "có công" was lost, and a speck made "Công" of what was left)."""
+def ends_cut_short(text: str) -> bool:
+    """Whether `text` ends where no trích yếu does, so its end was lost:
+    - on a small word the lexicon knows only as a compound's first half, making no pair with
+      the word before ("kiểm tra bảo": bảo vệ, bảo đảm; a name's last word, "huyện Quỳnh
+      Phụ", is no compound's);
+    - on a word a number must follow ("chuyển đổi số năm"; "... 5 năm" counts years);
+    - on a word that leads on ("... tại": tại cuộc họp về; "của", "và", "về");
+    - on a capitalised syllable after a small word, neither a place's type ("huyện Quế")
+      nor making a pair with it: no name is one syllable there ("... cho người Công": the
+      line with "có công" was lost, and a speck made "Công" of what was left)."""
     words = _WORD.findall(nfc(text))
     if len(words) < 2:
         return False
     before, last = words[-2], words[-1]
-    if not (last[:1].isupper() and last[1:].islower() and before.islower()):
-        return False
-    return fold_word(before) not in _PLACE_TYPES and not written_pair(before, last)
-
-
-def ends_mid_compound(text: str) -> bool:
-    """Whether `text` ends with a small word the lexicon knows only as a compound's first
-    half, not making a pair with the word before ("kiểm tra bảo": bảo vệ, bảo đảm): its end
-    was lost. A name's last word ("huyện Quỳnh Phụ") is no compound's."""
-    words = _WORD.findall(nfc(text))
-    if len(words) < 2 or not words[-1].islower() or written_pair(words[-2], words[-1]):
-        return False
-    last = fold_word(words[-1])
-    return last in _FIRST_HALVES and last not in _SECOND_HALVES
-
-
-def ends_before_its_number(text: str) -> bool:
-    """Whether `text` ends with a word a number must follow, none following ("Tình hình thực
-    hiện chuyển đổi số năm": the year, and the next line, were lost). "... 5 năm" counts
-    years: a number before it says so."""
-    words = _WORD.findall(nfc(text))
-    if len(words) < 2 or fold_word(words[-1]) not in _NUMBERED:
-        return False
-    return not words[-2].isdigit()
+    folded = fold_word(last)
+    mid_compound = (
+        last.islower()
+        and not written_pair(before, last)
+        and folded in _FIRST_HALVES
+        and folded not in _SECOND_HALVES
+    )
+    lone_capital = (
+        last[:1].isupper()
+        and last[1:].islower()
+        and before.islower()
+        and fold_word(before) not in _PLACE_TYPES
+        and not written_pair(before, last)
+    )
+    numbered = folded in _NUMBERED and not before.isdigit()
+    return mid_compound or numbered or last in _LEADS_ON or lone_capital
 
 
 def breaks_phrase(text: str) -> bool:
@@ -540,38 +516,48 @@ def _orphan_slip(text: str, words: list[re.Match[str]], i: int) -> Slip | None:
     word = words[i].group()
     if not word.islower() or word_use.syllables_in_use().get(fold_word(word), 0.0) >= _STANDS_ALONE:
         return None
-    before = words[i - 1].group() if i and _joined(text, words[i - 1], words[i]) else ""
-    after = (
-        words[i + 1].group() if i + 1 < len(words) and _joined(text, words[i], words[i + 1]) else ""
-    )
+    before, after = _beside(text, words, i, -1), _beside(text, words, i, 1)
     if (before and written_pair(before, word)) or (after and written_pair(word, after)):
         return None
-    far_before = (
-        words[i - 2].group()
-        if i > 1 and before and _joined(text, words[i - 2], words[i - 1])
-        else ""
-    )
-    far_after = (
-        words[i + 2].group()
-        if after and i + 2 < len(words) and _joined(text, words[i + 1], words[i + 2])
-        else ""
-    )
-    fixes = set()
-    for other, forms in _VOCABULARY.items():
-        if edit_distance(loose_key(word), other, 1) != 1:
-            continue
-        for form in forms:
-            if before.islower() and (fold_word(before), form) in _PHRASE_PAIRS:
-                bound = far_before and (fold_word(far_before), fold_word(before)) in _PHRASE_PAIRS
-                if not bound or (fold_word(far_before), fold_word(before), form) in _PHRASE_TRIPLES:
-                    fixes.add(form)
-            if after.islower() and (form, fold_word(after)) in _PHRASE_PAIRS:
-                bound = far_after and (fold_word(after), fold_word(far_after)) in _PHRASE_PAIRS
-                if not bound or (form, fold_word(after), fold_word(far_after)) in _PHRASE_TRIPLES:
-                    fixes.add(form)
+    far_before = _beside(text, words, i - 1, -1) if before else ""
+    far_after = _beside(text, words, i + 1, 1) if after else ""
+    fixes = {
+        form
+        for other, forms in _VOCABULARY.items()
+        if edit_distance(loose_key(word), other, 1) == 1
+        for form in forms
+        if _calls_for(before, far_before, form, left=True)
+        or _calls_for(after, far_after, form, left=False)
+    }
     if not fixes:
         return None
     return Slip(word, _cased(word, fixes.pop()) if len(fixes) == 1 else None, False)
+
+
+def _beside(text: str, words: list[re.Match[str]], i: int, step: int) -> str:
+    """The word next to word `i` (`step` -1: before it, 1: after it) when only spaces part
+    them, else ""."""
+    j = i + step
+    if not 0 <= j < len(words):
+        return ""
+    first, second = (words[j], words[i]) if step < 0 else (words[i], words[j])
+    return words[j].group() if _joined(text, first, second) else ""
+
+
+def _calls_for(neighbour: str, far: str, form: str, *, left: bool) -> bool:
+    """Whether `neighbour` (in small letters, on the `left` of the word or on its right)
+    makes a pair of the lexicon's phrases with `form`, and is bound to no other partner
+    `far` beyond it, unless the three make one phrase ("người có" + công)."""
+    if not neighbour.islower():
+        return False
+    near = fold_word(neighbour)
+    pair = (near, form) if left else (form, near)
+    if pair not in _PHRASE_NEXT or not far:
+        return pair in _PHRASE_NEXT
+    beyond = (fold_word(far), near) if left else (near, fold_word(far))
+    if beyond not in _PHRASE_NEXT:
+        return True
+    return form in _PHRASE_NEXT[beyond] if left else fold_word(far) in _PHRASE_NEXT[pair]
 
 
 def _lone_capital(text: str, words: list[re.Match[str]], i: int) -> bool:
