@@ -72,6 +72,9 @@ _MIXED = re.compile(r"\d[^\W\d]|[^\W\d]\d")  # "1s8a": no word, abbreviation or 
 _PEN_NUMBER = re.compile(r"\d.*[^\w\s/.,:;()%-]|[^\w\s/.,:;()%-].*\d")
 _STAMP_GREY = 70  # inside a stamp's frame over the title, lighter than this is not print ...
 _PRINT_PERCENTILE = 75  # ... nor than most of the print around it (an old copier's is pale)
+_PRINT_CORE = 20  # print's strokes have a core this dark on a clean scan; the pen's do not ...
+_CORE_PERCENTILE = 50  # ... or as dark as half the print around it (an old copier's)
+_FRINGE = 2  # a printed letter's grey fringe, in pixels around its core
 _MIN_PRINT_PIXELS = 500  # fewer dark pixels beside the stamp than this: no print to measure
 _UNDER_STAMP = 0.2  # confidence of a title line the clerk's stamp covers in part
 _ORPHAN_SLACK = 0.2  # ... and a word of it lost under the stamp this close
@@ -360,11 +363,14 @@ def _name_score(line: Line) -> float:
 def _stamp_ink_gone(
     cut: Image.Image, box: tuple[int, int, int, int], stamps: tuple[tuple[int, int, int, int], ...]
 ) -> Image.Image:
-    """The title cut with ink paler than print whitened inside the stamps' frames: there the
-    stamp's own ink, grey in a grey scan, touches the title's letters and Tesseract reads the
-    two as one line. Print's level is measured outside the frames, on the same cut: near black
-    on a clean scan (stamp ink 90-150, print under 40 on the outside corpus), much paler on an
-    old copier's, where nothing but the usual seal grey is taken away."""
+    """The title cut with ink that is not print whitened inside the stamps' frames: there
+    the stamp's own ink and the clerk's pen, grey in a grey scan, touch the title's letters
+    and Tesseract reads the two as one line. Print's level is measured outside the frames,
+    on the same cut: near black on a clean scan, much paler on an old copier's.
+
+    Ink paler than most print goes (the stamp's, 90-150 on the outside corpus). So does
+    darker ink with no print's core beside it: the ballpoint's strokes reach 20-70, as dark
+    as the grey fringe of printed letters, which stays because it borders their black."""
     pixels = np.asarray(cut).copy()
     inside = np.zeros(pixels.shape, dtype=bool)
     for stamp in stamps:
@@ -376,8 +382,25 @@ def _stamp_ink_gone(
     if ink.size < _MIN_PRINT_PIXELS:
         return cut
     limit = max(_STAMP_GREY, int(np.percentile(ink, _PRINT_PERCENTILE)))
-    pixels[inside & (pixels > limit)] = 255
+    core = max(_PRINT_CORE, int(np.percentile(ink, _CORE_PERCENTILE)))
+    printed = (pixels <= limit) & _near(pixels <= core, _FRINGE)
+    pixels[inside & ~printed] = 255
     return Image.fromarray(pixels)
+
+
+def _near(mask: np.ndarray, reach: int) -> np.ndarray:
+    """`mask` grown by `reach` pixels each way (a square's dilation, row then column)."""
+    grown = mask.copy()
+    for axis in (0, 1):
+        base = grown.copy()
+        for step in range(1, reach + 1):
+            if axis == 0:
+                grown[step:, :] |= base[:-step, :]
+                grown[:-step, :] |= base[step:, :]
+            else:
+                grown[:, step:] |= base[:, :-step]
+                grown[:, :-step] |= base[:, step:]
+    return grown
 
 
 def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:

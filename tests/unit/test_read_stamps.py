@@ -391,6 +391,21 @@ def test_only_ink_as_dark_as_print_stays_inside_a_stamp_over_the_title(print_lev
     assert (cut[10:20, 120:140] == 120).all()  # the caller's cut is left alone
 
 
+def test_the_clerks_pen_as_dark_as_prints_fringe_goes_and_the_fringe_stays() -> None:
+    """Blue ballpoint is grey 20-70 in a grey scan, as dark as the grey fringe of printed
+    letters: inside the frame, the pen's strokes go (they border no black core) and the
+    letters keep their fringe (it borders theirs)."""
+    cut = np.full((80, 200), 255, dtype=np.uint8)
+    cut[40:70, 10:60] = 5  # the title's print, outside the frame
+    cut[30:40, 120:140] = 5  # a printed letter inside it ...
+    cut[28:30, 120:140] = cut[40:42, 120:140] = 60  # ... and its fringe
+    cut[10:20, 150:156] = 45  # the pen's stroke, away from any letter
+    box, stamp = (100, 50, 300, 130), (200, 40, 400, 200)
+    out = np.asarray(pageocr._stamp_ink_gone(Image.fromarray(cut), box, (stamp,)))
+    assert (out[10:20, 150:156] == 255).all()
+    assert (out[28:42, 120:140] == cut[28:42, 120:140]).all()
+
+
 def test_a_title_the_layout_analysis_read_nothing_of_is_read_as_one_block(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
