@@ -95,7 +95,21 @@ def without_specks(text: str) -> str:
         text = _OPEN_QUOTE.sub("", text)
     text = _SPLIT_YEAR.sub(_year_mended, text)
     text = " ".join(_unglued(word) for word in text.split(" "))
+    text = _NUMERAL_AFTER.sub(_numeral_mended, text)
     return _LETTER_AFTER_NUMBER.sub("", text)
+
+
+def _numeral_mended(match: re.Match[str]) -> str:
+    """The Roman numeral of a quarter or a storm as printed, when its misreading allows but
+    one ("quý EV" -> IV, "quý Ï" -> I, "bão số H" -> II: two strokes joined by a speck);
+    anything else as it was (a storm may have an Arabic number)."""
+    read = match[2]
+    if read.isdigit():
+        return match[0]  # "quý 1", "bão số 1": as printed
+    strokes = "".join("I" if c in _STROKES else c for c in read.replace("H", "II"))
+    if strokes.endswith("V") and len(strokes) == 2:
+        strokes = "IV"  # a quarter's V is only ever the fourth's
+    return match[1] + strokes if strokes in ("I", "II", "III", "IV") else match[0]
 
 
 def _comma_mended(match: re.Match[str]) -> str:
@@ -163,6 +177,9 @@ _LETTER_AFTER_NUMBER = re.compile(r"(?<=\d)\s+[A-ZĐ]$")
 # "tìm ;kiếm", "bồi _dưỡng", "huyện 'Tam Nông": no trích yếu holds an apostrophe
 _MARK_BEFORE_WORD = re.compile(r"(?<=\s)(?:[;_„‚|~`]+(?=[a-zà-ỹđ])|['’]+(?=[^\W\d_]))")
 _OPEN_QUOTE = re.compile(r"(?<=\s)“(?=[a-zà-ỹđ])")
+# "quý I".."quý IV", "bão số II": a Roman numeral, misread ("quý EV", "quý Ï", "bão số H")
+_NUMERAL_AFTER = re.compile(r"(\b(?:quý|bão số)\s+)([IlHVEFT1|!ÏÍÌÎïíì]{1,3})(?![\w/-])")
+_STROKES = "Il1|!EFTÏÍÌÎïíì"  # what the upright stroke of an I is read as (T: its foot lost)
 _SPLIT_YEAR = re.compile(r"\b(\d{1,4})([;:,'’])(\d{1,4})\b")
 _YEAR = re.compile(r"19[4-9]\d|20\d\d")
 _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
@@ -266,9 +283,9 @@ _MARK_IN_WORD = re.compile(
     r"(?:^|\s)[;:!?,.][^\W\d_]|[^\W\d_][;:!?'’\"][^\W\d_]|[a-zà-ỹđ]\.[a-zà-ỹđ]"
 )  # a dot between small letters too ("đơn.vị"); TP.HCM has capitals
 # A number does not hold marks no number is written with, nor sticks to a word by one:
-# "năm 2022 ;1!6", "năm:2016" are specks.
+# "năm 2022 ;1!6", "năm:2016", "năm,2023" are specks.
 _ODD_MARK_BY_DIGIT = re.compile(
-    r"\d[!?;|¡¿°^*_~]|[!?;|¡¿°^*_~]\d|[^\W\d_][:;]\d|\d[^\W\d_]\d"
+    r"\d[!?;|¡¿°^*_~]|[!?;|¡¿°^*_~]\d|[^\W\d_][:;,]\d|\d[^\W\d_]\d"
 )  # and a letter between digits: "giai đoạn 2g15-2019" (COVID-19, QL1A, 5G have none)
 # A trích yếu does not end on a word that joins it to more ("... sắp xếp, tinh gọn tổ chức
 # của"): its last line was lost. Nor does OCR's doubled syllable belong ("các cơ cơ quan").
@@ -303,8 +320,12 @@ _ODD_YEAR = re.compile(
 )
 # A dash between two words of a sentence: "xây - dựng nông thôn" is one word split by a speck.
 _SPLIT_WORDS = re.compile(r"[a-zà-ỹđ] [-–—] [a-zà-ỹđ]")
-# A quarter is I, II, III or IV (or 1 to 4): "quý EV" is a misread numeral.
-_BAD_QUARTER = re.compile(r"\bquý\s+(?!(?:I{1,3}|IV|[1-4])\b)\S+", re.IGNORECASE)
+# A quarter is I, II, III or IV (or 1 to 4): "quý EV" is a misread numeral. A storm has a
+# number too, Roman or Arabic: "bão số TV" is misread.
+_BAD_QUARTER = re.compile(
+    r"\bquý\s+(?!(?:I{1,3}|IV|[1-4])\b)\S+|\bbão\s+s[^\W\d_]\s+(?!(?:[IVX]+|\d+)\b)\S+",
+    re.IGNORECASE,
+)
 _TONED_CAPS = re.compile(
     r"[A-ZĐÂĂÊÔƠƯ]*[ÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ][A-ZĐÂĂÊÔƠƯ]*"
 )

@@ -100,7 +100,8 @@ về việc | các cơ quan | đơn vị | tình hình | tính toán | một s�
 đẩy mạnh | xúc tiến thương mại | xúc tiến đầu tư | hội đồng nhân dân | đôn đốc | thực phẩm |
 đoàn thể | tổ dân phố | hướng dẫn | xây dựng | tuyển sinh | tổ công tác | kết quả |
 bền vững | kiện toàn | ban chỉ đạo | tại cuộc họp về | quy chế về | tháng đầu năm |
-tết nguyên đán | kiểm soát | kết luận
+tết nguyên đán | kiểm soát | kết luận | quản lý | sử dụng |
+cả nước | của ubnd | cấp nước sạch | giải quyết | thương binh
 """
 
 _WORD = re.compile(r"\w+")
@@ -491,10 +492,13 @@ def _stray_capital(text: str, words: list[re.Match[str]], i: int) -> Slip | None
     """Word `i` capitalised in mid-sentence where it ends a compound of the lexicon begun by
     the small word before it, and starts none with the small word after ("chữ ký Số trong":
     số, put right and flagged). A name's capital starts its own pair ("ngân sách Nhà nước");
-    an article's stands before its number ("theo Điều 7 và Điều 8": "và điều" is a pair)."""
+    an article's stands before its number ("theo Điều 7 và Điều 8": "và điều" is a pair).
+    A word that leads on ("trong Các cơ quan") starts no name: flagged and put right."""
     if not _capital_mid_sentence(text, words, i):
         return None
     before, word = words[i - 1].group(), words[i].group()
+    if word.lower() in _LEADS_ON:
+        return Slip(word, word.lower(), False)
     after = words[i + 1].group() if i + 1 < len(words) else ""
     if known_pair(before, word) and (
         not after or (after.islower() and not known_pair(word, after))

@@ -40,6 +40,12 @@ def types() -> DocTypes:
         ("kiện toàn Bạn Chỉ đạo phòng cháy", "kiện toàn Ban Chỉ đạo phòng cháy"),
         ("tại cuộc họp ve giảm nghèo", "tại cuộc họp về giảm nghèo"),
         ("phục vụ chỉ trả trợ cấp", "phục vụ chi trả trợ cấp"),  # "vụ chỉ" is written
+        ("quản lý, sử đụng phần mềm", "quản lý, sử dụng phần mềm"),  # đ for d
+        ("lưu trữ tồn đọng trên địa bàn cá nước", "lưu trữ tồn đọng trên địa bàn cả nước"),
+        ("tìm kiếm cứu nạn cửa UBND xã Bình Dương", "tìm kiếm cứu nạn của UBND xã Bình Dương"),
+        ("Bộ phận một cửa UBND huyện", "Bộ phận một cửa UBND huyện"),  # "một cửa" is a pair
+        ("tiếp công dân, giai quyết khiếu nại", "tiếp công dân, giải quyết khiếu nại"),
+        ("Sở Lao động - Thương bình và Xã hội", "Sở Lao động - Thương binh và Xã hội"),
     ],
 )
 def test_diacritics_restored_from_the_neighbouring_word(read: str, meant: str) -> None:

@@ -133,6 +133,8 @@ def test_dust_a_broken_year_or_a_shouted_syllable_is_flagged(types: DocTypes) ->
         "Về việc ban hành Kế hoạch giảm nghèo giai đoạn 2021-2926",
         "Về việc phê duyệt Kế hoạch giải ngân vốn đầu tư công giai đoạn 2g15- 2019",
         "Về việc triển khai xây - dựng nông thôn mới",  # a word split by a speck
+        "Về việc chủ động ứng phó với bão số I năn,2023",  # a comma glued to the year
+        "Về việc chủ động ứng phó với bão sô FV năm 2022",  # no storm's number
         "Kết luận của Chủ tịch UBXD thị xã Kỳ Anh tại cuộc họp",  # UBND, misread
     ):
         fields = extract(nd30(**{**QD, "title": ["QUYẾT ĐỊNH", line]}, conf=0.93), types)
@@ -168,6 +170,14 @@ def test_the_number_is_put_right_by_the_issuers_short_form(types: DocTypes) -> N
     fields = extract(nd30(**{**QD, "left": left}, conf=0.93), types)
     assert fields.number == "68/QĐ-UBND"
     assert THRESHOLD <= fields.confidence["number"] <= 0.85
+
+
+def test_a_number_that_ends_on_its_dash_is_flagged(types: DocTypes) -> None:
+    """ "Số: 10/BC-": what followed the dash, the agency's code, was lost."""
+    left = ["UBND TỈNH KHÁNH HÒA", "ỦY BAN NHÂN DÂN HUYỆN KHÁNH SƠN", "Số: 68/QĐ-"]
+    fields = extract(nd30(**{**QD, "left": left}, conf=0.93), types)
+    assert fields.number == "68/QĐ"
+    assert fields.confidence["number"] < THRESHOLD
 
 
 def test_a_number_ocr_doubted_in_the_subject_flags_it(types: DocTypes) -> None:
@@ -400,6 +410,10 @@ def test_slips_that_leave_real_words_are_flagged(subject: str, types: DocTypes) 
         (  # a capital ending a compound mid-sentence, and starting none
             "Tăng cường ứng dụng chữ ký Số trong gửi văn bản",
             "Tăng cường ứng dụng chữ ký số trong gửi văn bản",
+        ),
+        (  # a word that leads on starts no name
+            "Hướng dẫn bảo vệ môi trường trong Các cơ quan, đơn vị",
+            "Hướng dẫn bảo vệ môi trường trong các cơ quan, đơn vị",
         ),
     ],
 )
@@ -690,6 +704,10 @@ def test_a_speck_read_inside_a_line_and_the_clerks_number_beside_it_go(types: Do
         ("ban, hành Quy chế tuyển sinh", "ban hành Quy chế tuyển sinh"),  # a compound's comma
         ("kết quả công, tác tuyển sinh", "kết quả công tác tuyển sinh"),
         ("cấp nước sạch huyện 'Tam Nông", "cấp nước sạch huyện Tam Nông"),  # no apostrophe
+        ("kết quả tiêm chủng quý EV năm 2016", "kết quả tiêm chủng quý IV năm 2016"),
+        ("kết quả tiêm chủng quý Ï năm 2016", "kết quả tiêm chủng quý I năm 2016"),
+        ("ứng phó với bão số H năm 2018", "ứng phó với bão số II năm 2018"),  # II, joined
+        ("ứng phó với bão số TV năm 2016", "ứng phó với bão số IV năm 2016"),  # I's foot lost
     ],
 )
 def test_specks_inside_a_subject_are_taken_out_and_flag_it(
@@ -711,6 +729,8 @@ def test_specks_inside_a_subject_are_taken_out_and_flag_it(
         "Về việc tuyên truyền về chuyển đổi số",  # one word, one syllable each
         "Về việc ứng dụng chữ ký số trong gửi, nhận văn bản",  # a list the regulations write
         "Về việc bồi dưỡng cán bộ, công chức cấp xã",  # the words beside the comma pair outwards
+        "Về việc ứng phó với bão số 3 năm 2024",  # a storm's Arabic number
+        "Về việc báo cáo kết quả quý 1 năm 2024",
     ],
 )
 def test_what_looks_like_a_speck_but_is_print_stays(subject: str, types: DocTypes) -> None:
