@@ -48,6 +48,7 @@ from daemon.ocr.fields_lexicon import (
     ends_cut_short,
     known_pair,
     starts_mid_compound,
+    without_speck_inside,
     year_unannounced,
 )
 from daemon.ocr.fields_parse import Number, parse_date_line, parse_number, restore_abbr
@@ -318,7 +319,9 @@ def _checked_agency(lines: list[WLine]) -> tuple[str, float]:
     text = _agency_name(lines)
     if not text or mean_conf(lines) >= 1.0:
         return text, 1.0
-    return checked_agency(text)
+    clean = without_speck_inside(text)  # flagged: what made the speck may have hidden more
+    name, factor = checked_agency(clean)
+    return name, factor * (SPELLING_PENALTY if clean != text else 1.0)
 
 
 def _surname(signer: WLine) -> tuple[str, float]:

@@ -307,6 +307,7 @@ _NEVER_LAST = frozenset(
         "do",
         "nhằm",
         "hoặc",
+        "có",  # "... các tập thể, cá nhân có": "thành tích xuất sắc" was lost
     ]
 )
 _WORD_TWICE = re.compile(r"(?<!\w)(\w+) \1(?!\w)", re.IGNORECASE)

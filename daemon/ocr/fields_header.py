@@ -285,6 +285,8 @@ def subject_lines(layout: Layout, head: Header) -> list[WLine]:
             if out:  # a speck or spoiled print if the trích yếu goes on below: it is doubted
                 marks.append(replace(line, text="", conf=min(line.conf, _UNREAD)))
             continue
+        if not out and layout.positioned and _stamp_beside(line, title):
+            continue
         if not out and not _opens_subject(line, title, axis):
             break
         if out and _ends_subject(line, prev, out, axis):
@@ -410,6 +412,14 @@ def _opens_subject(line: WLine, title: WLine, axis: _Axis) -> bool:
         return False  # the authority line: a decision without trích yếu
     # "Thực hiện ..." opens a bold trích yếu or a regular body paragraph.
     return not starts_body(line.text, line.key) or not title.bold or line.bold
+
+
+def _stamp_beside(line: WLine, title: WLine) -> bool:
+    """Whether a line left of the title is the clerk's stamp beside it, which the reading
+    order puts between the title and the trích yếu: its engraved words in capitals ("VĂN
+    PHÒNG HĐND VÀ UBND") or the hand-written rest, read unsurely. A trích yếu line starts
+    right of the stamp, in small letters, read surely."""
+    return line.x1 < title.x0 and (line.caps or line.conf < _UNREAD)
 
 
 def _half_under_stamp(line: WLine, axis: _Axis) -> bool:

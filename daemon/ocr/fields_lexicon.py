@@ -159,6 +159,26 @@ def known_pair(a: str, b: str) -> bool:
     return (fold_word(a), fold_word(b)) in _KNOWN
 
 
+def without_speck_inside(name: str) -> str:
+    """An agency's name less a speck read between the two words of one of its compounds
+    ("SỞ THÔNG TIN VÀ TRUYỀN TÌ THÔNG"): a short word, no common one ("VÀ"), that pairs
+    with neither neighbour, where the two pair with each other. A real word of a name pairs
+    with one of them."""
+    words = name.split(" ")
+    for i in range(1, len(words) - 1):
+        before, word, after = words[i - 1], words[i], words[i + 1]
+        letters = sum(c.isalpha() for c in word)
+        speck = letters and (letters <= 2 or foreign_or_invalid(word))
+        if (
+            speck
+            and fold_word(word) not in _common_words()
+            and known_pair(before, after)
+            and not (known_pair(before, word) or known_pair(word, after))
+        ):
+            return " ".join(words[:i] + words[i + 1 :])
+    return name
+
+
 def written_pair(a: str, b: str) -> bool:
     """Whether `a` `b` are a pair of the lexicon or one real regulations write: right as
     read, never "undone" into another pair nor doubted. Only the lexicon's pairs vouch for a

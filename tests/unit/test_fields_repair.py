@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from daemon.config import ReadingSettings
 from daemon.ocr.doctypes import DocTypes
 from daemon.ocr.fields_lexicon import correct_diacritics
 from tests.unit.test_fields import QD, extract, nd30
 from tests.unit.test_fields_ocr import HEADER, page
 
 ROOT = Path(__file__).resolve().parents[2]
+THRESHOLD = ReadingSettings().review_threshold
 
 
 @pytest.fixture(scope="module")
@@ -256,6 +258,18 @@ def test_a_dash_before_va_in_an_agency_name_is_a_speck(types: DocTypes) -> None:
     assert extract(nd30(**{**QD, "left": left}, conf=0.93), types).issuer == (
         "SỞ VĂN HÓA - THỂ THAO VÀ DU LỊCH"
     )
+
+
+def test_a_speck_between_the_words_of_an_agencys_compound_goes_and_flags_it(
+    types: DocTypes,
+) -> None:
+    left = ["UBND TỈNH THANH HÓA", "SỞ THÔNG TIN VÀ", "TRUYỀN TÌ THÔNG", "Số: 5/STTTT-VP"]
+    fields = extract(nd30(**{**QD, "left": left}, conf=0.93), types)
+    assert fields.issuer == "SỞ THÔNG TIN VÀ TRUYỀN THÔNG"
+    assert fields.confidence["issuer"] < THRESHOLD
+    for printed in ("PHÒNG KINH TẾ VÀ HẠ TẦNG", "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"):
+        left = ["UBND TỈNH THANH HÓA", printed, "Số: 5/QĐ-UBND"]
+        assert extract(nd30(**{**QD, "left": left}, conf=0.93), types).issuer == printed
 
 
 def test_stray_full_stop_inside_an_agency_name(types: DocTypes) -> None:

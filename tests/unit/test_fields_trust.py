@@ -135,6 +135,7 @@ def test_dust_a_broken_year_or_a_shouted_syllable_is_flagged(types: DocTypes) ->
         "Về việc triển khai xây - dựng nông thôn mới",  # a word split by a speck
         "Về việc chủ động ứng phó với bão số I năn,2023",  # a comma glued to the year
         "Về việc chủ động ứng phó với bão sô FV năm 2022",  # no storm's number
+        "Về việc khen thưởng các tập thể, cá nhân có",  # "thành tích xuất sắc" lost
         "Kết luận của Chủ tịch UBXD thị xã Kỳ Anh tại cuộc họp",  # UBND, misread
     ):
         fields = extract(nd30(**{**QD, "title": ["QUYẾT ĐỊNH", line]}, conf=0.93), types)
@@ -736,6 +737,21 @@ def test_specks_inside_a_subject_are_taken_out_and_flag_it(
 def test_what_looks_like_a_speck_but_is_print_stays(subject: str, types: DocTypes) -> None:
     fields = extract(nd30(**{**QD, "title": ["KẾ HOẠCH", subject]}, conf=0.95), types)
     assert fields.subject == subject
+
+
+def test_the_stamp_beside_the_title_does_not_hide_the_trich_yeu(types: DocTypes) -> None:
+    """The reading order puts the stamp's lines, left of the title, between the title and
+    the trích yếu: its engraved words in capitals and the pen's remains, read unsurely."""
+    subject = "Về việc thành lập Tổ công tác triển khai xây dựng nông thôn mới"
+    reading = page(
+        *HEADER,
+        ("GIẤY MỜI", 0.469, 0.177, 0.619),
+        ("VĂN PHÒNG HĐND VÀ UBND", 0.183, 0.178, 0.339, 0.74),
+        ("t4#tiv# À UøNh Ị", 0.255, 0.180, 0.398, 0.24),
+        (subject, 0.25, 0.2, 0.84),
+        *BODY,
+    )
+    assert extract(reading, types).subject == subject
 
 
 def test_a_trich_yeu_the_stamp_pulled_off_centre_is_given_flagged(types: DocTypes) -> None:
