@@ -171,7 +171,7 @@ class DocTypes:
         ("ĐƠN XIN ..."). Misread diacritics or letters are corrected to the nearest name
         when the similarity reaches `cutoff`; the score says how sure the match is.
         """
-        text = squash(nfc(text)).strip(" .:;,-")
+        text = squash(nfc(text)).strip(" .:;,-_|")  # "BÁO CÁO __": a rule or the stamp's frame
         if not text:
             return None
         exact = self._by_name.get(tone_key(text))

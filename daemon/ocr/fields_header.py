@@ -415,11 +415,12 @@ def _opens_subject(line: WLine, title: WLine, axis: _Axis) -> bool:
 
 
 def _stamp_beside(line: WLine, title: WLine) -> bool:
-    """Whether a line left of the title is the clerk's stamp beside it, which the reading
-    order puts between the title and the trích yếu: its engraved words in capitals ("VĂN
-    PHÒNG HĐND VÀ UBND") or the hand-written rest, read unsurely. A trích yếu line starts
-    right of the stamp, in small letters, read surely."""
-    return line.x1 < title.x0 and (line.caps or line.conf < _UNREAD)
+    """Whether a line wholly left or right of the title is the clerk's stamp beside it,
+    which the reading order puts between the title and the trích yếu: its engraved words in
+    capitals ("VĂN PHÒNG HĐND VÀ UBND", "_ HUYỆN") or the hand-written rest, read unsurely.
+    A piece of a trích yếu line the stamp split is in small letters, read surely."""
+    beside = line.x1 < title.x0 or line.x0 > title.x1
+    return beside and (line.caps or line.conf < _UNREAD)
 
 
 def _half_under_stamp(line: WLine, axis: _Axis) -> bool:

@@ -118,6 +118,8 @@ def test_by_abbr_case_and_old_forms(types: DocTypes) -> None:
         ("QUYẾT ĐlNH", "Quyết định", 0.7),  # l for I
         ("KÉ HOẠCH", "Kế hoạch", 0.9),
         ("TỜ TRlNH", "Tờ trình", 0.7),
+        ("BẢO CAO |.", "Báo cáo", 0.9),  # the stamp's frame beside it
+        ("BÁOCÁO __", "Báo cáo", 0.8),  # its space lost, a rule read beside it
     ],
 )
 def test_match_title_corrects_ocr(ocr: str, name: str, least: float, types: DocTypes) -> None:

@@ -752,6 +752,14 @@ def test_the_stamp_beside_the_title_does_not_hide_the_trich_yeu(types: DocTypes)
         *BODY,
     )
     assert extract(reading, types).subject == subject
+    right_of_it = page(  # the stamp under the date: its words right of the title
+        *HEADER,
+        ("GIẤY MỜI", 0.469, 0.177, 0.619),
+        ("_ HUYỆN", 0.69, 0.179, 0.756, 0.89),
+        (subject, 0.25, 0.2, 0.84),
+        *BODY,
+    )
+    assert extract(right_of_it, types).subject == subject
 
 
 def test_a_trich_yeu_the_stamp_pulled_off_centre_is_given_flagged(types: DocTypes) -> None:
