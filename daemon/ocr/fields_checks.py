@@ -323,9 +323,10 @@ _ODD_YEAR = re.compile(
 _SPLIT_WORDS = re.compile(r"[a-zà-ỹđ] [-–—] [a-zà-ỹđ]")
 # A quarter is I, II, III or IV (or 1 to 4): "quý EV" is a misread numeral. A storm has a
 # number too, Roman or Arabic: "bão số TV" is misread.
+# Small letters or capitals, not capitalised: "Trường THCS Lê Quý Đôn" is a name.
 _BAD_QUARTER = re.compile(
-    r"\bquý\s+(?!(?:I{1,3}|IV|[1-4])\b)\S+|\bbão\s+s[^\W\d_]\s+(?!(?:[IVX]+|\d+)\b)\S+",
-    re.IGNORECASE,
+    r"\b(?:quý|QUÝ)\s+(?!(?:I{1,3}|IV|[1-4])\b)\S+"
+    r"|\b(?:bão|BÃO)\s+[sS][^\W\d_]\s+(?!(?:[IVX]+|\d+)\b)\S+"
 )
 _TONED_CAPS = re.compile(
     r"[A-ZĐÂĂÊÔƠƯ]*[ÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ][A-ZĐÂĂÊÔƠƯ]*"

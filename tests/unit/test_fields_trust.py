@@ -12,6 +12,7 @@ import pytest
 
 from daemon.config import ReadingSettings
 from daemon.ocr.doctypes import DocTypes
+from daemon.ocr.fields_checks import looks_whole
 from daemon.ocr.model import Line, Reading
 from tests.unit.test_fields import QD, extract, nd30
 from tests.unit.test_fields_ocr import BODY, HEADER, page
@@ -737,6 +738,13 @@ def test_specks_inside_a_subject_are_taken_out_and_flag_it(
 def test_what_looks_like_a_speck_but_is_print_stays(subject: str, types: DocTypes) -> None:
     fields = extract(nd30(**{**QD, "title": ["KẾ HOẠCH", subject]}, conf=0.95), types)
     assert fields.subject == subject
+
+
+def test_a_quarter_is_told_from_a_name() -> None:
+    """ "quý" before no numeral is misread; "Trường THCS Lê Quý Đôn" is a school's name."""
+    assert looks_whole("Kết quả thi đua quý EV năm 2019", titled=True) < 1.0
+    named = "Kết luận của Hiệu trưởng Trường THCS Lê Quý Đôn tại cuộc họp về tuyển sinh"
+    assert looks_whole(named, titled=True) == 1.0
 
 
 def test_the_stamp_beside_the_title_does_not_hide_the_trich_yeu(types: DocTypes) -> None:
