@@ -214,7 +214,8 @@ def _read_signer(layout: Layout, region: list[int], closing: Closing) -> None:
         line = lines[i]
         if layout.positioned and line.xc < 0.45:
             continue
-        if SIGN_PREFIX.match(line.key) or (line.caps and is_title_line(line.key)):
+        key = _LEAD_JUNK.sub("", line.key)  # "_KT. GIÁM ĐỐC": a speck of the seal before it
+        if SIGN_PREFIX.match(key) or (line.caps and is_title_line(key)):
             anchored = True
             continue
         name, conf = _name_text(line.text), line.conf
@@ -231,7 +232,8 @@ def _read_signer(layout: Layout, region: list[int], closing: Closing) -> None:
 
 def _behind_specks(name: str, conf: float) -> tuple[str, float]:
     """A name line less the seal's specks read as a letter or two before it ("n. Đỡ Thanh
-    Nghĩa", "MÃ __ Đỗ Mỹ Thảo") or as a mark beside a word in it ("Võ Thị. Minh Hạnh"),
+    Nghĩa", "MÃ __ Đỗ Mỹ Thảo"), or as a word with a mark no name holds ("ẢNG, Phạm Quốc
+    Thịnh"), or as a mark beside a word in it ("Võ Thị. Minh Hạnh"),
     and with a surname read in capitals before a name in small letters written as the rest
     ("LÊ Ngọc Hùng"). Doubted when letters were dropped: the seal may have hidden more."""
     words = name.split()
@@ -240,6 +242,7 @@ def _behind_specks(name: str, conf: float) -> tuple[str, float]:
         word = words[dropped]
         letters = "".join(c for c in word if c.isalpha())
         speck = len(letters) <= 2 and (letters != word or not letters.istitle())
+        speck = speck or any(c in _NO_NAME_MARKS for c in word)  # "ẢNG, Phạm Quốc Thịnh"
         if not speck or is_person_name(" ".join(words[dropped:])):
             break
         dropped += 1
@@ -257,8 +260,9 @@ def _behind_specks(name: str, conf: float) -> tuple[str, float]:
 
 
 def _read_damaged_signer(layout: Layout, region: list[int], closing: Closing) -> None:
-    """A name whose surname the seal or the copier damaged ("IÊ Công Hùng", "ừ Quốc Lộc"):
-    the first line after the signer's title whose words but the first make a name. It is
+    """A name whose surname the seal or the copier damaged ("IÊ Công Hùng", "ừ Quốc Lộc"),
+    or its middle name ("Phan ?nị Thanh Thảo"): the first line after the signer's title
+    whose words but the first (or the second) make a name. It is
     kept as read, less the marks around the surname, and doubted: the surname is the
     clerk's to check (`fields` puts it right when only one surname is one letter away)."""
     for i in region:
@@ -267,18 +271,24 @@ def _read_damaged_signer(layout: Layout, region: list[int], closing: Closing) ->
             continue  # a text layer prints the name as it is
         words = _name_text(line.text).split()
         first = "".join(c for c in words[0] if c.isalpha()) if words else ""
+        name = None
         if (
             len(words) >= 3
             and 0 < len(first) <= _SURNAME_LETTERS
             and is_person_name(" ".join(words[1:]))
         ):
             name = " ".join([first[:1].upper() + first[1:], *words[1:]])
+        elif len(words) >= 4 and is_person_name(" ".join([words[0], *words[2:]])):
+            # "Phan ?nị Thanh Thảo": the middle name spoiled; `fields` knows the common ones
+            name = " ".join(words)
+        if name is not None:
             line = replace(line, text=name, key=loose_key(name), conf=line.conf * _DAMAGED)
             closing.signer, closing.signer_anchored = line, True
             return
 
 
 _SURNAME_LETTERS = 6  # "Nguyễn", the longest surname
+_NO_NAME_MARKS = ",;:!?|_"  # no word of a name holds one; the seal's specks do
 _DAMAGED = 0.5  # confidence factor of a name whose surname was damaged
 
 

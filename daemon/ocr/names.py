@@ -86,7 +86,7 @@ def checked_name(name: str) -> tuple[str, float]:
 
 def _middle_name(word: str) -> str | None:
     """The one common middle name a word that is no syllable is two letters or fewer from."""
-    if not foreign_or_invalid(word):
+    if word.isalpha() and not foreign_or_invalid(word):
         return None  # a real syllable ("Thủ") is a tone slip of one name or another
     key = loose_key(word)
     near = [name for name in _MIDDLE if edit_distance(key, loose_key(name), 2) <= 2]

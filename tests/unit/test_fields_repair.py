@@ -250,6 +250,22 @@ def test_signer_surname_spelled_right_on_ocr(read: str, meant: str, types: DocTy
     assert extract(layer, types).signer == printed
 
 
+@pytest.mark.parametrize(
+    ("titles", "read", "meant"),
+    [  # the seal's specks before the title and in the next, a word with a comma before it
+        (["_KT. GIÁM ĐỐC", "BHÓ GIÁM ĐỐC"], "ẢNG, Phạm Quốc Thịnh", "Phạm Quốc Thịnh"),
+        (["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"], "Phan ?nị Thanh Thảo", "Phan Thị Thanh Thảo"),
+    ],
+)
+def test_a_name_the_seal_spoiled_is_read_and_doubted(
+    titles: list[str], read: str, meant: str, types: DocTypes
+) -> None:
+    ocr = nd30(**{**QD, "signature": [*titles, read]}, conf=0.8)
+    fields = extract(ocr, types)
+    assert fields.signer == meant
+    assert fields.confidence["signer"] < THRESHOLD
+
+
 def test_a_dash_before_va_in_an_agency_name_is_a_speck(types: DocTypes) -> None:
     left = ["UBND TỈNH THANH HÓA", "SỞ NÔNG NGHIỆP - VÀ PHÁT", "TRIỂN NÔNG THÔN", "Số: 5/SNN-VP"]
     fields = extract(nd30(**{**QD, "left": left}, conf=0.93), types)
