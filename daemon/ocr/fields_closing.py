@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field, replace
 
 from daemon.ocr.fields_layout import Layout, WLine, ends_body
-from daemon.ocr.fields_vocab import SIGN_PREFIX, SURNAMES, agency_like, is_title_line
-from daemon.ocr.vntext import loose_key, strip_aligned
+from daemon.ocr.fields_vocab import SIGN_PREFIX, SURNAMES, TITLES, agency_like, is_title_line
+from daemon.ocr.vntext import edit_distance, loose_key, strip_aligned
 
 _MAX_CLOSING = 30  # lines of the closing region
 _LOOK_BACK = 4  # lines before "Nơi nhận:" that may sit on its row (signature's first line)
@@ -215,7 +215,7 @@ def _read_signer(layout: Layout, region: list[int], closing: Closing) -> None:
         if layout.positioned and line.xc < 0.45:
             continue
         key = _LEAD_JUNK.sub("", line.key)  # "_KT. GIÁM ĐỐC": a speck of the seal before it
-        if SIGN_PREFIX.match(key) or (line.caps and is_title_line(key)):
+        if SIGN_PREFIX.match(key) or (line.caps and _title_like(key)):
             anchored = True
             continue
         name, conf = _name_text(line.text), line.conf
@@ -228,6 +228,18 @@ def _read_signer(layout: Layout, region: list[int], closing: Closing) -> None:
             return
     if anchored:
         _read_damaged_signer(layout, region, closing)
+
+
+def _title_like(key: str) -> bool:
+    """A leader's title as printed, or misread in its first word by the seal over it
+    ("VỞNG PHÒNG", "SUM ĐỐC"): the last word right and the rest a few letters off."""
+    if is_title_line(key):
+        return True
+    last = key.rsplit(" ", 1)[-1]
+    return any(
+        title.endswith(" " + last) and edit_distance(key, title, _TITLE_SLIPS) <= _TITLE_SLIPS
+        for title in TITLES
+    )
 
 
 def _behind_specks(name: str, conf: float) -> tuple[str, float]:
@@ -288,17 +300,31 @@ def _read_damaged_signer(layout: Layout, region: list[int], closing: Closing) ->
 
 
 _SURNAME_LETTERS = 6  # "Nguyễn", the longest surname
+_TITLE_SLIPS = 3  # letters of a title the seal may spoil: "vong phong" for "truong phong"
 _NO_NAME_MARKS = ",;:!?|_"  # no word of a name holds one; the seal's specks do
 _DAMAGED = 0.5  # confidence factor of a name whose surname was damaged
 
 
 def _name_text(text: str) -> str:
     """A name line without the specks a seal or a scribble leaves at its ends (".. Vũ Thị
-    Nhung", "Lê Văn An ,")."""
-    words = _TAIL_MARKS.sub("", _LEAD_JUNK.sub("", text)).split()
+    Nhung", "Lê Văn An ,"), and with two words the seal ran together apart again: a
+    capital inside a word starts the next ("BùrNgọc Quang")."""
+    text = _TAIL_MARKS.sub("", _LEAD_JUNK.sub("", text))
+    words = [part for word in text.split() for part in _unglued(word)]
     if len(words) > 2 and len(words[-1]) <= 2 and not words[-1][:1].isupper():
         words.pop()  # a speck read as a letter or two ("Lê Văn An ii")
     return " ".join(words)
+
+
+def _unglued(word: str) -> list[str]:
+    """A word split before each capital that follows a small letter ("BùrNgọc" -> Bùr,
+    Ngọc): no syllable of a name has one there."""
+    parts, start = [], 0
+    for i in range(1, len(word)):
+        if word[i - 1].islower() and word[i].isupper():
+            parts.append(word[start:i])
+            start = i
+    return [*parts, word[start:]]
 
 
 def _unmarked(word: str) -> str:

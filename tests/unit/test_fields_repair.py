@@ -255,6 +255,8 @@ def test_signer_surname_spelled_right_on_ocr(read: str, meant: str, types: DocTy
     [  # the seal's specks before the title and in the next, a word with a comma before it
         (["_KT. GIÁM ĐỐC", "BHÓ GIÁM ĐỐC"], "ẢNG, Phạm Quốc Thịnh", "Phạm Quốc Thịnh"),
         (["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"], "Phan ?nị Thanh Thảo", "Phan Thị Thanh Thảo"),
+        (["VỞNG PHÒNG"], "Lý 7hị Kim Ngân", "Lý Thị Kim Ngân"),  # a title the seal spoiled
+        (["GIÁM ĐỐC"], "_.. BùrNgọc Quang", "Bùi Ngọc Quang"),  # two words run together
     ],
 )
 def test_a_name_the_seal_spoiled_is_read_and_doubted(
