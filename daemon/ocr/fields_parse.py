@@ -168,13 +168,15 @@ def parse_date_line(text: str, today: dt.date) -> DateLine | None:
         return None
     digits = [match.group(k) for k in ("d", "m", "y")]
     d, m, y = (int(part.translate(_DATE_LOOKALIKES)) for part in digits)
+    guessed = any("b" in part for part in digits)  # B is 8, or 13 run together, or 3
+    if 32 <= d <= 39:  # "ngày 37": no month has it; OCR reads a serif 2 as 3, not the
+        d, guessed = d - 10, True  # other way round (27 was printed, both times on 7171)
     try:
         date: dt.date | None = dt.date(y, m, d)
     except ValueError:
         date = None
     if date is not None and not dt.date(1945, 9, 2) <= date <= today:
         date = None
-    guessed = any("b" in part for part in digits)  # B is 8, or 13 run together, or 3
     lead = len(text[: match.start()].split())
     return DateLine(date, _place(text[: match.start()]), lead, guessed)
 

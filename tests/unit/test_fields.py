@@ -371,6 +371,7 @@ def test_body_citations_never_give_number_or_date(types: DocTypes) -> None:
         ("Khánh Sơn, ngày 02 tháng|11 năm 2016", 2, True),  # a speck between the words
         ("Khánh Sơn, ngày O4 tháng 11 năm 2016", 4, True),  # O for 0
         ("Khánh Sơn, ngày 0B tháng 11 năm 2016", 8, False),  # B for 8, or for 3, or 13
+        ("Khánh Sơn, ngày 37 tháng 11 năm 2016", 27, False),  # a serif 2 read as 3
     ],
 )
 def test_dates_read_with_specks_or_letters(
