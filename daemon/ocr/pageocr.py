@@ -434,20 +434,23 @@ class _StampRemains:
             return word  # "Tài chính - Kế hoạch": a dash in the line; the frame reads as |
         if not any(c.isalnum() for c in text):
             return None
+        start, end = 0, len(text)
         if _spoiled(text):
             kept = _salvaged(text)
             if kept is None:
                 self.dropped.append(word)
                 self.removed.append(word)
                 return None
-            # Its box shrinks to the syllable's share, as if the marks were not there.
             start, end = kept.span()
-            share = (word.x1 - word.x0) / len(text)
+        if text != word.text or end - start < len(text):
+            # Its box shrinks to the syllable's share, as if the marks were not there: a
+            # line's middle is measured without them ("... thực phẩm." where the frame's
+            # dotted line met its end).
+            share = (word.x1 - word.x0) / len(word.text)
             x0 = word.x0 + (word.text.index(text) + start) * share
             word = replace(word, x0=x0, x1=x0 + (end - start) * share)
-            text = kept.group()
-        if text != word.text:  # a title line does not end in the middle of a stamp
-            self.dropped.append(word)
+            text = text[start:end]
+            self.dropped.append(word)  # a title line does not end in the middle of a stamp
         word = replace(word, text=text)
         self.passed.append(word)
         return word

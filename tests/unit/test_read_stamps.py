@@ -160,6 +160,10 @@ def test_junk_inside_the_stamp_is_dropped_and_print_is_kept() -> None:
     assert sift(_word("vụ.", 0.2)).text == "vụ"  # type: ignore[union-attr]
     assert sift(_word("ạs", 0.6)) == _word("ạs", 0.6)  # outside: the field checks judge it
     assert [w.text for w in sift.dropped] == ["ạs", "1s8a", "vụ."]
+    # its box, as passed on, spans the syllable without the mark: a line's middle is
+    # measured without it
+    mended = [w for w in sift.passed if w.text == "vụ"][0]
+    assert (mended.x0, mended.x1) == pytest.approx((0.2, 0.2 + 0.05 * 2 / 3))
 
 
 def test_a_printed_word_the_stamps_frame_ran_into_is_kept_without_the_marks() -> None:
