@@ -96,7 +96,51 @@ def without_specks(text: str) -> str:
     text = _SPLIT_YEAR.sub(_year_mended, text)
     text = " ".join(_unglued(word) for word in text.split(" "))
     text = _NUMERAL_AFTER.sub(_numeral_mended, text)
+    text = _LONE_END_NUMBER.sub(_number_unannounced, text)
     return _LETTER_AFTER_NUMBER.sub("", text)
+
+
+def _number_unannounced(match: re.Match[str]) -> str:
+    """A number of a digit or two ending the trích yếu after a word that never comes
+    before one ("... các cơ quan, đơn vị 1"): the clerk's pen, read; "lớp 10", "đợt 2",
+    "Phường 5" as printed."""
+    return match[0] if match[1].casefold() in _COUNTED else match[1]
+
+
+_LONE_END_NUMBER = re.compile(r"([^\W\d_]+) \d{1,2}$")  # after a word, not a number
+_COUNTED = frozenset(
+    [
+        "năm",
+        "quý",
+        "lớp",
+        "đoạn",
+        "số",
+        "đợt",
+        "lần",
+        "phường",
+        "quận",
+        "khóa",
+        "kỳ",
+        "tháng",
+        "ngày",
+        "khu",
+        "tổ",
+        "đội",
+        "ấp",
+        "thôn",
+        "điều",
+        "khoản",
+        "chương",
+        "mục",
+        "phần",
+        "tuần",
+        "buổi",
+        "cấp",
+        "hạng",
+        "loại",
+        "nhóm",
+    ]
+)
 
 
 def _numeral_mended(match: re.Match[str]) -> str:
@@ -258,7 +302,8 @@ def looks_whole(text: str, *, titled: bool) -> float:
         _TONED_CAPS.fullmatch(w) and (len(w) > 1 or i > 0)  # "khen Ị thường": a speck
         for i, w in enumerate(words)
     )
-    cut = cut or (words[-1].casefold() in _NEVER_LAST if words else False)
+    # "... (nếu có)": a closing bracket shows the end as printed
+    cut = cut or bool(words and words[-1].casefold() in _NEVER_LAST and not text.endswith(")"))
     cut = cut or (len(words) > 2 and all(len(w) == 1 for w in words[-2:]))  # "năm 2016 7 ụ"
     twice = _WORD_TWICE.search(text) is not None
     dust = dust or _SPLIT_WORDS.search(text) is not None

@@ -32,7 +32,7 @@ from daemon.ocr.fields_vocab import (
     starts_body,
     starts_with_any,
 )
-from daemon.ocr.vntext import holds_print, is_upper_text
+from daemon.ocr.vntext import holds_print, is_upper_text, loose_key
 
 _WINDOW = 60  # the header and title sit within the first lines of page 1
 _MAX_TITLE_WORDS = 6
@@ -287,6 +287,7 @@ def subject_lines(layout: Layout, head: Header) -> list[WLine]:
             continue
         if not out and layout.positioned and _stamp_beside(line, title):
             continue
+        line = _without_stamp_label(line)
         if not out and not _opens_subject(line, title, axis):
             break
         if out and _ends_subject(line, prev, out, axis):
@@ -412,6 +413,28 @@ def _opens_subject(line: WLine, title: WLine, axis: _Axis) -> bool:
         return False  # the authority line: a decision without trích yếu
     # "Thực hiện ..." opens a bold trích yếu or a regular body paragraph.
     return not starts_body(line.text, line.key) or not title.bold or line.bold
+
+
+def _without_stamp_label(line: WLine) -> WLine:
+    """A trích yếu line less the stamp's label and the clerk's number read before it ("Ni:
+    2Ơ mới trong các cơ quan", the stamp's "Số:" with the số đến): its start and its middle
+    are measured without them, and it is doubted, since the stamp lay on it."""
+    found = _STAMP_LABEL.match(line.text)
+    if found is None:
+        return line
+    share = (line.x1 - line.x0) / len(line.text)
+    text = line.text[found.end() :]
+    return replace(
+        line,
+        text=text,
+        x0=line.x0 + share * found.end(),
+        key=loose_key(text),
+        conf=min(line.conf, _STAMPED),
+    )
+
+
+_STAMPED = 0.2  # a line the stamp lay on, as pageocr doubts one (its _UNDER_STAMP)
+_STAMP_LABEL = re.compile(r"\w{1,4}:\s+\S*\d\S*\s+(?=\w)")  # "Số: 215 ", read "Ni: 2Ơ "
 
 
 def _stamp_beside(line: WLine, title: WLine) -> bool:

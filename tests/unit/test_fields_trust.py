@@ -413,6 +413,10 @@ def test_slips_that_leave_real_words_are_flagged(subject: str, types: DocTypes) 
             "Tăng cường ứng dụng chữ ký Số trong gửi văn bản",
             "Tăng cường ứng dụng chữ ký số trong gửi văn bản",
         ),
+        (  # a rare syllable one letter from a function word
+            "Kết luận tủa Chủ tịch UBND huyện Lâm Thao tại cuộc họp về thi đua",
+            "Kết luận của Chủ tịch UBND huyện Lâm Thao tại cuộc họp về thi đua",
+        ),
         (  # a word that leads on starts no name
             "Hướng dẫn bảo vệ môi trường trong Các cơ quan, đơn vị",
             "Hướng dẫn bảo vệ môi trường trong các cơ quan, đơn vị",
@@ -710,6 +714,10 @@ def test_a_speck_read_inside_a_line_and_the_clerks_number_beside_it_go(types: Do
         ("kết quả tiêm chủng quý Ï năm 2016", "kết quả tiêm chủng quý I năm 2016"),
         ("ứng phó với bão số H năm 2018", "ứng phó với bão số II năm 2018"),  # II, joined
         ("ứng phó với bão số TV năm 2016", "ứng phó với bão số IV năm 2016"),  # I's foot lost
+        (
+            "xây dựng nông thôn mới trong các cơ quan, đơn vị 1",
+            "xây dựng nông thôn mới trong các cơ quan, đơn vị",
+        ),  # noqa: E501  the clerk's pen
     ],
 )
 def test_specks_inside_a_subject_are_taken_out_and_flag_it(
@@ -733,6 +741,8 @@ def test_specks_inside_a_subject_are_taken_out_and_flag_it(
         "Về việc bồi dưỡng cán bộ, công chức cấp xã",  # the words beside the comma pair outwards
         "Về việc ứng phó với bão số 3 năm 2024",  # a storm's Arabic number
         "Về việc báo cáo kết quả quý 1 năm 2024",
+        "Về việc tổ chức hội nghị tuyển sinh lần 2",  # a number a word announces
+        "Về việc báo cáo số liệu tuyển sinh (nếu có)",  # the bracket closes what "có" opens
     ],
 )
 def test_what_looks_like_a_speck_but_is_print_stays(subject: str, types: DocTypes) -> None:
@@ -768,6 +778,23 @@ def test_the_stamp_beside_the_title_does_not_hide_the_trich_yeu(types: DocTypes)
         *BODY,
     )
     assert extract(right_of_it, types).subject == subject
+
+
+def test_the_stamps_label_and_number_before_a_trich_yeu_line_go_and_flag_it(
+    types: DocTypes,
+) -> None:
+    """ "Ni: 2Ơ mới trong ...": the stamp's "Số:" and the clerk's số đến, read before the
+    line, pulled it off the title's axis; without them it goes on the trích yếu."""
+    reading = page(
+        *HEADER,
+        ("HƯỚNG DẪN", 0.46, 0.165, 0.618),
+        ("Triển khai xây dựng nông thôn", 0.351, 0.186, 0.727),
+        ("Ni: 2Ơ mới trong các cơ quan, đơn vị", 0.293, 0.206, 0.72, 0.75),
+        *BODY,
+    )
+    fields = extract(reading, types)
+    assert fields.subject == "Triển khai xây dựng nông thôn mới trong các cơ quan, đơn vị"
+    assert fields.confidence["subject"] < THRESHOLD
 
 
 def test_a_trich_yeu_the_stamp_pulled_off_centre_is_given_flagged(types: DocTypes) -> None:
