@@ -310,13 +310,13 @@ def _name_text(text: str) -> str:
     Nhung", "Lê Văn An ,"), and with two words the seal ran together apart again: a
     capital inside a word starts the next ("BùrNgọc Quang")."""
     text = _TAIL_MARKS.sub("", _LEAD_JUNK.sub("", text))
-    words = [part for word in text.split() for part in _unglued(word)]
+    words = [part for word in text.split() for part in _split_at_capitals(word)]
     if len(words) > 2 and len(words[-1]) <= 2 and not words[-1][:1].isupper():
         words.pop()  # a speck read as a letter or two ("Lê Văn An ii")
     return " ".join(words)
 
 
-def _unglued(word: str) -> list[str]:
+def _split_at_capitals(word: str) -> list[str]:
     """A word split before each capital that follows a small letter ("BùrNgọc" -> Bùr,
     Ngọc): no syllable of a name has one there."""
     parts, start = [], 0

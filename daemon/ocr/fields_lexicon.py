@@ -169,7 +169,7 @@ def without_speck_inside(name: str) -> str:
     for i in range(1, len(words) - 1):
         before, word, after = words[i - 1], words[i], words[i + 1]
         letters = sum(c.isalpha() for c in word)
-        speck = letters and (letters <= 2 or foreign_or_invalid(word))
+        speck = letters > 0 and (letters <= 2 or foreign_or_invalid(word))
         if (
             speck
             and fold_word(word) not in _common_words()

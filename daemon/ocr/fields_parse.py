@@ -169,8 +169,8 @@ def parse_date_line(text: str, today: dt.date) -> DateLine | None:
     digits = [match.group(k) for k in ("d", "m", "y")]
     d, m, y = (int(part.translate(_DATE_LOOKALIKES)) for part in digits)
     guessed = any("b" in part for part in digits)  # B is 8, or 13 run together, or 3
-    if 32 <= d <= 39:  # "ngày 37": no month has it; OCR reads a serif 2 as 3, not the
-        d, guessed = d - 10, True  # other way round (27 was printed, both times on 7171)
+    if 32 <= d <= 39:  # "ngày 37": no month has it; OCR read a serif 2 as 3 (all seven
+        d, guessed = d - 10, True  # such days on the outside bench's thirteen seeds were 2x)
     try:
         date: dt.date | None = dt.date(y, m, d)
     except ValueError:

@@ -391,15 +391,11 @@ def _stamp_ink_gone(
 def _near(mask: np.ndarray, reach: int) -> np.ndarray:
     """`mask` grown by `reach` pixels each way (a square's dilation, row then column)."""
     grown = mask.copy()
-    for axis in (0, 1):
-        base = grown.copy()
+    for view in (grown, grown.T):  # down the columns, then along the rows (.T writes through)
+        base = view.copy()
         for step in range(1, reach + 1):
-            if axis == 0:
-                grown[step:, :] |= base[:-step, :]
-                grown[:-step, :] |= base[step:, :]
-            else:
-                grown[:, step:] |= base[:, :-step]
-                grown[:, :-step] |= base[:, step:]
+            view[step:] |= base[:-step]
+            view[:-step] |= base[step:]
     return grown
 
 
