@@ -43,6 +43,7 @@ class Number:
     kind_abbr: str | None  # the first piece of the ký hiệu: QĐ in 68/QĐ-UBND, UBND in 245/UBND-VP
     corrected: bool = False  # restore_abbr changed letters of the ký hiệu (not just Đ for D)
     joined: bool = False  # digits a gap split were joined ("169 1/KH-SCT"): worth a look
+    cut: bool = False  # read up to a dash ("10/BC-"): what followed it was lost
 
 
 _SLASHES = str.maketrans({"⁄": "/", "∕": "/"})  # fraction slash, division slash
@@ -75,7 +76,8 @@ def parse_number(text: str) -> Number | None:
     if not any(c.isalnum() for c in number):
         return None
     kind = next((p.split("-")[0] for p in parts[1:] if p[:1].isalpha()), None)
-    return Number(number, squash(text[match.end() :]), kind, joined=split is not None)
+    cut = text[match.end() : match.end() + 1] in ("-", "–")  # "10/BC- ...", not "10/BC -"
+    return Number(number, squash(text[match.end() :]), kind, joined=split is not None, cut=cut)
 
 
 def restore_abbr(number: Number, types: DocTypes, doc_type: DocType | None) -> Number:

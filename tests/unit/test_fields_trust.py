@@ -180,6 +180,9 @@ def test_a_number_that_ends_on_its_dash_is_flagged(types: DocTypes) -> None:
     fields = extract(nd30(**{**QD, "left": left}, conf=0.93), types)
     assert fields.number == "68/QĐ"
     assert fields.confidence["number"] < THRESHOLD
+    left = ["UBND TỈNH KHÁNH HÒA", "ỦY BAN NHÂN DÂN HUYỆN KHÁNH SƠN", "Số: 68/QĐ-UBND -"]
+    fields = extract(nd30(**{**QD, "left": left}, conf=0.93), types)  # a speck after it
+    assert fields.number == "68/QĐ-UBND" and fields.confidence["number"] >= THRESHOLD
 
 
 def test_a_number_ocr_doubted_in_the_subject_flags_it(types: DocTypes) -> None:
