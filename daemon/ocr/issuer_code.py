@@ -123,12 +123,16 @@ def drafting_unit_disagrees(
 
 def _same_unit(code: str, unit: str) -> bool:
     """Whether two readings of a unit's code may be one: alike, alike but for the small
-    letters one of them lost ("TTr" read "TT"), or one capital read as another ("QLNS",
-    "QUNS": Lưu's small print is the likelier to slip). "TTT" for TTr is neither."""
+    letters one of them lost ("TTr" read "TT"), one capital read as another ("QLNS",
+    "QUNS": Lưu's small print is the likelier to slip), or a letter of it read twice in
+    Lưu's ("NNN" for NN). "TTT" for TTr is none of these."""
     capitals = [re.sub(r"[^A-ZĐ]", "", c) for c in (code, unit)]
     slips = [a + b for a, b in zip(code, unit, strict=False) if a != b]
     changed = len(code) == len(unit) and len(slips) == 1 and slips[0].isupper()
-    return code == unit or capitals[0] == capitals[1] or changed
+    doubled = any(
+        unit[i] == unit[i + 1] and unit[:i] + unit[i + 1 :] == code for i in range(len(unit) - 1)
+    )
+    return code == unit or capitals[0] == capitals[1] or changed or doubled
 
 
 def agency_code_doubtful(

@@ -235,9 +235,11 @@ def test_a_drafting_unit_the_nhan_noi_files_under_another_flags_the_number(
     types: DocTypes,
 ) -> None:
     """ "393/STNMT-TTT" and "Lưu: VT, TTr": a công văn's copy is filed under the unit that
-    drafted it, which its ký hiệu names; one of the two was misread."""
+    drafted it, which its ký hiệu names; one of the two was misread. Lưu's small print read
+    a letter twice ("TTTT") is no disagreement."""
     left = ["UBND TỈNH PHÚ THỌ", "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG", "Số: 393/STNMT-TTT"]
-    for filed, sure in (("Lưu: VT, TTr.", False), ("Lưu: VT, TTT.", True)):
+    cases = (("Lưu: VT, TTr.", False), ("Lưu: VT, TTT.", True), ("Lưu: VT, TTTT.", True))
+    for filed, sure in cases:
         reading = nd30(
             left=[*left, "V/v góp ý dự thảo Kế hoạch"],
             conf=0.93,
