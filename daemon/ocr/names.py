@@ -49,6 +49,7 @@ for _syllable in NAME_SYLLABLES:
 
 # The middle names most names have after the surname ("Thị" in half of women's).
 _MIDDLE = ("Thị", "Văn", "Hữu", "Đình", "Ngọc", "Minh", "Thanh", "Đức", "Công", "Quốc", "Xuân")
+_MIDDLE_FOLDED = frozenset(nfc(name).casefold() for name in _MIDDLE)
 UNKNOWN_SURNAME = 0.6  # confidence factor: names start with a surname from a short list
 UNKNOWN_SYLLABLE = 0.5  # ... and go on with common name syllables
 
@@ -72,6 +73,14 @@ def checked_name(name: str) -> tuple[str, float]:
             out.append(word)
             continue
         candidates = _BY_LETTERS.get(loose_key(word), set())
+        middle_ones = candidates & _MIDDLE_FOLDED if i == 1 and len(words) > 2 else set()
+        if len(candidates) > 1 and len(middle_ones) == 1:
+            # "Nguyễn Vẫn Hải": of văn, vân and vấn, Văn is the common middle name; likely,
+            # not sure ("Nguyễn Vân Anh")
+            (right,) = middle_ones
+            out.append(right.upper() if word.isupper() else right.capitalize())
+            factor *= UNKNOWN_SYLLABLE
+            continue
         if len(candidates) == 1:
             (right,) = candidates
             out.append(right.upper() if word.isupper() else right.capitalize())

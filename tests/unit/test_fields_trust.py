@@ -103,7 +103,7 @@ def test_a_misread_place_is_put_right_by_the_gazetteer(types: DocTypes) -> None:
 def test_a_tone_slip_in_the_signers_name_is_flagged(types: DocTypes) -> None:
     signature = ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "", "Nguyễn Đỉnh Lộc"]
     fields = extract(nd30(**{**QD, "signature": signature}, conf=0.93), types)
-    assert fields.signer == "Nguyễn Đỉnh Lộc"
+    assert fields.signer == "Nguyễn Đình Lộc"  # the common middle name, still doubted
     assert fields.confidence["signer"] < THRESHOLD
 
 

@@ -20,15 +20,12 @@ def test_a_name_without_a_surname_is_not_trusted() -> None:
     assert checked_name("Thị Thảo") == ("Thị Thảo", UNKNOWN_SURNAME)
 
 
-@pytest.mark.parametrize(
-    ("read", "letters"),
-    [
-        ("Nguyễn Đỉnh Lộc", "Đình, Định or the surname Đinh"),
-        ("Nguyễn Vẫn Long", "Văn, Vân or Vấn"),
-    ],
-)
-def test_a_tone_slip_with_several_names_behind_it_is_flagged(read: str, letters: str) -> None:
-    assert checked_name(read) == (read, UNKNOWN_SYLLABLE), letters
+def test_a_tone_slip_with_several_names_behind_it_is_flagged() -> None:
+    """ "Tuần": Tuân or Tuấn? Left as read for the clerk. In the middle, though, one of them
+    is the common middle name: "Nguyễn Vẫn Long" (Văn, Vân or Vấn) is Văn, still doubted."""
+    assert checked_name("Trần Văn Tuần") == ("Trần Văn Tuần", UNKNOWN_SYLLABLE)
+    assert checked_name("Nguyễn Vẫn Long") == ("Nguyễn Văn Long", UNKNOWN_SYLLABLE)
+    assert checked_name("Nguyễn Đỉnh Lộc") == ("Nguyễn Đình Lộc", UNKNOWN_SYLLABLE)
 
 
 def test_a_slip_with_one_name_behind_it_is_put_right() -> None:
@@ -55,3 +52,7 @@ def test_a_middle_name_misread_beyond_its_letters_is_put_right_and_doubted(
     read: str, meant: str
 ) -> None:
     assert checked_name(read) == (meant, UNKNOWN_SYLLABLE)
+
+
+def test_a_name_that_is_a_name_is_not_second_guessed_in_its_middle() -> None:
+    assert checked_name("Nguyễn Vân Anh") == ("Nguyễn Vân Anh", 1.0)
