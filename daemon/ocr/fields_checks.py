@@ -14,7 +14,7 @@ import unicodedata
 
 from daemon.ocr import gazetteer
 from daemon.ocr.fields_lexicon import known_pair, listed_pair, misread_words, written_pair
-from daemon.ocr.fields_vocab import UNIT_TYPES
+from daemon.ocr.fields_vocab import UNIT_TYPES, announces_number
 from daemon.ocr.names import checked_name
 from daemon.ocr.places import checked_place
 from daemon.ocr.syllables import foreign_or_invalid, is_syllable, merged_letters
@@ -104,43 +104,10 @@ def _number_unannounced(match: re.Match[str]) -> str:
     """A number of a digit or two ending the trích yếu after a word that never comes
     before one ("... các cơ quan, đơn vị 1"): the clerk's pen, read; "lớp 10", "đợt 2",
     "Phường 5" as printed."""
-    return match[0] if match[1].casefold() in _COUNTED else match[1]
+    return match[0] if announces_number(match[1]) else match[1]
 
 
 _LONE_END_NUMBER = re.compile(r"([^\W\d_]+) \d{1,2}$")  # after a word, not a number
-_COUNTED = frozenset(
-    [
-        "năm",
-        "quý",
-        "lớp",
-        "đoạn",
-        "số",
-        "đợt",
-        "lần",
-        "phường",
-        "quận",
-        "khóa",
-        "kỳ",
-        "tháng",
-        "ngày",
-        "khu",
-        "tổ",
-        "đội",
-        "ấp",
-        "thôn",
-        "điều",
-        "khoản",
-        "chương",
-        "mục",
-        "phần",
-        "tuần",
-        "buổi",
-        "cấp",
-        "hạng",
-        "loại",
-        "nhóm",
-    ]
-)
 
 
 def _numeral_mended(match: re.Match[str]) -> str:
@@ -278,11 +245,10 @@ def looks_whole(text: str, *, titled: bool) -> float:
     with a capital ("việc đẩy mạnh ..." lost its "Về"), quotation marks come in pairs, no word
     is bare punctuation ("số liệu __ cải cách") nor starts with or holds any ("tìm ;kiếm",
     "đất:đai", "2022 ;1!6"), no capital follows a small letter ("dịCh"), a year has four
-    digits ("năm 2 25") and a
-    quarter a numeral ("quý EV"), and a
-    sentence holds no word in capitals that is a syllable rather than an abbreviation
-    ("chuyển đổi SỐ"; UBND, HĐND and the like have no tone mark), it does not end on a word
-    that joins it to more ("... của") or on two lone characters ("năm 2016 7 ụ": specks),
+    digits ("năm 2 25") and a quarter a numeral ("quý EV"), and a sentence holds no word
+    in capitals that is a syllable rather than an abbreviation
+    ("chuyển đổi SỐ"; UBND, HĐND and the like have no tone mark), it does not end on two
+    lone characters ("năm 2016 7 ụ": specks; its other unfinished endings: `ends_cut_short`),
     nor hold a word twice in a row ("các cơ cơ quan")."""
     if not text:
         return 0.0
@@ -302,8 +268,6 @@ def looks_whole(text: str, *, titled: bool) -> float:
         _TONED_CAPS.fullmatch(w) and (len(w) > 1 or i > 0)  # "khen Ị thường": a speck
         for i, w in enumerate(words)
     )
-    # "... (nếu có)": a closing bracket shows the end as printed
-    cut = cut or bool(words and words[-1].casefold() in _NEVER_LAST and not text.endswith(")"))
     cut = cut or (len(words) > 2 and all(len(w) == 1 for w in words[-2:]))  # "năm 2016 7 ụ"
     twice = _WORD_TWICE.search(text) is not None
     dust = dust or _SPLIT_WORDS.search(text) is not None
@@ -332,29 +296,7 @@ _MARK_IN_WORD = re.compile(
 _ODD_MARK_BY_DIGIT = re.compile(
     r"\d[!?;|¡¿°^*_~]|[!?;|¡¿°^*_~]\d|[^\W\d_][:;,]\d|\d[^\W\d_]\d"
 )  # and a letter between digits: "giai đoạn 2g15-2019" (COVID-19, QL1A, 5G have none)
-# A trích yếu does not end on a word that joins it to more ("... sắp xếp, tinh gọn tổ chức
-# của"): its last line was lost. Nor does OCR's doubled syllable belong ("các cơ cơ quan").
-_NEVER_LAST = frozenset(
-    [
-        "của",
-        "và",
-        "về",
-        "trong",
-        "các",
-        "cho",
-        "tại",
-        "với",
-        "những",
-        "để",
-        "theo",
-        "từ",
-        "bằng",
-        "do",
-        "nhằm",
-        "hoặc",
-        "có",  # "... các tập thể, cá nhân có": "thành tích xuất sắc" was lost
-    ]
-)
+# OCR's doubled syllable does not belong ("các cơ cơ quan").
 _WORD_TWICE = re.compile(r"(?<!\w)(\w+) \1(?!\w)", re.IGNORECASE)
 # "kết quả: phổ biến", "số liệu phòng. cháy", "công! tác", "quản lý; sử dụng": a speck read
 # as a mark (a trích yếu lists with commas)

@@ -106,6 +106,9 @@ cả nước | của ubnd | cấp nước sạch | giải quyết | thương bin
 
 _WORD = re.compile(r"\w+")
 _LEADS_ON = frozenset({"tại", "về", "của", "cho", "với", "trong", "trên", "và", "các", "để"})
+# ... and more words no trích yếu ends on: its last line was lost ("... sắp xếp, tinh gọn tổ
+# chức của", "... các tập thể, cá nhân có": "thành tích xuất sắc")
+_NEVER_LAST = _LEADS_ON | {"những", "theo", "từ", "bằng", "do", "nhằm", "hoặc", "có"}
 _ANNOUNCES_YEAR = frozenset({"năm", "đoạn", "học", "từ", "đến", "và", "hết", "tới"})
 _YEAR_AFTER = re.compile(r"([^\W\d_]+) (?:19|20)\d\d\b")
 _NUMBERED = frozenset({"năm", "quý", "lớp", "đoạn"})  # năm 2024, quý I, lớp 10, giai đoạn 2
@@ -449,15 +452,20 @@ def ends_cut_short(text: str) -> bool:
       the word before ("kiểm tra bảo": bảo vệ, bảo đảm; a name's last word, "huyện Quỳnh
       Phụ", is no compound's);
     - on a word a number must follow ("chuyển đổi số năm"; "... 5 năm" counts years);
-    - on a word that leads on ("... tại": tại cuộc họp về; "của", "và", "về");
+    - on a word that leads on ("... tại": tại cuộc họp về; "của", "và", "có"; "... (nếu
+      có)" is whole: the bracket closes it);
     - on a capitalised syllable after a small word, neither a place's type ("huyện Quế")
       nor making a pair with it: no name is one syllable there ("... cho người Công": the
       line with "có công" was lost, and a speck made "Công" of what was left)."""
     words = _WORD.findall(nfc(text))
-    if len(words) < 2:
+    if not words:
         return False
-    before, last = words[-2], words[-1]
+    last = words[-1]
     folded = fold_word(last)
+    leads_on = folded in _NEVER_LAST and not text.rstrip().endswith(")")
+    if len(words) < 2:
+        return leads_on
+    before = words[-2]
     mid_compound = (
         last.islower()
         and not written_pair(before, last)
@@ -472,7 +480,7 @@ def ends_cut_short(text: str) -> bool:
         and not written_pair(before, last)
     )
     numbered = folded in _NUMBERED and not before.isdigit()
-    return mid_compound or numbered or last in _LEADS_ON or lone_capital
+    return mid_compound or numbered or leads_on or lone_capital
 
 
 def breaks_phrase(text: str) -> bool:

@@ -117,6 +117,22 @@ def is_motto(key: str) -> bool:
     return any(m in key for m in _MOTTO_1) or sum(m in key for m in _MOTTO_2) >= 2
 
 
+# Words a number follows in a trích yếu: năm 2019, lớp 10, quý 3, giai đoạn 2, Điều 5, Phường 5.
+_NUMBER_AFTER = frozenset(
+    loose_key(word)
+    for word in _phrases(
+        "năm | số | lớp | quý | tháng | ngày | đoạn | khóa | kỳ | đợt | lần | điều | khoản | "
+        "mục | phần | chương | tập | tuần | buổi | khu | tổ | thôn | ấp | đội | phường | quận | "
+        "cấp | hạng | loại | nhóm"
+    )
+)
+
+
+def announces_number(word: str) -> bool:
+    """Whether a word of a trích yếu is one a number follows ("năm", "lớp", "quý")."""
+    return loose_key(word) in _NUMBER_AFTER
+
+
 def is_title_line(key: str) -> bool:
     """A leadership title such as PHÓ CHỦ TỊCH, GIÁM ĐỐC SỞ (loose key)."""
     return starts_with_any(key, TITLES)

@@ -73,14 +73,11 @@ def checked_name(name: str) -> tuple[str, float]:
             out.append(word)
             continue
         candidates = _BY_LETTERS.get(loose_key(word), set())
-        middle_ones = candidates & _MIDDLE_FOLDED if i == 1 and len(words) > 2 else set()
-        if len(candidates) > 1 and len(middle_ones) == 1:
+        if len(candidates) > 1 and i == 1 and len(words) > 2:
             # "Nguyễn Vẫn Hải": of văn, vân and vấn, Văn is the common middle name; likely,
             # not sure ("Nguyễn Vân Anh")
-            (right,) = middle_ones
-            out.append(right.upper() if word.isupper() else right.capitalize())
-            factor *= UNKNOWN_SYLLABLE
-            continue
+            candidates = candidates & _MIDDLE_FOLDED
+            factor *= UNKNOWN_SYLLABLE if len(candidates) == 1 else 1.0
         if len(candidates) == 1:
             (right,) = candidates
             out.append(right.upper() if word.isupper() else right.capitalize())

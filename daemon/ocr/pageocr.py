@@ -30,6 +30,7 @@ from daemon.config import ReadingSettings
 from daemon.ocr import (
     layout,
     lost_rows,
+    morph,
     regions,
     seal_ring,
     signature,
@@ -38,6 +39,7 @@ from daemon.ocr import (
     tesseract,
     vntext,
 )
+from daemon.ocr.fields_vocab import announces_number
 from daemon.ocr.images import Raster
 from daemon.ocr.model import Line, Page
 from daemon.ocr.names import surname_factor
@@ -383,20 +385,9 @@ def _stamp_ink_gone(
         return cut
     limit = max(_STAMP_GREY, int(np.percentile(ink, _PRINT_PERCENTILE)))
     core = max(_PRINT_CORE, int(np.percentile(ink, _CORE_PERCENTILE)))
-    printed = (pixels <= limit) & _near(pixels <= core, _FRINGE)
+    printed = (pixels <= limit) & morph.dilate(pixels <= core, _FRINGE, _FRINGE)
     pixels[inside & ~printed] = 255
     return Image.fromarray(pixels)
-
-
-def _near(mask: np.ndarray, reach: int) -> np.ndarray:
-    """`mask` grown by `reach` pixels each way (a square's dilation, row then column)."""
-    grown = mask.copy()
-    for view in (grown, grown.T):  # down the columns, then along the rows (.T writes through)
-        base = view.copy()
-        for step in range(1, reach + 1):
-            view[step:] |= base[:-step]
-            view[:-step] |= base[step:]
-    return grown
 
 
 def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
@@ -538,10 +529,10 @@ class _StampRemains:
         words = line.text.split(" ")
         if len(words) < 2:
             return line, False
-        announced = above is not None and _counts(above.text.rsplit(" ", 1)[-1])
+        announced = above is not None and announces_number(above.text.rsplit(" ", 1)[-1])
         if words[0].isdigit() and not announced and self._ends_inside(line, last=False):
             return self._less_end_word(line, last=False), True
-        if words[-1].isdigit() and not _counts(words[-2]) and self._ends_inside(line):
+        if words[-1].isdigit() and not announces_number(words[-2]) and self._ends_inside(line):
             return self._less_end_word(line), True
         return line, False
 
@@ -585,11 +576,6 @@ class _StampRemains:
         w, h = self.raster.image.size
         x, y = (line.x1 * w - 1 if last else line.x0 * w + 1), (line.y0 + line.y1) / 2 * h
         return any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in self.boxes)
-
-
-def _counts(word: str) -> bool:
-    """Whether a word of a trích yếu announces a number after it ("năm", "lớp", "quý")."""
-    return vntext.loose_key(word) in _COUNTED
 
 
 def _spoiled(text: str) -> bool:
@@ -648,38 +634,6 @@ def _stamp_word(word: str) -> bool:
     """A word of the stamp's print ("ĐẾN", "SỐ", "NGÀY"): a syllable in capitals, not an
     abbreviation (UBND, THCS are no syllables)."""
     return len(word) > 1 and word.isupper() and word.isalpha() and syllables.is_syllable(word)
-
-
-# Words a number follows in a trích yếu: năm 2019, lớp 10, quý 3, giai đoạn 2, Điều 5.
-_COUNTED = frozenset(
-    [
-        "nam",
-        "so",
-        "lop",
-        "quy",
-        "thang",
-        "ngay",
-        "doan",
-        "khoa",
-        "ky",
-        "dot",
-        "lan",
-        "dieu",
-        "khoan",
-        "muc",
-        "phan",
-        "chuong",
-        "tap",
-        "tuan",
-        "khu",
-        "to",
-        "thon",
-        "ap",
-        "doi",
-        "phuong",
-        "quan",
-    ]
-)
 
 
 def _within(word: layout.Word, line: Line) -> bool:
