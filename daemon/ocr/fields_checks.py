@@ -13,12 +13,18 @@ import re
 import unicodedata
 
 from daemon.ocr import gazetteer
-from daemon.ocr.fields_lexicon import known_pair, listed_pair, misread_words, written_pair
+from daemon.ocr.fields_lexicon import (
+    common_pair,
+    known_pair,
+    listed_pair,
+    misread_words,
+    written_pair,
+)
 from daemon.ocr.fields_vocab import UNIT_TYPES, announces_number
 from daemon.ocr.names import checked_name
 from daemon.ocr.places import checked_place
 from daemon.ocr.syllables import foreign_or_invalid, is_syllable, merged_letters
-from daemon.ocr.vntext import holds_print, is_upper_text, one_edit_apart
+from daemon.ocr.vntext import holds_print, is_upper_text, loose_key, one_edit_apart
 
 # A unit named in a trích yếu: its type, then its name in capitalised words ("tỉnh Bình Định").
 _NAMED_PLACE = re.compile(
@@ -82,7 +88,11 @@ def without_specks(text: str) -> str:
     span of years ("2017- -2019"), a colon inside a word ("L:ao động"), a capital alone
     after its closing number ("giai đoạn 2020-2024 H"), a comma between the two words of a
     compound with no space after it ("Kiểm,tra"; elsewhere it is print's, its space lost) or
-    with one, when neither word pairs outwards ("Ban, hành Quy chế").
+    with one, when neither word pairs outwards ("Ban, hành Quy chế"), a dash or marks
+    between the two small words of a compound ("xây - dựng", "khen ˆ - thưởng": print's
+    dash joins capitalised names, "Tài chính - Kế hoạch"), a semicolon between small words
+    (a trích yếu's list has commas: "quản lý; sử dụng"), a mark between "năm" and its year
+    ("năm: 2020", "năn,2023").
     The caller keeps the field flagged: what made the speck may have hidden more."""
     text = _STOP_MID.sub(" ", text)
     text = _STOP_BEFORE_CAPITAL.sub(" ", text)
@@ -91,6 +101,8 @@ def without_specks(text: str) -> str:
     text = _COMMA_IN_WORD.sub(_comma_mended, text)
     text = _COMMA.sub(_comma_in_compound, text)
     text = _MARK_BEFORE_WORD.sub("", text)
+    text = _MARKS_BETWEEN.sub(_marks_in_compound, text)
+    text = _MARK_BEFORE_YEAR.sub(_year_unmarked, text)
     if text.count("“") != text.count("”"):  # a quotation that closes nowhere: a speck
         text = _OPEN_QUOTE.sub("", text)
     text = _SPLIT_YEAR.sub(_year_mended, text)
@@ -144,6 +156,26 @@ def _comma_in_compound(match: re.Match[str]) -> str:
     return f"{a} {b}"
 
 
+def _marks_in_compound(match: re.Match[str]) -> str:
+    """ "xây - dựng" -> "xây dựng"; "quản lý; sử dụng" -> "quản lý, sử dụng" (a trích yếu
+    is one phrase: its lists part their items with commas)."""
+    a, marks, b = match.groups()
+    if not (a.islower() and b.islower()):
+        return match[0]
+    if marks.strip() == ";":
+        return f"{a}, {b}"
+    return f"{a} {b}" if common_pair(a, b) else match[0]
+
+
+def _year_unmarked(match: re.Match[str]) -> str:
+    """ "năm: 2020", "năn,2023", "nằm. 2019": a year's "năm" (as OCR may read it) and the
+    year, a speck between them; any other word before a mark and a number as it was."""
+    word = match[1]
+    key = loose_key(word)
+    year = word.islower() and (key == "nam" or one_edit_apart(key, "nam"))
+    return f"{word} " if year else match[0]
+
+
 def _year_mended(match: re.Match[str]) -> str:
     """A year a speck split ("201;7"), or the dash of a span of years read as a mark
     ("2026:2030"); anything else as it was."""
@@ -186,6 +218,8 @@ _WORD_AFTER = re.compile(r"\s+([^\W\d_]+)")
 _COMMA_IN_WORD = re.compile(r"([^\W\d_]+),([^\W\d_]+)")  # "Kiểm,tra"
 _LETTER_AFTER_NUMBER = re.compile(r"(?<=\d)\s+[A-ZĐ]$")
 # "tìm ;kiếm", "bồi _dưỡng", "huyện 'Tam Nông": no trích yếu holds an apostrophe
+_MARKS_BETWEEN = re.compile(r"([^\W\d_]+)((?:\s*[-–—ˆ^`~;])+)\s+([^\W\d_]+)")
+_MARK_BEFORE_YEAR = re.compile(r"\b([^\W\d_]{1,4})[,:;.]\s?(?=(?:19|20)\d\d\b)")
 _MARK_BEFORE_WORD = re.compile(r"(?<=\s)(?:[;_„‚|~`]+(?=[a-zà-ỹđ])|['’]+(?=[^\W\d_]))")
 _OPEN_QUOTE = re.compile(r"(?<=\s)“(?=[a-zà-ỹđ])")
 # "quý I".."quý IV", "bão số II": a Roman numeral, misread ("quý EV", "quý Ï", "bão số H")

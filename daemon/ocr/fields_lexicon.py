@@ -101,7 +101,8 @@ về việc | các cơ quan | đơn vị | tình hình | tính toán | một s�
 đoàn thể | tổ dân phố | hướng dẫn | xây dựng | tuyển sinh | tổ công tác | kết quả |
 bền vững | kiện toàn | ban chỉ đạo | tại cuộc họp về | quy chế về | tháng đầu năm |
 tết nguyên đán | kiểm soát | kết luận | quản lý | sử dụng |
-cả nước | của ubnd | cấp nước sạch | giải quyết | thương binh
+cả nước | của ubnd | cấp nước sạch | giải quyết | thương binh | dịch bệnh truyền nhiễm |
+giáo dục pháp luật | dự họp | dự hội nghị
 """
 
 _WORD = re.compile(r"\w+")
@@ -115,6 +116,7 @@ _NUMBERED = frozenset({"năm", "quý", "lớp", "đoạn"})  # năm 2024, quý I
 _STANDS_ALONE = 6.5  # Zipf: a word this frequent is a function word ("của", "trong", "tại")
 _RARE = 4.5  # Zipf: a word this seldom written, one letter from a function word, is its slip
 _JOINER = re.compile(r"\s+")  # only words separated by plain spaces form a pair
+_LISTED = re.compile(r",\s*")  # ... or a list's items
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
@@ -161,6 +163,12 @@ _SECOND_HALVES = frozenset(b for _, b in _KNOWN)
 def known_pair(a: str, b: str) -> bool:
     """Whether the words `a` `b` are a known pair ("HỘI" "ĐỒNG"), case and tone placement aside."""
     return (fold_word(a), fold_word(b)) in _KNOWN
+
+
+def common_pair(a: str, b: str) -> bool:
+    """Whether `a` `b` are a pair of the lexicon's words of official writing ("xây dựng"),
+    not of an agency's name ("lao động thương binh", which print writes with a dash)."""
+    return (fold_word(a), fold_word(b)) in _COMMON_PAIRS
 
 
 def without_speck_inside(name: str) -> str:
@@ -240,6 +248,23 @@ def correct_diacritics(text: str, *, agency: bool = False) -> str:
     proposals: dict[int, set[str]] = defaultdict(set)
     for i in range(len(words) - 1):
         a, b = words[i], words[i + 1]
+        if _LISTED.fullmatch(text[a.end() : b.start()]):
+            # "phong, chống dịch": a list the regulations write ("phòng, chống"), unless a
+            # word as read pairs outwards ("cân đối, bố trí" is no "sửa đổi, bổ sung")
+            listed = index.get(f"{loose_key(a.group())} {loose_key(b.group())}", set())
+            if len(listed) == 1 and not listed_pair(a.group(), b.group()):
+                ((fixed_a, fixed_b),) = listed
+                outer_a = _beside(text, words, i, -1)
+                outer_b = _beside(text, words, i + 1, 1)
+                paired = (
+                    fold_word(a.group()) != fixed_a and outer_a and written_pair(outer_a, a.group())
+                ) or (
+                    fold_word(b.group()) != fixed_b and outer_b and written_pair(b.group(), outer_b)
+                )
+                if listed_pair(fixed_a, fixed_b) and not paired:
+                    proposals[i].add(fixed_a)
+                    proposals[i + 1].add(fixed_b)
+            continue
         if not _JOINER.fullmatch(text[a.end() : b.start()]):
             continue
         if known_pair(a.group(), b.group()):
@@ -253,10 +278,15 @@ def correct_diacritics(text: str, *, agency: bool = False) -> str:
             ((fixed_a, fixed_b),) = candidates
             proposals[i].add(fixed_a)
             proposals[i + 1].add(fixed_b)
-    for i in range(len(words) - 1):  # "nắm 2016": the year's "năm" (not "Việt Nam 2016")
+    # "nắm 2016", "năng 2022", "nănh 2017", "ăm 2021": the year's "năm" (not "Việt Nam
+    # 2016"); no word "nă..." comes before a year, nor a rare one a letter from "nam".
+    for i in range(len(words) - 1):
         a, b = words[i], words[i + 1]
         after_viet = i > 0 and loose_key(words[i - 1].group()) == "viet"
-        year = loose_key(a.group()) == "nam" and _YEAR.fullmatch(b.group())
+        key, lower = loose_key(a.group()), a.group().islower()
+        rare = not word_use.frequent(a.group()) and edit_distance(key, "nam", 1) == 1
+        nam = key == "nam" or (lower and (a.group().startswith("nă") or rare))
+        year = nam and _JOINER.fullmatch(text[a.end() : b.start()]) and _YEAR.fullmatch(b.group())
         if year and not after_viet and i not in confirmed | vouched:
             proposals[i] = {"năm"}
     out, last = [], 0
@@ -303,6 +333,7 @@ def _place_words() -> frozenset[str]:
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
+_LONE_CONSONANT = re.compile(r"[bcdđghklmnpqrstvx]", re.IGNORECASE)  # a word of no vowel
 _ABOUT = ["ve", "viec"]  # "Về việc", before the trích yếu's action
 
 
@@ -329,14 +360,16 @@ def misread_words(text: str) -> list[Slip]:
     syllable at all and one neighbour vouches for it ("giảm qghèo" -> nghèo)."""
     text = nfc(text)
     words = list(_WORD.finditer(text))
-    out: list[Slip] = []
+    out: list[Slip] = _head_pair(text, words)
     for i, match in enumerate(words):
         word = match.group()
         folded = fold_word(word)
+        if i < 2 and out:
+            continue  # the head, judged as a pair
         if _stray_between(text, words, i):
             out.append(Slip(word, None, False))
             continue
-        capital = _stray_capital(text, words, i)
+        capital = _stray_capital(text, words, i) or _shouted_link(words, i)
         if capital is not None:
             out.append(capital)
             continue
@@ -371,6 +404,7 @@ def misread_words(text: str) -> list[Slip]:
             before, frequent = None, False
         near: set[str] = set()  # one letter off, vouched for by a neighbour
         sure: set[str] = set()  # up to two letters off, vouched for by both
+        both: set[str] = set()  # one letter off, vouched for by both
         key = loose_key(word)
         for other, forms in _VOCABULARY.items():
             distance = edit_distance(key, other, 2)
@@ -379,14 +413,22 @@ def misread_words(text: str) -> list[Slip]:
                 right = after is not None and known_pair(form, after)
                 if left and right and len(form) > 2:
                     sure.add(form)
-                elif distance == 1 and (left or right) and (lone or not frequent):
+                elif distance <= 1 and (left or right) and (lone or not frequent):
                     near.add(form)
+                    if left and right:
+                        both.add(form)
         # A word no syllable at all ("qghèo") is surely a slip: one neighbour's word is the
         # likely fix, though not a sure one ("hành chính quyêt" may be no "chính quyền").
-        only = sure or (near if foreign_or_invalid(word) else set())
+        # So is the trích yếu's head that makes no pair with the next word, or a capital
+        # no name explains: they need a partner. A consonant alone is a slip too, but the
+        # remains of a word as often ("quản lý đ t đai": đất): both neighbours must vouch
+        # ("bảo hiểm v tế": y).
+        unpaired = foreign_or_invalid(word) or head or lone
+        only = sure or (near if unpaired else both if _LONE_CONSONANT.fullmatch(word) else set())
         if sure or near:
             clear = len(only) == 1 and len(sure | near) == 1
-            fix = _cased(word, next(iter(only))) if clear else None
+            # A capital no name explains was a speck's: the word goes in small letters.
+            fix = (next(iter(only)) if lone else _cased(word, next(iter(only)))) if clear else None
             out.append(Slip(word, fix, bool(sure) and clear))
         elif word_use.out_of_use(word, first=i == 0) or (
             not (frequent or common) and word_use.rare_twin(word, first=i == 0)
@@ -403,12 +445,43 @@ def misread_words(text: str) -> list[Slip]:
                     if (before and written_pair(before, twin))
                     or (after and written_pair(twin, after))
                 ]
+            if len(twins) != 1 and (twin := _function_twin(word)) is not None:
+                out.append(twin)  # "Kết luận cúa Cục trưởng": của, of the seven twins
+                continue
             out.append(Slip(word, _cased(word, twins[0]) if len(twins) == 1 else None, False))
         elif (orphan := _orphan_slip(text, words, i)) is not None:
             out.append(orphan)  # "người có đông": công, a frequent word's twin
         elif (twin := _function_twin(word)) is not None:
             out.append(twin)  # "Kết luận tủa Chủ tịch": của
     return out
+
+
+def _head_pair(text: str, words: list[re.Match[str]]) -> list[Slip]:
+    """The trích yếu's first two words, its action, when they make no pair of official
+    writing but one letter changed in either makes exactly one ("Tỉnh bình thực hiện":
+    Tình hình; "Hết qua thực hiện": Kết quả): a slip in each, which no word alone would
+    show, since "tỉnh" and "bình" are words and pair with others. A pair the regulations
+    write is right as read ("Các cá nhân", "Trong quá trình"), unless it is a unit's type
+    before a word in small letters, no place's name ("tỉnh Bình Định" is why "tỉnh bình"
+    is written). Flagged, and put right."""
+    if len(words) < 2 or not _joined(text, words[0], words[1]):
+        return []
+    a, b = words[0].group(), words[1].group()
+    read = (fold_word(a), fold_word(b))
+    unnamed = read[0] in _PLACE_TYPES and b.islower()
+    if read in _PHRASE_NEXT or (written_pair(a, b) and not unnamed):
+        return []
+    key = f"{loose_key(a)} {loose_key(b)}"
+    fixes = {pair for pair in _PHRASE_NEXT if edit_distance(key, _pair_key(pair), 1) <= 1}
+    if len(fixes) != 1:
+        return []
+    ((fixed_a, fixed_b),) = fixes
+    slips = [(a, _cased(a, fixed_a)), (b, _cased(b, fixed_b))]
+    return [Slip(word, fixed, False) for word, fixed in slips if word != fixed]
+
+
+def _pair_key(pair: tuple[str, str]) -> str:
+    return f"{loose_key(pair[0])} {loose_key(pair[1])}"
 
 
 # Words a place's name follows: "xã Bình Tường", "thành phố Huế", "thôn Ia Re".
@@ -538,6 +611,16 @@ def _stray_capital(text: str, words: list[re.Match[str]], i: int) -> Slip | None
     return None
 
 
+def _shouted_link(words: list[re.Match[str]], i: int) -> Slip | None:
+    """Word `i` a word that leads on, in capitals between small words ("tại cuộc họp VỀ thi
+    đua"): no name nor abbreviation, OCR's capitals. Put right and flagged."""
+    word = words[i].group()
+    if not (0 < i < len(words) - 1 and len(word) > 1 and word.isupper()):
+        return None
+    small = words[i - 1].group().islower() and words[i + 1].group().islower()
+    return Slip(word, word.lower(), False) if small and word.lower() in _LEADS_ON else None
+
+
 def _orphan_slip(text: str, words: list[re.Match[str]], i: int) -> Slip | None:
     """Word `i`, a common or frequent word in small letters that forms no pair with either
     neighbour, when one letter changed makes it a compound with a neighbour that has no
@@ -575,8 +658,8 @@ def _function_twin(word: str) -> Slip | None:
     into a syllable real but seldom written. Flagged, mended when one function word fits.
     No trích yếu of the outside corpora, nor any sentence of the regulations, has one."""
     folded = fold_word(word)
-    if not word.islower() or word_use.syllables_in_use().get(folded, 0.0) >= _RARE:
-        return None
+    if len(word) < 2 or not word.islower() or word_use.syllables_in_use().get(folded, 0.0) >= _RARE:
+        return None  # a letter alone ("Cửa L.ò") is a letter from every short word
     twins = [w for w in _function_words() if edit_distance(folded, w, 1) == 1]
     if not twins:
         return None

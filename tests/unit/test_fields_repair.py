@@ -48,6 +48,16 @@ def types() -> DocTypes:
         ("Bộ phận một cửa UBND huyện", "Bộ phận một cửa UBND huyện"),  # "một cửa" is a pair
         ("tiếp công dân, giai quyết khiếu nại", "tiếp công dân, giải quyết khiếu nại"),
         ("Sở Lao động - Thương bình và Xã hội", "Sở Lao động - Thương binh và Xã hội"),
+        ("phòng, chống dịch bệnh truyền nhiềm", "phòng, chống dịch bệnh truyền nhiễm"),
+        ("Dự hội nghị sơ kết", "Dự hội nghị sơ kết"),
+        ("phổ biến, giáo dục pháp luạt", "phổ biến, giáo dục pháp luật"),
+        # the year's "năm" misread as another word "nă..." or a rare one a letter from it
+        ("Công tác bảo vệ môi trường nănh 2017", "Công tác bảo vệ môi trường năm 2017"),
+        ("Thi đua, khen thưởng năng 2022", "Thi đua, khen thưởng năm 2022"),
+        ("khiếu nại, tố cáo ăm 2021", "khiếu nại, tố cáo năm 2021"),
+        # a list the regulations write, a slip in one of its words
+        ("Kế hoạch phong, chống dịch bệnh", "Kế hoạch phòng, chống dịch bệnh"),
+        ("Cân đối, bố trí kinh phí", "Cân đối, bố trí kinh phí"),  # no "sửa đổi, bổ sung"
     ],
 )
 def test_diacritics_restored_from_the_neighbouring_word(read: str, meant: str) -> None:
@@ -81,6 +91,7 @@ def test_agency_names_restored(read: str, meant: str) -> None:
         "Nguyễn Văn Chỉ",
         "Việt Nam 2016",
         "tỉnh Hà Nam 2020",
+        "nhân dân làm 2020",  # a frequent word a letter from "nam": not "năm"
         # pairs real regulations write, which the lexicon would "undo" into its own
         # (thứ trưởng, cư, độ): rules/common_pairs.tsv
         "Thủ trưởng các cơ quan, đơn vị",

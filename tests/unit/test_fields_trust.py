@@ -341,10 +341,11 @@ def test_a_real_syllable_in_place_of_a_known_pairs_word_is_undone_or_flagged(
     fields = extract(nd30(**{**QD, "title": ["KẾ HOẠCH", unsure]}, conf=0.93), types)
     assert fields.subject == unsure
     assert fields.confidence["subject"] < THRESHOLD
-    # A common word, but at the head, where the action's pair is known: kiện toàn?
+    # A common word, but at the head, where the action's pair is known and needs one word
+    # there: kiện toàn, put right and still flagged
     head = "Về việc hiện toàn Ban Chỉ đạo tiếp công dân"
     fields = extract(nd30(**{**QD, "title": ["QUYẾT ĐỊNH", head]}, conf=0.93), types)
-    assert fields.subject == head
+    assert fields.subject == head.replace("hiện", "kiện")
     assert fields.confidence["subject"] < THRESHOLD
 
 
@@ -367,14 +368,53 @@ _KH = ["SỞ NỘI VỤ", "Số: 5/KH-SNV"]
             ["KẾ HOẠCH", "Tuyên truyền giai đoạn 2020-2024 H"],
             "Tuyên truyền giai đoạn 2020-2024",
         ),
-        (_KH, ["KẾ HOẠCH", "Thực hiện bảo hiểm v tế năm 2021"], "Thực hiện bảo hiểm v tế năm 2021"),
+        # a consonant alone where both neighbours call for one word: y
+        (_KH, ["KẾ HOẠCH", "Thực hiện bảo hiểm v tế năm 2021"], "Thực hiện bảo hiểm y tế năm 2021"),
+        # a trích yếu lists with commas; a dash or marks inside a compound are specks
+        (
+            _KH,
+            ["KẾ HOẠCH", "Góp ý Kế hoạch quản lý; sử dụng phần mềm"],
+            "Góp ý Kế hoạch quản lý, sử dụng phần mềm",
+        ),
+        (
+            _KH,
+            ["KẾ HOẠCH", "Triển khai xây - dựng nông thôn mới"],
+            "Triển khai xây dựng nông thôn mới",
+        ),
+        (
+            _KH,
+            ["KẾ HOẠCH", "Thi đua, khen ˆ - thưởng trên địa bàn"],
+            "Thi đua, khen thưởng trên địa bàn",
+        ),
+        (_KH, ["KẾ HOẠCH", "Bảo vệ môi trường năm: 2020"], "Bảo vệ môi trường năm 2020"),
+        (_KH, ["KẾ HOẠCH", "Bảo vệ môi trường năn,2023"], "Bảo vệ môi trường năm 2023"),
+        (_KH, ["KẾ HOẠCH", "Tết Nguyên đán nằm: 2020"], "Tết Nguyên đán năm 2020"),
+        # the head's slips, put right where the action needs one word there
+        (
+            _KH,
+            ["KẾ HOẠCH", "Hình hình thực hiện chuyển đổi số"],
+            "Tình hình thực hiện chuyển đổi số",
+        ),
+        (_KH, ["KẾ HOẠCH", "Bết luận của Chủ tịch UBND tỉnh"], "Kết luận của Chủ tịch UBND tỉnh"),
+        (_KH, ["KẾ HOẠCH", "Lệ việc thành lập Tổ công tác"], "Về việc thành lập Tổ công tác"),
+        # a slip in each of the head's words: no word alone shows it (a silent error)
+        (_KH, ["KẾ HOẠCH", "Tỉnh bình thực hiện tuyển sinh"], "Tình hình thực hiện tuyển sinh"),
+        (_KH, ["KẾ HOẠCH", "Hết qua thực hiện tuyển sinh"], "Kết quả thực hiện tuyển sinh"),
+        # a capital no name explains, a word that leads on in capitals, a twin of "của"
+        (
+            _KH,
+            ["KẾ HOẠCH", "Góp ý Kế hoạch chỉnh lý tài Hiệu lưu trữ"],
+            "Góp ý Kế hoạch chỉnh lý tài liệu lưu trữ",
+        ),
+        (_KH, ["KẾ HOẠCH", "Kết luận tại cuộc họp VỀ thi đua"], "Kết luận tại cuộc họp về thi đua"),
+        (_KH, ["KẾ HOẠCH", "Kết luận cúa Cục trưởng Cục Thuế"], "Kết luận của Cục trưởng Cục Thuế"),
     ],
 )
 def test_what_the_stamp_or_specks_leave_in_a_subject_goes_and_flags_it(
     left: list[str], title: list[str], meant: str, types: DocTypes
 ) -> None:
     """The stamp's words and OCR's specks are no part of the trích yếu: they go, and the field
-    stays flagged (what made them may have hidden more; "v" alone: y?)."""
+    stays flagged (what made them may have hidden more), and so do the slips put right."""
     fields = extract(nd30(**{**QD, "left": left, "title": title}, conf=0.95), types)
     assert fields.subject == meant
     assert fields.confidence["subject"] < THRESHOLD
@@ -383,10 +423,8 @@ def test_what_the_stamp_or_specks_leave_in_a_subject_goes_and_flags_it(
 @pytest.mark.parametrize(
     "subject",
     [
-        "Tình hình phòng, chống dịch bệnh truyền nhiềm năm 2019",  # valid, but written by no one
         "Về việc kiểm tra phòng, chống Dạ dịch bệnh năm 2021",  # a stray inside a compound
         "Soát thủ tục hành chính giai đoạn 2025-2029",  # started halfway: "kiểm" was lost
-        "Góp ý dự thảo Kế hoạch quản lý; sử dụng phần mềm",  # a trích yếu lists with commas
         # a place's syllable (a commune is called Ia Re) alone between small words: Kế
         "Kết luận của Trưởng phòng Tài chính Re hoạch tại cuộc họp về an toàn thực phẩm",
         "Góp ý dự thảo Kế hoạch tiêm chủng mở Si năm 2023",  # no name is one short syllable
@@ -485,7 +523,7 @@ def test_a_capital_read_for_a_word_of_a_compound_is_flagged(types: DocTypes) -> 
         ("Tình hình thực hiện chuyển đổi số năm", True),  # the year lost with the next line
         ("Tình hình thực hiện chi trả trợ cấp cho người Công", True),  # no name is "Công"
         ("Kết luận của Trưởng phòng Nội vụ tại", True),  # "tại" leads on: "cuộc họp" lost
-        ("Tình hình thực hiện thu ngân sách nhà nước ấm 2020", True),  # no "năm" before it
+        ("Tình hình thực hiện thu ngân sách nhà nước mới 2020", True),  # no "năm" before it
         ("Về việc phê duyệt Kế hoạch năm học 2023-2024", False),
         ("Về việc cấp nước sạch huyện Quế", False),  # a place's name after its type
         ("Kế hoạch phát triển du lịch 5 năm", False),  # years counted
