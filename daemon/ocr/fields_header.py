@@ -193,8 +193,9 @@ def _split_left(
         head.vv_lines = _vv_block(block) if positioned else block
 
 
-# "V/v" (về việc) as printed, and as OCR reads it: "V/", "V/V", "Y/v", "V/w", "VW".
-_VV_KEY = re.compile(r"(?:[vyw]\s*/\s*[vywu]?\s|v[vw]\s|ve viec\b)")
+# "V/v" (về việc) as printed, and as OCR reads it: "V/", "V/V", "Y/v", "V/w", "VW", behind
+# a speck (". V/v hướng dẫn").
+_VV_KEY = re.compile(r"[.,;:'`_~-]*\s*(?:[vyw]\s*/\s*[vywu]?\s|v[vw]\s|ve viec\b)")
 
 
 def _vv_block(lines: list[WLine]) -> list[WLine]:

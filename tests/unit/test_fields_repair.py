@@ -199,6 +199,19 @@ def test_vv_subject_stops_where_the_left_column_body_starts(types: DocTypes) -> 
     assert extract(reading, types).subject == "báo cáo số liệu bồi dưỡng cán bộ, công chức"
 
 
+def test_vv_line_behind_a_speck_is_still_the_trich_yeu(types: DocTypes) -> None:
+    """An old copier's speck read before "V/v": the trích yếu was lost with the type."""
+    reading = page(
+        *HEADER,
+        (". V/v hướng dẫn thực hiện công", 0.20, 0.165, 0.45),
+        ("tác văn thư, lưu trữ năm 2015", 0.21, 0.183, 0.45),
+        ("Kính gửi: Ủy ban nhân dân các xã.", 0.30, 0.22, 0.77),
+    )
+    fields = extract(reading, types)
+    assert fields.subject == "hướng dẫn thực hiện công tác văn thư, lưu trữ năm 2015"
+    assert fields.doc_type == "Công văn"
+
+
 # First words of the names below taken for a surname, or left as read, on a guess: flagged.
 _GUESSED_SURNAMES = {
     "Bäi",
