@@ -52,10 +52,10 @@ from daemon.ocr.fields_lexicon import (
     year_unannounced,
 )
 from daemon.ocr.fields_parse import Number, parse_date_line, parse_number, restore_abbr
-from daemon.ocr.fields_vocab import SURNAME_FORMS, agency_like
+from daemon.ocr.fields_vocab import SURNAME_FORMS, SURNAMES, agency_like
 from daemon.ocr.issuer_code import agency_code_doubtful, agreed, drafting_unit_disagrees
 from daemon.ocr.model import FIELD_NAMES, Fields, Reading
-from daemon.ocr.names import UNKNOWN_SURNAME, checked_name
+from daemon.ocr.names import UNKNOWN_SURNAME, checked_name, is_middle_name
 from daemon.ocr.places import checked_agency, checked_place
 from daemon.ocr.syllables import foreign_or_invalid
 from daemon.ocr.vntext import is_upper_text, loose_key, one_edit_apart, squash
@@ -339,7 +339,11 @@ def _surname(signer: WLine) -> tuple[str, float]:
         if len(first) == 1 and " " in given and (form := _misread_surname(second)):
             return f"{form} {given}", UNKNOWN_SURNAME  # "X Bài Ngọc Dũng": a speck, then Bùi
     form, factor = SURNAME_FORMS.get(loose_key(first)) or _near_surname(loose_key(first)), 1.0
-    if form is None and foreign_or_invalid(first):
+    # A word that is no surname where one stands: the seal or the copier slipped one letter
+    # ("Bäi", and real syllables too: "Bài Xuân Trung", "Đã Thị Thu Trang"). A middle name
+    # there ("Thị Thu Liên") says the surname was lost: no guess.
+    slipped = given and loose_key(first) not in SURNAMES and not is_middle_name(first)
+    if form is None and (foreign_or_invalid(first) or slipped):
         form, factor = _one_slip_surname(first), UNKNOWN_SURNAME
     if form is None and len(first) == 1 and first.isalpha():
         form, factor = _surname_of_letter(first), UNKNOWN_SURNAME

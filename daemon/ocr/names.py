@@ -54,6 +54,11 @@ UNKNOWN_SURNAME = 0.6  # confidence factor: names start with a surname from a sh
 UNKNOWN_SYLLABLE = 0.5  # ... and go on with common name syllables
 
 
+def is_middle_name(word: str) -> bool:
+    """Whether `word` is one of the middle names most names have ("Thị", "Văn")."""
+    return nfc(word).casefold() in _MIDDLE_FOLDED
+
+
 def surname_factor(name: str) -> float:
     """1.0 when `name` starts with a known surname, else UNKNOWN_SURNAME."""
     first = nfc(name).partition(" ")[0]

@@ -218,6 +218,8 @@ _GUESSED_SURNAMES = {
     "Nøô",
     "Võã",
     "Đế",
+    "Bài",
+    "Thị",
     "Hnh",
     "Pm",
     "IÊ",
@@ -242,7 +244,9 @@ _GUESSED_SURNAMES = {
         ("Bäi Quốc Tuấn", "Bùi Quốc Tuấn"),  # no syllable, one letter from one surname
         ("Nøô Thị Thu Thủy", "Ngô Thị Thu Thủy"),
         ("Võã Minh Thắng", "Võ Minh Thắng"),
-        ("Đế Đức Hùng", "Đế Đức Hùng"),  # a real syllable: Đỗ or Đặng? left for the clerk
+        ("Đế Đức Hùng", "Đỗ Đức Hùng"),  # a real syllable, but no surname: one letter from Đỗ
+        ("Bài Xuân Trung", "Bùi Xuân Trung"),
+        ("Thị Thu Liên", "Thị Thu Liên"),  # a middle name first: the surname was lost
         ("Hnh Ngọc Lộc", "Huỳnh Ngọc Lộc"),  # letters lost under the seal
         ("Pm Hữu Đạt", "Phạm Hữu Đạt"),
         ("IÊ Công Hùng", "Lê Công Hùng"),  # no name as read: taken for a damaged one
