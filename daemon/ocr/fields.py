@@ -31,6 +31,7 @@ from daemon.ocr.fields_checks import (
     trim_edges,
     undo_slips,
     without_specks,
+    without_specks_in_compounds,
     without_stamp_tail,
 )
 from daemon.ocr.fields_closing import Closing, find_closing
@@ -260,7 +261,8 @@ def _subject(
         score, read_from = mean_conf(head.vv_lines), head.vv_lines
     else:
         text, score = "", 0.0
-    whole = looks_whole(text, titled=bool(subject))  # judged as read, specks and all
+    text = without_specks_in_compounds(text)  # they hide nothing
+    whole = looks_whole(text, titled=bool(subject))  # judged as read, other specks and all
     unsure = min((ln.number_conf for ln in read_from), default=1.0) < _UNSURE_NUMBER
     if unsure and not (score >= _SURE_READ and _issue_year_only(text, values["date"])):
         whole = min(whole, SPELLING_PENALTY)  # "giai đoạn 2021-2026" for 2024: OCR doubted it

@@ -88,11 +88,9 @@ def without_specks(text: str) -> str:
     span of years ("2017- -2019"), a colon inside a word ("L:ao động"), a capital alone
     after its closing number ("giai đoạn 2020-2024 H"), a comma between the two words of a
     compound with no space after it ("Kiểm,tra"; elsewhere it is print's, its space lost) or
-    with one, when neither word pairs outwards ("Ban, hành Quy chế"), a dash or marks
-    between the two small words of a compound ("xây - dựng", "khen ˆ - thưởng": print's
-    dash joins capitalised names, "Tài chính - Kế hoạch"), a semicolon between small words
-    (a trích yếu's list has commas: "quản lý; sử dụng"), a mark between "năm" and its year
-    ("năm: 2020", "năn,2023").
+    with one, when neither word pairs outwards ("Ban, hành Quy chế"), a semicolon between
+    small words (a trích yếu's list has commas: "quản lý; sử dụng"), a mark between "năm"
+    and its year ("năm: 2020", "năn,2023").
     The caller keeps the field flagged: what made the speck may have hidden more."""
     text = _STOP_MID.sub(" ", text)
     text = _STOP_BEFORE_CAPITAL.sub(" ", text)
@@ -101,7 +99,7 @@ def without_specks(text: str) -> str:
     text = _COMMA_IN_WORD.sub(_comma_mended, text)
     text = _COMMA.sub(_comma_in_compound, text)
     text = _MARK_BEFORE_WORD.sub("", text)
-    text = _MARKS_BETWEEN.sub(_marks_in_compound, text)
+    text = _SEMICOLON.sub(_semicolon_in_list, text)
     text = _MARK_BEFORE_YEAR.sub(_year_unmarked, text)
     if text.count("“") != text.count("”"):  # a quotation that closes nowhere: a speck
         text = _OPEN_QUOTE.sub("", text)
@@ -156,15 +154,26 @@ def _comma_in_compound(match: re.Match[str]) -> str:
     return f"{a} {b}"
 
 
+def _semicolon_in_list(match: re.Match[str]) -> str:
+    """ "quản lý; sử dụng" -> "quản lý, sử dụng": a trích yếu is one phrase, its lists
+    part their items with commas."""
+    a, b = match.groups()
+    return f"{a}, {b}" if a.islower() and b.islower() else match[0]
+
+
+def without_specks_in_compounds(text: str) -> str:
+    """A trích yếu without the specks read between the two small words of one compound of
+    the lexicon ("xây - dựng", "khen ˆ - thưởng", "đầu tư. công", "an. toàn", "cấp _
+    nước"). Nothing can hide between the halves of one word, so unlike `without_specks`'
+    these leave the field trusted. Print's dash joins capitalised names ("Tài chính - Kế
+    hoạch"); a mark in a list the regulations write may be its comma ("phòng. chống")."""
+    return _MARKS_BETWEEN.sub(_marks_in_compound, text)
+
+
 def _marks_in_compound(match: re.Match[str]) -> str:
-    """ "xây - dựng" -> "xây dựng"; "quản lý; sử dụng" -> "quản lý, sử dụng" (a trích yếu
-    is one phrase: its lists part their items with commas)."""
-    a, marks, b = match.groups()
-    if not (a.islower() and b.islower()):
-        return match[0]
-    if marks.strip() == ";":
-        return f"{a}, {b}"
-    return f"{a} {b}" if common_pair(a, b) else match[0]
+    a, _, b = match.groups()
+    inside = a.islower() and b.islower() and common_pair(a, b) and not listed_pair(a, b)
+    return f"{a} {b}" if inside else match[0]
 
 
 def _year_unmarked(match: re.Match[str]) -> str:
@@ -218,7 +227,8 @@ _WORD_AFTER = re.compile(r"\s+([^\W\d_]+)")
 _COMMA_IN_WORD = re.compile(r"([^\W\d_]+),([^\W\d_]+)")  # "Kiểm,tra"
 _LETTER_AFTER_NUMBER = re.compile(r"(?<=\d)\s+[A-ZĐ]$")
 # "tìm ;kiếm", "bồi _dưỡng", "huyện 'Tam Nông": no trích yếu holds an apostrophe
-_MARKS_BETWEEN = re.compile(r"([^\W\d_]+)((?:\s*[-–—ˆ^`~;])+)\s+([^\W\d_]+)")
+_MARKS_BETWEEN = re.compile(r"([^\W\d_]+)((?:\s*[-–—ˆ^`~.!?_|:])+)\s*([^\W\d_]+)")
+_SEMICOLON = re.compile(r"([^\W\d_]+);\s+([^\W\d_]+)")
 _MARK_BEFORE_YEAR = re.compile(r"\b([^\W\d_]{1,4})[,:;.]\s?(?=(?:19|20)\d\d\b)")
 _MARK_BEFORE_WORD = re.compile(r"(?<=\s)(?:[;_„‚|~`]+(?=[a-zà-ỹđ])|['’]+(?=[^\W\d_]))")
 _OPEN_QUOTE = re.compile(r"(?<=\s)“(?=[a-zà-ỹđ])")

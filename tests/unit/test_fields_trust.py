@@ -121,9 +121,7 @@ def test_dust_a_broken_year_or_a_shouted_syllable_is_flagged(types: DocTypes) ->
         "Về việc khen thưởng trong chuyển đổi SỐ",
         "Về việc báo cáo kết quả tiêm chủng quý EV năm 2016",
         "Về việc phòng, chống thiên tai và tìm ;kiếm cứu nạn",
-        "Về việc quản lý đất:đai năm 2020",
         "Về việc phương hướng, nhiệm vụ năm ?016",
-        "Về việc kiểm tra trong các cơ quan, đơn.vị",
         "Về việc phòng, chống dịCh bệnh truyền nhiễm",  # a capital after a small letter
         "Tình hình thực hiện năm 2021 và nhiệm vụ năm 2022 ;1!6",  # the clerk's pen, read
         "Kiểm tra công tác văn thư, lưu trữ năm:2016",
@@ -133,7 +131,6 @@ def test_dust_a_broken_year_or_a_shouted_syllable_is_flagged(types: DocTypes) ->
         "Tình hình thực hiện năm 2021 và phương hướng, nhiệm vụ năm 2922",  # no such year
         "Về việc ban hành Kế hoạch giảm nghèo giai đoạn 2021-2926",
         "Về việc phê duyệt Kế hoạch giải ngân vốn đầu tư công giai đoạn 2g15- 2019",
-        "Về việc triển khai xây - dựng nông thôn mới",  # a word split by a speck
         "Về việc chủ động ứng phó với bão số I năn,2023",  # a comma glued to the year
         "Về việc chủ động ứng phó với bão sô FV năm 2022",  # no storm's number
         "Về việc khen thưởng các tập thể, cá nhân có",  # "thành tích xuất sắc" lost
@@ -149,6 +146,54 @@ def test_dust_a_broken_year_or_a_shouted_syllable_is_flagged(types: DocTypes) ->
     ):
         fields = extract(nd30(**{**QD, "title": ["QUYẾT ĐỊNH", fine]}, conf=0.93), types)
         assert fields.confidence["subject"] >= THRESHOLD, fine
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        ("triển khai xây - dựng nông thôn mới", "triển khai xây dựng nông thôn mới"),
+        ("thi đua, khen ˆ - thưởng trên địa bàn", "thi đua, khen thưởng trên địa bàn"),
+        ("quản lý đất:đai năm 2020", "quản lý đất đai năm 2020"),
+        ("bồi _dưỡng cán bộ, công chức", "bồi dưỡng cán bộ, công chức"),
+        ("báo cáo công! tác văn thư", "báo cáo công tác văn thư"),
+        ("kiểm tra trong các cơ quan, đơn.vị", "kiểm tra trong các cơ quan, đơn vị"),
+        (
+            "giải ngân vốn đầu tư. công giai đoạn 2019-2024",
+            "giải ngân vốn đầu tư công giai đoạn 2019-2024",
+        ),
+        ("tăng cường bảo đảm an. toàn thực phẩm", "tăng cường bảo đảm an toàn thực phẩm"),
+        ("kiện toàn Ban Chỉ đạo cấp _ nước sạch", "kiện toàn Ban Chỉ đạo cấp nước sạch"),
+    ],
+)
+def test_specks_between_a_compounds_halves_go_and_leave_it_trusted(
+    read: str, meant: str, types: DocTypes
+) -> None:
+    """Nothing can hide between the two halves of one word: the speck goes, the trích yếu is
+    trusted (an old copier's page is full of them)."""
+    title = ["KẾ HOẠCH", f"Về việc {read}"]
+    fields = extract(nd30(**{**QD, "title": title}, conf=0.95), types)
+    assert fields.subject == f"Về việc {meant}"
+    assert fields.confidence["subject"] >= THRESHOLD
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        "Tài chính - Kế hoạch",  # print's dash between capitalised names
+        "phát triển kinh tế - xã hội",  # no compound across the dash
+    ],
+)
+def test_a_dash_between_words_of_no_one_compound_is_prints(read: str, types: DocTypes) -> None:
+    title = ["KẾ HOẠCH", f"Kết luận về {read}"]
+    fields = extract(nd30(**{**QD, "title": title}, conf=0.95), types)
+    assert fields.subject == f"Kết luận về {read}"
+
+
+def test_a_mark_inside_a_list_may_be_its_comma(types: DocTypes) -> None:
+    """ "phòng. chống": the regulations list the two; the mark may be the comma, misread."""
+    title = ["KẾ HOẠCH", "Về việc phòng. chống dịch bệnh"]
+    fields = extract(nd30(**{**QD, "title": title}, conf=0.95), types)
+    assert fields.confidence["subject"] < THRESHOLD
 
 
 def test_a_full_stop_after_the_trich_yeu_goes(types: DocTypes) -> None:
@@ -362,7 +407,6 @@ _KH = ["SỞ NỘI VỤ", "Số: 5/KH-SNV"]
         ),
         (_KH, ["KẾ HOẠCH", "Tiếp công dân năm 2024 UBND IYÊN HIỆP HÒA"], "Tiếp công dân năm 2024"),
         (_KH, ["KẾ HOẠCH", "Kết luận của Sở L:ao động"], "Kết luận của Sở Lao động"),  # specks
-        (_KH, ["KẾ HOẠCH", "Báo cáo công! tác văn thư"], "Báo cáo công tác văn thư"),
         (
             _KH,
             ["KẾ HOẠCH", "Tuyên truyền giai đoạn 2020-2024 H"],
@@ -370,21 +414,11 @@ _KH = ["SỞ NỘI VỤ", "Số: 5/KH-SNV"]
         ),
         # a consonant alone where both neighbours call for one word: y
         (_KH, ["KẾ HOẠCH", "Thực hiện bảo hiểm v tế năm 2021"], "Thực hiện bảo hiểm y tế năm 2021"),
-        # a trích yếu lists with commas; a dash or marks inside a compound are specks
+        # a trích yếu lists with commas
         (
             _KH,
             ["KẾ HOẠCH", "Góp ý Kế hoạch quản lý; sử dụng phần mềm"],
             "Góp ý Kế hoạch quản lý, sử dụng phần mềm",
-        ),
-        (
-            _KH,
-            ["KẾ HOẠCH", "Triển khai xây - dựng nông thôn mới"],
-            "Triển khai xây dựng nông thôn mới",
-        ),
-        (
-            _KH,
-            ["KẾ HOẠCH", "Thi đua, khen ˆ - thưởng trên địa bàn"],
-            "Thi đua, khen thưởng trên địa bàn",
         ),
         (_KH, ["KẾ HOẠCH", "Bảo vệ môi trường năm: 2020"], "Bảo vệ môi trường năm 2020"),
         (_KH, ["KẾ HOẠCH", "Bảo vệ môi trường năn,2023"], "Bảo vệ môi trường năm 2023"),
@@ -740,7 +774,6 @@ def test_a_speck_read_inside_a_line_and_the_clerks_number_beside_it_go(types: Do
     ("read", "meant"),
     [
         ("tìm ;kiếm cứu nạn", "tìm kiếm cứu nạn"),  # a speck before a word
-        ("bồi _dưỡng cán bộ, công chức", "bồi dưỡng cán bộ, công chức"),
         ("tại “cuộc họp về thi đua", "tại cuộc họp về thi đua"),  # a quotation closing nowhere
         ("giai đoạn 201;7-2019", "giai đoạn 2017-2019"),  # a year a speck split
         ("giai đoạn 2026:2030", "giai đoạn 2026-2030"),  # a span's dash read as a colon
