@@ -13,6 +13,7 @@ import re
 
 from daemon.ocr import gazetteer
 from daemon.ocr.fields_vocab import SURNAME_FORMS, UNIT_TYPES
+from daemon.ocr.names import checked_name
 from daemon.ocr.vntext import loose_key, one_edit_apart
 
 UNKNOWN_PLACE = 0.5  # confidence factor of a place no unit bears
@@ -74,7 +75,8 @@ def checked_agency(name: str) -> tuple[str, float]:
         return name, UNKNOWN_PLACE  # "HUYỆN QUỲNH PHỤ": a place, its agency's words lost
     school = _SCHOOL.match(name)
     if school and not _UNIT_TYPE.search(school.group(2)):
-        return school.group(1) + _person(school.group(2)), 1.0
+        person, factor = _person(school.group(2))
+        return school.group(1) + person, factor
     council = _COUNCIL.match(name)
     if council:  # a people's committee or council is named by its unit: its type comes next
         name, whole = _with_unit_type(name, council.end())
@@ -113,15 +115,18 @@ def _with_unit_type(name: str, at: int) -> tuple[str, bool]:
     return f"{name[:at].rstrip()} {fixed} {' '.join(rest[1:])}", True
 
 
-def _person(name: str) -> str:
-    """A school's name as a person's: a surname read with a wrong mark put right
-    ("NGUYÊN HUỆ" -> NGUYỄN HUỆ). A name that is a place (the commune the school serves)
-    is left as it is."""
+def _person(name: str) -> tuple[str, float]:
+    """A school's name as a person's, and the factor its confidence is multiplied by: a
+    surname read with a wrong mark put right ("NGUYÊN HUỆ" -> NGUYỄN HUỆ), and the name
+    doubted where a signer's would be ("TRẦN QUỐC TOÁN": Toàn or Toản?), but not mended:
+    schools bear heroes' names, which common names do not cover ("LÊ THÁNH TÔNG"). A name
+    that is a place (the commune the school serves) is left as it is."""
     first, _, rest = name.partition(" ")
     form = SURNAME_FORMS.get(loose_key(first))
     if form is None or not rest or gazetteer.shipped().known_place(name):
-        return name
-    return f"{form.upper() if first.isupper() else form} {rest}"
+        return name, 1.0
+    _, factor = checked_name(name)
+    return f"{form.upper() if first.isupper() else form} {rest}", factor
 
 
 def _cased(name: str, like: str) -> str:
