@@ -560,8 +560,13 @@ def breaks_phrase(text: str) -> bool:
     """Whether `text` holds a pair of words the lexicon knows only inside one longer phrase,
     without the word that phrase goes on with ("tiêm chủng mở năm 2023": mở rộng, and
     "chủng mở" is no word on its own): that word was lost. A pair the regulations write
-    stands on its own ("quản lý", "cán bộ")."""
-    words = list(_WORD.finditer(nfc(text)))
+    stands on its own ("quản lý", "cán bộ"). Or a compound's second half whose partner was
+    misread ("tụ mềm": phần mềm). None of the outside corpora's trích yếu nor of the
+    regulations' sentences is so judged."""
+    text = nfc(text)
+    words = list(_WORD.finditer(text))
+    if any(_partner_lost(text, words, i) for i in range(1, len(words))):
+        return True
     for i in range(len(words) - 1):
         pair = (fold_word(words[i].group()), fold_word(words[i + 1].group()))
         follows = _PHRASE_NEXT.get(pair)
@@ -574,6 +579,24 @@ def breaks_phrase(text: str) -> bool:
         if after is None or not written_pair(words[i + 1].group(), after.group()):
             return True
     return False
+
+
+def _partner_lost(text: str, words: list[re.Match[str]], i: int) -> bool:
+    """Whether word `i` is one the lexicon knows only as a compound's second half ("mềm" of
+    "phần mềm"), after a syllable in small letters that is not its partner, nor a word of
+    official writing: the partner, misread into another syllable ("sử dụng tụ mềm")."""
+    word, before = words[i].group(), words[i - 1].group()
+    folded = fold_word(word)
+    if not (word.islower() and folded in _SECOND_HALVES and folded not in _FIRST_HALVES):
+        return False
+    return (
+        before.isalpha()
+        and before.islower()
+        and _joined(text, words[i - 1], words[i])
+        and not foreign_or_invalid(before)
+        and not written_pair(before, word)
+        and fold_word(before) not in _common_words()
+    )
 
 
 def _stray_between(text: str, words: list[re.Match[str]], i: int) -> bool:

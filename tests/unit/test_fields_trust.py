@@ -554,6 +554,8 @@ def test_a_capital_read_for_a_word_of_a_compound_is_flagged(types: DocTypes) -> 
         ("Về việc tổ chức kiểm tra bảo", True),  # "bảo vệ môi trường" eaten by the stamp
         ("Về việc tổ chức kiểm tra bảo vệ môi trường", False),
         ("Góp ý dự thảo Kế hoạch tiêm chủng mở năm 2023", True),  # "rộng" lost mid-phrase
+        ("Về việc quản lý, sử dụng tụ mềm quản lý văn bản", True),  # "phần" misread
+        ("Về việc quản lý, sử dụng phần mềm quản lý văn bản", False),
         ("Tình hình thực hiện chuyển đổi số năm", True),  # the year lost with the next line
         ("Tình hình thực hiện chi trả trợ cấp cho người Công", True),  # no name is "Công"
         ("Kết luận của Trưởng phòng Nội vụ tại", True),  # "tại" leads on: "cuộc họp" lost
