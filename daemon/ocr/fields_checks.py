@@ -86,7 +86,8 @@ def without_specks(text: str) -> str:
     exclamation or question mark between words in small letters ("số liệu phòng. cháy",
     "công! tác") or before a capitalised one ("phê duyệt. Kế hoạch"), a dash doubled in a
     span of years ("2017- -2019"), a colon inside a word ("L:ao động"), a capital alone
-    after its closing number ("giai đoạn 2020-2024 H"), a comma between the two words of a
+    after its closing number ("giai đoạn 2020-2024 H") or a number of a digit or two ("năm
+    2022 1": the clerk's pen), a comma between the two words of a
     compound with no space after it ("Kiểm,tra"; elsewhere it is print's, its space lost) or
     with one, when neither word pairs outwards ("Ban, hành Quy chế"), a semicolon between
     small words (a trích yếu's list has commas: "quản lý; sử dụng"), a mark between "năm"
@@ -107,6 +108,7 @@ def without_specks(text: str) -> str:
     text = " ".join(_unglued(word) for word in text.split(" "))
     text = _NUMERAL_AFTER.sub(_numeral_mended, text)
     text = _LONE_END_NUMBER.sub(_number_unannounced, text)
+    text = _NUMBER_AFTER_YEAR.sub("", text)
     return _LETTER_AFTER_NUMBER.sub("", text)
 
 
@@ -118,6 +120,7 @@ def _number_unannounced(match: re.Match[str]) -> str:
 
 
 _LONE_END_NUMBER = re.compile(r"([^\W\d_]+) \d{1,2}$")  # after a word, not a number
+_NUMBER_AFTER_YEAR = re.compile(r"(?<=\b(?:19|20)\d\d) \d{1,2}$")  # "năm 2022 1": the pen's
 
 
 def _numeral_mended(match: re.Match[str]) -> str:

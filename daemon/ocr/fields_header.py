@@ -32,12 +32,14 @@ from daemon.ocr.fields_vocab import (
     starts_body,
     starts_with_any,
 )
+from daemon.ocr.layout import one_row
 from daemon.ocr.vntext import holds_print, is_upper_text, loose_key
 
 _WINDOW = 60  # the header and title sit within the first lines of page 1
 _MAX_TITLE_WORDS = 6
 _MAX_SUBJECT_LINES = 6
-_LEFT_COLUMN = 0.5  # page widths: the title is centred on the page, past this
+_LEFT_COLUMN = 0.5  # page widths: the title is centred on the page, past this ...
+_RIGHT_COLUMN = 0.6  # ... and starts before this (a stamp's "BAN QUẢN LÝ DỰ ÁN" does not)
 _HEADER_BOTTOM = 0.45  # page heights: ND30 puts header, title and trích yếu above this
 # A line under a "V/v" trích yếu, lower than _SLIVER of its lines, further than _APART of
 # their height below them (wrapped lines lie 0.1-0.5 apart) and read less surely than _SURE,
@@ -69,12 +71,37 @@ def _is_title(line: WLine, types: DocTypes, positioned: bool) -> TitleMatch | No
     text = line.text.strip()
     if not line.caps or text.endswith(":") or parse_mark(text) is not None:
         return None
-    if positioned and line.x1 < _LEFT_COLUMN:
-        return None  # the left column's, or the stamp's words there ("CÔNG “ANG")
+    if positioned and (line.x1 < _LEFT_COLUMN or line.x0 > _RIGHT_COLUMN):
+        return None  # a column's, or the stamp's words there ("CÔNG “ANG", "Ự ÁN")
     found = types.match_title(text)
     if found is None or (len(text.split()) > _MAX_TITLE_WORDS and not found.type.letter):
         return None
     return found
+
+
+def _title_read_apart(layout: Layout, i: int) -> WLine | None:
+    """Line `i` and the next, one title read as two lines of one row ("HƯỚNG" | "DẪN": an
+    old copier's wide gap between its words), joined; None when the next is not that."""
+    lines = layout.lines
+    if not layout.positioned or i + 1 >= len(lines):
+        return None
+    a, b = lines[i], lines[i + 1]
+    near = 0 <= b.x0 - a.x1 <= _WORD_GAP * max(a.height, 0.01)
+    if a.page != b.page or not (a.caps and b.caps and near and one_row(a, b)):
+        return None
+    text = f"{a.text} {b.text}"
+    return replace(
+        a,
+        text=text,
+        key=loose_key(text),
+        x1=b.x1,
+        y0=min(a.y0, b.y0),
+        y1=max(a.y1, b.y1),
+        conf=min(a.conf, b.conf),
+    )
+
+
+_WORD_GAP = 6.0  # a gap between a title's words, in line heights, at most (3.2 seen)
 
 
 def _window(layout: Layout) -> list[int]:
@@ -105,6 +132,10 @@ def find_header(layout: Layout, types: DocTypes, today: dt.date) -> Header:
         found = _is_title(lines[i], types, layout.positioned)
         if found is not None:
             head.title, head.title_match, head.title_line, head.end = i, found, lines[i], i
+            break
+        whole = _title_read_apart(layout, i)
+        if whole is not None and (found := _is_title(whole, types, layout.positioned)):
+            head.title, head.title_match, head.title_line, head.end = i + 1, found, whole, i
             break
     region = [i for i in window if i < head.end]
     split = _column_split(layout, region)
@@ -272,7 +303,7 @@ def subject_lines(layout: Layout, head: Header) -> list[WLine]:
     if head.title is None:
         return []
     lines = layout.lines
-    title = lines[head.title]
+    title = head.title_line or lines[head.title]
     axis = _Axis.of(layout, title)
     out: list[WLine] = []
     marks: list[WLine] = []  # lines of marks (".¬aĂ-Ằ—Ằ"): the rule under it, or a speck

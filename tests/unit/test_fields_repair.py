@@ -12,7 +12,7 @@ from daemon.config import ReadingSettings
 from daemon.ocr.doctypes import DocTypes
 from daemon.ocr.fields_lexicon import correct_diacritics
 from tests.unit.test_fields import QD, extract, nd30
-from tests.unit.test_fields_ocr import HEADER, page
+from tests.unit.test_fields_ocr import BODY, HEADER, page
 
 ROOT = Path(__file__).resolve().parents[2]
 THRESHOLD = ReadingSettings().review_threshold
@@ -210,6 +210,38 @@ def test_vv_line_behind_a_speck_is_still_the_trich_yeu(types: DocTypes) -> None:
     fields = extract(reading, types)
     assert fields.subject == "hướng dẫn thực hiện công tác văn thư, lưu trữ năm 2015"
     assert fields.doc_type == "Công văn"
+
+
+def test_a_title_read_as_two_lines_of_one_row_is_the_title(types: DocTypes) -> None:
+    """An old copier's wide gap between the title's words: Tesseract gave "HƯỚNG" and "DẪN"
+    as two lines, and neither alone is a type's name. The trích yếu under them was lost."""
+    reading = page(
+        *HEADER,
+        ("HƯỚNG", 0.459, 0.189, 0.509),
+        ("DẪN", 0.556, 0.189, 0.606),
+        ("Thực hiện phòng, chống dịch bệnh truyền nhiễm năm 2017", 0.237, 0.211, 0.828),
+        BODY[0],
+        BODY[1],
+    )
+    fields = extract(reading, types)
+    assert fields.doc_type == "Hướng dẫn"
+    assert fields.subject == "Thực hiện phòng, chống dịch bệnh truyền nhiễm năm 2017"
+
+
+def test_the_stamps_engraved_words_right_of_the_page_are_no_title(types: DocTypes) -> None:
+    """The receiving agency's name on the clerk's stamp, "BAN QUẢN LÝ DỰ ÁN", read in
+    pieces at the right: "Ự ÁN" is no title (a silent error, a công văn taken for a dự án)."""
+    reading = page(
+        *HEADER,
+        ("V/v đôn đốc báo cáo kết quả", 0.218, 0.171, 0.446),
+        ("kiểm soát thủ tục hành chính", 0.217, 0.188, 0.448),
+        ("BAN QUẢN LÝ DỰ Á", 0.692, 0.226, 0.825),
+        ("Ự ÁN", 0.803, 0.234, 0.833),
+        ("Kính gửi: - Sở Tài chính;", 0.287, 0.242, 0.506),
+    )
+    fields = extract(reading, types)
+    assert fields.doc_type == "Công văn"
+    assert fields.subject == "đôn đốc báo cáo kết quả kiểm soát thủ tục hành chính"
 
 
 # First words of the names below taken for a surname, or left as read, on a guess: flagged.
