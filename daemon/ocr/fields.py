@@ -78,7 +78,7 @@ _CORRECTED_NUMBER = 0.85  # as sure as a ký hiệu whose type abbreviation was 
 _SURE_ISSUER = 0.8
 _UNSURE_NUMBER = 0.7  # a word with a digit OCR is less sure of: the number may be another
 _SURE_READ = 0.85  # ... unless it is the year of issue, on a line read surely otherwise
-_NUMBERS = re.compile(r"\d+")
+_NUMBERS = re.compile(r"\d+|\b[IVX]{1,4}\b")
 _CODE_DISAGREES = 0.5  # a code of the ký hiệu disagrees with "Lưu:" or the issuer
 _GOES_ON = 0.3  # a trích yếu that may go on under the stamp is the clerk's to finish
 _ONE_LINE_SLACK = 0.3  # a subject is no surer than its least sure line, give or take
@@ -286,7 +286,8 @@ def _subject(
 
 def _issue_year_only(text: str, date: dt.date | None) -> bool:
     """Whether every number in a trích yếu is the year the document was issued ("... năm
-    2019" dated 2019): a digit misread would have to make that very year by chance."""
+    2019" dated 2019): a digit misread would have to make that very year by chance. A
+    Roman numeral is a number too ("quý II năm 2020": the II may have lost a stroke)."""
     numbers = _NUMBERS.findall(text)
     return date is not None and bool(numbers) and all(n == str(date.year) for n in numbers)
 

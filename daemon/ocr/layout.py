@@ -9,6 +9,7 @@ row of the header, and cut the header rows there.
 
 from __future__ import annotations
 
+import re
 import statistics
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -153,8 +154,17 @@ def to_line(words: Sequence[Word]) -> Line:
         conf=round(statistics.fmean(w.conf for w in words), 4),
         bold=bold,
         size=round(statistics.median(sizes), 5) if sizes else 0.0,
-        number_conf=min((w.conf for w in words if any(c.isdigit() for c in w.text)), default=1.0),
+        number_conf=min((w.conf for w in words if _numeral(w.text)), default=1.0),
     )
+
+
+def _numeral(text: str) -> bool:
+    """Whether a word holds a number: a digit, or a Roman numeral alone ("quý III", which a
+    lost stroke makes "quý II", a real quarter every check of the text accepts)."""
+    return any(c.isdigit() for c in text) or _ROMAN.fullmatch(text) is not None
+
+
+_ROMAN = re.compile(r"[IVX]{1,4}[.,;:]?")
 
 
 def find_gutter(rows: Sequence[Sequence[tuple[float, float, float, float]]]) -> Gutter | None:

@@ -28,8 +28,9 @@ class Line:
     conf: float = 1.0  # 0..1; 1.0 for a real text layer
     bold: bool = False  # known from the text layer's font name; False when unknown (OCR)
     size: float = 0.0  # glyph height as a fraction of page height; 0 when unknown
-    # OCR's confidence in the least sure word with a digit in it: a digit misread as another
-    # ("2021" for 2024) makes a number every check of the field's text accepts.
+    # OCR's confidence in the least sure word with a digit in it, or a Roman numeral: a digit
+    # misread as another ("2021" for 2024) makes a number every check of the field's text
+    # accepts, and so does a numeral's stroke lost ("quý II" for III).
     number_conf: float = 1.0
 
 

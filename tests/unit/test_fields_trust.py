@@ -255,6 +255,8 @@ def test_a_doubted_number_that_is_the_year_of_issue_is_trusted(types: DocTypes) 
         ("Về việc kiểm tra cải cách hành chính năm 2016", 0.8, False),
         ("Về việc kiểm tra cải cách hành chính năm 2017", 0.95, False),
         ("Về việc kiểm tra cải cách hành chính giai đoạn 2016-2020", 0.95, False),
+        # the doubted word may be the quarter's numeral ("quý II" for III, a silent error)
+        ("Kết quả kiểm tra cải cách hành chính quý II năm 2016", 0.95, False),
     ):
         reading = _with(
             nd30(**{**QD, "title": ["KẾ HOẠCH", subject]}, conf=conf),

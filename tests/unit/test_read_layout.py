@@ -46,6 +46,18 @@ def test_to_line_normalises_to_nfc() -> None:
     assert layout.to_line([w(decomposed, 0.1, 0.1, 0.2)]).text == "Hòa"
 
 
+def test_to_line_number_conf_is_its_least_sure_number_or_roman_numeral() -> None:
+    """ "quý II" read at 0.5 where print has III: a numeral is a number too."""
+    words = [Word("quý", 0, 0, 1, 1, conf=0.97), Word("II", 0, 0, 1, 1, conf=0.5)]
+    assert (
+        layout.to_line([*words, Word("năm", 0, 0, 1, 1), Word("2020", 0, 0, 1, 1)]).number_conf
+        == 0.5
+    )
+    words = [Word("Ichiro", 0, 0, 1, 1, conf=0.5), Word("2020", 0, 0, 1, 1, conf=0.9)]
+    assert layout.to_line(words).number_conf == 0.9  # a word, not a numeral
+    assert layout.to_line([Word("Về", 0, 0, 1, 1, conf=0.4)]).number_conf == 1.0
+
+
 def test_to_line_bold_by_majority_of_characters() -> None:
     words = [Word("QUYẾT", 0, 0, 1, 1, bold=True), Word("ĐỊNH", 0, 0, 1, 1, bold=True)]
     assert layout.to_line([*words, Word("x", 0, 0, 1, 1)]).bold
