@@ -5,6 +5,12 @@
 the unfinished tasks of each caller once, and kills the workers when no task has finished
 for `stall_seconds` while work is in flight (a hung decoder), which turns a hang into a
 crash it knows how to handle. Safe to call from several threads at once.
+
+Decoders leak, so the processes are renewed now and then: after so many tasks the executor
+is retired (it finishes what it was given) and a fresh one takes new work. Not with the
+executor's own `max_tasks_per_child`: up to Python 3.15 a worker leaving at that limit with
+work queued is never replaced, and the pool hangs with no process left to kill
+(CPython gh-115634; it stopped a benchmark here after ~200 pages a worker).
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ A = TypeVar("A")
 T = TypeVar("T")
 
 _POLL_SECONDS = 2.0
-_TASKS_PER_WORKER = 200  # fresh processes now and then: decoders leak
+_TASKS_PER_WORKER = 200  # then fresh processes: decoders leak
 # Reading is batch work: a lower CPU priority lets the desk's requests and the service's own
 # threads run first when the cores are busy, and costs reading nothing when they are idle.
 NICENESS = 10
@@ -55,6 +61,8 @@ class ReadingPool:
         self._initargs = initargs
         self._lock = threading.Lock()
         self._executor: ProcessPoolExecutor | None = None
+        self._submitted = 0  # tasks given to the current executor
+        self._retired: dict[int, ProcessPoolExecutor] = {}  # by generation, finishing theirs
         self._generation = 0
         self._in_flight = 0
         self._last_progress = time.monotonic()
@@ -96,21 +104,30 @@ class ReadingPool:
         with self._lock:
             self._closed = True
             executor, self._executor = self._executor, None
-        if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
+            retired, self._retired = list(self._retired.values()), {}
+        for old in [*retired, *([executor] if executor is not None else [])]:
+            old.shutdown(wait=True, cancel_futures=True)
 
     def _acquire(self) -> tuple[ProcessPoolExecutor, int]:
         with self._lock:
             if self._closed:
                 raise RuntimeError("the reader is closed")
+            self._retired = {g: e for g, e in self._retired.items() if _has_live_workers(e)}
+            if self._executor is not None and self._submitted >= _TASKS_PER_WORKER * self.workers:
+                # Its processes finish the tasks they were given, then leave; the next
+                # call's go to fresh ones.
+                self._retired[self._generation] = self._executor
+                self._executor.shutdown(wait=False)
+                self._executor = None
+                self._generation += 1
             if self._executor is None:
                 self._executor = ProcessPoolExecutor(
                     max_workers=self.workers,
                     mp_context=multiprocessing.get_context("spawn"),  # no fork of a threaded parent
                     initializer=_start_worker,
                     initargs=(self._initializer, *self._initargs),
-                    max_tasks_per_child=_TASKS_PER_WORKER,
                 )
+                self._submitted = 0
             return self._executor, self._generation
 
     def _submit(self, executor: ProcessPoolExecutor, fn: Callable[[A], T], item: A) -> Future[T]:
@@ -118,6 +135,8 @@ class ReadingPool:
             if self._in_flight == 0:
                 self._last_progress = time.monotonic()
             self._in_flight += 1
+            if executor is self._executor:
+                self._submitted += 1
         try:
             future = executor.submit(fn, item)
         except BaseException:
@@ -153,9 +172,10 @@ class ReadingPool:
     def _kill(self, generation: int) -> None:
         """Kill the workers of a stuck pool; its futures then fail with BrokenProcessPool."""
         with self._lock:
-            if generation != self._generation or self._executor is None:
+            current = generation == self._generation
+            executor = self._executor if current else self._retired.get(generation)
+            if executor is None:
                 return
-            executor = self._executor
             self._last_progress = time.monotonic()
         log.error("no reading task finished in %.0f s: killing the reading processes", self._stall)
         _kill_workers(executor)
@@ -176,6 +196,11 @@ def _start_worker(initializer: Callable[..., None] | None, *initargs: Any) -> No
     os.nice(NICENESS)
     if initializer is not None:
         initializer(*initargs)
+
+
+def _has_live_workers(executor: ProcessPoolExecutor) -> bool:
+    processes = dict(getattr(executor, "_processes", None) or {})
+    return any(process.is_alive() for process in processes.values())
 
 
 def _kill_workers(executor: ProcessPoolExecutor) -> None:

@@ -17,6 +17,7 @@ import pytest
 from PIL import Image
 
 from daemon.config import ReadingSettings
+from daemon.ocr import pool as reading_pool
 from daemon.ocr import signature, tesseract
 from daemon.ocr.doctypes import DocTypes
 from daemon.ocr.fields import extract_fields
@@ -303,6 +304,33 @@ def test_pool_survives_a_worker_crash(tmp_path: Path) -> None:
         assert pool.map(_echo, [5]) == [10]  # a fresh pool took over
     finally:
         pool.close()
+
+
+def _pid(_: int) -> int:
+    return os.getpid()
+
+
+def test_pool_renews_its_processes_and_never_strands_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    """After so many tasks the reading processes are renewed (decoders leak), and every call
+    still finishes. With the executor's own `max_tasks_per_child` a worker leaving at the
+    limit with work queued was never replaced: the pool hung with no process left (CPython
+    gh-115634, Python 3.11-3.15), which stopped a benchmark after ~200 pages a worker."""
+    monkeypatch.setattr(reading_pool, "_TASKS_PER_WORKER", 2)
+    readers = ReadingPool(1, stall_seconds=60)
+    calls: list[list[int]] = []
+
+    def read() -> None:
+        calls.extend(readers.map(_pid, list(range(5))) for _ in range(4))
+
+    try:
+        caller = threading.Thread(target=read, daemon=True)
+        caller.start()
+        caller.join(timeout=600)  # a deadlock guard, not a speed limit
+        assert len(calls) == 4, "the reading pool hung"
+        assert all(len(set(call)) == 1 for call in calls)  # one process did each call's work
+        assert len({call[0] for call in calls}) == 4  # a fresh one each call past the limit
+    finally:
+        readers.close()
 
 
 @pytest.mark.slow
