@@ -17,7 +17,7 @@ from collections import defaultdict
 
 from daemon.ocr.fields_vocab import SURNAME_FORMS, SURNAMES
 from daemon.ocr.syllables import foreign_or_invalid
-from daemon.ocr.vntext import edit_distance, loose_key, nfc
+from daemon.ocr.vntext import edit_distance, loose_key, nfc, tone_of
 
 _COMMON = """
 An Ái Anh Ánh Ân Ẩn Bá Bách Bạch Bản Bảo Bắc Bằng Bích Biên Bình Bính Bội Bửu Ca Cảnh Cát
@@ -50,6 +50,14 @@ for _syllable in NAME_SYLLABLES:
 # The middle names most names have after the surname ("Thị" in half of women's).
 _MIDDLE = ("Thị", "Văn", "Hữu", "Đình", "Ngọc", "Minh", "Thanh", "Đức", "Công", "Quốc", "Xuân")
 _MIDDLE_FOLDED = frozenset(nfc(name).casefold() for name in _MIDDLE)
+# The given names most often borne in Vietnam (civil registers, officials' names as
+# published), to choose between two that share their letters (Tuấn, not Tuân).
+_FREQUENT_GIVEN_NAMES = """
+An Anh Bình Cường Dũng Dung Đức Giang Hà Hải Hạnh Hằng Hiền Hiếu Hoa Hoàng Hùng Hưng Hương
+Huy Huyền Khánh Lan Linh Loan Long Mai Minh Nam Nga Ngọc Nhung Phong Phúc Phương Quang Quân
+Sơn Tâm Thắng Thành Thảo Thu Thủy Tiến Trang Trung Tú Tuấn Tùng Vân Việt Vinh Yến
+"""
+_FREQUENT_GIVEN = frozenset(nfc(name).casefold() for name in _FREQUENT_GIVEN_NAMES.split())
 UNKNOWN_SURNAME = 0.6  # confidence factor: names start with a surname from a short list
 UNKNOWN_SYLLABLE = 0.5  # ... and go on with common name syllables
 
@@ -83,21 +91,38 @@ def checked_name(name: str) -> tuple[str, float]:
             # not sure ("Nguyễn Vân Anh")
             candidates = candidates & _MIDDLE_FOLDED
             factor *= UNKNOWN_SYLLABLE if len(candidates) == 1 else 1.0
+        if len(candidates) > 1 and i == len(words) - 1:
+            # "Trần Minh Đũng": Dũng, the one with its tone; "Phan Minh Tuần": of Tuân and
+            # Tuấn, the common given name. Likely, not sure.
+            candidates = _likeliest_given(word, candidates)
+            factor *= UNKNOWN_SYLLABLE if len(candidates) == 1 else 1.0
         if len(candidates) == 1:
             (right,) = candidates
             out.append(right.upper() if word.isupper() else right.capitalize())
             continue
-        middle = _middle_name(word) if i == 1 and len(words) > 2 else None
+        middle = _middle_name(word, long=len(words) > 3) if i == 1 and len(words) > 2 else None
         if middle:  # "Phạm Znị Thanh Nhung": Thị, still doubted
-            word = middle.upper() if word.isupper() else middle
+            word = middle.upper() if name.isupper() else middle
         out.append(word)
         factor *= UNKNOWN_SYLLABLE
     return " ".join(out), factor
 
 
-def _middle_name(word: str) -> str | None:
-    """The one common middle name a word that is no syllable is two letters or fewer from."""
-    if word.isalpha() and not foreign_or_invalid(word):
+def _likeliest_given(word: str, candidates: set[str]) -> set[str]:
+    """Of the given names with a word's letters, the one with its tone mark (an old copier
+    blurs đ into d, seldom a tone into another), else the one common given name."""
+    toned = {name for name in candidates if tone_of(name) == tone_of(word)}
+    if len(toned) == 1:
+        return toned
+    frequent = candidates & _FREQUENT_GIVEN
+    return frequent if len(frequent) == 1 else candidates
+
+
+def _middle_name(word: str, *, long: bool) -> str | None:
+    """The one common middle name a word that is no syllable is two letters or fewer from;
+    in a name of four words or more, a syllable no name holds too ("Lê Chị Thanh Hà",
+    "Đỗ TẾ Minh Hương": Thị, the second word of most such names)."""
+    if word.isalpha() and not foreign_or_invalid(word) and not long:
         return None  # a real syllable ("Thủ") is a tone slip of one name or another
     key = loose_key(word)
     near = [name for name in _MIDDLE if edit_distance(key, loose_key(name), 2) <= 2]

@@ -51,6 +51,11 @@ def _split_tone(char: str) -> tuple[str, str]:
 _MOVED_TONE = re.compile(r"(?<![qQ])([oOuU])([àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ])(?!\w)")
 
 
+def tone_of(word: str) -> str:
+    """The tone mark of a syllable ('' for the level tone): "Tuấn" -> the acute."""
+    return "".join(c for c in unicodedata.normalize("NFD", word) if c in _TONES)
+
+
 def _move_tone(match: re.Match[str]) -> str:
     first, second = match.group(1), match.group(2)
     base, tone = _split_tone(second)
