@@ -10,6 +10,7 @@ each line says, which is enough because every right-column line is recognisable.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 
@@ -319,7 +320,7 @@ def subject_lines(layout: Layout, head: Header) -> list[WLine]:
             continue
         if not out and layout.positioned and _stamp_beside(line, title):
             continue
-        line = _without_stamp_label(line)
+        line = _without_stamp_label(line, axis)
         if not out and not _opens_subject(line, title, axis):
             break
         if out and _ends_subject(line, prev, out, axis):
@@ -447,11 +448,16 @@ def _opens_subject(line: WLine, title: WLine, axis: _Axis) -> bool:
     return not starts_body(line.text, line.key) or not title.bold or line.bold
 
 
-def _without_stamp_label(line: WLine) -> WLine:
+def _without_stamp_label(line: WLine, axis: _Axis) -> WLine:
     """A trích yếu line less the stamp's label and the clerk's number read before it ("Ni:
-    2Ơ mới trong các cơ quan", the stamp's "Số:" with the số đến): its start and its middle
-    are measured without them, and it is doubted, since the stamp lay on it."""
+    2Ơ mới trong các cơ quan", the stamp's "Số:" with the số đến), or marks or a letter
+    alone before its first word ("‹ w Kết quả ...", "- Về việc ..."): its start and its
+    middle are measured without them. It is doubted, since the stamp lay on it, unless it
+    is centred on the title's axis as read, marks and all: then they are specks that hid
+    nothing."""
     found = _STAMP_LABEL.match(line.text)
+    doubted = found is not None or axis.off(line)
+    found = found or _STAMP_SPECKS.match(line.text)
     if found is None:
         return line
     share = (line.x1 - line.x0) / len(line.text)
@@ -461,21 +467,25 @@ def _without_stamp_label(line: WLine) -> WLine:
         text=text,
         x0=line.x0 + share * found.end(),
         key=loose_key(text),
-        conf=min(line.conf, _STAMPED),
+        conf=min(line.conf, _STAMPED) if doubted else line.conf,
     )
 
 
 _STAMPED = 0.2  # a line the stamp lay on, as pageocr doubts one (its _UNDER_STAMP)
 _STAMP_LABEL = re.compile(r"\w{1,4}:\s+\S*\d\S*\s+(?=\w)")  # "Số: 215 ", read "Ni: 2Ơ "
+# Its frame's marks or a letter alone before a trích yếu line's capital ("‹ w Kết quả ...")
+_STAMP_SPECKS = re.compile(r"(?:(?:[^\w\s]+|[a-zA-Z])\s+)+(?=[A-ZĐÀ-Ỹ][a-zà-ỹđ])")
 
 
 def _stamp_beside(line: WLine, title: WLine) -> bool:
     """Whether a line wholly left or right of the title is the clerk's stamp beside it,
     which the reading order puts between the title and the trích yếu: its engraved words in
-    capitals ("VĂN PHÒNG HĐND VÀ UBND", "_ HUYỆN") or the hand-written rest, read unsurely.
-    A piece of a trích yếu line the stamp split is in small letters, read surely."""
+    capitals ("VĂN PHÒNG HĐND VÀ UBND", "_ HUYỆN") or spoiled ("“3. nÁcC GIANG |": no print
+    puts a capital after a small letter), or the hand-written rest, read unsurely. A piece
+    of a trích yếu line the stamp split is in small letters, read surely."""
     beside = line.x1 < title.x0 or line.x0 > title.x1
-    return beside and (line.caps or line.conf < _UNREAD)
+    spoiled = any(a.islower() and b.isupper() for a, b in itertools.pairwise(line.text))
+    return beside and (line.caps or spoiled or line.conf < _UNREAD)
 
 
 def _half_under_stamp(line: WLine, axis: _Axis) -> bool:

@@ -244,6 +244,47 @@ def test_the_stamps_engraved_words_right_of_the_page_are_no_title(types: DocType
     assert fields.subject == "đôn đốc báo cáo kết quả kiểm soát thủ tục hành chính"
 
 
+def test_the_stamps_marks_before_the_trich_yeu_or_beside_the_title_go(types: DocTypes) -> None:
+    """Fresh seed 6767 lost two office trích yếu whole: one behind the stamp's marks read
+    before its first word ("‹ w Kết quả"), one under a spoiled line of the stamp's words
+    left of the title ("“3. nÁcC GIANG |"), each pulling the first line off the axis."""
+    behind = page(
+        *HEADER,
+        ("BÁO CÁO", 0.482, 0.174, 0.589),
+        ("‹ w Kết quả thực hiện quản lý, sử dụng phần mềm quản", 0.183, 0.196, 0.797),
+        ("lý văn bản và điều hành 6 tháng đầu năm 2019", 0.303, 0.216, 0.768),
+        BODY[0],
+        BODY[1],
+    )
+    fields = extract(behind, types)
+    meant = "Kết quả thực hiện quản lý, sử dụng phần mềm quản lý văn bản và điều hành 6 tháng"
+    assert fields.subject == f"{meant} đầu năm 2019"
+    assert fields.confidence["subject"] < 0.6  # the stamp lay on it
+    beside = page(
+        *HEADER,
+        ("BÁO CÁO", 0.491, 0.188, 0.599),
+        ("“3. nÁcC GIANG |", 0.197, 0.198, 0.352, 0.51),
+        ("Tình hình thực hiện quản lý đất đai năm", 0.342, 0.21, 0.748),
+        ("2026 và phương hướng, nhiệm vụ năm 2027", 0.327, 0.231, 0.764),
+        BODY[0],
+        BODY[1],
+    )
+    assert extract(beside, types).subject == (
+        "Tình hình thực hiện quản lý đất đai năm 2026 và phương hướng, nhiệm vụ năm 2027"
+    )
+    # A speck read as a dash before a line centred as printed: no list item, nothing hidden
+    centred = page(
+        *HEADER,
+        ("THÔNG BÁO", 0.45, 0.165, 0.60),
+        ("- Về việc tổ chức kiểm tra xây dựng nông thôn mới năm 2026", 0.215, 0.185, 0.827),
+        BODY[0],
+        BODY[1],
+    )
+    fields = extract(centred, types)
+    assert fields.subject == "Về việc tổ chức kiểm tra xây dựng nông thôn mới năm 2026"
+    assert fields.confidence["subject"] >= 0.6
+
+
 # First words of the names below taken for a surname, or left as read, on a guess: flagged.
 _GUESSED_SURNAMES = {
     "Bäi",
