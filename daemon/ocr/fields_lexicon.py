@@ -254,12 +254,9 @@ def correct_diacritics(text: str, *, agency: bool = False) -> str:
             listed = index.get(f"{loose_key(a.group())} {loose_key(b.group())}", set())
             if len(listed) == 1 and not listed_pair(a.group(), b.group()):
                 ((fixed_a, fixed_b),) = listed
-                outer_a = _beside(text, words, i, -1)
-                outer_b = _beside(text, words, i + 1, 1)
-                paired = (
-                    fold_word(a.group()) != fixed_a and outer_a and written_pair(outer_a, a.group())
-                ) or (
-                    fold_word(b.group()) != fixed_b and outer_b and written_pair(b.group(), outer_b)
+                outer_a, outer_b = _beside(text, words, i, -1), _beside(text, words, i + 1, 1)
+                paired = (fold_word(a.group()) != fixed_a and written_pair(outer_a, a.group())) or (
+                    fold_word(b.group()) != fixed_b and written_pair(b.group(), outer_b)
                 )
                 if listed_pair(fixed_a, fixed_b) and not paired:
                     proposals[i].add(fixed_a)
@@ -282,12 +279,15 @@ def correct_diacritics(text: str, *, agency: bool = False) -> str:
     # 2016"); no word "nă..." comes before a year, nor a rare one a letter from "nam".
     for i in range(len(words) - 1):
         a, b = words[i], words[i + 1]
+        year = _YEAR.fullmatch(b.group()) and _JOINER.fullmatch(text[a.end() : b.start()])
+        if not year or i in confirmed | vouched:
+            continue
         after_viet = i > 0 and loose_key(words[i - 1].group()) == "viet"
-        key, lower = loose_key(a.group()), a.group().islower()
-        rare = not word_use.frequent(a.group()) and edit_distance(key, "nam", 1) == 1
-        nam = key == "nam" or (lower and (a.group().startswith("nă") or rare))
-        year = nam and _JOINER.fullmatch(text[a.end() : b.start()]) and _YEAR.fullmatch(b.group())
-        if year and not after_viet and i not in confirmed | vouched:
+        read, key = a.group(), loose_key(a.group())
+        rare = not word_use.frequent(read) and edit_distance(key, "nam", 1) == 1
+        if not after_viet and (
+            key == "nam" or (read.islower() and (read.startswith("nă") or rare))
+        ):
             proposals[i] = {"năm"}
     out, last = [], 0
     for i, match in enumerate(words):
@@ -360,11 +360,12 @@ def misread_words(text: str) -> list[Slip]:
     syllable at all and one neighbour vouches for it ("giảm qghèo" -> nghèo)."""
     text = nfc(text)
     words = list(_WORD.finditer(text))
-    out: list[Slip] = _head_pair(text, words)
+    head_slips = _head_pair(text, words)
+    out: list[Slip] = list(head_slips)
     for i, match in enumerate(words):
         word = match.group()
         folded = fold_word(word)
-        if i < 2 and out:
+        if i < 2 and head_slips:
             continue  # the head, judged as a pair
         if _stray_between(text, words, i):
             out.append(Slip(word, None, False))
