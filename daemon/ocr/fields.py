@@ -364,10 +364,27 @@ def _one_slip_surname(word: str) -> str | None:
     """The one surname a word one letter off ("Bäi" -> Bùi, "Võã" -> Võ) or with letters
     lost under the seal ("Hnh" -> Huỳnh, "Pm" -> Phạm) can be, if only one can."""
     near = [s for s in SURNAME_FORMS.values() if one_edit_apart(word.casefold(), s.casefold())]
+    if len(near) > 1:
+        near = [s for s in near if _vowel_alike(word, s)] or near
     if not near and len(word) >= 2:
         key = loose_key(word)
         near = [s for k, s in SURNAME_FORMS.items() if k[0] == key[0] and _within(key, k)]
     return near[0] if len(near) == 1 else None
+
+
+def _vowel_alike(read: str, surname: str) -> bool:
+    """Whether `read` has the letters of `surname`, marks aside ("Vù": Vũ), or the letter
+    that tells them apart is one of a shape with the one read: a round letter for a round
+    one ("Và", "Vã", "Vẽ": Võ, not Vũ, which an old copier's blur does not close into a
+    bowl)."""
+    a, b = loose_key(read), loose_key(surname)
+    if len(a) != len(b):
+        return False
+    changed = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return not changed or (len(changed) == 1 and all(c in _ROUND for c in changed[0]))
+
+
+_ROUND = frozenset("aceo")  # letters with a round bowl
 
 
 def _misread_surname(word: str) -> str | None:

@@ -83,7 +83,7 @@ def checked_name(name: str) -> tuple[str, float]:
     out = [words[0]]
     for i, word in enumerate(words[1:], start=1):
         if word.casefold() in NAME_SYLLABLES:
-            out.append(word)
+            out.append(word.capitalize() if word.islower() else word)  # "Võ thị Minh Hà"
             continue
         candidates = _BY_LETTERS.get(loose_key(word), set())
         if len(candidates) > 1 and i == 1 and len(words) > 2:

@@ -292,6 +292,7 @@ _GUESSED_SURNAMES = {
     "Võã",
     "Đế",
     "Bài",
+    "Và",
     "Thị",
     "Hnh",
     "Pm",
@@ -319,6 +320,8 @@ _GUESSED_SURNAMES = {
         ("Võã Minh Thắng", "Võ Minh Thắng"),
         ("Đế Đức Hùng", "Đỗ Đức Hùng"),  # a real syllable, but no surname: one letter from Đỗ
         ("Bài Xuân Trung", "Bùi Xuân Trung"),
+        ("Và Thị Thanh Mai", "Võ Thị Thanh Mai"),  # of Võ and Vũ, the round letter's
+        ("Vù Đức Long", "Vũ Đức Long"),  # a tone slip: the letters decide it
         ("Thị Thu Liên", "Thị Thu Liên"),  # a middle name first: the surname was lost
         ("Hnh Ngọc Lộc", "Huỳnh Ngọc Lộc"),  # letters lost under the seal
         ("Pm Hữu Đạt", "Phạm Hữu Đạt"),

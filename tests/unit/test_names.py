@@ -82,3 +82,8 @@ def test_a_given_name_several_share_the_letters_of_is_the_likeliest_and_doubted(
 def test_a_given_name_as_read_is_not_second_guessed() -> None:
     assert checked_name("Nguyễn Văn Tuân") == ("Nguyễn Văn Tuân", 1.0)
     assert checked_name("Lê Thị Yên") == ("Lê Thị Yên", 1.0)
+
+
+def test_a_name_syllable_read_in_small_letters_is_capitalised() -> None:
+    """Every syllable of a name has its capital: "thị" was OCR's slip of case."""
+    assert checked_name("Nguyễn thị Thanh Trang") == ("Nguyễn Thị Thanh Trang", 1.0)
