@@ -20,11 +20,17 @@ from daemon.ocr.fields_lexicon import (
     misread_words,
     written_pair,
 )
-from daemon.ocr.fields_vocab import UNIT_TYPES, announces_number
+from daemon.ocr.fields_vocab import LONE_CONSONANTS, UNIT_TYPES, announces_number
 from daemon.ocr.names import checked_name
 from daemon.ocr.places import checked_place
 from daemon.ocr.syllables import foreign_or_invalid, is_syllable, merged_letters
-from daemon.ocr.vntext import holds_print, is_upper_text, loose_key, one_edit_apart
+from daemon.ocr.vntext import (
+    capital_after_small,
+    holds_print,
+    is_upper_text,
+    loose_key,
+    one_edit_apart,
+)
 
 # A unit named in a trích yếu: its type, then its name in capitalised words ("tỉnh Bình Định").
 _NAMED_PLACE = re.compile(
@@ -108,19 +114,18 @@ def without_specks(text: str) -> str:
     text = " ".join(_unglued(word) for word in text.split(" "))
     text = _NUMERAL_AFTER.sub(_numeral_mended, text)
     text = _LONE_END_NUMBER.sub(_number_unannounced, text)
-    text = _NUMBER_AFTER_YEAR.sub("", text)
     return _LETTER_AFTER_NUMBER.sub("", text)
 
 
 def _number_unannounced(match: re.Match[str]) -> str:
     """A number of a digit or two ending the trích yếu after a word that never comes
-    before one ("... các cơ quan, đơn vị 1"): the clerk's pen, read; "lớp 10", "đợt 2",
-    "Phường 5" as printed."""
+    before one ("... các cơ quan, đơn vị 1") or after the closing year ("năm 2022 1"): the
+    clerk's pen, read; "lớp 10", "đợt 2", "Phường 5" as printed."""
     return match[0] if announces_number(match[1]) else match[1]
 
 
-_LONE_END_NUMBER = re.compile(r"([^\W\d_]+) \d{1,2}$")  # after a word, not a number
-_NUMBER_AFTER_YEAR = re.compile(r"(?<=\b(?:19|20)\d\d) \d{1,2}$")  # "năm 2022 1": the pen's
+# After a word or a year, not any number ("Điều 5 2" is left to the other checks)
+_LONE_END_NUMBER = re.compile(r"\b([^\W\d_]+|(?:19|20)\d\d) \d{1,2}$")
 
 
 def _numeral_mended(match: re.Match[str]) -> str:
@@ -309,7 +314,7 @@ def looks_whole(text: str, *, titled: bool) -> float:
     dust = dust or bool(
         _MARK_IN_WORD.search(text) or _ODD_MARK_BY_DIGIT.search(text) or _MARK_MID.search(text)
     )
-    dust = dust or any(a.islower() and b.isupper() for a, b in zip(text, text[1:], strict=False))
+    dust = dust or capital_after_small(text)
     words = [v.strip(',.;:()"“”') for v in text.split()]
     shouting = not is_upper_text(text) and any(
         _TONED_CAPS.fullmatch(w) and (len(w) > 1 or i > 0)  # "khen Ị thường": a speck
@@ -371,7 +376,7 @@ _TONED_CAPS = re.compile(
 # a name is OCR damage ("â¡ lai", "đ t đai", "uMêuviệo"): the value is not to be trusted as
 # read, whatever Tesseract's own confidence says.
 SPELLING_PENALTY = 0.5
-_LONE_CONSONANT = re.compile(r"(?<![\w/])[bcdđghklmnpqrstvx](?![\w/])", re.IGNORECASE)
+_LONE_CONSONANT = re.compile(rf"(?<![\w/])[{LONE_CONSONANTS}](?![\w/])", re.IGNORECASE)
 # "huyện I.âm Hà": a capital and a full stop run into small letters (L read as I.); print
 # abbreviates with capitals after the stop ("TP.HCM") or a space ("TP. Huế").
 _CAPITAL_STOP_WORD = re.compile(r"(?<!\w)[A-ZĐ]\.[a-zà-ỹđ]")

@@ -10,7 +10,6 @@ each line says, which is enough because every right-column line is recognisable.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 from dataclasses import dataclass, field, replace
 
@@ -34,7 +33,7 @@ from daemon.ocr.fields_vocab import (
     starts_with_any,
 )
 from daemon.ocr.layout import one_row
-from daemon.ocr.vntext import holds_print, is_upper_text, loose_key
+from daemon.ocr.vntext import capital_after_small, holds_print, is_upper_text, loose_key
 
 _WINDOW = 60  # the header and title sit within the first lines of page 1
 _MAX_TITLE_WORDS = 6
@@ -484,8 +483,7 @@ def _stamp_beside(line: WLine, title: WLine) -> bool:
     puts a capital after a small letter), or the hand-written rest, read unsurely. A piece
     of a trích yếu line the stamp split is in small letters, read surely."""
     beside = line.x1 < title.x0 or line.x0 > title.x1
-    spoiled = any(a.islower() and b.isupper() for a, b in itertools.pairwise(line.text))
-    return beside and (line.caps or spoiled or line.conf < _UNREAD)
+    return beside and (line.caps or capital_after_small(line.text) or line.conf < _UNREAD)
 
 
 def _half_under_stamp(line: WLine, axis: _Axis) -> bool:

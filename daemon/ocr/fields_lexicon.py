@@ -18,7 +18,7 @@ from collections import defaultdict
 from typing import NamedTuple
 
 from daemon.ocr import gazetteer, word_use
-from daemon.ocr.fields_vocab import UNIT_TYPES, VILLAGE_TYPES
+from daemon.ocr.fields_vocab import LONE_CONSONANTS, UNIT_TYPES, VILLAGE_TYPES
 from daemon.ocr.syllables import foreign_or_invalid
 from daemon.ocr.vntext import edit_distance, fold_word, loose_key, nfc
 
@@ -333,7 +333,7 @@ def _place_words() -> frozenset[str]:
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
-_LONE_CONSONANT = re.compile(r"[bcdđghklmnpqrstvx]", re.IGNORECASE)  # a word of no vowel
+_LONE_CONSONANT = re.compile(f"[{LONE_CONSONANTS}]", re.IGNORECASE)
 _ABOUT = ["ve", "viec"]  # "Về việc", before the trích yếu's action
 
 
@@ -473,7 +473,7 @@ def _head_pair(text: str, words: list[re.Match[str]]) -> list[Slip]:
     if read in _PHRASE_NEXT or (written_pair(a, b) and not unnamed):
         return []
     key = f"{loose_key(a)} {loose_key(b)}"
-    fixes = {pair for pair in _PHRASE_NEXT if edit_distance(key, _pair_key(pair), 1) <= 1}
+    fixes = {pair for other, pair in _phrase_keys() if edit_distance(key, other, 1) <= 1}
     if len(fixes) != 1:
         return []
     ((fixed_a, fixed_b),) = fixes
@@ -481,8 +481,11 @@ def _head_pair(text: str, words: list[re.Match[str]]) -> list[Slip]:
     return [Slip(word, fixed, False) for word, fixed in slips if word != fixed]
 
 
-def _pair_key(pair: tuple[str, str]) -> str:
-    return f"{loose_key(pair[0])} {loose_key(pair[1])}"
+@functools.cache
+def _phrase_keys() -> tuple[tuple[str, tuple[str, str]], ...]:
+    """Each pair of the phrases of official writing with its loose key ("tinh hinh"),
+    made on first use: every trích yếu's head is measured against them all."""
+    return tuple((f"{loose_key(a)} {loose_key(b)}", (a, b)) for a, b in _PHRASE_NEXT)
 
 
 # Words a place's name follows: "xã Bình Tường", "thành phố Huế", "thôn Ia Re".

@@ -117,6 +117,9 @@ def is_motto(key: str) -> bool:
     return any(m in key for m in _MOTTO_1) or sum(m in key for m in _MOTTO_2) >= 2
 
 
+# Letters that make no word on their own (no vowel): "bảo hiểm v tế", "quản lý đ t đai".
+LONE_CONSONANTS = "bcdđghklmnpqrstvx"
+
 # Words a number follows in a trích yếu: năm 2019, lớp 10, quý 3, giai đoạn 2, Điều 5, Phường 5.
 _NUMBER_AFTER = frozenset(
     loose_key(word)

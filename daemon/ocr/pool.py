@@ -104,15 +104,16 @@ class ReadingPool:
         with self._lock:
             self._closed = True
             executor, self._executor = self._executor, None
-            retired, self._retired = list(self._retired.values()), {}
-        for old in [*retired, *([executor] if executor is not None else [])]:
+            executors = [*self._retired.values(), *filter(None, [executor])]
+            self._retired = {}
+        for old in executors:
             old.shutdown(wait=True, cancel_futures=True)
 
     def _acquire(self) -> tuple[ProcessPoolExecutor, int]:
         with self._lock:
             if self._closed:
                 raise RuntimeError("the reader is closed")
-            self._retired = {g: e for g, e in self._retired.items() if _has_live_workers(e)}
+            self._retired = {g: e for g, e in self._retired.items() if _live_workers(e)}
             if self._executor is not None and self._submitted >= _TASKS_PER_WORKER * self.workers:
                 # Its processes finish the tasks they were given, then leave; the next
                 # call's go to fresh ones.
@@ -172,8 +173,8 @@ class ReadingPool:
     def _kill(self, generation: int) -> None:
         """Kill the workers of a stuck pool; its futures then fail with BrokenProcessPool."""
         with self._lock:
-            current = generation == self._generation
-            executor = self._executor if current else self._retired.get(generation)
+            current = self._executor if generation == self._generation else None
+            executor = current or self._retired.get(generation)
             if executor is None:
                 return
             self._last_progress = time.monotonic()
@@ -198,9 +199,12 @@ def _start_worker(initializer: Callable[..., None] | None, *initargs: Any) -> No
         initializer(*initargs)
 
 
-def _has_live_workers(executor: ProcessPoolExecutor) -> bool:
+def _live_workers(executor: ProcessPoolExecutor) -> list[Any]:
+    """The executor's worker processes still running. Before 3.14 it offers no way to stop
+    a hung worker, nor to tell when a retired one's have left; its process table is the
+    only handle on them."""
     processes = dict(getattr(executor, "_processes", None) or {})
-    return any(process.is_alive() for process in processes.values())
+    return [process for process in processes.values() if process.is_alive()]
 
 
 def _kill_workers(executor: ProcessPoolExecutor) -> None:
@@ -208,9 +212,5 @@ def _kill_workers(executor: ProcessPoolExecutor) -> None:
     if terminate is not None:
         terminate()
         return
-    # Before 3.14 the executor offers no way to stop a hung worker; its process table is
-    # the only handle on them.
-    processes = dict(getattr(executor, "_processes", None) or {})
-    for process in processes.values():
-        if process.is_alive():
-            process.kill()
+    for process in _live_workers(executor):
+        process.kill()

@@ -8,6 +8,7 @@ folds them to the first. "quý" is not such a case: the "u" belongs to the conso
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 
@@ -41,14 +42,19 @@ def squash(text: str) -> str:
 def _split_tone(char: str) -> tuple[str, str]:
     """A letter as (letter without its tone, tone mark or '')."""
     decomposed = unicodedata.normalize("NFD", char)
-    tone = "".join(c for c in decomposed if c in _TONES)
     rest = "".join(c for c in decomposed if c not in _TONES)
-    return unicodedata.normalize("NFC", rest), tone
+    return unicodedata.normalize("NFC", rest), tone_of(char)
 
 
 # Tone on the second vowel of an open "oa"/"oe"/"uy" at the end of a word: hoà, khoẻ, thuỷ.
 # ("qu" + y is excluded: quý is the only spelling.)
 _MOVED_TONE = re.compile(r"(?<![qQ])([oOuU])([àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ])(?!\w)")
+
+
+def capital_after_small(text: str) -> bool:
+    """Whether a capital follows a small letter anywhere in `text` ("dịCh", "nÁcC"): no
+    print of a Vietnamese word has one there."""
+    return any(a.islower() and b.isupper() for a, b in itertools.pairwise(text))
 
 
 def tone_of(word: str) -> str:
