@@ -480,10 +480,15 @@ def _stamp_beside(line: WLine, title: WLine) -> bool:
     """Whether a line wholly left or right of the title is the clerk's stamp beside it,
     which the reading order puts between the title and the trích yếu: its engraved words in
     capitals ("VĂN PHÒNG HĐND VÀ UBND", "_ HUYỆN") or spoiled ("“3. nÁcC GIANG |": no print
-    puts a capital after a small letter), or the hand-written rest, read unsurely. A piece
-    of a trích yếu line the stamp split is in small letters, read surely."""
+    puts a capital after a small letter), or the hand-written rest, read unsurely, or
+    whatever stands in the title's own row ("-. 2WBND HUYỆN Hiếp số,"): ND30 gives the
+    title a row to itself. A piece of a trích yếu line the stamp split is in small letters,
+    read surely, under the title."""
     beside = line.x1 < title.x0 or line.x0 > title.x1
-    return beside and (line.caps or capital_after_small(line.text) or line.conf < _UNREAD)
+    in_row = min(line.y1, title.y1) - max(line.y0, title.y0) > 0.5 * line.height
+    return beside and (
+        in_row or line.caps or capital_after_small(line.text) or line.conf < _UNREAD
+    )
 
 
 def _half_under_stamp(line: WLine, axis: _Axis) -> bool:

@@ -189,6 +189,8 @@ def _header_regions(
         end = _title_end(rows, body, taken, centre, stamped=True)
     if end == taken and taken < len(rows) and _merged(rows, taken):
         end = taken + 1  # title, trích yếu and body run together beside the stamp: read it
+    elif stamped and end < len(rows) and _merged(rows, end) and end - taken < _TITLE_MAX_ROWS:
+        end += 1  # the trích yếu and the body run together beside the stamp: read them
     under_motto = _under_motto(rows[:taken], gutter.x, height)
     regions = [
         Region((left, top, x, y), _HEADER_PSM, "header-left"),

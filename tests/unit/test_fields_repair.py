@@ -272,6 +272,20 @@ def test_the_stamps_marks_before_the_trich_yeu_or_beside_the_title_go(types: Doc
     assert extract(beside, types).subject == (
         "Tình hình thực hiện quản lý đất đai năm 2026 và phương hướng, nhiệm vụ năm 2027"
     )
+    # The stamp's words in the title's own row, read as print would be, small letters and
+    # all (old copier 1313, c0197): ND30 gives the title a row of its own.
+    in_row = page(
+        *HEADER,
+        ("NGHỊ QUYẾT", 0.469, 0.167, 0.621),
+        ("-. 2WBND HUYỆN Hiếp số,", 0.168, 0.171, 0.352, 0.51),
+        ("Quy định mức chi hỗ trợ thực hiện cấp nước", 0.335, 0.189, 0.767),
+        ("sạch nông thôn trên địa bàn tỉnh Bắc Giang", 0.327, 0.21, 0.763),
+        BODY[0],
+        BODY[1],
+    )
+    assert extract(in_row, types).subject == (
+        "Quy định mức chi hỗ trợ thực hiện cấp nước sạch nông thôn trên địa bàn tỉnh Bắc Giang"
+    )
     # A speck read as a dash before a line centred as printed: no list item, nothing hidden
     centred = page(
         *HEADER,

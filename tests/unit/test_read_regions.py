@@ -326,6 +326,29 @@ def test_lines_the_stamp_ran_together_under_the_header_are_read_as_the_title() -
     assert title.box[3] / 3508 > 0.320
 
 
+def test_the_trich_yeu_the_stamp_ran_into_the_body_is_read_with_the_title() -> None:
+    """Rows of an old copier's stamped page (seed 1313, c0163): the title "QUYẾT ĐỊNH" on
+    its own row, then the trích yếu, the authority line and the body's first lines run
+    together by the stamp's frame into one tall row as wide as the body. The title block
+    ended before that row, and the page lost its trích yếu; it now takes the row in."""
+    rows = [
+        _row((0.209, 0.42), (0.49, 0.907), y=0.085),  # agency | motto
+        _row((0.207, 0.42), (0.56, 0.84), y=0.103),
+        _row((0.226, 0.42), (0.513, 0.881), y=0.138),  # Số: ... | place, date
+        _row((0.453, 0.605), y=0.178),  # QUYẾT ĐỊNH
+        [(0.190, 0.197, 0.921, 0.312)],  # trích yếu, authority, body: run together
+        *(_row((0.145, 0.913), y=0.340 + 0.02 * i) for i in range(6)),  # the body
+    ]
+    body = regions._body_rows(rows)
+    found = regions._header_regions(rows, body, _gutter(rows), 1655, 2340, stamped=True)
+    title = next(r for r in found[0] if r.name == "title")
+    assert title.box[3] / 2340 > 0.312
+    # Without a stamp, a body row under the title is the body: the title block ends there.
+    plain = regions._header_regions(rows, body, _gutter(rows), 1655, 2340)
+    title = next(r for r in plain[0] if r.name == "title")
+    assert title.box[3] / 2340 < 0.2
+
+
 def test_specks_in_the_margins_do_not_widen_the_text_frame() -> None:
     """Two specks of an old copier, one in each margin (rows from a real scan's ink map):
     taken for the frame's edges, no row reached from edge to edge, no body was found, the
