@@ -527,6 +527,8 @@ def main(argv: list[str] | None = None) -> int:
                         "needs_review": t.review_docs,
                         "silent_errors": t.silent,
                         "zero_touch": t.zero_touch,
+                        "silent_files": t.silent_files,
+                        "false_alarms": t.false_alarms,
                     }
                     for k, t in tallies.items()
                 },

@@ -486,9 +486,7 @@ def _stamp_beside(line: WLine, title: WLine) -> bool:
     read surely, under the title."""
     beside = line.x1 < title.x0 or line.x0 > title.x1
     in_row = min(line.y1, title.y1) - max(line.y0, title.y0) > 0.5 * line.height
-    return beside and (
-        in_row or line.caps or capital_after_small(line.text) or line.conf < _UNREAD
-    )
+    return beside and (in_row or line.caps or capital_after_small(line.text) or line.conf < _UNREAD)
 
 
 def _half_under_stamp(line: WLine, axis: _Axis) -> bool:
