@@ -82,6 +82,12 @@ def checked_name(name: str) -> tuple[str, float]:
     factor = surname_factor(words[0])
     out = [words[0]]
     for i, word in enumerate(words[1:], start=1):
+        if i == 1 and len(words) > 3 and _slip_of_thi(word):
+            # "Trần Tài Thanh Hạnh", "Đặng Phi Thanh Trang": the seal over "Thị", the
+            # second word of most names of four. Likely, not sure.
+            out.append("THỊ" if name.isupper() else "Thị")
+            factor *= UNKNOWN_SYLLABLE
+            continue
         if word.casefold() in NAME_SYLLABLES:
             out.append(word.capitalize() if word.islower() else word)  # "Võ thị Minh Hà"
             continue
@@ -106,6 +112,12 @@ def checked_name(name: str) -> tuple[str, float]:
         out.append(word)
         factor *= UNKNOWN_SYLLABLE
     return " ".join(out), factor
+
+
+def _slip_of_thi(word: str) -> bool:
+    """Whether a word is one letter from "Thị" (its marks aside) and not itself one of the
+    common middle names."""
+    return not is_middle_name(word) and edit_distance(loose_key(word), "thi", 1) <= 1
 
 
 def _likeliest_given(word: str, candidates: set[str]) -> set[str]:

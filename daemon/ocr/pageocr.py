@@ -547,13 +547,15 @@ class _StampRemains:
 
     def _without_stamp_words(self, line: Line) -> tuple[Line, bool]:
         """A trích yếu line less the stamp's own words in capitals at its end, inside the
-        stamp ("... huyện Lạng Giang ĐẾN"): a sentence-case line holds no such word, and
-        the type's name in capitals is read whole or not at all."""
+        stamp ("... huyện Lạng Giang ĐẾN") or within a line's height of it (an old
+        copier's faded frame is found smaller than it is: "... năm 2022 BAN"): a
+        sentence-case line holds no such word, and the type's name in capitals is read
+        whole or not at all."""
         if vntext.is_upper_text(line.text):
             return line, False
         cut = False
         while " " in line.text and _stamp_word(line.text.rsplit(" ", 1)[1]):
-            if not self._ends_inside(line):
+            if not self._ends_inside(line, reach=line.y1 - line.y0):
                 break
             line, cut = self._less_end_word(line), True
         return line, cut
@@ -571,11 +573,13 @@ class _StampRemains:
             return shorter  # pieced together from more than Tesseract's words
         return replace(shorter, x0=min(w.x0 for w in left), x1=max(w.x1 for w in left))
 
-    def _ends_inside(self, line: Line, *, last: bool = True) -> bool:
-        """Whether `line`'s last (or first) letter lies inside a stamp."""
+    def _ends_inside(self, line: Line, *, last: bool = True, reach: float = 0.0) -> bool:
+        """Whether `line`'s last (or first) letter lies inside a stamp, or within `reach`
+        (page heights) of its frame."""
         w, h = self.raster.image.size
         x, y = (line.x1 * w - 1 if last else line.x0 * w + 1), (line.y0 + line.y1) / 2 * h
-        return any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in self.boxes)
+        r = reach * h
+        return any(b[0] - r <= x <= b[2] + r and b[1] - r <= y <= b[3] + r for b in self.boxes)
 
 
 def _spoiled(text: str) -> bool:

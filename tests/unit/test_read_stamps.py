@@ -368,6 +368,15 @@ def test_the_stamps_own_words_after_a_title_line_are_taken_off() -> None:
     for printed in ("Ban hành Quy chế của UBND", "QUYẾT ĐỊNH"):  # abbreviation, type's name
         (line,) = _remains().sift([_line(printed, 0.02, 0.39)], region)
         assert line.text == printed
+    # An old copier's faded frame, found a little smaller than it is: the stamp's word just
+    # outside it, at the line's end, is still its own (old copier 9393, "... năm 2022 BAN").
+    above = _line("Thực hiện quản lý đất đai năm 2022 BAN", 0.1, 0.39, y0=STAMP[1] / 1000 - 0.025)
+    (line,) = _remains().sift([above], region)
+    assert line.text == "Thực hiện quản lý đất đai năm 2022"
+    # a line's height clear of the frame: print
+    far = dataclasses.replace(above, y0=above.y0 - 0.03, y1=above.y1 - 0.03)
+    (line,) = _remains().sift([far], region)
+    assert line.text == far.text
 
 
 def test_the_clerks_pen_inside_the_stamp_is_dropped_and_doubts_the_line() -> None:
