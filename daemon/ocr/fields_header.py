@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from daemon.ocr import syllables
@@ -308,7 +309,8 @@ def subject_lines(layout: Layout, head: Header) -> list[WLine]:
     out: list[WLine] = []
     marks: list[WLine] = []  # lines of marks (".¬aĂ-Ằ—Ằ"): the rule under it, or a speck
     prev = title
-    for line in lines[head.title + 1 : head.title + 1 + _MAX_SUBJECT_LINES]:
+    below = lines[head.title + 1 : head.title + 1 + _MAX_SUBJECT_LINES]
+    for i, line in enumerate(below):
         if not holds_print(line.text):
             continue  # specks read as a line ("` ˆ ˆ"): not the body, not the trích yếu
         if line.text.strip(_END_MARKS).isdigit() and axis.off(line):
@@ -321,7 +323,9 @@ def subject_lines(layout: Layout, head: Header) -> list[WLine]:
             continue
         line = _without_stamp_label(line, axis)
         if not out and not _opens_subject(line, title, axis):
-            break
+            if not _opens_off_axis(line, below[i + 1 : i + 2], title, axis):
+                break
+            line = replace(line, conf=min(line.conf, _STAMPED))
         if out and _ends_subject(line, prev, out, axis):
             break
         out += [*marks, line]
@@ -447,6 +451,20 @@ def _opens_subject(line: WLine, title: WLine, axis: _Axis) -> bool:
     return not starts_body(line.text, line.key) or not title.bold or line.bold
 
 
+def _opens_off_axis(line: WLine, following: Sequence[WLine], title: WLine, axis: _Axis) -> bool:
+    """Whether a line under the title, off its axis, still opens the trích yếu: it starts
+    with a capital inside the text frame, and the line after it, centred on the axis, goes
+    on in small letters ("Ban hành Kế hoạch bảo đảm" / "an toàn thực phẩm năm 2016"). The
+    stamp or a speck moved its middle (an old copier's); what it hid is not known, so it is
+    doubted."""
+    if not following or axis.centre is None or axis.spans(line) or not line.text[:1].isupper():
+        return False
+    (below,) = following
+    if axis.off(below) or not below.text[:1].islower() or line.page != below.page:
+        return False
+    return _opens_subject(line, title, replace(axis, centre=None))
+
+
 def _without_stamp_label(line: WLine, axis: _Axis) -> WLine:
     """A trích yếu line less the stamp's label and the clerk's number read before it ("Ni:
     2Ơ mới trong các cơ quan", the stamp's "Số:" with the số đến), or marks or a letter
@@ -473,7 +491,7 @@ def _without_stamp_label(line: WLine, axis: _Axis) -> WLine:
 _STAMPED = 0.2  # a line the stamp lay on, as pageocr doubts one (its _UNDER_STAMP)
 _STAMP_LABEL = re.compile(r"\w{1,4}:\s+\S*\d\S*\s+(?=\w)")  # "Số: 215 ", read "Ni: 2Ơ "
 # Its frame's marks or a letter alone before a trích yếu line's capital ("‹ w Kết quả ...")
-_STAMP_SPECKS = re.compile(r"(?:(?:[^\w\s]+|[a-zA-Z])\s+)+(?=[A-ZĐÀ-Ỹ][a-zà-ỹđ])")
+_STAMP_SPECKS = re.compile(r"(?:(?:(?:[^\w\s]|_)+|[a-zA-Z])\s+)+(?=[A-ZĐÀ-Ỹ][a-zà-ỹđ])")
 
 
 def _stamp_beside(line: WLine, title: WLine) -> bool:

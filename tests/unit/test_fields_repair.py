@@ -286,6 +286,32 @@ def test_the_stamps_marks_before_the_trich_yeu_or_beside_the_title_go(types: Doc
     assert extract(in_row, types).subject == (
         "Quy định mức chi hỗ trợ thực hiện cấp nước sạch nông thôn trên địa bàn tỉnh Bắc Giang"
     )
+    # The first line off the axis (a speck after it, or the stamp's edge), the second centred
+    # and going on in small letters: the trích yếu's, doubted (old copier 4646, c0184).
+    moved = page(
+        *HEADER,
+        ("QUYẾT ĐỊNH", 0.453, 0.172, 0.604),
+        ("Ban hành Quy chế về xây dựng nông.", 0.345, 0.195, 0.767, 0.86),
+        ("thôn mới của Trường THCS Nguyễn Huệ", 0.321, 0.214, 0.737),
+        ("HIỆU TRƯỞNG TRƯỜNG THCS NGUYỄN HUỆ", 0.272, 0.25, 0.786),
+        BODY[0],
+        BODY[1],
+    )
+    fields = extract(moved, types)
+    assert fields.subject == (
+        "Ban hành Quy chế về xây dựng nông thôn mới của Trường THCS Nguyễn Huệ"
+    )
+    assert fields.confidence["subject"] < 0.6
+    # ... and marks with an underscore before it are specks too ("-_ Ban hành ...": 7878)
+    behind = page(
+        *HEADER,
+        ("QUYẾT ĐỊNH", 0.445, 0.171, 0.608),
+        ("-_ Ban hành Kế hoạch bảo đảm", 0.338, 0.19, 0.702),
+        ("an toàn thực phẩm năm 2016", 0.347, 0.21, 0.706),
+        BODY[0],
+        BODY[1],
+    )
+    assert extract(behind, types).subject == "Ban hành Kế hoạch bảo đảm an toàn thực phẩm năm 2016"
     # A speck read as a dash before a line centred as printed: no list item, nothing hidden
     centred = page(
         *HEADER,
