@@ -69,6 +69,8 @@ _I_BEFORE_SMALL = re.compile(r"I[a-zđ]")
 _NUMBER_HEAD = re.compile(r"\d+[a-zđ]?(?:\.\d+)?", re.IGNORECASE)  # 68, 36a; "B71" is a slip
 _NOT_VIETNAMESE = re.compile(r"[FJWZfjwz]")  # no agency's name holds them ("JY BAN NHÂN DÂN")
 _JOINING_MARKS = frozenset({"-", "–", "&"})  # "SỞ VĂN HÓA - THỂ THAO" keeps its dash
+# ... but no dash comes before "và" or a unit of the country's divisions
+_NO_DASH_BEFORE = frozenset({"và", "tỉnh", "huyện", "quận", "thị", "thành", "xã", "phường"})
 _EDGE_JUNK = re.compile(r"^[\W_]+|(?<=\w)[\s\W_]+$")
 _REFERENCE = re.compile(r"ban hanh kem theo\s+(.+?)\s+so\s*:?\s*(?=\S)")
 _NEAR_SURNAME = 0.75  # similarity (difflib ratio) of a misread surname to the real one
@@ -435,8 +437,8 @@ def _agency_name(lines: list[WLine]) -> str:
             continue  # "KHÁNH KHÁNH HÒA": two overlapping fragments of one line
         if not any(c.isalnum() for c in word) and word not in _JOINING_MARKS:
             continue  # "NHÂN DÂN . TỈNH", "VĂN THƯ _ VÀ": a speck between two words
-        if out and out[-1] in _JOINING_MARKS and word.casefold() == "và":
-            out.pop()  # "NÔNG NGHIỆP - VÀ PHÁT TRIỂN": no dash comes before "và"
+        if out and out[-1] in _JOINING_MARKS and word.casefold() in _NO_DASH_BEFORE:
+            out.pop()  # "NÔNG NGHIỆP - VÀ PHÁT TRIỂN", "NHÂN DÂN - HUYỆN": a speck
         if out and out[-1][-1:] == ":" and word.isupper():
             out[-1] = out[-1][:-1]  # "NHÂN DÂN: HUYỆN": no agency's name holds a colon
         if out and out[-1][-1:] in ".," and known_pair(out[-1][:-1], word):

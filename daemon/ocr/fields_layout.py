@@ -90,7 +90,7 @@ NUMBER_RE = re.compile(rf"(?:{_PIECE})?(?:\s*[/\-–—]\s*{_PIECE})+|\d[\w.]*")
 # The label may come after an old copier's specks ("__ Số:", ":§ố:"), its S read as §.
 NUMBER_LABEL_RE = re.compile(
     r"^\s*(?:[^\w\s]|[_ˆ˜ˇ]){0,3}\s*(?:(?:Luật|Bộ luật|Pháp lệnh|Lệnh|Nghị quyết)\s+)?"
-    r"(?:[S§]ố|SỐ)\s*[:;.]?\s*"
+    r"(?:(?:[S§]ố|SỐ)\s*[:;.]?|[S§8][ốõôóồổ]\s*[:;])\s*"  # "8õ:" an old copier's Số:
 )
 
 

@@ -140,11 +140,14 @@ def _has_subsequence(text: str, part: str) -> bool:
 
 
 _DIGITS = r"[0-9oilb]"  # on the folded text: O, I, l and B read for 0, 1, 1 and 8
-_GAP = r"[\s|]*"  # "tháng|02": a speck between the words
-_DATE_WORDS = re.compile(
-    rf"ngay{_GAP}(?P<d>{_DIGITS}{{1,2}}){_GAP}thang{_GAP}(?P<m>{_DIGITS}{{1,2}}){_GAP}"
+_GAP = r"[\s|\-_.,:]*"  # "tháng|02", "ngày-02": a speck between the words
+_DAY_MONTH_YEAR = (
+    rf"(?P<d>{_DIGITS}{{1,2}}){_GAP}thang{_GAP}(?P<m>{_DIGITS}{{1,2}}){_GAP}"
     rf"nam{_GAP}(?P<y>{_DIGITS}{{4}})"
 )
+_DATE_WORDS = re.compile(rf"ngay{_GAP}{_DAY_MONTH_YEAR}")
+# "Tuyên Quang, HH 23 tháng 6 năm 2016": "ngày" lost to a copier's noise, the rest whole
+_DATE_UNNAMED = re.compile(rf"(?<![\w/]){_DAY_MONTH_YEAR}")
 _DATE_LOOKALIKES = str.maketrans("oilb", "0118")
 _DATE_NUMERIC = re.compile(
     r"(?<![\w/])(?:ngay\s*)?(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})\s*[/.\-]\s*(?P<y>\d{4})(?![\w/])"
@@ -160,17 +163,19 @@ class DateLine:
 
 
 def parse_date_line(text: str, today: dt.date) -> DateLine | None:
-    """A "<Place>, ngày 04 tháng 11 năm 2016" line (also 04/11/2016), else None.
+    """A "<Place>, ngày 04 tháng 11 năm 2016" line (also 04/11/2016, or with "ngày" lost:
+    then `guessed`), else None.
 
     A date that does not exist or lies after `today` comes back as date None.
     """
     folded = strip_aligned(text)
     match = _DATE_WORDS.search(folded) or _DATE_NUMERIC.search(folded)
+    unnamed = match is None and (match := _DATE_UNNAMED.search(folded)) is not None
     if match is None:
         return None
     digits = [match.group(k) for k in ("d", "m", "y")]
     d, m, y = (int(part.translate(_DATE_LOOKALIKES)) for part in digits)
-    guessed = any("b" in part for part in digits)  # B is 8, or 13 run together, or 3
+    guessed = unnamed or any("b" in part for part in digits)  # B is 8, or 13 run together, or 3
     if 32 <= d <= 39:  # "ngày 37": no month has it; OCR read a serif 2 as 3 (all seven
         d, guessed = d - 10, True  # such days on the outside bench's thirteen seeds were 2x)
     try:
@@ -179,8 +184,11 @@ def parse_date_line(text: str, today: dt.date) -> DateLine | None:
         date = None
     if date is not None and not dt.date(1945, 9, 2) <= date <= today:
         date = None
-    lead = len(text[: match.start()].split())
-    return DateLine(date, _place(text[: match.start()]), lead, guessed)
+    before = text[: match.start()]
+    if unnamed and "," in before:
+        before = before.rsplit(",", 1)[0]  # the place ends at its comma; "ngày" came after
+    lead = len(before.split())
+    return DateLine(date, _place(before), lead, guessed)
 
 
 def _place(before: str) -> str | None:

@@ -4,6 +4,7 @@ the left column under a "V/v"."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from daemon.config import ReadingSettings
 from daemon.ocr.doctypes import DocTypes
 from daemon.ocr.fields_lexicon import correct_diacritics
-from tests.unit.test_fields import QD, extract, nd30
+from tests.unit.test_fields import MOTTO, QD, extract, nd30
 from tests.unit.test_fields_ocr import BODY, HEADER, page
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -420,6 +421,26 @@ def test_a_dash_before_va_in_an_agency_name_is_a_speck(types: DocTypes) -> None:
     assert extract(nd30(**{**QD, "left": left}, conf=0.93), types).issuer == (
         "SỞ VĂN HÓA - THỂ THAO VÀ DU LỊCH"
     )
+    # ... nor before a unit of the country's divisions (old copier 9393: a speck's dash)
+    left = ["ỦY BAN NHÂN DÂN", "- HUYỆN NGA SƠN", "Số: 131/UBND-TCKH"]
+    fields = extract(nd30(**{**QD, "left": left}, conf=0.93), types)
+    assert fields.issuer == "ỦY BAN NHÂN DÂN HUYỆN NGA SƠN"
+
+
+def test_an_old_copiers_labels_of_number_and_date_are_still_found(types: DocTypes) -> None:
+    """Old copier 9393: "Số:" read "8õ:" (the number ran into the issuer, and was lost);
+    "ngày" read as "HH" (the date was lost: now found, and doubted) or with a dash glued on."""
+    left = ["ỦY BAN NHÂN DÂN TỈNH KHÁNH HÒA", "SỞ VĂN HÓA, THỂ", "THAO VÀ DU LỊCH"]
+    fields = extract(nd30(**{**QD, "left": [*left, "8õ: 1765/TTr-SVHTTDL"]}, conf=0.9), types)
+    assert fields.number == "1765/TTr-SVHTTDL"
+    assert fields.issuer == "SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH"
+    right = (*MOTTO, "Tuyên Quang, HH 23 tháng 6 năm 2016")
+    fields = extract(nd30(**{**QD, "right": right}, conf=0.9), types)
+    assert (fields.date, fields.place) == (dt.date(2016, 6, 23), "Tuyên Quang")
+    assert fields.confidence["date"] < THRESHOLD
+    right = (*MOTTO, "Phú Phong, ngày-02 tháng 01 năm 2017")
+    fields = extract(nd30(**{**QD, "right": right}, conf=0.9), types)
+    assert (fields.date, fields.place) == (dt.date(2017, 1, 2), "Phú Phong")
 
 
 def test_a_speck_between_the_words_of_an_agencys_compound_goes_and_flags_it(
