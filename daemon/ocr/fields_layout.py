@@ -9,6 +9,7 @@ they fall back to reading order and to what the text says.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from daemon.ocr.model import Line, Reading
@@ -90,7 +91,8 @@ NUMBER_RE = re.compile(rf"(?:{_PIECE})?(?:\s*[/\-–—]\s*{_PIECE})+|\d[\w.]*")
 # The label may come after an old copier's specks ("__ Số:", ":§ố:"), its S read as §.
 NUMBER_LABEL_RE = re.compile(
     r"^\s*(?:[^\w\s]|[_ˆ˜ˇ]){0,3}\s*(?:(?:Luật|Bộ luật|Pháp lệnh|Lệnh|Nghị quyết)\s+)?"
-    r"(?:(?:[S§]ố|SỐ)\s*[:;.]?|[S§8][ốõôóồổ]\s*[:;])\s*"  # "8õ:" an old copier's Số:
+    # ... and as an old copier's blur makes it: "8õ:", "Sđ 322/CT-UBND"
+    r"(?:(?:[S§]ố|SỐ)\s*[:;.]?|[S§8][ốõôóồổđ]\s*(?:[:;]|(?=\d{1,5}/)))\s*"
 )
 
 
@@ -160,7 +162,7 @@ def _join_fragments(lines: tuple[Line, ...]) -> list[Line]:
     expect one line per printed line, so same-row neighbours are joined in x order.
     """
     out: list[Line] = []
-    for line in lines:
+    for i, line in enumerate(lines):
         if _kind(line) != "text":
             out.append(line)  # never glued onto a real line
             continue
@@ -168,7 +170,7 @@ def _join_fragments(lines: tuple[Line, ...]) -> list[Line]:
         while True:
             near = range(len(out) - 1, max(len(out) - _LOOK_BACK, 0) - 1, -1)
             k = next((k for k in near if _fragments(out[k], line)), None)
-            if k is None:
+            if k is None or _closer_ahead(line, out[k], lines[i + 1 : i + _LOOK_BACK]):
                 break
             if speck := _speck_within(line, out[k]):
                 break
@@ -187,18 +189,35 @@ def _speck_within(piece: Line, line: Line) -> bool:
     return sum(c.isalnum() for c in piece.text) <= 1 and line.x0 < piece.x0 <= piece.x1 < line.x1
 
 
+def _closer_ahead(piece: Line, line: Line, ahead: Sequence[Line]) -> bool:
+    """Whether `piece`, between two rows, shares more height with a line still to come
+    than with `line` ("tỉ" of "tiêm", under a "V/v" line read before it): it is left for
+    that one to take."""
+    return any(
+        _fragments(piece, other) and _shared(piece, other) > _shared(piece, line) for other in ahead
+    )
+
+
+def _shared(a: Line, b: Line) -> float:
+    return min(a.y1, b.y1) - max(a.y0, b.y0)
+
+
 def _fragments(a: Line, b: Line) -> bool:
     if not any(c.isalnum() for c in a.text):
         return False
-    overlap = min(a.y1, b.y1) - max(a.y0, b.y0)
+    overlap = _shared(a, b)
     gap = max(a.x0, b.x0) - min(a.x1, b.x1)
     return overlap > 0.5 * min(a.y1 - a.y0, b.y1 - b.y0) > 0 and -0.01 < gap < _WORD_GAP
 
 
 def _joined(a: Line, b: Line) -> Line:
     first, second = sorted((a, b), key=lambda ln: ln.x0)
+    # Pieces that touch are one word cut in two ("tỉ" | "êm" of "tiêm"): joined as read,
+    # not as two words that could each pass for a syllable.
+    touching = 0 <= second.x0 - first.x1 < _TOUCHING and first.text[-1:].isalpha()
+    space = "" if touching and second.text[:1].isalpha() else " "
     return Line(
-        f"{first.text} {second.text}",
+        f"{first.text}{space}{second.text}",
         first.x0,
         min(a.y0, b.y0),
         max(a.x1, b.x1),
@@ -212,6 +231,7 @@ def _joined(a: Line, b: Line) -> Line:
 
 _LOOK_BACK = 4
 _WORD_GAP = 0.02  # page widths; the reader splits columns at gaps over 0.04
+_TOUCHING = 0.003  # page widths: less than a word space (a third of an em at 13 pt)
 
 
 def prepare(reading: Reading) -> Layout:

@@ -122,6 +122,32 @@ def test_wrapped_vv_going_on_lower_case_is_kept(types: DocTypes) -> None:
     assert fields.subject == "đề nghị phê duyệt kinh phí thực hiện chuyển đổi số năm 2024"
 
 
+def test_a_piece_between_two_rows_joins_the_one_it_shares_more_height_with(
+    types: DocTypes,
+) -> None:
+    """Old copier 8282: "tiêm" read in two pieces, "tỉ" reaching up into the "V/v" line
+    above, which was read first. Glued onto it ("tỉ V/v góp ý ..."), the công văn lost its
+    type and trích yếu. It waits for the line below, and touching it joins it as one word."""
+    rows = (
+        ("BỘ XÂY DỰNG", 0.268, 0.071, 0.431, 0.091),
+        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 0.528, 0.080, 0.936, 0.106),
+        ("Độc lập - Tự do - Hạnh phúc", 0.537, 0.099, 0.902, 0.124),
+        ("Số: 3274/BXD-HTQT", 0.242, 0.120, 0.453, 0.141),
+        ("V/v góp ý dự thảo Kế hoạch", 0.217, 0.136, 0.472, 0.157),
+        ("Hà Nội, ngày 31 tháng 10 năm 2020", 0.527, 0.130, 0.929, 0.156),
+        ("tỉ", 0.201, 0.152, 0.212, 0.162),
+        ("êm chủng mở rộng năm 2021", 0.213, 0.151, 0.485, 0.171),
+        ("Kính gửi: Sở Y tế các tỉnh, thành phố.", 0.30, 0.22, 0.75, 0.236),
+        *((text, x0, y0, x1, y0 + H) for text, x0, y0, x1 in BODY),
+    )
+    reading = Reading(
+        "image/jpeg", (Page(tuple(Line(t, *box, conf=0.9) for t, *box in rows), "ocr"),)
+    )
+    fields = extract(reading, types)
+    assert fields.doc_type == "Công văn"
+    assert fields.subject == "góp ý dự thảo Kế hoạch tiêm chủng mở rộng năm 2021"
+
+
 def test_signer_name_in_fragments_out_of_order(types: DocTypes) -> None:
     reading = page(
         *HEADER,

@@ -434,6 +434,8 @@ def test_an_old_copiers_labels_of_number_and_date_are_still_found(types: DocType
     fields = extract(nd30(**{**QD, "left": [*left, "8õ: 1765/TTr-SVHTTDL"]}, conf=0.9), types)
     assert fields.number == "1765/TTr-SVHTTDL"
     assert fields.issuer == "SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH"
+    fields = extract(nd30(**{**QD, "left": [*left, "Sđ 1765/TTr-SVHTTDL"]}, conf=0.9), types)
+    assert fields.number == "1765/TTr-SVHTTDL"
     right = (*MOTTO, "Tuyên Quang, HH 23 tháng 6 năm 2016")
     fields = extract(nd30(**{**QD, "right": right}, conf=0.9), types)
     assert (fields.date, fields.place) == (dt.date(2016, 6, 23), "Tuyên Quang")
