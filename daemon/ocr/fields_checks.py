@@ -97,8 +97,10 @@ def without_specks(text: str) -> str:
     compound with no space after it ("Kiểm,tra"; elsewhere it is print's, its space lost) or
     with one, when neither word pairs outwards ("Ban, hành Quy chế"), a semicolon between
     small words (a trích yếu's list has commas: "quản lý; sử dụng"), a mark between "năm"
-    and its year ("năm: 2020", "năn,2023").
+    and its year ("năm: 2020", "năn,2023"), an apostrophe after a word that no quotation
+    opened ("quý II' năm 2019").
     The caller keeps the field flagged: what made the speck may have hidden more."""
+    quoted = _OPENING_APOSTROPHE.search(text) is not None
     text = _STOP_MID.sub(" ", text)
     text = _STOP_BEFORE_CAPITAL.sub(" ", text)
     text = _DOUBLE_DASH.sub("-", text)
@@ -110,6 +112,8 @@ def without_specks(text: str) -> str:
     text = _MARK_BEFORE_YEAR.sub(_year_unmarked, text)
     if text.count("“") != text.count("”"):  # a quotation that closes nowhere: a speck
         text = _OPEN_QUOTE.sub("", text)
+    if not quoted:  # a quote mark that opens nowhere: a speck
+        text = _CLOSING_APOSTROPHE.sub("", text)
     text = _SPLIT_YEAR.sub(_year_mended, text)
     text = " ".join(_unglued(word) for word in text.split(" "))
     text = _NUMERAL_AFTER.sub(_numeral_mended, text)
@@ -225,6 +229,8 @@ def _two_letter_syllable(word: str) -> bool:
     return len(word) >= 2 and is_syllable(word)
 
 
+_OPENING_APOSTROPHE = re.compile(r"(?:^|\s)['‘`]\w")
+_CLOSING_APOSTROPHE = re.compile(r"(?<=\w)['’`]+(?=\s|$)")
 _STOP_MID = re.compile(r"(?<=[a-zà-ỹđ])[.!?]\s+(?=[a-zà-ỹđ])")  # no trích yếu asks or cries
 _STOP_BEFORE_CAPITAL = re.compile(r"(?<=[a-zà-ỹđ]{2})\.\s+(?=[A-ZĐÀ-Ỹ])")  # "phê duyệt. Kế hoạch"
 _DOUBLE_DASH = re.compile(r"(?<=\d)-\s+-(?=\d)")  # "2017- -2019"

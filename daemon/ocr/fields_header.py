@@ -284,8 +284,9 @@ def split_agency(lines: list[WLine]) -> tuple[list[WLine], list[WLine]]:
         return lines[:k], lines[k:]
     groups: list[list[WLine]] = [[lines[0]]]
     for line in lines[1:]:
-        # Specks before the name or between its words: "_PHÒNG TÀI", "ỦY BAN. NHÂN DÂN".
-        key = " ".join(_SPECKS.sub(" ", line.key).split())
+        # Specks before the name or between its words: "_PHÒNG TÀI", "ỦY BAN. NHÂN DÂN",
+        # and a dash before it.
+        key = " ".join(_SPECKS.sub(" ", line.key).split()).lstrip("-–— ")  # "- PHÒNG"
         head = max((len(h) for h in AGENCY_HEADS if starts_with_any(key, (h,))), default=0)
         tail = max((len(t) for t in AGENCY_TAILS if starts_with_any(key, (t,))), default=0)
         if head > tail and line.text.lstrip("_-.,:;'\"` ")[:1].isupper():

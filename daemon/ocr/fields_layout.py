@@ -91,8 +91,9 @@ NUMBER_RE = re.compile(rf"(?:{_PIECE})?(?:\s*[/\-–—]\s*{_PIECE})+|\d[\w.]*")
 # The label may come after an old copier's specks ("__ Số:", ":§ố:"), its S read as §.
 NUMBER_LABEL_RE = re.compile(
     r"^\s*(?:[^\w\s]|[_ˆ˜ˇ]){0,3}\s*(?:(?:Luật|Bộ luật|Pháp lệnh|Lệnh|Nghị quyết)\s+)?"
-    # ... and as an old copier's blur makes it: "8õ:", "Sđ 322/CT-UBND"
-    r"(?:(?:[S§]ố|SỐ)\s*[:;.]?|[S§8][ốõôóồổđ]\s*(?:[:;]|(?=\d{1,5}/)))\s*"
+    # ... and as an old copier's blur makes it ("8õ:", "Sđ 322/CT-UBND"), or any short word
+    # with a colon before a number and its ký hiệu ("ĐÓ; 1862/KH-UBND")
+    r"(?:(?:[S§]ố|SỐ)\s*[:;.]?|[S§8][ốõôóồổđ]\s*(?:[:;]|(?=\d{1,5}/))|\w{1,3}[:;]\s*(?=\d{1,5}/))\s*"
 )
 
 

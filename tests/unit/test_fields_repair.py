@@ -425,6 +425,13 @@ def test_a_dash_before_va_in_an_agency_name_is_a_speck(types: DocTypes) -> None:
     left = ["ỦY BAN NHÂN DÂN", "- HUYỆN NGA SƠN", "Số: 131/UBND-TCKH"]
     fields = extract(nd30(**{**QD, "left": left}, conf=0.93), types)
     assert fields.issuer == "ỦY BAN NHÂN DÂN HUYỆN NGA SƠN"
+    # ... and a dash before an issuer's head still starts the issuer (7171)
+    left = ["UBND HUYỆN ĐỨC TRỌNG", "- PHÒNG TÀI NGUYÊN", "VÀ MÔI TRƯỜNG", "Số: 113/TTr-TNMT"]
+    fields = extract(nd30(**{**QD, "left": left}, conf=0.93), types)
+    assert (fields.parent_issuer, fields.issuer) == (
+        "UBND HUYỆN ĐỨC TRỌNG",
+        "PHÒNG TÀI NGUYÊN VÀ MÔI TRƯỜNG",
+    )
 
 
 def test_an_old_copiers_labels_of_number_and_date_are_still_found(types: DocTypes) -> None:
@@ -434,8 +441,9 @@ def test_an_old_copiers_labels_of_number_and_date_are_still_found(types: DocType
     fields = extract(nd30(**{**QD, "left": [*left, "8õ: 1765/TTr-SVHTTDL"]}, conf=0.9), types)
     assert fields.number == "1765/TTr-SVHTTDL"
     assert fields.issuer == "SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH"
-    fields = extract(nd30(**{**QD, "left": [*left, "Sđ 1765/TTr-SVHTTDL"]}, conf=0.9), types)
-    assert fields.number == "1765/TTr-SVHTTDL"
+    for label in ("Sđ", "ĐÓ;"):  # 8282, 7171
+        fields = extract(nd30(**{**QD, "left": [*left, f"{label} 1765/TTr-SVHTTDL"]}), types)
+        assert fields.number == "1765/TTr-SVHTTDL"
     right = (*MOTTO, "Tuyên Quang, HH 23 tháng 6 năm 2016")
     fields = extract(nd30(**{**QD, "right": right}, conf=0.9), types)
     assert (fields.date, fields.place) == (dt.date(2016, 6, 23), "Tuyên Quang")

@@ -425,6 +425,7 @@ _KH = ["SỞ NỘI VỤ", "Số: 5/KH-SNV"]
         (_KH, ["KẾ HOẠCH", "Bảo vệ môi trường năm: 2020"], "Bảo vệ môi trường năm 2020"),
         (_KH, ["KẾ HOẠCH", "Bảo vệ môi trường năn,2023"], "Bảo vệ môi trường năm 2023"),
         (_KH, ["KẾ HOẠCH", "Tết Nguyên đán nằm: 2020"], "Tết Nguyên đán năm 2020"),
+        (_KH, ["KẾ HOẠCH", "Thi đua quý II' năm 2019"], "Thi đua quý II năm 2019"),  # 7171
         (
             _KH,
             ["KẾ HOẠCH", "Phòng cháy, chữa cháy rừng năm 2022 1"],
