@@ -63,7 +63,10 @@ from daemon.ocr.vntext import is_upper_text, loose_key, one_edit_apart, squash
 
 __all__ = ["extract_fields"]
 
-_VV = re.compile(r"^[\s.,;:'`_~-]*(?:[VYW]\s*/\s*[VYWU]?|V[VW](?=\s))\s*[:.]?\s*", re.IGNORECASE)
+_VV = re.compile(
+    r"^[\s.,;:'`_~-]*(?:[VYW]\s*/\s*(?:[VYWU]|[A-Z](?=[\s:.]))?|V[VW](?=\s))\s*[:.]?\s*",
+    re.IGNORECASE,
+)  # "V/v", and as OCR reads it (see fields_header._VV_KEY)
 _ODD_IN_NUMBER = re.compile(r"[^0-9A-Za-zĐđ/\-&.]")
 _I_BEFORE_SMALL = re.compile(r"I[a-zđ]")
 _NUMBER_HEAD = re.compile(r"\d+[a-zđ]?(?:\.\d+)?", re.IGNORECASE)  # 68, 36a; "B71" is a slip

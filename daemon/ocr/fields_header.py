@@ -225,9 +225,9 @@ def _split_left(
         head.vv_lines = _vv_block(block) if positioned else block
 
 
-# "V/v" (về việc) as printed, and as OCR reads it: "V/", "V/V", "Y/v", "V/w", "VW", behind
-# a speck (". V/v hướng dẫn").
-_VV_KEY = re.compile(r"[.,;:'`_~-]*\s*(?:[vyw]\s*/\s*[vywu]?\s|v[vw]\s|ve viec\b)")
+# "V/v" (về việc) as printed, and as OCR reads it: "V/", "V/V", "Y/v", "V/w", "V/Q", "VW",
+# behind a speck (". V/v hướng dẫn").
+_VV_KEY = re.compile(r"[.,;:'`_~-]*\s*(?:[vyw]\s*/\s*[a-z]?\s|v[vw]\s|ve viec\b)")
 
 
 def _vv_block(lines: list[WLine]) -> list[WLine]:
@@ -396,6 +396,8 @@ class _Axis:
         if not layout.positioned or title.bold:
             return cls(layout.positioned)
         long = [ln for ln in layout.lines if ln.page == title.page and len(ln.text) >= 30]
+        if _stamp_bits_after(title):
+            return cls(True)  # "QUYẾT ĐỊNH L2": where the title ends is not known
         centre = _printed_centre(title)  # "TỜ TRÌNH...": specks after it
         if not long:
             return cls(True, centre)
@@ -422,6 +424,13 @@ class _Axis:
             and line.x1 - line.x0 > _BODY_WIDER * widest
             and self.spans(line)
         )
+
+
+def _stamp_bits_after(title: WLine) -> bool:
+    """Whether the title line ends in what the clerk's stamp beside it added: a word with
+    a digit or of one letter ("QUYẾT ĐỊNH L2"), no part of a type's name."""
+    words = title.text.split(" ")
+    return len(words) > 1 and (any(c.isdigit() for c in words[-1]) or len(words[-1]) == 1)
 
 
 def _printed_centre(line: WLine) -> float:
@@ -502,10 +511,15 @@ def _stamp_beside(line: WLine, title: WLine) -> bool:
     puts a capital after a small letter), or the hand-written rest, read unsurely, or
     whatever stands in the title's own row ("-. 2WBND HUYỆN Hiếp số,"): ND30 gives the
     title a row to itself. A piece of a trích yếu line the stamp split is in small letters,
-    read surely, under the title."""
+    read surely, under the title. The stamp's words in capitals within the title's height
+    are its own also where the title, read with the stamp's marks, reaches over them
+    ("QUYẾT ĐỊNH L2" over "SỞ NỘI VỤ TỈNH BÁ")."""
     beside = line.x1 < title.x0 or line.x0 > title.x1
     in_row = min(line.y1, title.y1) - max(line.y0, title.y0) > 0.5 * line.height
-    return beside and (in_row or line.caps or capital_after_small(line.text) or line.conf < _UNREAD)
+    within = title.y0 <= line.y0 and line.y1 <= title.y1 and line.caps
+    return within or (
+        beside and (in_row or line.caps or capital_after_small(line.text) or line.conf < _UNREAD)
+    )
 
 
 def _half_under_stamp(line: WLine, axis: _Axis) -> bool:

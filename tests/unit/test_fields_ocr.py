@@ -108,6 +108,15 @@ def test_bold_decides_a_subject_opening_like_a_body_paragraph(types: DocTypes) -
     assert extract(reading(False), types).subject is None
 
 
+def test_a_vv_misread_in_its_second_letter_still_makes_a_cong_van(types: DocTypes) -> None:
+    reading = nd30(
+        left=["BỘ GIÁO DỤC VÀ ĐÀO TẠO", "Số: 131/BGDĐT-VP", "V/Q báo cáo số liệu phòng"],
+        body=["Kính gửi: Các đơn vị thuộc Bộ", "Bộ đề nghị./."],
+    )
+    fields = extract(reading, types)
+    assert (fields.doc_type, fields.subject) == ("Công văn", "báo cáo số liệu phòng")
+
+
 def test_wrapped_vv_going_on_lower_case_is_kept(types: DocTypes) -> None:
     reading = nd30(
         left=[

@@ -313,6 +313,23 @@ def test_the_stamps_marks_before_the_trich_yeu_or_beside_the_title_go(types: Doc
         BODY[1],
     )
     assert extract(behind, types).subject == "Ban hành Kế hoạch bảo đảm an toàn thực phẩm năm 2016"
+    # The title read with the stamp's marks beside it ("QUYẾT ĐỊNH L2", as tall as the
+    # stamp's words under them): its middle is not known, and the words are the stamp's
+    # (old copier 2929, c0199)
+    stamped = page(
+        *HEADER,
+        ("QUYẾT ĐỊNH L2", 0.473, 0.165, 0.891),
+        ("SỞ NỘI VỤ TỈNH BÁ", 0.678, 0.165, 0.807),
+        ("Về việc khen thưởng các tập thể, cá nhân có", 0.328, 0.193, 0.765),
+        ("thành tích xuất sắc trong thu ngân sách nhà nước", 0.299, 0.213, 0.793),
+        ("CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ ĐÔNG LỖ", 0.297, 0.247, 0.799),
+        BODY[0],
+        BODY[1],
+    )
+    assert extract(stamped, types).subject == (
+        "Về việc khen thưởng các tập thể, cá nhân có thành tích xuất sắc trong thu ngân sách"
+        " nhà nước"
+    )
     # A speck read as a dash before a line centred as printed: no list item, nothing hidden
     centred = page(
         *HEADER,
