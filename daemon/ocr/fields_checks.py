@@ -257,11 +257,11 @@ _GLUE_SPECKS = "lI|1"  # what a speck between two words reads as
 
 def trim_edges(text: str) -> tuple[str, bool]:
     """A trích yếu without what OCR adds at its ends: a list dash or a speck before it
-    ("- Về việc", "'Kiểm tra"), a dash or punctuation after it ("2020-2025—"), a full stop
-    after its last word (a speck: ND30 ends no trích yếu with one; "TP." keeps its own), a
-    dotted rule or a speck after it ("2024.....", "2018 ˆ"), and a quotation mark at its
-    start that closes nowhere (and whether there was one)."""
-    text = _FULL_STOP.sub("", text.strip(" -–—•_`'‘’:,;"))
+    ("- Về việc", "'Kiểm tra", "[triển khai": a stamp's frame), a dash or punctuation after
+    it ("2020-2025—"), a full stop after its last word (a speck: ND30 ends no trích yếu with
+    one; "TP." keeps its own), a dotted rule or a speck after it ("2024.....", "2018 ˆ"),
+    and a quotation mark at its start that closes nowhere (and whether there was one)."""
+    text = _FULL_STOP.sub("", text.strip(" -–—•_`'‘’:,;[|"))
     while text and not holds_print(text.rsplit(" ", 1)[-1]):  # "... năm 2018 ˆ"
         text = text.rsplit(" ", 1)[0] if " " in text else ""
     text = _DOTTED_TAIL.sub("", text)

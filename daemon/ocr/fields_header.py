@@ -225,9 +225,9 @@ def _split_left(
         head.vv_lines = _vv_block(block) if positioned else block
 
 
-# "V/v" (về việc) as printed, and as OCR reads it: "V/", "V/V", "Y/v", "V/w", "V/Q", "VW",
+# "V/v" (về việc) as printed, and as OCR reads it: "V/", "V/V", "Y/v", "V/w", "V/Q", "V⁄", "VW",
 # behind a speck (". V/v hướng dẫn").
-_VV_KEY = re.compile(r"[.,;:'`_~-]*\s*(?:[vyw]\s*/\s*[a-z]?\s|v[vw]\s|ve viec\b)")
+_VV_KEY = re.compile(r"[.,;:'`_~-]*\s*(?:[vyw]\s*[/⁄]\s*[a-z]?\s|v[vw]\s|ve viec\b)")
 
 
 def _vv_block(lines: list[WLine]) -> list[WLine]:

@@ -428,6 +428,11 @@ _KH = ["SỞ NỘI VỤ", "Số: 5/KH-SNV"]
         (_KH, ["KẾ HOẠCH", "Thi đua quý II' năm 2019"], "Thi đua quý II năm 2019"),  # 7171
         (
             _KH,
+            ["KẾ HOẠCH", "[triển khai thực hiện chuyển đổi số"],
+            "Triển khai thực hiện chuyển đổi số",
+        ),
+        (
+            _KH,
             ["KẾ HOẠCH", "Phòng cháy, chữa cháy rừng năm 2022 1"],
             "Phòng cháy, chữa cháy rừng năm 2022",
         ),
