@@ -62,7 +62,7 @@ def parse_number(text: str) -> Number | None:
     if match is None:
         return None
     raw = re.sub(r"\s+", "", match.group(0))
-    raw = re.sub(r"[–—]", "-", raw).rstrip(".,;:")
+    raw = re.sub(r"[–—]", "-", raw).rstrip(".,;:ˆ˜ˇ´`'")  # "3279/TB-UBND.ˆ": specks
     parts = raw.split("/")
     if parts[0] and not parts[0].isdigit() and any(c.isdigit() for c in parts[0]):
         head = re.match(r"[0-9OoIl|]+", parts[0])  # 1O5 -> 105; keep a suffix letter (36a)

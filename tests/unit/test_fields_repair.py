@@ -126,7 +126,13 @@ def test_lost_slash_and_misread_stroke_in_the_number(types: DocTypes) -> None:
 
 
 @pytest.mark.parametrize(
-    "read", ["__ Số: 302/GM-SVHTTDL", ":§ố: 302/GM-SVHTTDL", "ˆ§ố 302/GM-SVHTTDL"]
+    "read",
+    [
+        "__ Số: 302/GM-SVHTTDL",
+        ":§ố: 302/GM-SVHTTDL",
+        "ˆ§ố 302/GM-SVHTTDL",
+        "Số: 302/GM-SVHTTDL.ˆ",  # specks after it (old copier 5353)
+    ],
 )
 def test_number_line_behind_specks(read: str, types: DocTypes) -> None:
     """An old copier's specks before "Số", or its S read as §, must not make the number
