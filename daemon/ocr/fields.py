@@ -59,7 +59,7 @@ from daemon.ocr.model import FIELD_NAMES, Fields, Reading
 from daemon.ocr.names import UNKNOWN_SURNAME, checked_name, is_middle_name
 from daemon.ocr.places import checked_agency, checked_place
 from daemon.ocr.syllables import foreign_or_invalid
-from daemon.ocr.vntext import is_upper_text, loose_key, one_edit_apart, squash
+from daemon.ocr.vntext import is_upper_text, loose_key, one_edit_apart, squash, tone_of
 
 __all__ = ["extract_fields"]
 
@@ -347,6 +347,8 @@ def _surname(signer: WLine) -> tuple[str, float]:
         if len(first) == 1 and " " in given and (form := _misread_surname(second)):
             return f"{form} {given}", UNKNOWN_SURNAME  # "X Bài Ngọc Dũng": a speck, then Bùi
     form, factor = SURNAME_FORMS.get(loose_key(first)) or _near_surname(loose_key(first)), 1.0
+    if form is not None and (toned := _toned_twin(first, form)) is not None:
+        form, factor = toned, UNKNOWN_SURNAME  # "Phạn": Phạm's tone mark, Phan's letters
     # A word that is no surname where one stands: the seal or the copier slipped one letter
     # ("Bäi", and real syllables too: "Bài Xuân Trung", "Đã Thị Thu Trang"). A middle name
     # there ("Thị Thu Liên") says the surname was lost: no guess.
@@ -359,6 +361,25 @@ def _surname(signer: WLine) -> tuple[str, float]:
         return signer.text, 1.0
     upper = first.isupper() and len(first) > 1 and rest.isupper()  # NGUYỄN VĂN A
     return f"{form.upper() if upper else form} {rest}", factor
+
+
+def _toned_twin(read: str, form: str) -> str | None:
+    """The one surname a letter from `read` that carries its tone mark, where the surname
+    with its letters does not ("Phạn": Phạm, not Phan): an old copier blurs a letter, the
+    seal's ring breaks one ("m" into "n"), and a tone mark read was printed. A word read
+    with no tone mark at all tells nothing ("Vu": its marks lost, Vũ)."""
+    tone = tone_of(read)
+    if not tone or tone_of(form) == tone or not read[:1].isupper():
+        return None
+    key = loose_key(read)
+    near = {s for k, s in SURNAME_FORMS.items() if _m_for_n(k, key) and tone_of(s) == tone}
+    return near.pop() if len(near) == 1 else None
+
+
+def _m_for_n(a: str, b: str) -> bool:
+    """Whether two keys differ only in one letter, an m for an n or the reverse."""
+    changed = [(x, y) for x, y in zip(a, b, strict=False) if x != y]
+    return len(a) == len(b) and len(changed) == 1 and set(changed[0]) == {"m", "n"}
 
 
 def _is_surname(word: str) -> bool:

@@ -351,6 +351,7 @@ def test_the_stamps_marks_before_the_trich_yeu_or_beside_the_title_go(types: Doc
 
 # First words of the names below taken for a surname, or left as read, on a guess: flagged.
 _GUESSED_SURNAMES = {
+    "Phạn",
     "Bäi",
     "Nøô",
     "Võã",
@@ -386,6 +387,8 @@ _GUESSED_SURNAMES = {
         ("Bài Xuân Trung", "Bùi Xuân Trung"),
         ("Và Thị Thanh Mai", "Võ Thị Thanh Mai"),  # of Võ and Vũ, the round letter's
         ("Vù Đức Long", "Vũ Đức Long"),  # a tone slip: the letters decide it
+        ("Phạn Thị Minh Liên", "Phạm Thị Minh Liên"),  # Phạm's tone, Phan's letters: m
+        ("Pham Quốc Dũng", "Phạm Quốc Dũng"),  # no tone read: the letters decide it
         ("Thị Thu Liên", "Thị Thu Liên"),  # a middle name first: the surname was lost
         ("Hnh Ngọc Lộc", "Huỳnh Ngọc Lộc"),  # letters lost under the seal
         ("Pm Hữu Đạt", "Phạm Hữu Đạt"),
