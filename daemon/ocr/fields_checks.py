@@ -98,7 +98,8 @@ def without_specks(text: str) -> str:
     with one, when neither word pairs outwards ("Ban, hành Quy chế"), a semicolon between
     small words (a trích yếu's list has commas: "quản lý; sử dụng"), a mark between "năm"
     and its year ("năm: 2020", "năn,2023"), an apostrophe after a word that no quotation
-    opened ("quý II' năm 2019").
+    opened ("quý II' năm 2019"), a consonant alone between the halves of a compound
+    ("chỉnh h lý") or before a word it starts ("t tài liệu": the word's edge read twice).
     The caller keeps the field flagged: what made the speck may have hidden more."""
     quoted = _OPENING_APOSTROPHE.search(text) is not None
     text = _STOP_MID.sub(" ", text)
@@ -110,6 +111,7 @@ def without_specks(text: str) -> str:
     text = _MARK_BEFORE_WORD.sub("", text)
     text = _SEMICOLON.sub(_semicolon_in_list, text)
     text = _MARK_BEFORE_YEAR.sub(_year_unmarked, text)
+    text = _SPECK_LETTER.sub(_letter_unspecked, text)
     if text.count("“") != text.count("”"):  # a quotation that closes nowhere: a speck
         text = _OPEN_QUOTE.sub("", text)
     if not quoted:  # a quote mark that opens nowhere: a speck
@@ -119,6 +121,15 @@ def without_specks(text: str) -> str:
     text = _NUMERAL_AFTER.sub(_numeral_mended, text)
     text = _LONE_END_NUMBER.sub(_number_unannounced, text)
     return _LETTER_AFTER_NUMBER.sub("", text)
+
+
+def _letter_unspecked(match: re.Match[str]) -> str:
+    before, letter, after = match.groups()
+    speck = known_pair(before, after) or after.startswith(letter)
+    return before if speck else match[0]
+
+
+_SPECK_LETTER = re.compile(rf"\b([^\W\d_]+) ([{LONE_CONSONANTS}])(?= ([a-zà-ỹđ]+))")
 
 
 def _number_unannounced(match: re.Match[str]) -> str:

@@ -426,11 +426,9 @@ _KH = ["SỞ NỘI VỤ", "Số: 5/KH-SNV"]
         (_KH, ["KẾ HOẠCH", "Bảo vệ môi trường năn,2023"], "Bảo vệ môi trường năm 2023"),
         (_KH, ["KẾ HOẠCH", "Tết Nguyên đán nằm: 2020"], "Tết Nguyên đán năm 2020"),
         (_KH, ["KẾ HOẠCH", "Thi đua quý II' năm 2019"], "Thi đua quý II năm 2019"),  # 7171
-        (
-            _KH,
-            ["KẾ HOẠCH", "[triển khai thực hiện chuyển đổi số"],
-            "Triển khai thực hiện chuyển đổi số",
-        ),
+        (_KH, ["KẾ HOẠCH", "[triển khai chuyển đổi số"], "Triển khai chuyển đổi số"),  # 8383
+        # a consonant alone inside a compound, or before the word it starts (2468)
+        (_KH, ["KẾ HOẠCH", "Chỉnh h lý t tài liệu lưu trữ"], "Chỉnh lý tài liệu lưu trữ"),
         (
             _KH,
             ["KẾ HOẠCH", "Phòng cháy, chữa cháy rừng năm 2022 1"],
