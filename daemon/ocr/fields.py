@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from itertools import zip_longest
 from typing import Any
 
 from daemon.ocr.doctypes import DocType, DocTypes
@@ -74,7 +75,7 @@ _NOT_VIETNAMESE = re.compile(r"[FJWZfjwz]")  # no agency's name holds them ("JY 
 _JOINING_MARKS = frozenset({"-", "–", "&"})  # "SỞ VĂN HÓA - THỂ THAO" keeps its dash
 # ... but no dash comes before "và" or a unit of the country's divisions
 _NO_DASH_BEFORE = frozenset({"và", "tỉnh", "huyện", "quận", "thị", "thành", "xã", "phường"})
-_EDGE_JUNK = re.compile(r"^[\W_]+|(?<=\w)[\s\W_]+$")
+_EDGE_JUNK = re.compile(r"^[\W_ˆ˜ˇ]+|(?<=\w)[\s\W_ˆ˜ˇ]+$")  # ˆ: a modifier letter, no mark
 _REFERENCE = re.compile(r"ban hanh kem theo\s+(.+?)\s+so\s*:?\s*(?=\S)")
 _NEAR_SURNAME = 0.75  # similarity (difflib ratio) of a misread surname to the real one
 _CORRECTED_NUMBER = 0.85  # as sure as a ký hiệu whose type abbreviation was restored
@@ -457,8 +458,10 @@ def _agency_name(lines: list[WLine]) -> str:
             word = word[:-1]  # "BỘ Y' TẾ": no agency's name holds an apostrophe
         if word[:1] in "'’`." and word[1:2].isalpha() and word[1:].isupper():
             word = word[1:]  # "SỞ 'Y TẾ", "TÀI NGUYÊN .VÀ": nor starts a word with a mark
-        if out and word == out[-1]:
-            continue  # "KHÁNH KHÁNH HÒA": two overlapping fragments of one line
+        if out and (word == out[-1] or _piece_of(word.strip("[]|"), out[-1])):
+            continue  # "KHÁNH KHÁNH HÒA", "TRẤN [RẤN": two overlapping fragments of one line
+        if out and word.isdigit() and out[-1] in _UNNUMBERED:
+            continue  # "TỈNH 1 LÂM ĐỒNG": provinces and districts have names, not numbers
         if not any(c.isalnum() for c in word) and word not in _JOINING_MARKS:
             continue  # "NHÂN DÂN . TỈNH", "VĂN THƯ _ VÀ": a speck between two words
         if out and out[-1] in _JOINING_MARKS and word.casefold() in _NO_DASH_BEFORE:
@@ -472,7 +475,28 @@ def _agency_name(lines: list[WLine]) -> str:
         out.append(word)
     while len(out) > 1 and out[-1].islower() and is_upper_text(" ".join(out[:-1])):
         out.pop()  # "BỘ Y TẾ hưng"
+    # "TRẤN TH THẮNG", "ĐỒNG T THÁP": the start of the next word read on its own
+    out = [w for w, after in zip_longest(out, out[1:], fillvalue="") if not _start_of(w, after)]
     return correct_diacritics(" ".join(out), agency=True)
+
+
+_UNNUMBERED = frozenset({"TỈNH", "HUYỆN", "TRẤN", "XÃ"})
+
+
+def _piece_of(word: str, before: str) -> bool:
+    """Whether `word` is the end of the word before it read again ("TRẤN [RẤN")."""
+    return len(word) > 1 and word.isupper() and len(word) < len(before) and before.endswith(word)
+
+
+def _start_of(word: str, after: str) -> bool:
+    """Whether `word`, a letter or two in capitals, is the start of the next word."""
+    return (
+        0 < len(word) <= 2
+        and word.isalpha()
+        and word.isupper()
+        and after.startswith(word)
+        and len(after) > len(word)
+    )
 
 
 def _marks(

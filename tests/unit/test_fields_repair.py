@@ -479,6 +479,31 @@ def test_an_old_copiers_labels_of_number_and_date_are_still_found(types: DocType
     assert (fields.date, fields.place) == (dt.date(2017, 1, 2), "Phú Phong")
 
 
+@pytest.mark.parametrize(
+    "read",
+    [
+        "ỦY BAN NHÂN DÂN THỊ TRẤN [RẤN THẮNG",  # a word's end read again
+        "ỦY BAN NHÂN DÂN THỊ TRẤN TH THẮNG",  # a word's start read on its own
+        "ỦY BAN NHÂN DÂN THỊ TRẤN THẮNG ˆ",  # a modifier letter after it
+    ],
+)
+def test_pieces_of_an_agencys_words_read_twice_go(read: str, types: DocTypes) -> None:
+    """Office scans of 8686: the wrapped agency lines' overlapping fragments."""
+    fields = extract(nd30(**{**QD, "left": [read, "Số: 5/QĐ-UBND"]}, conf=0.93), types)
+    assert fields.issuer == "ỦY BAN NHÂN DÂN THỊ TRẤN THẮNG"
+
+
+def test_a_number_after_a_province_is_a_speck(types: DocTypes) -> None:
+    left = ["ỦY BAN NHÂN DÂN TỈNH 1 LÂM ĐỒNG", "Số: 5/QĐ-UBND"]
+    assert extract(nd30(**{**QD, "left": left}, conf=0.93), types).issuer == (
+        "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG"
+    )
+    left = ["ỦY BAN NHÂN DÂN PHƯỜNG 1", "Số: 5/QĐ-UBND"]  # wards and urban districts: numbers
+    assert extract(nd30(**{**QD, "left": left}, conf=0.93), types).issuer == (
+        "ỦY BAN NHÂN DÂN PHƯỜNG 1"
+    )
+
+
 def test_a_speck_between_the_words_of_an_agencys_compound_goes_and_flags_it(
     types: DocTypes,
 ) -> None:
