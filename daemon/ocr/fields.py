@@ -456,8 +456,9 @@ def _agency_name(lines: list[WLine]) -> str:
     for word in words:
         if word.isupper() and word[-1:] in "'’`" and len(word) > 1:
             word = word[:-1]  # "BỘ Y' TẾ": no agency's name holds an apostrophe
-        if word[:1] in "'’`." and word[1:2].isalpha() and word[1:].isupper():
-            word = word[1:]  # "SỞ 'Y TẾ", "TÀI NGUYÊN .VÀ": nor starts a word with a mark
+        # ... nor starts a word with a mark: "SỞ 'Y TẾ", "TÀI NGUYÊN .VÀ", 'THỂ "THAO'
+        if word[:1] in "'’`.\"“”" and word[1:2].isalpha() and word[1:].isupper():
+            word = word[1:]
         if out and (word == out[-1] or _piece_of(word.strip("[]|"), out[-1])):
             continue  # "KHÁNH KHÁNH HÒA", "TRẤN [RẤN": two overlapping fragments of one line
         if out and word.isdigit() and out[-1] in _UNNUMBERED:
@@ -468,7 +469,7 @@ def _agency_name(lines: list[WLine]) -> str:
             out.pop()  # "NÔNG NGHIỆP - VÀ PHÁT TRIỂN", "NHÂN DÂN - HUYỆN": a speck
         if out and out[-1][-1:] == ":" and word.isupper():
             out[-1] = out[-1][:-1]  # "NHÂN DÂN: HUYỆN": no agency's name holds a colon
-        if out and out[-1][-1:] in ".," and known_pair(out[-1][:-1], word):
+        if out and out[-1][-1:] in ".," and known_pair(out[-1][:-1], word.rstrip(".,")):
             out[-1] = out[-1][:-1]
         elif out and out[-1][-1:] == "." and len(out[-1]) > 3 and word.isupper():
             out[-1] = out[-1][:-1]  # "NHÂN DÂN. THỊ TRẤN"; an abbreviation (TP.) is shorter

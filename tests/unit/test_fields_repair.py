@@ -485,10 +485,12 @@ def test_an_old_copiers_labels_of_number_and_date_are_still_found(types: DocType
         "ỦY BAN NHÂN DÂN THỊ TRẤN [RẤN THẮNG",  # a word's end read again
         "ỦY BAN NHÂN DÂN THỊ TRẤN TH THẮNG",  # a word's start read on its own
         "ỦY BAN NHÂN DÂN THỊ TRẤN THẮNG ˆ",  # a modifier letter after it
+        'ỦY BAN NHÂN DÂN THỊ "TRẤN THẮNG',  # a quotation mark (old copier 3838)
+        "ỦY, BAN. NHÂN DÂN THỊ TRẤN THẮNG",  # marks inside pairs, one after the other
     ],
 )
 def test_pieces_of_an_agencys_words_read_twice_go(read: str, types: DocTypes) -> None:
-    """Office scans of 8686: the wrapped agency lines' overlapping fragments."""
+    """Office scans of 8686: the wrapped agency lines' overlapping fragments, and specks."""
     fields = extract(nd30(**{**QD, "left": [read, "Số: 5/QĐ-UBND"]}, conf=0.93), types)
     assert fields.issuer == "ỦY BAN NHÂN DÂN THỊ TRẤN THẮNG"
 
