@@ -80,6 +80,13 @@ def _column_medians(grey: np.ndarray) -> np.ndarray:
     return (ordered[:, (rows - 1) // 2].astype(np.float64) + ordered[:, rows // 2]) / 2
 
 
+def opaque(image: Image.Image, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The streaks of `found` that let no print through (`unstreaked` guesses what they
+    hid from the columns beside them: a digit under one may be another)."""
+    sample = np.asarray(image)[::_PAPER_STEP]
+    return [(x0, x1) for x0, x1 in found if np.median(sample[:, x0:x1], axis=0).min() < _OPAQUE]
+
+
 def unstreaked(image: Image.Image, found: list[tuple[int, int]]) -> Image.Image:
     """`image` (mode "L") with the streaks `found` taken off.
 

@@ -58,14 +58,21 @@ class Raster:
     # mode "L": the lightest channel of a colour scan, where only black print stays dark
     # (red or violet stamp ink and a blue pen's writing are light in one channel or another)
     black: Image.Image | None = None
+    # pixel columns of a scanner's streak that hid the print under it (`unstreaked`)
+    hidden: tuple[tuple[int, int], ...] = ()
 
     def turned(self, degrees: int) -> Raster:
-        """The raster turned by a multiple of 90 degrees counter-clockwise."""
+        """The raster turned by a multiple of 90 degrees counter-clockwise (a streak turned
+        across the lines no longer hides a digit of theirs: forgotten)."""
         red, black = (
             plane.rotate(degrees, expand=True) if plane is not None else None
             for plane in (self.red, self.black)
         )
-        return Raster(self.image.rotate(degrees, expand=True), self.dpi, red, black)
+        width = self.image.width
+        hidden = (
+            tuple((width - b, width - a) for a, b in self.hidden) if degrees % 360 == 180 else ()
+        )
+        return Raster(self.image.rotate(degrees, expand=True), self.dpi, red, black, hidden)
 
     def unstreaked(self) -> Raster:
         """The raster with the scanner glass's streaks taken off every plane (`copier`)."""
@@ -76,7 +83,8 @@ class Raster:
             copier.unstreaked(plane, found) if plane is not None else None
             for plane in (self.red, self.black)
         )
-        return Raster(copier.unstreaked(self.image, found), self.dpi, red, black)
+        hidden = tuple(copier.opaque(self.image, found))
+        return Raster(copier.unstreaked(self.image, found), self.dpi, red, black, hidden)
 
     @property
     def size_pt(self) -> tuple[float, float]:

@@ -79,6 +79,7 @@ _CORE_PERCENTILE = 50  # ... or as dark as half the print around it (an old copi
 _FRINGE = 2  # a printed letter's grey fringe, in pixels around its core
 _MIN_PRINT_PIXELS = 500  # fewer dark pixels beside the stamp than this: no print to measure
 _UNDER_STAMP = 0.2  # confidence of a title line the clerk's stamp covers in part
+_UNDER_STREAK = 0.3  # ... and of a word with a digit a scanner's opaque streak crossed
 _ORPHAN_SLACK = 0.2  # ... and a word of it lost under the stamp this close
 _AXIS_SLACK = 0.08  # a title line's middle is this close to the text frame's (page widths)
 _BLOCK_PSM = 6  # Tesseract's "one uniform block of text": no layout analysis to lose lines
@@ -216,6 +217,7 @@ def _read_region(
     if stamped:
         cut = _stamp_ink_gone(cut, region.box, plan.stamps)
     remains = _StampRemains(plan.stamps, raster) if stamped else None
+    sift = _chained(remains, _under_streak(raster, angle))
     origin = (region.box[0], region.box[1], *raster.image.size)
     for psm in (region.psm, _BLOCK_PSM):
         found = tesseract.ocr_lines(
@@ -225,7 +227,7 @@ def _read_region(
             timeout=settings.ocr_timeout,
             dpi=raster.dpi,
             page=origin,
-            sift=remains,
+            sift=sift,
             finest=_finest(region, raster),
         )
         # A scanner's streak through the title can hide every line from the layout
@@ -233,7 +235,7 @@ def _read_region(
         if found or region.name != "title":
             break
     if region.name == "title":  # a line its layout analysis skipped, read on its own
-        found += lost_rows.reread(cut, found, origin, _line_reader(settings, raster, remains))
+        found += lost_rows.reread(cut, found, origin, _line_reader(settings, raster, sift))
     if region.name == "closing-right":  # the handwritten signature, read as "text"
         found = [line for line in found if line.conf >= _SCRIBBLE_CONF]
     if region.name in ("closing", "closing-right"):
@@ -241,6 +243,47 @@ def _read_region(
     if remains is not None:
         found = remains.sift(found, region)
     return found
+
+
+Sift = Callable[[layout.Word], layout.Word | None]
+
+
+def _chained(*sifts: Sift | None) -> Sift | None:
+    """The sifts given, one after the other (a word one drops goes no further)."""
+    present = [sift for sift in sifts if sift is not None]
+    if len(present) < 2:
+        return present[0] if present else None
+
+    def chained(word: layout.Word) -> layout.Word | None:
+        for sift in present:
+            if (word := sift(word)) is None:  # type: ignore[assignment]
+                return None
+        return word
+
+    return chained
+
+
+def _under_streak(raster: Raster, angle: float) -> Sift | None:
+    """Doubts a word with a digit that a scanner's opaque streak crossed: the columns
+    beside it stood in for what it hid ("ngày 08" read "ngày 03", sure, on an old copier).
+    Words are placed on the page levelled by `angle`; the streak runs down the page as
+    scanned."""
+    if not raster.hidden:
+        return None
+    cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+    width, height = raster.image.size
+    cx, cy = width / 2, height / 2
+
+    def doubt(word: layout.Word) -> layout.Word:
+        if not any(c.isdigit() for c in word.text):
+            return word
+        y = (word.y0 + word.y1) / 2 * height - cy
+        xs = [cx + cos * (x * width - cx) - sin * y for x in (word.x0, word.x1)]
+        if any(a <= max(xs) and min(xs) <= b for a, b in raster.hidden):
+            return replace(word, conf=min(word.conf, _UNDER_STREAK))
+        return word
+
+    return doubt
 
 
 def _finest(region: regions.Region, raster: Raster) -> int:
@@ -251,7 +294,7 @@ def _finest(region: regions.Region, raster: Raster) -> int:
 
 
 def _line_reader(
-    settings: ReadingSettings, raster: Raster, remains: _StampRemains | None
+    settings: ReadingSettings, raster: Raster, sift: Sift | None
 ) -> lost_rows.ReadLine:
     """Reads one line cut out of the page at (left, top), as `lost_rows` asks."""
 
@@ -263,7 +306,7 @@ def _line_reader(
             timeout=settings.ocr_timeout,
             dpi=raster.dpi,
             page=(*at, *raster.image.size),
-            sift=remains,
+            sift=sift,
             finest=raster.dpi,  # a title line: see _finest
         )
 

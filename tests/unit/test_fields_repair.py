@@ -4,6 +4,7 @@ the left column under a "V/v"."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -458,6 +459,23 @@ def test_a_dash_before_va_in_an_agency_name_is_a_speck(types: DocTypes) -> None:
         "UBND HUYỆN ĐỨC TRỌNG",
         "PHÒNG TÀI NGUYÊN VÀ MÔI TRƯỜNG",
     )
+
+
+def test_a_date_whose_digits_were_hardly_read_is_doubted(types: DocTypes) -> None:
+    """A digit's word read across a scanner's black streak comes with a low confidence
+    (`pageocr._under_streak`): "ngày 03" may have been printed "ngày 08" (old copier
+    8383, a silent error in waiting). The date and the number are capped by it."""
+    reading = nd30(**QD, conf=0.95)
+    page = reading.pages[0]
+    lines = tuple(
+        dataclasses.replace(ln, number_conf=0.3) if "ngày" in ln.text or "Số:" in ln.text else ln
+        for ln in page.lines
+    )
+    fields = extract(
+        dataclasses.replace(reading, pages=(dataclasses.replace(page, lines=lines),)), types
+    )
+    assert fields.confidence["date"] <= 0.3 and fields.confidence["number"] <= 0.3
+    assert extract(nd30(**QD, conf=0.95), types).confidence["date"] > THRESHOLD
 
 
 def test_an_old_copiers_labels_of_number_and_date_are_still_found(types: DocTypes) -> None:

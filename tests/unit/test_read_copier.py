@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw
 
-from daemon.ocr import copier, images, regions
+from daemon.ocr import copier, images, pageocr, regions
+from daemon.ocr.layout import Word
 from tests.unit.test_read_pdfs import nd30_pdf, render
 
 
@@ -88,6 +89,35 @@ def test_a_black_streak_takes_the_lighter_of_its_sides() -> None:
     assert (clean[50:60, 41:43] == 0).all()  # the stroke across stays whole
     assert (clean[120:130, 41:43] == 255).all()  # only one side inked: paper
     assert (clean[:50, 41:43] == 255).all() and (clean[60:120, 41:43] == 255).all()
+
+
+def test_a_raster_remembers_the_streaks_that_hid_its_print() -> None:
+    """Only a black streak hides what it crosses (a grey one lets the print through): the
+    raster keeps its columns, so that a digit read across it is doubted (`pageocr`)."""
+    grey = np.full((200, 400), 255, dtype=np.uint8)
+    grey[:, 41:43] = 0
+    raster = images.Raster(Image.fromarray(grey), 150).unstreaked()
+    assert raster.hidden == ((41, 43),)
+    assert raster.turned(180).hidden == ((357, 359),)  # the page's columns, mirrored
+    assert raster.turned(90).hidden == ()  # now across the lines
+    page = render(nd30_pdf(), dpi=150)
+    assert images.Raster(_streaked(page, 200, 2, 0.4), 150).unstreaked().hidden == ()
+
+
+def test_a_digit_read_across_a_black_streak_is_doubted() -> None:
+    """Old copier 8383: "ngày 08" read "ngày 03" at 0.95, the streak through the 8. Words
+    are placed on the levelled page; the streak runs down the page as scanned."""
+    raster = images.Raster(Image.new("L", (1000, 1000), 255), 200, hidden=((500, 503),))
+    under = pageocr._under_streak(raster, 0.0)
+    assert under is not None
+    assert under(Word("03", 0.49, 0.1, 0.52, 0.12, conf=0.95)).conf == pageocr._UNDER_STREAK
+    assert under(Word("tháng", 0.49, 0.1, 0.52, 0.12, conf=0.95)).conf == 0.95
+    assert under(Word("03", 0.1, 0.1, 0.12, 0.12, conf=0.95)).conf == 0.95
+    levelled = pageocr._under_streak(raster, 2.0)  # 400 px above the middle: 14 px over
+    assert levelled is not None
+    assert levelled(Word("03", 0.49, 0.1, 0.52, 0.12, conf=0.95)).conf == 0.95
+    assert levelled(Word("03", 0.475, 0.1, 0.49, 0.12, conf=0.95)).conf == pageocr._UNDER_STREAK
+    assert pageocr._under_streak(images.Raster(raster.image, 200), 0.0) is None
 
 
 def test_a_column_of_print_is_no_streak() -> None:
