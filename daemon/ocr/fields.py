@@ -83,7 +83,7 @@ _CORRECTED_NUMBER = 0.85  # as sure as a ký hiệu whose type abbreviation was 
 # initials (521/QĐ-SCT to SCTS); it goes to the clerk anyway.
 _SURE_ISSUER = 0.8
 _UNSURE_NUMBER = 0.7  # a word with a digit OCR is less sure of: the number may be another
-_HIDDEN_DIGIT = 0.5  # ... and one read this unsurely caps the date's or the number's confidence
+_HIDDEN_DIGIT = 0.5  # ... and one read this unsurely caps the date's confidence
 _SURE_READ = 0.85  # ... unless it is the year of issue, on a line read surely otherwise
 _NUMBERS = re.compile(r"\d+|\b[IVX]{1,4}\b")
 _CODE_DISAGREES = 0.5  # a code of the ký hiệu disagrees with "Lưu:" or the issuer
@@ -159,7 +159,7 @@ def _number_date(
     conf: dict[str, float],
 ) -> None:
     number, date, place = head.number, head.date.date if head.date else None, None
-    n_conf = min([mean_conf(head.number_lines), *map(_digits_conf, head.number_lines)])
+    n_conf = mean_conf(head.number_lines)
     d_conf = (
         min(head.date_line.conf, _digits_conf(head.date_line)) if head.date_line and date else 0.0
     )
@@ -188,8 +188,9 @@ def _number_date(
 
 
 def _digits_conf(line: WLine) -> float:
-    """A line's confidence as far as its digits go: capped where OCR had a digit's word
-    hardly read (a scanner's streak crossed it: `pageocr`), else no cap."""
+    """A date line's confidence as far as its digits go: capped where OCR had a digit's
+    word hardly read (a scanner's streak crossed it: `pageocr`), else no cap. Not the
+    number's: Tesseract reads a ký hiệu's words at 0.2-0.5 on good print."""
     return line.number_conf if line.number_conf < _HIDDEN_DIGIT else 1.0
 
 
