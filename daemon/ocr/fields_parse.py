@@ -97,7 +97,9 @@ def restore_abbr(number: Number, types: DocTypes, doc_type: DocType | None) -> N
     pieces = re.split(r"([/\-])", number.text)
     if kind is not None and fixed != kind:
         pieces[pieces.index(kind)] = fixed or kind
-    pieces = [_agency_code(p) if p != fixed else p for p in pieces]
+    # A công văn's ký hiệu starts with the agency's code, taken for a type's when no type
+    # has it ("124/HĐĐND-VP"): it is mended as an agency code.
+    pieces = [_agency_code(p) if p != fixed or types.by_abbr(p) is None else p for p in pieces]
     letters_changed = kind is not None and _undot(fixed or "").casefold() != _undot(kind).casefold()
     return replace(number, text="".join(pieces), kind_abbr=fixed, corrected=letters_changed)
 

@@ -461,6 +461,22 @@ def test_a_dash_before_va_in_an_agency_name_is_a_speck(types: DocTypes) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        ("124/HĐĐND-VP", "124/HĐND-VP"),  # a công văn's: the agency's code first (9393)
+        ("124/NQ-HĐĐND", "124/NQ-HĐND"),
+        ("124/HDND-VP", "124/HĐND-VP"),
+    ],
+)
+def test_an_agency_code_with_a_letter_doubled_is_mended(
+    read: str, meant: str, types: DocTypes
+) -> None:
+    left = ["HỘI ĐỒNG NHÂN DÂN", "TỈNH TUYÊN QUANG", f"Số: {read}", "V/v tăng cường thi đua"]
+    reading = nd30(left=left, body=["Kính gửi: Các sở, ban, ngành", "Đề nghị thực hiện./."])
+    assert extract(reading, types).number == meant
+
+
 def test_a_date_whose_digits_were_hardly_read_is_doubted(types: DocTypes) -> None:
     """A digit's word read across a scanner's black streak comes with a low confidence
     (`pageocr._under_streak`): "ngày 03" may have been printed "ngày 08" (old copier
