@@ -314,7 +314,8 @@ def looks_whole(text: str, *, titled: bool) -> float:
     with a capital ("việc đẩy mạnh ..." lost its "Về"), quotation marks come in pairs, no word
     is bare punctuation ("số liệu __ cải cách") nor starts with or holds any ("tìm ;kiếm",
     "đất:đai", "2022 ;1!6"), no capital follows a small letter ("dịCh"), a year has four
-    digits ("năm 2 25") and a quarter a numeral ("quý EV"), and a sentence holds no word
+    digits ("năm 2 25"), a quarter a numeral ("quý EV") and a grade 1 to 12 ("lớp 19"), and
+    a sentence holds no word
     in capitals that is a syllable rather than an abbreviation
     ("chuyển đổi SỐ"; UBND, HĐND and the like have no tone mark), it does not end on two
     lone characters ("năm 2016 7 ụ": specks; its other unfinished endings: `ends_cut_short`),
@@ -378,11 +379,13 @@ _ODD_YEAR = re.compile(
 # A dash between two words of a sentence: "xây - dựng nông thôn" is one word split by a speck.
 _SPLIT_WORDS = re.compile(r"[a-zà-ỹđ] [-–—] [a-zà-ỹđ]")
 # A quarter is I, II, III or IV (or 1 to 4): "quý EV" is a misread numeral. A storm has a
-# number too, Roman or Arabic: "bão số TV" is misread.
+# number too, Roman or Arabic: "bão số TV" is misread; a grade, 1 to 12.
 # Small letters or capitals, not capitalised: "Trường THCS Lê Quý Đôn" is a name.
 _BAD_QUARTER = re.compile(
     r"\b(?:quý|QUÝ)\s+(?!(?:I{1,3}|IV|[1-4])\b)\S+"
     r"|\b(?:bão|BÃO)\s+[sS][^\W\d_]\s+(?!(?:[IVX]+|\d+)\b)\S+"
+    # A school year's grade runs from 1 to 12: "vào lớp 19" is a misread 10 (fresh seed 7474)
+    r"|\b(?:lớp|LỚP)\s+(?!(?:[1-9]|1[0-2])\b)\d+"
 )
 _TONED_CAPS = re.compile(
     r"[A-ZĐÂĂÊÔƠƯ]*[ÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ][A-ZĐÂĂÊÔƠƯ]*"

@@ -133,6 +133,7 @@ def test_dust_a_broken_year_or_a_shouted_syllable_is_flagged(types: DocTypes) ->
         "Về việc phê duyệt Kế hoạch giải ngân vốn đầu tư công giai đoạn 2g15- 2019",
         "Về việc chủ động ứng phó với bão số I năn,2023",  # a comma glued to the year
         "Về việc chủ động ứng phó với bão sô FV năm 2022",  # no storm's number
+        "Về việc khen thưởng trong tuyển sinh vào lớp 19",  # no such grade (fresh 7474)
         "Về việc khen thưởng các tập thể, cá nhân có",  # "thành tích xuất sắc" lost
         "Kết luận của Chủ tịch UBXD thị xã Kỳ Anh tại cuộc họp",  # UBND, misread
     ):
