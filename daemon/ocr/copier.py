@@ -84,7 +84,12 @@ def opaque(image: Image.Image, found: list[tuple[int, int]]) -> list[tuple[int, 
     """The streaks of `found` that let no print through (`unstreaked` guesses what they
     hid from the columns beside them: a digit under one may be another)."""
     sample = np.asarray(image)[::_PAPER_STEP]
-    return [(x0, x1) for x0, x1 in found if np.median(sample[:, x0:x1], axis=0).min() < _OPAQUE]
+    return [(x0, x1) for x0, x1 in found if _shade(sample, x0, x1).min() < _OPAQUE]
+
+
+def _shade(sample: np.ndarray, x0: int, x1: int) -> np.ndarray:
+    """Each streak column's paper: the median down the page's sampled rows."""
+    return np.median(sample[:, x0:x1], axis=0)
 
 
 def unstreaked(image: Image.Image, found: list[tuple[int, int]]) -> Image.Image:
@@ -102,7 +107,7 @@ def unstreaked(image: Image.Image, found: list[tuple[int, int]]) -> Image.Image:
     for x0, x1 in found:
         beside = np.hstack((sample[:, max(0, x0 - _BESIDE) : x0], sample[:, x1 : x1 + _BESIDE]))
         paper = float(np.median(beside))
-        shade = np.median(sample[:, x0:x1], axis=0)
+        shade = _shade(sample, x0, x1)
         if shade.min() >= _OPAQUE:
             out[:, x0:x1] = np.clip(grey[:, x0:x1] * (paper / shade), 0, 255)
         else:

@@ -255,10 +255,10 @@ def _chained(*sifts: Sift | None) -> Sift | None:
         return present[0] if present else None
 
     def chained(word: layout.Word) -> layout.Word | None:
+        kept: layout.Word | None = word
         for sift in present:
-            if (word := sift(word)) is None:  # type: ignore[assignment]
-                return None
-        return word
+            kept = sift(kept) if kept is not None else None
+        return kept
 
     return chained
 
