@@ -213,9 +213,11 @@ def _fragments(a: Line, b: Line) -> bool:
 
 def _joined(a: Line, b: Line) -> Line:
     first, second = sorted((a, b), key=lambda ln: ln.x0)
-    # Pieces that touch are one word cut in two ("tỉ" | "êm" of "tiêm"): joined as read,
-    # not as two words that could each pass for a syllable.
-    touching = 0 <= second.x0 - first.x1 < _TOUCHING and first.text[-1:].isalpha()
+    # Pieces OCR read that touch are one word cut in two ("tỉ" | "êm" of "tiêm"): joined as
+    # read, not as two words that could each pass for a syllable. A text layer's pieces are
+    # as printed.
+    ocr = max(a.conf, b.conf) < 1.0
+    touching = ocr and 0 <= second.x0 - first.x1 < _TOUCHING and first.text[-1:].isalpha()
     space = "" if touching and second.text[:1].isalpha() else " "
     return Line(
         f"{first.text}{space}{second.text}",
