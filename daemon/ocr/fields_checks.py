@@ -22,7 +22,7 @@ from daemon.ocr.fields_lexicon import (
 )
 from daemon.ocr.fields_vocab import LONE_CONSONANTS, UNIT_TYPES, announces_number
 from daemon.ocr.names import checked_name
-from daemon.ocr.places import checked_place
+from daemon.ocr.places import checked_place, namesake, namesake_factor
 from daemon.ocr.syllables import foreign_or_invalid, is_syllable, merged_letters
 from daemon.ocr.vntext import (
     capital_after_small,
@@ -296,6 +296,10 @@ def judge_places(text: str) -> tuple[str, float]:
     def named(match: re.Match[str]) -> str:  # a school is named after a person or a place
         nonlocal factor
         name = match.group(2)
+        hero = namesake(name)
+        if hero is not None:  # "Trường THCS Chu Văn Ân": Chu Văn An, doubted
+            factor = min(factor, namesake_factor(hero, name))
+            return match.group(1) + hero
         if gazetteer.shipped().known_place(name):
             return match.group(0)
         name, as_named = checked_name(name)

@@ -14,7 +14,7 @@ import re
 from daemon.ocr import gazetteer
 from daemon.ocr.fields_vocab import SURNAME_FORMS, UNIT_TYPES
 from daemon.ocr.names import checked_name
-from daemon.ocr.vntext import loose_key, one_edit_apart
+from daemon.ocr.vntext import loose_key, nfc, one_edit_apart
 
 UNKNOWN_PLACE = 0.5  # confidence factor of a place no unit bears
 NOT_A_NAME = 0.3  # ... of an agency's name holding a number or "Số:"
@@ -116,17 +116,50 @@ def _with_unit_type(name: str, at: int) -> tuple[str, bool]:
 
 
 def _person(name: str) -> tuple[str, float]:
-    """A school's name as a person's, and the factor its confidence is multiplied by: a
-    surname read with a wrong mark put right ("NGUYÊN HUỆ" -> NGUYỄN HUỆ), and the name
-    doubted where a signer's would be ("TRẦN QUỐC TOÁN": Toàn or Toản?), but not mended:
-    schools bear heroes' names, which common names do not cover ("LÊ THÁNH TÔNG"). A name
-    that is a place (the commune the school serves) is left as it is."""
+    """A school's name as a person's, and the factor its confidence is multiplied by: the
+    namesake most schools bear spelled right when the name has its letters ("KIM ĐÔNG",
+    a commune, for KIM ĐỒNG; "TRẦN QUỐC TOÁN" for TOẢN), doubted; else a surname read with
+    a wrong mark put right ("NGUYÊN HUỆ" -> NGUYỄN HUỆ), and the name doubted where a
+    signer's would be, but not mended: heroes' names are not common names ("LÊ THÁNH
+    TÔNG"). A name that is a place (the commune the school serves) is left as it is."""
+    hero = namesake(name)
+    if hero is not None:
+        return (hero.upper() if name.isupper() else hero), namesake_factor(hero, name)
     first, _, rest = name.partition(" ")
     form = SURNAME_FORMS.get(loose_key(first))
     if form is None or not rest or gazetteer.shipped().known_place(name):
         return name, 1.0
     _, factor = checked_name(name)
     return f"{form.upper() if first.isupper() else form} {rest}", factor
+
+
+# The people schools are most often named after (national heroes, scholars and kings, as
+# the Ministry of Education's school lists show them): a school's name with their letters
+# is theirs, though a misread mark makes it a commune's ("Kim Đông") or another person's.
+_NAMESAKES = """
+Bế Văn Đàn; Chu Văn An; Đinh Tiên Hoàng; Hai Bà Trưng; Hà Huy Tập; Hoàng Hoa Thám;
+Hoàng Văn Thụ; Hùng Vương; Huỳnh Thúc Kháng; Kim Đồng; Lê Hồng Phong; Lê Lợi; Lê Quý Đôn;
+Lê Thánh Tông; Lê Văn Tám; Lương Thế Vinh; Lý Thường Kiệt; Lý Tự Trọng; Mạc Đĩnh Chi;
+Ngô Gia Tự; Ngô Quyền; Nguyễn Bỉnh Khiêm; Nguyễn Đình Chiểu; Nguyễn Du; Nguyễn Hiền;
+Nguyễn Huệ; Nguyễn Khuyến; Nguyễn Tất Thành; Nguyễn Thái Học; Nguyễn Thị Minh Khai;
+Nguyễn Trãi; Nguyễn Văn Cừ; Nguyễn Văn Trỗi; Nguyễn Viết Xuân; Phan Bội Châu;
+Phan Chu Trinh; Phan Đình Phùng; Quang Trung; Tô Vĩnh Diện; Trần Hưng Đạo; Trần Phú;
+Trần Quốc Toản; Trần Quốc Tuấn; Trần Văn Ơn; Trương Định; Võ Thị Sáu; Võ Trường Toản
+"""
+_NAMESAKE_BY_KEY = {loose_key(n): nfc(n.strip()) for n in _NAMESAKES.split(";")}
+
+
+def namesake(name: str) -> str | None:
+    """The person a school is named after, as spelled, when `name` has their letters."""
+    return _NAMESAKE_BY_KEY.get(loose_key(name))
+
+
+def namesake_factor(hero: str, name: str) -> float:
+    """How far a school's name read as `name` is to be trusted as `hero`'s: fully when they
+    differ in the surname's marks at most (one surname has those letters: "NGUYÊN HUỆ"),
+    else doubted ("KIM ĐÔNG" is a commune's name as well)."""
+    read = nfc(name).casefold().split()
+    return 1.0 if read[1:] == hero.casefold().split()[1:] else UNKNOWN_PLACE
 
 
 def _cased(name: str, like: str) -> str:
