@@ -43,7 +43,7 @@ from daemon.ocr.fields_header import (
     subject_lines,
     subject_may_go_on,
 )
-from daemon.ocr.fields_layout import Layout, WLine, mean_conf, prepare
+from daemon.ocr.fields_layout import SPECK_LETTERS, Layout, WLine, mean_conf, prepare
 from daemon.ocr.fields_lexicon import (
     breaks_phrase,
     correct_diacritics,
@@ -75,7 +75,7 @@ _NOT_VIETNAMESE = re.compile(r"[FJWZfjwz]")  # no agency's name holds them ("JY 
 _JOINING_MARKS = frozenset({"-", "–", "&"})  # "SỞ VĂN HÓA - THỂ THAO" keeps its dash
 # ... but no dash comes before "và" or a unit of the country's divisions
 _NO_DASH_BEFORE = frozenset({"và", "tỉnh", "huyện", "quận", "thị", "thành", "xã", "phường"})
-_EDGE_JUNK = re.compile(r"^[\W_ˆ˜ˇ]+|(?<=\w)[\s\W_ˆ˜ˇ]+$")  # ˆ: a modifier letter, no mark
+_EDGE_JUNK = re.compile(rf"^[\W_{SPECK_LETTERS}]+|(?<=\w)[\s\W_{SPECK_LETTERS}]+$")
 _REFERENCE = re.compile(r"ban hanh kem theo\s+(.+?)\s+so\s*:?\s*(?=\S)")
 _NEAR_SURNAME = 0.75  # similarity (difflib ratio) of a misread surname to the real one
 _CORRECTED_NUMBER = 0.85  # as sure as a ký hiệu whose type abbreviation was restored

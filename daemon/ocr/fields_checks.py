@@ -124,6 +124,8 @@ def without_specks(text: str) -> str:
 
 
 def _letter_unspecked(match: re.Match[str]) -> str:
+    """A consonant alone after a word, gone when nothing can hide there: between the two
+    halves of a compound ("chỉnh h lý"), or before the word it starts ("t tài liệu")."""
     before, letter, after = match.groups()
     speck = known_pair(before, after) or after.startswith(letter)
     return before if speck else match[0]

@@ -88,12 +88,16 @@ _TIEU_NGU = re.compile(r"doc lap\s*-\s*tu do")
 # 68/QĐ-UBND, 10/2014/QĐ-UBND, 123 / QĐ - UBND, 36a/NQ-CP, /QĐ-UBND (number left blank).
 _PIECE = r"[\w&.()]+"
 NUMBER_RE = re.compile(rf"(?:{_PIECE})?(?:\s*[/\-–—]\s*{_PIECE})+|\d[\w.]*")
+# Modifier letters OCR reads for specks: word characters to a regex, no print's marks.
+SPECK_LETTERS = "ˆ˜ˇ"
 # The label may come after an old copier's specks ("__ Số:", ":§ố:"), its S read as §.
 NUMBER_LABEL_RE = re.compile(
-    r"^\s*(?:[^\w\s]|[_ˆ˜ˇ]){0,3}\s*(?:(?:Luật|Bộ luật|Pháp lệnh|Lệnh|Nghị quyết)\s+)?"
+    rf"^\s*(?:[^\w\s]|[_{SPECK_LETTERS}]){{0,3}}\s*"
+    r"(?:(?:Luật|Bộ luật|Pháp lệnh|Lệnh|Nghị quyết)\s+)?"
     # ... and as an old copier's blur makes it ("8õ:", "Sđ 322/CT-UBND"), or any short word
     # with a colon before a number and its ký hiệu ("ĐÓ; 1862/KH-UBND")
-    r"(?:(?:[S§]ố|SỐ)\s*[:;.]?|[S§8][ốõôóồổđ]\s*(?:[:;]|(?=\d{1,5}/))|\w{1,3}[:;]\s*(?=\d{1,5}/))\s*"
+    r"(?:(?:[S§]ố|SỐ)\s*[:;.]?|[S§8][ốõôóồổđ]\s*(?:[:;]|(?=\d{1,5}/))"
+    r"|\w{1,3}[:;]\s*(?=\d{1,5}/))\s*"
 )
 
 

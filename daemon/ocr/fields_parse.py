@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, replace
 
 from daemon.ocr.doctypes import DocType, DocTypes
-from daemon.ocr.fields_layout import NUMBER_LABEL_RE, NUMBER_RE, strip_markup
+from daemon.ocr.fields_layout import NUMBER_LABEL_RE, NUMBER_RE, SPECK_LETTERS, strip_markup
 from daemon.ocr.vntext import loose_key, squash, strip_aligned, tone_key
 
 _DIGIT_LOOKALIKES = str.maketrans("OoIl|", "00111")
@@ -62,7 +62,7 @@ def parse_number(text: str) -> Number | None:
     if match is None:
         return None
     raw = re.sub(r"\s+", "", match.group(0))
-    raw = re.sub(r"[–—]", "-", raw).rstrip(".,;:ˆ˜ˇ´`'")  # "3279/TB-UBND.ˆ": specks
+    raw = re.sub(r"[–—]", "-", raw).rstrip(f".,;:´`'{SPECK_LETTERS}")  # "3279/TB-UBND.ˆ"
     parts = raw.split("/")
     if parts[0] and not parts[0].isdigit() and any(c.isdigit() for c in parts[0]):
         head = re.match(r"[0-9OoIl|]+", parts[0])  # 1O5 -> 105; keep a suffix letter (36a)

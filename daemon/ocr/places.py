@@ -133,9 +133,10 @@ def _person(name: str) -> tuple[str, float]:
     return f"{form.upper() if first.isupper() else form} {rest}", factor
 
 
-# The people schools are most often named after (national heroes, scholars and kings, as
-# the Ministry of Education's school lists show them): a school's name with their letters
-# is theirs, though a misread mark makes it a commune's ("Kim Đông") or another person's.
+# People many schools are named after (national heroes, scholars and kings; written down
+# by hand from common knowledge, not taken from an official list): a school's name with
+# their letters is theirs, though a misread mark makes it a commune's ("Kim Đông") or
+# another person's.
 _NAMESAKES = """
 Bế Văn Đàn; Chu Văn An; Đinh Tiên Hoàng; Hai Bà Trưng; Hà Huy Tập; Hoàng Hoa Thám;
 Hoàng Văn Thụ; Hùng Vương; Huỳnh Thúc Kháng; Kim Đồng; Lê Hồng Phong; Lê Lợi; Lê Quý Đôn;
