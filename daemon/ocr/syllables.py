@@ -98,6 +98,8 @@ _EDGE_PUNCTUATION = ".,;:!?…'\"“”‘’()[]{}«»<>-–—/*"
 _JOINERS = re.compile(r"[/\-–—.,:&]")
 # Units written with an exponent, which would otherwise look like letters glued to digits.
 _UNITS = frozenset(("m2", "m3", "km2", "cm2", "cm3", "dm2", "dm3", "mm2", "m²", "m³", "km²"))
+_ABBREVIATION_SMALL = frozenset("hrg")  # of Th, Ch, Nh, Ph, Kh, Tr, Ng, TTg
+_SMALL_RUN = re.compile(r"[a-z]+")
 _ABBREVIATION_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyzĐđ")
 
 
@@ -282,10 +284,13 @@ def _is_code(piece: str) -> bool:
 
 
 def _is_abbreviation(piece: str) -> bool:
-    """UBND, QĐ, TTr, ThS: capitals first, at least two, plain letters only (no ê, ư, tones)."""
+    """UBND, QĐ, TTr, ThS, TTg: capitals first, at least two, plain letters only (no ê,
+    ư, tones); a small letter only where a word's first letters are two (Th, Tr, Nh ...)
+    or its last is kept (TTg: Thủ tướng). "BRSHf", a stamp's words run together, is none."""
     return (
         len(piece) >= 2
         and piece[0].isupper()
         and sum(char.isupper() for char in piece) >= 2
         and all(char in _ABBREVIATION_LETTERS for char in piece)
+        and all(run in _ABBREVIATION_SMALL for run in _SMALL_RUN.findall(piece))
     )
