@@ -38,11 +38,14 @@ from daemon.ocr import (
     syllables,
     tesseract,
     vntext,
+    word_use,
 )
+from daemon.ocr.fields_lexicon import written_pair
 from daemon.ocr.fields_vocab import announces_number
 from daemon.ocr.images import Raster
 from daemon.ocr.model import Line, Page
 from daemon.ocr.names import surname_factor
+from daemon.ocr.stamps import frame_strokes
 
 _POOR_CONF = 0.6  # below this mean confidence the page may be upside down or sideways
 _MIN_CHARS = 20  # fewer letters/digits than this on an inked page is a poor reading too
@@ -77,7 +80,9 @@ _PRINT_PERCENTILE = 75  # ... nor than most of the print around it (an old copie
 _PRINT_CORE = 20  # print's strokes have a core this dark on a clean scan; the pen's do not ...
 _CORE_PERCENTILE = 50  # ... or as dark as half the print around it (an old copier's)
 _FRINGE = 2  # a printed letter's grey fringe, in pixels around its core
+_FRAME_REACH = 0.008  # the frame found may lie this far inside its strokes (page widths)
 _MIN_PRINT_PIXELS = 500  # fewer dark pixels beside the stamp than this: no print to measure
+_COMMON_WORD = 5.0  # Zipf: a word written once in 100,000 or more ("me", "tiệc" are not)
 _UNDER_STAMP = 0.2  # confidence of a title line the clerk's stamp covers in part
 _UNDER_STREAK = 0.3  # ... and of a word with a digit a scanner's opaque streak crossed
 _ORPHAN_SLACK = 0.2  # ... and a word of it lost under the stamp this close
@@ -214,9 +219,36 @@ def _read_region(
         if ring.as_dark_as_print:
             raw, lifted = lifted, None  # only its shape tells it from print
     cut = raw.point(_SEAL_LUT) if region.name in _UNSEALED or stamped else raw
-    if stamped:
-        cut = _stamp_ink_gone(cut, region.box, plan.stamps)
-    remains = _StampRemains(plan.stamps, raster) if stamped else None
+    if not stamped:
+        found = _read_cut(cut, raster, settings, region, angle, None)
+    else:
+        cut, struck = _stamp_ink_gone(cut, region.box, plan.stamps, raster.image.width)
+        found = _read_cut(cut, raster, settings, region, angle, _StampRemains(plan.stamps, raster))
+        if struck is not None:
+            # A stamp as dark as print kept its frame, which ran through the title's
+            # letters or parted them from the stamp's words: read again without its level
+            # strokes, and keep the read the Vietnamese lexicon likes better.
+            pixels = np.asarray(cut).copy()
+            pixels[struck] = 255
+            remains = _StampRemains(plan.stamps, raster, struck, region.box)
+            again = _read_cut(Image.fromarray(pixels), raster, settings, region, angle, remains)
+            found = _likelier_rows(found, again)
+    if region.name == "closing-right":  # the handwritten signature, read as "text"
+        found = [line for line in found if line.conf >= _SCRIBBLE_CONF]
+    if region.name in ("closing", "closing-right"):
+        found = _with_name(found, raw, region, raster, settings, lifted, ring)
+    return found
+
+
+def _read_cut(
+    cut: Image.Image,
+    raster: Raster,
+    settings: ReadingSettings,
+    region: regions.Region,
+    angle: float,
+    remains: _StampRemains | None,
+) -> list[Line]:
+    """The lines Tesseract reads on a region's cut, what a stamp left sifted out."""
     sift = _chained(remains, _under_streak(raster, angle))
     origin = (region.box[0], region.box[1], *raster.image.size)
     for psm in (region.psm, _BLOCK_PSM):
@@ -236,13 +268,68 @@ def _read_region(
             break
     if region.name == "title":  # a line its layout analysis skipped, read on its own
         found += lost_rows.reread(cut, found, origin, _line_reader(settings, raster, sift))
-    if region.name == "closing-right":  # the handwritten signature, read as "text"
-        found = [line for line in found if line.conf >= _SCRIBBLE_CONF]
-    if region.name in ("closing", "closing-right"):
-        found = _with_name(found, raw, region, raster, settings, lifted, ring)
     if remains is not None:
         found = remains.sift(found, region)
     return found
+
+
+def _likelier_rows(found: list[Line], again: list[Line]) -> list[Line]:
+    """Two reads of one cut merged row by row: of two lines in one row, the one more
+    like print (ties to `found`); a line `again` holds in a row `found` left empty joins
+    (the stamp's frame had hidden it), unless `found` read its words elsewhere."""
+    out = []
+    for line in found:
+        twin = _twin(line, again)
+        likelier = (
+            twin is not None
+            and _twin(twin, found) is line
+            and _plausibility(twin) > _plausibility(line)
+        )
+        out.append(twin if likelier and twin is not None else line)
+    read = {word.casefold() for line in found for word in line.text.split()}
+    out += [
+        line
+        for line in again
+        if all(_shared(line, other) <= 0 for other in found) and not _read_before(line, read)
+    ]
+    return sorted(out, key=lambda line: (line.y0, line.x0))
+
+
+def _read_before(line: Line, read: set[str]) -> bool:
+    """Whether most words of `line` are among `read`: the other read placed it in
+    another row, or split it ("về việc tổ chức kiểm tra thi" read twice)."""
+    words = [word.casefold() for word in line.text.split()]
+    return sum(word in read for word in words) * 2 >= len(words)
+
+
+def _twin(line: Line, others: list[Line]) -> Line | None:
+    """The line of `others` in the same row as `line`, sharing most of its height."""
+    best = max(others, key=lambda other: _shared(line, other), default=None)
+    return best if best is not None and _shared(line, best) > 0.5 else None
+
+
+def _shared(a: Line, b: Line) -> float:
+    """The share of the taller line's height two lines have in common (< 0: apart): two
+    rows read as one are not the twin of either."""
+    return (min(a.y1, b.y1) - max(a.y0, b.y0)) / max(a.y1 - a.y0, b.y1 - b.y0, 1e-9)
+
+
+def _plausibility(line: Line) -> int:
+    """How much a line read beside a stamp looks like print: its words in common use,
+    numbers and abbreviations (the stamp hid no more of them), and the pairs of words
+    official writing uses among them, less three for each word no syllable or
+    abbreviation makes."""
+    in_use = word_use.syllables_in_use()
+    words = line.text.split()
+    unreadable = len(syllables.foreign_or_invalid(line.text))
+    common = sum(
+        in_use.get(vntext.fold_word(word), 0.0) >= _COMMON_WORD
+        or any(c.isdigit() for c in word)
+        or (word.isupper() and len(word) > 1)
+        for word in words
+    )
+    pairs = sum(written_pair(a, b) for a, b in itertools.pairwise(words))
+    return common + pairs - 3 * unreadable
 
 
 Sift = Callable[[layout.Word], layout.Word | None]
@@ -406,12 +493,16 @@ def _name_score(line: Line) -> float:
 
 
 def _stamp_ink_gone(
-    cut: Image.Image, box: tuple[int, int, int, int], stamps: tuple[tuple[int, int, int, int], ...]
-) -> Image.Image:
+    cut: Image.Image,
+    box: tuple[int, int, int, int],
+    stamps: tuple[tuple[int, int, int, int], ...],
+    page_width: int,
+) -> tuple[Image.Image, np.ndarray | None]:
     """The title cut with ink that is not print whitened inside the stamps' frames: there
     the stamp's own ink and the clerk's pen, grey in a grey scan, touch the title's letters
     and Tesseract reads the two as one line. Print's level is measured outside the frames,
-    on the same cut: near black on a clean scan, much paler on an old copier's.
+    on the same cut: near black on a clean scan, much paler on an old copier's. With it,
+    where the level strokes of a frame as dark as print run (None when no frame stayed).
 
     Ink paler than most print goes (the stamp's, 90-150 on the outside corpus). So does
     darker ink with no print's core beside it: the ballpoint's strokes reach 20-70, as dark
@@ -425,12 +516,16 @@ def _stamp_ink_gone(
     outside = pixels[~inside]
     ink = outside[outside <= _SEAL_GREY]
     if ink.size < _MIN_PRINT_PIXELS:
-        return cut
+        return cut, None
     limit = max(_STAMP_GREY, int(np.percentile(ink, _PRINT_PERCENTILE)))
     core = max(_PRINT_CORE, int(np.percentile(ink, _CORE_PERCENTILE)))
     printed = (pixels <= limit) & morph.dilate(pixels <= core, _FRINGE, _FRINGE)
     pixels[inside & ~printed] = 255
-    return Image.fromarray(pixels)
+    # A stamp as dark as print keeps its frame: where its level strokes run, for the
+    # caller to try the title without them (the letters they cross stay).
+    reach = round(_FRAME_REACH * page_width)
+    strokes = morph.dilate(inside, reach, reach) & frame_strokes(pixels <= _SEAL_GREY, page_width)
+    return Image.fromarray(pixels), strokes if strokes.any() else None
 
 
 def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
@@ -448,8 +543,16 @@ class _StampRemains:
     read from it goes to the clerk (a wrong trích yếu nobody flags is a wrong record).
     """
 
-    def __init__(self, boxes: tuple[tuple[int, int, int, int], ...], raster: Raster) -> None:
+    def __init__(
+        self,
+        boxes: tuple[tuple[int, int, int, int], ...],
+        raster: Raster,
+        struck: np.ndarray | None = None,
+        cut_box: tuple[int, int, int, int] = (0, 0, 0, 0),
+    ) -> None:
+        """`struck`: where the frame's strokes were taken out of the cut at `cut_box`."""
         self.boxes, self.raster = boxes, raster
+        self.struck, self.cut_box = struck, cut_box  # the frame's strokes taken out of the cut
         self.dropped: list[layout.Word] = []  # taken out, or cut short of stray marks
         self.removed: list[layout.Word] = []  # taken out
         self.passed: list[layout.Word] = []  # handed on, as mended: the lines' words
@@ -482,8 +585,21 @@ class _StampRemains:
             text = text[start:end]
             self.dropped.append(word)  # a title line does not end in the middle of a stamp
         word = replace(word, text=text)
+        if any(c.isdigit() for c in text) and self._struck(word):
+            # A digit the frame ran through reads as another once the stroke is gone
+            # ("năm 2016" as 2015): no syllable check catches it.
+            word = replace(word, conf=min(word.conf, _UNDER_STAMP))
         self.passed.append(word)
         return word
+
+    def _struck(self, word: layout.Word) -> bool:
+        """Whether a stroke of the frame taken out of the cut ran through `word`."""
+        if self.struck is None:
+            return False
+        w, h = self.raster.image.size
+        left, top = round(word.x0 * w) - self.cut_box[0], round(word.y0 * h) - self.cut_box[1]
+        right, bottom = round(word.x1 * w) - self.cut_box[0], round(word.y1 * h) - self.cut_box[1]
+        return bool(self.struck[max(0, top) : max(0, bottom), max(0, left) : max(0, right)].any())
 
     def sift(self, found: list[Line], region: regions.Region) -> list[Line]:
         width = self.raster.image.width

@@ -85,3 +85,103 @@ def cleared(ink: np.ndarray, boxes: list[Box]) -> np.ndarray:
             int(y0 * height) : int(np.ceil(y1 * height)), int(x0 * width) : int(np.ceil(x1 * width))
         ] = False
     return out
+
+
+# The frame's straight strokes over print (page widths): longer than any letter's stroke,
+# and at most this thick (an old copier smears the frame to twice a pen's width).
+_STROKE = 0.045
+_STROKE_WIDTH = 0.004
+_STROKE_GAP = 0.002  # uneven ink breaks a stroke: gaps this wide are bridged
+_ALONG = 0.012  # ... and so far beyond the print it touches: a word's space
+_SKEW = 0.07  # slope (4 degrees): a stamp set down by hand is seldom more askew
+
+
+def frame_strokes(ink: np.ndarray, page_width: int) -> np.ndarray:
+    """The pixels of `ink` (a boolean map cut around a stamp from a page `page_width`
+    pixels wide) on the frame's level strokes, its top and bottom, less where a letter
+    crosses one: ink above and below the stroke, just beyond its width. A dark stamp's
+    top runs through the title's letters ("hoạch xây" struck through, read as nothing);
+    without it they are whole again but for the crossing. Its sides stay: they part the
+    stamp's own words from the title's, which Tesseract would read as one line. The clerk
+    stamps askew: a stroke is looked for at each slope up to _SKEW."""
+    length = max(8, round(_STROKE * page_width))
+    reach = max(2, round(_STROKE_WIDTH * page_width))
+    gap = max(1, round(_STROKE_GAP * page_width))
+    across = _straight(ink.T | _on_both_sides(ink.T, gap, axis=0), length).T & ink  # bridged
+    # A stroke is thin: ink as thick as two of them across it is print (a bold word's
+    # letters, run together by blur), not a frame.
+    across &= ~morph.covered_by_runs(ink, 2 * reach)
+    # Only where it runs along print: elsewhere it parts the stamp's words from the
+    # title's, as its sides do.
+    touching = across & _beside(ink & ~across, reach)
+    along = morph.dilate(touching, 0, round(_ALONG * page_width))
+    return _less_crossings(ink, across & along, reach)
+
+
+def _beside(ink: np.ndarray, reach: int) -> np.ndarray:
+    """For each pixel, whether `ink` lies within `reach` pixels above or below it, or
+    beside it (a letter's stem the stroke ran into)."""
+    return morph.dilate(ink, reach, 1)
+
+
+def _less_crossings(ink: np.ndarray, stroke: np.ndarray, reach: int) -> np.ndarray:
+    """A level stroke's pixels with its edges (a pixel off the straight run where the
+    slope steps), less where letters cross it and the pixel beside each crossing."""
+    crossed = _crossed(ink, stroke, reach, axis=0) & stroke
+    return morph.dilate(stroke, 1, 0) & ink & ~morph.dilate(crossed, 1, 0)
+
+
+def _straight(ink: np.ndarray, length: int) -> np.ndarray:
+    """The pixels of `ink` on a straight vertical run of `length` at a slope up to _SKEW:
+    the map is sheared row by row so that each slope in turn stands upright."""
+    height, width = ink.shape
+    pad = int(_SKEW * height) + 1
+    padded = np.zeros((height, width + 2 * pad), dtype=bool)
+    padded[:, pad : pad + width] = ink
+    columns = np.arange(padded.shape[1])[None, :]
+    found = np.zeros_like(padded)
+    steps = max(1, round(_SKEW * length))  # one pixel off over a stroke's length at most
+    for slope in np.linspace(-_SKEW, _SKEW, 2 * steps + 1):
+        shift = np.round(np.arange(height) * slope).astype(int)[:, None]
+        where = (columns + shift) % padded.shape[1]
+        sheared = np.take_along_axis(padded, where, axis=1)
+        runs = morph.covered_by_runs(sheared, length)
+        back = np.zeros_like(padded)
+        np.put_along_axis(back, where, runs, axis=1)
+        found |= back
+    return found[:, pad : pad + width]
+
+
+def _on_both_sides(ink: np.ndarray, reach: int, axis: int) -> np.ndarray:
+    """For each pixel, whether `ink` lies within `reach` pixels of it on both sides along
+    `axis` (0: above and below, 1: left and right)."""
+    return _crossed(ink, np.zeros_like(ink), reach, axis)
+
+
+def _crossed(ink: np.ndarray, stroke: np.ndarray, reach: int, axis: int) -> np.ndarray:
+    """For each pixel, whether ink that is not `stroke` lies on both sides of it along
+    `axis` (0: above and below, 1: left and right), right beyond the stroke's pixels
+    next to it and within `reach`: a letter that the stroke runs through."""
+    other = ink & ~stroke
+    sides = []
+    for sign in (1, -1):
+        seen, through = np.zeros_like(ink), np.ones_like(ink)
+        for k in range(1, min(reach, ink.shape[axis] - 1) + 1):
+            seen |= through & _shifted(other, sign * k, axis)
+            through &= _shifted(stroke, sign * k, axis)
+        sides.append(seen)
+    return sides[0] & sides[1]
+
+
+def _shifted(mask: np.ndarray, k: int, axis: int) -> np.ndarray:
+    """`mask` moved `k` pixels along `axis` (down or right for k > 0), False where it came
+    from beyond the edge: out[i] = mask[i - k]."""
+    out = np.zeros_like(mask)
+    src = [slice(None)] * 2
+    dst = [slice(None)] * 2
+    if k > 0:
+        src[axis], dst[axis] = slice(None, -k), slice(k, None)
+    else:
+        src[axis], dst[axis] = slice(-k, None), slice(None, k)
+    out[tuple(dst)] = mask[tuple(src)]
+    return out

@@ -140,9 +140,9 @@ def test_the_title_is_planned_on_a_stamped_page(page: Image.Image) -> None:
 STAMP = (100, 100, 400, 300)  # page pixels on a 1000 x 1000 page
 
 
-def _remains() -> pageocr._StampRemains:
+def _remains(struck: np.ndarray | None = None) -> pageocr._StampRemains:
     raster = images.Raster(Image.new("L", (1000, 1000), 255), 300)
-    return pageocr._StampRemains((STAMP,), raster)
+    return pageocr._StampRemains((STAMP,), raster, struck, (0, 0, 1000, 1000))
 
 
 def _word(text: str, x0: float, y0: float = 0.2, width: float = 0.05) -> Word:
@@ -398,10 +398,126 @@ def test_only_ink_as_dark_as_print_stays_inside_a_stamp_over_the_title(print_lev
     cut[10:20, 120:140] = 120  # stamp ink inside it
     cut[30:40, 120:140] = print_level  # print inside it
     box, stamp = (100, 50, 300, 130), (200, 40, 400, 200)  # region and stamp, page pixels
-    out = np.asarray(pageocr._stamp_ink_gone(Image.fromarray(cut), box, (stamp,)))
+    gone, _ = pageocr._stamp_ink_gone(Image.fromarray(cut), box, (stamp,), 1000)
+    out = np.asarray(gone)
     assert (out[10:20, 120:140] == 255).all()
     assert (out[30:40, 120:140] == print_level).all() and (out[10:20, 20:40] == 120).all()
     assert (cut[10:20, 120:140] == 120).all()  # the caller's cut is left alone
+
+
+def _struck_through() -> np.ndarray:
+    """A map of letters (upright bars 3 wide, 24 tall, a word's gaps between) with a stamp
+    frame's top stroke, 3 thick, running through them at a slope of 1 in 30 (a stamp set
+    down askew), and the frame's left side going down from its start."""
+    ink = np.zeros((120, 400), dtype=bool)
+    for x in range(20, 380, 9):
+        ink[30:60, x : x + 3] = True  # the letters' stems
+    for x in range(10, 390):
+        y = 40 + x // 30
+        ink[y : y + 3, x] = True  # the frame's top ...
+    ink[40:118, 10:13] = True  # ... and its left side
+    return ink
+
+
+def test_a_dark_stamps_frame_strokes_are_found_askew_and_the_letters_they_cross_stay() -> None:
+    ink = _struck_through()
+    strokes = stamps.frame_strokes(ink, page_width=1000)
+    assert strokes[44, 100] and strokes[51, 305]  # the top stroke, all along its slope
+    assert not strokes[60:118, 10:13].any()  # the left side stays: it parts the stamp from print
+    crossing = [(40 + x // 30 + 1, x + 1) for x in range(20, 380, 9)]  # a stem's middle
+    assert not any(strokes[y, x] for y, x in crossing)  # the letters keep their strokes
+    assert not strokes[30:40, 20:380].any()  # the stems above it stay whole
+
+
+def test_a_frame_stroke_in_free_space_stays_to_part_the_stamp_from_the_title() -> None:
+    ink = np.zeros((60, 400), dtype=bool)
+    ink[20:23, 10:390] = True  # the frame's top, level
+    for x in range(20, 120, 9):
+        ink[10:35, x : x + 3] = True  # letters it runs through, on its left only
+    strokes = stamps.frame_strokes(ink, page_width=1000)
+    assert strokes[21, 60:110].any()  # along the letters it goes
+    assert not strokes[:, 150:].any()  # past them it stays
+
+
+def test_short_strokes_of_print_are_no_frame() -> None:
+    ink = np.zeros((60, 200), dtype=bool)
+    ink[20:22, 10:50] = True  # a letter's bar or an underline shorter than a frame side
+    ink[5:45, 100:103] = True  # a tall letter
+    assert not stamps.frame_strokes(ink, page_width=1000).any()
+
+
+def test_a_dark_stamps_frame_through_the_title_is_found_and_the_digits_it_crossed_doubted() -> None:
+    """A stamp as dark as print keeps its frame after the pale ink went: where its top
+    runs is found (not the letters it crosses), for the title to be read without it, and
+    a number it ran through is then doubted, as a year struck through reads as another."""
+    cut = np.full((120, 400), 255, dtype=np.uint8)
+    cut[_struck_through()] = 10
+    cut[60:90, 300:380] = 10  # print outside the frame, to measure the print's level by
+    box, stamp = (0, 0, 400, 120), (10, 40, 300, 120)
+    _, struck = pageocr._stamp_ink_gone(Image.fromarray(cut), box, (stamp,), 1000)
+    assert struck is not None and struck[43:46, 104:110].all()  # between two stems
+    assert not struck[30:60, 101:104].any()  # a stem it crossed
+    pale_cut = np.where(cut < 255, 120, 255).astype(np.uint8)
+    pale_cut[60:90, 300:380] = 10
+    _, pale = pageocr._stamp_ink_gone(Image.fromarray(pale_cut), box, (stamp,), 1000)
+    assert pale is None  # its frame went with the pale ink
+
+    page_struck = np.zeros((1000, 1000), dtype=bool)
+    page_struck[158:161, 150:350] = True  # a stroke through "2016" (rows 150-170)
+    year, below = _word("2016", 0.2, 0.15), _word("2017", 0.2, 0.25)
+    assert _remains(page_struck)(year).conf == pageocr._UNDER_STAMP
+    assert _remains(page_struck)(below).conf == below.conf  # the stroke missed it
+    assert _remains()(year).conf == year.conf  # no dark frame taken out
+    assert _remains(page_struck)(_word("triển", 0.2, 0.15)).conf == 1.0  # syllables checked
+
+
+def test_of_two_reads_of_a_stamped_title_each_row_keeps_the_line_more_like_print() -> None:
+    """The title under a dark stamp is read with its frame and without: in each row the
+    line with more words in common use and pairs of official writing, and fewer words no
+    syllable makes, is kept (the first read's on a tie); a line one read lost is taken
+    from the other."""
+
+    def score(text: str) -> int:
+        return pageocr._plausibility(_line(text, 0.3, 0.7))
+
+    assert score("Về việc đề nghị ban hành Kế hoạch xây") > score(
+        "Về việc đề nghị ban hành Kế qchxây"
+    )
+    assert score("Về việc đề nghị ban hành Kế hoạch") > score("Me ề việc đề nghị ban hành Kế hoạch")
+    assert score("an toàn thực phẩm") > score("an toàn thực phẩm BRSHf")
+    assert score("môi trường năm 2020") > score("môi trường năm")
+
+    framed = [
+        _line("TỜ TRÌNH", 0.4, 0.6, 0.10),
+        _line('"Vệ việc đề nghị', 0.3, 0.7, 0.13),
+        _line("thực hiện chuyển đổi số", 0.3, 0.7, 0.16),
+    ]
+    unframed = [
+        _line("TỜ TRÌNH", 0.4, 0.6, 0.10),
+        _line("Me ề việc đề nghị", 0.3, 0.7, 0.131),
+        _line("thực hiện chuyển đổi số năm 2017", 0.3, 0.7, 0.161),
+        _line("mới trên địa bàn", 0.3, 0.7, 0.19),
+    ]
+    merged = pageocr._likelier_rows(framed, unframed)
+    assert [line.text for line in merged] == [
+        "TỜ TRÌNH",
+        '"Vệ việc đề nghị',
+        "thực hiện chuyển đổi số năm 2017",
+        "mới trên địa bàn",
+    ]
+    # Two rows one read ran together are not read twice: a line the other read holds in
+    # part of that height is no lost line.
+    tall = [Line("tố cáo ăm 20217", 0.3, 0.13, 0.7, 0.19, 0.9)]
+    rows = [_line("khiếu nại, tố cáo năm 2021", 0.3, 0.7, 0.13), _line("quyết", 0.3, 0.7, 0.165)]
+    assert pageocr._likelier_rows(tall, rows) == tall
+    # Nor is a line the first read placed in another row.
+    once = [_line("Về việc tổ chức kiểm tra thi đua, khen thưởng", 0.3, 0.7, 0.13)]
+    twice = [_line("về việc tổ chức kiểm tra thi", 0.3, 0.7, 0.10), *once]
+    assert pageocr._likelier_rows(once, twice) == once
+    # A speck's line half in a title line's row is no twin of it: each line has one.
+    title = _line("Về việc tổ chức kiểm tra thi", 0.3, 0.7, 0.176)
+    speck = Line("TT -", 0.2, 0.185, 0.3, 0.203, 0.9)
+    assert pageocr._likelier_rows([title, speck], [title]) == [title, speck]
 
 
 def test_the_clerks_pen_as_dark_as_prints_fringe_goes_and_the_fringe_stays() -> None:
@@ -414,7 +530,8 @@ def test_the_clerks_pen_as_dark_as_prints_fringe_goes_and_the_fringe_stays() -> 
     cut[28:30, 120:140] = cut[40:42, 120:140] = 60  # ... and its fringe
     cut[10:20, 150:156] = 45  # the pen's stroke, away from any letter
     box, stamp = (100, 50, 300, 130), (200, 40, 400, 200)
-    out = np.asarray(pageocr._stamp_ink_gone(Image.fromarray(cut), box, (stamp,)))
+    gone, _ = pageocr._stamp_ink_gone(Image.fromarray(cut), box, (stamp,), 1000)
+    out = np.asarray(gone)
     assert (out[10:20, 150:156] == 255).all()
     assert (out[28:42, 120:140] == cut[28:42, 120:140]).all()
 
