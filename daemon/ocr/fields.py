@@ -488,10 +488,15 @@ def _agency_name(lines: list[WLine]) -> str:
         out.pop()  # "BỘ Y TẾ hưng"
     # "TRẤN TH THẮNG", "ĐỒNG T THÁP": the start of the next word read on its own
     out = [w for w, after in zip_longest(out, out[1:], fillvalue="") if not _start_of(w, after)]
-    return correct_diacritics(" ".join(out), agency=True)
+    # "TRƯỜNG TIỂU HỌC - TRẦN QUỐC TOẢN": no dash parts a school's level from its name
+    return correct_diacritics(_SCHOOL_DASH.sub(r"\1 ", " ".join(out)), agency=True)
 
 
 _UNNUMBERED = frozenset({"TỈNH", "HUYỆN", "TRẤN", "XÃ"})
+_SCHOOL_DASH = re.compile(
+    r"^(TRƯỜNG (?:THCS|THPT|TH|MN|TIỂU HỌC|MẦM NON|TRUNG HỌC CƠ SỞ|TRUNG HỌC PHỔ THÔNG)) [-–] ",
+    re.IGNORECASE,
+)
 
 
 def _piece_of(word: str, before: str) -> bool:

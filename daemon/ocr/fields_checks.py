@@ -91,7 +91,8 @@ def without_specks(text: str) -> str:
     """A trích yếu without specks OCR read as marks where print has none: a full stop or an
     exclamation or question mark between words in small letters ("số liệu phòng. cháy",
     "công! tác") or before a capitalised one ("phê duyệt. Kế hoạch"), a dash doubled in a
-    span of years ("2017- -2019"), a colon inside a word ("L:ao động"), a capital alone
+    span of years ("2017- -2019"), a dash after a comma before a small word ("tiếp công dân,
+    - giải quyết"), a colon inside a word ("L:ao động"), a capital alone
     after its closing number ("giai đoạn 2020-2024 H") or a number of a digit or two ("năm
     2022 1": the clerk's pen), a comma between the two words of a
     compound with no space after it ("Kiểm,tra"; elsewhere it is print's, its space lost) or
@@ -105,6 +106,7 @@ def without_specks(text: str) -> str:
     text = _STOP_MID.sub(" ", text)
     text = _STOP_BEFORE_CAPITAL.sub(" ", text)
     text = _DOUBLE_DASH.sub("-", text)
+    text = _DASH_AFTER_COMMA.sub(", ", text)
     text = _COLON_IN_WORD.sub("", text)
     text = _COMMA_IN_WORD.sub(_comma_mended, text)
     text = _COMMA.sub(_comma_in_compound, text)
@@ -247,6 +249,7 @@ _CLOSING_APOSTROPHE = re.compile(r"(?<=\w)['’`]+(?=\s|$)")
 _STOP_MID = re.compile(r"(?<=[a-zà-ỹđ])[.!?]\s+(?=[a-zà-ỹđ])")  # no trích yếu asks or cries
 _STOP_BEFORE_CAPITAL = re.compile(r"(?<=[a-zà-ỹđ]{2})\.\s+(?=[A-ZĐÀ-Ỹ])")  # "phê duyệt. Kế hoạch"
 _DOUBLE_DASH = re.compile(r"(?<=\d)-\s+-(?=\d)")  # "2017- -2019"
+_DASH_AFTER_COMMA = re.compile(r",\s+[-–—]\s+(?=[a-zà-ỹđ])")  # "công dân, - giải quyết"
 _COLON_IN_WORD = re.compile(r"(?<=[^\W\d_]):(?=[^\W\d_])")
 _COMMA = re.compile(r"([^\W\d_]+), ([^\W\d_]+)")
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)\s+$")

@@ -123,10 +123,16 @@ def _own_abbr(kind: str, doc_type: DocType | None) -> str | None:
             return abbr  # one character too many: a stroke read as I, l or |
         if _one_stroke_off(kind, abbr):
             return abbr  # TIr for TTr
+        narrow, own = kind.translate(_NARROW), abbr.translate(_NARROW)
+        if own != abbr and (
+            narrow == own or _has_subsequence(narrow, own) and len(kind) == len(abbr) + 1
+        ):
+            return abbr  # TTT, TTTT for TTr: a narrow small letter read as a capital
     return None
 
 
 _STROKES = frozenset("TIl1|!FJ")  # letters OCR swaps for one another in narrow capitals
+_NARROW = str.maketrans({c: "|" for c in "TIl1|!FJrt"})  # ... and with narrow small ones
 
 
 def _one_stroke_off(kind: str, abbr: str) -> bool:

@@ -113,6 +113,9 @@ def test_lost_slash_and_misread_stroke_in_the_number(types: DocTypes) -> None:
     fields = extract(stroke, types)
     assert fields.number == "592/TTr-SGTVT"
     assert 0.6 < fields.confidence["number"] < 0.9  # corrected: worth a look
+    for read in ("855/TTTT-STTTT", "855/TTT-STTTT"):  # the small r read as a capital T
+        small = nd30(**{**QD, "left": ["SỞ TTTT", f"Số: {read}"], "title": ["TỜ TRÌNH"]})
+        assert extract(small, types).number == "855/TTr-STTTT"
     fraction = nd30(**{**QD, "left": ["HĐND TỈNH KHÁNH HÒA", "Số: 558/2015⁄NQ-HĐND"]})
     assert extract(fraction, types).number == "558/2015/NQ-HĐND"  # a fraction slash
     gap = nd30(
@@ -452,6 +455,10 @@ def test_a_dash_before_va_in_an_agency_name_is_a_speck(types: DocTypes) -> None:
     left = ["ỦY BAN NHÂN DÂN", "- HUYỆN NGA SƠN", "Số: 131/UBND-TCKH"]
     fields = extract(nd30(**{**QD, "left": left}, conf=0.93), types)
     assert fields.issuer == "ỦY BAN NHÂN DÂN HUYỆN NGA SƠN"
+    # ... nor between a school's level and its name (fresh seed 8181's old copier)
+    left = ["UBND HUYỆN ĐỨC TRỌNG", "TRƯỜNG TIỂU HỌC - TRẦN", "QUỐC TOẢN", "Số: 5/QĐ-THTQT"]
+    fields = extract(nd30(**{**QD, "left": left}, conf=0.93), types)
+    assert fields.issuer == "TRƯỜNG TIỂU HỌC TRẦN QUỐC TOẢN"
     # ... and a dash before an issuer's head still starts the issuer (7171)
     left = ["UBND HUYỆN ĐỨC TRỌNG", "- PHÒNG TÀI NGUYÊN", "VÀ MÔI TRƯỜNG", "Số: 113/TTr-TNMT"]
     fields = extract(nd30(**{**QD, "left": left}, conf=0.93), types)
