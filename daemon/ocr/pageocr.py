@@ -260,9 +260,13 @@ def _troubled(
     height = raster.image.height
     top, bottom = (region.box[1] + rows[0]) / height, (region.box[1] + rows[1]) / height
     there = [line for line in found if line.y0 < bottom and top < line.y1]
-    return not there or any(
-        line.conf <= _UNDER_STAMP or syllables.foreign_or_invalid(line.text) for line in there
-    )
+    return not there or any(_unsure(line) for line in there)
+
+
+def _unsure(line: Line) -> bool:
+    """Whether a line read beside a dark stamp may be read better without its frame: a
+    word no syllable makes, or doubted by the stamp's remains. A sure, clean line stays."""
+    return line.conf <= _UNDER_STAMP or bool(syllables.foreign_or_invalid(line.text))
 
 
 def _read_unstruck(
@@ -324,14 +328,16 @@ def _read_cut(
 
 def _likelier_rows(found: list[Line], again: list[Line]) -> list[Line]:
     """Two reads of one cut merged row by row: of two lines in one row, the one more
-    like print (ties to `found`); a line `again` holds in a row `found` left empty joins
-    (the stamp's frame had hidden it), unless `found` read its words elsewhere."""
+    like print (ties to `found`, and a sure, clean line of it stays); a line `again`
+    holds in a row `found` left empty joins (the stamp's frame had hidden it), unless
+    `found` read its words elsewhere."""
     out = []
     for line in found:
         twin = _twin(line, again)
         likelier = (
             twin is not None
             and _twin(twin, found) is line
+            and _unsure(line)
             and _plausibility(twin) > _plausibility(line)
         )
         out.append(twin if likelier and twin is not None else line)

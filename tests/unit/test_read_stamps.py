@@ -490,7 +490,7 @@ def test_of_two_reads_of_a_stamped_title_each_row_keeps_the_line_more_like_print
     framed = [
         _line("TỜ TRÌNH", 0.4, 0.6, 0.10),
         _line('"Vệ việc đề nghị', 0.3, 0.7, 0.13),
-        _line("thực hiện chuyển đổi số", 0.3, 0.7, 0.16),
+        _line("thực hiện chuyển đổi số", 0.3, 0.7, 0.16, conf=0.2),
     ]
     unframed = [
         _line("TỜ TRÌNH", 0.4, 0.6, 0.10),
@@ -505,6 +505,9 @@ def test_of_two_reads_of_a_stamped_title_each_row_keeps_the_line_more_like_print
         "thực hiện chuyển đổi số năm 2017",
         "mới trên địa bàn",
     ]
+    # A sure, clean line stays: the type's name is not traded for the stamp's marks.
+    sure = [_line("CÔNG ĐIỆN", 0.4, 0.6, 0.168)]
+    assert pageocr._likelier_rows(sure, [_line("CUNG 711D 1X", 0.4, 0.6, 0.169)]) == sure
     # Two rows one read ran together are not read twice: a line the other read holds in
     # part of that height is no lost line.
     tall = [Line("tố cáo ăm 20217", 0.3, 0.13, 0.7, 0.19, 0.9)]
