@@ -58,7 +58,7 @@ from daemon.ocr.fields_vocab import SURNAME_FORMS, SURNAMES, agency_like
 from daemon.ocr.issuer_code import agency_code_doubtful, agreed, drafting_unit_disagrees
 from daemon.ocr.model import FIELD_NAMES, Fields, Reading
 from daemon.ocr.names import UNKNOWN_SURNAME, checked_name, is_middle_name
-from daemon.ocr.places import checked_agency, checked_place
+from daemon.ocr.places import SCHOOL_LEVELS, checked_agency, checked_place
 from daemon.ocr.syllables import foreign_or_invalid
 from daemon.ocr.vntext import is_upper_text, loose_key, one_edit_apart, squash, tone_of
 
@@ -493,10 +493,7 @@ def _agency_name(lines: list[WLine]) -> str:
 
 
 _UNNUMBERED = frozenset({"TỈNH", "HUYỆN", "TRẤN", "XÃ"})
-_SCHOOL_DASH = re.compile(
-    r"^(TRƯỜNG (?:THCS|THPT|TH|MN|TIỂU HỌC|MẦM NON|TRUNG HỌC CƠ SỞ|TRUNG HỌC PHỔ THÔNG)) [-–] ",
-    re.IGNORECASE,
-)
+_SCHOOL_DASH = re.compile(rf"^(TRƯỜNG {SCHOOL_LEVELS}) [-–] ", re.IGNORECASE)
 
 
 def _piece_of(word: str, before: str) -> bool:

@@ -22,7 +22,7 @@ from daemon.ocr.fields_lexicon import (
 )
 from daemon.ocr.fields_vocab import LONE_CONSONANTS, UNIT_TYPES, announces_number
 from daemon.ocr.names import checked_name
-from daemon.ocr.places import checked_place, namesake, namesake_factor
+from daemon.ocr.places import SCHOOL_LEVELS, checked_place, namesake, namesake_factor
 from daemon.ocr.syllables import foreign_or_invalid, is_syllable, merged_letters
 from daemon.ocr.vntext import (
     capital_after_small,
@@ -39,8 +39,7 @@ _NAMED_PLACE = re.compile(
 )
 _CAPITALISED = r"(?:[A-ZĐÂĂÊÔƠƯÀ-Ỹ][\wÀ-ỹ]*)"
 _SCHOOL_NAME = re.compile(
-    r"\b(Trường\s+(?:THCS|THPT|TH|MN|Tiểu học|Mầm non|Trung học cơ sở|Trung học phổ thông)\s+)"
-    rf"({_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}})"
+    rf"\b(Trường\s+{SCHOOL_LEVELS}\s+)({_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}})"
 )
 SUBJECT_MARKS = frozenset({"-", "–", "—", "&", "/", ",", "+"})  # "giai đoạn 2021 - 2025"
 

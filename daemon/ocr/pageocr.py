@@ -334,13 +334,9 @@ def _likelier_rows(found: list[Line], again: list[Line]) -> list[Line]:
     out = []
     for line in found:
         twin = _twin(line, again)
-        likelier = (
-            twin is not None
-            and _twin(twin, found) is line
-            and _unsure(line)
-            and _plausibility(twin) > _plausibility(line)
-        )
-        out.append(twin if likelier and twin is not None else line)
+        if twin is not None and _twin(twin, found) is line and _unsure(line):
+            line = twin if _plausibility(twin) > _plausibility(line) else line
+        out.append(line)
     read = {word.casefold() for line in found for word in line.text.split()}
     out += [
         line

@@ -28,12 +28,10 @@ _UNIT_TYPE = re.compile(
 # "ỦY BAN NHÂN DÂN" and "HỘI ĐỒNG NHÂN DÂN" are followed by their unit: "HUYỆN KIẾN XƯƠNG".
 _COUNCIL = re.compile(r"(?:ủy ban|hội đồng) nhân dân\b", re.IGNORECASE)
 _TYPE_WORDS = ("TỈNH", "HUYỆN", "XÃ", "QUẬN", "PHƯỜNG")  # one-word types a slip can hit
+# A school's level after "Trường", as a trích yếu writes it (an issuer's line in capitals).
+SCHOOL_LEVELS = "(?:THCS|THPT|TH|MN|Tiểu học|Mầm non|Trung học cơ sở|Trung học phổ thông)"
 # Schools are named after a person more often than not: "TRƯỜNG THCS NGUYỄN HUỆ".
-_SCHOOL = re.compile(
-    r"(trường\s+(?:thcs|thpt|th|mn|tiểu học|mầm non|trung học cơ sở|trung học phổ thông)\s+)"
-    r"(\D+)$",
-    re.IGNORECASE,
-)
+_SCHOOL = re.compile(rf"(trường\s+{SCHOOL_LEVELS}\s+)(\D+)$", re.IGNORECASE)
 # The levels of unit each type word names (a city is a province or a district).
 _LEVELS = {
     "tỉnh": ("province",),
