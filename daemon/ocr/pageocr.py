@@ -29,6 +29,7 @@ from PIL import Image
 from daemon.config import ReadingSettings
 from daemon.ocr import (
     layout,
+    line_ends,
     lost_rows,
     morph,
     regions,
@@ -234,6 +235,8 @@ def _read_region(
             # Vietnamese lexicon likes better kept.
             again = _read_unstruck(cut, struck, band, raster, settings, plan, region, angle)
             found = _likelier_rows(found, again)
+    if region.name == "title":
+        found = line_ends.with_lost_commas(found, cut, (*region.box[:2], *raster.image.size))
     if region.name == "closing-right":  # the handwritten signature, read as "text"
         found = [line for line in found if line.conf >= _SCRIBBLE_CONF]
     if region.name in ("closing", "closing-right"):
