@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from daemon.ocr.fields_layout import Layout, WLine, ends_body
 from daemon.ocr.fields_vocab import SIGN_PREFIX, SURNAMES, TITLES, agency_like, is_title_line
+from daemon.ocr.names import is_name_syllable
 from daemon.ocr.vntext import edit_distance, loose_key, strip_aligned
 
 _MAX_CLOSING = 30  # lines of the closing region
@@ -273,15 +274,16 @@ def _behind_specks(name: str, conf: float) -> tuple[str, float]:
 
 def _read_damaged_signer(layout: Layout, region: list[int], closing: Closing) -> None:
     """A name whose surname the seal or the copier damaged ("IÊ Công Hùng", "ừ Quốc Lộc"),
-    or its middle name ("Phan ?nị Thanh Thảo"): the first line after the signer's title
-    whose words but the first (or the second) make a name. It is
-    kept as read, less the marks around the surname, and doubted: the surname is the
-    clerk's to check (`fields` puts it right when only one surname is one letter away)."""
+    or its middle name ("Phan ?nị Thanh Thảo", "Trầs fhị Thu Oanh"): the first line after
+    the signer's title whose words but the first (or the second) make a name, once the
+    seal's specks before it are gone. It is kept as read, less the marks around the surname,
+    and doubted: the surname is the clerk's to check (`fields` puts it right when only one
+    surname is one letter away, and "Fhị" when it is one letter from Thị)."""
     for i in region:
         line = layout.lines[i]
         if (layout.positioned and line.xc < 0.45) or line.conf >= 1.0:
             continue  # a text layer prints the name as it is
-        words = _name_text(line.text).split()
+        words = _behind_specks(_name_text(line.text), line.conf)[0].split()
         first = "".join(c for c in words[0] if c.isalpha()) if words else ""
         name = None
         if (
@@ -293,6 +295,8 @@ def _read_damaged_signer(layout: Layout, region: list[int], closing: Closing) ->
         elif len(words) >= 4 and is_person_name(" ".join([words[0], *words[2:]])):
             # "Phan ?nị Thanh Thảo": the middle name spoiled; `fields` knows the common ones
             name = " ".join(words)
+            if words[1].isalpha() and words[1].islower():  # "Trầs fhị Thu Oanh": its capital
+                name = " ".join([words[0], words[1].capitalize(), *words[2:]])
         if name is not None:
             line = replace(line, text=name, key=loose_key(name), conf=line.conf * _DAMAGED)
             closing.signer, closing.signer_anchored = line, True
@@ -307,13 +311,29 @@ _DAMAGED = 0.5  # confidence factor of a name whose surname was damaged
 
 def _name_text(text: str) -> str:
     """A name line without the specks a seal or a scribble leaves at its ends (".. Vũ Thị
-    Nhung", "Lê Văn An ,"), and with two words the seal ran together apart again: a
-    capital inside a word starts the next ("BùrNgọc Quang")."""
+    Nhung", "Lê Văn An ,"), with two words the seal ran together apart again (a capital
+    inside a word starts the next: "BùrNgọc Quang"), and a word it parted whole again (a
+    capital alone before small letters that make a name's syllable with it: "Vũ N gọc
+    Lộc")."""
     text = _TAIL_MARKS.sub("", _LEAD_JUNK.sub("", text))
     words = [part for word in text.split() for part in _split_at_capitals(word)]
     if len(words) > 2 and len(words[-1]) <= 2 and not words[-1][:1].isupper():
         words.pop()  # a speck read as a letter or two ("Lê Văn An ii")
-    return " ".join(words)
+    return " ".join(_parted_rejoined(words))
+
+
+def _parted_rejoined(words: list[str]) -> list[str]:
+    """`words` with a capital letter alone joined to the small letters after it where the
+    two make one syllable of a name ("N gọc" -> Ngọc; "Lê A" stays: A is a given name)."""
+    out: list[str] = []
+    for word in words:
+        last = out[-1] if out else ""
+        joined = last + word
+        if len(last) == 1 and last.isupper() and word.islower() and is_name_syllable(joined):
+            out[-1] = joined
+        else:
+            out.append(word)
+    return out
 
 
 def _split_at_capitals(word: str) -> list[str]:

@@ -67,6 +67,11 @@ def is_middle_name(word: str) -> bool:
     return nfc(word).casefold() in _MIDDLE_FOLDED
 
 
+def is_name_syllable(word: str) -> bool:
+    """Whether `word` is a syllable of the common names (surnames, middle and given names)."""
+    return nfc(word).casefold() in NAME_SYLLABLES
+
+
 def surname_factor(name: str) -> float:
     """1.0 when `name` starts with a known surname, else UNKNOWN_SURNAME."""
     first = nfc(name).partition(" ")[0]

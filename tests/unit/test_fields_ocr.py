@@ -257,6 +257,10 @@ def test_signature_blocks(printed: list[str], signer: str, types: DocTypes) -> N
         (["GIÁM ĐỐC", "Huỳzh Quốc Bình"], "Huỳnh Quốc Bình"),
         (["GIÁM ĐỐC", "Huàng Văn Sỹ"], "Hoàng Văn Sỹ"),
         (["GIÁM ĐỐC", "Tý Văn Vinh"], "Tý Văn Vinh"),
+        # a word the seal parted, its capital alone (and the surname's tone slipped)
+        (["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Vũ N gọc Lộc"], "Vũ Ngọc Lộc"),
+        (["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", ".Bũi N gọc Hà"], "Bùi Ngọc Hà"),
+        (["GIÁM ĐỐC", "Lê Văn A"], "Lê Văn A"),  # a given name of one letter stays
     ],
 )
 def test_signer_among_ocr_specks(printed: list[str], signer: str, types: DocTypes) -> None:

@@ -432,6 +432,8 @@ def test_signer_surname_spelled_right_on_ocr(read: str, meant: str, types: DocTy
         (["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"], "Phan ?nị Thanh Thảo", "Phan Thị Thanh Thảo"),
         (["VỞNG PHÒNG"], "Lý 7hị Kim Ngân", "Lý Thị Kim Ngân"),  # a title the seal spoiled
         (["GIÁM ĐỐC"], "_.. BùrNgọc Quang", "Bùi Ngọc Quang"),  # two words run together
+        # specks before it, a slip of the surname and of Thị in small letters (old copier)
+        (["TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"], "ã _ Trầs fhị Thu Oanh", "Trần Thị Thu Oanh"),
     ],
 )
 def test_a_name_the_seal_spoiled_is_read_and_doubted(
