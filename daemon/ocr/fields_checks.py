@@ -15,6 +15,7 @@ import unicodedata
 from daemon.ocr import gazetteer
 from daemon.ocr.fields_lexicon import (
     common_pair,
+    compound_of,
     known_pair,
     listed_pair,
     misread_words,
@@ -167,17 +168,24 @@ def _comma_mended(match: re.Match[str]) -> str:
 
 def _comma_in_compound(match: re.Match[str]) -> str:
     """ "Ban, hành Quy chế", "Kết quả công, tác": a comma between the two words of a
-    compound, neither of which pairs with its other neighbour, is a speck. In a list the
-    words beside the comma pair outwards ("cán bộ, công chức"), or the regulations write
-    the two as one ("gửi, nhận")."""
+    compound (as read, or one of the lexicon's with a mark misread: "phận, mềm"), neither of
+    which pairs with its other neighbour, is a speck. In a list the words beside the comma
+    pair outwards ("cán bộ, công chức"; marks aside: "phòng chay, chữa cháy"), or the
+    regulations write the two as one ("gửi, nhận")."""
     a, b = match[1], match[2]
-    if not written_pair(a, b) or listed_pair(a, b):
+    compound = (a, b) if written_pair(a, b) else compound_of(a, b)  # "phận, mềm": a slip too
+    if compound is None or listed_pair(*compound):
         return match[0]
     before = _WORD_BEFORE.search(match.string, 0, match.start())
     after = _WORD_AFTER.match(match.string, match.end())
-    if (before and known_pair(before[1], a)) or (after and known_pair(b, after[1])):
+    if (before and _pairs_loosely(before[1], a)) or (after and _pairs_loosely(b, after[1])):
         return match[0]
     return f"{a} {b}"
+
+
+def _pairs_loosely(a: str, b: str) -> bool:
+    """Whether `a` `b` are a known pair, as read or with a mark misread ("phòng chay")."""
+    return known_pair(a, b) or compound_of(a, b) is not None
 
 
 def _semicolon_in_list(match: re.Match[str]) -> str:

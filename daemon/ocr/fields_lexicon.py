@@ -165,6 +165,13 @@ def known_pair(a: str, b: str) -> bool:
     return (fold_word(a), fold_word(b)) in _KNOWN
 
 
+def compound_of(a: str, b: str) -> tuple[str, str] | None:
+    """The one pair of the lexicon's subjects that `a` `b` are, marks aside ("phận" "mềm":
+    phần mềm), or None when they are none or several."""
+    pairs = _COMMON_INDEX.get(f"{loose_key(a)} {loose_key(b)}", set())
+    return next(iter(pairs)) if len(pairs) == 1 else None
+
+
 def common_pair(a: str, b: str) -> bool:
     """Whether `a` `b` are a pair of the lexicon's words of official writing ("xây dựng"),
     not of an agency's name ("lao động thương binh", which print writes with a dash)."""
@@ -431,7 +438,7 @@ def misread_words(text: str) -> list[Slip]:
             # A capital no name explains was a speck's: the word goes in small letters.
             fix = (next(iter(only)) if lone else _cased(word, next(iter(only)))) if clear else None
             out.append(Slip(word, fix, bool(sure) and clear))
-        elif word_use.out_of_use(word, first=i == 0) or (
+        elif word_use.out_of_use(word, first=i == 0 or lone) or (
             not (frequent or common) and word_use.rare_twin(word, first=i == 0)
         ):
             # The slip is undone, still flagged, when one syllable with its letters is far
@@ -454,6 +461,8 @@ def misread_words(text: str) -> list[Slip]:
             out.append(orphan)  # "người có đông": công, a frequent word's twin
         elif (twin := _function_twin(word)) is not None:
             out.append(twin)  # "Kết luận tủa Chủ tịch": của
+        elif i == len(words) - 1 and not common and _after_a_compound(text, words, i):
+            out.append(Slip(word, None, False))  # "... an toàn thông tin mạng nương"
     return out
 
 
@@ -677,6 +686,20 @@ def _orphan_slip(text: str, words: list[re.Match[str]], i: int) -> Slip | None:
     if not fixes:
         return None
     return Slip(word, _cased(word, fixes.pop()) if len(fixes) == 1 else None, False)
+
+
+def _after_a_compound(text: str, words: list[re.Match[str]], i: int) -> bool:
+    """Whether word `i`, in small letters, follows a compound of the lexicon that it makes
+    no pair with: the phrase had ended ("thông tin mạng nương": a speck or the stamp read
+    as a word)."""
+    before, far = _beside(text, words, i, -1), _beside(text, words, i - 1, -1)
+    word = words[i].group()
+    return (
+        word.islower()
+        and bool(before and far)
+        and known_pair(far, before)
+        and not written_pair(before, word)
+    )
 
 
 def _function_twin(word: str) -> Slip | None:

@@ -459,6 +459,12 @@ _KH = ["SỞ NỘI VỤ", "Số: 5/KH-SNV"]
         ),
         (_KH, ["KẾ HOẠCH", "Kết luận tại cuộc họp VỀ thi đua"], "Kết luận tại cuộc họp về thi đua"),
         (_KH, ["KẾ HOẠCH", "Kết luận cúa Cục trưởng Cục Thuế"], "Kết luận của Cục trưởng Cục Thuế"),
+        # a comma between the halves of a compound read with a mark amiss: both slips
+        (
+            _KH,
+            ["KẾ HOẠCH", "Quản lý, sử dụng phận, mềm quản lý văn bản"],
+            "Quản lý, sử dụng phần mềm quản lý văn bản",
+        ),
     ],
 )
 def test_what_the_stamp_or_specks_leave_in_a_subject_goes_and_flags_it(
@@ -479,6 +485,10 @@ def test_what_the_stamp_or_specks_leave_in_a_subject_goes_and_flags_it(
         # a place's syllable (a commune is called Ia Re) alone between small words: Kế
         "Kết luận của Trưởng phòng Tài chính Re hoạch tại cuộc họp về an toàn thực phẩm",
         "Góp ý dự thảo Kế hoạch tiêm chủng mở Si năm 2023",  # no name is one short syllable
+        # a capital no name explains, and no word in use: "tài liệu" read apart
+        "Tuyên truyền về chỉnh lý tai Hệu lưu trữ tồn đọng giai đoạn 2016-2021",
+        # a word after a finished compound that pairs with nothing: a speck read as a word
+        "Đôn đốc báo cáo kết quả bảo đảm an toàn thông tin mạng nương",
     ],
 )
 def test_slips_that_leave_real_words_are_flagged(subject: str, types: DocTypes) -> None:
@@ -974,3 +984,11 @@ def test_an_agency_name_with_two_words_run_into_one_is_flagged(types: DocTypes) 
     assert (
         extract(nd30(**{**QD, "left": right}, conf=0.95), types).confidence["issuer"] >= THRESHOLD
     )
+
+
+def test_a_lists_comma_stays_when_a_mark_beside_it_was_misread(types: DocTypes) -> None:
+    """ "phòng chay, chữa cháy": the words beside the comma pair outwards once the mark is
+    put right, so the comma is the list's, not a speck inside "cháy chữa"."""
+    read = "Về việc kiện toàn Ban Chỉ đạo phòng chay, chữa chày rừng mùa khô"
+    fields = extract(nd30(**{**QD, "title": ["QUYẾT ĐỊNH", read]}, conf=0.95), types)
+    assert fields.subject == "Về việc kiện toàn Ban Chỉ đạo phòng cháy, chữa cháy rừng mùa khô"
