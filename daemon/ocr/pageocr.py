@@ -22,6 +22,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import NamedTuple
 
 import numpy as np
 from PIL import Image
@@ -71,6 +72,7 @@ _STRAY = ".:;|!'\"_~`„‚"  # the frame, its dotted lines, specks (no title li
 _ALNUM_RUN = re.compile(r"[^\W_]+")
 _DASH_WORDS = ("- ", "– ")  # a dash alone at a line's start ...
 _DASH_ENDS = (" -", " –")  # ... or end
+_GLUED_DASHES = re.compile(r"[-–—]+(?=\w)")  # ... or run into its first word
 _EDGE_MARKS = re.compile(r"^[^\w]+|[^\w]+$")  # marks the ring left at a word's ends
 _MAX_SPECKS = 2  # letters a word's stray marks may hold, beside its syllable
 _MIXED = re.compile(r"\d[^\W\d]|[^\W\d]\d")  # "1s8a": no word, abbreviation or number
@@ -87,6 +89,8 @@ _LINE_INCHES = 0.22  # a title's line of 13-14 pt print, spacing included
 _ROWS_BELOW = 4  # lines read again under a dark stamp's top: the trích yếu it runs through
 _COMMON_WORD = 5.0  # Zipf: a word written once in 100,000 or more ("me", "tiệc" are not)
 _UNDER_STAMP = 0.2  # confidence of a title line the clerk's stamp covers in part
+_TAKEN_INK = 200  # the stamp's ink taken away: darker than the paper
+_STRUCK_SURE = 0.9  # a number its frame crossed, read at least this surely, is believed
 _UNDER_STREAK = 0.3  # ... and of a word with a digit a scanner's opaque streak crossed
 _ORPHAN_SLACK = 0.2  # ... and a word of it lost under the stamp this close
 _AXIS_SLACK = 0.08  # a title line's middle is this close to the text frame's (page widths)
@@ -225,15 +229,18 @@ def _read_region(
     if not stamped:
         found = _read_cut(cut, raster, settings, region, angle, None)
     else:
-        cut, struck = _stamp_ink_gone(cut, region.box, plan.stamps, raster.image.width)
-        found = _read_cut(cut, raster, settings, region, angle, _StampRemains(plan.stamps, raster))
+        width = raster.image.width
+        cut, struck, taken = _stamp_ink_gone(cut, region.box, plan.stamps, width, raw)
+        remains = _StampRemains(plan.stamps, raster, taken, region.box)
+        found = _read_cut(cut, raster, settings, region, angle, remains)
         band = _struck_rows(struck, region, raster) if struck is not None else None
         if struck is not None and band is not None and _troubled(found, band, region, raster):
             # A stamp as dark as print kept its frame, which ran through the title's
             # letters or parted them from the stamp's words, and the lines there read
             # badly: those rows read again without its level strokes, and the lines the
             # Vietnamese lexicon likes better kept.
-            again = _read_unstruck(cut, struck, band, raster, settings, plan, region, angle)
+            crossed = struck if taken is None else struck | taken
+            again = _read_unstruck(cut, crossed, band, raster, settings, plan, region, angle)
             found = _likelier_rows(found, again)
     if region.name == "title":
         found = line_ends.with_lost_commas(found, cut, (*region.box[:2], *raster.image.size))
@@ -546,17 +553,29 @@ def _name_score(line: Line) -> float:
     return line.conf * surname_factor(line.text)
 
 
+class _InkGone(NamedTuple):
+    """A stamped title's cut with the stamp's ink taken away, and where its frame ran."""
+
+    image: Image.Image
+    strokes: np.ndarray | None  # the level strokes of a frame as dark as print, left on it
+    taken: np.ndarray | None  # ... of a paler frame, taken away with the stamp's ink
+
+
 def _stamp_ink_gone(
     cut: Image.Image,
     box: tuple[int, int, int, int],
     stamps: tuple[tuple[int, int, int, int], ...],
     page_width: int,
-) -> tuple[Image.Image, np.ndarray | None]:
+    scanned: Image.Image | None = None,
+) -> _InkGone:
     """The title cut with ink that is not print whitened inside the stamps' frames: there
     the stamp's own ink and the clerk's pen, grey in a grey scan, touch the title's letters
     and Tesseract reads the two as one line. Print's level is measured outside the frames,
     on the same cut: near black on a clean scan, much paler on an old copier's. With it,
-    where the level strokes of a frame as dark as print run (None when no frame stayed).
+    where the level strokes of a frame as dark as print run (None when no frame stayed),
+    and those of a paler frame that went with the stamp's ink (a digit it crossed lost a
+    stroke with it, and reads as another: "năm 2015" as 2017), on `scanned`, the cut before
+    ink paler than print was whitened everywhere (the cut itself when not given).
 
     Ink paler than most print goes (the stamp's, 90-150 on the outside corpus). So does
     darker ink with no print's core beside it: the ballpoint's strokes reach 20-70, as dark
@@ -570,11 +589,13 @@ def _stamp_ink_gone(
     outside = pixels[~inside]
     ink = outside[outside <= _SEAL_GREY]
     if ink.size < _MIN_PRINT_PIXELS:
-        return cut, None
+        return _InkGone(cut, None, None)
     limit = max(_STAMP_GREY, int(np.percentile(ink, _PRINT_PERCENTILE)))
     core = max(_PRINT_CORE, int(np.percentile(ink, _CORE_PERCENTILE)))
     printed = (pixels <= limit) & morph.dilate(pixels <= core, _FRINGE, _FRINGE)
     pixels[inside & ~printed] = 255
+    before = np.asarray(scanned) if scanned is not None else np.asarray(cut)
+    taken_ink = inside & (before <= _TAKEN_INK) & (pixels == 255)
     # A stamp as dark as print keeps its frame: where its level strokes run, for the
     # caller to try the title without them (the letters they cross stay).
     # Only around the frames is looked at: the search costs ~0.1 s on a whole title.
@@ -582,9 +603,17 @@ def _stamp_ink_gone(
     near = morph.dilate(inside, reach, reach)
     rows, cols = np.nonzero(near.any(axis=1))[0], np.nonzero(near.any(axis=0))[0]
     around = slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
-    strokes = np.zeros_like(near)
-    strokes[around] = near[around] & frame_strokes(pixels[around] <= _SEAL_GREY, page_width)
-    return Image.fromarray(pixels), strokes if strokes.any() else None
+    strokes, taken = np.zeros_like(near), np.zeros_like(near)
+    dark = pixels[around] <= _SEAL_GREY
+    strokes[around] = near[around] & frame_strokes(dark, page_width)
+    # The paler frame's strokes among the print they ran through, as it was scanned.
+    was = taken_ink[around]
+    taken[around] = near[around] & was & frame_strokes(dark | was, page_width)
+    return _InkGone(
+        Image.fromarray(pixels),
+        strokes if strokes.any() else None,
+        taken if taken.any() else None,
+    )
 
 
 def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
@@ -617,6 +646,11 @@ class _StampRemains:
         self.passed: list[layout.Word] = []  # handed on, as mended: the lines' words
 
     def __call__(self, word: layout.Word) -> layout.Word | None:
+        if word.conf < _STRUCK_SURE and any(c.isdigit() for c in word.text) and self._struck(word):
+            # A digit the frame ran through reads as another once the stroke is gone
+            # ("năm 2016" as 2015, 2017 at 0.81), wherever the word's middle lies, and no
+            # check sees it; read surely, it is itself (0.93-0.97 on office scans).
+            word = replace(word, conf=min(word.conf, _UNDER_STAMP))
         if not _inside_any(word, self.boxes, self.raster, whole=False):
             self.passed.append(word)
             return word
@@ -644,10 +678,6 @@ class _StampRemains:
             text = text[start:end]
             self.dropped.append(word)  # a title line does not end in the middle of a stamp
         word = replace(word, text=text)
-        if any(c.isdigit() for c in text) and self._struck(word):
-            # A digit the frame ran through reads as another once the stroke is gone
-            # ("năm 2016" as 2015): no syllable check catches it.
-            word = replace(word, conf=min(word.conf, _UNDER_STAMP))
         self.passed.append(word)
         return word
 
@@ -756,23 +786,27 @@ class _StampRemains:
 
     def _without_frame_dashes(self, line: Line) -> Line:
         """A line less a dash at an end inside the stamp: its frame's edge, read as one
-        ("- Triển khai ..."); a dash between two words is print ("Tài chính - Kế hoạch")."""
+        ("- Triển khai ...", or run into the first word: "--Dự hội nghị ..."); a dash
+        between two words is print ("Tài chính - Kế hoạch")."""
         while line.text.startswith(_DASH_WORDS) and self._ends_inside(line, last=False):
             line = self._less_end_word(line, last=False)
         while line.text.endswith(_DASH_ENDS) and self._ends_inside(line):
             line = self._less_end_word(line)
+        glued = _GLUED_DASHES.match(line.text)
+        if glued and self._ends_inside(line, last=False):
+            line = replace(line, text=line.text[glued.end() :])
         return line
 
     def _without_stamp_words(self, line: Line) -> tuple[Line, bool]:
         """A trích yếu line less the stamp's own words in capitals at its end, inside the
         stamp ("... huyện Lạng Giang ĐẾN") or within a line's height of it (an old
         copier's faded frame is found smaller than it is: "... năm 2022 BAN"): a
-        sentence-case line holds no such word, and the type's name in capitals is read
-        whole or not at all."""
-        if vntext.is_upper_text(line.text):
-            return line, False
+        sentence-case line holds no such word. The type's name in capitals is read whole
+        or not at all, so after it only the words the stamp prints go ("QUYẾT ĐỊNH ĐẾN
+        so"): no type's name ends with one."""
+        stamps_own = _stamp_print if vntext.is_upper_text(line.text) else _stamp_word
         cut = False
-        while " " in line.text and _stamp_word(line.text.rsplit(" ", 1)[1]):
+        while " " in line.text and stamps_own(line.text.rsplit(" ", 1)[1]):
             if not self._ends_inside(line, reach=line.y1 - line.y0):
                 break
             line, cut = self._less_end_word(line), True
@@ -856,6 +890,15 @@ def _stamp_word(word: str) -> bool:
     """A word of the stamp's print ("ĐẾN", "SỐ", "NGÀY"): a syllable in capitals, not an
     abbreviation (UBND, THCS are no syllables)."""
     return len(word) > 1 and word.isupper() and word.isalpha() and syllables.is_syllable(word)
+
+
+def _stamp_print(word: str) -> bool:
+    """A word the ĐẾN stamp prints (ND30, Phụ lục IV: ĐẾN, Số, Ngày, Chuyển, Lưu hồ sơ
+    số), read in any case, with the colon or marks after it."""
+    return vntext.loose_key(word.rstrip(_STRAY + ":")) in _STAMP_PRINT
+
+
+_STAMP_PRINT = frozenset(("den", "so", "ngay", "chuyen", "luu", "ho"))
 
 
 def _within(word: layout.Word, line: Line) -> bool:

@@ -398,7 +398,7 @@ def test_only_ink_as_dark_as_print_stays_inside_a_stamp_over_the_title(print_lev
     cut[10:20, 120:140] = 120  # stamp ink inside it
     cut[30:40, 120:140] = print_level  # print inside it
     box, stamp = (100, 50, 300, 130), (200, 40, 400, 200)  # region and stamp, page pixels
-    gone, _ = pageocr._stamp_ink_gone(Image.fromarray(cut), box, (stamp,), 1000)
+    gone = pageocr._stamp_ink_gone(Image.fromarray(cut), box, (stamp,), 1000).image
     out = np.asarray(gone)
     assert (out[10:20, 120:140] == 255).all()
     assert (out[30:40, 120:140] == print_level).all() and (out[10:20, 20:40] == 120).all()
@@ -416,6 +416,14 @@ def _struck_through() -> np.ndarray:
         y = 40 + x // 30
         ink[y : y + 3, x] = True  # the frame's top ...
     ink[40:118, 10:13] = True  # ... and its left side
+    return ink
+
+
+def _print_of_struck_through() -> np.ndarray:
+    """The letters' stems of `_struck_through`, without the frame."""
+    ink = np.zeros((120, 400), dtype=bool)
+    for x in range(20, 380, 9):
+        ink[30:60, x : x + 3] = True
     return ink
 
 
@@ -454,21 +462,61 @@ def test_a_dark_stamps_frame_through_the_title_is_found_and_the_digits_it_crosse
     cut[_struck_through()] = 10
     cut[60:90, 300:380] = 10  # print outside the frame, to measure the print's level by
     box, stamp = (0, 0, 400, 120), (10, 40, 300, 120)
-    _, struck = pageocr._stamp_ink_gone(Image.fromarray(cut), box, (stamp,), 1000)
+    struck = pageocr._stamp_ink_gone(Image.fromarray(cut), box, (stamp,), 1000).strokes
     assert struck is not None and struck[43:46, 104:110].all()  # between two stems
     assert not struck[30:60, 101:104].any()  # a stem it crossed
     pale_cut = np.where(cut < 255, 120, 255).astype(np.uint8)
     pale_cut[60:90, 300:380] = 10
-    _, pale = pageocr._stamp_ink_gone(Image.fromarray(pale_cut), box, (stamp,), 1000)
+    pale = pageocr._stamp_ink_gone(Image.fromarray(pale_cut), box, (stamp,), 1000).strokes
     assert pale is None  # its frame went with the pale ink
 
     page_struck = np.zeros((1000, 1000), dtype=bool)
     page_struck[158:161, 150:350] = True  # a stroke through "2016" (rows 150-170)
-    year, below = _word("2016", 0.2, 0.15), _word("2017", 0.2, 0.25)
+    year = dataclasses.replace(_word("2016", 0.2, 0.15), conf=0.81)
+    below = dataclasses.replace(_word("2017", 0.2, 0.25), conf=0.81)
     assert _remains(page_struck)(year).conf == pageocr._UNDER_STAMP
     assert _remains(page_struck)(below).conf == below.conf  # the stroke missed it
     assert _remains()(year).conf == year.conf  # no dark frame taken out
+    sure = dataclasses.replace(year, conf=0.95)  # read surely despite the stroke: itself
+    assert _remains(page_struck)(sure).conf == sure.conf
     assert _remains(page_struck)(_word("triển", 0.2, 0.15)).conf == 1.0  # syllables checked
+
+
+def test_a_pale_frames_strokes_taken_with_its_ink_are_found() -> None:
+    """A pale frame goes with the stamp's ink, and takes a digit's stroke where it crossed
+    one ("năm 2015" read 2017, 6262 old copier): where its level strokes ran is kept, for a
+    number they crossed to be doubted, as a dark frame's are."""
+    scanned = np.full((120, 400), 255, dtype=np.uint8)
+    scanned[_struck_through()] = 10
+    scanned[60:90, 300:380] = 10  # print outside the frame, to measure the print's level by
+    pale = scanned.copy()
+    pale[(scanned < 255) & ~_print_of_struck_through()] = 140  # the frame in a grey scan
+    cut = np.where(pale > pageocr._SEAL_GREY, 255, pale).astype(np.uint8)  # as read
+    box, stamp = (0, 0, 400, 120), (10, 40, 300, 120)
+    gone = pageocr._stamp_ink_gone(Image.fromarray(cut), box, (stamp,), 1000, Image.fromarray(pale))
+    assert gone.strokes is None  # no dark frame left on the cut
+    assert gone.taken is not None and gone.taken[43:46, 104:110].all()  # between two stems
+    unseen = pageocr._stamp_ink_gone(Image.fromarray(cut), box, (stamp,), 1000)
+    assert unseen.taken is None  # the cut as read alone no longer shows it
+
+
+def test_the_stamps_print_after_the_types_name_goes() -> None:
+    """ "QUYẾT ĐỊNH ĐẾN so": the stamp's own words run into the type's name in capitals go
+    (no type's name ends with one); a type's name is otherwise kept whole."""
+    region = regions.Region((0, 150, 410, 400), 3, "title")  # the stamp ends the line
+    for read in ("QUYẾT ĐỊNH ĐẾN so", "QUYẾT ĐỊNH ĐẾN Số:", "BÁO CÁO NGÀY"):
+        (line,) = _remains().sift([_line(read, 0.02, 0.39)], region)
+        assert line.text in ("QUYẾT ĐỊNH", "BÁO CÁO")
+    (line,) = _remains().sift([_line("KẾ HOẠCH", 0.02, 0.39)], region)
+    assert line.text == "KẾ HOẠCH"
+
+
+def test_the_frames_edge_run_into_a_lines_first_word_goes() -> None:
+    region = regions.Region((0, 150, 1000, 400), 3, "title")
+    (line,) = _remains().sift([_line("--Dự hội nghị sơ kết công tác", 0.15, 0.8)], region)
+    assert line.text == "Dự hội nghị sơ kết công tác"
+    (line,) = _remains().sift([_line("--Dự hội nghị sơ kết công tác", 0.45, 0.8)], region)
+    assert line.text.startswith("--")  # its start outside the stamp: not the frame
 
 
 def test_of_two_reads_of_a_stamped_title_each_row_keeps_the_line_more_like_print() -> None:
@@ -533,7 +581,7 @@ def test_the_clerks_pen_as_dark_as_prints_fringe_goes_and_the_fringe_stays() -> 
     cut[28:30, 120:140] = cut[40:42, 120:140] = 60  # ... and its fringe
     cut[10:20, 150:156] = 45  # the pen's stroke, away from any letter
     box, stamp = (100, 50, 300, 130), (200, 40, 400, 200)
-    gone, _ = pageocr._stamp_ink_gone(Image.fromarray(cut), box, (stamp,), 1000)
+    gone = pageocr._stamp_ink_gone(Image.fromarray(cut), box, (stamp,), 1000).image
     out = np.asarray(gone)
     assert (out[10:20, 150:156] == 255).all()
     assert (out[28:42, 120:140] == cut[28:42, 120:140]).all()
