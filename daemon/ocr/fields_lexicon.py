@@ -18,7 +18,7 @@ from collections import defaultdict
 from typing import NamedTuple
 
 from daemon.ocr import gazetteer, word_use
-from daemon.ocr.fields_vocab import LONE_CONSONANTS, UNIT_TYPES, VILLAGE_TYPES
+from daemon.ocr.fields_vocab import LONE_CONSONANTS, UNIT_TYPES, VILLAGE_TYPES, number_word
 from daemon.ocr.syllables import foreign_or_invalid
 from daemon.ocr.vntext import edit_distance, fold_word, loose_key, nfc
 
@@ -463,6 +463,8 @@ def misread_words(text: str) -> list[Slip]:
             out.append(twin)  # "Kết luận tủa Chủ tịch": của
         elif i == len(words) - 1 and not common and _after_a_compound(text, words, i):
             out.append(Slip(word, None, False))  # "... an toàn thông tin mạng nương"
+        elif after and after.isdigit() and (announcer := number_word(word)) is not None:
+            out.append(Slip(word, _cased(word, announcer), False))  # "vào lợp 10": lớp
     return out
 
 

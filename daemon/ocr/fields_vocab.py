@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from daemon.ocr.vntext import loose_key
+from daemon.ocr.vntext import fold_word, loose_key
 
 
 def _phrases(text: str) -> tuple[str, ...]:
@@ -121,19 +121,29 @@ def is_motto(key: str) -> bool:
 LONE_CONSONANTS = "bcdđghklmnpqrstvx"
 
 # Words a number follows in a trích yếu: năm 2019, lớp 10, quý 3, giai đoạn 2, Điều 5, Phường 5.
-_NUMBER_AFTER = frozenset(
-    loose_key(word)
-    for word in _phrases(
-        "năm | số | lớp | quý | tháng | ngày | đoạn | khóa | kỳ | đợt | lần | điều | khoản | "
-        "mục | phần | chương | tập | tuần | buổi | khu | tổ | thôn | ấp | đội | phường | quận | "
-        "cấp | hạng | loại | nhóm"
-    )
+_NUMBER_WORDS = _phrases(
+    "năm | số | lớp | quý | tháng | ngày | đoạn | khóa | kỳ | đợt | lần | điều | khoản | "
+    "mục | phần | chương | tập | tuần | buổi | khu | tổ | thôn | ấp | đội | phường | quận | "
+    "cấp | hạng | loại | nhóm"
 )
+_NUMBER_AFTER = frozenset(loose_key(word) for word in _NUMBER_WORDS)
 
 
 def announces_number(word: str) -> bool:
     """Whether a word of a trích yếu is one a number follows ("năm", "lớp", "quý")."""
     return loose_key(word) in _NUMBER_AFTER
+
+
+def number_word(word: str) -> str | None:
+    """The one word a number follows ("lớp", "năm") that `word` is with a mark misread
+    ("lợp 10"), or None when `word` is one itself, or none or several have its letters."""
+    if fold_word(word) in _NUMBER_FOLDED:
+        return None
+    forms = [form for form in _NUMBER_WORDS if loose_key(form) == loose_key(word)]
+    return forms[0] if len(forms) == 1 else None
+
+
+_NUMBER_FOLDED = frozenset(fold_word(word) for word in _NUMBER_WORDS)
 
 
 def is_title_line(key: str) -> bool:

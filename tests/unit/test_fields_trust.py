@@ -465,6 +465,12 @@ _KH = ["SỞ NỘI VỤ", "Số: 5/KH-SNV"]
             ["KẾ HOẠCH", "Quản lý, sử dụng phận, mềm quản lý văn bản"],
             "Quản lý, sử dụng phần mềm quản lý văn bản",
         ),
+        # a mark misread on a word that announces a number ("lợp" is a word: to roof)
+        (
+            _KH,
+            ["KẾ HOẠCH", "Thực hiện tuyển sinh vào lợp 10 năm 2026"],
+            "Thực hiện tuyển sinh vào lớp 10 năm 2026",
+        ),
     ],
 )
 def test_what_the_stamp_or_specks_leave_in_a_subject_goes_and_flags_it(
