@@ -90,6 +90,8 @@ _ROWS_BELOW = 4  # lines read again under a dark stamp's top: the trích yếu i
 _COMMON_WORD = 5.0  # Zipf: a word written once in 100,000 or more ("me", "tiệc" are not)
 _UNDER_STAMP = 0.2  # confidence of a title line the clerk's stamp covers in part
 _TAKEN_INK = 200  # the stamp's ink taken away: darker than the paper
+_ASKEW_ROWS = 5  # ... rows a frame's stroke through a word covers, askew
+_ACROSS = 0.6  # ... and the share of the word's width it runs across, gaps at print
 _STRUCK_SURE = 0.9  # a number its frame crossed, read at least this surely, is believed
 _UNDER_STREAK = 0.3  # ... and of a word with a digit a scanner's opaque streak crossed
 _ORPHAN_SLACK = 0.2  # ... and a word of it lost under the stamp this close
@@ -231,7 +233,7 @@ def _read_region(
     else:
         width = raster.image.width
         cut, struck, taken = _stamp_ink_gone(cut, region.box, plan.stamps, width, raw)
-        remains = _StampRemains(plan.stamps, raster, taken, region.box)
+        remains = _StampRemains(plan.stamps, raster, None, region.box, taken)
         found = _read_cut(cut, raster, settings, region, angle, remains)
         band = _struck_rows(struck, region, raster) if struck is not None else None
         if struck is not None and band is not None and _troubled(found, band, region, raster):
@@ -239,8 +241,7 @@ def _read_region(
             # letters or parted them from the stamp's words, and the lines there read
             # badly: those rows read again without its level strokes, and the lines the
             # Vietnamese lexicon likes better kept.
-            crossed = struck if taken is None else struck | taken
-            again = _read_unstruck(cut, crossed, band, raster, settings, plan, region, angle)
+            again = _read_unstruck(cut, struck, band, raster, settings, plan, region, angle)
             found = _likelier_rows(found, again)
     if region.name == "title":
         found = line_ends.with_lost_commas(found, cut, (*region.box[:2], *raster.image.size))
@@ -558,7 +559,7 @@ class _InkGone(NamedTuple):
 
     image: Image.Image
     strokes: np.ndarray | None  # the level strokes of a frame as dark as print, left on it
-    taken: np.ndarray | None  # ... of a paler frame, taken away with the stamp's ink
+    taken: np.ndarray | None  # the ink taken away inside the stamps, as it was scanned
 
 
 def _stamp_ink_gone(
@@ -573,9 +574,9 @@ def _stamp_ink_gone(
     and Tesseract reads the two as one line. Print's level is measured outside the frames,
     on the same cut: near black on a clean scan, much paler on an old copier's. With it,
     where the level strokes of a frame as dark as print run (None when no frame stayed),
-    and those of a paler frame that went with the stamp's ink (a digit it crossed lost a
-    stroke with it, and reads as another: "năm 2015" as 2017), on `scanned`, the cut before
-    ink paler than print was whitened everywhere (the cut itself when not given).
+    and the ink taken away, paler frame and all (a digit such a frame crossed lost a stroke
+    with it, and reads as another: "năm 2015" as 2017), on `scanned`, the cut before ink
+    paler than print was whitened everywhere (the cut itself when not given).
 
     Ink paler than most print goes (the stamp's, 90-150 on the outside corpus). So does
     darker ink with no print's core beside it: the ballpoint's strokes reach 20-70, as dark
@@ -603,16 +604,12 @@ def _stamp_ink_gone(
     near = morph.dilate(inside, reach, reach)
     rows, cols = np.nonzero(near.any(axis=1))[0], np.nonzero(near.any(axis=0))[0]
     around = slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
-    strokes, taken = np.zeros_like(near), np.zeros_like(near)
-    dark = pixels[around] <= _SEAL_GREY
-    strokes[around] = near[around] & frame_strokes(dark, page_width)
-    # The paler frame's strokes among the print they ran through, as it was scanned.
-    was = taken_ink[around]
-    taken[around] = near[around] & was & frame_strokes(dark | was, page_width)
+    strokes = np.zeros_like(near)
+    strokes[around] = near[around] & frame_strokes(pixels[around] <= _SEAL_GREY, page_width)
     return _InkGone(
         Image.fromarray(pixels),
         strokes if strokes.any() else None,
-        taken if taken.any() else None,
+        taken_ink if taken_ink.any() else None,
     )
 
 
@@ -637,10 +634,12 @@ class _StampRemains:
         raster: Raster,
         struck: np.ndarray | None = None,
         cut_box: tuple[int, int, int, int] = (0, 0, 0, 0),
+        taken: np.ndarray | None = None,
     ) -> None:
-        """`struck`: where the frame's strokes were taken out of the cut at `cut_box`."""
+        """`struck`: where a dark frame's strokes were taken out of the cut at `cut_box`;
+        `taken`: the stamp's ink taken away there, a paler frame's strokes among it."""
         self.boxes, self.raster = boxes, raster
-        self.struck, self.cut_box = struck, cut_box  # the frame's strokes taken out of the cut
+        self.struck, self.cut_box, self.taken = struck, cut_box, taken
         self.dropped: list[layout.Word] = []  # taken out, or cut short of stray marks
         self.removed: list[layout.Word] = []  # taken out
         self.passed: list[layout.Word] = []  # handed on, as mended: the lines' words
@@ -682,13 +681,20 @@ class _StampRemains:
         return word
 
     def _struck(self, word: layout.Word) -> bool:
-        """Whether a stroke of the frame taken out of the cut ran through `word`."""
-        if self.struck is None:
-            return False
+        """Whether a stroke of the frame taken out of the cut ran through `word`: a dark
+        frame's found stroke, or a level run of the paler ink taken away across most of
+        its width (a few rows together: the clerk stamps askew)."""
         w, h = self.raster.image.size
         left, top = round(word.x0 * w) - self.cut_box[0], round(word.y0 * h) - self.cut_box[1]
         right, bottom = round(word.x1 * w) - self.cut_box[0], round(word.y1 * h) - self.cut_box[1]
-        return bool(self.struck[max(0, top) : max(0, bottom), max(0, left) : max(0, right)].any())
+        box = slice(max(0, top), max(0, bottom)), slice(max(0, left), max(0, right))
+        if self.struck is not None and self.struck[box].any():
+            return True
+        if self.taken is None or self.taken[box].size == 0:
+            return False
+        ink = self.taken[box]
+        rows = range(max(1, ink.shape[0] - _ASKEW_ROWS + 1))
+        return any(ink[row : row + _ASKEW_ROWS].any(axis=0).mean() >= _ACROSS for row in rows)
 
     def sift(self, found: list[Line], region: regions.Region) -> list[Line]:
         width = self.raster.image.width

@@ -482,10 +482,10 @@ def test_a_dark_stamps_frame_through_the_title_is_found_and_the_digits_it_crosse
     assert _remains(page_struck)(_word("triển", 0.2, 0.15)).conf == 1.0  # syllables checked
 
 
-def test_a_pale_frames_strokes_taken_with_its_ink_are_found() -> None:
+def test_a_number_a_pale_frame_ran_through_is_doubted() -> None:
     """A pale frame goes with the stamp's ink, and takes a digit's stroke where it crossed
-    one ("năm 2015" read 2017, 6262 old copier): where its level strokes ran is kept, for a
-    number they crossed to be doubted, as a dark frame's are."""
+    one ("năm 2015" read 2017 at 0.81, 6262 old copier): the ink taken away is kept, and a
+    number it runs level across, read unsurely, is doubted, as under a dark frame."""
     scanned = np.full((120, 400), 255, dtype=np.uint8)
     scanned[_struck_through()] = 10
     scanned[60:90, 300:380] = 10  # print outside the frame, to measure the print's level by
@@ -498,6 +498,14 @@ def test_a_pale_frames_strokes_taken_with_its_ink_are_found() -> None:
     assert gone.taken is not None and gone.taken[43:46, 104:110].all()  # between two stems
     unseen = pageocr._stamp_ink_gone(Image.fromarray(cut), box, (stamp,), 1000)
     assert unseen.taken is None  # the cut as read alone no longer shows it
+
+    raster = images.Raster(Image.new("L", (400, 120), 255), 300)
+    remains = pageocr._StampRemains((stamp,), raster, None, box, gone.taken)
+    crossed = Word("2015", 100 / 400, 30 / 120, 200 / 400, 60 / 120, conf=0.81)
+    assert remains(crossed).conf == pageocr._UNDER_STAMP
+    assert remains(dataclasses.replace(crossed, conf=0.95)).conf == 0.95  # read surely
+    below = Word("2015", 100 / 400, 62 / 120, 200 / 400, 90 / 120, conf=0.81)
+    assert remains(below).conf == 0.81  # the frame's side alone runs down there: no level run
 
 
 def test_the_stamps_print_after_the_types_name_goes() -> None:
