@@ -90,8 +90,7 @@ _ROWS_BELOW = 4  # lines read again under a dark stamp's top: the trích yếu i
 _COMMON_WORD = 5.0  # Zipf: a word written once in 100,000 or more ("me", "tiệc" are not)
 _UNDER_STAMP = 0.2  # confidence of a title line the clerk's stamp covers in part
 _TAKEN_INK = 200  # the stamp's ink taken away: darker than the paper
-_ASKEW_ROWS = 5  # ... rows a frame's stroke through a word covers, askew
-_ACROSS = 0.6  # ... and the share of the word's width it runs across, gaps at print
+_STROKE_STRIP = 0.06  # ... looked for in a strip this far either side of a word (page widths)
 _STRUCK_SURE = 0.9  # a number its frame crossed, read at least this surely, is believed
 _UNDER_STREAK = 0.3  # ... and of a word with a digit a scanner's opaque streak crossed
 _ORPHAN_SLACK = 0.2  # ... and a word of it lost under the stamp this close
@@ -559,7 +558,7 @@ class _InkGone(NamedTuple):
 
     image: Image.Image
     strokes: np.ndarray | None  # the level strokes of a frame as dark as print, left on it
-    taken: np.ndarray | None  # the ink taken away inside the stamps, as it was scanned
+    taken: _TakenInk | None  # the ink taken away inside the stamps, as it was scanned
 
 
 def _stamp_ink_gone(
@@ -606,11 +605,33 @@ def _stamp_ink_gone(
     around = slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
     strokes = np.zeros_like(near)
     strokes[around] = near[around] & frame_strokes(pixels[around] <= _SEAL_GREY, page_width)
-    return _InkGone(
-        Image.fromarray(pixels),
-        strokes if strokes.any() else None,
-        taken_ink if taken_ink.any() else None,
-    )
+    taken = _TakenInk(taken_ink, taken_ink | (pixels <= _SEAL_GREY), page_width)
+    return _InkGone(Image.fromarray(pixels), strokes if strokes.any() else None, taken)
+
+
+class _TakenInk:
+    """The ink taken away with a stamp's, among the print left, on a title's cut: where a
+    paler frame ran through a number, it took a stroke of a digit with it."""
+
+    def __init__(self, taken: np.ndarray, scanned: np.ndarray, page_width: int) -> None:
+        self.taken, self.scanned, self.page_width = taken, scanned, page_width
+
+    def crosses(self, box: tuple[int, int, int, int]) -> bool:
+        """Whether a level stroke of a frame taken away runs through `box` (cut pixels).
+        Looked for on a strip around it only, long enough to tell a stroke (the whole
+        title's search would cost a stamped page ~40 ms)."""
+        left, top, right, bottom = box
+        reach = round(_STROKE_STRIP * self.page_width)
+        rows = slice(max(0, top - reach // 4), bottom + reach // 4)
+        cols = slice(max(0, left - reach), right + reach)
+        taken = self.taken[rows, cols]
+        if not taken.any():
+            return False
+        strokes = taken & frame_strokes(self.scanned[rows, cols], self.page_width)
+        inside = strokes[
+            top - rows.start : bottom - rows.start, left - cols.start : right - cols.start
+        ]
+        return bool(inside.any())
 
 
 def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
@@ -634,7 +655,7 @@ class _StampRemains:
         raster: Raster,
         struck: np.ndarray | None = None,
         cut_box: tuple[int, int, int, int] = (0, 0, 0, 0),
-        taken: np.ndarray | None = None,
+        taken: _TakenInk | None = None,
     ) -> None:
         """`struck`: where a dark frame's strokes were taken out of the cut at `cut_box`;
         `taken`: the stamp's ink taken away there, a paler frame's strokes among it."""
@@ -682,19 +703,14 @@ class _StampRemains:
 
     def _struck(self, word: layout.Word) -> bool:
         """Whether a stroke of the frame taken out of the cut ran through `word`: a dark
-        frame's found stroke, or a level run of the paler ink taken away across most of
-        its width (a few rows together: the clerk stamps askew)."""
+        frame's, or a paler one's that went with the stamp's ink."""
         w, h = self.raster.image.size
         left, top = round(word.x0 * w) - self.cut_box[0], round(word.y0 * h) - self.cut_box[1]
         right, bottom = round(word.x1 * w) - self.cut_box[0], round(word.y1 * h) - self.cut_box[1]
-        box = slice(max(0, top), max(0, bottom)), slice(max(0, left), max(0, right))
-        if self.struck is not None and self.struck[box].any():
+        left, top, right, bottom = max(0, left), max(0, top), max(0, right), max(0, bottom)
+        if self.struck is not None and self.struck[top:bottom, left:right].any():
             return True
-        if self.taken is None or self.taken[box].size == 0:
-            return False
-        ink = self.taken[box]
-        rows = range(max(1, ink.shape[0] - _ASKEW_ROWS + 1))
-        return any(ink[row : row + _ASKEW_ROWS].any(axis=0).mean() >= _ACROSS for row in rows)
+        return self.taken is not None and self.taken.crosses((left, top, right, bottom))
 
     def sift(self, found: list[Line], region: regions.Region) -> list[Line]:
         width = self.raster.image.width
