@@ -126,24 +126,23 @@ _NUMBER_WORDS = _phrases(
     "mục | phần | chương | tập | tuần | buổi | khu | tổ | thôn | ấp | đội | phường | quận | "
     "cấp | hạng | loại | nhóm"
 )
-_NUMBER_AFTER = frozenset(loose_key(word) for word in _NUMBER_WORDS)
+_NUMBER_BY_LETTERS: dict[str, list[str]] = {}  # loose key -> the words with those letters
+for _word in _NUMBER_WORDS:
+    _NUMBER_BY_LETTERS.setdefault(loose_key(_word), []).append(_word)
 
 
 def announces_number(word: str) -> bool:
     """Whether a word of a trích yếu is one a number follows ("năm", "lớp", "quý")."""
-    return loose_key(word) in _NUMBER_AFTER
+    return loose_key(word) in _NUMBER_BY_LETTERS
 
 
 def number_word(word: str) -> str | None:
     """The one word a number follows ("lớp", "năm") that `word` is with a mark misread
     ("lợp 10"), or None when `word` is one itself, or none or several have its letters."""
-    if fold_word(word) in _NUMBER_FOLDED:
+    forms = _NUMBER_BY_LETTERS.get(loose_key(word), [])
+    if len(forms) != 1 or fold_word(word) == fold_word(forms[0]):
         return None
-    forms = [form for form in _NUMBER_WORDS if loose_key(form) == loose_key(word)]
-    return forms[0] if len(forms) == 1 else None
-
-
-_NUMBER_FOLDED = frozenset(fold_word(word) for word in _NUMBER_WORDS)
+    return forms[0]
 
 
 def is_title_line(key: str) -> bool:

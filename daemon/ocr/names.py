@@ -93,7 +93,7 @@ def checked_name(name: str) -> tuple[str, float]:
             out.append("THỊ" if name.isupper() else "Thị")
             factor *= UNKNOWN_SYLLABLE
             continue
-        if word.casefold() in NAME_SYLLABLES:
+        if is_name_syllable(word):
             out.append(word.capitalize() if word.islower() else word)  # "Võ thị Minh Hà"
             continue
         candidates = _BY_LETTERS.get(loose_key(word), set())

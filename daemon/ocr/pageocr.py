@@ -605,7 +605,7 @@ def _stamp_ink_gone(
     around = slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
     strokes = np.zeros_like(near)
     strokes[around] = near[around] & frame_strokes(pixels[around] <= _SEAL_GREY, page_width)
-    taken = _TakenInk(taken_ink, taken_ink | (pixels <= _SEAL_GREY), page_width)
+    taken = _TakenInk(taken_ink, pixels, page_width)
     return _InkGone(Image.fromarray(pixels), strokes if strokes.any() else None, taken)
 
 
@@ -613,8 +613,9 @@ class _TakenInk:
     """The ink taken away with a stamp's, among the print left, on a title's cut: where a
     paler frame ran through a number, it took a stroke of a digit with it."""
 
-    def __init__(self, taken: np.ndarray, scanned: np.ndarray, page_width: int) -> None:
-        self.taken, self.scanned, self.page_width = taken, scanned, page_width
+    def __init__(self, taken: np.ndarray, left: np.ndarray, page_width: int) -> None:
+        """`taken`: the ink taken away; `left`: the cut's grey levels without it."""
+        self.taken, self.left, self.page_width = taken, left, page_width
 
     def crosses(self, box: tuple[int, int, int, int]) -> bool:
         """Whether a level stroke of a frame taken away runs through `box` (cut pixels).
@@ -627,7 +628,8 @@ class _TakenInk:
         taken = self.taken[rows, cols]
         if not taken.any():
             return False
-        strokes = taken & frame_strokes(self.scanned[rows, cols], self.page_width)
+        scanned = taken | (self.left[rows, cols] <= _SEAL_GREY)  # with the print it crossed
+        strokes = taken & frame_strokes(scanned, self.page_width)
         inside = strokes[
             top - rows.start : bottom - rows.start, left - cols.start : right - cols.start
         ]
