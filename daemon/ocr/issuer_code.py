@@ -19,8 +19,9 @@ import re
 
 from daemon.ocr.vntext import nfc, one_edit_apart, strip_aligned
 
-# A locality begins at its level word; what follows it is not part of the short form.
-_LEVELS = ("TINH", "HUYEN", "XA", "THANH PHO", "THI XA", "THI TRAN", "QUAN", "PHUONG")
+# A locality begins at its level word; what follows it is not part of the short form. With
+# its marks: "QUẢN LÝ" (to manage) is no "QUẬN", "ĐỊA PHƯƠNG" no "PHƯỜNG".
+_LEVELS = ("TỈNH", "HUYỆN", "XÃ", "THÀNH PHỐ", "THỊ XÃ", "THỊ TRẤN", "QUẬN", "PHƯỜNG")
 # The kind of agency, which a short form may leave out: VTLTNN for Cục Văn thư và Lưu trữ NN.
 _KINDS = frozenset({"CUC", "TONG", "SO", "BO", "PHONG", "BAN", "TRUONG", "CHI", "VIEN"})
 _JOINERS = frozenset({"VA", "CUA"})  # "Kế hoạch và Đầu tư": và has no letter in BKHĐT
@@ -58,14 +59,28 @@ def agreed(
     bare = re.sub(r"['’_]", "", tail)  # a stroke of a letter read as ' or _
     pieces = re.split(r"([\-/])", bare)
     changed = bare != tail
+    agency = next((i for i, p in enumerate(pieces) if p.isalpha() and p not in exempt), None)
     for i, piece in enumerate(pieces):
         if len(piece) < _MIN_CODE or not piece.isalpha() or piece in forms or piece in exempt:
             continue
         near = {form for form in forms if _one_slip(piece, form)}
+        if not near and i == agency:
+            near = _read_twice(piece, forms)
         if len(near) == 1:
             pieces[i] = near.pop()
             changed = True
     return (f"{head}/{''.join(pieces)}", True) if changed else (number, False)
+
+
+def _read_twice(read: str, forms: frozenset[str]) -> set[str]:
+    """The agency codes `read` may be with a letter read twice ("HĐĐXD"): each a run of
+    four letters or more inside a short form (Cục Quản lý hoạt động xây dựng signs HĐXD,
+    its initials CQLHĐXD), where `read` as it stands is in none. A unit's code (PTNN) is
+    not asked: it need agree with nothing."""
+    if any(read in form for form in forms):
+        return set()
+    once = {read[:i] + read[i + 1 :] for i in range(len(read) - 1) if read[i] == read[i + 1]}
+    return {code for code in once if len(code) >= _MIN_SLIP and any(code in f for f in forms)}
 
 
 def _words(agency: str) -> list[str]:
@@ -77,15 +92,21 @@ def _fold(word: str) -> str:
 
 
 def _before_locality(words: list[str]) -> list[str]:
-    folded = [_fold(w) for w in words]
     for i in range(1, len(words)):
-        if folded[i : i + 2] == ["XA", "HOI"]:
+        if [_fold(w) for w in words[i : i + 2]] == ["XA", "HOI"]:
             continue  # "THƯƠNG BINH VÀ XÃ HỘI": society, not a commune
         for level in _LEVELS:
-            size = len(level.split())
-            if " ".join(folded[i : i + size]) == level:
+            said = level.split()
+            run = words[i : i + len(said)]
+            if len(run) == len(said) and all(map(_says, run, said)):
                 return words[:i]
     return words
+
+
+def _says(word: str, level: str) -> bool:
+    """Whether `word` is the level word `level`: with its marks, or read without any
+    ("HUYEN")."""
+    return word == level or (_fold(word) == word and word == _fold(level))
 
 
 def _initial(word: str) -> str:

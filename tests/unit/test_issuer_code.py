@@ -23,6 +23,10 @@ from daemon.ocr.issuer_code import (
         ("CỤC VĂN THƯ VÀ LƯU TRỮ NHÀ NƯỚC", "VTLTNN"),  # the level word "Cục" left out
         ("TRƯỜNG THCS NGUYỄN HUỆ", "THCSNH"),  # an abbreviation kept whole
         ("SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", "SLĐTBXH"),  # "xã hội" is no commune
+        ("CỤC QUẢN LÝ HOẠT ĐỘNG XÂY DỰNG", "QLHĐXD"),  # "quản" (to manage) is no "quận"
+        ("BAN QUẢN LÝ DỰ ÁN ĐẦU TƯ XÂY DỰNG HUYỆN ĐÔNG ANH", "BQLDAĐTXD"),
+        ("SỞ NỘI VỤ ĐỊA PHƯƠNG", "SNVĐP"),  # "phương" is no "phường"
+        ("ỦY BAN NHÂN DÂN HUYEN HIỆP HÒA", "UBND"),  # a level word read without its marks
     ],
 )
 def test_short_forms_are_the_initials_without_the_locality(agency: str, form: str) -> None:
@@ -37,6 +41,20 @@ def test_a_code_one_slip_from_the_issuers_form_is_corrected() -> None:
     assert agreed("409/QĐ-BKHDT", "BỘ KẾ HOẠCH VÀ ĐẦU TƯ", None) == ("409/QĐ-BKHĐT", True)
     svh = "SỞ VĂN HÓA, THỂ 'THAO VÀ DU LỊCH"  # a stroke read as ' on both
     assert agreed("1163/KH-SVHT'DL", svh, None) == ("1163/KH-SVHTTDL", True)
+
+
+def test_an_agency_code_with_a_letter_read_twice_is_corrected() -> None:
+    """ "HĐĐXD" for HĐXD, the code Cục Quản lý hoạt động xây dựng signs with (a run of its
+    initials), was registered at 0.72 on a fresh seed's old-copier page. Codes with a
+    doubled letter of their own, or a unit's, are left."""
+    cuc = "CỤC QUẢN LÝ HOẠT ĐỘNG XÂY DỰNG"
+    assert agreed("859/HĐĐXD-KHTC", cuc, "BỘ XÂY DỰNG") == ("859/HĐXD-KHTC", True)
+    kh = frozenset({"KH"})  # the type's abbreviation before the agency's code
+    assert agreed("12/KH-HĐXXD", cuc, None, exempt=kh) == ("12/KH-HĐXD", True)
+    stttt = "SỞ THÔNG TIN VÀ TRUYỀN THÔNG"
+    assert agreed("77/STTTT-VP", stttt, None) == ("77/STTTT-VP", False)
+    snn = "SỞ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN"
+    assert agreed("5/SNNPTNT-PTNNT", snn, None) == ("5/SNNPTNT-PTNNT", False)  # a unit's
 
 
 def test_codes_that_agree_or_name_a_unit_are_left() -> None:
