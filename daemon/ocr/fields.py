@@ -101,8 +101,7 @@ def extract_fields(reading: Reading, types: DocTypes, *, today: dt.date | None =
     today = today or dt.date.today()
     layout = prepare(reading)
     head = find_header(layout, types, today)
-    subject = subject_lines(layout, head)
-    body_start = head.title + 1 + len(subject) if head.title is not None else head.end
+    subject, body_start = subject_lines(layout, head)
     closing = find_closing(layout, body_start)
 
     values: dict[str, Any] = {}
@@ -110,7 +109,7 @@ def extract_fields(reading: Reading, types: DocTypes, *, today: dt.date | None =
     doc_type = _doc_type(head, types, values, conf)
     _number_date(layout, head, types, doc_type, today, values, conf)
     _subject(head, subject, values, conf)
-    if subject_may_go_on(layout, head, subject):
+    if subject_may_go_on(layout, subject, body_start):
         conf["subject"] = min(conf["subject"], _GOES_ON)
     _agencies(head, values, conf)
     if values["number"] and conf["number"] < 1.0 and conf["issuer"] >= _SURE_ISSUER:

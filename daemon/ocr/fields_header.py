@@ -296,21 +296,23 @@ def split_agency(lines: list[WLine]) -> tuple[list[WLine], list[WLine]]:
     return (groups[-2] if len(groups) > 1 else []), groups[-1]
 
 
-def subject_lines(layout: Layout, head: Header) -> list[WLine]:
-    """The trích yếu under the type title: bold centred lines, possibly wrapped.
+def subject_lines(layout: Layout, head: Header) -> tuple[list[WLine], int]:
+    """The trích yếu under the type title: bold centred lines, possibly wrapped; and the
+    index of the line after the last one taken, where the body starts (lines the reading
+    put between are skipped: the clerk's stamp beside the title, specks).
 
     It ends at the authority line ("ỦY BAN NHÂN DÂN HUYỆN ..."), a rule, the body
     ("Căn cứ", "Kính gửi", "Điều 1"), a change of case or weight, or a wide gap.
     """
     if head.title is None:
-        return []
+        return [], head.end
     lines = layout.lines
     title = head.title_line or lines[head.title]
     axis = _Axis.of(layout, title)
     out: list[WLine] = []
     marks: list[WLine] = []  # lines of marks (".¬aĂ-Ằ—Ằ"): the rule under it, or a speck
-    prev = title
-    below = lines[head.title + 1 : head.title + 1 + _MAX_SUBJECT_LINES]
+    prev, end = title, head.title + 1
+    below = lines[end : end + _MAX_SUBJECT_LINES]
     for i, line in enumerate(below):
         if not holds_print(line.text):
             continue  # specks read as a line ("` ˆ ˆ"): not the body, not the trích yếu
@@ -323,6 +325,8 @@ def subject_lines(layout: Layout, head: Header) -> list[WLine]:
         if not out and layout.positioned and _stamp_beside(line, title):
             continue
         line = _without_stamp_label(line, axis)
+        if out:
+            line = _without_end_speck(line, prev, axis)
         if not out and not _opens_subject(line, title, axis):
             if not _opens_off_axis(line, below[i + 1 : i + 2], title, axis):
                 break
@@ -330,8 +334,8 @@ def subject_lines(layout: Layout, head: Header) -> list[WLine]:
         if out and _ends_subject(line, prev, out, axis):
             break
         out += [*marks, line]
-        marks, prev = [], line
-    return out
+        marks, prev, end = [], line, head.title + 2 + i
+    return out, end
 
 
 _UNREAD = 0.3  # a line read this unsurely may hide what it says (under the clerk's stamp)
@@ -342,15 +346,12 @@ _PAST = 0.03  # a body line the stamp cut the start of ends this far past the tr
 _THIN = 0.5  # a "line" this much lower than a line of print is a rule or a speck
 
 
-def subject_may_go_on(layout: Layout, head: Header, subject: list[WLine]) -> bool:
-    """Whether the trích yếu may go on past its last line read: an unsure line follows
-    close below (a line half lost under the stamp no longer looks centred, so it was not
-    taken, but the trích yếu may end there), and is not the body's by its place or its
-    first words."""
-    if head.title is None or not subject:
-        return False
-    following = head.title + 1 + len(subject)
-    if following >= len(layout.lines):
+def subject_may_go_on(layout: Layout, subject: list[WLine], following: int) -> bool:
+    """Whether the trích yếu may go on past its last line read, the line at `following`:
+    an unsure line follows close below (a line half lost under the stamp no longer looks
+    centred, so it was not taken, but the trích yếu may end there), and is not the body's
+    by its place or its first words."""
+    if not subject or following >= len(layout.lines):
         return False
     line, last = layout.lines[following], subject[-1]
     close = line.y0 - last.y1 <= 1.5 * max(last.height, 0.01)
@@ -498,10 +499,27 @@ def _without_stamp_label(line: WLine, axis: _Axis) -> WLine:
     )
 
 
+_WRAPPED = 0.5  # a wrapped line's gap under the one before, at most (line heights)
 _STAMPED = 0.2  # a line the stamp lay on, as pageocr doubts one (its _UNDER_STAMP)
 _STAMP_LABEL = re.compile(r"\w{1,4}:\s+\S*\d\S*\s+(?=\w)")  # "Số: 215 ", read "Ni: 2Ơ "
 # Its frame's marks or a letter alone before a trích yếu line's capital ("‹ w Kết quả ...")
 _STAMP_SPECKS = re.compile(r"(?:(?:(?:[^\w\s]|_)+|[a-zA-Z])\s+)+(?=[A-ZĐÀ-Ỹ][a-zà-ỹđ])")
+
+
+def _without_end_speck(line: WLine, prev: WLine, axis: _Axis) -> WLine:
+    """A trích yếu's next line without the period a speck made at its end ("thôn mới quý IV
+    năm 2019."): it goes on in small letters, centred on the title's axis and set close
+    under `prev` as a wrapped line is, which no sentence of the body does, nor the address
+    a space below ("ính gửi: UBND tỉnh Thanh Hóa.", its capital lost). A trích yếu ends
+    without a period."""
+    text = line.text
+    if not (text.endswith(".") and not text.endswith("..") and text[:1].islower()):
+        return line
+    if axis.centre is None or axis.off(line) or line.y0 - prev.y1 > _WRAPPED * prev.height:
+        return line
+    share = (line.x1 - line.x0) / len(text)
+    text = text[:-1].rstrip()
+    return replace(line, text=text, x1=line.x0 + share * len(text), key=loose_key(text))
 
 
 def _stamp_beside(line: WLine, title: WLine) -> bool:

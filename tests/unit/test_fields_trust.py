@@ -998,3 +998,60 @@ def test_a_lists_comma_stays_when_a_mark_beside_it_was_misread(types: DocTypes) 
     read = "Về việc kiện toàn Ban Chỉ đạo phòng chay, chữa chày rừng mùa khô"
     fields = extract(nd30(**{**QD, "title": ["QUYẾT ĐỊNH", read]}, conf=0.95), types)
     assert fields.subject == "Về việc kiện toàn Ban Chỉ đạo phòng cháy, chữa cháy rừng mùa khô"
+
+
+def test_the_line_after_the_trich_yeu_is_asked_past_the_stamp_beside_the_title(
+    types: DocTypes,
+) -> None:
+    """The clerk's stamp beside the title is read between the title and the trích yếu; the
+    line asked whether the trích yếu goes on is the one after its last line, not one line
+    short: its second line, unsure and off the axis once the stamp's digits were taken from
+    its end, was lost and the first registered surely (positions from a real scan's
+    reading: a silent error on a fresh seed)."""
+    first = "Triển khai thực hiện bảo vệ môi trường"
+    reading = page(
+        *HEADER,
+        ("KẾ HOẠCH", 0.475, 0.173, 0.603, 0.96),
+        ("[ ~ UBND HUYỆN HiỆP HÒA ˆ |", 0.664, 0.174, 0.902, 0.52),
+        (first, 0.340, 0.196, 0.737, 0.96),
+        ("trên địa bàn xã Hoàng Vân năm", 0.352, 0.216, 0.672, 0.2),
+        ("Thực hiện Kế hoạch số 4468/KH-UBND ngày 27/9/2020 của UBND", 0.207, 0.246, 0.916, 0.9),
+        ("thành phố về bảo vệ môi trường, UBND xã ban hành Kế hoạch", 0.161, 0.268, 0.809, 0.9),
+    )
+    fields = extract(reading, types)
+    assert fields.subject.startswith(first)
+    assert fields.confidence["subject"] < THRESHOLD
+
+
+_REPORT = (
+    *HEADER,
+    ("BÁO CÁO", 0.484, 0.197, 0.598, 0.92),
+    ("Kết quả công tác xây dựng nông", 0.344, 0.217, 0.737, 0.96),
+)
+_REPORT_BODY = (
+    ("Thực hiện Kế hoạch số 25/KH-UBND ngày 15/01/2019 của UBND tỉnh, Sở", 0.207, 0.280, 0.916),
+    ("báo cáo kết quả thực hiện như sau:", 0.161, 0.302, 0.520),
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "subject"),
+    [
+        # centred on the title's axis, in small letters: the period is a speck's
+        (
+            ("thôn mới quý IV năm 2019.", 0.378, 0.237, 0.710, 0.96),
+            "Kết quả công tác xây dựng nông thôn mới quý IV năm 2019",
+        ),
+        # a sentence of the body, from the margin, ends the trích yếu
+        (("thôn mới trên địa bàn tỉnh.", 0.161, 0.237, 0.520, 0.96), None),
+        # the address a space below, its capital lost, ends it too
+        (("ính gửi: UBND tỉnh Thanh Hóa.", 0.370, 0.252, 0.686, 0.88), None),
+    ],
+)
+def test_a_speck_after_a_trich_yeu_line_does_not_end_it(
+    line: tuple[str, float, float, float, float], subject: str | None, types: DocTypes
+) -> None:
+    """A period at the end of a trích yếu's second line, a speck on an old copier's page,
+    cut the trích yếu after "nông" at 0.96 (a silent error on a fresh seed)."""
+    fields = extract(page(*_REPORT, line, *_REPORT_BODY), types)
+    assert fields.subject == (subject or _REPORT[-1][0])
