@@ -133,23 +133,29 @@ def _less_crossings(ink: np.ndarray, stroke: np.ndarray, reach: int) -> np.ndarr
 
 def _straight(ink: np.ndarray, length: int) -> np.ndarray:
     """The pixels of `ink` on a straight vertical run of `length` at a slope up to _SKEW:
-    the map is sheared row by row so that each slope in turn stands upright."""
+    the map is sheared so that each slope in turn stands upright. A slope this small moves
+    a row by the same whole pixels as its neighbours: the shear moves bands of rows by
+    slicing, not each pixel by an index."""
     height, width = ink.shape
     pad = int(_SKEW * height) + 1
-    padded = np.zeros((height, width + 2 * pad), dtype=bool)
-    padded[:, pad : pad + width] = ink
-    columns = np.arange(padded.shape[1])[None, :]
-    found = np.zeros_like(padded)
+    found = np.zeros_like(ink)
     steps = max(1, round(_SKEW * length))  # one pixel off over a stroke's length at most
     for slope in np.linspace(-_SKEW, _SKEW, 2 * steps + 1):
-        shift = np.round(np.arange(height) * slope).astype(int)[:, None]
-        where = (columns + shift) % padded.shape[1]
-        sheared = np.take_along_axis(padded, where, axis=1)
+        bands = _bands(np.round(np.arange(height) * slope).astype(int))
+        sheared = np.zeros((height, width + 2 * pad), dtype=bool)
+        for top, bottom, shift in bands:
+            sheared[top:bottom, pad - shift : pad - shift + width] = ink[top:bottom]
         runs = morph.covered_by_runs(sheared, length)
-        back = np.zeros_like(padded)
-        np.put_along_axis(back, where, runs, axis=1)
-        found |= back
-    return found[:, pad : pad + width]
+        for top, bottom, shift in bands:
+            found[top:bottom] |= runs[top:bottom, pad - shift : pad - shift + width]
+    return found
+
+
+def _bands(shifts: np.ndarray) -> list[tuple[int, int, int]]:
+    """The runs of rows with the same shift, as (first row, row past the last, shift)."""
+    starts = [0, *(np.flatnonzero(np.diff(shifts)) + 1).tolist()]
+    ends = [*starts[1:], len(shifts)]
+    return [(top, bottom, int(shifts[top])) for top, bottom in zip(starts, ends, strict=True)]
 
 
 def _on_both_sides(ink: np.ndarray, reach: int, axis: int) -> np.ndarray:
