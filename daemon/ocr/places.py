@@ -13,6 +13,7 @@ import re
 
 from daemon.ocr import gazetteer
 from daemon.ocr.fields_vocab import SURNAME_FORMS, UNIT_TYPES
+from daemon.ocr.gazetteer import name_key
 from daemon.ocr.names import checked_name
 from daemon.ocr.vntext import loose_key, nfc, one_edit_apart
 
@@ -53,14 +54,32 @@ def checked_place(name: str, unit_type: str = "") -> tuple[str, float]:
     `unit_type` written before it narrows the units: "huyện Lạng Giảng" is the district
     Lạng Giang, not the commune Làng Giàng."""
     places = gazetteer.shipped()
+    levels = _LEVELS.get(unit_type.strip().casefold())
+    if levels == ("province",):
+        return _checked_province(places, name)
     if places.known_place(name):
         return name, 1.0
     candidates = places.spelled_like(name)
-    levels = _LEVELS.get(unit_type.strip().casefold())
     if levels and len(candidates) > 1:
         candidates = [c for c in candidates if any(u.level in levels for u in places.find(c))]
     if len(candidates) == 1:
         return _cased(candidates[0], name), 1.0
+    return name, UNKNOWN_PLACE
+
+
+def _checked_province(places: gazetteer.Gazetteer, name: str) -> tuple[str, float]:
+    """A place after "tỉnh": a province of either era, whose list is whole (districts and
+    communes were renamed, merged and promoted: a name known at another level may be right).
+    "tỉnh Hà Lĩnh", a commune's name, is Hà Tĩnh misread: the one province spelled with its
+    letters, or else one letter off it (provinces are few and far apart)."""
+    key = name_key(name)
+    provinces = {name_key(p.short): p.short for p in places.provinces()}
+    if key in provinces:
+        return name, 1.0
+    candidates = {provinces[k] for k in provinces if loose_key(k) == loose_key(key)}
+    candidates = candidates or {p for k, p in provinces.items() if one_edit_apart(key, k)}
+    if len(candidates) == 1:
+        return _cased(candidates.pop(), name), 1.0
     return name, UNKNOWN_PLACE
 
 

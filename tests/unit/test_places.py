@@ -22,6 +22,19 @@ def test_a_name_no_unit_bears_is_not_trusted() -> None:
     assert checked_place("Xyz Qwe") == ("Xyz Qwe", UNKNOWN_PLACE)
 
 
+def test_a_place_after_tinh_is_a_province() -> None:
+    """ "tỉnh Hà Lĩnh" (a commune's name in Thanh Hóa) passed as a known place at 0.80 on
+    an old copier's page: after "tỉnh" only a province will do, and the one a letter
+    off it is taken. The same name after "xã" is the commune's."""
+    assert checked_place("Hà Lĩnh", "tỉnh ") == ("Hà Tĩnh", 1.0)
+    assert checked_place("Hà Tinh", "tỉnh ") == ("Hà Tĩnh", 1.0)  # its mark lost
+    assert checked_place("Hà Lĩnh", "xã ") == ("Hà Lĩnh", 1.0)
+    assert checked_place("Hà Nam", "tỉnh ") == ("Hà Nam", 1.0)
+    assert checked_place("Xyz Qwe", "tỉnh ") == ("Xyz Qwe", UNKNOWN_PLACE)
+    # a district's name, one letter off no province: not a province, and not guessed
+    assert checked_place("Cẩm Xuyên", "tỉnh ") == ("Cẩm Xuyên", UNKNOWN_PLACE)
+
+
 def test_letters_shared_by_several_places_are_not_guessed() -> None:
     shared = gazetteer.shipped().spelled_like("Thanh Hoa")
     assert {"Thanh Hóa", "Thành Hòa", "Thạnh Hòa"} <= set(shared)
