@@ -387,10 +387,10 @@ _WORD_TWICE = re.compile(r"(?<!\w)(\w+) \1(?!\w)", re.IGNORECASE)
 # "kết quả: phổ biến", "số liệu phòng. cháy", "công! tác", "quản lý; sử dụng": a speck read
 # as a mark (a trích yếu lists with commas)
 _MARK_MID = re.compile(r"[:.!?;]\s+[a-zà-ỹđ]")
-# A year of a trích yếu falls between the Republic's founding and this century's end:
-# "nhiệm vụ năm 2922", "giai đoạn 2021-2926" are misread.
+# A year of a trích yếu falls between the Republic's founding and this century's end, in
+# four digits: "nhiệm vụ năm 2922", "giai đoạn 2021-2926", "năm 20253" are misread.
 _ODD_YEAR = re.compile(
-    r"\b(?:năm|đoạn|(?:19|20)\d\d\s*[-–])\s*(?!19[4-9]\d|20\d\d)\d{4}\b", re.IGNORECASE
+    r"\b(?:năm|đoạn|(?:19|20)\d\d\s*[-–])\s*(?!(?:19[4-9]\d|20\d\d)\b)\d{4,}\b", re.IGNORECASE
 )
 # A dash between two words of a sentence: "xây - dựng nông thôn" is one word split by a speck.
 _SPLIT_WORDS = re.compile(r"[a-zà-ỹđ] [-–—] [a-zà-ỹđ]")
