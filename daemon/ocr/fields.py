@@ -87,6 +87,9 @@ _HIDDEN_DIGIT = 0.5  # ... and one read this unsurely caps the date's confidence
 _SURE_READ = 0.85  # ... unless it is the year of issue, on a line read surely otherwise
 _NUMBERS = re.compile(r"\d+|\b[IVX]{1,4}\b")
 _CODE_DISAGREES = 0.5  # a code of the ký hiệu disagrees with "Lưu:" or the issuer
+# A "Về việc" taken for a công văn's V/v on a page with a type's title ("TỜ TRÌNH"): the
+# title's own trích yếu, read out of its place (the stamp joined it to the line above).
+_VV_BESIDE_TITLE = 0.3
 _GOES_ON = 0.3  # a trích yếu that may go on under the stamp is the clerk's to finish
 _ONE_LINE_SLACK = 0.3  # a subject is no surer than its least sure line, give or take
 _GUESSED_DIGIT = 0.5  # a date with a letter read for one of its digits is the clerk's to check
@@ -274,6 +277,8 @@ def _subject(
     elif head.vv_lines:
         text, _ = trim_edges(_VV.sub("", squash(" ".join(ln.text for ln in head.vv_lines))))
         score, read_from = mean_conf(head.vv_lines), head.vv_lines
+        if head.title is not None:  # a type's title: its trích yếu is under it, not a V/v
+            score = min(score, _VV_BESIDE_TITLE)
     else:
         text, score = "", 0.0
     text = without_specks_in_compounds(text)  # they hide nothing

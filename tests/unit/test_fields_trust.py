@@ -130,6 +130,7 @@ def test_dust_a_broken_year_or_a_shouted_syllable_is_flagged(types: DocTypes) ->
         "Dự hội nghị sơ kết công tác giải ngân 6 tháng đầu năm 2016 7 ụ",  # specks at its end
         "Tình hình thực hiện năm 2021 và phương hướng, nhiệm vụ năm 2922",  # no such year
         "Về việc ban hành Kế hoạch giảm nghèo giai đoạn 2021-2926",
+        "Triển khai tiêm chủng mở rộng trên địa bàn tỉnh năm 20253",  # five digits (1616)
         "Về việc phê duyệt Kế hoạch giải ngân vốn đầu tư công giai đoạn 2g15- 2019",
         "Về việc chủ động ứng phó với bão số I năn,2023",  # a comma glued to the year
         "Về việc chủ động ứng phó với bão sô FV năm 2022",  # no storm's number
@@ -1055,3 +1056,22 @@ def test_a_speck_after_a_trich_yeu_line_does_not_end_it(
     cut the trích yếu after "nông" at 0.96 (a silent error on a fresh seed)."""
     fields = extract(page(*_REPORT, line, *_REPORT_BODY), types)
     assert fields.subject == (subject or _REPORT[-1][0])
+
+
+def test_a_ve_viec_read_above_a_types_title_is_doubted(types: DocTypes) -> None:
+    """A Tờ trình's trích yếu read above its title, joined by the clerk's stamp into one tall
+    line, was taken for a công văn's V/v and registered at 0.76 ("Về việc đề nghị phê TH";
+    positions from a real scan's reading, training seed 1616): a type's title has its
+    trích yếu under it."""
+    reading = page(
+        *HEADER,
+        ("Về việc đề nghị phê TH", 0.331, 0.178, 0.597, 0.76),
+        ("TỜ TRÌNH", 0.479, 0.184, 0.606, 0.94),
+        ("kinh phí", 0.652, 0.204, 0.754, 0.96),
+        ("thực hiện quản lý đất đai năm 2017", 0.326, 0.218, 0.758, 0.96),
+        ("Kính gửi: UBND tỉnh Sóc Trăng.", 0.356, 0.260, 0.728, 0.94),
+        *_REPORT_BODY,
+    )
+    fields = extract(reading, types)
+    assert fields.doc_type == "Tờ trình"
+    assert fields.confidence["subject"] < THRESHOLD
