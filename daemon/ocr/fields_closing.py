@@ -23,17 +23,29 @@ _ITEM = re.compile(r"^\s*[-+•·*–—‐‑~“”\"¬_]\s*")
 _LEAD_JUNK = re.compile(r"^[\W_]+")
 _TAIL_MARKS = re.compile(r"[\W_]+$")
 _ITEM_END = (";", ".", ":")
-_TAIL_JUNK = re.compile(r"\s*[;,.:]\s*[^\w()]{1,3}$")
+# Specks after an item's ";": marks, "_", modifier letters (ˆ, a word character to Python),
+# or one small letter alone ("Như trên; _", "Lưu: VT. ˆ", "Lưu: VT. ị")
+_TAIL_JUNK = re.compile(r"\s*[;,.:]\s*(?:(?:[^\w()]|[_\u02b0-\u02ff]){1,3}|[a-zà-ỹđ])$")
+# A speck standing alone between an item's words ("điện \\ tử", "điện tử [ huyện")
+_INNER_SPECK = re.compile(r"(?<=\w) +[\\\[\]|{}~`^_\u02b0-\u02ff]+ +(?=\w)")
+# "TT. HĐND tỉnh" (Thường trực) read "TT: HĐND tỉnh"
+_STANDING = re.compile(r"^TT\s*[:;,]\s*(?=[A-ZĐ])")
 _AS_ABOVE = "Như trên"  # ":" is how OCR often reads the ";"
 # On the folded text. OCR also gives "Ai nhận:": accepted only after the body's "./.".
 _RECIPIENT_LABEL = re.compile(r"^\s*n[o0]i\s*nh[a4]n\s*(?::\s*|$)")  # not "Nơi nhận hồ sơ"
 _RECIPIENT_LABEL_OCR = re.compile(r"^\s*\S{1,3}\s*nh[a4]n\s*:\s*")
 # "Lưu: VT" as OCR reads it: the archive line's first unit is always the văn thư (VT), so a
 # "Lưu" with a slip in any letter (Tưu, LUuU, LỰU, EÚU) followed by a "VT" is that line.
+# Its L may be lost or follow a speck read as a letter ("ưu: VT", "kLưu: VT"), its colon
+# doubled or joined by a speck ("Lưu::VT", "Eưu:.VT"); what follows VT is more units.
 _ARCHIVE = re.compile(
-    r"^[LTE][ưuƯUỰỨỪỬỮựứừửữúùÚÙ][uUư]{0,2}\s*[:;.]?\s*[Vv][TFIl1|7ĨỊÍÌ][TF)]?(?=\s*,|\s*$)"
+    r"^(?:[^\W\d_]?[LTEbk])?[ưuƯUỰỨỪỬỮựứừửữúùÚÙợỢ][uUươợ]{0,2}\s*[:;.]{0,2}\s*"
+    r"[Vv][TFIl1|7ĨỊÍÌẢ][TF)]?(?=\s*[,;.:'’]|\s*$)"
 )
+_UNITS_AFTER = re.compile(r"^[\s,;.:'’]*[,;.:'’][\s,;.:'’]*(?=\w)")  # "VT; KTHT", "VT,.VP", "VT,NC"
 _TO_REPORT = re.compile(r"\(b\s*/\s*[cC©€e]\)")
+_TO_REPORT_TO = re.compile(r"\(đ[ểếễệềe]\s+b/c\)")  # "(để b/c)" with its mark misread
+_AS_SAID = re.compile(r"^Nh[ưựừứửữ]\s+(?=trên\b|Điều\b)")  # "Nhự Điều 3": Như
 # Rank or degree printed before a signer's name (on the folded text).
 _NAME_PREFIX = re.compile(
     r"^(?:(?:dai|thuong|trung|thieu) (?:ta|uy|tuong)|(?:p?gs\.? ?)?ts\.|ths\.|bs\.|ks\.|ls\.)\s*"
@@ -170,13 +182,15 @@ def _snap_item(text: str, lines: list[WLine]) -> str:
 
 
 def _archive_item(text: str) -> str:
-    """ "Lưu: VT, ..." (kept by the văn thư) with OCR's slips in "VT" undone (VF, VI, VTF),
-    and "(b/c)" (để báo cáo) whose c OCR made a © or €."""
-    text = _TO_REPORT.sub("(b/c)", text)
+    """ "Lưu: VT, ..." (kept by the văn thư) with OCR's slips in "Lưu" and "VT" undone (VF,
+    VI, VTF) and its units parted by commas, as ND30 writes them; "(b/c)" (để báo cáo)
+    whose c OCR made a © or €, "(để b/c)" and "Như Điều 3" with a mark misread."""
+    text = _AS_SAID.sub("Như ", _TO_REPORT_TO.sub("(để b/c)", _TO_REPORT.sub("(b/c)", text)))
     match = _ARCHIVE.match(text)
     if match is None:
         return text
-    return f"Lưu: VT{text[match.end() :].replace('Ñ', 'N')}"
+    units = _UNITS_AFTER.sub(", ", text[match.end() :].replace("Ñ", "N"))
+    return f"Lưu: VT{units}"
 
 
 def _continues(layout: Layout, line: WLine) -> bool:
@@ -203,8 +217,9 @@ def _item_start(layout: Layout, line: WLine, closed: bool) -> int | None:
 def _clean_item(text: str) -> str:
     """An item without its leading dash and trailing ";" "," "." (":" is OCR's ";")."""
     text = _LEAD_JUNK.sub("", text.strip()) if not text[:1].isalnum() else text.strip()
+    text = _TAIL_JUNK.sub("", text.strip())  # "Như trên; „": specks after the item's ";"
     text = text.rstrip(";,.: -").rstrip("/").rstrip(".").strip()
-    return _TAIL_JUNK.sub("", text)  # "Như trên; „": specks after the item's ";"
+    return _STANDING.sub("TT. ", _INNER_SPECK.sub(" ", _TAIL_JUNK.sub("", text)))
 
 
 def _read_signer(layout: Layout, region: list[int], closing: Closing) -> None:

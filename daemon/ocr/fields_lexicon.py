@@ -38,7 +38,10 @@ phòng tài chính kế hoạch | phòng nội vụ | phòng giáo dục và đ�
 phòng tài nguyên và môi trường | phòng quản lý đô thị | phòng văn hóa và thông tin |
 phòng lao động thương binh và xã hội | phòng tư pháp | phòng y tế | phòng dân tộc |
 phòng nông nghiệp và phát triển nông thôn | bộ nội vụ | bộ tài chính | bộ y tế | bộ tư pháp |
-bộ thông tin và truyền thông | bộ giáo dục và đào tạo | tổng cục
+bộ thông tin và truyền thông | bộ giáo dục và đào tạo | tổng cục |
+kho bạc nhà nước tỉnh | kho bạc nhà nước huyện | cổng thông tin điện tử tỉnh |
+cổng thông tin điện tử huyện | các sở ban ngành tỉnh | các phòng ban ngành huyện |
+ban ngành đoàn thể | lãnh đạo vp ubnd tỉnh | công báo | công an tỉnh | công an huyện
 """
 
 # The provinces and centrally-run cities (before the 2025 mergers, as older documents print
