@@ -65,7 +65,7 @@ def agreed(
             continue
         near = {form for form in forms if _one_slip(piece, form)}
         if not near and i == agency:
-            near = _read_twice(piece, forms)
+            near = _read_twice(piece, forms) or _hyphen_lost(piece, forms, alone=len(pieces) == 1)
         if len(near) == 1:
             pieces[i] = near.pop()
             changed = True
@@ -81,6 +81,20 @@ def _read_twice(read: str, forms: frozenset[str]) -> set[str]:
         return set()
     once = {read[:i] + read[i + 1 :] for i in range(len(read) - 1) if read[i] == read[i + 1]}
     return {code for code in once if len(code) >= _MIN_SLIP and any(code in f for f in forms)}
+
+
+def _hyphen_lost(read: str, forms: frozenset[str], *, alone: bool) -> set[str]:
+    """The agency's code and the drafting unit's with the hyphen between them lost
+    ("421/KCBVP" for KCB-VP, Cục Quản lý Khám, chữa bệnh): the longest run of three letters
+    or more of a short form that `read` starts with, two capitals or more after it, when
+    `read` is the ký hiệu's only code."""
+    if not alone or any(read in form for form in forms):
+        return set()
+    for cut in range(len(read) - 2, _MIN_CODE - 1, -1):
+        head, unit = read[:cut], read[cut:]
+        if any(head in form for form in forms) and unit.isupper():
+            return {f"{head}-{unit}"}
+    return set()
 
 
 def _words(agency: str) -> list[str]:

@@ -57,6 +57,18 @@ def test_an_agency_code_with_a_letter_read_twice_is_corrected() -> None:
     assert agreed("5/SNNPTNT-PTNNT", snn, None) == ("5/SNNPTNT-PTNNT", False)  # a unit's
 
 
+def test_an_agency_code_run_into_the_units_is_parted() -> None:
+    """ "421/KCBVP" (its hyphen lost) was registered at 0.71 on a training seed's office
+    scan: the agency's code (a run of the issuer's initials) and the unit's after it."""
+    cuc = "CỤC QUẢN LÝ KHÁM, CHỮA BỆNH"
+    assert agreed("421/KCBVP", cuc, "BỘ Y TẾ") == ("421/KCB-VP", True)
+    assert agreed("15/SNVTCCB", "SỞ NỘI VỤ", None) == ("15/SNV-TCCB", True)
+    assert agreed("15/SNV", "SỞ NỘI VỤ", None) == ("15/SNV", False)  # no unit: as it is
+    # a code of its own after a type's is left
+    qd = frozenset({"QĐ"})
+    assert agreed("7/QĐ-SNVTCCB", "SỞ NỘI VỤ", None, exempt=qd) == ("7/QĐ-SNVTCCB", False)
+
+
 def test_codes_that_agree_or_name_a_unit_are_left() -> None:
     ubnd = "ỦY BAN NHÂN DÂN HUYỆN KHÁNH SƠN"
     assert agreed("68/QĐ-UBND", ubnd, None) == ("68/QĐ-UBND", False)
