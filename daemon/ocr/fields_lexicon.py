@@ -41,7 +41,7 @@ phòng nông nghiệp và phát triển nông thôn | bộ nội vụ | bộ tà
 bộ thông tin và truyền thông | bộ giáo dục và đào tạo | tổng cục |
 kho bạc nhà nước tỉnh | kho bạc nhà nước huyện | cổng thông tin điện tử tỉnh |
 cổng thông tin điện tử huyện | các sở ban ngành tỉnh | các phòng ban ngành huyện |
-ban ngành đoàn thể | lãnh đạo vp ubnd tỉnh | công báo | công an tỉnh | công an huyện
+lãnh đạo vp ubnd tỉnh | công báo | công an tỉnh | công an huyện
 """
 
 # The provinces and centrally-run cities (before the 2025 mergers, as older documents print
@@ -58,7 +58,8 @@ thừa thiên huế | tiền giang | trà vinh | tuyên quang | vĩnh long | vĩ
 việt nam
 """
 
-# Words of subjects, recipients and agency names alike.
+# Words of subjects, recipients and agency names alike; last, the actions a trích yếu opens
+# with (its head, which no neighbour on its left vouches for).
 _COMMON = """
 ủy ban nhân dân tỉnh | ủy ban nhân dân huyện | ủy ban nhân dân xã | ủy ban nhân dân thành phố |
 hội đồng nhân dân tỉnh | hội đồng nhân dân huyện | ubnd tỉnh | ubnd huyện | ubnd xã |
@@ -105,7 +106,12 @@ về việc | các cơ quan | đơn vị | tình hình | tính toán | một s�
 bền vững | kiện toàn | ban chỉ đạo | tại cuộc họp về | quy chế về | tháng đầu năm |
 tết nguyên đán | kiểm soát | kết luận | quản lý | sử dụng |
 cả nước | của ubnd | cấp nước sạch | giải quyết | thương binh | dịch bệnh truyền nhiễm |
-giáo dục pháp luật | dự họp | dự hội nghị
+giáo dục pháp luật | dự họp | dự hội nghị |
+cung cấp | chấn chỉnh | góp ý | rà soát | thành lập | phân bổ | giải thể | sáp nhập |
+tiếp nhận | bố trí | phân công | chỉ định | công nhận | cho phép | tham gia | đăng ký |
+cấp phát | thu hồi | gia hạn | tạm dừng | xử lý | khắc phục | chuẩn bị | vận động |
+thẩm định | nghiệm thu | bàn giao | xét duyệt | chấp thuận | thống nhất | giới thiệu |
+triệu tập | kéo dài | ủy quyền | phê chuẩn | miễn nhiệm
 """
 
 _WORD = re.compile(r"\w+")
@@ -649,7 +655,30 @@ def _stray_capital(text: str, words: list[re.Match[str]], i: int) -> Slip | None
         not after or (after.islower() and not known_pair(word, after))
     ):
         return Slip(word, word.lower(), False)
+    # after a unit's type ("Trưởng phòng Tài chính") or a link ("và Truyền thông") a
+    # name goes on
+    named = fold_word(before) in _PLACE_TYPES | _LEADS_ON | _CAPITALISED_WORDS
+    compound = not named and known_pair(before, word)
+    if compound and word.lower() not in _CAPITALISED_WORDS and not _in_place_name(words, i):
+        # "tìm kiếm Cứu nạn": it starts a pair of its own too, but no name begins in
+        # mid-compound, and only a few words are capitalised by custom ("ngân sách Nhà nước")
+        return Slip(word, word.lower(), False)
     return None
+
+
+# Words official writing capitalises in mid-sentence: the State and its organs, documents
+# and their parts named with their number ("Điều 5"), a name's own type word.
+# fmt: off
+_CAPITALISED_WORDS = frozenset({
+    "nhà", "chính", "quốc", "đảng", "mặt", "tổ", "luật", "nghị", "quyết", "thông", "chỉ",
+    "kế", "công", "điều", "khoản", "chương", "mục", "phụ", "ban", "sở", "phòng", "ủy", "hội",
+    "trường", "trung", "cục", "bộ", "tổng", "văn", "thủ", "chủ", "tháng", "tết", "nhân",
+    "đoàn", "liên", "viện", "bệnh", "chi", "hạt", "trạm", "đài", "báo", "cổng", "kho", "bảo",
+    "tòa", "quân", "lễ", "giải", "cuộc", "đề", "dự", "quy", "hướng", "tờ", "biên", "giấy",
+    "phiếu", "thư", "bản", "đội", "xã", "huyện", "tỉnh", "thành", "thị", "phường", "quận",
+    "ấp", "thôn", "làng",
+})
+# fmt: on
 
 
 def _shouted_link(words: list[re.Match[str]], i: int) -> Slip | None:

@@ -60,6 +60,11 @@ def types() -> DocTypes:
         # a list the regulations write, a slip in one of its words
         ("Kế hoạch phong, chống dịch bệnh", "Kế hoạch phòng, chống dịch bệnh"),
         ("Cân đối, bố trí kinh phí", "Cân đối, bố trí kinh phí"),  # no "sửa đổi, bổ sung"
+        # the actions a trích yếu opens with, which no word on their left vouches for
+        ("củng cấp thông tin phục vụ thanh tra", "cung cấp thông tin phục vụ thanh tra"),
+        ("Về việc cụng cấp thông tin", "Về việc cung cấp thông tin"),  # was only flagged
+        ("Về việc chấp thuân chủ trương", "Về việc chấp thuận chủ trương"),
+        ("Về việc phân cộng nhiệm vụ", "Về việc phân công nhiệm vụ"),
     ],
 )
 def test_diacritics_restored_from_the_neighbouring_word(read: str, meant: str) -> None:

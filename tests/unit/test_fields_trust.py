@@ -509,11 +509,6 @@ def test_slips_that_leave_real_words_are_flagged(subject: str, types: DocTypes) 
 @pytest.mark.parametrize(
     ("read", "meant"),
     [
-        # cung is ~3,000 times as common; so are cũng and cùng, but "cung cấp" is written
-        (
-            "Về việc cụng cấp thông tin phục vụ bồi dưỡng",
-            "Về việc cung cấp thông tin phục vụ bồi dưỡng",
-        ),
         ("Tuyển sinh vảo lớp 10 năm 2017", "Tuyển sinh vào lớp 10 năm 2017"),  # vảo: in no use
         ("Hỗ trợ trong địp Tết Nguyên đán", "Hỗ trợ trong dịp Tết Nguyên đán"),
         (
@@ -523,6 +518,10 @@ def test_slips_that_leave_real_words_are_flagged(subject: str, types: DocTypes) 
         (  # a capital ending a compound mid-sentence, and starting none
             "Tăng cường ứng dụng chữ ký Số trong gửi văn bản",
             "Tăng cường ứng dụng chữ ký số trong gửi văn bản",
+        ),
+        (  # ... or starting one, after a small compound no name begins in (seed 2626)
+            "Triển khai phòng, chống thiên tai và tìm kiếm Cứu nạn trong các cơ quan",
+            "Triển khai phòng, chống thiên tai và tìm kiếm cứu nạn trong các cơ quan",
         ),
         (  # a rare syllable one letter from a function word
             "Kết luận tủa Chủ tịch UBND huyện Lâm Thao tại cuộc họp về thi đua",
@@ -643,6 +642,12 @@ def test_an_agency_name_with_a_letter_vietnamese_has_not_is_flagged(types: DocTy
         "Khen thưởng cá nhân có thành tích xuất sắc trong phòng cháy, chữa cháy",
         "Kết quả bảo đảm trật tự an toàn giao thông quý III năm 2020",
         "Về việc phát triển du lịch cộng đồng năm 2024",
+        # capitals official writing puts in mid-sentence: by custom, after a unit's type,
+        # in a name linked by "và", a province after "tỉnh"
+        "Về việc bổ sung dự toán ngân sách Nhà nước năm 2024",
+        "Kết luận của Trưởng phòng Tài chính - Kế hoạch tại cuộc họp",
+        "Kết luận của Giám đốc Sở Thông tin và Truyền thông tại cuộc họp",
+        "Hỗ trợ doanh nghiệp nhỏ và vừa trên địa bàn tỉnh Sóc Trăng",
     ],
 )
 def test_right_words_are_not_taken_for_slips(text: str) -> None:
