@@ -55,7 +55,12 @@ from daemon.ocr.fields_lexicon import (
 )
 from daemon.ocr.fields_parse import Number, parse_date_line, parse_number, restore_abbr
 from daemon.ocr.fields_vocab import SURNAME_FORMS, SURNAMES, agency_like
-from daemon.ocr.issuer_code import agency_code_doubtful, agreed, drafting_unit_disagrees
+from daemon.ocr.issuer_code import (
+    agency_code_doubtful,
+    agreed,
+    drafting_unit_disagrees,
+    unit_code_doubtful,
+)
 from daemon.ocr.model import FIELD_NAMES, Fields, Reading
 from daemon.ocr.names import UNKNOWN_SURNAME, checked_name, is_middle_name
 from daemon.ocr.places import SCHOOL_LEVELS, checked_agency, checked_place
@@ -234,12 +239,15 @@ def _number_agrees(values: dict[str, Any], conf: dict[str, float], types: DocTyp
 
 def _ky_hieu_disagrees(values: dict[str, Any], types: DocTypes) -> bool:
     """Whether the ký hiệu's codes disagree with what the rest of the document says: its
-    drafting unit with "Lưu:", its two-letter agency code with the issuer's initials."""
+    drafting unit with "Lưu:", its two-letter agency code with the issuer's initials; or
+    its unit's code is a slip of a common one."""
     number = values["number"]
-    return drafting_unit_disagrees(
-        number, values["recipients"], type_abbrs=types.abbrs
-    ) or agency_code_doubtful(
-        number, values["issuer"], values["parent_issuer"], type_abbrs=types.abbrs
+    return (
+        drafting_unit_disagrees(number, values["recipients"], type_abbrs=types.abbrs)
+        or agency_code_doubtful(
+            number, values["issuer"], values["parent_issuer"], type_abbrs=types.abbrs
+        )
+        or unit_code_doubtful(number, type_abbrs=types.abbrs)
     )
 
 

@@ -9,6 +9,7 @@ from daemon.ocr.issuer_code import (
     agreed,
     drafting_unit_disagrees,
     short_forms,
+    unit_code_doubtful,
 )
 
 
@@ -135,3 +136,19 @@ def test_a_two_letter_agency_code_one_off_the_issuers_is_doubted(
         number, "CỤC VIỆC LÀM", "BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", type_abbrs=TYPES
     )
     assert found is doubtful
+
+
+@pytest.mark.parametrize(
+    ("number", "doubted"),
+    [
+        ("1866/UBND-TCGKH", True),  # TCKH with a G read in (a training seed's old copier)
+        ("12/QĐ-UBND-QLUNS", True),  # after a type's code and the agency's
+        ("1866/UBND-TCKH", False),
+        ("77/SNV-HCTH", False),  # a common unit's own code, one letter from HCTC
+        ("77/SNV-ABCD", False),  # far from any: an agency's own unit
+        ("12/QĐ-STTTT", False),  # the agency's code, one letter from TTTT: not a unit's
+        ("12/UBND-VB", False),  # two letters: too close to tell
+    ],
+)
+def test_a_units_code_one_letter_off_a_common_one_is_doubted(number: str, doubted: bool) -> None:
+    assert unit_code_doubtful(number, type_abbrs=TYPES) is doubted
