@@ -43,7 +43,7 @@ _ARCHIVE = re.compile(
     r"[Vv][TFIl1|7ĨỊÍÌẢ][TF)]?(?=\s*[,;.:'’]|\s*$)"
 )
 _UNITS_AFTER = re.compile(r"^[\s,;.:'’]*[,;.:'’][\s,;.:'’]*(?=\w)")  # "VT; KTHT", "VT,.VP", "VT,NC"
-_TO_REPORT = re.compile(r"\(b\s*/\s*[cC©€e]\)")
+_TO_REPORT = re.compile(r"\(b\s*[/íìl|]\s*[cC©€e]\)")  # its stroke read as í too
 _TO_REPORT_TO = re.compile(r"\(đ[ểếễệềe]\s+b/c\)")  # "(để b/c)" with its mark misread
 _AS_SAID = re.compile(r"^Nh[ưựừứửữ]\s+(?=trên\b|Điều\b)")  # "Nhự Điều 3": Như
 # Rank or degree printed before a signer's name (on the folded text).
@@ -86,10 +86,23 @@ def find_closing(layout: Layout, body_start: int) -> Closing:
     region = _region(layout, start)
     closing = Closing(has_label=label is not None)
     used: set[int] = set()
-    if label is not None:
-        _read_recipients(layout, label, region, closing, used)
+    first = label if label is not None else _unlabelled_list(layout, region)
+    if first is not None:
+        _read_recipients(layout, first, region, closing, used)
     _read_signer(layout, [i for i in region if i not in used and i != label], closing)
     return closing
+
+
+def _unlabelled_list(layout: Layout, region: list[int]) -> int | None:
+    """The first item of a "Nơi nhận" list whose label OCR lost (the seal's ink, a speck):
+    the left column's dash items down to the archive line ("- Lưu: VT."), which every list
+    ends with and nothing else in the closing is."""
+    if not layout.positioned:
+        return None
+    lines = layout.lines
+    items = [i for i in region if _is_left(layout, lines[i]) and _ITEM.match(lines[i].text)]
+    archive = next((i for i in items if _ARCHIVE.match(_clean_item(lines[i].text))), None)
+    return items[0] if archive is not None else None
 
 
 def _row_start(layout: Layout, label: int, end_mark: int | None) -> int:
@@ -166,7 +179,8 @@ def _read_recipients(
         _archive_item(_snap_item(_clean_item(t), item))
         for t, item in zip(texts, items, strict=True)
     )
-    closing.recipients = [t for t in cleaned if t]
+    # "- Nơi nhận:" read with a mark before it is the list's label, not its first item
+    closing.recipients = [t for t in cleaned if t and not _RECIPIENT_LABEL.match(loose_key(t))]
     closing.recipient_lines = [ln for item in items for ln in item]
 
 

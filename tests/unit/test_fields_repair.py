@@ -164,6 +164,7 @@ def test_archive_line_and_trailing_specks(types: DocTypes) -> None:
         ("- Lưu: VT, ÑVD.", "Lưu: VT, NVD"),
         ("- UBND tỉnh (b/©);", "UBND tỉnh (b/c)"),
         ("- UBND tỉnh (b/€);", "UBND tỉnh (b/c)"),
+        ("- UBND tỉnh (bíC);", "UBND tỉnh (b/c)"),
         ("- Lưu: VP.", "Lưu: VP"),  # not the văn thư's VT misread: left alone
         ("- Tưu: VI, KTHT.", "Lưu: VT, KTHT"),
         ("- LUuU: v1, KHTC.", "Lưu: VT, KHTC"),
@@ -591,3 +592,33 @@ def test_stray_full_stop_inside_an_agency_name(types: DocTypes) -> None:
     assert extract(reading, types).issuer == "ỦY BAN NHÂN DÂN THỊ TRẤN LIÊN NGHĨA"
     tp = nd30(**{**QD, "left": ["UBND TP. HỒ CHÍ MINH", "SỞ Y TẾ", "Số: 5/QĐ-SYT"]})
     assert extract(tp, types).parent_issuer == "UBND TP. HỒ CHÍ MINH"
+
+
+_CLOSING = (
+    ("liên quan chịu trách nhiệm thi hành Quyết định này./.", 0.145, 0.669, 0.647),
+    ("TM. ỦY BAN NHÂN DÂN", 0.571, 0.694, 0.842),
+    ("~ Như Điều 3;", 0.146, 0.713, 0.248),
+    ("- Báo Bình Định;", 0.146, 0.729, 0.273),
+    ("KT. CHỦ TỊCH", 0.512, 0.717, 0.789),
+    ("- Lưu: VT.", 0.146, 0.745, 0.225),
+    ("Phạm Định Vinh", 0.624, 0.836, 0.791),
+)
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        None,  # lost to the seal's ink or a speck (positions from a real scan's reading)
+        ("- Nơi nhận:", 0.146, 0.697, 0.250),  # read with a mark before it
+    ],
+)
+def test_a_list_whose_label_was_lost_is_read_by_its_items(
+    label: tuple[str, float, float, float] | None, types: DocTypes
+) -> None:
+    """The left column's dash items down to "Lưu: VT" are the Nơi nhận list: every list ends
+    with the archive line, and nothing else in the closing does."""
+    closing = [*_CLOSING[:2], *([label] if label else []), *_CLOSING[2:]]
+    reading = page(*HEADER, ("QUYẾT ĐỊNH", 0.454, 0.172, 0.602), *BODY, *closing)
+    fields = extract(reading, types)
+    assert fields.recipients == ("Như Điều 3", "Báo Bình Định", "Lưu: VT")
+    assert fields.signer == "Phạm Định Vinh"
