@@ -100,9 +100,11 @@ def without_specks(text: str) -> str:
     small words (a trích yếu's list has commas: "quản lý; sử dụng"), a mark between "năm"
     and its year ("năm: 2020", "năn,2023"), an apostrophe after a word that no quotation
     opened ("quý II' năm 2019"), a consonant alone between the halves of a compound
-    ("chỉnh h lý") or before a word it starts ("t tài liệu": the word's edge read twice).
-    The caller keeps the field flagged: what made the speck may have hidden more."""
+    ("chỉnh h lý") or before a word it starts ("t tài liệu": the word's edge read twice), a
+    stop before the first capital (".Kiểm tra"). The caller keeps the field flagged: what
+    made the speck may have hidden more."""
     quoted = _OPENING_APOSTROPHE.search(text) is not None
+    text = _LEAD_STOP.sub("", text)  # ".Kiểm tra ...": a speck before its first capital
     text = _STOP_MID.sub(" ", text)
     text = _STOP_BEFORE_CAPITAL.sub(" ", text)
     text = _DOUBLE_DASH.sub("-", text)
@@ -322,6 +324,7 @@ def judge_places(text: str) -> tuple[str, float]:
 
 
 _FULL_STOP = re.compile(r"(?<=[a-zà-ỹđ]{2})\.$")
+_LEAD_STOP = re.compile(r"^\.+\s*(?=[A-ZĐÀ-Ỹ])")
 _DOTTED_TAIL = re.compile(r"\.{2,}[-–—.]*$")  # a dotted rule or specks read after the last word
 
 

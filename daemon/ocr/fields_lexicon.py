@@ -111,7 +111,8 @@ cung cấp | chấn chỉnh | góp ý | rà soát | thành lập | phân bổ | 
 tiếp nhận | bố trí | phân công | chỉ định | công nhận | cho phép | tham gia | đăng ký |
 cấp phát | thu hồi | gia hạn | tạm dừng | xử lý | khắc phục | chuẩn bị | vận động |
 thẩm định | nghiệm thu | bàn giao | xét duyệt | chấp thuận | thống nhất | giới thiệu |
-triệu tập | kéo dài | ủy quyền | phê chuẩn | miễn nhiệm
+triệu tập | kéo dài | ủy quyền | phê chuẩn | miễn nhiệm |
+gửi nhận văn bản điện tử
 """
 
 _WORD = re.compile(r"\w+")

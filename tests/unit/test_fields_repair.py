@@ -63,6 +63,7 @@ def types() -> DocTypes:
         # the actions a trích yếu opens with, which no word on their left vouches for
         ("củng cấp thông tin phục vụ thanh tra", "cung cấp thông tin phục vụ thanh tra"),
         ("Về việc cụng cấp thông tin", "Về việc cung cấp thông tin"),  # was only flagged
+        ("chữ ký số trong gủi, nhận văn bản điện tử", "chữ ký số trong gửi, nhận văn bản điện tử"),
         ("Về việc chấp thuân chủ trương", "Về việc chấp thuận chủ trương"),
         ("Về việc phân cộng nhiệm vụ", "Về việc phân công nhiệm vụ"),
     ],

@@ -434,6 +434,7 @@ _KH = ["SỞ NỘI VỤ", "Số: 5/KH-SNV"]
         (_KH, ["KẾ HOẠCH", "Tết Nguyên đán nằm: 2020"], "Tết Nguyên đán năm 2020"),
         (_KH, ["KẾ HOẠCH", "Thi đua quý II' năm 2019"], "Thi đua quý II năm 2019"),  # 7171
         (_KH, ["KẾ HOẠCH", "[triển khai chuyển đổi số"], "Triển khai chuyển đổi số"),  # 8383
+        (_KH, ["KẾ HOẠCH", ".Kiểm tra công tác văn thư"], "Kiểm tra công tác văn thư"),  # 3636
         # a consonant alone inside a compound, or before the word it starts (2468)
         (_KH, ["KẾ HOẠCH", "Chỉnh h lý t tài liệu lưu trữ"], "Chỉnh lý tài liệu lưu trữ"),
         (
