@@ -658,7 +658,7 @@ def _stray_capital(text: str, words: list[re.Match[str]], i: int) -> Slip | None
         return Slip(word, word.lower(), False)
     # after a unit's type ("Trưởng phòng Tài chính") or a link ("và Truyền thông") a
     # name goes on
-    named = fold_word(before) in _PLACE_TYPES | _LEADS_ON | _CAPITALISED_WORDS
+    named = fold_word(before) in _PLACE_TYPES | _LEADS_ON | _ORGANS
     compound = not named and known_pair(before, word)
     if compound and word.lower() not in _CAPITALISED_WORDS and not _in_place_name(words, i):
         # "tìm kiếm Cứu nạn": it starts a pair of its own too, but no name begins in
@@ -669,6 +669,11 @@ def _stray_capital(text: str, words: list[re.Match[str]], i: int) -> Slip | None
 
 # Words official writing capitalises in mid-sentence: the State and its organs, documents
 # and their parts named with their number ("Điều 5"), a name's own type word.
+# The types of organ and the titles a name follows ("Trưởng phòng Tài chính", "Sở Nội vụ").
+_ORGANS = frozenset({
+    "phòng", "sở", "ban", "cục", "bộ", "ủy", "hội", "trường", "tâm", "viện", "đài", "chi",
+    "kho", "tòa", "đội", "đoàn", "hạt", "trạm", "đảng", "trưởng", "đốc", "tịch", "báo",
+})  # fmt: skip
 # fmt: off
 _CAPITALISED_WORDS = frozenset({
     "nhà", "chính", "quốc", "đảng", "mặt", "tổ", "luật", "nghị", "quyết", "thông", "chỉ",

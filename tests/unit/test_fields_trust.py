@@ -524,6 +524,10 @@ def test_slips_that_leave_real_words_are_flagged(subject: str, types: DocTypes) 
             "Triển khai phòng, chống thiên tai và tìm kiếm Cứu nạn trong các cơ quan",
             "Triển khai phòng, chống thiên tai và tìm kiếm cứu nạn trong các cơ quan",
         ),
+        (  # after a word that is no organ's type ("bảo" is "Bảo hiểm"'s too)
+            "Quy định chi tiết một số nội dung về bảo Vệ môi trường",
+            "Quy định chi tiết một số nội dung về bảo vệ môi trường",
+        ),
         (  # a rare syllable one letter from a function word
             "Kết luận tủa Chủ tịch UBND huyện Lâm Thao tại cuộc họp về thi đua",
             "Kết luận của Chủ tịch UBND huyện Lâm Thao tại cuộc họp về thi đua",
