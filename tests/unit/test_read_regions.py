@@ -399,3 +399,31 @@ def test_an_agency_name_running_up_to_the_motto_still_splits(gap_mm: float) -> N
         left, right = plan.regions[:2]
         assert (left.name, right.name) == ("header-left", "header-right")
         assert 0.40 < left.box[2] / page.width < 0.45  # in the gap, before CỘNG HÒA (~0.44)
+
+
+def test_the_stamp_frames_edge_beyond_its_box_makes_no_body_row() -> None:
+    """A stamp set down askew leaves its frame's right edge a pixel beyond the box found
+    for it: beside the trích yếu's second line that sliver reached the right margin, the
+    row passed for the body's and the title block ended above it; the second line was lost
+    and the first registered surely (rows from a real scan's ink map, training seed 3636).
+    A letter's remains beside the stamp's left side stay: a body line under it."""
+    stamp = (0.660, 0.182, 0.909, 0.328)
+    rows = [
+        _row((0.207, 0.420), (0.500, 0.901), y=0.071),  # agency | motto
+        _row((0.235, 0.414), (0.560, 0.844), y=0.092),
+        _row((0.233, 0.417), (0.514, 0.885), y=0.126),  # Số: ... | place, date
+        _row((0.459, 0.612), y=0.163),  # NGHỊ QUYẾT
+        _row((0.260, 0.653), y=0.186),  # the trích yếu, its end under the stamp
+        _row((0.233, 0.659), (0.908, 0.909), y=0.206),  # its second line; the frame's edge
+        _row((0.325, 0.659), y=0.242),  # the body's first lines, their ends under the stamp
+        _row((0.209, 0.659), y=0.297),
+        *(_row((0.209, 0.911), y=0.376 + 0.02 * i) for i in range(6)),  # the body
+    ]
+    assert regions._body_rows(rows)[5]  # as it was
+    body = regions._body_rows([regions._without_frame_edge(row, [stamp]) for row in rows])
+    assert not body[5]
+    found = regions._header_regions(rows, body, _gutter(rows), 2480, 3508, stamped=True)
+    title = next(r for r in found[0] if r.name == "title")
+    assert title.box[3] / 3508 > 0.206 + 0.012  # the second line is in
+    remains = _row((0.209, 0.640), (0.655, 0.659), y=0.297)  # a letter by the left side
+    assert regions._without_frame_edge(remains, [stamp]) == remains
