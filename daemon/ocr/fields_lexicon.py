@@ -667,14 +667,13 @@ def _stray_capital(text: str, words: list[re.Match[str]], i: int) -> Slip | None
     return None
 
 
-# Words official writing capitalises in mid-sentence: the State and its organs, documents
-# and their parts named with their number ("Điều 5"), a name's own type word.
 # The types of organ and the titles a name follows ("Trưởng phòng Tài chính", "Sở Nội vụ").
 _ORGANS = frozenset({
     "phòng", "sở", "ban", "cục", "bộ", "ủy", "hội", "trường", "tâm", "viện", "đài", "chi",
     "kho", "tòa", "đội", "đoàn", "hạt", "trạm", "đảng", "trưởng", "đốc", "tịch", "báo",
 })  # fmt: skip
-# fmt: off
+# Words official writing capitalises in mid-sentence: the State and its organs, documents
+# and their parts named with their number ("Điều 5"), a name's own type word.
 _CAPITALISED_WORDS = frozenset({
     "nhà", "chính", "quốc", "đảng", "mặt", "tổ", "luật", "nghị", "quyết", "thông", "chỉ",
     "kế", "công", "điều", "khoản", "chương", "mục", "phụ", "ban", "sở", "phòng", "ủy", "hội",
@@ -683,8 +682,7 @@ _CAPITALISED_WORDS = frozenset({
     "tòa", "quân", "lễ", "giải", "cuộc", "đề", "dự", "quy", "hướng", "tờ", "biên", "giấy",
     "phiếu", "thư", "bản", "đội", "xã", "huyện", "tỉnh", "thành", "thị", "phường", "quận",
     "ấp", "thôn", "làng",
-})
-# fmt: on
+})  # fmt: skip
 
 
 def _shouted_link(words: list[re.Match[str]], i: int) -> Slip | None:

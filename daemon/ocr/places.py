@@ -9,6 +9,7 @@ way; a wing of the page read into it ("PHÒNG TƯ PHÁP - Số: 156/KH-TP") is n
 
 from __future__ import annotations
 
+import functools
 import re
 
 from daemon.ocr import gazetteer
@@ -73,7 +74,7 @@ def _checked_province(places: gazetteer.Gazetteer, name: str) -> tuple[str, floa
     "tỉnh Hà Lĩnh", a commune's name, is Hà Tĩnh misread: the one province spelled with its
     letters, or else one letter off it (provinces are few and far apart)."""
     key = name_key(name)
-    provinces = {name_key(p.short): p.short for p in places.provinces()}
+    provinces = _provinces(places)
     if key in provinces:
         return name, 1.0
     candidates = {provinces[k] for k in provinces if loose_key(k) == loose_key(key)}
@@ -81,6 +82,12 @@ def _checked_province(places: gazetteer.Gazetteer, name: str) -> tuple[str, floa
     if len(candidates) == 1:
         return _cased(candidates.pop(), name), 1.0
     return name, UNKNOWN_PLACE
+
+
+@functools.cache
+def _provinces(places: gazetteer.Gazetteer) -> dict[str, str]:
+    """The provinces of both eras by the key names are compared in."""
+    return {name_key(p.short): p.short for p in places.provinces()}
 
 
 def checked_agency(name: str) -> tuple[str, float]:
