@@ -284,7 +284,9 @@ def _subject(
         score *= 1.0 if len(subject) < 6 else 0.6
     elif head.vv_lines:
         text, _ = trim_edges(_VV.sub("", squash(" ".join(ln.text for ln in head.vv_lines))))
-        score, read_from = mean_conf(head.vv_lines), head.vv_lines
+        # as under a title: one doubtful line (the stamp's "AT An" at 0.03) spoils it all
+        lines = read_from = head.vv_lines
+        score = min(mean_conf(lines), min(ln.conf for ln in lines) + _ONE_LINE_SLACK)
         if head.title is not None:  # a type's title: its trích yếu is under it, not a V/v
             score = min(score, _VV_BESIDE_TITLE)
     else:

@@ -1085,3 +1085,24 @@ def test_a_ve_viec_read_above_a_types_title_is_doubted(types: DocTypes) -> None:
     fields = extract(reading, types)
     assert fields.doc_type == "Tờ trình"
     assert fields.confidence["subject"] < THRESHOLD
+
+
+def test_one_doubtful_line_in_a_vv_block_spoils_it_as_under_a_title(types: DocTypes) -> None:
+    """The stamp's words read at 0.03 joined a công văn's V/v block, which was judged by its
+    lines' mean (0.73) and registered with them (positions from a real scan's reading, fresh
+    seed 1515): a doubtful line spoils the whole, as it does a trích yếu under a title."""
+    header = [ln for ln in HEADER if not ln[0].startswith("Số")]
+    reading = page(
+        *header,
+        ("Số: 66/LĐTBXH-VP", 0.231, 0.151, 0.415, 0.72),
+        ("V/v góp ý dự thảo Kế hoạch", 0.210, 0.170, 0.436, 0.97),
+        ("thực hiện chính sách bảo hiểm", 0.201, 0.185, 0.445, 0.95),
+        ("xã hội, bảo hiểm y tế năm 2025", 0.196, 0.204, 0.449, 0.96),
+        ("AT An", 0.288, 0.206, 0.401, 0.03),
+        ("Kính gửi: Phòng Tài chính - Kế hoạch", 0.280, 0.259, 0.656, 0.9),
+        *_REPORT_BODY,
+    )
+    fields = extract(reading, types)
+    assert fields.doc_type == "Công văn"
+    assert fields.subject.startswith("góp ý dự thảo Kế hoạch")
+    assert fields.confidence["subject"] < THRESHOLD
