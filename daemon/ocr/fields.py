@@ -277,16 +277,14 @@ def _subject(
     read_from: list[WLine] = []
     if subject or rest:
         text, lone = trim_edges(squash(" ".join([rest, *(ln.text for ln in subject)])))
-        lines = read_from = subject or ([head.title_line] if head.title_line else [])
-        # One doubtful line (half under the clerk's stamp, say) spoils the whole trích yếu.
-        score = min(mean_conf(lines), min(ln.conf for ln in lines) + _ONE_LINE_SLACK)
+        read_from = subject or ([head.title_line] if head.title_line else [])
+        score = _spoilt_by_one(read_from)
         score *= SPELLING_PENALTY if lone else 1.0  # its closing mark may be lost too
         score *= 1.0 if len(subject) < 6 else 0.6
     elif head.vv_lines:
         text, _ = trim_edges(_VV.sub("", squash(" ".join(ln.text for ln in head.vv_lines))))
-        # as under a title: one doubtful line (the stamp's "AT An" at 0.03) spoils it all
-        lines = read_from = head.vv_lines
-        score = min(mean_conf(lines), min(ln.conf for ln in lines) + _ONE_LINE_SLACK)
+        read_from = head.vv_lines
+        score = _spoilt_by_one(read_from)  # the stamp's "AT An" at 0.03 joined to a V/v
         if head.title is not None:  # a type's title: its trích yếu is under it, not a V/v
             score = min(score, _VV_BESIDE_TITLE)
     else:
@@ -312,6 +310,12 @@ def _subject(
     text, slipped = undo_slips(text)
     values["subject"] = text or None
     conf["subject"] = score * placed * spelling(values["subject"]) * whole * slipped
+
+
+def _spoilt_by_one(lines: list[WLine]) -> float:
+    """The confidence of a trích yếu read from `lines`: one doubtful line (half under the
+    clerk's stamp, say) spoils the whole, whatever the others' mean."""
+    return min(mean_conf(lines), min(ln.conf for ln in lines) + _ONE_LINE_SLACK)
 
 
 def _issue_year_only(text: str, date: dt.date | None) -> bool:

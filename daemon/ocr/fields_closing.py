@@ -231,8 +231,8 @@ def _item_start(layout: Layout, line: WLine, closed: bool) -> int | None:
 def _clean_item(text: str) -> str:
     """An item without its leading dash and trailing ";" "," "." (":" is OCR's ";")."""
     text = _LEAD_JUNK.sub("", text.strip()) if not text[:1].isalnum() else text.strip()
-    text = _TAIL_JUNK.sub("", text.strip())  # "Như trên; „": specks after the item's ";"
     text = text.rstrip(";,.: -").rstrip("/").rstrip(".").strip()
+    # "Như trên; „": specks after the item's ";"
     return _STANDING.sub("TT. ", _INNER_SPECK.sub(" ", _TAIL_JUNK.sub("", text)))
 
 

@@ -77,7 +77,8 @@ def _checked_province(places: gazetteer.Gazetteer, name: str) -> tuple[str, floa
     provinces = _provinces(places)
     if key in provinces:
         return name, 1.0
-    candidates = {provinces[k] for k in provinces if loose_key(k) == loose_key(key)}
+    letters = loose_key(key)
+    candidates = {p for k, p in provinces.items() if loose_key(k) == letters}
     candidates = candidates or {p for k, p in provinces.items() if one_edit_apart(key, k)}
     if len(candidates) == 1:
         return _cased(candidates.pop(), name), 1.0

@@ -341,16 +341,15 @@ def _without_frame_edge(boxes: list[Box], marks: list[Box]) -> list[Box]:
     askew, leaves its edge a pixel beyond the box found for it on some rows, which then
     reached the right margin and passed for the body's (a trích yếu's second line, cut off
     the title). Remains of a letter beside its left side stay (a body line under it)."""
-    edges = [(m[0], m[2], m[1], m[3]) for m in marks]
-
-    def at_edge(b: Box) -> bool:
-        return _speck(b) and any(
-            top <= b[1] and b[3] <= bottom and abs(b[0] - right) < _EDGE_REACH
-            for left, right, top, bottom in edges
-        )
-
-    last = max(boxes, key=lambda b: b[2]) if boxes else None
-    return [b for b in boxes if b is not last or not at_edge(b)] or boxes
+    if not boxes:
+        return boxes
+    last = max(boxes, key=lambda b: b[2])
+    at_edge = _speck(last) and any(
+        m[1] <= last[1] and last[3] <= m[3] and abs(last[0] - m[2]) < _EDGE_REACH for m in marks
+    )
+    if not at_edge:
+        return boxes
+    return [b for b in boxes if b is not last] or boxes
 
 
 def _body_rows(rows: Rows) -> list[bool]:
