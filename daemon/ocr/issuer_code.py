@@ -158,12 +158,14 @@ def drafting_unit_disagrees(
 
 def _same_unit(code: str, unit: str) -> bool:
     """Whether two readings of a unit's code may be one: alike, alike but for the small
-    letters one of them lost ("TTr" read "TT"), one capital read as another ("QLNS",
-    "QUNS": Lưu's small print is the likelier to slip), or a letter of it read twice in
-    Lưu's ("NNN" for NN). "TTT" for TTr is none of these."""
+    letters one of them lost ("TTr" read "TT"), one capital of a code units use read as
+    another in Lưu's small print ("QLNS", "QUNS"), or a letter of it read twice in Lưu's
+    ("NNN" for NN). "TTT" for TTr is none of these, nor "NG" for NC: a slip in the ký
+    hiệu (the two read alike, or neither a code units use: either may have slipped)."""
     capitals = [re.sub(r"[^A-ZĐ]", "", c) for c in (code, unit)]
     slips = [a + b for a, b in zip(code, unit, strict=False) if a != b]
     changed = len(code) == len(unit) and len(slips) == 1 and slips[0].isupper()
+    changed = changed and code in _UNITS and unit not in _UNITS
     doubled = any(
         unit[i] == unit[i + 1] and unit[:i] + unit[i + 1 :] == code for i in range(len(unit) - 1)
     )

@@ -104,7 +104,11 @@ TYPES = frozenset({"QĐ", "TTr", "KH", "BC", "TB", "TT"})
         ("12/SNV", "Lưu: VT, TCBC", False),  # no unit in the ký hiệu
         ("1573/2016/TT-BCT", "Lưu: VT, PC", False),  # a type after the year
         ("105/SNN-TTr", "Lưu: VT, TT", False),  # Lưu's small r lost
-        ("171/SNV-QLNS", "Lưu: VT, QUNS", False),  # one letter slipped in either
+        ("171/SNV-QLNS", "Lưu: VT, QUNS", False),  # a code units use, slipped in Lưu's
+        ("171/SNV-QUNS", "Lưu: VT, QLNS", True),  # ... or in the ký hiệu: doubted
+        ("1159/UBND-NG", "Lưu: VT, NC", True),
+        ("1159/UBND-NC", "Lưu: VT, NG", False),
+        ("1159/UBND-TH", "Lưu: VT, TP", True),  # two codes units use: either may be wrong
         ("171/SNV-QLNS", "Lưu: VT, KHTC", True),
         ("393/STNMT-TTT", "Lưu: VT, TTr", True),
     ],
