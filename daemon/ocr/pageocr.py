@@ -2,7 +2,10 @@
 
 Orientation detection (Tesseract OSD) costs about 0.45 s a page even at half resolution,
 a third of the OCR itself, and almost every scan arrives upright. So OSD runs only when a
-cheap test says the text runs vertically (`regions.looks_sideways`), or when the reading
+cheap test says the text runs vertically (`regions.looks_sideways`) or the page lies on its
+side (wider than tall: an A4 page stands; dense text on an old copier's noisy page can
+pass the first test either way, and a sideways page then read in vertical pieces keeps
+enough of the motto's words to pass the landmark test below), or when the reading
 comes out poor (low confidence or hardly any text on an inked page), or when a page that
 must carry an ND30 landmark (the motto on the first page, "Nơi nhận" on the last) shows none:
 an upside-down page often reads as confident mirrored garbage, which only the missing
@@ -52,6 +55,7 @@ from daemon.ocr.stamps import frame_strokes
 _POOR_CONF = 0.6  # below this mean confidence the page may be upside down or sideways
 _MIN_CHARS = 20  # fewer letters/digits than this on an inked page is a poor reading too
 _MIN_OSD_CONF = 2.0  # Tesseract OSD orientation confidence worth acting on
+_LYING = 1.2  # a page this much wider than tall lies on its side (A4: 1.41), or is landscape
 _MIN_SKEW = 0.5  # degrees; less is left to Tesseract
 _ONE_LINE_PSM = 7  # Tesseract: the image is a single text line
 _SCRIBBLE_CONF = 0.6  # print in the signature column reads at 0.8+, the scribble far lower
@@ -157,7 +161,7 @@ def _ocr(
     """Level and turn upright, then OCR the regions `planner` picks."""
     raster = raster.unstreaked()
     ink = regions.ink_map(raster.image)
-    if regions.looks_sideways(ink):
+    if regions.looks_sideways(ink) or raster.image.width > _LYING * raster.image.height:
         turned = _upright(raster, settings)
         if turned is not None:
             raster, ink = turned, regions.ink_map(turned.image)

@@ -182,6 +182,25 @@ def test_turned_scan_is_read_upright(
     _check_header(reading)
 
 
+@pytest.mark.slow
+def test_a_dense_old_copier_page_fed_sideways_is_read_upright(
+    reader: Reader, tmp_path: Path
+) -> None:
+    """An old copier's noisy first page, turned by 270 degrees, whose ink profile does not
+    tell (dense text, a streak): read in vertical pieces, it kept the motto's words and
+    passed for upright. Lying on its side, it is asked of OSD first."""
+    from tests.docgen.batch import plan, produce
+
+    job = next(j for j in plan(scans=150, digital=20, seed=6464, profile="outside", copier=50)
+               if j.name == "c0165.pdf")  # fmt: skip
+    assert job.degradation is not None and job.degradation.turned_page == 0
+    truth = produce(job, tmp_path)["truth"]
+    assert isinstance(truth, dict)
+    fields = extract_fields(reader.read(tmp_path / job.name), DocTypes.load(RULES)).as_json()
+    for name in ("number", "date", "issuer", "subject"):
+        assert fields[name] == truth[name], name
+
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "docs"
 
 
