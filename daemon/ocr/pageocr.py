@@ -96,6 +96,7 @@ _UNDER_STAMP = 0.2  # confidence of a title line the clerk's stamp covers in par
 _TAKEN_INK = 200  # the stamp's ink taken away: darker than the paper
 _STROKE_STRIP = 0.06  # ... looked for in a strip this far either side of a word (page widths)
 _STRUCK_SURE = 0.9  # a number its frame crossed, read at least this surely, is believed
+_MIN_PAD = 4  # pixels of margin around a number read again alone (a third of its height)
 _UNDER_STREAK = 0.3  # ... and of a word with a digit a scanner's opaque streak crossed
 _ORPHAN_SLACK = 0.2  # ... and a word of it lost under the stamp this close
 _AXIS_SLACK = 0.08  # a title line's middle is this close to the text frame's (page widths)
@@ -237,6 +238,7 @@ def _read_region(
         width = raster.image.width
         cut, struck, taken = _stamp_ink_gone(cut, region.box, plan.stamps, width, raw)
         remains = _StampRemains(plan.stamps, raster, None, region.box, taken)
+        remains.second_opinion(raw, _line_reader(settings, raster, None))
         found = _read_cut(cut, raster, settings, region, angle, remains)
         band = _struck_rows(struck, region, raster) if struck is not None else None
         if struck is not None and band is not None and _troubled(found, band, region, raster):
@@ -667,17 +669,27 @@ class _StampRemains:
         `taken`: the stamp's ink taken away there, a paler frame's strokes among it."""
         self.boxes, self.raster = boxes, raster
         self.struck, self.cut_box, self.taken = struck, cut_box, taken
+        self.scanned: Image.Image | None = None  # the cut as scanned, the stamp's ink and all
+        self.read_line: lost_rows.ReadLine | None = None
         self.dropped: list[layout.Word] = []  # taken out, or cut short of stray marks
         self.removed: list[layout.Word] = []  # taken out
         self.passed: list[layout.Word] = []  # handed on, as mended: the lines' words
 
+    def second_opinion(self, scanned: Image.Image, read_line: lost_rows.ReadLine) -> None:
+        """Read a number under the stamp again alone on `scanned`, the cut as scanned."""
+        self.scanned, self.read_line = scanned, read_line
+
     def __call__(self, word: layout.Word) -> layout.Word | None:
-        if word.conf < _STRUCK_SURE and any(c.isdigit() for c in word.text) and self._struck(word):
-            # A digit the frame ran through reads as another once the stroke is gone
-            # ("năm 2016" as 2015, 2017 at 0.81), wherever the word's middle lies, and no
-            # check sees it; read surely, it is itself (0.93-0.97 on office scans).
-            word = replace(word, conf=min(word.conf, _UNDER_STAMP))
-        if not _inside_any(word, self.boxes, self.raster, whole=False):
+        inside = _inside_any(word, self.boxes, self.raster, whole=False)
+        if word.conf < _STRUCK_SURE and any(c.isdigit() for c in word.text):
+            if self._struck(word):
+                # A digit the frame ran through reads as another once the stroke is gone
+                # ("năm 2016" as 2015, 2017 at 0.81), wherever the word's middle lies, and
+                # no check sees it; read surely, it is itself (0.93-0.97 on office scans).
+                word = replace(word, conf=min(word.conf, _UNDER_STAMP))
+            elif inside:
+                word = self._read_again(word)
+        if not inside:
             self.passed.append(word)
             return word
         text = word.text.strip(_STRAY)  # the stamp's frame and dotted lines read as . : |
@@ -707,13 +719,40 @@ class _StampRemains:
         self.passed.append(word)
         return word
 
-    def _struck(self, word: layout.Word) -> bool:
-        """Whether a stroke of the frame taken out of the cut ran through `word`: a dark
-        frame's, or a paler one's that went with the stamp's ink."""
+    def _read_again(self, word: layout.Word) -> layout.Word:
+        """A number read unsurely inside the stamp, read again alone on the cut as scanned.
+        Whitening the stamp's ink there took strokes of the print with it ("năm 2024" read
+        2021 at 0.80, the stamp's dotted line through its foot); alone, with the stamp's
+        ink, it reads 2024 at 0.95 (correct numbers read again: 0.95-0.97). Read as
+        another surely, the second reading is kept, doubted; read the same, or unsurely
+        (a black-and-white page's stamp hides it: nothing, or "2014" at 0.00 for 2016),
+        the first stands as it was."""
+        if self.scanned is None or self.read_line is None:
+            return word
+        left, top, right, bottom = self._cut_box(word)
+        pad = max(_MIN_PAD, (bottom - top) // 3)
+        box = (max(0, left - pad), max(0, top - pad), right + pad, bottom + pad)
+        at = (self.cut_box[0] + box[0], self.cut_box[1] + box[1])
+        again = self.read_line(self.scanned.crop(box), at)
+        sure = len(again) == 1 and again[0].conf >= _STRUCK_SURE and " " not in again[0].text
+        first, second = _digits(word.text), _digits(again[0].text) if sure else ""
+        if not sure or second == first:
+            return word
+        # The second reading's digits in the word as first read ("2021," -> "2024,")
+        text = _with_digits(word.text, second) if len(second) == len(first) else word.text
+        return replace(word, text=text, conf=min(word.conf, _UNDER_STAMP))
+
+    def _cut_box(self, word: layout.Word) -> tuple[int, int, int, int]:
+        """`word`'s box in the pixels of the cut."""
         w, h = self.raster.image.size
         left, top = round(word.x0 * w) - self.cut_box[0], round(word.y0 * h) - self.cut_box[1]
         right, bottom = round(word.x1 * w) - self.cut_box[0], round(word.y1 * h) - self.cut_box[1]
-        left, top, right, bottom = max(0, left), max(0, top), max(0, right), max(0, bottom)
+        return max(0, left), max(0, top), max(0, right), max(0, bottom)
+
+    def _struck(self, word: layout.Word) -> bool:
+        """Whether a stroke of the frame taken out of the cut ran through `word`: a dark
+        frame's, or a paler one's that went with the stamp's ink."""
+        left, top, right, bottom = self._cut_box(word)
         if self.struck is not None and self.struck[top:bottom, left:right].any():
             return True
         return self.taken is not None and self.taken.crosses((left, top, right, bottom))
@@ -1000,3 +1039,13 @@ def _rank(lines: tuple[Line, ...], landmarks: tuple[str, ...]) -> tuple[bool, fl
 def _poor(lines: tuple[Line, ...]) -> bool:
     chars = _chars(lines)
     return chars < _MIN_CHARS or _score(lines) / chars < _POOR_CONF
+
+
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
+
+
+def _with_digits(text: str, digits: str) -> str:
+    """`text` with its digits, in order, those of `digits` (as many)."""
+    new = iter(digits)
+    return "".join(next(new) if c.isdigit() else c for c in text)

@@ -509,6 +509,40 @@ def test_a_number_a_pale_frame_ran_through_is_doubted() -> None:
     assert remains(below).conf == 0.81  # the frame's side alone runs down there: no level run
 
 
+@pytest.mark.parametrize(
+    ("second", "text", "conf"),
+    [
+        ([("2024", 0.95)], "2024,", pageocr._UNDER_STAMP),  # read as another, surely
+        ([("2021", 0.96)], "2021,", 0.8),  # the same: it stands
+        ([("2014", 0.0)], "2021,", 0.8),  # unsurely: says nothing
+        ([], "2021,", 0.8),
+        ([("20241", 0.95)], "2021,", pageocr._UNDER_STAMP),  # not as many digits: doubted
+        ([("2024", 0.95), ("SỐ", 0.9)], "2021,", 0.8),  # the stamp's print with it
+    ],
+)
+def test_a_number_read_unsurely_under_the_stamp_is_read_again_alone(
+    second: list[tuple[str, float]], text: str, conf: float
+) -> None:
+    """Whitening the stamp's ink took strokes of the year's digits with it ("năm 2024"
+    read 2021 at 0.80, 6767 office scan): read again alone on the cut as scanned."""
+    asked: list[tuple[tuple[int, int], tuple[int, int]]] = []
+
+    def read_line(image: Image.Image, at: tuple[int, int]) -> list[Line]:
+        asked.append((image.size, at))
+        return [Line(t, 0.2, 0.2, 0.25, 0.22, conf=c) for t, c in second]
+
+    remains = _remains()
+    remains.second_opinion(Image.new("L", (1000, 1000), 255), read_line)
+    word = dataclasses.replace(_word("2021,", 0.2), conf=0.8)
+    got = remains(word)
+    assert got is not None and (got.text, got.conf) == (text, conf)
+    assert asked == [((62, 32), (194, 194))]  # its box, a third of its height around it
+    surely = dataclasses.replace(word, conf=0.93)
+    assert remains(surely) == surely and len(asked) == 1  # read surely: not asked again
+    assert remains(dataclasses.replace(word, x0=0.6, x1=0.65)).text == "2021,"  # outside
+    assert len(asked) == 1
+
+
 def test_the_stamps_print_after_the_types_name_goes() -> None:
     """ "QUYẾT ĐỊNH ĐẾN so": the stamp's own words run into the type's name in capitals go
     (no type's name ends with one); a type's name is otherwise kept whole."""
