@@ -154,11 +154,11 @@ def to_line(words: Sequence[Word]) -> Line:
         conf=round(statistics.fmean(w.conf for w in words), 4),
         bold=bold,
         size=round(statistics.median(sizes), 5) if sizes else 0.0,
-        number_conf=min((w.conf for w in words if _numeral(w.text)), default=1.0),
+        number_conf=min((w.conf for w in words if numeral(w.text)), default=1.0),
     )
 
 
-def _numeral(text: str) -> bool:
+def numeral(text: str) -> bool:
     """Whether a word holds a number: a digit, or a Roman numeral alone ("quý III", which a
     lost stroke makes "quý II", a real quarter every check of the text accepts)."""
     return any(c.isdigit() for c in text) or _ROMAN.fullmatch(text) is not None

@@ -97,6 +97,8 @@ _TAKEN_INK = 200  # the stamp's ink taken away: darker than the paper
 _STROKE_STRIP = 0.06  # ... looked for in a strip this far either side of a word (page widths)
 _STRUCK_SURE = 0.9  # a number its frame crossed, read at least this surely, is believed
 _MIN_PAD = 4  # pixels of margin around a number read again alone (a third of its height)
+_UNSURE_NUMBER = 0.7  # a number outside the stamp the trích yếu's checks doubt, read again
+_ROMAN_LETTERS = "IVX"
 _UNDER_STREAK = 0.3  # ... and of a word with a digit a scanner's opaque streak crossed
 _ORPHAN_SLACK = 0.2  # ... and a word of it lost under the stamp this close
 _AXIS_SLACK = 0.08  # a title line's middle is this close to the text frame's (page widths)
@@ -232,14 +234,17 @@ def _read_region(
         if ring.as_dark_as_print:
             raw, lifted = lifted, None  # only its shape tells it from print
     cut = raw.point(_SEAL_LUT) if region.name in _UNSEALED or stamped else raw
+    second = None  # a number of the trích yếu read unsurely is read again alone
+    if region.name == "title":
+        second = _SecondReading(raw, region.box, raster, _line_reader(settings, raster, None))
+    numbers = _numbers_read_again(second, plan.stamps, raster)
     if not stamped:
-        found = _read_cut(cut, raster, settings, region, angle, None)
+        found = _read_cut(cut, raster, settings, region, angle, None, numbers=numbers)
     else:
         width = raster.image.width
         cut, struck, taken = _stamp_ink_gone(cut, region.box, plan.stamps, width, raw)
-        remains = _StampRemains(plan.stamps, raster, None, region.box, taken)
-        remains.second_opinion(raw, _line_reader(settings, raster, None))
-        found = _read_cut(cut, raster, settings, region, angle, remains)
+        remains = _StampRemains(plan.stamps, raster, None, region.box, taken, second)
+        found = _read_cut(cut, raster, settings, region, angle, remains, numbers=numbers)
         band = _struck_rows(struck, region, raster) if struck is not None else None
         if struck is not None and band is not None and _troubled(found, band, region, raster):
             # A stamp as dark as print kept its frame, which ran through the title's
@@ -315,10 +320,12 @@ def _read_cut(
     remains: _StampRemains | None,
     *,
     whole: bool = True,
+    numbers: Sift | None = None,
 ) -> list[Line]:
-    """The lines Tesseract reads on a region's cut, what a stamp left sifted out; unless
-    `whole`, the cut is a band of it, whose lost rows are not looked for again."""
-    sift = _chained(remains, _under_streak(raster, angle))
+    """The lines Tesseract reads on a region's cut, what a stamp left sifted out, its
+    unsure `numbers` read again; unless `whole`, the cut is a band of it, whose lost rows
+    are not looked for again."""
+    sift = _chained(remains, numbers, _under_streak(raster, angle))
     origin = (region.box[0], region.box[1], *raster.image.size)
     for psm in (region.psm, _BLOCK_PSM):
         found = tesseract.ocr_lines(
@@ -642,6 +649,72 @@ class _TakenInk:
         return bool(inside.any())
 
 
+class _SecondReading:
+    """A number of the trích yếu read unsurely, read again alone on the cut as scanned:
+    Tesseract reads a lone word without its neighbours' context (correct numbers read
+    again: 0.93-0.97). Read the same surely, it is as sure as that; read as another
+    surely, that reading is kept, doubted; read unsurely (a black-and-white page's stamp
+    hides it: nothing, or "2014" at 0.00 for 2016), it is as it was. A stroke lost to a
+    scanner's streak is lost to both readings: `_under_streak` doubts it after this."""
+
+    def __init__(
+        self,
+        scanned: Image.Image,
+        cut_box: tuple[int, int, int, int],
+        raster: Raster,
+        read_line: lost_rows.ReadLine,
+    ) -> None:
+        self.scanned, self.cut_box, self.raster = scanned, cut_box, raster
+        self.read_line = read_line
+
+    def __call__(self, word: layout.Word) -> layout.Word:
+        left, top, right, bottom = _in_cut(word, self.raster, self.cut_box)
+        pad = max(_MIN_PAD, (bottom - top) // 3)
+        box = (max(0, left - pad), max(0, top - pad), right + pad, bottom + pad)
+        at = (self.cut_box[0] + box[0], self.cut_box[1] + box[1])
+        again = self.read_line(self.scanned.crop(box), at)
+        sure = len(again) == 1 and again[0].conf >= _STRUCK_SURE and " " not in again[0].text
+        # A number read as none (the stamp's print), a Roman numeral's I read alone as 1:
+        # no second reading of it.
+        if not sure or not layout.numeral(again[0].text):
+            return word
+        if _has_digit(again[0].text) != _has_digit(word.text):
+            return word
+        first, second = _numerals(word.text), _numerals(again[0].text)
+        if second == first:
+            return replace(word, conf=max(word.conf, again[0].conf))
+        # The second reading's numerals in the word as first read ("2021," -> "2024,")
+        text = _with_numerals(word.text, second) if len(second) == len(first) else word.text
+        return replace(word, text=text, conf=min(word.conf, _UNDER_STAMP))
+
+
+def _in_cut(
+    word: layout.Word, raster: Raster, cut_box: tuple[int, int, int, int]
+) -> tuple[int, int, int, int]:
+    """`word`'s box in the pixels of the cut at `cut_box` on the page."""
+    w, h = raster.image.size
+    left, top = round(word.x0 * w) - cut_box[0], round(word.y0 * h) - cut_box[1]
+    right, bottom = round(word.x1 * w) - cut_box[0], round(word.y1 * h) - cut_box[1]
+    return max(0, left), max(0, top), max(0, right), max(0, bottom)
+
+
+def _numbers_read_again(
+    again: _SecondReading | None, stamps: tuple[tuple[int, int, int, int], ...], raster: Raster
+) -> Sift | None:
+    """Reads again a number outside the stamps read less surely than the trích yếu's
+    fields believe ("quý IV" at 0.55 on an old copier, right, flagged the whole trích
+    yếu); the stamp's remains ask those under it."""
+    if again is None:
+        return None
+
+    def sift(word: layout.Word) -> layout.Word:
+        if word.conf >= _UNSURE_NUMBER or not layout.numeral(word.text):
+            return word
+        return word if _inside_any(word, stamps, raster, whole=False) else again(word)
+
+    return sift
+
+
 def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
@@ -664,31 +737,31 @@ class _StampRemains:
         struck: np.ndarray | None = None,
         cut_box: tuple[int, int, int, int] = (0, 0, 0, 0),
         taken: _TakenInk | None = None,
+        again: _SecondReading | None = None,
     ) -> None:
         """`struck`: where a dark frame's strokes were taken out of the cut at `cut_box`;
-        `taken`: the stamp's ink taken away there, a paler frame's strokes among it."""
+        `taken`: the stamp's ink taken away there, a paler frame's strokes among it;
+        `again`: reads a number under the stamp again alone, on the cut as scanned."""
         self.boxes, self.raster = boxes, raster
-        self.struck, self.cut_box, self.taken = struck, cut_box, taken
-        self.scanned: Image.Image | None = None  # the cut as scanned, the stamp's ink and all
-        self.read_line: lost_rows.ReadLine | None = None
+        self.struck, self.cut_box, self.taken, self.again = struck, cut_box, taken, again
         self.dropped: list[layout.Word] = []  # taken out, or cut short of stray marks
         self.removed: list[layout.Word] = []  # taken out
         self.passed: list[layout.Word] = []  # handed on, as mended: the lines' words
 
-    def second_opinion(self, scanned: Image.Image, read_line: lost_rows.ReadLine) -> None:
-        """Read a number under the stamp again alone on `scanned`, the cut as scanned."""
-        self.scanned, self.read_line = scanned, read_line
-
     def __call__(self, word: layout.Word) -> layout.Word | None:
         inside = _inside_any(word, self.boxes, self.raster, whole=False)
-        if word.conf < _STRUCK_SURE and any(c.isdigit() for c in word.text):
-            if self._struck(word):
+        if word.conf < _STRUCK_SURE and layout.numeral(word.text):
+            if _has_digit(word.text) and self._struck(word):
                 # A digit the frame ran through reads as another once the stroke is gone
                 # ("năm 2016" as 2015, 2017 at 0.81), wherever the word's middle lies, and
                 # no check sees it; read surely, it is itself (0.93-0.97 on office scans).
+                # A Roman numeral's strokes stand: a level stroke only crosses them.
                 word = replace(word, conf=min(word.conf, _UNDER_STAMP))
-            elif inside:
-                word = self._read_again(word)
+            elif inside and self.again is not None:
+                # Whitening the stamp's ink took strokes of the print with it ("năm 2024"
+                # read 2021 at 0.80, the stamp's dotted line through its foot); alone,
+                # with the stamp's ink, it reads 2024 at 0.95.
+                word = self.again(word)
         if not inside:
             self.passed.append(word)
             return word
@@ -719,40 +792,10 @@ class _StampRemains:
         self.passed.append(word)
         return word
 
-    def _read_again(self, word: layout.Word) -> layout.Word:
-        """A number read unsurely inside the stamp, read again alone on the cut as scanned.
-        Whitening the stamp's ink there took strokes of the print with it ("năm 2024" read
-        2021 at 0.80, the stamp's dotted line through its foot); alone, with the stamp's
-        ink, it reads 2024 at 0.95 (correct numbers read again: 0.95-0.97). Read as
-        another surely, the second reading is kept, doubted; read the same, or unsurely
-        (a black-and-white page's stamp hides it: nothing, or "2014" at 0.00 for 2016),
-        the first stands as it was."""
-        if self.scanned is None or self.read_line is None:
-            return word
-        left, top, right, bottom = self._cut_box(word)
-        pad = max(_MIN_PAD, (bottom - top) // 3)
-        box = (max(0, left - pad), max(0, top - pad), right + pad, bottom + pad)
-        at = (self.cut_box[0] + box[0], self.cut_box[1] + box[1])
-        again = self.read_line(self.scanned.crop(box), at)
-        sure = len(again) == 1 and again[0].conf >= _STRUCK_SURE and " " not in again[0].text
-        first, second = _digits(word.text), _digits(again[0].text) if sure else ""
-        if not sure or second == first:
-            return word
-        # The second reading's digits in the word as first read ("2021," -> "2024,")
-        text = _with_digits(word.text, second) if len(second) == len(first) else word.text
-        return replace(word, text=text, conf=min(word.conf, _UNDER_STAMP))
-
-    def _cut_box(self, word: layout.Word) -> tuple[int, int, int, int]:
-        """`word`'s box in the pixels of the cut."""
-        w, h = self.raster.image.size
-        left, top = round(word.x0 * w) - self.cut_box[0], round(word.y0 * h) - self.cut_box[1]
-        right, bottom = round(word.x1 * w) - self.cut_box[0], round(word.y1 * h) - self.cut_box[1]
-        return max(0, left), max(0, top), max(0, right), max(0, bottom)
-
     def _struck(self, word: layout.Word) -> bool:
         """Whether a stroke of the frame taken out of the cut ran through `word`: a dark
         frame's, or a paler one's that went with the stamp's ink."""
-        left, top, right, bottom = self._cut_box(word)
+        left, top, right, bottom = _in_cut(word, self.raster, self.cut_box)
         if self.struck is not None and self.struck[top:bottom, left:right].any():
             return True
         return self.taken is not None and self.taken.crosses((left, top, right, bottom))
@@ -1041,11 +1084,16 @@ def _poor(lines: tuple[Line, ...]) -> bool:
     return chars < _MIN_CHARS or _score(lines) / chars < _POOR_CONF
 
 
-def _digits(text: str) -> str:
-    return "".join(c for c in text if c.isdigit())
+def _has_digit(text: str) -> bool:
+    return any(c.isdigit() for c in text)
 
 
-def _with_digits(text: str, digits: str) -> str:
-    """`text` with its digits, in order, those of `digits` (as many)."""
-    new = iter(digits)
-    return "".join(next(new) if c.isdigit() else c for c in text)
+def _numerals(text: str) -> str:
+    """The digits of a number, or the letters of a Roman numeral, in order."""
+    return "".join(c for c in text if c.isdigit() or c in _ROMAN_LETTERS)
+
+
+def _with_numerals(text: str, numerals: str) -> str:
+    """`text` with its numerals, in order, those of `numerals` (as many)."""
+    new = iter(numerals)
+    return "".join(next(new) if c.isdigit() or c in _ROMAN_LETTERS else c for c in text)

@@ -513,7 +513,7 @@ def test_a_number_a_pale_frame_ran_through_is_doubted() -> None:
     ("second", "text", "conf"),
     [
         ([("2024", 0.95)], "2024,", pageocr._UNDER_STAMP),  # read as another, surely
-        ([("2021", 0.96)], "2021,", 0.8),  # the same: it stands
+        ([("2021", 0.96)], "2021,", 0.96),  # the same: as sure as the second reading
         ([("2014", 0.0)], "2021,", 0.8),  # unsurely: says nothing
         ([], "2021,", 0.8),
         ([("20241", 0.95)], "2021,", pageocr._UNDER_STAMP),  # not as many digits: doubted
@@ -531,8 +531,10 @@ def test_a_number_read_unsurely_under_the_stamp_is_read_again_alone(
         asked.append((image.size, at))
         return [Line(t, 0.2, 0.2, 0.25, 0.22, conf=c) for t, c in second]
 
-    remains = _remains()
-    remains.second_opinion(Image.new("L", (1000, 1000), 255), read_line)
+    raster = images.Raster(Image.new("L", (1000, 1000), 255), 300)
+    box = (0, 0, 1000, 1000)
+    again = pageocr._SecondReading(raster.image, box, raster, read_line)
+    remains = pageocr._StampRemains((STAMP,), raster, None, box, None, again)
     word = dataclasses.replace(_word("2021,", 0.2), conf=0.8)
     got = remains(word)
     assert got is not None and (got.text, got.conf) == (text, conf)
@@ -541,6 +543,44 @@ def test_a_number_read_unsurely_under_the_stamp_is_read_again_alone(
     assert remains(surely) == surely and len(asked) == 1  # read surely: not asked again
     assert remains(dataclasses.replace(word, x0=0.6, x1=0.65)).text == "2021,"  # outside
     assert len(asked) == 1
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "text", "conf"),
+    [
+        ("IV", [("IV", 0.96)], "IV", 0.96),  # "quý IV" at 0.57, right: as sure as read again
+        ("III", [("II", 0.95)], "III", pageocr._UNDER_STAMP),  # a stroke lost: they disagree
+        ("I", [("1", 0.95)], "I", 0.32),  # a Roman I alone reads as 1: no second reading
+        ("2019", [("Số:", 0.93)], "2019", 0.5),  # read as no number: says nothing
+        ("2019", [("2019", 0.5)], "2019", 0.5),
+    ],
+)
+def test_a_number_of_the_trich_yeu_read_unsurely_is_read_again_alone(
+    first: str, second: list[tuple[str, float]], text: str, conf: float
+) -> None:
+    asked: list[tuple[int, int]] = []
+
+    def read_line(image: Image.Image, at: tuple[int, int]) -> list[Line]:
+        asked.append(at)
+        return [Line(t, 0.6, 0.2, 0.65, 0.22, conf=c) for t, c in second]
+
+    raster = images.Raster(Image.new("L", (1000, 1000), 255), 300)
+    box = (0, 0, 1000, 1000)
+    again = pageocr._SecondReading(raster.image, box, raster, read_line)
+    sift = pageocr._numbers_read_again(again, (STAMP,), raster)
+    assert sift is not None
+    word = dataclasses.replace(_word(first, 0.6), conf=0.32 if first == "I" else 0.5)
+    got = sift(word)
+    assert got is not None and (got.text, got.conf) == (text, conf)
+    assert len(asked) == 1
+    for untouched in (
+        dataclasses.replace(word, conf=0.75),  # sure enough for the trích yếu's checks
+        dataclasses.replace(word, text="việc"),  # no number
+        dataclasses.replace(word, x0=0.2, x1=0.25),  # under the stamp: its remains ask
+    ):
+        assert sift(untouched) == untouched
+    assert len(asked) == 1
+    assert pageocr._numbers_read_again(None, (STAMP,), raster) is None  # not the title
 
 
 def test_the_stamps_print_after_the_types_name_goes() -> None:
