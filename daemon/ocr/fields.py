@@ -28,9 +28,11 @@ from daemon.ocr.fields_checks import (
     capitalised,
     judge_places,
     looks_whole,
+    mended_years,
     spelling,
     trim_edges,
     undo_slips,
+    with_lost_head,
     without_specks,
     without_specks_in_compounds,
     without_stamp_tail,
@@ -301,13 +303,16 @@ def _subject(
     if subject:
         text = capitalised(text)
     words = [w for w in text.split() if any(c.isalnum() for c in w) or w in SUBJECT_MARKS]
-    text, placed = judge_places(correct_diacritics(" ".join(words))) if words else ("", 1.0)
+    text = mended_years(" ".join(words), values["date"].year if values["date"] else None)
+    text, placed = judge_places(correct_diacritics(text)) if words else ("", 1.0)
     # "Soát thủ tục ...": "kiểm" was lost; "... kiểm tra bảo": the stamp ate "vệ môi trường";
     # "tiêm chủng mở năm 2023": "rộng" was; "... chuyển đổi số năm": the year was
     cut_short = ends_cut_short(text) or breaks_phrase(text)
     if (subject and starts_mid_compound(text)) or cut_short or year_unannounced(text):
         whole = SPELLING_PENALTY
     text, slipped = undo_slips(text)
+    if subject and (restored := with_lost_head(text)) != text:
+        text, whole = restored, min(whole, SPELLING_PENALTY)  # the stamp may have eaten more
     values["subject"] = text or None
     conf["subject"] = score * placed * spelling(values["subject"]) * whole * slipped
 

@@ -21,12 +21,18 @@ from daemon.ocr.fields_lexicon import (
     misread_words,
     written_pair,
 )
-from daemon.ocr.fields_vocab import LONE_CONSONANTS, UNIT_TYPES, announces_number
+from daemon.ocr.fields_vocab import (
+    LONE_CONSONANTS,
+    SUBJECT_HEADS,
+    UNIT_TYPES,
+    announces_number,
+)
 from daemon.ocr.names import checked_name
 from daemon.ocr.places import SCHOOL_LEVELS, checked_place, namesake, namesake_factor
 from daemon.ocr.syllables import foreign_or_invalid, is_syllable, merged_letters
 from daemon.ocr.vntext import (
     capital_after_small,
+    fold_word,
     holds_print,
     is_upper_text,
     loose_key,
@@ -64,6 +70,57 @@ def capitalised(text: str) -> str:
     if text.startswith("việc "):
         return "Về " + text
     return text[:1].upper() + text[1:]
+
+
+def with_lost_head(text: str) -> str:
+    """A trích yếu whose first word is the second of two it often opens with, the first
+    eaten by the clerk's stamp ("Hình thực hiện ..." for Tình hình, "Quả công tác ..."),
+    with it put back when one such opening ends in that word and the two words as read
+    are not an opening of their own ("Khai thác ..."). The caller keeps the field
+    flagged: the stamp may have eaten more."""
+    words = text.split(maxsplit=2)
+    if len(words) < 2 or not words[0][:1].isupper():
+        return text
+    opening = [fold_word(w) for w in words[:2]]
+    heads = [[fold_word(w) for w in h.split()] for h in SUBJECT_HEADS]
+    if any(h[1] == opening[1] and loose_key(h[0]) == loose_key(opening[0]) for h in heads):
+        return text  # an opening, or a slip in its first word ("Vệ việc", "Báo đảm")
+    lost = [h for h in heads if h[1] == opening[0]]
+    if len(lost) != 1 or loose_key(lost[0][1]) == loose_key(opening[1]):
+        return text  # "Hình hình ...": a slip of the opening's first word, not its loss
+    first = next(h.split()[0] for h in SUBJECT_HEADS if fold_word(h.split()[1]) == opening[0])
+    return " ".join([first, words[0].lower(), *words[1:]])
+
+
+def mended_years(text: str, issued: int | None) -> str:
+    """A trích yếu with a year no trích yếu writes put right when one reading is near: one
+    digit read as another ("năm 2915" in a document of 2015, "2019-2821"), or one read
+    twice ("năm 20119"), making a year within a few of the document's own. Left as read
+    when none or several are (the field is flagged by `looks_whole` either way)."""
+    if issued is None:
+        return text
+
+    def mended(found: re.Match[str]) -> str:
+        digits = found.group(2)
+        near = {y for y in _readings(digits) if -_YEARS_BEFORE <= int(y) - issued <= _YEARS_AFTER}
+        return found.group(1) + near.pop() if len(near) == 1 else found.group(0)
+
+    return _YEAR_SLOT.sub(mended, text)
+
+
+def _readings(digits: str) -> set[str]:
+    """The years `digits`, no year, may have been: one digit another, or one read twice."""
+    if len(digits) == 4 and not _A_YEAR.fullmatch(digits):
+        return {digits[:i] + d + digits[i + 1 :] for i in range(4) for d in "0123456789"}
+    if len(digits) == 5:
+        return {digits[:i] + digits[i + 1 :] for i in range(4) if digits[i] == digits[i + 1]}
+    return set()
+
+
+_A_YEAR = re.compile(r"19[4-9]\d|20\d\d")
+_YEARS_BEFORE, _YEARS_AFTER = 15, 10  # a trích yếu's years around its document's
+# A year's place: after "năm" (its marks lost too), "giai đoạn", or a year and a dash.
+_YEAR_SLOT = re.compile(r"(\b(?:n[aăâ]m|đoạn)\s*|(?<=\d[-–]))(\d{4,5})\b", re.IGNORECASE)
 
 
 def without_stamp_tail(text: str) -> str:

@@ -31,6 +31,22 @@ AGENCY_HEADS: tuple[str, ...] = _phrases(
     "su doan | trung doan | don vi | thuong truc | kiem toan | vien kiem sat"
 )
 
+# The two words a trích yếu most often opens with (its action, or what it reports on), as
+# printed. The clerk's stamp, pressed at the left, may eat the first of them; two that end
+# in the same word ("An toàn", "Kiện toàn") leave it in doubt, and an opening that starts
+# with such a word ("Khai thác", "Định mức") is one of its own.
+SUBJECT_HEADS: tuple[str, ...] = _phrases(
+    "Về việc | Kết quả | Tình hình | Triển khai | Ban hành | Kết luận | Hướng dẫn | "
+    "Thực hiện | Tăng cường | Đề nghị | Phê duyệt | Tổ chức | Kiểm tra | Tuyên truyền | "
+    "Bảo đảm | Nâng cao | Cung cấp | Đôn đốc | Góp ý | Kiện toàn | An toàn | Chủ động | "
+    "Hoạt động | Quy định | Báo cáo | Đẩy mạnh | Tiếp tục | Chấn chỉnh | Điều chỉnh | "
+    "Rà soát | Xử lý | Quản lý | Bổ sung | Sửa đổi | Giải quyết | Nghị quyết | Hỗ trợ | "
+    "Tham gia | Tập huấn | Khen thưởng | Công tác | Kiểm soát | Thanh tra | Khai thác | "
+    "Khai mạc | Khai giảng | Cấp giấy | Cấp phép | Cấp nước | Định mức | Định hướng | "
+    "Truyền thông | Hiện đại | Đảm bảo | Hình thức | Hành chính | Đổi mới | Gia hạn | "
+    "Thông báo | Thông qua | Đại hội | Bảo vệ | Bảo hiểm | Bảo tồn"
+)
+
 # Continuations of a wrapped agency name: ỦY BAN NHÂN DÂN / HUYỆN KHÁNH SƠN.
 AGENCY_TAILS: tuple[str, ...] = _phrases(
     "tinh | huyen | xa | thanh pho | tp | tp. | quan | phuong | thi xa | thi tran | va | & | "

@@ -12,6 +12,7 @@ import pytest
 
 from daemon.config import ReadingSettings
 from daemon.ocr.doctypes import DocTypes
+from daemon.ocr.fields_checks import mended_years, with_lost_head
 from daemon.ocr.fields_lexicon import correct_diacritics
 from tests.unit.test_fields import MOTTO, QD, extract, nd30
 from tests.unit.test_fields_ocr import BODY, HEADER, page
@@ -623,3 +624,59 @@ def test_a_list_whose_label_was_lost_is_read_by_its_items(
     fields = extract(reading, types)
     assert fields.recipients == ("Như Điều 3", "Báo Bình Định", "Lưu: VT")
     assert fields.signer == "Phạm Định Vinh"
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        ("Hình thực hiện thu ngân sách", "Tình hình thực hiện thu ngân sách"),
+        ("Quả công tác thi đua", "Kết quả công tác thi đua"),
+        ("Khai thực hiện phòng cháy", "Triển khai thực hiện phòng cháy"),
+        ("Hành Kế hoạch phòng, chống", "Ban hành Kế hoạch phòng, chống"),
+        ("Việc thành lập Tổ công tác", "Về việc thành lập Tổ công tác"),
+        ("Khai thác khoáng sản", "Khai thác khoáng sản"),  # an opening of its own
+        ("Định mức chi", "Định mức chi"),
+        ("Công tác văn thư", "Công tác văn thư"),
+        ("Toàn thực phẩm", "Toàn thực phẩm"),  # An toàn or Kiện toàn: not known
+        ("Tình hình thực hiện", "Tình hình thực hiện"),
+        ("hình thực hiện", "hình thực hiện"),  # not under a title: a V/v
+        ("Vệ việc đề nghị", "Vệ việc đề nghị"),  # slips of an opening's first word,
+        ("Báo đảm an toàn", "Báo đảm an toàn"),  # not a lost one (Thông báo, Bảo vệ)
+        ("Hình hình thực hiện", "Hình hình thực hiện"),
+    ],
+)
+def test_a_trich_yeus_first_word_the_stamp_ate_is_put_back(read: str, meant: str) -> None:
+    assert with_lost_head(read) == meant
+
+
+def test_a_trich_yeu_whose_opening_the_stamp_ate_is_mended_and_flagged(
+    types: DocTypes,
+) -> None:
+    reading = page(
+        *HEADER,
+        ("BÁO CÁO", 0.47, 0.185, 0.60),
+        ("Quả công tác thi đua, khen thưởng năm 2016", 0.33, 0.205, 0.74),
+        *BODY,
+    )
+    fields = extract(reading, types)
+    assert fields.subject == "Kết quả công tác thi đua, khen thưởng năm 2016"
+    assert fields.confidence["subject"] < THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("read", "issued", "meant"),
+    [
+        ("thi đua năm 2915", 2015, "thi đua năm 2015"),  # a digit read as another
+        ("giai đoạn 2019-2821", 2019, "giai đoạn 2019-2021"),
+        ("năm 20117", 2017, "năm 2017"),  # a digit read twice
+        ("năm 3915", 2015, "năm 3915"),  # no year one digit off
+        ("năm 20217", 2021, "năm 20217"),  # 2021 or 2017: several
+        ("năm 2040", 2026, "năm 2040"),  # a year as it stands
+        ("năm 2915", None, "năm 2915"),  # no date of its own to go by
+        ("Quyết định số 1234/QĐ-UBND", 2020, "Quyết định số 1234/QĐ-UBND"),
+    ],
+)
+def test_a_year_no_trich_yeu_writes_is_mended_when_one_reading_is_near(
+    read: str, issued: int | None, meant: str
+) -> None:
+    assert mended_years(read, issued) == meant
