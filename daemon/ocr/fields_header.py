@@ -391,6 +391,8 @@ class _Axis:
     centre: float | None = None
     left: float = 0.0
     right: float = 1.0
+    # The long lines the margins are measured by, as (x0, x1, under the title).
+    edges: tuple[tuple[float, float, bool], ...] = ()
 
     @classmethod
     def of(cls, layout: Layout, title: WLine) -> _Axis:
@@ -402,13 +404,21 @@ class _Axis:
         centre = _printed_centre(title)  # "TỜ TRÌNH...": specks after it
         if not long:
             return cls(True, centre)
-        return cls(True, centre, min(ln.x0 for ln in long), max(ln.x1 for ln in long))
+        edges = tuple((ln.x0, ln.x1, ln.y0 >= title.y1) for ln in long)
+        return cls(True, centre, min(ln.x0 for ln in long), max(ln.x1 for ln in long), edges)
 
     def off(self, line: WLine) -> bool:
-        """Whether `line` is not centred under the title, or spans the body's full width."""
+        """Whether `line` is not centred under the title, or spans the body's full width
+        as the other long lines set it: the date line ends at the right margin, a line
+        under the title starts at the left (a trích yếu in one long line, with no body
+        under it in the fields' first reading, sets neither by itself)."""
         if self.centre is None:
             return False
-        full = line.x0 <= self.left + 0.01 and line.x1 >= self.right - 0.01
+        others = [e for e in self.edges if e[:2] != (line.x0, line.x1)]
+        lefts = [e[0] for e in others if e[2]]
+        full = bool(lefts) and (
+            line.x0 <= min(lefts) + 0.01 and line.x1 >= max(e[1] for e in others) - 0.01
+        )
         return full or abs(_printed_centre(line) - self.centre) > 0.02
 
     def spans(self, line: WLine) -> bool:

@@ -1106,3 +1106,20 @@ def test_one_doubtful_line_in_a_vv_block_spoils_it_as_under_a_title(types: DocTy
     assert fields.doc_type == "Công văn"
     assert fields.subject.startswith("góp ý dự thảo Kế hoạch")
     assert fields.confidence["subject"] < THRESHOLD
+
+
+def test_a_trich_yeu_in_one_long_line_with_no_body_read_under_it_is_taken(
+    types: DocTypes,
+) -> None:
+    """The fields' first reading reads no body: a giấy mời's trích yếu in one long line
+    was the only long line under the title, set the left margin by itself and passed for
+    the body's (9494 old copier, empty). The date line still sets the right margin."""
+    reading = page(
+        *(line for line in HEADER if line[1] < 0.5 or "ngày" in line[0]),  # no motto read
+        ("GIẤY MỜI", 0.489, 0.187, 0.604),
+        ("Dự hội nghị sơ kết công tác quản lý đất đai 6 tháng đầu năm 2016", 0.208, 0.209, 0.885),
+        ("Nơi nhận:", 0.147, 0.396, 0.232),
+        ("- UBND các xã, thị trấn;", 0.148, 0.412, 0.326),
+    )
+    fields = extract(reading, types)
+    assert fields.subject == "Dự hội nghị sơ kết công tác quản lý đất đai 6 tháng đầu năm 2016"
