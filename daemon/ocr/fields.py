@@ -32,6 +32,7 @@ from daemon.ocr.fields_checks import (
     spelling,
     trim_edges,
     undo_slips,
+    with_abbreviations_mended,
     with_lost_head,
     without_specks,
     without_specks_in_compounds,
@@ -310,7 +311,7 @@ def _subject(
     cut_short = ends_cut_short(text) or breaks_phrase(text)
     if (subject and starts_mid_compound(text)) or cut_short or year_unannounced(text):
         whole = SPELLING_PENALTY
-    text, slipped = undo_slips(text)
+    text, slipped = undo_slips(with_abbreviations_mended(text))
     if subject and (restored := with_lost_head(text)) != text:
         text, whole = restored, min(whole, SPELLING_PENALTY)  # the stamp may have eaten more
     values["subject"] = text or None

@@ -12,7 +12,7 @@ import pytest
 
 from daemon.config import ReadingSettings
 from daemon.ocr.doctypes import DocTypes
-from daemon.ocr.fields_checks import mended_years, with_lost_head
+from daemon.ocr.fields_checks import mended_years, with_abbreviations_mended, with_lost_head
 from daemon.ocr.fields_lexicon import correct_diacritics
 from tests.unit.test_fields import MOTTO, QD, extract, nd30
 from tests.unit.test_fields_ocr import BODY, HEADER, page
@@ -680,3 +680,17 @@ def test_a_year_no_trich_yeu_writes_is_mended_when_one_reading_is_near(
     read: str, issued: int | None, meant: str
 ) -> None:
     assert mended_years(read, issued) == meant
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        ("Kết luận của Chủ tịch UBXND tỉnh", "Kết luận của Chủ tịch UBND tỉnh"),
+        ("của UBXD thị xã Kỳ Anh", "của UBND thị xã Kỳ Anh"),
+        ("Nghị quyết của HĐNĐ tỉnh", "Nghị quyết của HĐND tỉnh"),
+        ("Ủy ban Kiểm tra UBKT", "Ủy ban Kiểm tra UBKT"),  # two letters off: a code of its own
+        ("của UBND tỉnh", "của UBND tỉnh"),
+    ],
+)
+def test_a_word_one_letter_off_ubnd_or_hdnd_is_put_right(read: str, meant: str) -> None:
+    assert with_abbreviations_mended(read) == meant
