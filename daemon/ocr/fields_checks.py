@@ -9,6 +9,7 @@ gazetteer knows among the units their type word names and schools named after pe
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -81,15 +82,20 @@ def with_lost_head(text: str) -> str:
     words = text.split(maxsplit=2)
     if len(words) < 2 or not words[0][:1].isupper():
         return text
-    opening = [fold_word(w) for w in words[:2]]
-    heads = [[fold_word(w) for w in h.split()] for h in SUBJECT_HEADS]
-    if any(h[1] == opening[1] and loose_key(h[0]) == loose_key(opening[0]) for h in heads):
+    first, second = fold_word(words[0]), fold_word(words[1])
+    heads = _folded_heads()
+    if any(b == second and loose_key(a) == loose_key(first) for a, b, _ in heads):
         return text  # an opening, or a slip in its first word ("Vệ việc", "Báo đảm")
-    lost = [h for h in heads if h[1] == opening[0]]
-    if len(lost) != 1 or loose_key(lost[0][1]) == loose_key(opening[1]):
-        return text  # "Hình hình ...": a slip of the opening's first word, not its loss
-    first = next(h.split()[0] for h in SUBJECT_HEADS if fold_word(h.split()[1]) == opening[0])
-    return " ".join([first, words[0].lower(), *words[1:]])
+    lost = [printed for _, b, printed in heads if b == first]
+    if len(lost) != 1 or loose_key(first) == loose_key(second):
+        return text  # "Hình hình ...": the opening's first word slipped, not lost
+    return " ".join([lost[0], words[0].lower(), *words[1:]])
+
+
+@functools.cache
+def _folded_heads() -> tuple[tuple[str, str, str], ...]:
+    """Each common opening's two words folded, and its first word as printed."""
+    return tuple((fold_word(a), fold_word(b), a) for a, b in (h.split() for h in SUBJECT_HEADS))
 
 
 def mended_years(text: str, issued: int | None) -> str:

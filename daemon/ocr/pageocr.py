@@ -98,6 +98,7 @@ _STROKE_STRIP = 0.06  # ... looked for in a strip this far either side of a word
 _STRUCK_SURE = 0.9  # a number its frame crossed, read at least this surely, is believed
 _MIN_PAD = 4  # pixels of margin around a number read again alone (a third of its height)
 _UNSURE_NUMBER = 0.7  # a number outside the stamp the trích yếu's checks doubt, read again
+_READ_TWO_WAYS = 0.2  # ... and one its two readings disagree on, as a line the stamp covers
 _ROMAN_LETTERS = "IVX"
 _UNDER_STREAK = 0.3  # ... and of a word with a digit a scanner's opaque streak crossed
 _ORPHAN_SLACK = 0.2  # ... and a word of it lost under the stamp this close
@@ -674,7 +675,7 @@ class _SecondReading:
         at = (self.cut_box[0] + box[0], self.cut_box[1] + box[1])
         again = self.read_line(self.scanned.crop(box), at)
         sure = len(again) == 1 and again[0].conf >= _STRUCK_SURE and " " not in again[0].text
-        # A number read as none (the stamp's print), a Roman numeral's I read alone as 1:
+        # Read as no number (the stamp's print), or a Roman numeral's I read alone as 1:
         # no second reading of it.
         if not sure or not layout.numeral(again[0].text):
             return word
@@ -685,7 +686,7 @@ class _SecondReading:
             return replace(word, conf=max(word.conf, again[0].conf))
         # The second reading's numerals in the word as first read ("2021," -> "2024,")
         text = _with_numerals(word.text, second) if len(second) == len(first) else word.text
-        return replace(word, text=text, conf=min(word.conf, _UNDER_STAMP))
+        return replace(word, text=text, conf=min(word.conf, _READ_TWO_WAYS))
 
 
 def _in_cut(

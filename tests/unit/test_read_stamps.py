@@ -512,11 +512,11 @@ def test_a_number_a_pale_frame_ran_through_is_doubted() -> None:
 @pytest.mark.parametrize(
     ("second", "text", "conf"),
     [
-        ([("2024", 0.95)], "2024,", pageocr._UNDER_STAMP),  # read as another, surely
+        ([("2024", 0.95)], "2024,", pageocr._READ_TWO_WAYS),  # read as another, surely
         ([("2021", 0.96)], "2021,", 0.96),  # the same: as sure as the second reading
         ([("2014", 0.0)], "2021,", 0.8),  # unsurely: says nothing
         ([], "2021,", 0.8),
-        ([("20241", 0.95)], "2021,", pageocr._UNDER_STAMP),  # not as many digits: doubted
+        ([("20241", 0.95)], "2021,", pageocr._READ_TWO_WAYS),  # not as many digits: doubted
         ([("2024", 0.95), ("SỐ", 0.9)], "2021,", 0.8),  # the stamp's print with it
     ],
 )
@@ -549,7 +549,7 @@ def test_a_number_read_unsurely_under_the_stamp_is_read_again_alone(
     ("first", "second", "text", "conf"),
     [
         ("IV", [("IV", 0.96)], "IV", 0.96),  # "quý IV" at 0.57, right: as sure as read again
-        ("III", [("II", 0.95)], "III", pageocr._UNDER_STAMP),  # a stroke lost: they disagree
+        ("III", [("II", 0.95)], "III", pageocr._READ_TWO_WAYS),  # a stroke lost: they disagree
         ("I", [("1", 0.95)], "I", 0.32),  # a Roman I alone reads as 1: no second reading
         ("2019", [("Số:", 0.93)], "2019", 0.5),  # read as no number: says nothing
         ("2019", [("2019", 0.5)], "2019", 0.5),
