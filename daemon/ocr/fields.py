@@ -62,6 +62,7 @@ from daemon.ocr.issuer_code import (
     agency_code_doubtful,
     agreed,
     drafting_unit_disagrees,
+    speck_in_code,
     unit_code_doubtful,
 )
 from daemon.ocr.model import FIELD_NAMES, Fields, Reading
@@ -251,6 +252,7 @@ def _ky_hieu_disagrees(values: dict[str, Any], types: DocTypes) -> bool:
             number, values["issuer"], values["parent_issuer"], type_abbrs=types.abbrs
         )
         or unit_code_doubtful(number, type_abbrs=types.abbrs)
+        or speck_in_code(number)
     )
 
 

@@ -9,6 +9,7 @@ from daemon.ocr.issuer_code import (
     agreed,
     drafting_unit_disagrees,
     short_forms,
+    speck_in_code,
     unit_code_doubtful,
 )
 
@@ -68,6 +69,20 @@ def test_an_agency_code_run_into_the_units_is_parted() -> None:
     # a code of its own after a type's is left
     qd = frozenset({"QĐ"})
     assert agreed("7/QĐ-SNVTCCB", "SỞ NỘI VỤ", None, exempt=qd) == ("7/QĐ-SNVTCCB", False)
+
+
+def test_a_digit_between_a_codes_capitals_is_a_speck() -> None:
+    """'171/S5TNMT-NVD' at 0.68 on a fresh seed's old copier: no code is written so."""
+    stnmt = "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG"
+    assert agreed("171/S5TNMT-NVD", stnmt, "ỦY BAN NHÂN DÂN TỈNH PHÚ THỌ") == (
+        "171/STNMT-NVD",
+        True,
+    )
+    assert agreed("171/S5TXMT-NVD", stnmt, None) == ("171/S5TXMT-NVD", False)  # not its form
+    assert speck_in_code("171/S5TXMT-NVD")  # ... doubted
+    assert not speck_in_code("171/STNMT-NVD")
+    assert not speck_in_code("123/CAT-PC03")  # a unit's number ends its code
+    assert not speck_in_code("15/2016/TT-BCT")
 
 
 def test_codes_that_agree_or_name_a_unit_are_left() -> None:
