@@ -12,7 +12,12 @@ import pytest
 
 from daemon.config import ReadingSettings
 from daemon.ocr.doctypes import DocTypes
-from daemon.ocr.fields_checks import mended_years, with_abbreviations_mended, with_lost_head
+from daemon.ocr.fields_checks import (
+    judge_places,
+    mended_years,
+    with_abbreviations_mended,
+    with_lost_head,
+)
 from daemon.ocr.fields_lexicon import correct_diacritics
 from tests.unit.test_fields import MOTTO, QD, extract, nd30
 from tests.unit.test_fields_ocr import BODY, HEADER, page
@@ -694,3 +699,20 @@ def test_a_year_no_trich_yeu_writes_is_mended_when_one_reading_is_near(
 )
 def test_a_word_one_letter_off_ubnd_or_hdnd_is_put_right(read: str, meant: str) -> None:
     assert with_abbreviations_mended(read) == meant
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        (
+            "Kết luận của Chủ tịch UBND huyện khánh Vĩnh tại",
+            "Kết luận của Chủ tịch UBND huyện Khánh Vĩnh tại",
+        ),
+        ("của UBND thị xã kỳ Anh tại cuộc họp", "của UBND thị xã Kỳ Anh tại cuộc họp"),
+        ("trên địa bàn tỉnh lâm đồng", "trên địa bàn tỉnh Lâm Đồng"),
+        ("bảo hiểm xã hội Hội An", "bảo hiểm xã hội Hội An"),  # "xã hội": no place
+        ("xã tổ chức Hội nghị", "xã tổ chức Hội nghị"),  # no place the gazetteer knows
+    ],
+)
+def test_a_place_whose_capitals_were_lost_is_capitalised(read: str, meant: str) -> None:
+    assert judge_places(read)[0] == meant
