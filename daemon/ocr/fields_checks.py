@@ -454,7 +454,7 @@ def with_abbreviations_mended(text: str) -> str:
     def mended(found: re.Match[str]) -> str:
         word = found.group(0)
         near = [known for known in _ABBREVIATIONS if one_edit_apart(word, known)]
-        return near[0] if len(near) == 1 and _near_abbreviation(word) else word
+        return near[0] if len(near) == 1 else word
 
     return _CAPITALS_WORD.sub(mended, text)
 

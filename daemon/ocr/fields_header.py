@@ -392,10 +392,16 @@ class _Axis:
 
     positioned: bool
     centre: float | None = None
-    left: float = 0.0
-    right: float = 1.0
     # The long lines the margins are measured by, as (x0, x1, under the title).
     edges: tuple[tuple[float, float, bool], ...] = ()
+
+    @property
+    def left(self) -> float:
+        return min((e[0] for e in self.edges), default=0.0)
+
+    @property
+    def right(self) -> float:
+        return max((e[1] for e in self.edges), default=1.0)
 
     @classmethod
     def of(cls, layout: Layout, title: WLine) -> _Axis:
@@ -407,8 +413,7 @@ class _Axis:
         centre = _printed_centre(title)  # "TỜ TRÌNH...": specks after it
         if not long:
             return cls(True, centre)
-        edges = tuple((ln.x0, ln.x1, ln.y0 >= title.y1) for ln in long)
-        return cls(True, centre, min(ln.x0 for ln in long), max(ln.x1 for ln in long), edges)
+        return cls(True, centre, tuple((ln.x0, ln.x1, ln.y0 >= title.y1) for ln in long))
 
     def off(self, line: WLine) -> bool:
         """Whether `line` is not centred under the title, or spans the body's full width

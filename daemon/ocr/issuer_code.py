@@ -61,8 +61,9 @@ def agreed(
     changed = bare != tail
     agency = next((i for i, p in enumerate(pieces) if p.isalpha() and p not in exempt), None)
     for i, piece in enumerate(pieces):
-        if _SPECK_DIGIT.search(piece) and _SPECK_DIGIT.sub("", piece) in forms:
-            pieces[i], changed = _SPECK_DIGIT.sub("", piece), True  # "S5TNMT": a speck
+        unspecked = _SPECK_DIGIT.sub("", piece)  # "S5TNMT": a speck read as a digit
+        if unspecked != piece and unspecked in forms:
+            pieces[i], changed = unspecked, True
             continue
         if len(piece) < _MIN_CODE or not piece.isalpha() or piece in forms or piece in exempt:
             continue
@@ -173,11 +174,11 @@ def _same_unit(code: str, unit: str) -> bool:
     capitals = [re.sub(r"[^A-ZĐ]", "", c) for c in (code, unit)]
     slips = [a + b for a, b in zip(code, unit, strict=False) if a != b]
     changed = len(code) == len(unit) and len(slips) == 1 and slips[0].isupper()
-    changed = changed and code in _UNITS and unit not in _UNITS
+    luu_slipped = code in _UNITS and unit not in _UNITS  # the slip is Lưu's, not the ký hiệu's
     doubled = any(
         unit[i] == unit[i + 1] and unit[:i] + unit[i + 1 :] == code for i in range(len(unit) - 1)
     )
-    return code == unit or capitals[0] == capitals[1] or changed or doubled
+    return code == unit or capitals[0] == capitals[1] or (changed and luu_slipped) or doubled
 
 
 def agency_code_doubtful(

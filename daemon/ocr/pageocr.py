@@ -437,7 +437,7 @@ def _under_streak(raster: Raster, angle: float) -> Sift | None:
     cx, cy = width / 2, height / 2
 
     def doubt(word: layout.Word) -> layout.Word:
-        if not any(c.isdigit() for c in word.text):
+        if not _has_digit(word.text):
             return word
         y = (word.y0 + word.y1) / 2 * height - cy
         xs = [cx + cos * (x * width - cx) - sin * y for x in (word.x0, word.x1)]
@@ -677,9 +677,7 @@ class _SecondReading:
         sure = len(again) == 1 and again[0].conf >= _STRUCK_SURE and " " not in again[0].text
         # Read as no number (the stamp's print), or a Roman numeral's I read alone as 1:
         # no second reading of it.
-        if not sure or not layout.numeral(again[0].text):
-            return word
-        if _has_digit(again[0].text) != _has_digit(word.text):
+        if not sure or not _same_kind_of_number(word.text, again[0].text):
             return word
         first, second = _numerals(word.text), _numerals(again[0].text)
         if second == first:
@@ -1087,6 +1085,11 @@ def _poor(lines: tuple[Line, ...]) -> bool:
 
 def _has_digit(text: str) -> bool:
     return any(c.isdigit() for c in text)
+
+
+def _same_kind_of_number(first: str, again: str) -> bool:
+    """Whether `again` is a number written as `first` is: both in digits, or both Roman."""
+    return layout.numeral(again) and _has_digit(again) == _has_digit(first)
 
 
 def _numerals(text: str) -> str:
