@@ -14,41 +14,53 @@ layout planner: planning on the ink map with the stamp's box cleared gives the r
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from daemon.ocr import morph
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 as fractions of the page width/height
+Side = tuple[int, int, int, int]  # a vertical ruled line's box on the ink map (pixels)
 
 # Sizes as fractions of the page WIDTH (A4: 50 mm = 0.24, 35 mm = 0.17).
 _SIDE = 0.045  # a vertical run of ink this long is a ruled line: no letter is this tall
 _SIDES_APART = (0.12, 0.42)  # the stamp's width, loose enough for other makes
 _MIN_HEIGHT = 0.11  # ... and its height (the seal's ring is steep for 0.09 at most)
 _MAX_HEIGHT = 0.30
-_OVERLAP = 0.6  # the two sides of one frame share most of their height
-_JOIN = 5  # pixels: pieces of one side broken by uneven ink are joined across this
+_OVERLAP = 0.5  # the two sides of one frame share half their height, or a ruled stretch
+_JOIN = 5  # pixels: pieces of one side broken by uneven ink are joined across this ...
+_BREAK = 0.025  # ... and, one under the other, across a gap this long (an old copier's)
+_SIDE_SLACK = 2  # pixels: a side set down askew steps this far sideways at a break
 
 
 def find(ink: np.ndarray) -> list[Box]:
     """The boxes of stamp frames on a page's boolean ink map: two vertical ruled lines a
     stamp's width apart, side by side. Uneven ink breaks the frame into pieces and text
     touching it joins them to letters, so the frame is found by its sides, not as a whole:
-    vertical runs longer than any letter, which print never makes."""
+    vertical runs longer than any letter, which print never makes. Of the lines that could
+    pair, the two sharing the most height are a frame's sides (a stroke of the clerk's
+    hand inside it, or of print beside it, shares less)."""
     height, width = ink.shape
     sides = _sides(ink)
+    pairs = [
+        (left, right)
+        for left, right in itertools.permutations(sides, 2)
+        if _pair(left, right, width)
+    ]
+    pairs.sort(key=lambda pair: _shared(*pair), reverse=True)
     found: list[Box] = []
-    used: set[int] = set()
-    for i, left in enumerate(sides):
-        for j, right in enumerate(sides):
-            if i in used or j in used or not _pair(left, right, width):
-                continue
-            used |= {i, j}
-            top, bottom = min(left[1], right[1]), max(left[3], right[3])
-            found.append((left[0] / width, top / height, right[2] / width, bottom / height))
+    used: list[Side] = []
+    for left, right in pairs:
+        if left in used or right in used:
+            continue
+        used += [left, right]
+        top, bottom = min(left[1], right[1]), max(left[3], right[3])
+        found.append((left[0] / width, top / height, right[2] / width, bottom / height))
     return found
 
 
-def _sides(ink: np.ndarray) -> list[tuple[int, int, int, int]]:
+def _sides(ink: np.ndarray) -> list[Side]:
     """Boxes (x0, y0, x1, y1 in map pixels) of vertical ruled lines at most a few degrees
     off the vertical: a one-pixel widening keeps a crooked line's runs long."""
     height, width = ink.shape
@@ -57,21 +69,49 @@ def _sides(ink: np.ndarray) -> list[tuple[int, int, int, int]]:
     wide[:, :-1] |= ink[:, 1:]
     long_run = max(8, round(_SIDE * width))
     lines = morph.covered_by_runs(wide, long_run)
-    return morph.components(morph.dilate(lines, _JOIN, 1))
+    return _rejoined(morph.components(morph.dilate(lines, _JOIN, 1)), round(_BREAK * width))
 
 
-def _pair(left: tuple[int, int, int, int], right: tuple[int, int, int, int], width: int) -> bool:
-    """Whether two vertical lines are the left and right sides of one stamp."""
+def _rejoined(pieces: list[Side], gap: int) -> list[Side]:
+    """Pieces of one side that an old copier's uneven ink broke, one under the other
+    within `gap` pixels and in line (a side set down askew steps sideways at the break),
+    as one side. Two pieces side by side over some height (a seal's ring, curving) are
+    not one straight line."""
+    sides: list[Side] = []
+    for piece in sorted(pieces, key=lambda p: p[1]):
+        for i, side in enumerate(sides):
+            in_line = piece[0] <= side[2] + _SIDE_SLACK and side[0] <= piece[2] + _SIDE_SLACK
+            if in_line and -1 <= piece[1] - side[3] <= gap:
+                sides[i] = (
+                    min(side[0], piece[0]),
+                    side[1],
+                    max(side[2], piece[2]),
+                    max(side[3], piece[3]),
+                )
+                break
+        else:
+            sides.append(piece)
+    return sides
+
+
+def _pair(left: Side, right: Side, width: int) -> bool:
+    """Whether two vertical lines are the left and right sides of one stamp: side by
+    side over half the shorter one's height, or a stretch longer than any letter (one
+    of them broken short, the other not)."""
     apart = (right[2] - left[0]) / width
-    top, bottom = max(left[1], right[1]), min(left[3], right[3])
     shorter = min(left[3] - left[1], right[3] - right[1])
     tall = (max(left[3], right[3]) - min(left[1], right[1])) / width
     return (
         left[0] < right[0]
         and _SIDES_APART[0] <= apart <= _SIDES_APART[1]
         and _MIN_HEIGHT <= tall <= _MAX_HEIGHT
-        and bottom - top >= _OVERLAP * shorter
+        and _shared(left, right) >= min(_OVERLAP * shorter, _SIDE * width)
     )
+
+
+def _shared(left: Side, right: Side) -> int:
+    """How many rows two vertical lines share."""
+    return min(left[3], right[3]) - max(left[1], right[1])
 
 
 def cleared(ink: np.ndarray, boxes: list[Box]) -> np.ndarray:

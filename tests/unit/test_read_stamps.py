@@ -116,6 +116,39 @@ def test_a_broken_frame_is_still_found() -> None:
     assert len(stamps.find(regions.ink_map(image, faint=True))) == 1
 
 
+def test_a_side_broken_askew_is_one_side() -> None:
+    """An old copier's bilevel page (seed 8282, c0177): the left side came in two pieces
+    a few millimetres apart, the lower one a step to the right (the clerk stamped askew),
+    and the right side, broken short, shared too little height with either piece for a
+    frame. One side again, the frame is found. Two pieces side by side over some height
+    (a seal's ring, curving) are not one line."""
+    image, draw = _blank()
+    draw.rectangle((200, 400, 205, 470), fill=0)
+    draw.rectangle((204, 490, 209, 610), fill=0)
+    draw.rectangle((495, 440, 500, 530), fill=0)
+    (box,) = stamps.find(regions.ink_map(image, faint=True))
+    assert box[1] == pytest.approx(400 / 1754, abs=0.005)
+    assert box[3] == pytest.approx(611 / 1754, abs=0.005)
+    beside = [(100, 390, 103, 424), (105, 417, 108, 442)]  # overlapping: no break
+    assert len(stamps._rejoined(beside, 15)) == 2
+    apart = [(100, 390, 103, 424), (109, 430, 112, 460)]  # too far aside for a step
+    assert len(stamps._rejoined(apart, 15)) == 2
+
+
+def test_of_the_lines_that_could_pair_the_frames_sides_do() -> None:
+    """A stroke of the clerk's hand inside the frame, long and straight enough for a ruled
+    line, could pair with either side (seed 1313, c0174: a box 0.15 of the page wide where
+    the frame is 0.24): the frame's two sides share the most height."""
+    for x in (260, 380):  # nearer the left side, nearer the right one
+        image, draw = _blank()
+        draw.rectangle((200, 400, 205, 610), fill=0)
+        draw.rectangle((x, 450, x + 4, 520), fill=0)
+        draw.rectangle((495, 400, 500, 610), fill=0)
+        (box,) = stamps.find(regions.ink_map(image, faint=True))
+        assert box[0] == pytest.approx(200 / 1240, abs=0.005)
+        assert box[2] == pytest.approx(501 / 1240, abs=0.005)
+
+
 def test_cleared_erases_only_the_box() -> None:
     ink = np.ones((100, 200), dtype=bool)
     out = stamps.cleared(ink, [(0.25, 0.5, 0.5, 1.0)])
