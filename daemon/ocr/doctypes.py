@@ -171,7 +171,8 @@ class DocTypes:
         ("ĐƠN XIN ..."). Misread diacritics or letters are corrected to the nearest name
         when the similarity reaches `cutoff`; the score says how sure the match is.
         """
-        text = squash(nfc(text)).strip(" .:;,-_|")  # "BÁO CÁO __": a rule or the stamp's frame
+        # "BÁO CÁO __", "_—_ CHƯƠNG TRÌNH": a rule or the stamp's frame read beside it
+        text = squash(nfc(text)).strip(" .:;,-–—_|")
         if not text:
             return None
         exact = self._by_name.get(tone_key(text))

@@ -120,6 +120,7 @@ def test_by_abbr_case_and_old_forms(types: DocTypes) -> None:
         ("TỜ TRlNH", "Tờ trình", 0.7),
         ("BẢO CAO |.", "Báo cáo", 0.9),  # the stamp's frame beside it
         ("BÁOCÁO __", "Báo cáo", 0.8),  # its space lost, a rule read beside it
+        ("_—_ CHƯƠNG TRÌNH", "Chương trình", 1.0),  # a long dash among the marks
     ],
 )
 def test_match_title_corrects_ocr(ocr: str, name: str, least: float, types: DocTypes) -> None:
