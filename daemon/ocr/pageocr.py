@@ -106,6 +106,9 @@ _AXIS_SLACK = 0.08  # a title line's middle is this close to the text frame's (p
 _BLOCK_PSM = 6  # Tesseract's "one uniform block of text": no layout analysis to lose lines
 _WHOLE_SLACK = 0.008  # ... and this close when nothing at its ends was lost (page widths)
 _CENTRED = 0.015  # ... and a line pieced together again (page widths)
+_UNSURE_WORD = 0.5  # a word read inside the stamp less surely than this may be the pen's
+_MAX_HEAD_WORDS = 4  # the stamp's words read before a trích yếu line's first, at most ...
+_HEAD_REACH = 0.01  # ... each inside it, or this close to its frame (page heights)
 
 
 Planner = Callable[[Image.Image, np.ndarray | None, float], regions.Plan]
@@ -631,6 +634,11 @@ class _TakenInk:
         """`taken`: the ink taken away; `left`: the cut's grey levels without it."""
         self.taken, self.left, self.page_width = taken, left, page_width
 
+    def within(self, box: tuple[int, int, int, int]) -> bool:
+        """Whether any ink was taken away inside `box` (cut pixels)."""
+        left, top, right, bottom = box
+        return bool(self.taken[top:bottom, left:right].any())
+
     def crosses(self, box: tuple[int, int, int, int]) -> bool:
         """Whether a level stroke of a frame taken away runs through `box` (cut pixels).
         Looked for on a strip around it only, long enough to tell a stroke (the whole
@@ -761,6 +769,10 @@ class _StampRemains:
                 # read 2021 at 0.80, the stamp's dotted line through its foot); alone,
                 # with the stamp's ink, it reads 2024 at 0.95.
                 word = self.again(word)
+        elif inside and self.again is not None and _has_digit(word.text) and self._paled(word):
+            # It can take a stroke and leave a digit read surely: "2025" read 2027 at 0.95,
+            # the stamp's "ĐẾN" over its 5; alone as scanned it reads 2025 surely.
+            word = self.again(word)
         if not inside:
             self.passed.append(word)
             return word
@@ -791,6 +803,11 @@ class _StampRemains:
         self.passed.append(word)
         return word
 
+    def _paled(self, word: layout.Word) -> bool:
+        """Whether the stamp's ink was taken away inside `word`'s box."""
+        box = _in_cut(word, self.raster, self.cut_box)
+        return self.taken is not None and self.taken.within(box)
+
     def _struck(self, word: layout.Word) -> bool:
         """Whether a stroke of the frame taken out of the cut ran through `word`: a dark
         frame's, or a paler one's that went with the stamp's ink."""
@@ -814,12 +831,14 @@ class _StampRemains:
             line = self._without_frame_dashes(line)
             line, numbered = self._without_number(line, kept[-1] if kept else None)
             line, shouted = self._without_stamp_words(line)
-            lost = [w for w in self.dropped if line.y0 <= (w.y0 + w.y1) / 2 <= line.y1]
+            line, strayed = self._without_stray_end(line, axis)
+            line, headed = self._without_stamp_head(line, axis)
+            lost = [w for w in self.dropped if _in_row(w, line)]
             # The clerk's number or the stamp's words taken off its end, or junk beside it:
             # what they hid is not known, unless the line is centred as printed.
-            cut = numbered or shouted or bool(lost)
+            cut = numbered or shouted or strayed or bool(lost)
             doubtful = cut and not self._whole(line, lost, axis)
-            kept.append(self._doubt(line) if doubtful and on_axis else line)
+            kept.append(self._doubt(line) if (doubtful or headed) and on_axis else line)
         # A title line read as nothing but junk: the line above it may have gone on there.
         for word in self.dropped:
             middle = (word.y0 + word.y1) / 2
@@ -921,18 +940,70 @@ class _StampRemains:
             line, cut = self._less_end_word(line), True
         return line, cut
 
+    def _without_stray_end(self, line: Line, axis: float) -> tuple[Line, bool]:
+        """A title line less its last word when that lies inside the stamp, is no clean
+        word (spoiled, or opening with a mark), read unsurely, and the line is centred on
+        the title's axis, as printed, only without it: the clerk's hand read as a word
+        ("... về chuyển đổi số “tạ" at 0.22, the số đến "219" beside its end). A clean word
+        is print, read unsurely under the stamp ("... an toàn thông" at 0.4), or read
+        surely (the body's lines, margin to margin, are centred without their last word)."""
+        words = self._words_of(line)
+        if len(words) < 2 or not self._ends_inside(line):
+            return line, False
+        last = words[-1]
+        if last.conf >= _UNSURE_WORD or not (_spoiled(last.text) or not last.text[0].isalnum()):
+            return line, False
+        shorter = self._less_end_word(line)
+        if _off_centre(line, axis) > _WHOLE_SLACK >= _off_centre(shorter, axis):
+            return shorter, True
+        return line, False
+
+    def _without_stamp_head(self, line: Line, axis: float) -> tuple[Line, bool]:
+        """A trích yếu line less the stamp's words read before its first ("coi.G VĂN Về
+        việc ...", "E— Kết luận ..."): the line starts inside the stamp, and from a
+        capitalised syllable on it is centred on the title's axis, as printed, which with
+        them it is not. Each word taken off is no print: spoiled, read unsurely, or a
+        syllable in capitals (a body line's "Căn cứ" under the stamp stays). Doubted: under
+        them the stamp may hide more."""
+        words = self._words_of(line)
+        if len(words) < 2 or _off_centre(line, axis) <= _CENTRED:
+            return line, False
+        rest = line
+        for word in words[:_MAX_HEAD_WORDS]:
+            stamps_own = _spoiled(word.text) or _stamp_word(word.text)
+            if not self._ends_inside(rest, last=False, reach=_HEAD_REACH) or not (
+                stamps_own or word.conf < _UNSURE_WORD
+            ):
+                break
+            rest = self._less_end_word(rest, last=False)
+            first = rest.text.split(" ", 1)[0].rstrip(",")
+            capital = first[:1].isupper() and _printed_syllable(first)
+            if capital and _off_centre(rest, axis) <= _CENTRED:
+                return rest, True
+        return line, False
+
     def _less_end_word(self, line: Line, *, last: bool = True) -> Line:
         """`line` less its last (or first) word, its box now that of the words left, as
         Tesseract boxed them (else shrunk by the word's share of its letters)."""
         shorter = _without_end_word(line, last=last)
-        words = sorted(
-            (w for w in self.passed if _within(w, line) and line.x0 <= w.x0 and w.x1 <= line.x1),
-            key=lambda w: w.x0,
-        )
+        words = self._words_of(line)
         left = words[:-1] if last else words[1:]
-        if not left or " ".join(w.text for w in words) != line.text:
+        if not left:
             return shorter  # pieced together from more than Tesseract's words
         return replace(shorter, x0=min(w.x0 for w in left), x1=max(w.x1 for w in left))
+
+    def _words_of(self, line: Line) -> list[layout.Word]:
+        """The words Tesseract read `line` as, left to right (of a row read twice, the
+        read it came from); none when it was pieced together from more than them."""
+        words = sorted((w for w in self.passed if _within(w, line)), key=lambda w: w.x0)
+        found: list[layout.Word] = []
+        for text in line.text.split(" "):
+            after = (found[-1].x0 + found[-1].x1) / 2 if found else -1.0
+            match = next((w for w in words if w.text == text and w.x0 > after), None)
+            if match is None:
+                return []
+            found.append(match)
+        return found
 
     def _ends_inside(self, line: Line, *, last: bool = True, reach: float = 0.0) -> bool:
         """Whether `line`'s last (or first) letter lies inside a stamp, or within `reach`
@@ -941,6 +1012,18 @@ class _StampRemains:
         x, y = (line.x1 * w - 1 if last else line.x0 * w + 1), (line.y0 + line.y1) / 2 * h
         r = reach * h
         return any(b[0] - r <= x <= b[2] + r and b[1] - r <= y <= b[3] + r for b in self.boxes)
+
+
+def _in_row(word: layout.Word, line: Line) -> bool:
+    """Whether `word` lies in `line`'s row: its middle does, or it covers half the line's
+    height (the clerk's hand, taller than print, across two rows of the title)."""
+    shared = min(word.y1, line.y1) - max(word.y0, line.y0)
+    return line.y0 <= (word.y0 + word.y1) / 2 <= line.y1 or shared >= (line.y1 - line.y0) / 2
+
+
+def _off_centre(line: Line, axis: float) -> float:
+    """How far a line's middle lies from the title's axis (page widths)."""
+    return abs((line.x0 + line.x1) / 2 - axis)
 
 
 def _spoiled(text: str) -> bool:

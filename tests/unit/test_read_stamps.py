@@ -276,6 +276,23 @@ def test_a_centred_title_line_beside_the_stamps_remains_is_whole() -> None:
         assert line.conf == conf  # off centre: the stamp may have hidden more of it
 
 
+def test_the_clerks_hand_across_two_title_rows_doubts_both() -> None:
+    """The clerk's date written across two rows of the title, taller than print (seed
+    1616, c0199): it took "Tình" from the first line's start, and its middle lies in the
+    second line's row. Both lines lost to it: the first, off centre, is doubted too."""
+    region = regions.Region((0, 150, 1000, 400), 3, "title")
+    sift = _remains()
+    sift(Word("1s8a", 0.36, 0.199, 0.40, 0.255))  # inside the stamp (x 0.1 to 0.4)
+    kept = sift.sift(
+        [
+            _line("hình thực hiện cấp nước sạch", 0.41, 0.69, y0=0.20),
+            _line("năm 2020 và phương hướng", 0.30, 0.68, y0=0.225),
+        ],
+        region,
+    )
+    assert [ln.conf for ln in kept] == [pageocr._UNDER_STAMP, pageocr._UNDER_STAMP]
+
+
 def test_a_title_line_split_by_a_word_the_stamp_spoiled_is_one_line_again() -> None:
     """The stamp's remains over a word of the title ("Mầm" read "Miãm") take it out, and the
     line falls apart in two; the rest of it lies on past the word, so it was print. The
@@ -353,6 +370,52 @@ def test_a_title_line_centred_once_the_clerks_number_is_off_is_whole() -> None:
         (line,) = sift.sift([_line(" ".join([*texts, "2279"]), start, 0.395)], region)
         assert line.text == "những, tiêu cực năm 2025"
         assert line.x1 == words[4].x1 and line.conf == conf
+
+
+def test_the_clerks_hand_read_as_a_word_after_a_centred_title_line_goes() -> None:
+    """ "... về chuyển đổi số “tạ" (seed 4646, c0179): the số đến written beside the
+    line's end read as a word, unsurely. Without it the line is centred on the title's axis
+    as printed; with it, it was not, and the trích yếu ended on the line above, wrong at
+    0.93. Off centre without it too, or read surely (a body line's last word: margin to
+    margin, the line is centred without it too), the word stays."""
+    region = regions.Region((0, 150, 410, 400), 3, "title")  # axis at x 0.205
+    texts = ["về", "chuyển", "đổi", "số"]
+    for start, conf, kept in (
+        (0.05, 0.22, "về chuyển đổi số"),
+        (0.03, 0.22, "về chuyển đổi số “tạ"),
+        (0.05, 0.95, "về chuyển đổi số “tạ"),
+    ):
+        sift = _remains()
+        words = [_word(t, start + 0.08 * i, width=0.075) for i, t in enumerate(texts)]
+        words.append(dataclasses.replace(_word("“tạ", 0.375, width=0.02), conf=conf))
+        for word in words:
+            sift(word)
+        (line,) = sift.sift([_line(" ".join([*texts, "“tạ"]), start, 0.395)], region)
+        assert line.text == kept and line.conf == 0.95
+
+
+def test_the_stamps_words_before_a_title_lines_first_go() -> None:
+    """ "coi.G VĂN Về việc thông qua ..." (seed 3838, c0163): the stamp's "CÔNG VĂN ĐẾN"
+    read in front of the trích yếu's first line, which starts inside the stamp. From "Về"
+    on the line is centred on the title's axis: that is where it starts, doubted (the stamp
+    may hide more). Off centre from there too, nothing is taken off; nor is print read
+    surely (seed 2468, s0091: a body line's "Căn cứ" under the stamp, "Luật ..." after it).
+    """
+    region = regions.Region((0, 150, 1000, 400), 3, "title")  # axis at x 0.5
+    _DOUBTED = pageocr._UNDER_STAMP  # noqa: N806
+    for texts, end, kept, conf in (
+        (["coi.G", "VĂN", "Về", "việc", "thông", "qua"], 0.70, "Về việc thông qua", _DOUBTED),
+        (["coi.G", "VĂN", "Về", "việc", "thông", "qua"], 0.80, None, 0.95),
+        (["Căn", "cứ", "Luật", "Tổ", "chức", "Chính"], 0.70, None, 0.95),
+    ):
+        sift = _remains()
+        starts = [0.15, 0.21, *(0.30 + (end - 0.34) * i / 3 for i in range(4))]
+        for text, x0 in zip(texts, starts, strict=True):
+            sift(
+                dataclasses.replace(_word(text, x0, width=0.04), conf=0.11 if "." in text else 0.95)
+            )
+        (line,) = sift.sift([_line(" ".join(texts), 0.15, end)], region)
+        assert (line.text, line.conf) == (kept or " ".join(texts), conf)
 
 
 def test_the_frames_edge_read_as_a_dash_at_a_lines_start_goes() -> None:
@@ -576,6 +639,41 @@ def test_a_number_read_unsurely_under_the_stamp_is_read_again_alone(
     assert remains(surely) == surely and len(asked) == 1  # read surely: not asked again
     assert remains(dataclasses.replace(word, x0=0.6, x1=0.65)).text == "2021,"  # outside
     assert len(asked) == 1
+
+
+@pytest.mark.parametrize(
+    ("second", "text", "conf"),
+    [
+        ([("2025,", 0.95)], "2025,", pageocr._READ_TWO_WAYS),  # the digit the ink took
+        ([("2027,", 0.96)], "2027,", 0.96),  # the same: it stands
+        ([("2027,", 0.5)], "2027,", 0.95),  # read unsurely alone: as it was
+    ],
+)
+def test_a_number_read_surely_where_the_stamps_ink_was_taken_is_read_again(
+    second: list[tuple[str, float]], text: str, conf: float
+) -> None:
+    """Whitening a grey stamp's "ĐẾN" over "năm 2025" took a stroke of its 5 and left it
+    read 2027 at 0.95, registered as right (seed 2727, s0001, once its frame was found
+    whole): a number inside the stamp where ink was taken is read again alone as scanned
+    however surely it read. Read otherwise surely, that reading is kept, doubted (as for a
+    number read unsurely there). Where no ink was taken from it, it is not asked."""
+    asked: list[tuple[int, int]] = []
+
+    def read_line(image: Image.Image, at: tuple[int, int]) -> list[Line]:
+        asked.append(at)
+        return [Line(t, 0.2, 0.2, 0.25, 0.22, conf=c) for t, c in second]
+
+    raster = images.Raster(Image.new("L", (1000, 1000), 255), 300)
+    box = (0, 0, 1000, 1000)
+    taken = np.zeros((1000, 1000), dtype=bool)
+    taken[205:215, 230:240] = True  # inside the word's box (x 0.2 to 0.25, y 0.2 to 0.22)
+    ink = pageocr._TakenInk(taken, np.full((1000, 1000), 255, dtype=np.uint8), 1000)
+    again = pageocr._SecondReading(raster.image, box, raster, read_line)
+    remains = pageocr._StampRemains((STAMP,), raster, None, box, ink, again)
+    got = remains(dataclasses.replace(_word("2027,", 0.2), conf=0.95))
+    assert got is not None and (got.text, got.conf) == (text, conf) and len(asked) == 1
+    untouched = dataclasses.replace(_word("2027,", 0.3), conf=0.95)
+    assert remains(untouched) == untouched and len(asked) == 1
 
 
 @pytest.mark.parametrize(
