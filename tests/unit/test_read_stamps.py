@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -641,6 +642,18 @@ def test_a_number_read_unsurely_under_the_stamp_is_read_again_alone(
     assert len(asked) == 1
 
 
+def _reads(
+    second: list[tuple[str, float]], asked: list[tuple[int, int]], *, x0: float
+) -> Callable[[Image.Image, tuple[int, int]], list[Line]]:
+    """A line reader answering `second` (text, confidence) at x0, noting where it was asked."""
+
+    def read_line(image: Image.Image, at: tuple[int, int]) -> list[Line]:
+        asked.append(at)
+        return [Line(t, x0, 0.2, x0 + 0.05, 0.22, conf=c) for t, c in second]
+
+    return read_line
+
+
 @pytest.mark.parametrize(
     ("second", "text", "conf"),
     [
@@ -658,11 +671,7 @@ def test_a_number_read_surely_where_the_stamps_ink_was_taken_is_read_again(
     however surely it read. Read otherwise surely, that reading is kept, doubted (as for a
     number read unsurely there). Where no ink was taken from it, it is not asked."""
     asked: list[tuple[int, int]] = []
-
-    def read_line(image: Image.Image, at: tuple[int, int]) -> list[Line]:
-        asked.append(at)
-        return [Line(t, 0.2, 0.2, 0.25, 0.22, conf=c) for t, c in second]
-
+    read_line = _reads(second, asked, x0=0.2)
     raster = images.Raster(Image.new("L", (1000, 1000), 255), 300)
     box = (0, 0, 1000, 1000)
     taken = np.zeros((1000, 1000), dtype=bool)
@@ -690,11 +699,7 @@ def test_a_number_of_the_trich_yeu_read_unsurely_is_read_again_alone(
     first: str, second: list[tuple[str, float]], text: str, conf: float
 ) -> None:
     asked: list[tuple[int, int]] = []
-
-    def read_line(image: Image.Image, at: tuple[int, int]) -> list[Line]:
-        asked.append(at)
-        return [Line(t, 0.6, 0.2, 0.65, 0.22, conf=c) for t, c in second]
-
+    read_line = _reads(second, asked, x0=0.6)
     raster = images.Raster(Image.new("L", (1000, 1000), 255), 300)
     box = (0, 0, 1000, 1000)
     again = pageocr._SecondReading(raster.image, box, raster, read_line)
