@@ -266,7 +266,7 @@ def _is_suspect(piece: str) -> bool:
     """Whether a run of letters and digits should be reported as not Vietnamese."""
     if any(char.isdigit() for char in piece):
         return not _is_code(piece)
-    if _is_abbreviation(piece):
+    if _is_abbreviation(piece) and not _words_run_together(piece):
         return False
     if len(piece) == 1 and piece.lower() in _ALPHABET:
         return False
@@ -281,6 +281,23 @@ def _is_code(piece: str) -> bool:
         or all(char.isupper() and char in _ABBREVIATION_LETTERS for char in letters)
         or piece.lower() in _UNITS
     )
+
+
+def _words_run_together(piece: str) -> bool:
+    """Whether a long run of plain capitals is syllables OCR ran together ("NONHOASEN":
+    MẦM NON HOA SEN lost its spaces) rather than an abbreviation, whose first letters make
+    no syllables (UBMTTQ, LĐTBXH): it splits wholly into syllables of two letters or more."""
+    if len(piece) < _RUN_TOGETHER:
+        return False
+    word = piece.lower()
+    ends = {0}  # where a split into syllables can have got to
+    for end in range(2, len(word) + 1):
+        if any(start in ends and is_syllable(word[start:end]) for start in range(end - 1)):
+            ends.add(end)
+    return len(word) in ends
+
+
+_RUN_TOGETHER = 6  # capitals at least this many may be words run together
 
 
 def _is_abbreviation(piece: str) -> bool:

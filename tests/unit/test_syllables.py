@@ -125,6 +125,14 @@ def test_an_abbreviations_small_letters_are_a_words_two_first_letters_or_its_las
     assert foreign_or_invalid("an toàn thực BRSHf") == ["BRSHf"]
 
 
+def test_capitals_run_together_are_no_abbreviation() -> None:
+    """ "TRƯỜNG MẦM NONHOASEN" (fresh seed 6868, an old copier's issuer at 0.91): plain
+    capitals pass as an abbreviation, but these split wholly into syllables, which an
+    abbreviation's first letters never make."""
+    assert foreign_or_invalid("TRƯỜNG MẦM NONHOASEN") == ["NONHOASEN"]
+    assert foreign_or_invalid("UBMTTQ LĐTBXH UBTVQH VHTTDL STTTT NNPTNT UBND") == []
+
+
 def test_loanwords_in_text_are_reported() -> None:
     assert foreign_or_invalid("Phần mềm E-office, gửi qua email.") == ["office", "email"]
 
