@@ -175,8 +175,9 @@ def without_specks(text: str) -> str:
     and its year ("năm: 2020", "năn,2023"), an apostrophe after a word that no quotation
     opened ("quý II' năm 2019"), a consonant alone between the halves of a compound
     ("chỉnh h lý") or before a word it starts ("t tài liệu": the word's edge read twice), a
-    stop before the first capital (".Kiểm tra"). The caller keeps the field flagged: what
-    made the speck may have hidden more."""
+    stop before the first capital (".Kiểm tra"), the quarter's word with its mark lost
+    before its numeral ("quy III": quý, nothing else is numbered so). The caller keeps the
+    field flagged: what made the speck may have hidden more."""
     quoted = _OPENING_APOSTROPHE.search(text) is not None
     text = _LEAD_STOP.sub("", text)  # ".Kiểm tra ...": a speck before its first capital
     text = _STOP_MID.sub(" ", text)
@@ -196,6 +197,7 @@ def without_specks(text: str) -> str:
         text = _CLOSING_APOSTROPHE.sub("", text)
     text = _SPLIT_YEAR.sub(_year_mended, text)
     text = " ".join(_unglued(word) for word in text.split(" "))
+    text = _QUARTER.sub("quý", text)
     text = _NUMERAL_AFTER.sub(_numeral_mended, text)
     text = _LONE_END_NUMBER.sub(_number_unannounced, text)
     return _LETTER_AFTER_NUMBER.sub("", text)
@@ -345,6 +347,8 @@ _SEMICOLON = re.compile(r"([^\W\d_]+);\s+([^\W\d_]+)")
 _MARK_BEFORE_YEAR = re.compile(r"\b([^\W\d_]{1,4})[,:;.]\s?(?=(?:19|20)\d\d\b)")
 _MARK_BEFORE_WORD = re.compile(r"(?<=\s)(?:[;_„‚|~`]+(?=[a-zà-ỹđ])|['’]+(?=[^\W\d_]))")
 _OPEN_QUOTE = re.compile(r"(?<=\s)“(?=[a-zà-ỹđ])")
+# "quy III": the quarter's word, its mark lost (no other "quy" takes a Roman numeral)
+_QUARTER = re.compile(r"\bq(?:uy|úy|ùy|ủy|ũy|ụy)(?=\s+(?:I{1,3}|IV)\b)")
 # "quý I".."quý IV", "bão số II": a Roman numeral, misread ("quý EV", "quý Ï", "bão số H")
 _NUMERAL_AFTER = re.compile(r"(\b(?:quý|bão số)\s+)([IlHVEFT1|!ÏÍÌÎïíì]{1,3})(?![\w/-])")
 _STROKES = "Il1|!EFTÏÍÌÎïíì"  # what the upright stroke of an I is read as (T: its foot lost)

@@ -192,12 +192,15 @@ def without_speck_inside(name: str) -> str:
     """An agency's name less a speck read between the two words of one of its compounds
     ("SỞ THÔNG TIN VÀ TRUYỀN TÌ THÔNG"): a short word, no common one ("VÀ"), that pairs
     with neither neighbour, where the two pair with each other. A real word of a name pairs
-    with one of them."""
+    with one of them. So is the word before's end read again ("TRUYỀN UYỂN THÔNG") and a
+    dash ("LAO ĐỘNG - THƯƠNG - BINH": no compound is written with one inside)."""
     words = name.split(" ")
     for i in range(1, len(words) - 1):
         before, word, after = words[i - 1], words[i], words[i + 1]
         letters = sum(c.isalpha() for c in word)
-        speck = letters > 0 and (letters <= 2 or foreign_or_invalid(word))
+        echo = letters >= 2 and loose_key(before).endswith(loose_key(word))
+        dash = word in ("-", "–") and common_pair(before, after)  # not "ĐỘNG - THƯƠNG"
+        speck = dash or echo or (letters > 0 and (letters <= 2 or foreign_or_invalid(word)))
         if (
             speck
             and fold_word(word) not in _common_words()
