@@ -560,7 +560,8 @@ def _stamp_beside(line: WLine, title: WLine) -> bool:
     """Whether a line wholly left or right of the title is the clerk's stamp beside it,
     which the reading order puts between the title and the trích yếu: its engraved words in
     capitals ("VĂN PHÒNG HĐND VÀ UBND", "_ HUYỆN") or spoiled ("“3. nÁcC GIANG |": no print
-    puts a capital after a small letter), or the hand-written rest, read unsurely, or
+    puts a capital after a small letter; "-.s ~isil BẮC GIANG" at 0.49: no word spells so),
+    or the hand-written rest, read unsurely, or
     whatever stands in the title's own row ("-. 2WBND HUYỆN Hiếp số,"): ND30 gives the
     title a row to itself. A piece of a trích yếu line the stamp split is in small letters,
     read surely, under the title. The stamp's words in capitals within the title's height
@@ -569,8 +570,12 @@ def _stamp_beside(line: WLine, title: WLine) -> bool:
     beside = line.x1 < title.x0 or line.x0 > title.x1
     in_row = min(line.y1, title.y1) - max(line.y0, title.y0) > 0.5 * line.height
     within = title.y0 <= line.y0 and line.y1 <= title.y1 and line.caps
+    spoiled = bool(syllables.foreign_or_invalid(line.text))  # "-.s ~isil BẮC GIANG"
     return within or (
-        beside and (in_row or line.caps or capital_after_small(line.text) or line.conf < _UNREAD)
+        beside
+        and (
+            in_row or line.caps or capital_after_small(line.text) or line.conf < _UNREAD or spoiled
+        )
     )
 
 

@@ -901,6 +901,14 @@ def test_the_stamp_beside_the_title_does_not_hide_the_trich_yeu(types: DocTypes)
         *BODY,
     )
     assert extract(right_of_it, types).subject == subject
+    spoiled = page(  # fresh seed 7979, s0035: its agency line, read fairly surely, spoiled
+        *HEADER,
+        ("GIẤY MỜI", 0.469, 0.166, 0.619),
+        ("-.s ~isil BẮC GIANG", 0.224, 0.178, 0.357, 0.49),
+        (subject, 0.25, 0.19, 0.84),
+        *BODY,
+    )
+    assert extract(spoiled, types).subject == subject
 
 
 def test_the_stamps_label_and_number_before_a_trich_yeu_line_go_and_flag_it(
