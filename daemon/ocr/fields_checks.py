@@ -426,11 +426,8 @@ def _ministries_judged(text: str) -> tuple[str, float]:
 
 @functools.cache
 def _ministries() -> tuple[str, ...]:
-    table = gazetteer.shipped_table("ministries.tsv")
-    if table is None:
-        return ()
-    lines = table.read_text(encoding="utf-8").splitlines()[1:]
-    return tuple(nfc(line.strip()) for line in lines if line.strip())
+    names = (nfc(row.strip()) for row in gazetteer.shipped_rows("ministries.tsv"))
+    return tuple(name for name in names if name)
 
 
 _MINISTRY = re.compile(r"\bBộ (?=[A-ZĐÀ-Ỹ])")

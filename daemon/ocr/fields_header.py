@@ -570,13 +570,8 @@ def _stamp_beside(line: WLine, title: WLine) -> bool:
     beside = line.x1 < title.x0 or line.x0 > title.x1
     in_row = min(line.y1, title.y1) - max(line.y0, title.y0) > 0.5 * line.height
     within = title.y0 <= line.y0 and line.y1 <= title.y1 and line.caps
-    spoiled = bool(syllables.foreign_or_invalid(line.text))  # "-.s ~isil BẮC GIANG"
-    return within or (
-        beside
-        and (
-            in_row or line.caps or capital_after_small(line.text) or line.conf < _UNREAD or spoiled
-        )
-    )
+    spoiled = capital_after_small(line.text) or bool(syllables.foreign_or_invalid(line.text))
+    return within or (beside and (in_row or line.caps or spoiled or line.conf < _UNREAD))
 
 
 def _half_under_stamp(line: WLine, axis: _Axis) -> bool:

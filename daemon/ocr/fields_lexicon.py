@@ -236,10 +236,7 @@ def listed_pair(a: str, b: str) -> bool:
 def _pair_table(name: str) -> frozenset[tuple[str, str]]:
     """The pairs of a shipped table of word pairs (see rules/common_words.README.md), read on
     first use, not when the module loads: the service process never judges a trích yếu."""
-    table = gazetteer.shipped_table(name)
-    if table is None:
-        return frozenset()
-    pairs = (line.split("\t", 1)[0] for line in table.read_text(encoding="utf-8").splitlines()[1:])
+    pairs = (row.split("\t", 1)[0] for row in gazetteer.shipped_rows(name))
     return frozenset((a, b) for a, _, b in (pair.partition(" ") for pair in pairs if pair))
 
 
@@ -334,10 +331,8 @@ def _common_words() -> frozenset[str]:
     see its README). Read on first use, not when the module loads: the service process
     imports the extractor but never judges a trích yếu."""
     words = {form for forms in _VOCABULARY.values() for form in forms}
-    table = gazetteer.shipped_table("common_words.tsv")
-    if table is not None:
-        lines = table.read_text(encoding="utf-8").splitlines()[1:]
-        words.update(fold_word(line.split("\t", 1)[0]) for line in lines if line)
+    rows = gazetteer.shipped_rows("common_words.tsv")
+    words.update(fold_word(row.split("\t", 1)[0]) for row in rows)
     return frozenset(words)
 
 

@@ -121,6 +121,15 @@ def shipped_table(name: str) -> Path | None:
     return None
 
 
+def shipped_rows(name: str) -> list[str]:
+    """The rows of a shipped table under its header line, empty ones left out; none when
+    the table is missing."""
+    table = shipped_table(name)
+    if table is None:
+        return []
+    return [row for row in table.read_text(encoding="utf-8").splitlines()[1:] if row]
+
+
 def load(path: Path) -> Gazetteer:
     """The gazetteer in `path`, parsed once per version of the file (it has ~14,000 lines)."""
     try:

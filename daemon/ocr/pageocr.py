@@ -757,21 +757,22 @@ class _StampRemains:
 
     def __call__(self, word: layout.Word) -> layout.Word | None:
         inside = _inside_any(word, self.boxes, self.raster, whole=False)
-        if word.conf < _STRUCK_SURE and layout.numeral(word.text):
-            if _has_digit(word.text) and self._struck(word):
-                # A digit the frame ran through reads as another once the stroke is gone
-                # ("năm 2016" as 2015, 2017 at 0.81), wherever the word's middle lies, and
-                # no check sees it; read surely, it is itself (0.93-0.97 on office scans).
-                # A Roman numeral's strokes stand: a level stroke only crosses them.
-                word = replace(word, conf=min(word.conf, _UNDER_STAMP))
-            elif inside and self.again is not None:
-                # Whitening the stamp's ink took strokes of the print with it ("năm 2024"
-                # read 2021 at 0.80, the stamp's dotted line through its foot); alone,
-                # with the stamp's ink, it reads 2024 at 0.95.
-                word = self.again(word)
-        elif inside and self.again is not None and _has_digit(word.text) and self._paled(word):
-            # It can take a stroke and leave a digit read surely: "2025" read 2027 at 0.95,
-            # the stamp's "ĐẾN" over its 5; alone as scanned it reads 2025 surely.
+        unsure = word.conf < _STRUCK_SURE and layout.numeral(word.text)
+        if unsure and _has_digit(word.text) and self._struck(word):
+            # A digit the frame ran through reads as another once the stroke is gone
+            # ("năm 2016" as 2015, 2017 at 0.81), wherever the word's middle lies, and
+            # no check sees it; read surely, it is itself (0.93-0.97 on office scans).
+            # A Roman numeral's strokes stand: a level stroke only crosses them.
+            word = replace(word, conf=min(word.conf, _UNDER_STAMP))
+        elif (
+            inside
+            and self.again is not None
+            and (unsure or (_has_digit(word.text) and self._paled(word)))
+        ):
+            # Whitening the stamp's ink took strokes of the print with it ("năm 2024"
+            # read 2021 at 0.80, the stamp's dotted line through its foot), or took one
+            # and left a digit read surely ("2025" read 2027 at 0.95, the stamp's "ĐẾN"
+            # over its 5); alone, with the stamp's ink, it reads 2024 and 2025 at 0.95.
             word = self.again(word)
         if not inside:
             self.passed.append(word)
@@ -822,7 +823,7 @@ class _StampRemains:
         kept: list[Line] = []
         stamps: list[Line] = []  # lines of the stamp's own: its number, date, unit
         for line in self._rejoined(found, axis):
-            on_axis = abs((line.x0 + line.x1) / 2 - axis) <= _AXIS_SLACK
+            on_axis = _off_centre(line, axis) <= _AXIS_SLACK
             if _inside_any(line, self.boxes, self.raster):
                 # A bare number there is the clerk's số đến, wherever it was written.
                 own = not on_axis or line.text.strip(_STRAY).isdigit()
@@ -887,7 +888,7 @@ class _StampRemains:
             for w in lost
             if w in self.removed
         )  # a mark of one letter's size is a speck: it hides no word
-        return not inside and abs((line.x0 + line.x1) / 2 - axis) <= _WHOLE_SLACK
+        return not inside and _off_centre(line, axis) <= _WHOLE_SLACK
 
     @staticmethod
     def _doubt(line: Line) -> Line:

@@ -23,10 +23,7 @@ _TWIN_GAP = 2.5  # Zipf: ~300 times as common
 @functools.cache
 def syllables_in_use() -> dict[str, float]:
     """Each syllable in use (one tone placement, lower case) and its Zipf frequency."""
-    table = gazetteer.shipped_table("syllables.tsv")
-    if table is None:
-        return {}
-    rows = (line.split("\t") for line in table.read_text(encoding="utf-8").splitlines()[1:])
+    rows = (row.split("\t") for row in gazetteer.shipped_rows("syllables.tsv"))
     return {word: float(zipf) for word, zipf in rows}
 
 
