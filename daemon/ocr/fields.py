@@ -74,7 +74,7 @@ from daemon.ocr.vntext import is_upper_text, loose_key, one_edit_apart, squash, 
 __all__ = ["extract_fields"]
 
 _VV = re.compile(
-    r"^[\s.,;:'`_~-]*(?:[VYW]\s*[/⁄]\s*(?:[VYWU]|[A-Z](?=[\s:.]))?|V[VW](?=\s))\s*[:.]?\s*",
+    r"^[\s.,;:'`_~-]*(?:[VYW]\s*[/⁄]\s*(?:[VYWU]|[A-Z](?=[\s:.]))?|V[VW]W?(?=\s))\s*[:.]?\s*",
     re.IGNORECASE,
 )  # "V/v", and as OCR reads it (see fields_header._VV_KEY)
 _ODD_IN_NUMBER = re.compile(r"[^0-9A-Za-zĐđ/\-&.]")

@@ -16,6 +16,7 @@ import unicodedata
 from daemon.ocr import gazetteer
 from daemon.ocr.fields_lexicon import (
     common_pair,
+    common_word,
     compound_of,
     known_pair,
     listed_pair,
@@ -174,9 +175,11 @@ def without_specks(text: str) -> str:
     small words (a trích yếu's list has commas: "quản lý; sử dụng"), a mark between "năm"
     and its year ("năm: 2020", "năn,2023"), an apostrophe after a word that no quotation
     opened ("quý II' năm 2019"), a consonant alone between the halves of a compound
-    ("chỉnh h lý") or before a word it starts ("t tài liệu": the word's edge read twice), a
-    stop before the first capital (".Kiểm tra"), the quarter's word with its mark lost
-    before its numeral ("quy III": quý, nothing else is numbered so). The caller keeps the
+    ("chỉnh h lý") or before a word it starts ("t tài liệu": the word's edge read twice) or
+    read apart from the word it starts ("C ác tập thể": các), a quotation mark opening at
+    the end ("năm 2020“"), a stop before the first capital (".Kiểm tra"), the quarter's
+    word with its mark lost before its numeral ("quy III": quý, nothing else is numbered
+    so). The caller keeps the
     field flagged: what made the speck may have hidden more."""
     quoted = _OPENING_APOSTROPHE.search(text) is not None
     text = _LEAD_STOP.sub("", text)  # ".Kiểm tra ...": a speck before its first capital
@@ -191,6 +194,7 @@ def without_specks(text: str) -> str:
     text = _SEMICOLON.sub(_semicolon_in_list, text)
     text = _MARK_BEFORE_YEAR.sub(_year_unmarked, text)
     text = _SPECK_LETTER.sub(_letter_unspecked, text)
+    text = _SPLIT_ONSET.sub(_onset_rejoined, text)
     if text.count("“") != text.count("”"):  # a quotation that closes nowhere: a speck
         text = _OPEN_QUOTE.sub("", text)
     if not quoted:  # a quote mark that opens nowhere: a speck
@@ -212,6 +216,18 @@ def _letter_unspecked(match: re.Match[str]) -> str:
 
 
 _SPECK_LETTER = re.compile(rf"\b([^\W\d_]+) ([{LONE_CONSONANTS}])(?= ([a-zà-ỹđ]+))")
+
+
+def _onset_rejoined(match: re.Match[str]) -> str:
+    """A word's first consonant read apart from the rest ("khen thưởng C ác tập thể"), joined
+    again when the two make a word of official writing: a consonant is no word on its own."""
+    letter, rest = match.groups()
+    joined = (letter.lower() if rest[0].islower() else letter) + rest
+    starts_vowel = unicodedata.normalize("NFD", rest[0])[0].lower() in "aeiouy"
+    return joined if starts_vowel and is_syllable(joined) and common_word(joined) else match[0]
+
+
+_SPLIT_ONSET = re.compile(rf"(?<![\w/.-])([{LONE_CONSONANTS}]) ([^\W\d_]+)", re.IGNORECASE)
 
 
 def _number_unannounced(match: re.Match[str]) -> str:
@@ -346,7 +362,7 @@ _MARKS_BETWEEN = re.compile(r"([^\W\d_]+)((?:\s*[-–—ˆ^`~.!?_|:])+)\s*([^\W\
 _SEMICOLON = re.compile(r"([^\W\d_]+);\s+([^\W\d_]+)")
 _MARK_BEFORE_YEAR = re.compile(r"\b([^\W\d_]{1,4})[,:;.]\s?(?=(?:19|20)\d\d\b)")
 _MARK_BEFORE_WORD = re.compile(r"(?<=\s)(?:[;_„‚|~`]+(?=[a-zà-ỹđ])|['’]+(?=[^\W\d_]))")
-_OPEN_QUOTE = re.compile(r"(?<=\s)“(?=[a-zà-ỹđ])")
+_OPEN_QUOTE = re.compile(r"(?<=\s)“(?=[a-zà-ỹđ])|(?<=\w)“$")  # "... năm 2020“": opens nothing
 # "quy III": the quarter's word, its mark lost (no other "quy" takes a Roman numeral)
 _QUARTER = re.compile(r"\bq(?:uy|úy|ùy|ủy|ũy|ụy)(?=\s+(?:I{1,3}|IV)\b)")
 # "quý I".."quý IV", "bão số II": a Roman numeral, misread ("quý EV", "quý Ï", "bão số H")
@@ -362,9 +378,12 @@ def trim_edges(text: str) -> tuple[str, bool]:
     """A trích yếu without what OCR adds at its ends: a list dash or a speck before it
     ("- Về việc", "'Kiểm tra", "[triển khai": a stamp's frame), a dash or punctuation after
     it ("2020-2025—"), a full stop after its last word (a speck: ND30 ends no trích yếu with
-    one; "TP." keeps its own), a dotted rule or a speck after it ("2024.....", "2018 ˆ"),
+    one; "TP." keeps its own), a dotted rule or a speck before or after it ("ˆ Công tác",
+    "2024.....", "2018 ˆ"),
     and a quotation mark at its start that closes nowhere (and whether there was one)."""
     text = _FULL_STOP.sub("", text.strip(" -–—•_`'‘’:,;[|"))
+    while text and not holds_print(text.split(" ", 1)[0]):  # "ˆ Công tác ...": a speck
+        text = text.split(" ", 1)[1] if " " in text else ""
     while text and not holds_print(text.rsplit(" ", 1)[-1]):  # "... năm 2018 ˆ"
         text = text.rsplit(" ", 1)[0] if " " in text else ""
     text = _DOTTED_TAIL.sub("", text)

@@ -188,6 +188,11 @@ def common_pair(a: str, b: str) -> bool:
     return (fold_word(a), fold_word(b)) in _COMMON_PAIRS
 
 
+def common_word(word: str) -> bool:
+    """Whether `word` is one of official writing (the lexicon's, rules/common_words.tsv)."""
+    return fold_word(word) in _common_words()
+
+
 def without_speck_inside(name: str) -> str:
     """An agency's name less a speck read between the two words of one of its compounds
     ("SỞ THÔNG TIN VÀ TRUYỀN TÌ THÔNG"): a short word, no common one ("VÀ"), that pairs

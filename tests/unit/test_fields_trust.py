@@ -212,6 +212,9 @@ def test_ocr_specks_at_the_edges_of_number_agency_and_subject_go(types: DocTypes
     assert fields.number == "68/QĐ-UBND"
     assert fields.issuer == "ỦY BAN NHÂN DÂN HUYỆN KHÁNH SƠN"
     assert fields.subject == "Về việc ban hành Quy chế văn thư, lưu trữ"
+    title = ["BÁO CÁO", "ˆ Công tác thực hiện chính sách bảo hiểm xã hội năm 2015"]
+    fields = extract(nd30(**{**QD, "title": title}, conf=0.93), types)
+    assert fields.subject == "Công tác thực hiện chính sách bảo hiểm xã hội năm 2015"
 
 
 def test_the_number_is_put_right_by_the_issuers_short_form(types: DocTypes) -> None:
@@ -331,7 +334,7 @@ def test_a_schools_name_in_the_subject_is_judged_as_a_persons(types: DocTypes) -
 
 
 def test_a_vv_marker_misread_still_opens_the_subject(types: DocTypes) -> None:
-    for marker in ("V/", "V/V", "Y/v", "V/w", "VW"):
+    for marker in ("V/", "V/V", "Y/v", "V/w", "VW", "__VWw"):  # the slash run into both
         reading = nd30(
             left=["UBND TỈNH KHÁNH HÒA", "SỞ NỘI VỤ", "Số: 245/SNV-VP", f"{marker} góp ý dự thảo:"],
             body=["Kính gửi: Ủy ban nhân dân các huyện", "Thực hiện ...Trân trọng./."],
@@ -837,6 +840,11 @@ def test_a_speck_read_inside_a_line_and_the_clerks_number_beside_it_go(types: Do
         ("kết quả tiêm chủng quý Ï năm 2016", "kết quả tiêm chủng quý I năm 2016"),
         ("ứng phó với bão số H năm 2018", "ứng phó với bão số II năm 2018"),  # II, joined
         ("ứng phó với bão số TV năm 2016", "ứng phó với bão số IV năm 2016"),  # I's foot lost
+        ("khen thưởng C ác tập thể, cá nhân", "khen thưởng các tập thể, cá nhân"),  # read apart
+        (
+            "tiếp công dân, giải quyết khiếu nại năm 2020“",
+            "tiếp công dân, giải quyết khiếu nại năm 2020",
+        ),
         (
             "xây dựng nông thôn mới trong các cơ quan, đơn vị 1",
             "xây dựng nông thôn mới trong các cơ quan, đơn vị",
