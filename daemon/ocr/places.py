@@ -53,16 +53,22 @@ def checked_place(name: str, unit_type: str = "") -> tuple[str, float]:
     """`name` (a place as written on the date line) put right when exactly one unit is
     spelled with its letters, and the factor its confidence is to be multiplied by. The
     `unit_type` written before it narrows the units: "huyện Lạng Giảng" is the district
-    Lạng Giang, not the commune Làng Giàng."""
+    Lạng Giang, not the commune Làng Giàng; "huyện Tiên Hải", a commune's name, is the one
+    district spelled with its letters, Tiền Hải."""
     places = gazetteer.shipped()
     levels = _LEVELS.get(unit_type.strip().casefold())
     if levels == ("province",):
         return _checked_province(places, name)
+    candidates = places.spelled_like(name)
+    if levels:
+        placed = [c for c in candidates if any(u.level in levels for u in places.find(c))]
+        # "huyện Tiên Hải": a commune's name, one mark off the district Tiền Hải
+        if places.known_place(name) and len(placed) == 1 and name_key(placed[0]) != name_key(name):
+            return _cased(placed[0], name), 1.0
     if places.known_place(name):
         return name, 1.0
-    candidates = places.spelled_like(name)
     if levels and len(candidates) > 1:
-        candidates = [c for c in candidates if any(u.level in levels for u in places.find(c))]
+        candidates = placed
     if len(candidates) == 1:
         return _cased(candidates[0], name), 1.0
     return name, UNKNOWN_PLACE

@@ -35,6 +35,17 @@ def test_a_place_after_tinh_is_a_province() -> None:
     assert checked_place("Cẩm Xuyên", "tỉnh ") == ("Cẩm Xuyên", UNKNOWN_PLACE)
 
 
+def test_a_communes_name_after_huyen_is_the_district_spelled_alike() -> None:
+    """ "huyện Tiên Hải" (a commune of Kiên Giang) passed at 0.96 on an old copier's page
+    where Tiền Hải was printed: after "huyện" only a district will do, and when one is
+    spelled with its letters it is that one. A district's own name, or a commune's after
+    "xã", stays."""
+    assert checked_place("Tiên Hải", "huyện ") == ("Tiền Hải", 1.0)
+    assert checked_place("Tiền Hải", "huyện ") == ("Tiền Hải", 1.0)
+    assert checked_place("Tiên Hải", "xã ") == ("Tiên Hải", 1.0)
+    assert checked_place("Tiên Hải") == ("Tiên Hải", 1.0)  # the date line's: any level
+
+
 def test_letters_shared_by_several_places_are_not_guessed() -> None:
     shared = gazetteer.shipped().spelled_like("Thanh Hoa")
     assert {"Thanh Hóa", "Thành Hòa", "Thạnh Hòa"} <= set(shared)
