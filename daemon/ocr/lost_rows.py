@@ -7,6 +7,11 @@ xếp, tinh" / [gọn tổ chức bộ máy của Sở Nội vụ]). The cut's i
 a band of rows the height of the lines read, with no line read across it; it is read again on
 its own as one line (`--psm 7`), between the left and right edges of the lines around it so
 that specks beside it stay out.
+
+The clerk's stamp beside the title hides such a line twice: its sides ink every row they run
+down, so the profile shows the stamp's whole height as one band, and its own words, read on
+one line with the title's, spoil it ("|iouomaee KẾHOẠCH"). The profile is taken without the
+stamps' ink, and a line lost beside a stamp is read from the stamp's edge.
 """
 
 from __future__ import annotations
@@ -24,19 +29,29 @@ _HEIGHTS = (0.6, 1.6)  # a lost line is about as tall as the lines read
 _MIN_INK = 0.3  # ... and holds at least this share of their median ink
 _MARGIN = 0.03  # of the cut's width, kept on each side of the lines around it
 
+_FRAME = 0.004  # page widths: a stamp frame's thickness, smeared by an old copier
+
 Band = tuple[int, int]
+Box = tuple[int, int, int, int]  # x0, y0, x1, y1 (page pixels)
 ReadLine = Callable[[Image.Image, tuple[int, int]], list[Line]]
 
 
 def reread(
-    cut: Image.Image, found: list[Line], origin: tuple[int, int, int, int], read: ReadLine
+    cut: Image.Image,
+    found: list[Line],
+    origin: tuple[int, int, int, int],
+    read: ReadLine,
+    stamps: tuple[Box, ...] = (),
 ) -> list[Line]:
     """Lines of `cut` (a region at `origin` = left, top, page width, page height) that its
-    ink shows but `found` lacks, each read again by `read(image, (left, top))`."""
+    ink shows but `found` lacks, each read again by `read(image, (left, top))`. `stamps`:
+    the boxes of stamps on the page (page pixels), whose ink is no line's."""
     if len(found) < 2:
         return []
     left, top, page_w, page_h = origin
     ink = np.asarray(cut) < _DARK
+    inside = _inside(ink.shape, stamps, (left, top), page_w)
+    ink &= ~inside
     profile = ink.sum(axis=1)
     bands = _bands(profile, max(3, round(_MIN_ROW_INK * cut.width)))
     spans = [(ln.y0 * page_h - top, ln.y1 * page_h - top) for ln in found]
@@ -55,8 +70,39 @@ def reread(
         if tall and inked and not _read_across(b0, b1, spans):
             pad = max(2, (b1 - b0) // 4)
             y0, y1 = max(0, b0 - pad), min(cut.height, b1 + pad)
-            out += read(cut.crop((x0, y0, x1, y1)), (left + x0, top + y0))
+            x_from, x_to = _beside_stamps(ink[y0:y1], inside[y0:y1], x0, x1)
+            out += read(cut.crop((x_from, y0, x_to, y1)), (left + x_from, top + y0))
     return out
+
+
+def _inside(
+    shape: tuple[int, ...], stamps: tuple[Box, ...], at: tuple[int, int], page_w: int
+) -> np.ndarray:
+    """Where the stamps lie on a cut at `at` (page pixels), widened by their frame's
+    thickness: a side set down askew strays out of the box found for it."""
+    inside = np.zeros(shape, dtype=bool)
+    reach = max(1, round(_FRAME * page_w))
+    for x0, y0, x1, y1 in stamps:
+        rows = slice(max(0, y0 - at[1] - reach), max(0, y1 - at[1] + reach))
+        cols = slice(max(0, x0 - at[0] - reach), max(0, x1 - at[0] + reach))
+        inside[rows, cols] = True
+    return inside
+
+
+def _beside_stamps(ink: np.ndarray, inside: np.ndarray, x0: int, x1: int) -> tuple[int, int]:
+    """The stretch `x0`..`x1` of a band to read, less a stamp left or right of its ink:
+    read with the line, the stamp's words spoil it."""
+    cols = np.flatnonzero(ink.any(axis=0))
+    stamp_cols = np.flatnonzero(inside.any(axis=0))
+    if cols.size == 0 or stamp_cols.size == 0:
+        return x0, x1
+    first, last = int(cols[0]), int(cols[-1])
+    before, after = stamp_cols[stamp_cols < first], stamp_cols[stamp_cols > last]
+    if before.size:
+        x0 = max(x0, int(before[-1]) + 1)
+    if after.size:
+        x1 = min(x1, int(after[0]))
+    return x0, x1
 
 
 def _bands(profile: np.ndarray, least: int) -> list[Band]:

@@ -347,7 +347,9 @@ def _read_cut(
         if found or region.name != "title":
             break
     if region.name == "title" and whole:  # a line its layout analysis skipped, read alone
-        found += lost_rows.reread(cut, found, origin, _line_reader(settings, raster, sift))
+        stamps = remains.boxes if remains is not None else ()
+        reader = _line_reader(settings, raster, sift)
+        found += lost_rows.reread(cut, found, origin, reader, stamps)
     if remains is not None:
         found = remains.sift(found, region)
     return found

@@ -50,3 +50,34 @@ def test_nothing_is_read_again_when_every_band_was_read_or_is_no_line() -> None:
 
     assert lost_rows.reread(cut, found, PAGE, read) == []
     assert lost_rows.reread(cut, found[:1], PAGE, read) == []  # one line: nothing to go by
+
+
+def test_a_line_lost_beside_the_stamp_is_read_from_the_stamps_edge() -> None:
+    """The stamp's sides ink every row they run down, which hid the lost line in one band
+    the stamp's height; its own words in that row, read with the title's, spoil it."""
+    stamp = (5, 10, 80, 190)  # cut pixels: two sides, a word of the stamp beside the line
+    cut = _cut(
+        [
+            (stamp[0], stamp[1], stamp[0] + 3, stamp[3]),  # the stamp's left side
+            (stamp[2] - 3, stamp[1], stamp[2], stamp[3]),  # ... and its right
+            (20, 62, 60, 78),  # its engraved word, in the lost line's row
+            (100, 20, 300, 40),
+            (150, 60, 250, 80),  # the line lost, right of the stamp
+            (100, 100, 300, 120),
+        ]
+    )
+    found = [_line(100, 20, 300, 40), _line(100, 100, 300, 120)]
+    asked: list[tuple[int, int]] = []
+
+    def read(image: Image.Image, at: tuple[int, int]) -> list[Line]:
+        asked.append(at)
+        return [_line(150, 60, 250, 80)]
+
+    left, top, _, _ = PAGE
+    on_page = (left + stamp[0], top + stamp[1], left + stamp[2], top + stamp[3])
+    got = lost_rows.reread(cut, found, PAGE, read, (on_page,))
+    assert len(got) == 1 and len(asked) == 1
+    x, y = asked[0]
+    assert left + stamp[2] <= x <= left + 150  # from the stamp's edge: its word stays out
+    assert top + 50 <= y <= top + 60
+    assert lost_rows.reread(cut, found, PAGE, read) == []  # as the stamp's height: no line
