@@ -380,7 +380,9 @@ def _centred(boxes: list[Box], centre: float) -> bool:
 
 
 def _parted(boxes: list[Box], x: float) -> bool:
-    """Whether a row has ink on both sides of `x` and none across it."""
+    """Whether a row has ink on both sides of `x` and none across it. A speck on one side
+    (an old copier's, beside a title under the header) parts nothing."""
+    boxes = _letters(boxes)
     return (
         any(b[2] <= x for b in boxes)
         and any(b[0] >= x for b in boxes)

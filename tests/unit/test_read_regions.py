@@ -250,6 +250,27 @@ def test_header_keeps_a_number_row_that_nearly_meets_the_date() -> None:
     assert not regions._parted(_row((0.50, 0.56), y=0.2), 0.48)  # a short title off centre
 
 
+def test_a_speck_left_of_the_gutter_does_not_keep_the_title_in_the_header() -> None:
+    """A speck left of the gutter beside QUYẾT ĐỊNH made its row look parted, as the
+    header's are: the header ran down over it, and the title was read in the right column
+    with the stamp beside it ("QUYẾT ĐỊNH| p£ ÿˆ Đ nuyện tư sơn": no type, no trích yếu;
+    rows from an old copier's page, 6464 c0162)."""
+    rows = [
+        _row((0.227, 0.432), (0.507, 0.909), y=0.071),  # agency | motto
+        _row((0.239, 0.418), (0.561, 0.852), y=0.091),
+        _row((0.233, 0.422), (0.519, 0.895), y=0.126),  # Số: ... | place, date
+        _row((0.317, 0.319), (0.463, 0.612), y=0.164),  # a speck, QUYẾT ĐỊNH (stamp cleared)
+        _row((0.304, 0.612), y=0.186),  # the trích yếu, up to the stamp
+        _row((0.321, 0.612), y=0.207),
+        *(_row((0.21, 0.919), y=0.272 + 0.02 * i) for i in range(6)),  # the body
+    ]
+    assert not regions._parted(rows[3], 0.4475)
+    body = regions._body_rows(rows)
+    found = regions._header_regions(rows, body, _gutter(rows), 1654, 2339, stamped=True)
+    title = next(r for r in found[0] if r.name == "title")
+    assert title.box[1] / 2339 < 0.164  # QUYẾT ĐỊNH is in
+
+
 def test_a_title_whose_rows_specks_pulled_off_centre_is_still_read() -> None:
     """On an old copier's page specks join the title's rows and none looks centred: the
     title block then runs down to the body, as under a stamp, rather than being lost."""
