@@ -177,7 +177,8 @@ def without_specks(text: str) -> str:
     opened ("quý II' năm 2019"), a consonant alone between the halves of a compound
     ("chỉnh h lý") or before a word it starts ("t tài liệu": the word's edge read twice) or
     read apart from the word it starts ("C ác tập thể": các), a quotation mark opening at
-    the end ("năm 2020“"), a stop before the first capital (".Kiểm tra"), the quarter's
+    the end ("năm 2020“"), a capital inside a word ("quản lÝ"), a stop before the first
+    capital (".Kiểm tra"), the quarter's
     word with its mark lost before its numeral ("quy III": quý, nothing else is numbered
     so). The caller keeps the
     field flagged: what made the speck may have hidden more."""
@@ -202,9 +203,20 @@ def without_specks(text: str) -> str:
     text = _SPLIT_YEAR.sub(_year_mended, text)
     text = " ".join(_unglued(word) for word in text.split(" "))
     text = _QUARTER.sub("quý", text)
+    text = _CAPITAL_INSIDE.sub(_capital_unshouted, text)
     text = _NUMERAL_AFTER.sub(_numeral_mended, text)
     text = _LONE_END_NUMBER.sub(_number_unannounced, text)
     return _LETTER_AFTER_NUMBER.sub("", text)
+
+
+def _capital_unshouted(match: re.Match[str]) -> str:
+    """A word in small letters with a capital read after one ("quản lÝ"), in small letters
+    when that is a syllable: no print of a Vietnamese word has a capital there."""
+    word = match[0]
+    return word.lower() if capital_after_small(word) and is_syllable(word.lower()) else word
+
+
+_CAPITAL_INSIDE = re.compile(r"[^\W\d_]+")
 
 
 def _letter_unspecked(match: re.Match[str]) -> str:
@@ -366,8 +378,9 @@ _OPEN_QUOTE = re.compile(r"(?<=\s)“(?=[a-zà-ỹđ])|(?<=\w)“$")  # "... nă
 # "quy III": the quarter's word, its mark lost (no other "quy" takes a Roman numeral)
 _QUARTER = re.compile(r"\bq(?:uy|úy|ùy|ủy|ũy|ụy)(?=\s+(?:I{1,3}|IV)\b)")
 # "quý I".."quý IV", "bão số II": a Roman numeral, misread ("quý EV", "quý Ï", "bão số H")
-_NUMERAL_AFTER = re.compile(r"(\b(?:quý|bão số)\s+)([IlHVEFT1|!ÏÍÌÎïíì]{1,3})(?![\w/-])")
-_STROKES = "Il1|!EFTÏÍÌÎïíì"  # what the upright stroke of an I is read as (T: its foot lost)
+_NUMERAL_AFTER = re.compile(r"(\b(?:quý|bão số)\s+)([IlLHVEFT1|!ÏÍÌÎïíì]{1,3})(?![\w/-])")
+# what the upright stroke of an I is read as (T: its foot lost; L: its foot read long)
+_STROKES = "Il1|!EFTLÏÍÌÎïíì"
 _SPLIT_YEAR = re.compile(r"\b(\d{1,4})([;:,'’])(\d{1,4})\b")
 _YEAR = re.compile(r"19[4-9]\d|20\d\d")
 _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng

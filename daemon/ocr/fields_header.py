@@ -226,8 +226,9 @@ def _split_left(
 
 
 # "V/v" (về việc) as printed, and as OCR reads it: "V/", "V/V", "Y/v", "V/w", "V/Q", "V⁄", "VW",
-# "VWw" (the slash run into both v's), behind a speck (". V/v hướng dẫn").
-_VV_KEY = re.compile(r"[.,;:'`_~-]*\s*(?:[vyw]\s*[/⁄]\s*[a-z]?\s|v[vw]w?\s|ve viec\b)")
+# "VWw" (the slash run into both v's), behind a speck (". V/v hướng dẫn") or with one
+# before its first word ("V/v-hướng dẫn").
+_VV_KEY = re.compile(r"[.,;:'`_~-]*\s*(?:[vyw]\s*[/⁄]\s*[a-z]?[\s-]|v[vw]w?\s|ve viec\b)")
 
 
 def _vv_block(lines: list[WLine]) -> list[WLine]:
