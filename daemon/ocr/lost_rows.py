@@ -30,6 +30,7 @@ _MIN_INK = 0.3  # ... and holds at least this share of their median ink
 _MARGIN = 0.03  # of the cut's width, kept on each side of the lines around it
 
 _FRAME = 0.004  # page widths: a stamp frame's thickness, smeared by an old copier
+_CLEAR = 0.02  # page widths: a line this far from a stamp does not go on under it
 
 Band = tuple[int, int]
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1 (page pixels)
@@ -70,7 +71,8 @@ def reread(
         if tall and inked and not _read_across(b0, b1, spans):
             pad = max(2, (b1 - b0) // 4)
             y0, y1 = max(0, b0 - pad), min(cut.height, b1 + pad)
-            x_from, x_to = _beside_stamps(ink[y0:y1], inside[y0:y1], x0, x1)
+            clear = round(_CLEAR * page_w)
+            x_from, x_to = _beside_stamps(ink[y0:y1], inside[y0:y1], x0, x1, clear)
             out += read(cut.crop((x_from, y0, x_to, y1)), (left + x_from, top + y0))
     return out
 
@@ -89,18 +91,21 @@ def _inside(
     return inside
 
 
-def _beside_stamps(ink: np.ndarray, inside: np.ndarray, x0: int, x1: int) -> tuple[int, int]:
-    """The stretch `x0`..`x1` of a band to read, less a stamp left or right of its ink:
-    read with the line, the stamp's words spoil it."""
+def _beside_stamps(
+    ink: np.ndarray, inside: np.ndarray, x0: int, x1: int, clear: int
+) -> tuple[int, int]:
+    """The stretch `x0`..`x1` of a band to read, less a stamp left or right of its ink
+    and `clear` of it: read with the line, the stamp's words spoil it. A line that runs up
+    to the stamp may go on under it ("... năm" | "2015"), and is read with it."""
     cols = np.flatnonzero(ink.any(axis=0))
     stamp_cols = np.flatnonzero(inside.any(axis=0))
     if cols.size == 0 or stamp_cols.size == 0:
         return x0, x1
     first, last = int(cols[0]), int(cols[-1])
     before, after = stamp_cols[stamp_cols < first], stamp_cols[stamp_cols > last]
-    if before.size:
+    if before.size and first - before[-1] > clear:
         x0 = max(x0, int(before[-1]) + 1)
-    if after.size:
+    if after.size and after[0] - last > clear:
         x1 = min(x1, int(after[0]))
     return x0, x1
 

@@ -81,3 +81,31 @@ def test_a_line_lost_beside_the_stamp_is_read_from_the_stamps_edge() -> None:
     assert left + stamp[2] <= x <= left + 150  # from the stamp's edge: its word stays out
     assert top + 50 <= y <= top + 60
     assert lost_rows.reread(cut, found, PAGE, read) == []  # as the stamp's height: no line
+
+
+def test_a_line_lost_that_runs_up_to_the_stamp_is_read_with_what_it_covers() -> None:
+    """ "lý văn bản và điều hành năm" ran up to the stamp, "2015" under it: read from the
+    stamp's edge the year was cut in two and read as "/" (8383 c0156)."""
+    stamp = (252, 10, 398, 190)  # right of the lines, touching the lost one
+    cut = _cut(
+        [
+            (stamp[0], stamp[1], stamp[0] + 3, stamp[3]),
+            (stamp[2] - 3, stamp[1], stamp[2], stamp[3]),
+            (100, 20, 300, 40),  # the lines around run on under the stamp too
+            (110, 60, 250, 80),  # the line lost, its end at the stamp's edge ...
+            (255, 60, 290, 80),  # ... and on under it
+            (100, 100, 300, 120),
+        ]
+    )
+    found = [_line(100, 20, 300, 40), _line(100, 100, 300, 120)]
+    asked: list[tuple[tuple[int, int], tuple[int, int]]] = []
+
+    def read(image: Image.Image, at: tuple[int, int]) -> list[Line]:
+        asked.append((at, image.size))
+        return [_line(110, 60, 290, 80)]
+
+    left, top, _, _ = PAGE
+    on_page = (left + stamp[0], top + stamp[1], left + stamp[2], top + stamp[3])
+    assert len(lost_rows.reread(cut, found, PAGE, read, (on_page,))) == 1
+    (x, _), (width, _) = asked[0]
+    assert x + width > left + 290  # the stamp's stretch is read with it
