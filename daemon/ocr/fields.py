@@ -33,6 +33,7 @@ from daemon.ocr.fields_checks import (
     trim_edges,
     undo_slips,
     with_abbreviations_mended,
+    with_first_word_whole,
     with_lost_head,
     without_specks,
     without_specks_in_compounds,
@@ -304,7 +305,7 @@ def _subject(
         whole = min(whole, SPELLING_PENALTY)
     text = tidy
     if subject:
-        text = capitalised(text)
+        text = capitalised(with_first_word_whole(text))
     words = [w for w in text.split() if any(c.isalnum() for c in w) or w in SUBJECT_MARKS]
     text = mended_years(" ".join(words), values["date"].year if values["date"] else None)
     text, placed = judge_places(correct_diacritics(text)) if words else ("", 1.0)

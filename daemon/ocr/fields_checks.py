@@ -21,6 +21,7 @@ from daemon.ocr.fields_lexicon import (
     known_pair,
     listed_pair,
     misread_words,
+    whole_first_word,
     written_pair,
 )
 from daemon.ocr.fields_vocab import (
@@ -83,6 +84,18 @@ def capitalised(text: str) -> str:
     if text.startswith("việc "):
         return "Về " + text
     return text[:1].upper() + text[1:]
+
+
+def with_first_word_whole(text: str) -> str:
+    """A trích yếu that starts in small letters with the end of a word the stamp ate the
+    start of ("ê duyệt Kế hoạch ..."), with that word whole when only one word of official
+    writing ends so and pairs with the next ("phê duyệt"). The caller keeps the field
+    flagged: the stamp may have eaten more ("Về việc" before it)."""
+    words = text.split(" ", 2)
+    if len(words) < 2 or not words[0][:1].islower():
+        return text
+    whole = whole_first_word(words[0], words[1])
+    return " ".join([whole, *words[1:]]) if whole else text
 
 
 def with_lost_head(text: str) -> str:

@@ -483,11 +483,16 @@ def _opens_subject(line: WLine, title: WLine, axis: _Axis) -> bool:
 
 def _opens_off_axis(line: WLine, following: Sequence[WLine], title: WLine, axis: _Axis) -> bool:
     """Whether a line under the title, off its axis, still opens the trích yếu: it starts
-    with a capital inside the text frame, and the line after it, centred on the axis, goes
-    on in small letters ("Ban hành Kế hoạch bảo đảm" / "an toàn thực phẩm năm 2016"). The
-    stamp or a speck moved its middle (an old copier's); what it hid is not known, so it is
+    with a capital inside the text frame, or with the rest of a word the stamp ate the start
+    of ("ình thực hiện tuyển sinh": its middle right of the axis, its end short of the
+    margin the body's lines reach), and the line after it, centred on the axis, goes on in
+    small letters ("Ban hành Kế hoạch bảo đảm" / "an toàn thực phẩm năm 2016"). The stamp
+    or a speck moved its middle (an old copier's); what it hid is not known, so it is
     doubted."""
-    if not following or axis.centre is None or axis.spans(line) or not line.text[:1].isupper():
+    if not following or axis.centre is None or axis.spans(line):
+        return False
+    eaten = _printed_centre(line) > axis.centre and line.x1 < axis.right - _MARGIN_SLACK
+    if not (line.text[:1].isupper() or (line.text[:1].islower() and eaten)):
         return False
     (below,) = following
     if axis.off(below) or not below.text[:1].islower() or line.page != below.page:

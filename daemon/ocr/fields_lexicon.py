@@ -188,6 +188,19 @@ def common_pair(a: str, b: str) -> bool:
     return (fold_word(a), fold_word(b)) in _COMMON_PAIRS
 
 
+def whole_first_word(rest: str, second: str) -> str | None:
+    """The word a trích yếu's first word as read is the end of, the stamp having eaten its
+    start ("ê duyệt": phê, "ình thực": hình): the one word of official writing ending so
+    that pairs with the next word; None when none or several do, or when the two as read
+    pair already."""
+    a, b = fold_word(rest), fold_word(second)
+    pairs = _KNOWN | _written_pairs()
+    if (a, b) in pairs:
+        return None
+    found = {x for x, y in pairs if y == b and x.endswith(a) and x != a}
+    return found.pop() if len(found) == 1 else None
+
+
 def common_word(word: str) -> bool:
     """Whether `word` is one of official writing (the lexicon's, rules/common_words.tsv)."""
     return fold_word(word) in _common_words()
@@ -580,8 +593,17 @@ def ends_cut_short(text: str) -> bool:
         and fold_word(before) not in _PLACE_TYPES
         and not written_pair(before, last)
     )
+    # ... or the word before it ends a compound of its own, so it pairs outwards only in
+    # writing ("phần mềm quản": quản lý lost under the stamp)
+    opens_another = (
+        last.islower()
+        and len(words) >= 3
+        and folded in _FIRST_HALVES
+        and known_pair(words[-3], before)
+        and not known_pair(before, last)
+    )
     numbered = folded in _NUMBERED and not before.isdigit()
-    return mid_compound or numbered or leads_on or lone_capital
+    return mid_compound or opens_another or numbered or leads_on or lone_capital
 
 
 def breaks_phrase(text: str) -> bool:

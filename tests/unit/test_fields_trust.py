@@ -137,6 +137,7 @@ def test_dust_a_broken_year_or_a_shouted_syllable_is_flagged(types: DocTypes) ->
         "Về việc khen thưởng trong tuyển sinh vào lớp 19",  # no such grade (fresh 7474)
         "Về việc khen thưởng các tập thể, cá nhân có",  # "thành tích xuất sắc" lost
         "Kết luận của Chủ tịch UBXD thị xã Kỳ Anh tại cuộc họp",  # UBND, misread
+        "Quản lý, sử dụng phần mềm quản",  # "lý văn bản ..." lost (8383 c0156, at 0.965)
     ):
         fields = extract(nd30(**{**QD, "title": ["QUYẾT ĐỊNH", line]}, conf=0.93), types)
         assert fields.confidence["subject"] < THRESHOLD, line
@@ -1160,3 +1161,39 @@ def test_a_colon_a_speck_left_at_a_trich_yeu_lines_end_opens_it_still(types: Doc
     assert fields.confidence["subject"] < THRESHOLD
     body = page(*lines[:-4], ("UBND huyện báo cáo như sau:", 0.36, 0.205, 0.745), *BODY)
     assert extract(body, types).subject is None
+
+
+def test_a_trich_yeu_whose_first_word_the_stamp_half_ate_is_read_and_flagged(
+    types: DocTypes,
+) -> None:
+    """ "ê duyệt Kế hoạch ...": the stamp ate "Về việc ph"; what is left starts in small
+    letters right of the title's axis, ending short of the margin the body reaches, and the
+    line under it is centred: the trích yếu, not the body (it was read as none, 8282
+    c0151). Its first word is made whole by the one pair it can start ("phê duyệt"),
+    and the clerk looks at it: "Về việc" is lost."""
+    reading = page(
+        *HEADER,
+        ("QUYẾT ĐỊNH", 0.452, 0.177, 0.602),
+        ("ê duyệt Kế hoạch hỗ trợ doanh nghiệp nhỏ", 0.366, 0.2, 0.792),
+        ("và vừa giai đoạn 2017-2021 trên địa bàn xã Tây Giang", 0.256, 0.22, 0.799),
+        *BODY,
+    )
+    fields = extract(reading, types)
+    assert fields.subject == (
+        "Phê duyệt Kế hoạch hỗ trợ doanh nghiệp nhỏ và vừa giai đoạn 2017-2021 trên địa bàn"
+        " xã Tây Giang"
+    )
+    assert fields.confidence["subject"] < THRESHOLD
+    body_cut = page(  # a body line the stamp cut the start of reaches the right margin
+        *HEADER,
+        ("QUYẾT ĐỊNH", 0.452, 0.177, 0.602),
+        (
+            "nh Sóc Trăng về việc tổ chức kiểm tra thi đua năm 2016 của các cơ quan",
+            0.40,
+            0.2,
+            0.927,
+        ),
+        ("và đơn vị trực thuộc trên địa bàn tỉnh", 0.30, 0.22, 0.75),
+        *BODY,
+    )
+    assert extract(body_cut, types).subject is None
