@@ -193,7 +193,7 @@ def without_specks(text: str) -> str:
     the end ("năm 2020“"), a capital inside a word ("quản lÝ"), a stop before the first
     capital (".Kiểm tra"), the quarter's
     word with its mark lost before its numeral ("quy III": quý, nothing else is numbered
-    so). The caller keeps the
+    so), and the storm's ("bảo số II": bão). The caller keeps the
     field flagged: what made the speck may have hidden more."""
     quoted = _OPENING_APOSTROPHE.search(text) is not None
     text = _LEAD_STOP.sub("", text)  # ".Kiểm tra ...": a speck before its first capital
@@ -216,6 +216,7 @@ def without_specks(text: str) -> str:
     text = _SPLIT_YEAR.sub(_year_mended, text)
     text = " ".join(_unglued(word) for word in text.split(" "))
     text = _QUARTER.sub("quý", text)
+    text = _STORM.sub("bão", text)
     text = _CAPITAL_INSIDE.sub(_capital_unshouted, text)
     text = _NUMERAL_AFTER.sub(_numeral_mended, text)
     text = _LONE_END_NUMBER.sub(_number_unannounced, text)
@@ -390,6 +391,8 @@ _MARK_BEFORE_WORD = re.compile(r"(?<=\s)(?:[;_„‚|~`]+(?=[a-zà-ỹđ])|['’
 _OPEN_QUOTE = re.compile(r"(?<=\s)“(?=[a-zà-ỹđ])|(?<=\w)“$")  # "... năm 2020“": opens nothing
 # "quy III": the quarter's word, its mark lost (no other "quy" takes a Roman numeral)
 _QUARTER = re.compile(r"\bq(?:uy|úy|ùy|ủy|ũy|ụy)(?=\s+(?:I{1,3}|IV)\b)")
+# "bảo số HI": the storm's word, its mark slipped, before a Roman numeral (read or misread)
+_STORM = re.compile(r"\bb(?:ảo|áo|ào|ạo|ao)(?=\s+s[ốôo]\s+[IlLHVEFTX1|!ÏÍÌÎ]{1,4}(?![\w/-]))")
 # "quý I".."quý IV", "bão số II": a Roman numeral, misread ("quý EV", "quý Ï", "bão số H")
 _NUMERAL_AFTER = re.compile(r"(\b(?:quý|bão số)\s+)([IlLHVEFT1|!ÏÍÌÎïíì]{1,3})(?![\w/-])")
 # what the upright stroke of an I is read as (T: its foot lost; L: its foot read long)

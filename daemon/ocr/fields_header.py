@@ -105,6 +105,21 @@ def _title_read_apart(layout: Layout, i: int) -> WLine | None:
 _WORD_GAP = 6.0  # a gap between a title's words, in line heights, at most (3.2 seen)
 
 
+def _without_stamp_word(line: WLine) -> WLine | None:
+    """The line less the stamp's "ĐẾN" read at its end, in its stroke or not ("KẾ HOẠCH
+    IĐEN": the stamp beside the title), its right end where its own words end; None when
+    it ends in no such word."""
+    found = _STAMP_WORD.search(line.text)
+    if found is None or found.start() == 0:
+        return None
+    text = line.text[: found.start()]
+    share = (line.x1 - line.x0) / max(len(line.text), 1)
+    return replace(line, text=text, key=loose_key(text), x1=line.x0 + share * len(text))
+
+
+_STAMP_WORD = re.compile(r"\s+[|Il1]?[ĐD][EÉẾÊ]N\W*$")
+
+
 def _window(layout: Layout) -> list[int]:
     """Indexes of the first page's lines that may belong to the header or the title.
 
@@ -137,6 +152,10 @@ def find_header(layout: Layout, types: DocTypes, today: dt.date) -> Header:
         whole = _title_read_apart(layout, i)
         if whole is not None and (found := _is_title(whole, types, layout.positioned)):
             head.title, head.title_match, head.title_line, head.end = i + 1, found, whole, i
+            break
+        bare = _without_stamp_word(lines[i])
+        if bare is not None and (found := _is_title(bare, types, layout.positioned)):
+            head.title, head.title_match, head.title_line, head.end = i, found, bare, i
             break
     region = [i for i in window if i < head.end]
     split = _column_split(layout, region)

@@ -841,6 +841,7 @@ def test_a_speck_read_inside_a_line_and_the_clerks_number_beside_it_go(types: Do
         ("kết quả tiêm chủng quý EV năm 2016", "kết quả tiêm chủng quý IV năm 2016"),
         ("kết quả tiêm chủng quý Ï năm 2016", "kết quả tiêm chủng quý I năm 2016"),
         ("kết quả tiêm chủng quý LH năm 2016", "kết quả tiêm chủng quý III năm 2016"),
+        ("ứng phó với bảo số II năm 2022", "ứng phó với bão số II năm 2022"),  # 2323: 0.912
         ("phê duyệt Kế hoạch quản lÝ đất đai", "phê duyệt Kế hoạch quản lý đất đai"),
         ("ứng phó với bão số H năm 2018", "ứng phó với bão số II năm 2018"),  # II, joined
         ("ứng phó với bão số TV năm 2016", "ứng phó với bão số IV năm 2016"),  # I's foot lost
@@ -875,6 +876,7 @@ def test_specks_inside_a_subject_are_taken_out_and_flag_it(
         "Về việc ứng dụng chữ ký số trong gửi, nhận văn bản",  # a list the regulations write
         "Về việc bồi dưỡng cán bộ, công chức cấp xã",  # the words beside the comma pair outwards
         "Về việc ứng phó với bão số 3 năm 2024",  # a storm's Arabic number
+        "Về việc đảm bảo số lượng học sinh lớp 10",  # "bảo số" before no numeral
         "Về việc báo cáo kết quả quý 1 năm 2024",
         "Về việc tổ chức hội nghị tuyển sinh lần 2",  # a number a word announces
         "Về việc báo cáo số liệu tuyển sinh (nếu có)",  # the bracket closes what "có" opens
@@ -1197,3 +1199,18 @@ def test_a_trich_yeu_whose_first_word_the_stamp_half_ate_is_read_and_flagged(
         *BODY,
     )
     assert extract(body_cut, types).subject is None
+
+
+def test_the_stamps_den_read_after_the_title_leaves_the_title(types: DocTypes) -> None:
+    """ "KẾ HOẠCH IĐEN": the stamp's ĐẾN beside the title, read into its line, made it no
+    type's name, and the trích yếu under it was lost with it (2323 c0185)."""
+    subject = "Kiểm tra công tác sắp xếp, tinh gọn tổ chức bộ máy năm 2021"
+    reading = page(
+        *HEADER,
+        ("KẾ HOẠCH IĐEN", 0.465, 0.177, 0.68),
+        (subject, 0.3, 0.2, 0.76),
+        *BODY,
+    )
+    fields = extract(reading, types)
+    assert fields.doc_type == "Kế hoạch"
+    assert fields.subject == subject
