@@ -105,9 +105,13 @@ def restore_abbr(number: Number, types: DocTypes, doc_type: DocType | None) -> N
 
 
 def _agency_code(piece: str) -> str:
-    """A known agency code OCR garbled: D for Đ (HDND), or a letter doubled (HĐĐND)."""
+    """A known agency code OCR garbled: D for Đ (HDND), or a letter doubled (HĐĐND); or the
+    inspectorate's TTr, the one unit's code with a small letter, a stroke of its T misread
+    ("SNN-TIr")."""
     if piece in _D_CODE_OF:
         return _D_CODE_OF[piece]
+    if piece != "TTr" and _one_stroke_off(piece, "TTr"):
+        return "TTr"
     doubled = (i for i in range(1, len(piece)) if piece[i] == piece[i - 1])
     undoubled = {piece[:i] + piece[i + 1 :] for i in doubled}
     known = [_D_CODE_OF.get(u, u) for u in undoubled if _D_CODE_OF.get(u, u) in _D_CODES]

@@ -129,6 +129,12 @@ def test_lost_slash_and_misread_stroke_in_the_number(types: DocTypes) -> None:
     for read in ("855/TTTT-STTTT", "855/TTT-STTTT"):  # the small r read as a capital T
         small = nd30(**{**QD, "left": ["SỞ TTTT", f"Số: {read}"], "title": ["TỜ TRÌNH"]})
         assert extract(small, types).number == "855/TTr-STTTT"
+    # the inspectorate's TTr, a drafting unit's code, with a stroke of its T misread (4545)
+    unit = nd30(
+        left=["UBND TỈNH KHÁNH HÒA", "SỞ NỘI VỤ", "Số: 120/SNV-TIr", "V/v góp ý dự thảo"],
+        body=["Kính gửi: Ủy ban nhân dân các huyện", "Thực hiện ...Trân trọng./."],
+    )
+    assert extract(unit, types).number == "120/SNV-TTr"
     fraction = nd30(**{**QD, "left": ["HĐND TỈNH KHÁNH HÒA", "Số: 558/2015⁄NQ-HĐND"]})
     assert extract(fraction, types).number == "558/2015/NQ-HĐND"  # a fraction slash
     gap = nd30(
