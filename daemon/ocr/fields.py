@@ -29,6 +29,7 @@ from daemon.ocr.fields_checks import (
     judge_places,
     looks_whole,
     mended_years,
+    slip_beside_number,
     spelling,
     trim_edges,
     undo_slips,
@@ -308,7 +309,10 @@ def _subject(
         text = capitalised(with_first_word_whole(text))
     words = [w for w in text.split() if any(c.isalnum() for c in w) or w in SUBJECT_MARKS]
     text = mended_years(" ".join(words), values["date"].year if values["date"] else None)
-    text, placed = judge_places(correct_diacritics(text)) if words else ("", 1.0)
+    mended = correct_diacritics(text) if words else ""
+    if slip_beside_number(text, mended) and not _issue_year_only(mended, values["date"]):
+        whole = min(whole, SPELLING_PENALTY)  # (its issue year: a slip would not make it)
+    text, placed = judge_places(mended) if words else ("", 1.0)
     # "Soát thủ tục ...": "kiểm" was lost; "... kiểm tra bảo": the stamp ate "vệ môi trường";
     # "tiêm chủng mở năm 2023": "rộng" was; "... chuyển đổi số năm": the year was
     cut_short = ends_cut_short(text) or breaks_phrase(text)
