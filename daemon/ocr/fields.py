@@ -229,7 +229,9 @@ def _number_check(number: Number, doc_type: DocType | None, types: DocTypes) -> 
         return 0.85 if number.corrected else 1.0
     if types.by_abbr(kind) is not None:
         return 0.5  # the ký hiệu names another type
-    return 1.0 if doc_type.abbr is None else 0.7  # công văn: agency first; else a missing type
+    if doc_type.abbr is None:  # công văn: agency first, a unit's code perhaps mended (TTr)
+        return 0.85 if number.corrected else 1.0
+    return 0.7  # a missing type
 
 
 def _number_agrees(values: dict[str, Any], conf: dict[str, float], types: DocTypes) -> None:

@@ -99,8 +99,10 @@ def restore_abbr(number: Number, types: DocTypes, doc_type: DocType | None) -> N
         pieces[pieces.index(kind)] = fixed or kind
     # A công văn's ký hiệu starts with the agency's code, taken for a type's when no type
     # has it ("124/HĐĐND-VP"): it is mended as an agency code.
+    read = pieces
     pieces = [_agency_code(p) if p != fixed or types.by_abbr(p) is None else p for p in pieces]
     letters_changed = kind is not None and _undot(fixed or "").casefold() != _undot(kind).casefold()
+    letters_changed |= any(a != b and b == "TTr" for a, b in zip(read, pieces, strict=True))
     return replace(number, text="".join(pieces), kind_abbr=fixed, corrected=letters_changed)
 
 
