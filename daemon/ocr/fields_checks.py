@@ -205,10 +205,9 @@ def without_specks(text: str) -> str:
     ("chỉnh h lý") or before a word it starts ("t tài liệu": the word's edge read twice) or
     read apart from the word it starts ("C ác tập thể": các), a quotation mark opening at
     the end ("năm 2020“"), a capital inside a word ("quản lÝ"), a stop before the first
-    capital (".Kiểm tra"), the quarter's
-    word with its mark lost before its numeral ("quy III": quý, nothing else is numbered
-    so), and the storm's ("bảo số II": bão). The caller keeps the
-    field flagged: what made the speck may have hidden more."""
+    capital (".Kiểm tra"), the quarter's word with its mark lost before its numeral ("quy
+    III": quý, nothing else is numbered so), and the storm's ("bảo số II": bão). The caller
+    keeps the field flagged: what made the speck may have hidden more."""
     quoted = _OPENING_APOSTROPHE.search(text) is not None
     text = _LEAD_STOP.sub("", text)  # ".Kiểm tra ...": a speck before its first capital
     text = _STOP_MID.sub(" ", text)
@@ -423,8 +422,8 @@ def trim_edges(text: str) -> tuple[str, bool]:
     ("- Về việc", "'Kiểm tra", "[triển khai": a stamp's frame), a dash or punctuation after
     it ("2020-2025—"), a full stop after its last word (a speck: ND30 ends no trích yếu with
     one; "TP." keeps its own), a dotted rule or a speck before or after it ("ˆ Công tác",
-    "2024.....", "2018 ˆ"),
-    and a quotation mark at its start that closes nowhere (and whether there was one)."""
+    "2024.....", "2018 ˆ"), and a quotation mark at its start that closes nowhere (and
+    whether there was one)."""
     text = _FULL_STOP.sub("", text.strip(" -–—•_`'‘’:,;[|"))
     while text and not holds_print(text.split(" ", 1)[0]):  # "ˆ Công tác ...": a speck
         text = text.split(" ", 1)[1] if " " in text else ""

@@ -503,7 +503,7 @@ def _opens_subject(line: WLine, title: WLine, axis: _Axis) -> bool:
 def _opens_off_axis(line: WLine, following: Sequence[WLine], title: WLine, axis: _Axis) -> bool:
     """Whether a line under the title, off its axis, still opens the trích yếu: it starts
     with a capital inside the text frame, or with the rest of a word the stamp ate the start
-    of ("ình thực hiện tuyển sinh": its middle right of the axis, its end short of the
+    of ("ê duyệt Kế hoạch hỗ trợ": its middle right of the axis, its end short of the
     margin the body's lines reach), and the line after it, centred on the axis, goes on in
     small letters ("Ban hành Kế hoạch bảo đảm" / "an toàn thực phẩm năm 2016"). The stamp
     or a speck moved its middle (an old copier's); what it hid is not known, so it is

@@ -190,9 +190,10 @@ def common_pair(a: str, b: str) -> bool:
 
 def whole_first_word(rest: str, second: str) -> str | None:
     """The word a trích yếu's first word as read is the end of, the stamp having eaten its
-    start ("ê duyệt": phê, "ình thực": hình): the one word of official writing ending so
+    start ("ê duyệt": phê, "ông tác": công): the one word of official writing ending so
     that pairs with the next word; None when none or several do, or when the two as read
-    pair already."""
+    pair already. The pairs cannot tell every such word ("ình thực" gives trình, where
+    Tình hình may have been): the caller keeps the field flagged."""
     a, b = fold_word(rest), fold_word(second)
     pairs = _KNOWN | _written_pairs()
     if (a, b) in pairs:
