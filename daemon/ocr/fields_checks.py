@@ -262,7 +262,7 @@ def _onset_rejoined(match: re.Match[str]) -> str:
     again when the two make a word of official writing: a consonant is no word on its own."""
     letter, rest = match.groups()
     joined = (letter.lower() if rest[0].islower() else letter) + rest
-    starts_vowel = unicodedata.normalize("NFD", rest[0])[0].lower() in "aeiouy"
+    starts_vowel = loose_key(rest[:1]) in tuple("aeiouy")
     return joined if starts_vowel and is_syllable(joined) and common_word(joined) else match[0]
 
 
@@ -408,9 +408,9 @@ _QUARTER = re.compile(r"\bq(?:uy|úy|ùy|ủy|ũy|ụy)(?=\s+(?:I{1,3}|IV)\b)")
 # "bảo số HI": the storm's word, its mark slipped, before a Roman numeral (read or misread)
 _STORM = re.compile(r"\bb(?:ảo|áo|ào|ạo|ao)(?=\s+s[ốôo]\s+[IlLHVEFTX1|!ÏÍÌÎ]{1,4}(?![\w/-]))")
 # "quý I".."quý IV", "bão số II": a Roman numeral, misread ("quý EV", "quý Ï", "bão số H")
-_NUMERAL_AFTER = re.compile(r"(\b(?:quý|bão số)\s+)([IlLHVEFT1|!ÏÍÌÎïíì]{1,3})(?![\w/-])")
 # what the upright stroke of an I is read as (T: its foot lost; L: its foot read long)
 _STROKES = "Il1|!EFTLÏÍÌÎïíì"
+_NUMERAL_AFTER = re.compile(rf"(\b(?:quý|bão số)\s+)([{_STROKES}HV]{{1,3}})(?![\w/-])")
 _SPLIT_YEAR = re.compile(r"\b(\d{1,4})([;:,'’])(\d{1,4})\b")
 _YEAR = re.compile(r"19[4-9]\d|20\d\d")
 _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng

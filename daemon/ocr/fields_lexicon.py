@@ -13,6 +13,7 @@ the lexicon cannot decide between, and nothing is changed beyond diacritics.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections import defaultdict
 from typing import NamedTuple
@@ -194,10 +195,10 @@ def whole_first_word(rest: str, second: str) -> str | None:
     that pairs with the next word; None when none or several do, or when the two as read
     pair already. The pairs cannot tell every such word ("ình thực" gives trình, where
     Tình hình may have been): the caller keeps the field flagged."""
-    a, b = fold_word(rest), fold_word(second)
-    pairs = _KNOWN | _written_pairs()
-    if (a, b) in pairs:
+    if written_pair(rest, second):
         return None
+    a, b = fold_word(rest), fold_word(second)
+    pairs = itertools.chain(_KNOWN, _written_pairs())
     found = {x for x, y in pairs if y == b and x.endswith(a) and x != a}
     return found.pop() if len(found) == 1 else None
 

@@ -64,6 +64,7 @@ def reread(
     usual_ink = inks[len(inks) // 2]
     x0 = max(0, round(min(ln.x0 * page_w - left for ln in found) - _MARGIN * cut.width))
     x1 = min(cut.width, round(max(ln.x1 * page_w - left for ln in found) + _MARGIN * cut.width))
+    clear = round(_CLEAR * page_w)
     out: list[Line] = []
     for b0, b1 in bands:
         tall = _HEIGHTS[0] * height <= b1 - b0 <= _HEIGHTS[1] * height
@@ -71,7 +72,6 @@ def reread(
         if tall and inked and not _read_across(b0, b1, spans):
             pad = max(2, (b1 - b0) // 4)
             y0, y1 = max(0, b0 - pad), min(cut.height, b1 + pad)
-            clear = round(_CLEAR * page_w)
             x_from, x_to = _beside_stamps(ink[y0:y1], inside[y0:y1], x0, x1, clear)
             out += read(cut.crop((x_from, y0, x_to, y1)), (left + x_from, top + y0))
     return out

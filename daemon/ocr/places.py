@@ -60,12 +60,13 @@ def checked_place(name: str, unit_type: str = "") -> tuple[str, float]:
     if levels == ("province",):
         return _checked_province(places, name)
     candidates = places.spelled_like(name)
-    if levels:
-        placed = [c for c in candidates if any(u.level in levels for u in places.find(c))]
-        # "huyện Tiên Hải": a commune's name, one mark off the district Tiền Hải
-        if places.known_place(name) and len(placed) == 1 and name_key(placed[0]) != name_key(name):
-            return _cased(placed[0], name), 1.0
+    placed = (
+        [c for c in candidates if any(u.level in levels for u in places.find(c))] if levels else []
+    )
     if places.known_place(name):
+        # "huyện Tiên Hải": a commune's name, one mark off the district Tiền Hải
+        if len(placed) == 1 and name_key(placed[0]) != name_key(name):
+            return _cased(placed[0], name), 1.0
         return name, 1.0
     if levels and len(candidates) > 1:
         candidates = placed
