@@ -32,7 +32,9 @@ from daemon.ocr.fields_checks import (
     slip_beside_number,
     spelling,
     trim_edges,
+    type_name_small,
     undo_slips,
+    ve_viec_as_written,
     with_abbreviations_mended,
     with_first_word_whole,
     with_lost_head,
@@ -320,7 +322,10 @@ def _subject(
     cut_short = ends_cut_short(text) or breaks_phrase(text)
     if (subject and starts_mid_compound(text)) or cut_short or year_unannounced(text):
         whole = SPELLING_PENALTY
+    if type_name_small(text):  # "ban hành kế hoạch": a K read as k, or written so?
+        whole = min(whole, SPELLING_PENALTY)
     text, slipped = undo_slips(with_abbreviations_mended(text))
+    text = ve_viec_as_written(text) if subject else text
     if subject and (restored := with_lost_head(text)) != text:
         text, whole = restored, min(whole, SPELLING_PENALTY)  # the stamp may have eaten more
     values["subject"] = text or None

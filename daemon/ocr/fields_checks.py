@@ -86,6 +86,29 @@ def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def ve_viec_as_written(text: str) -> str:
+    """A trích yếu's opening "Về việc" as it is written, whatever case OCR gave a letter its
+    capital looks like ("VỀ việc": blur; "Về Việc": the stamp's side down the v)."""
+    if _VE_VIEC.match(text) and not is_upper_text(text):
+        return "Về việc" + text[len("về việc") :]
+    return text
+
+
+_VE_VIEC = re.compile(r"(?:VỀ|Về) (?:VIỆC|Việc|việc)(?!\w)")
+
+
+def type_name_small(text: str) -> bool:
+    """Whether a trích yếu names the document it issues, approves or drafts in small letters
+    that look like its capitals ("ban hành kế hoạch"): ND30 writes "Kế hoạch", and OCR
+    tells K from k, C from c, by size alone, which a stamp's frame beside it upsets."""
+    return _TYPE_SMALL.search(text) is not None
+
+
+_TYPE_SMALL = re.compile(
+    r"\b(?:[Bb]an hành|[Pp]hê duyệt|[Dd]ự thảo) (?:kế hoạch|chương trình|chỉ thị|công văn)\b"
+)
+
+
 def with_first_word_whole(text: str) -> str:
     """A trích yếu that starts in small letters with the end of a word the stamp ate the
     start of ("ê duyệt Kế hoạch ..."), with that word whole when only one word of official

@@ -338,7 +338,7 @@ def subject_lines(layout: Layout, head: Header) -> tuple[list[WLine], int]:
             continue  # specks read as a line ("` ˆ ˆ"): not the body, not the trích yếu
         if line.text.strip(_END_MARKS).isdigit() and axis.off(line):
             continue  # the clerk's số đến beside the stamp
-        if _marks_only(line.text):
+        if _marks_only(line.text) or (out and _speck_atop(line, below[i + 1 : i + 2])):
             if out:  # a speck or spoiled print if the trích yếu goes on below: it is doubted
                 marks.append(replace(line, text="", conf=min(line.conf, _UNREAD)))
             continue
@@ -610,6 +610,20 @@ def _marks_only(text: str) -> bool:
     letters or more ("l", "ˆ", ".¬aĂ-Ằ—Ằ")."""
     tokens = [t for t in text.split() if sum(c.isalnum() for c in t) > 1]
     return all(syllables.foreign_or_invalid(token) for token in tokens)
+
+
+def _speck_atop(line: WLine, following: Sequence[WLine]) -> bool:
+    """Whether `line` is specks read on top of the line after it: hardly read, much lower
+    than it and within its height (the stamp's frame run along the top of "trong gửi, nhận
+    ...", read as "H" and "HO cà Uy" at 0.0 and 0.06: the trích yếu goes on below them)."""
+    if not following or line.conf >= _UNREAD:
+        return False
+    after = following[0]
+    thin = line.height < _THIN * after.height
+    return thin and after.y0 - _TOP_SLACK <= line.y0 and line.y1 <= after.y1
+
+
+_TOP_SLACK = 0.002  # page heights: OCR's boxes of one row's ink differ by this at the top
 
 
 def _ends_subject(line: WLine, prev: WLine, out: list[WLine], axis: _Axis) -> bool:

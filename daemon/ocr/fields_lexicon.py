@@ -71,7 +71,8 @@ kho bạc nhà nước | công an tỉnh | công an huyện | trung tâm văn h�
 cổng thông tin điện tử | trưởng phòng | phó trưởng phòng | chủ tịch | phó chủ tịch | giám đốc |
 phó giám đốc | chánh văn phòng | hiệu trưởng | bộ trưởng | thứ trưởng | cục trưởng |
 văn phòng chính phủ | thủ tướng chính phủ |
-chi trả | chi tiết | chi tiêu | chi phí | chi ngân sách | mức chi | định mức chi | khoản chi |
+chi trả | chi tiết | chi tiêu | chi phí | chi ngân sách | thu ngân sách | mức chi | định mức chi |
+khoản chi |
 nội dung chi | chỉ đạo | chỉ thị | chỉ tiêu | chỉ số | chỉ huy | chỉnh lý | điều chỉnh |
 chỉnh trang | tinh gọn | tinh giản biên chế | tinh thần | thông tin | thông báo | thông tư |
 thông qua | truyền thông | tuyên truyền | phổ biến | bảo hiểm | bảo đảm | bảo vệ môi trường |

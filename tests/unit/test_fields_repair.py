@@ -73,6 +73,7 @@ def types() -> DocTypes:
         ("chữ ký số trong gủi, nhận văn bản điện tử", "chữ ký số trong gửi, nhận văn bản điện tử"),
         ("Về việc chấp thuân chủ trương", "Về việc chấp thuận chủ trương"),
         ("Về việc phân cộng nhiệm vụ", "Về việc phân công nhiệm vụ"),
+        ("phục vụ thủ ngân sách nhà nước", "phục vụ thu ngân sách nhà nước"),  # 6161 c0198
     ],
 )
 def test_diacritics_restored_from_the_neighbouring_word(read: str, meant: str) -> None:

@@ -1222,3 +1222,43 @@ def test_the_stamps_den_read_after_the_title_leaves_the_title(types: DocTypes) -
     fields = extract(reading, types)
     assert fields.doc_type == "Kế hoạch"
     assert fields.subject == subject
+
+
+def test_specks_on_top_of_a_trich_yeu_line_do_not_end_it(types: DocTypes) -> None:
+    """ "HO cà Uy" read at 0.06 along the top of "trong gửi, nhận ...", where the stamp's
+    frame ran: the trích yếu goes on below it, flagged (6161 c0187 lost its second line
+    and was trusted)."""
+    first, second = "Về việc tổ chức kiểm tra ứng dụng chữ ký số", "trong gửi, nhận văn bản điện tử"
+    reading = page(
+        *HEADER,
+        ("THÔNG BÁO", 0.466, 0.169, 0.609),
+        (first, 0.315, 0.188, 0.761),
+        ("HO cà Uy", 0.46, 0.2075, 0.674, 0.06),
+        (second, 0.327, 0.208, 0.749),
+        *BODY,
+    )
+    thin = _with(
+        reading, lambda ln: dataclasses.replace(ln, y1=ln.y0 + 0.004) if "Uy" in ln.text else ln
+    )
+    fields = extract(thin, types)
+    assert fields.subject == f"{first} {second}"
+    assert fields.confidence["subject"] < THRESHOLD
+
+
+@pytest.mark.parametrize("read", ["VỀ việc", "Về Việc", "VỀ VIỆC"])
+def test_ve_viec_is_taken_as_written_whatever_case_ocr_gave_it(read: str, types: DocTypes) -> None:
+    """ "VỀ việc" (blur), "Về Việc" (the stamp's side down the v): a trích yếu opens "Về
+    việc", as 3434 c0175 and 6161 c0187 print it."""
+    title = ["QUYẾT ĐỊNH", f"{read} ban hành Quy chế văn thư,", "lưu trữ của cơ quan"]
+    fields = extract(nd30(**{**QD, "title": title}, conf=0.93), types)
+    assert fields.subject == "Về việc ban hành Quy chế văn thư, lưu trữ của cơ quan"
+
+
+def test_a_type_named_in_small_letters_after_ban_hanh_is_flagged(types: DocTypes) -> None:
+    """ND30 writes "ban hành Kế hoạch"; OCR read "kê hoạch" beside the stamp's frame, and
+    "kế hoạch" was registered unflagged (5656 s0038). A K is told from a k by size alone."""
+    for typed, sure in (("kế hoạch", False), ("Kế hoạch", True), ("chương trình", False)):
+        title = ["QUYẾT ĐỊNH", f"Về việc ban hành {typed} bảo vệ", "môi trường năm 2021"]
+        fields = extract(nd30(**{**QD, "title": title}, conf=0.93), types)
+        assert fields.subject == f"Về việc ban hành {typed} bảo vệ môi trường năm 2021"
+        assert (fields.confidence["subject"] >= THRESHOLD) is sure, typed
