@@ -38,10 +38,12 @@ class WLine:
     after_rule: bool = False
     key: str = field(default="", compare=False)  # loose_key(text), filled in by make()
     number_conf: float = 1.0  # as the Line's
+    word_confs: tuple[float, ...] = ()  # as the Line's, while its words are the Line's
 
     @classmethod
     def make(cls, line: Line, page: int, text: str, *, after_rule: bool = False) -> WLine:
         text = squash(text)
+        same_words = len(text.split()) == len(line.word_confs) == len(line.text.split())
         return cls(
             text,
             page,
@@ -54,6 +56,7 @@ class WLine:
             after_rule,
             loose_key(text),
             line.number_conf,
+            line.word_confs if same_words else (),
         )
 
     @property

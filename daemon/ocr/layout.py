@@ -155,6 +155,7 @@ def to_line(words: Sequence[Word]) -> Line:
         bold=bold,
         size=round(statistics.median(sizes), 5) if sizes else 0.0,
         number_conf=min((w.conf for w in words if numeral(w.text)), default=1.0),
+        word_confs=tuple(round(w.conf, 4) for w in words),
     )
 
 

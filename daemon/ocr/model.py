@@ -32,6 +32,10 @@ class Line:
     # misread as another ("2021" for 2024) makes a number every check of the field's text
     # accepts, and so does a numeral's stroke lost ("quý II" for III).
     number_conf: float = 1.0
+    # OCR's confidence in each word of `text` as read, in order (empty for a text layer): a
+    # field that is part of a line is judged by its own words ("Số:" garbled beside a
+    # number read cleanly does not make the number doubtful).
+    word_confs: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1262,3 +1262,28 @@ def test_a_type_named_in_small_letters_after_ban_hanh_is_flagged(types: DocTypes
         fields = extract(nd30(**{**QD, "title": title}, conf=0.93), types)
         assert fields.subject == f"Về việc ban hành {typed} bảo vệ môi trường năm 2021"
         assert (fields.confidence["subject"] >= THRESHOLD) is sure, typed
+
+
+def test_a_number_beside_a_garbled_label_is_judged_by_its_own_words(types: DocTypes) -> None:
+    """ "-_§ố: 4169/BCT-KHTC": a speck before the label, read at 0.14, halved the line's
+    confidence, and a number read at 0.91 went to the clerk (3434 c0163). A number read
+    as unsurely as its label is still doubted."""
+    label = "-_§ố: 68/QĐ-UBND"
+
+    def read(label_conf: float, number_conf: float, lowered: float = 1.0) -> Reading:
+        confs = (label_conf, number_conf)
+        return _with(
+            nd30(**QD, conf=0.93),
+            lambda ln: (
+                dataclasses.replace(
+                    ln, text=label, conf=min(sum(confs) / 2, lowered), word_confs=confs
+                )
+                if ln.text.startswith("Số:")
+                else ln
+            ),
+        )
+
+    assert extract(read(0.14, 0.91), types).confidence["number"] >= THRESHOLD
+    assert extract(read(0.14, 0.3), types).confidence["number"] < THRESHOLD
+    # a line doubted since it was read (under the stamp, say) stays doubted
+    assert extract(read(0.14, 0.91, lowered=0.3), types).confidence["number"] < THRESHOLD

@@ -58,6 +58,12 @@ def test_to_line_number_conf_is_its_least_sure_number_or_roman_numeral() -> None
     assert layout.to_line([Word("Về", 0, 0, 1, 1, conf=0.4)]).number_conf == 1.0
 
 
+def test_to_line_keeps_each_words_confidence() -> None:
+    words = [Word("-_§ố:", 0, 0, 1, 1, conf=0.14), Word("4169/BCT-KHTC", 0, 0, 1, 1, conf=0.91)]
+    line = layout.to_line(words)
+    assert line.word_confs == (0.14, 0.91) and line.conf == 0.525
+
+
 def test_to_line_bold_by_majority_of_characters() -> None:
     words = [Word("QUYẾT", 0, 0, 1, 1, bold=True), Word("ĐỊNH", 0, 0, 1, 1, bold=True)]
     assert layout.to_line([*words, Word("x", 0, 0, 1, 1)]).bold
