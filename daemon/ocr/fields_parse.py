@@ -240,10 +240,26 @@ _MARKS_LOOSE = {loose_key(k): v for k, v in _MARKS.items()}
 
 
 def parse_mark(text: str) -> Mark | None:
-    """A stamped độ khẩn / độ mật mark standing alone on its line ("| MẬT |", "HOẢ TỐC")."""
+    """A stamped độ khẩn / độ mật mark standing alone on its line ("| MẬT |", "HOẢ TỐC").
+    Its box's side may be read as a letter glued to it ("LMẬT", "MẬTI"): the mark then
+    stands as if only its letters matched, for the clerk to confirm."""
     inner = strip_markup(text)
+    found = _mark(inner)
+    if found is not None or not inner:
+        return found
+    unboxed = inner[1:] if inner[0] in _BOX_SIDE else inner
+    unboxed = strip_markup(unboxed[:-1] if unboxed[-1:] in _BOX_SIDE else unboxed)
+    found = _mark(unboxed) if unboxed != inner else None
+    return replace(found, score=min(found.score, _LOOSE)) if found is not None else None
+
+
+def _mark(inner: str) -> Mark | None:
     found = _MARKS.get(tone_key(inner))
     if found is not None:
         return Mark(found[0], found[1], 1.0)
     loose = _MARKS_LOOSE.get(loose_key(inner))
-    return Mark(loose[0], loose[1], 0.7) if loose is not None else None
+    return Mark(loose[0], loose[1], _LOOSE) if loose is not None else None
+
+
+_LOOSE = 0.7  # a mark read without its diacritics, or with its box's side glued on
+_BOX_SIDE = "IlL1|[]J!"  # what a box's side next to a word reads as
