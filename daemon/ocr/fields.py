@@ -65,6 +65,7 @@ from daemon.ocr.fields_parse import Number, parse_date_line, parse_number, resto
 from daemon.ocr.fields_vocab import SURNAME_FORMS, SURNAMES, agency_like
 from daemon.ocr.issuer_code import (
     agency_code_doubtful,
+    agency_code_garbled,
     agreed,
     drafting_unit_disagrees,
     speck_in_code,
@@ -269,6 +270,9 @@ def _ky_hieu_disagrees(values: dict[str, Any], types: DocTypes) -> bool:
     return (
         drafting_unit_disagrees(number, values["recipients"], type_abbrs=types.abbrs)
         or agency_code_doubtful(
+            number, values["issuer"], values["parent_issuer"], type_abbrs=types.abbrs
+        )
+        or agency_code_garbled(
             number, values["issuer"], values["parent_issuer"], type_abbrs=types.abbrs
         )
         or unit_code_doubtful(number, type_abbrs=types.abbrs)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from daemon.ocr.vntext import nfc, one_edit_apart, strip_aligned
+from daemon.ocr.vntext import edit_distance, nfc, one_edit_apart, strip_aligned
 
 # A locality begins at its level word; what follows it is not part of the short form. With
 # its marks: "QUẢN LÝ" (to manage) is no "QUẬN", "ĐỊA PHƯƠNG" no "PHƯỜNG".
@@ -192,6 +192,24 @@ def agency_code_doubtful(
     if len(code) != 2 or code in type_abbrs or code in forms:
         return False
     return any(len(form) == 2 and one_edit_apart(code, form) for form in forms)
+
+
+def agency_code_garbled(
+    number: str, issuer: str | None, parent: str | None, *, type_abbrs: frozenset[str]
+) -> bool:
+    """Whether the ký hiệu's agency code (after the type's, if any) is two letters or fewer
+    off the issuer's short form of four letters or more, and neither it nor a part of it
+    ("929/QĐ-UBI" for UBND, at 0.89 on a fresh seed's old copier): too far to correct,
+    too near to be another agency's. A code that is part of a short form is the agency's
+    own (Cục Quản lý Khám, chữa bệnh signs KCB)."""
+    codes = [c.strip(" ._") for c in _codes(number)]
+    if codes and codes[0] in type_abbrs:
+        codes = codes[1:]
+    code = codes[0] if codes else ""
+    forms = short_forms(issuer, parent, shortest=_MIN_SLIP)
+    if len(code) < 2 or not code.isalpha() or any(code in form for form in forms):
+        return False
+    return any(edit_distance(code, form, 2) <= 2 for form in forms)
 
 
 # The units that draft most agencies' documents, by the codes ký hiệu and "Lưu:" give them:

@@ -6,6 +6,7 @@ import pytest
 
 from daemon.ocr.issuer_code import (
     agency_code_doubtful,
+    agency_code_garbled,
     agreed,
     drafting_unit_disagrees,
     short_forms,
@@ -155,6 +156,25 @@ def test_a_two_letter_agency_code_one_off_the_issuers_is_doubted(
         number, "CỤC VIỆC LÀM", "BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", type_abbrs=TYPES
     )
     assert found is doubtful
+
+
+@pytest.mark.parametrize(
+    ("number", "issuer", "garbled"),
+    [
+        ("929/QĐ-UBI", "ỦY BAN NHÂN DÂN HUYỆN TIỀN HẢI", True),  # UBND, two letters lost
+        ("929/UBI-VP", "ỦY BAN NHÂN DÂN HUYỆN TIỀN HẢI", True),  # a công văn's, first
+        ("929/QĐ-UBND", "ỦY BAN NHÂN DÂN HUYỆN TIỀN HẢI", False),
+        ("929/QĐ-VP", "ỦY BAN NHÂN DÂN HUYỆN TIỀN HẢI", False),  # far from UBND: a unit's
+        ("3519/KCB-KHTC", "CỤC QUẢN LÝ KHÁM, CHỮA BỆNH", False),  # part of its initials
+        ("63/QĐ-HĐXD", "CỤC QUẢN LÝ HOẠT ĐỘNG XÂY DỰNG", False),
+    ],
+)
+def test_an_agency_code_two_letters_off_the_issuers_is_doubted(
+    number: str, issuer: str, garbled: bool
+) -> None:
+    """Too far from the issuer's short form to correct, too near to be another agency's:
+    "929/QĐ-UBI" was registered unflagged but for another field (3434 c0187)."""
+    assert agency_code_garbled(number, issuer, None, type_abbrs=TYPES) is garbled
 
 
 @pytest.mark.parametrize(
