@@ -173,12 +173,18 @@ def find_gutter(rows: Sequence[Sequence[tuple[float, float, float, float]]]) -> 
 
     Walks the rows from the top while some strip of GUTTER_WINDOW stays blank in all of
     them; the first row that closes every strip (a centred title) ends the header. Returns
-    None unless at least two rows qualify and both sides of the strip hold text.
+    None unless at least two rows qualify and both sides of the strip hold text. Once a
+    strip has had ink on both sides, one at the window's edge with no ink beyond that
+    edge is a margin, not a gutter: a short agency name starting just inside the window
+    ("BỘ NỘI VỤ") leaves one that the title and the indented body keep blank, and the
+    walk went on down the page.
     """
     lo, hi = GUTTER_WINDOW
     step = (hi - lo) / _BINS
     blank = [True] * _BINS
     taken = 0
+    beyond = (False, False)  # ink left of the window, right of it
+    walled = False  # some strip has had ink on both sides (a speck above the header has not)
     for boxes in rows:
         if not boxes or min(b[1] for b in boxes) > HEADER_MAX_Y:
             break
@@ -187,12 +193,17 @@ def find_gutter(rows: Sequence[Sequence[tuple[float, float, float, float]]]) -> 
             first, last = int((x0 - lo) / step), int((x1 - lo) / step)
             for i in range(max(first, 0), min(last, _BINS - 1) + 1):
                 trial[i] = False
-        if widest_run(trial)[1] < _MIN_GUTTER_BINS:
+        seen = (
+            beyond[0] or min(b[0] for b in boxes) < lo,
+            beyond[1] or max(b[2] for b in boxes) > hi,
+        )
+        bounded = widest_run(_between(trial, *seen))[1] >= _MIN_GUTTER_BINS
+        if not bounded and (walled or widest_run(trial)[1] < _MIN_GUTTER_BINS):
             break
-        blank, taken = trial, taken + 1
+        blank, taken, beyond, walled = trial, taken + 1, seen, walled or bounded
     if taken < 2:
         return None
-    start, length = widest_run(blank)
+    start, length = widest_run(_between(blank, *beyond))
     x = lo + (start + length / 2) * step
     header = [b for boxes in rows[:taken] for b in boxes]
     if not any(b[2] <= x for b in header) or not any(b[0] >= x for b in header):
@@ -201,6 +212,17 @@ def find_gutter(rows: Sequence[Sequence[tuple[float, float, float, float]]]) -> 
     if taken < len(rows) and rows[taken]:
         bottom = (bottom + min(b[1] for b in rows[taken])) / 2
     return Gutter(x=x, bottom=min(bottom, 1.0), rows=taken)
+
+
+def _between(blank: list[bool], left_ink: bool, right_ink: bool) -> list[bool]:
+    """`blank` less the run at its left end unless ink lies beyond it (`left_ink`), and
+    likewise at its right: a strip with ink on one side only is a margin."""
+    start, end = 0, len(blank)
+    while not left_ink and start < end and blank[start]:
+        start += 1
+    while not right_ink and end > start and blank[end - 1]:
+        end -= 1
+    return [False] * start + blank[start:end] + [False] * (len(blank) - end)
 
 
 def widest_run(flags: Sequence[bool]) -> tuple[int, int]:

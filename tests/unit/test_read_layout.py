@@ -88,6 +88,26 @@ def test_find_gutter_in_an_nd30_header() -> None:
     assert 0.14 < gutter.bottom < 0.20
 
 
+def test_a_short_agency_name_inside_the_window_leaves_a_margin_not_a_gutter() -> None:
+    """ "BỘ NỘI VỤ" starts just inside the window: the strip left of it, which the title
+    and the indented body keep blank too, is a margin; the gutter is the strip between
+    the agency and the motto, and the header ends at the trích yếu (5656 c0185, read as
+    one page, lost its signer)."""
+    rows = [
+        [(0.268, 0.074, 0.388, 0.092), (0.507, 0.074, 0.909, 0.092)],  # BỘ NỘI VỤ | CỘNG HÒA
+        [(0.305, 0.094, 0.352, 0.117), (0.565, 0.094, 0.852, 0.117)],  # rule | Độc lập
+        [(0.253, 0.128, 0.406, 0.145), (0.542, 0.128, 0.874, 0.145)],  # Số | ngày
+        [(0.495, 0.168, 0.593, 0.185)],  # CHỈ THỊ
+        [(0.324, 0.187, 0.759, 0.206)],  # Về việc ...
+        [(0.209, 0.241, 0.92, 0.26)],  # the body
+    ]
+    gutter = layout.find_gutter(rows)
+    assert gutter is not None and 0.41 < gutter.x < 0.49 and gutter.rows == 4
+    speck = [[(0.437, 0.035, 0.44, 0.038)], *rows]  # a speck above the header: no margin yet
+    gutter = layout.find_gutter(speck)
+    assert gutter is not None and gutter.rows == 5
+
+
 def test_no_gutter_for_a_centred_letter() -> None:
     rows = [[(0.28, 0.05, 0.72, 0.07)], [(0.33, 0.08, 0.67, 0.10)], [(0.15, 0.12, 0.9, 0.14)]]
     assert layout.find_gutter(rows) is None
