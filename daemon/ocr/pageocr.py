@@ -66,6 +66,9 @@ _SEALED = ("closing", "closing-left", "closing-right", "body")  # read from the 
 _SEAL_GREY = 100
 _SEAL_LUT = [v if v <= _SEAL_GREY else 255 for v in range(256)]
 _RINGED = ("closing", "closing-right")  # where the seal is
+# Where a line Tesseract's layout analysis skipped is looked for on the ink and read alone:
+# the trích yếu, and the header's columns (the agency's name "BỘ NỘI VỤ" above its rule).
+_LOST_LINES = ("title", "header-left", "header-right")
 _UNSEALED = ("closing-right",)  # not the recipients: their small print suffers
 # A surname told by its shape is as sure as its lead over the next surname: on the bench's
 # old copiers each wrong one led by less than 0.15, none by 0.2 (reads 0.6, the review level).
@@ -243,7 +246,9 @@ def _read_region(
         second = _SecondReading(raw, region.box, raster, _line_reader(settings, raster, None))
     numbers = _numbers_read_again(second, plan.stamps, raster)
     if not stamped:
-        found = _read_cut(cut, raster, settings, region, angle, None, numbers=numbers)
+        found = _read_cut(
+            cut, raster, settings, region, angle, None, numbers=numbers, stamps=plan.stamps
+        )
     else:
         width = raster.image.width
         cut, struck, taken = _stamp_ink_gone(cut, region.box, plan.stamps, width, raw)
@@ -325,10 +330,13 @@ def _read_cut(
     *,
     whole: bool = True,
     numbers: Sift | None = None,
+    stamps: tuple[tuple[int, int, int, int], ...] = (),
 ) -> list[Line]:
     """The lines Tesseract reads on a region's cut, what a stamp left sifted out, its
     unsure `numbers` read again; unless `whole`, the cut is a band of it, whose lost rows
-    are not looked for again."""
+    are not looked for again. `stamps`: the page's stamps (pixels) when the region holds
+    none of their ink worth sifting, which no lost row is made of all the same (the top
+    of one under the header's left column)."""
     sift = _chained(remains, numbers, _under_streak(raster, angle))
     origin = (region.box[0], region.box[1], *raster.image.size)
     for psm in (region.psm, _BLOCK_PSM):
@@ -346,8 +354,8 @@ def _read_cut(
         # analysis; read as one block of text, the lines come back.
         if found or region.name != "title":
             break
-    if region.name == "title" and whole:  # a line its layout analysis skipped, read alone
-        stamps = remains.boxes if remains is not None else ()
+    if region.name in _LOST_LINES and whole:  # a line its layout analysis skipped, read alone
+        stamps = remains.boxes if remains is not None else stamps
         reader = _line_reader(settings, raster, sift)
         found += lost_rows.reread(cut, found, origin, reader, stamps)
     if remains is not None:

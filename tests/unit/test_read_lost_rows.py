@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PIL import Image
 
-from daemon.ocr import lost_rows
+from daemon.config import ReadingSettings
+from daemon.ocr import images, lost_rows, pageocr, regions
 from daemon.ocr.model import Line
 
 PAGE = (100, 200, 1000, 2000)  # the cut's left, top on a 1000 x 2000 page
@@ -109,3 +111,37 @@ def test_a_line_lost_that_runs_up_to_the_stamp_is_read_with_what_it_covers() -> 
     assert len(lost_rows.reread(cut, found, PAGE, read, (on_page,))) == 1
     (x, _), (width, _) = asked[0]
     assert x + width > left + 290  # the stamp's stretch is read with it
+
+
+def test_a_header_columns_line_the_layout_skipped_is_read_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Tesseract's layout analysis skipped "BỘ NỘI VỤ" above its rule in the header's left
+    column (6161 s0063: no issuer on an office scan); the header's columns are looked at
+    again as the trích yếu is. The top of the clerk's stamp under the column is no line
+    (5656 s0046 gained "ma... res.=enen" in its trích yếu)."""
+    width, height = 1000, 2000
+    page = np.full((height, width), 255, dtype=np.uint8)
+    # the agency, "Số:", "V/v ...", the stamp's top
+    for y0, y1 in ((120, 145), (180, 205), (220, 245), (270, 295)):
+        page[y0:y1, 150:450] = 0
+    raster = images.Raster(Image.fromarray(page), 200)
+    region = regions.Region((100, 100, 500, 400), 4, "header-left")
+
+    def line(text: str, y0: int, y1: int) -> Line:
+        return Line(text, 150 / width, y0 / height, 450 / width, y1 / height, 0.95)
+
+    alone: list[int] = []
+
+    def ocr_lines(image: Image.Image, *, psm: int, **_: object) -> list[Line]:
+        if psm == 7:  # one line, read alone
+            alone.append(psm)
+            return [line("BỘ NỘI VỤ", 120, 145)]
+        return [line("Số: 361/BNV-VP", 180, 205), line("V/v góp ý dự thảo", 220, 245)]
+
+    monkeypatch.setattr(pageocr.tesseract, "ocr_lines", ocr_lines)
+    cut = raster.image.crop(region.box)
+    stamp = (140, 265, 600, 500)
+    found = pageocr._read_cut(cut, raster, ReadingSettings(), region, 0.0, None, stamps=(stamp,))
+    assert sorted(ln.text for ln in found) == ["BỘ NỘI VỤ", "Số: 361/BNV-VP", "V/v góp ý dự thảo"]
+    assert len(alone) == 1
