@@ -94,7 +94,8 @@ def checked_name(name: str) -> tuple[str, float]:
             factor *= UNKNOWN_SYLLABLE
             continue
         if is_name_syllable(word):
-            out.append(word.capitalize() if word.islower() else word)  # "Võ thị Minh Hà"
+            # "Võ thị Minh Hà", "Lê THị Minh Thảo": a name's syllable is written capitalised
+            out.append(word if word.isupper() else word.capitalize())
             continue
         candidates = _BY_LETTERS.get(loose_key(word), set())
         if len(candidates) > 1 and i == 1 and len(words) > 2:

@@ -15,6 +15,16 @@ def test_common_names_pass_as_read(name: str) -> None:
     assert checked_name(name) == (name, 1.0)
 
 
+@pytest.mark.parametrize(
+    ("read", "name"),
+    [("Lê THị Minh Thảo", "Lê Thị Minh Thảo"), ("Võ thị Minh Hà", "Võ Thị Minh Hà")],
+)
+def test_a_name_syllable_in_the_wrong_case_is_written_capitalised(read: str, name: str) -> None:
+    """ "THị": OCR took the h for a capital, as a seal's ring over it makes it (5656 s0141,
+    6161 s0051); each syllable of a name is written with one capital."""
+    assert checked_name(read) == (name, 1.0)
+
+
 def test_a_name_without_a_surname_is_not_trusted() -> None:
     """The surname lost under the seal: "Thị Thảo" for "Vũ Thị Thảo"."""
     assert checked_name("Thị Thảo") == ("Thị Thảo", UNKNOWN_SURNAME)
