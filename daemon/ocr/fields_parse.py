@@ -262,4 +262,4 @@ def _mark(inner: str) -> Mark | None:
 
 
 _LOOSE = 0.7  # a mark read without its diacritics, or with its box's side glued on
-_BOX_SIDE = "IlL1|[]J!"  # what a box's side next to a word reads as
+_BOX_SIDE = "IlL1|[]J!ÌÍỈĨỊ"  # what a box's side next to a word reads as (a speck on it)

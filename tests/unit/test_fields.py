@@ -252,12 +252,13 @@ def test_no_mark_is_sure_only_in_a_header_that_was_read(
     assert (fields.confidence["secrecy"] >= 0.9) == searched
 
 
-@pytest.mark.parametrize("read", ["LMẬT", "MẬTI", "[MẬTI"])
+@pytest.mark.parametrize("read", ["LMẬT", "MẬTI", "[MẬTI", "[MẬT Ì"])
 def test_a_mark_with_its_box_side_read_as_a_letter_is_found_for_the_clerk(
     read: str, types: DocTypes
 ) -> None:
     """ "LMẬT": the box's left side read as an L on an old copier's page, and a document
-    marked Mật was taken for one without a mark at 0.9 (6161 c0179). It is Mật, less sure
+    marked Mật was taken for one without a mark at 0.9 (6161 c0179); "[KHẨN Ì", its right
+    side with a speck on it (7171 s0107, an office scan, Khẩn missed). It is Mật, less sure
     than a mark read whole (any mark found sets the document aside, `rules`)."""
     fields = extract(nd30(**{**QD, "left": [*QD["left"], read]}), types)
     assert fields.secrecy == "Mật" and fields.confidence["secrecy"] <= 0.7
