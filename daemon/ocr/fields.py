@@ -125,7 +125,8 @@ def extract_fields(reading: Reading, types: DocTypes, *, today: dt.date | None =
     values: dict[str, Any] = {}
     conf: dict[str, float] = {}
     doc_type = _doc_type(head, types, values, conf)
-    _number_date(layout, head, types, doc_type, today, values, conf)
+    named = " ".join(ln.text for ln in subject)  # the years it names vouch for the date's
+    _number_date(layout, head, types, doc_type, today, values, conf, named)
     _subject(head, subject, values, conf)
     if subject_may_go_on(layout, subject, body_start):
         conf["subject"] = min(conf["subject"], _GOES_ON)
@@ -174,11 +175,14 @@ def _number_date(
     today: dt.date,
     values: dict[str, Any],
     conf: dict[str, float],
+    named: str = "",
 ) -> None:
     number, date, place = head.number, head.date.date if head.date else None, None
     n_conf = sum(map(_label_spared, head.number_lines)) / max(len(head.number_lines), 1)
     d_conf = (
-        min(head.date_line.conf, _digits_conf(head.date_line)) if head.date_line and date else 0.0
+        min(head.date_line.conf, _digits_conf(head.date_line, named))
+        if head.date_line and date
+        else 0.0
     )
     if head.date is not None and head.date.guessed:
         d_conf *= _GUESSED_DIGIT
@@ -217,11 +221,28 @@ def _label_spared(line: WLine) -> float:
     return fmean([*(max(c, number) for c in confs[:first]), *confs[first:]])
 
 
-def _digits_conf(line: WLine) -> float:
+def _digits_conf(line: WLine, named: str = "") -> float:
     """A date line's confidence as far as its digits go: capped where OCR had a digit's
     word hardly read (a scanner's streak crossed it: `pageocr`), else no cap. Not the
-    number's: Tesseract reads a ký hiệu's words at 0.2-0.5 on good print."""
-    return line.number_conf if line.number_conf < _HIDDEN_DIGIT else 1.0
+    number's: Tesseract reads a ký hiệu's words at 0.2-0.5 on good print. Nor the year's
+    when a speck after it is what OCR doubted ("năm 2016." at 0.07) and the trích yếu,
+    `named`, prints that year too: read twice alike."""
+    if line.number_conf >= _HIDDEN_DIGIT:
+        return 1.0
+    words, confs = line.text.split(), line.word_confs
+    if len(words) == len(confs):
+        least = min(range(len(words)), key=lambda i: (not _has_digit(words[i]), confs[i]))
+        year = _YEAR_THEN_SPECK.fullmatch(" ".join(words[least:]))
+        if year and re.search(rf"\b{year[1]}\b", named):
+            return 1.0
+    return line.number_conf
+
+
+def _has_digit(word: str) -> bool:
+    return any(c.isdigit() for c in word)
+
+
+_YEAR_THEN_SPECK = re.compile(r"((?:19|20)\d\d)\s?[.,:;'`]")
 
 
 def _number_check(number: Number, doc_type: DocType | None, types: DocTypes) -> float:

@@ -1287,3 +1287,36 @@ def test_a_number_beside_a_garbled_label_is_judged_by_its_own_words(types: DocTy
     assert extract(read(0.14, 0.3), types).confidence["number"] < THRESHOLD
     # a line doubted since it was read (under the stamp, say) stays doubted
     assert extract(read(0.14, 0.91, lowered=0.3), types).confidence["number"] < THRESHOLD
+
+
+def test_a_year_doubted_for_a_speck_after_it_is_trusted_when_the_trich_yeu_prints_it(
+    types: DocTypes,
+) -> None:
+    """ "năm 2016." read at 0.07 for the speck glued to it (3434 c0158): the trích yếu's
+    "năm 2016" reads the year a second time. A year a scanner's streak crossed (no mark
+    after it), or one the trích yếu does not print, stays doubted."""
+
+    def dated(line: str, confs: tuple[float, ...], title: list[str]) -> float:
+        reading = _with(
+            nd30(**{**QD, "title": title}, conf=0.93),
+            lambda ln: (
+                dataclasses.replace(
+                    ln,
+                    text=line,
+                    conf=sum(confs) / len(confs),
+                    word_confs=confs,
+                    number_conf=min(confs),
+                )
+                if "ngày" in ln.text
+                else ln
+            ),
+        )
+        return extract(reading, types).confidence["date"]
+
+    speck = "Khánh Sơn, ngày 04 tháng 11 năm 2016."
+    streak = "Khánh Sơn, ngày 04 tháng 11 năm 2016"
+    confs = (0.96, 0.96, 0.96, 0.96, 0.96, 0.96, 0.96, 0.07)
+    named = ["QUYẾT ĐỊNH", "Về việc ban hành Quy chế văn thư, lưu trữ năm 2016"]
+    assert dated(speck, confs, named) >= THRESHOLD
+    assert dated(streak, confs, named) < THRESHOLD
+    assert dated(speck, confs, QD["title"]) < THRESHOLD
