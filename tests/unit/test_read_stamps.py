@@ -857,3 +857,27 @@ def test_the_motto_is_read_only_when_no_date_line_shows_under_it(
     page, _ = pageocr._read(raster, ReadingSettings(), regions.Plan((region,), 5), 0.0)
     assert [line.text for line in page.lines] == kept
     assert read == calls
+
+
+def test_a_header_column_the_stamp_touches_keeps_its_red_ink(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Not read from the plane where the stamp's red or violet ink fades away, as the title
+    beside it is: the độ khẩn or độ mật mark under the number is often red too, and went
+    with it (tried: 5656 s0024 lost its KHẨN, while 7171 s0116's number, which the stamp's
+    top touched, came back)."""
+    grey, black = Image.new("L", (1000, 1000), 200), Image.new("L", (1000, 1000), 255)
+    raster = images.Raster(grey, 300, black=black)
+    plan = regions.Plan((), 3, (STAMP,))
+    seen: list[int] = []
+
+    def read_cut(cut: Image.Image, *_: object, **__: object) -> list[Line]:
+        seen.append(cut.getpixel((5, 5)))  # type: ignore[arg-type]
+        return []
+
+    monkeypatch.setattr(pageocr, "_read_cut", read_cut)
+    for box in ((0, 50, 450, 150), (500, 50, 900, 150)):  # touched by the stamp, and not
+        pageocr._read_region(
+            raster, ReadingSettings(), plan, 0.0, regions.Region(box, 4, "header-left")
+        )
+    assert seen == [200, 200]
