@@ -214,7 +214,7 @@ def _label_spared(line: WLine) -> float:
     nothing of the number, where a cleanly read one is what the threshold was set on. As
     read when the line's words are not OCR's own, or its confidence was lowered since."""
     confs, words = line.word_confs, line.text.split()
-    first = next((i for i, word in enumerate(words) if any(c.isdigit() for c in word)), 0)
+    first = next((i for i, word in enumerate(words) if _has_digit(word)), 0)
     if not first or len(confs) != len(words) or abs(fmean(confs) - line.conf) > 1e-3:
         return line.conf
     number = fmean(confs[first:])

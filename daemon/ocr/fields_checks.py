@@ -89,9 +89,8 @@ def capitalised(text: str) -> str:
 def ve_viec_as_written(text: str) -> str:
     """A trích yếu's opening "Về việc" as it is written, whatever case OCR gave a letter its
     capital looks like ("VỀ việc": blur; "Về Việc": the stamp's side down the v)."""
-    if _VE_VIEC.match(text) and not is_upper_text(text):
-        return "Về việc" + text[len("về việc") :]
-    return text
+    opening = _VE_VIEC.match(text)
+    return f"Về việc{text[opening.end() :]}" if opening and not is_upper_text(text) else text
 
 
 _VE_VIEC = re.compile(r"(?:VỀ|Về) (?:VIỆC|Việc|việc)(?!\w)")

@@ -66,10 +66,10 @@ _SEALED = ("closing", "closing-left", "closing-right", "body")  # read from the 
 _SEAL_GREY = 100
 _SEAL_LUT = [v if v <= _SEAL_GREY else 255 for v in range(256)]
 _RINGED = ("closing", "closing-right")  # where the seal is
+_UNSEALED = ("closing-right",)  # not the recipients: their small print suffers
 # Where a line Tesseract's layout analysis skipped is looked for on the ink and read alone:
 # the trích yếu, and the header's columns (the agency's name "BỘ NỘI VỤ" above its rule).
 _LOST_LINES = ("title", "header-left", "header-right")
-_UNSEALED = ("closing-right",)  # not the recipients: their small print suffers
 # A surname told by its shape is as sure as its lead over the next surname: on the bench's
 # old copiers each wrong one led by less than 0.15, none by 0.2 (reads 0.6, the review level).
 _SHAPED_CONF = 0.9
