@@ -27,6 +27,8 @@ from daemon.ocr.fields_checks import (
     SPELLING_PENALTY,
     SUBJECT_MARKS,
     capitalised,
+    doubted_word_alone,
+    doubted_words,
     judge_places,
     looks_whole,
     mended_years,
@@ -364,11 +366,23 @@ def _subject(
     if type_name_small(text):  # "ban hành kế hoạch": a K read as k, or written so?
         whole = min(whole, SPELLING_PENALTY)
     text, slipped = undo_slips(with_abbreviations_mended(text))
+    if doubted_word_alone(text, doubted_words(_words_read(read_from))):
+        whole = min(whole, SPELLING_PENALTY)
     text = ve_viec_as_written(text) if subject else text
     if subject and (restored := with_lost_head(text)) != text:
         text, whole = restored, min(whole, SPELLING_PENALTY)  # the stamp may have eaten more
     values["subject"] = text or None
     conf["subject"] = score * placed * spelling(values["subject"]) * whole * slipped
+
+
+def _words_read(lines: list[WLine]) -> list[tuple[str, float]]:
+    """The words of `lines` with OCR's confidence in each, where the line still has OCR's."""
+    return [
+        pair
+        for ln in lines
+        if len(ln.word_confs) == len(ln.text.split())
+        for pair in zip(ln.text.split(), ln.word_confs, strict=True)
+    ]
 
 
 def _spoilt_by_one(lines: list[WLine]) -> float:

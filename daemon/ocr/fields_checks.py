@@ -96,6 +96,35 @@ def ve_viec_as_written(text: str) -> str:
 _VE_VIEC = re.compile(r"(?:VỀ|Về) (?:VIỆC|Việc|việc)(?!\w)")
 
 
+def doubted_word_alone(text: str, doubted: set[str]) -> bool:
+    """Whether a word of a trích yếu that OCR doubted (its letters in `doubted`, loose keys)
+    pairs with neither neighbour: no pair of the lexicon or the regulations vouches for it
+    ("chữ ký số trọng gửi, nhận" for trong, read at 0.67 in a line read at 0.92). A word
+    they pair is right for all OCR's doubt; so is the "năm" before a year."""
+    words = text.split(" ")
+    for i, word in enumerate(words):
+        bare = word.rstrip(",;")
+        if not (bare.isalpha() and bare.islower()) or loose_key(bare) not in doubted:
+            continue
+        before = words[i - 1] if i else ""
+        after = words[i + 1] if i + 1 < len(words) else ""
+        if bare == "năm" and after[:1].isdigit():
+            continue
+        left = listed_pair if before.endswith(",") else written_pair
+        right = listed_pair if word.endswith(",") else written_pair
+        if not (left(before.rstrip(",;"), bare) or right(bare, after.rstrip(",;"))):
+            return True
+    return False
+
+
+_DOUBTED_WORD = 0.8  # OCR's confidence in a word of good print is 0.93-0.97
+
+
+def doubted_words(confs: list[tuple[str, float]]) -> set[str]:
+    """The loose keys of the words (as read, with OCR's confidence) OCR doubted."""
+    return {loose_key(word.strip(",;.:")) for word, conf in confs if conf < _DOUBTED_WORD}
+
+
 def type_name_small(text: str) -> bool:
     """Whether a trích yếu names the document it issues, approves or drafts in small letters
     that look like its capitals ("ban hành kế hoạch"): ND30 writes "Kế hoạch", and OCR
@@ -355,13 +384,15 @@ def without_specks_in_compounds(text: str) -> str:
     the lexicon ("xây - dựng", "khen ˆ - thưởng", "đầu tư. công", "an. toàn", "cấp _
     nước"). Nothing can hide between the halves of one word, so unlike `without_specks`'
     these leave the field trusted. Print's dash joins capitalised names ("Tài chính - Kế
-    hoạch"); a mark in a list the regulations write may be its comma ("phòng. chống")."""
+    hoạch"), spaced; one glued between the halves ("Kế-hoạch") is a speck all the same. A
+    mark in a list the regulations write may be its comma ("phòng. chống")."""
     return _MARKS_BETWEEN.sub(_marks_in_compound, text)
 
 
 def _marks_in_compound(match: re.Match[str]) -> str:
-    a, _, b = match.groups()
-    inside = a.islower() and b.islower() and common_pair(a, b) and not listed_pair(a, b)
+    a, marks, b = match.groups()
+    small = (a.islower() and b.islower()) or marks in ("-", "–")
+    inside = small and common_pair(a, b) and not listed_pair(a, b)
     return f"{a} {b}" if inside else match[0]
 
 
