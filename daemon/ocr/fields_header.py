@@ -309,7 +309,7 @@ def split_agency(lines: list[WLine]) -> tuple[list[WLine], list[WLine]]:
         key = " ".join(_SPECKS.sub(" ", line.key).split()).lstrip("-–— ")  # "- PHÒNG"
         head = max((len(h) for h in AGENCY_HEADS if starts_with_any(key, (h,))), default=0)
         tail = max((len(t) for t in AGENCY_TAILS if starts_with_any(key, (t,))), default=0)
-        if head > tail and line.text.lstrip("_-.,:;'\"` ")[:1].isupper():
+        if head > tail and line.text.lstrip("_-–—.,:;'\"` ")[:1].isupper():  # "_—_ CỤC"
             groups.append([line])
         else:
             groups[-1].append(line)

@@ -72,7 +72,7 @@ cổng thông tin điện tử | trưởng phòng | phó trưởng phòng | ch�
 phó giám đốc | chánh văn phòng | hiệu trưởng | bộ trưởng | thứ trưởng | cục trưởng |
 văn phòng chính phủ | thủ tướng chính phủ |
 chi trả | chi tiết | chi tiêu | chi phí | chi ngân sách | thu ngân sách | mức chi | định mức chi |
-khoản chi |
+khoản chi | chủ động | tập trung |
 nội dung chi | chỉ đạo | chỉ thị | chỉ tiêu | chỉ số | chỉ huy | chỉnh lý | điều chỉnh |
 chỉnh trang | tinh gọn | tinh giản biên chế | tinh thần | thông tin | thông báo | thông tư |
 thông qua | truyền thông | tuyên truyền | phổ biến | bảo hiểm | bảo đảm | bảo vệ môi trường |

@@ -173,6 +173,12 @@ def test_a_speck_between_the_words_of_an_agency_head_still_starts_the_issuer(
     fields = extract(Reading("image/png", (Page(text.pages[0].lines, "ocr"),)), types)
     assert fields.parent_issuer == "UBND HUYỆN PHÙ NINH"
     assert fields.issuer == "ỦY BAN NHÂN DÂN XÃ DIỄN THỊNH"
+    # "_—_ CỤC VĂN THƯ": a dash among the specks before the head (5151 s0014, at 0.89)
+    left = ["BỘ NỘI VỤ", "_—_ CỤC VĂN THƯ", "VÀ LƯU TRỮ NHÀ NƯỚC", "Số: 604/VTLTNN-KHTC"]
+    text = nd30(**{**QD, "left": left}, conf=0.95)
+    fields = extract(Reading("image/png", (Page(text.pages[0].lines, "ocr"),)), types)
+    assert fields.parent_issuer == "BỘ NỘI VỤ"
+    assert fields.issuer == "CỤC VĂN THƯ VÀ LƯU TRỮ NHÀ NƯỚC"
 
 
 CONG_VAN: dict[str, Any] = dict(

@@ -74,6 +74,8 @@ def types() -> DocTypes:
         ("Về việc chấp thuân chủ trương", "Về việc chấp thuận chủ trương"),
         ("Về việc phân cộng nhiệm vụ", "Về việc phân công nhiệm vụ"),
         ("phục vụ thủ ngân sách nhà nước", "phục vụ thu ngân sách nhà nước"),  # 6161 c0198
+        ("Về việc chú động ứng phó với bão", "Về việc chủ động ứng phó với bão"),  # 5151 c0151
+        ("Về việc tập trưng chỉ đạo chỉnh lý", "Về việc tập trung chỉ đạo chỉnh lý"),
     ],
 )
 def test_diacritics_restored_from_the_neighbouring_word(read: str, meant: str) -> None:
