@@ -265,8 +265,9 @@ def prepare(reading: Reading) -> Layout:
 
 
 def strip_markup(text: str) -> str:
-    """Text without the box or bracket characters drawn around a stamped mark."""
-    return text.strip(" |[](){}<>*_-–—=:;.,\"'")
+    """Text without the box or bracket characters drawn around a stamped mark, or the
+    specks beside it ("` KHẨN")."""
+    return text.strip(" |[](){}<>*_-–—=:;.,\"'`ˆ~")
 
 
 def mean_conf(lines: list[WLine]) -> float:

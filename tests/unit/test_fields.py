@@ -225,6 +225,7 @@ def test_the_top_of_the_stamp_under_a_vv_is_no_line_of_it(
         (["THƯỢNG KHẨN", "MẬT"], "Thượng khẩn", "Mật"),
         (["HOẢ TỐC"], "Hỏa tốc", None),  # old tone placement
         (["| TỐI MẬT |"], None, "Tối mật"),  # the stamp's box read as bars
+        (["` KHẨN"], "Khẩn", None),  # a speck before it (2828 c0185, Khẩn missed at 0.9)
         (["TUYỆT MẬT", "HỎA TỐC"], "Hỏa tốc", "Tuyệt mật"),
     ],
 )
