@@ -77,7 +77,7 @@ from daemon.ocr.model import FIELD_NAMES, Fields, Reading
 from daemon.ocr.names import UNKNOWN_SURNAME, checked_name, is_middle_name
 from daemon.ocr.places import SCHOOL_LEVELS, checked_agency, checked_place
 from daemon.ocr.syllables import foreign_or_invalid
-from daemon.ocr.vntext import is_upper_text, loose_key, one_edit_apart, squash, tone_of
+from daemon.ocr.vntext import has_digit, is_upper_text, loose_key, one_edit_apart, squash, tone_of
 
 __all__ = ["extract_fields"]
 
@@ -215,9 +215,10 @@ def _label_spared(line: WLine) -> float:
     beside it: a "Số:" garbled by a speck or the stamp ("-_§ố:", ".§đ:", read at 0.1) says
     nothing of the number, where a cleanly read one is what the threshold was set on. As
     read when the line's words are not OCR's own, or its confidence was lowered since."""
-    confs, words = line.word_confs, line.text.split()
-    first = next((i for i, word in enumerate(words) if _has_digit(word)), 0)
-    if not first or len(confs) != len(words) or abs(fmean(confs) - line.conf) > 1e-3:
+    read = _read_words(line)
+    first = next((i for i, (word, _) in enumerate(read) if has_digit(word)), 0)
+    confs = [conf for _, conf in read]
+    if not first or abs(fmean(confs) - line.conf) > 1e-3:
         return line.conf
     number = fmean(confs[first:])
     return fmean([*(max(c, number) for c in confs[:first]), *confs[first:]])
@@ -231,17 +232,22 @@ def _digits_conf(line: WLine, named: str = "") -> float:
     `named`, prints that year too: read twice alike."""
     if line.number_conf >= _HIDDEN_DIGIT:
         return 1.0
-    words, confs = line.text.split(), line.word_confs
-    if len(words) == len(confs):
-        least = min(range(len(words)), key=lambda i: (not _has_digit(words[i]), confs[i]))
-        year = _YEAR_THEN_SPECK.fullmatch(" ".join(words[least:]))
+    read = _read_words(line)
+    if read:
+        least = min(range(len(read)), key=lambda i: (not has_digit(read[i][0]), read[i][1]))
+        year = _YEAR_THEN_SPECK.fullmatch(" ".join(word for word, _ in read[least:]))
         if year and re.search(rf"\b{year[1]}\b", named):
             return 1.0
     return line.number_conf
 
 
-def _has_digit(word: str) -> bool:
-    return any(c.isdigit() for c in word)
+def _read_words(line: WLine) -> list[tuple[str, float]]:
+    """The line's words with OCR's confidence in each; none where its words are no longer
+    the ones OCR read (a text layer, or a line cut or joined since)."""
+    words = line.text.split()
+    if len(words) != len(line.word_confs):
+        return []
+    return list(zip(words, line.word_confs, strict=True))
 
 
 _YEAR_THEN_SPECK = re.compile(r"((?:19|20)\d\d)\s?[.,:;'`]")
@@ -366,23 +372,14 @@ def _subject(
     if type_name_small(text):  # "ban hành kế hoạch": a K read as k, or written so?
         whole = min(whole, SPELLING_PENALTY)
     text, slipped = undo_slips(with_abbreviations_mended(text))
-    if doubted_word_alone(text, doubted_words(_words_read(read_from))):
+    read = [pair for ln in read_from for pair in _read_words(ln)]
+    if doubted_word_alone(text, doubted_words(read)):
         whole = min(whole, SPELLING_PENALTY)
     text = ve_viec_as_written(text) if subject else text
     if subject and (restored := with_lost_head(text)) != text:
         text, whole = restored, min(whole, SPELLING_PENALTY)  # the stamp may have eaten more
     values["subject"] = text or None
     conf["subject"] = score * placed * spelling(values["subject"]) * whole * slipped
-
-
-def _words_read(lines: list[WLine]) -> list[tuple[str, float]]:
-    """The words of `lines` with OCR's confidence in each, where the line still has OCR's."""
-    return [
-        pair
-        for ln in lines
-        if len(ln.word_confs) == len(ln.text.split())
-        for pair in zip(ln.text.split(), ln.word_confs, strict=True)
-    ]
 
 
 def _spoilt_by_one(lines: list[WLine]) -> float:

@@ -42,6 +42,7 @@ from daemon.ocr.syllables import foreign_or_invalid, is_syllable, merged_letters
 from daemon.ocr.vntext import (
     capital_after_small,
     fold_word,
+    has_digit,
     holds_print,
     is_upper_text,
     loose_key,
@@ -158,8 +159,7 @@ def slip_beside_number(read: str, mended: str) -> bool:
     if len(before) != len(after):
         return False
     return any(
-        a != b and any(c.isdigit() for c in nxt)
-        for a, b, nxt in zip(before, after[:-1], after[1:], strict=False)
+        a != b and has_digit(nxt) for a, b, nxt in zip(before, after[:-1], after[1:], strict=False)
     )
 
 

@@ -112,9 +112,16 @@ def _without_stamp_word(line: WLine) -> WLine | None:
     found = _STAMP_WORD.search(line.text)
     if found is None or found.start() == 0:
         return None
-    text = line.text[: found.start()]
+    return _part(line, 0, found.start())
+
+
+def _part(line: WLine, start: int, end: int) -> WLine:
+    """The line's characters `start`..`end`, its box narrowed to them by their share of its
+    characters (OCR gives no box to a character; glyphs differ little in width)."""
     share = (line.x1 - line.x0) / max(len(line.text), 1)
-    return replace(line, text=text, key=loose_key(text), x1=line.x0 + share * len(text))
+    text = line.text[start:end]
+    x1 = line.x1 if end >= len(line.text) else line.x0 + share * end
+    return replace(line, text=text, key=loose_key(text), x0=line.x0 + share * start, x1=x1)
 
 
 _STAMP_WORD = re.compile(r"\s+[|Il1]?[ĐD][EÉẾÊ]N\W*$")
@@ -547,15 +554,8 @@ def _without_stamp_label(line: WLine, axis: _Axis) -> WLine:
     found = found or _STAMP_SPECKS.match(line.text)
     if found is None:
         return line
-    share = (line.x1 - line.x0) / len(line.text)
-    text = line.text[found.end() :]
-    return replace(
-        line,
-        text=text,
-        x0=line.x0 + share * found.end(),
-        key=loose_key(text),
-        conf=min(line.conf, _STAMPED) if doubted else line.conf,
-    )
+    rest = _part(line, found.end(), len(line.text))
+    return replace(rest, conf=min(line.conf, _STAMPED)) if doubted else rest
 
 
 _WRAPPED = 0.5  # a wrapped line's gap under the one before, at most (line heights)
@@ -576,9 +576,7 @@ def _without_end_speck(line: WLine, prev: WLine, axis: _Axis) -> WLine:
         return line
     if axis.centre is None or axis.off(line) or line.y0 - prev.y1 > _WRAPPED * prev.height:
         return line
-    share = (line.x1 - line.x0) / len(text)
-    text = text[:-1].rstrip()
-    return replace(line, text=text, x1=line.x0 + share * len(text), key=loose_key(text))
+    return _part(line, 0, len(text[:-1].rstrip()))
 
 
 def _stamp_beside(line: WLine, title: WLine) -> bool:

@@ -253,7 +253,9 @@ def _read_region(
         width = raster.image.width
         cut, struck, taken = _stamp_ink_gone(cut, region.box, plan.stamps, width, raw)
         remains = _StampRemains(plan.stamps, raster, None, region.box, taken, second)
-        found = _read_cut(cut, raster, settings, region, angle, remains, numbers=numbers)
+        found = _read_cut(
+            cut, raster, settings, region, angle, remains, numbers=numbers, stamps=plan.stamps
+        )
         band = _struck_rows(struck, region, raster) if struck is not None else None
         if struck is not None and band is not None and _troubled(found, band, region, raster):
             # A stamp as dark as print kept its frame, which ran through the title's
@@ -334,9 +336,8 @@ def _read_cut(
 ) -> list[Line]:
     """The lines Tesseract reads on a region's cut, what a stamp left sifted out, its
     unsure `numbers` read again; unless `whole`, the cut is a band of it, whose lost rows
-    are not looked for again. `stamps`: the page's stamps (pixels) when the region holds
-    none of their ink worth sifting, which no lost row is made of all the same (the top
-    of one under the header's left column)."""
+    are not looked for again. `stamps`: the page's stamps (pixels), whose ink no lost row
+    is made of (the top of one under the header's left column, too)."""
     sift = _chained(remains, numbers, _under_streak(raster, angle))
     origin = (region.box[0], region.box[1], *raster.image.size)
     for psm in (region.psm, _BLOCK_PSM):
@@ -355,7 +356,6 @@ def _read_cut(
         if found or region.name != "title":
             break
     if region.name in _LOST_LINES and whole:  # a line its layout analysis skipped, read alone
-        stamps = remains.boxes if remains is not None else stamps
         reader = _line_reader(settings, raster, sift)
         found += lost_rows.reread(cut, found, origin, reader, stamps)
     if remains is not None:
@@ -450,7 +450,7 @@ def _under_streak(raster: Raster, angle: float) -> Sift | None:
     cx, cy = width / 2, height / 2
 
     def doubt(word: layout.Word) -> layout.Word:
-        if not _has_digit(word.text):
+        if not vntext.has_digit(word.text):
             return word
         y = (word.y0 + word.y1) / 2 * height - cy
         xs = [cx + cos * (x * width - cx) - sin * y for x in (word.x0, word.x1)]
@@ -768,7 +768,7 @@ class _StampRemains:
     def __call__(self, word: layout.Word) -> layout.Word | None:
         inside = _inside_any(word, self.boxes, self.raster, whole=False)
         unsure = word.conf < _STRUCK_SURE and layout.numeral(word.text)
-        if unsure and _has_digit(word.text) and self._struck(word):
+        if unsure and vntext.has_digit(word.text) and self._struck(word):
             # A digit the frame ran through reads as another once the stroke is gone
             # ("năm 2016" as 2015, 2017 at 0.81), wherever the word's middle lies, and
             # no check sees it; read surely, it is itself (0.93-0.97 on office scans).
@@ -777,7 +777,7 @@ class _StampRemains:
         elif (
             inside
             and self.again is not None
-            and (unsure or (_has_digit(word.text) and self._paled(word)))
+            and (unsure or (vntext.has_digit(word.text) and self._paled(word)))
         ):
             # Whitening the stamp's ink took strokes of the print with it ("năm 2024"
             # read 2021 at 0.80, the stamp's dotted line through its foot), or took one
@@ -1177,13 +1177,9 @@ def _poor(lines: tuple[Line, ...]) -> bool:
     return chars < _MIN_CHARS or _score(lines) / chars < _POOR_CONF
 
 
-def _has_digit(text: str) -> bool:
-    return any(c.isdigit() for c in text)
-
-
 def _same_kind_of_number(first: str, again: str) -> bool:
     """Whether `again` is a number written as `first` is: both in digits, or both Roman."""
-    return layout.numeral(again) and _has_digit(again) == _has_digit(first)
+    return layout.numeral(again) and vntext.has_digit(again) == vntext.has_digit(first)
 
 
 def _numerals(text: str) -> str:

@@ -108,6 +108,10 @@ def tone_key(text: str) -> str:
     return squash(fold_tones(clean(text)).casefold())
 
 
+def has_digit(text: str) -> bool:
+    return any(c.isdigit() for c in text)
+
+
 def holds_print(text: str) -> bool:
     """Whether `text` holds a letter or a digit (ˆ, a modifier letter, is a speck)."""
     return any(unicodedata.category(c) in ("Lu", "Ll", "Nd") for c in text)
