@@ -43,6 +43,7 @@ Văn Vân Vấn Vi Viên Viết Việt Vinh Vĩnh Võ Vũ Vương Vượng Vy Xu
 NAME_SYLLABLES: frozenset[str] = frozenset(
     nfc(word).casefold() for word in [*_COMMON.split(), *SURNAME_FORMS.values()]
 )
+_SURNAMES_FOLDED = frozenset(nfc(form).casefold() for form in SURNAME_FORMS.values())
 _BY_LETTERS: dict[str, set[str]] = defaultdict(set)
 for _syllable in NAME_SYLLABLES:
     _BY_LETTERS[loose_key(_syllable)].add(_syllable)
@@ -50,6 +51,16 @@ for _syllable in NAME_SYLLABLES:
 # The middle names most names have after the surname ("Thị" in half of women's).
 _MIDDLE = ("Thị", "Văn", "Hữu", "Đình", "Ngọc", "Minh", "Thanh", "Đức", "Công", "Quốc", "Xuân")
 _MIDDLE_FOLDED = frozenset(nfc(name).casefold() for name in _MIDDLE)
+# Other middle names many bear, chiefly women's ("Thu Hằng", "Kim Liên"). A middle syllable
+# they and _MIDDLE leave out is a slip of the one of them with its letters, when one has
+# them: "Thụ" is Thu, and "Định" (a given name, seldom a middle one) Đình.
+_MORE_MIDDLE_NAMES = """
+Anh Ánh Bá Bảo Bích Cẩm Chi Chí Diệu Duy Đăng Đắc Gia Hà Hải Hạnh Hiền Hoài Hoàng Hồng
+Hương Huy Khanh Khánh Khắc Kim Kiều Lan Lân Lệ Mai Mạnh My Mỹ Nhã Nhật Như Phúc Phương Quang
+Quý Sĩ Sỹ Tân Tấn Tất Thái Thành Thảo Thế Thu Thùy Thúy Thủy Tiên Tiến Trí Trọng Trung Tuấn
+Tường Vân Việt Viết Vinh Vĩnh Yến
+"""
+_MORE_MIDDLE = frozenset(nfc(name).casefold() for name in _MORE_MIDDLE_NAMES.split())
 # The given names most often borne in Vietnam (civil registers, officials' names as
 # published), to choose between two that share their letters (Tuấn, not Tuân).
 _FREQUENT_GIVEN_NAMES = """
@@ -93,16 +104,17 @@ def checked_name(name: str) -> tuple[str, float]:
             out.append("THỊ" if name.isupper() else "Thị")
             factor *= UNKNOWN_SYLLABLE
             continue
+        middle = i == 1 and len(words) > 2
+        slip = _slip_of_middle(word) if middle else None
+        if slip:  # "Lê Định Hùng": likely, not sure
+            out.append(slip.upper() if word.isupper() else slip.capitalize())
+            factor *= UNKNOWN_SYLLABLE
+            continue
         if is_name_syllable(word):
             # "Võ thị Minh Hà", "Lê THị Minh Thảo": a name's syllable is written capitalised
             out.append(word if word.isupper() else word.capitalize())
             continue
         candidates = _BY_LETTERS.get(loose_key(word), set())
-        if len(candidates) > 1 and i == 1 and len(words) > 2:
-            # "Nguyễn Vẫn Hải": of văn, vân and vấn, Văn is the common middle name; likely,
-            # not sure ("Nguyễn Vân Anh")
-            candidates = candidates & _MIDDLE_FOLDED
-            factor *= UNKNOWN_SYLLABLE if len(candidates) == 1 else 1.0
         if len(candidates) > 1 and i == len(words) - 1:
             # "Trần Minh Đũng": Dũng, the one with its tone; "Phan Minh Tuần": of Tuân and
             # Tuấn, the common given name. Likely, not sure.
@@ -118,6 +130,20 @@ def checked_name(name: str) -> tuple[str, float]:
         out.append(word)
         factor *= UNKNOWN_SYLLABLE
     return " ".join(out), factor
+
+
+def _slip_of_middle(word: str) -> str | None:
+    """The one common middle name with a word's letters (its marks aside) when the word is
+    none itself: "Nguyễn Vẫn Hải" is Văn, "Phạm Thụ Oanh" Thu. The first names of _MIDDLE
+    go before the rest: of văn, vân and vấn, Văn ("Nguyễn Vân Anh" stays, Vân being one)."""
+    folded = nfc(word).casefold()
+    if folded in _MIDDLE_FOLDED or folded in _MORE_MIDDLE or folded in _SURNAMES_FOLDED:
+        return None  # a surname is a middle name too (the mother's: "Nguyễn Lê Minh")
+    for names in (_MIDDLE_FOLDED, _MORE_MIDDLE):
+        found = [name for name in names if loose_key(name) == loose_key(word)]
+        if found:
+            return found[0] if len(found) == 1 else None
+    return None
 
 
 def _slip_of_thi(word: str) -> bool:

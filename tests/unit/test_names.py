@@ -56,7 +56,7 @@ def test_garbage_is_flagged_once_per_syllable() -> None:
         ("Phạm Znị Thanh Nhung", "Phạm Thị Thanh Nhung"),  # no syllable, two letters from Thị
         ("Ngô Yhị Thu Nhung", "Ngô Thị Thu Nhung"),
         ("Lê Ng0c Hà", "Lê Ngọc Hà"),
-        ("Trần Thủ Duyên", "Trần Thủ Duyên"),  # a real syllable: Thu, Thư? the clerk's to say
+        ("Trần Thủ Duyên", "Trần Thu Duyên"),  # Thu: Thư is seldom a middle name
         ("Lê Znị", "Lê Znị"),  # no given name after it: not taken for a middle one
         # in a name of four words, a syllable no name holds, where Thị stands in most
         ("Lê Chị Thanh Hằng", "Lê Thị Thanh Hằng"),
@@ -73,8 +73,28 @@ def test_a_middle_name_misread_beyond_its_letters_is_put_right_and_doubted(
     assert checked_name(read) == (meant, UNKNOWN_SYLLABLE)
 
 
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        # a given name, seldom a middle one: the common middle name with its letters
+        ("Lê Định Hùng", "Lê Đình Hùng"),  # 8282 c0184, 8989 c0189, 1212 c0154
+        ("ĐẶNG ĐỊNH LỘC", "ĐẶNG ĐÌNH LỘC"),
+        # no name's syllable: the one middle name with its letters, of the second tier
+        ("Phạm Thụ Oanh", "Phạm Thu Oanh"),  # 6161 c0181, 5656 c0178
+        ("Đinh Thủ Thủy", "Đinh Thu Thủy"),  # 2828 c0153, 8989 c0152
+    ],
+)
+def test_a_middle_syllable_few_bear_is_the_common_middle_name_with_its_letters(
+    read: str, meant: str
+) -> None:
+    assert checked_name(read) == (meant, UNKNOWN_SYLLABLE)
+
+
 def test_a_name_that_is_a_name_is_not_second_guessed_in_its_middle() -> None:
     assert checked_name("Nguyễn Vân Anh") == ("Nguyễn Vân Anh", 1.0)
+    assert checked_name("Trần Vinh Quang") == ("Trần Vinh Quang", 1.0)  # not Vĩnh
+    assert checked_name("Nguyễn Lê Minh") == ("Nguyễn Lê Minh", 1.0)  # the mother's surname
+    assert checked_name("Phạm Đinh Hà") == ("Phạm Đinh Hà", 1.0)  # ... not Đình
     assert checked_name("Nguyễn Tài Hà") == ("Nguyễn Tài Hà", 1.0)  # three words
     assert checked_name("Lê Ngọc Bảo Anh") == ("Lê Ngọc Bảo Anh", 1.0)  # a common middle
 
