@@ -48,6 +48,7 @@ from daemon.ocr.vntext import (
     loose_key,
     nfc,
     one_edit_apart,
+    speck_word,
 )
 
 # A unit named in a trích yếu: its type, then its name in capitalised words ("tỉnh Bình Định").
@@ -84,7 +85,11 @@ def capitalised(text: str) -> str:
     flagged by `looks_whole`: what took the first word may have taken more."""
     if text.startswith("việc "):
         return "Về " + text
-    return text[:1].upper() + text[1:]
+    first, space, rest = text.partition(" ")
+    if len(first) > 2 and first[1].isupper() and not first.isupper():
+        word = first.capitalize()  # "KẾt quả": the Ế's hat read as a capital's
+        first = word if is_syllable(word) else first
+    return first[:1].upper() + first[1:] + space + rest
 
 
 def ve_viec_as_written(text: str) -> str:
@@ -478,14 +483,18 @@ def trim_edges(text: str) -> tuple[str, bool]:
     "2024.....", "2018 ˆ"), and a quotation mark at its start that closes nowhere (and
     whether there was one)."""
     text = _FULL_STOP.sub("", text.strip(" -–—•_`'‘’:,;[|"))
-    while text and not holds_print(text.split(" ", 1)[0]):  # "ˆ Công tác ...": a speck
+    while text and _speck(text.split(" ", 1)[0]):  # "ˆ Công tác", "1} Kết quả": specks
         text = text.split(" ", 1)[1] if " " in text else ""
-    while text and not holds_print(text.rsplit(" ", 1)[-1]):  # "... năm 2018 ˆ"
+    while text and _speck(text.rsplit(" ", 1)[-1]):  # "... năm 2018 ˆ"
         text = text.rsplit(" ", 1)[0] if " " in text else ""
     text = _DOTTED_TAIL.sub("", text)
     if text[:1] in '"“' and sum(text.count(q) for q in '"“”') % 2 == 1:
         return text[1:].lstrip(), True
     return text, False
+
+
+def _speck(word: str) -> bool:
+    return not holds_print(word) or speck_word(word)
 
 
 def judge_places(text: str) -> tuple[str, float]:

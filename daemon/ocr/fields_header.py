@@ -34,7 +34,13 @@ from daemon.ocr.fields_vocab import (
     starts_with_any,
 )
 from daemon.ocr.layout import one_row
-from daemon.ocr.vntext import capital_after_small, holds_print, is_upper_text, loose_key
+from daemon.ocr.vntext import (
+    capital_after_small,
+    holds_print,
+    is_upper_text,
+    loose_key,
+    speck_word,
+)
 
 _WINDOW = 60  # the header and title sit within the first lines of page 1
 _MAX_TITLE_WORDS = 6
@@ -481,8 +487,12 @@ def _stamp_bits_after(title: WLine) -> bool:
 
 def _printed_centre(line: WLine) -> float:
     """The line's middle without the marks OCR read at its ends ("... năm 2024.....-": a
-    rule or specks beside it), their width taken as their share of its characters."""
+    rule or specks beside it, "1} Kết quả ...": a speck and the stamp's ink by its start),
+    their width taken as their share of its characters."""
     core = line.text.strip(_END_MARKS)
+    head, _, rest = core.partition(" ")
+    if rest and speck_word(head):
+        core = rest.strip(_END_MARKS)
     if len(line.text) - len(core) < 2 or not core:
         return line.xc
     share = (line.x1 - line.x0) / len(line.text)

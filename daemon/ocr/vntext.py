@@ -117,6 +117,15 @@ def holds_print(text: str) -> bool:
     return any(unicodedata.category(c) in ("Lu", "Ll", "Nd") for c in text)
 
 
+_PRINT_MARKS = ".,:;()/-%"  # marks print has in a short word ("1.", "a)", "5%")
+
+
+def speck_word(word: str) -> bool:
+    """Whether a word of one or two characters holds a mark no print gives there ("1}",
+    "E—", "ˆ"): a speck or a stamp's ink OCR read beside a line, not a word of it."""
+    return len(word) <= 2 and any(not c.isalnum() and c not in _PRINT_MARKS for c in word)
+
+
 def is_upper_text(text: str, threshold: float = 0.8) -> bool:
     """Whether most letters of `text` are capitals (a heading, an agency name)."""
     letters = [c for c in text if c.isalpha()]

@@ -1347,3 +1347,18 @@ def test_a_word_ocr_doubted_that_pairs_with_neither_neighbour_is_flagged(
     assert read("trọng gửi, nhận văn bản điện tử", "trọng") < THRESHOLD
     assert read("trong gửi, nhận thông tin", "thông") >= THRESHOLD
     assert read("trong gửi, nhận văn bản năm 2020", "năm") >= THRESHOLD
+
+
+def test_a_speck_before_a_trich_yeu_line_neither_moves_its_middle_nor_stays(
+    types: DocTypes,
+) -> None:
+    """ "1} KẾt quả ...": the stamp's ink read before the line's start moved its middle off
+    the title's axis, and no trích yếu was read at all (6161 c0195); the speck goes, the
+    hat read as a capital's is the word's own, and the line, read unsurely, is flagged."""
+    read = "1} KẾt quả. công tác tiêm chủng mở rộng quý II năm 2016"
+    reading = page(
+        *HEADER, ("BÁO CÁO", 0.5099, 0.165, 0.5747), (read, 0.221, 0.178, 0.817, 0.81), *BODY
+    )
+    fields = extract(reading, types)
+    assert fields.subject == "Kết quả công tác tiêm chủng mở rộng quý II năm 2016"
+    assert fields.confidence["subject"] < THRESHOLD
