@@ -104,8 +104,7 @@ def checked_name(name: str) -> tuple[str, float]:
             out.append("THỊ" if name.isupper() else "Thị")
             factor *= UNKNOWN_SYLLABLE
             continue
-        middle = i == 1 and len(words) > 2
-        slip = _slip_of_middle(word) if middle else None
+        slip = _slip_of_middle(word) if i == 1 and len(words) > 2 else None
         if slip:  # "Lê Định Hùng": likely, not sure
             out.append(slip.upper() if word.isupper() else slip.capitalize())
             factor *= UNKNOWN_SYLLABLE
