@@ -77,7 +77,15 @@ from daemon.ocr.model import FIELD_NAMES, Fields, Reading
 from daemon.ocr.names import UNKNOWN_SURNAME, checked_name, is_middle_name
 from daemon.ocr.places import SCHOOL_LEVELS, checked_agency, checked_place
 from daemon.ocr.syllables import foreign_or_invalid
-from daemon.ocr.vntext import has_digit, is_upper_text, loose_key, one_edit_apart, squash, tone_of
+from daemon.ocr.vntext import (
+    has_digit,
+    holds_print,
+    is_upper_text,
+    loose_key,
+    one_edit_apart,
+    squash,
+    tone_of,
+)
 
 __all__ = ["extract_fields"]
 
@@ -358,7 +366,7 @@ def _subject(
     text = tidy
     if subject:
         text = capitalised(with_first_word_whole(text))
-    words = [w for w in text.split() if any(c.isalnum() for c in w) or w in SUBJECT_MARKS]
+    words = [w for w in text.split() if holds_print(w) or w in SUBJECT_MARKS]  # not "ˆ"
     text = mended_years(" ".join(words), values["date"].year if values["date"] else None)
     mended = correct_diacritics(text) if words else ""
     if slip_beside_number(text, mended) and not _issue_year_only(mended, values["date"]):

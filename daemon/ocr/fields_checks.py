@@ -256,11 +256,12 @@ def without_specks(text: str) -> str:
     compound with no space after it ("Kiểm,tra"; elsewhere it is print's, its space lost) or
     with one, when neither word pairs outwards ("Ban, hành Quy chế"), a semicolon between
     small words (a trích yếu's list has commas: "quản lý; sử dụng"), a mark between "năm"
-    and its year ("năm: 2020", "năn,2023"), an apostrophe after a word that no quotation
-    opened ("quý II' năm 2019"), a consonant alone between the halves of a compound
-    ("chỉnh h lý") or before a word it starts ("t tài liệu": the word's edge read twice) or
-    read apart from the word it starts ("C ác tập thể": các), a quotation mark opening at
-    the end ("năm 2020“"), a capital inside a word ("quản lÝ"), a stop before the first
+    and its year ("năm: 2020", "năn,2023") or inside it ("năm 202.4"), an apostrophe after
+    a word that no quotation opened ("quý II' năm 2019"), a consonant alone between the
+    halves of a compound ("chỉnh h lý") or before a word it starts ("t tài liệu": the word's
+    edge read twice) or read apart from the word it starts ("C ác tập thể": các), a
+    quotation mark opening at the end ("năm 2020“") or, closing nowhere, before a small
+    word ("tiêu cực "tỉnh Bắc Giang"), a capital inside a word ("quản lÝ"), a stop before the first
     capital (".Kiểm tra"), the quarter's word with its mark lost before its numeral ("quy
     III": quý, nothing else is numbered so), and the storm's ("bảo số II": bão). The caller
     keeps the field flagged: what made the speck may have hidden more."""
@@ -271,6 +272,9 @@ def without_specks(text: str) -> str:
     text = _DOUBLE_DASH.sub("-", text)
     text = _DASH_AFTER_COMMA.sub(", ", text)
     text = _COLON_IN_WORD.sub("", text)
+    text = _STOP_IN_YEAR.sub(
+        lambda m: m[1] + m[2] if _A_YEAR.fullmatch(m[1] + m[2]) else m[0], text
+    )
     text = _COMMA_IN_WORD.sub(_comma_mended, text)
     text = _COMMA.sub(_comma_in_compound, text)
     text = _MARK_BEFORE_WORD.sub("", text)
@@ -280,6 +284,8 @@ def without_specks(text: str) -> str:
     text = _SPLIT_ONSET.sub(_onset_rejoined, text)
     if text.count("“") != text.count("”"):  # a quotation that closes nowhere: a speck
         text = _OPEN_QUOTE.sub("", text)
+    if text.count('"') % 2:
+        text = _OPEN_STRAIGHT_QUOTE.sub("", text)
     if not quoted:  # a quote mark that opens nowhere: a speck
         text = _CLOSING_APOSTROPHE.sub("", text)
     text = _SPLIT_YEAR.sub(_year_mended, text)
@@ -449,6 +455,8 @@ _STOP_BEFORE_CAPITAL = re.compile(r"(?<=[a-zà-ỹđ]{2})\.\s+(?=[A-ZĐÀ-Ỹ])"
 _DOUBLE_DASH = re.compile(r"(?<=\d)-\s+-(?=\d)")  # "2017- -2019"
 _DASH_AFTER_COMMA = re.compile(r",\s+[-–—]\s+(?=[a-zà-ỹđ])")  # "công dân, - giải quyết"
 _COLON_IN_WORD = re.compile(r"(?<=[^\W\d_]):(?=[^\W\d_])")
+# "năm 202.4": a speck inside the year
+_STOP_IN_YEAR = re.compile(r"(?<=\bn[aăâ]m )(\d{1,3})[.,](\d{1,3})\b", re.IGNORECASE)
 _COMMA = re.compile(r"([^\W\d_]+), ([^\W\d_]+)")
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)\s+$")
 _WORD_AFTER = re.compile(r"\s+([^\W\d_]+)")
@@ -460,6 +468,7 @@ _SEMICOLON = re.compile(r"([^\W\d_]+);\s+([^\W\d_]+)")
 _MARK_BEFORE_YEAR = re.compile(r"\b([^\W\d_]{1,4})[,:;.]\s?(?=(?:19|20)\d\d\b)")
 # "tìm ;kiếm", "về -chỉnh lý" (a dash glued to a small word: print's list dash has a space)
 _MARK_BEFORE_WORD = re.compile(r"(?<=\s)(?:[;_„‚|~`\-–]+(?=[a-zà-ỹđ])|['’]+(?=[^\W\d_]))")
+_OPEN_STRAIGHT_QUOTE = re.compile(r'(?<=\s)"(?=[a-zà-ỹđ])')
 _OPEN_QUOTE = re.compile(r"(?<=\s)“(?=[a-zà-ỹđ])|(?<=\w)“$")  # "... năm 2020“": opens nothing
 # "quy III": the quarter's word, its mark lost (no other "quy" takes a Roman numeral)
 _QUARTER = re.compile(r"\bq(?:uy|úy|ùy|ủy|ũy|ụy)(?=\s+(?:I{1,3}|IV)\b)")

@@ -859,6 +859,8 @@ def test_a_speck_read_inside_a_line_and_the_clerks_number_beside_it_go(types: Do
             "tiếp công dân, giải quyết khiếu nại năm 2020“",
             "tiếp công dân, giải quyết khiếu nại năm 2020",
         ),
+        ("công tác bảo vệ môi trường năm 202.4", "công tác bảo vệ môi trường năm 2024"),  # 7171
+        ('chống tham nhũng, tiêu cực "tỉnh Bắc Giang', "chống tham nhũng, tiêu cực tỉnh Bắc Giang"),
         (
             "xây dựng nông thôn mới trong các cơ quan, đơn vị 1",
             "xây dựng nông thôn mới trong các cơ quan, đơn vị",
@@ -889,6 +891,8 @@ def test_specks_inside_a_subject_are_taken_out_and_flag_it(
         "Về việc báo cáo kết quả quý 1 năm 2024",
         "Về việc tổ chức hội nghị tuyển sinh lần 2",  # a number a word announces
         "Về việc báo cáo số liệu tuyển sinh (nếu có)",  # the bracket closes what "có" opens
+        'Về việc phát động phong trào "toàn dân đoàn kết" năm 2024',  # a quotation that closes
+        "Về việc hỗ trợ 1.500 hộ nghèo năm 2024",  # a number's thousands, not a year
     ],
 )
 def test_what_looks_like_a_speck_but_is_print_stays(subject: str, types: DocTypes) -> None:
@@ -1362,3 +1366,11 @@ def test_a_speck_before_a_trich_yeu_line_neither_moves_its_middle_nor_stays(
     fields = extract(reading, types)
     assert fields.subject == "Kết quả công tác tiêm chủng mở rộng quý II năm 2016"
     assert fields.confidence["subject"] < THRESHOLD
+
+
+def test_a_speck_read_as_a_modifier_letter_between_words_goes(types: DocTypes) -> None:
+    """ "ˆ" is a letter to Python (a modifier letter), not print: "huyện Di Linh ˆ tại cuộc
+    họp" was a wrong trích yếu (5151 c0162)."""
+    title = ["KẾ HOẠCH", "Về việc an toàn thực phẩm huyện Di Linh ˆ tại cuộc họp"]
+    fields = extract(nd30(**{**QD, "title": title}, conf=0.95), types)
+    assert fields.subject == "Về việc an toàn thực phẩm huyện Di Linh tại cuộc họp"
