@@ -58,6 +58,8 @@ _MIN_CUT_BINS = 5  # a gap narrower than 0.5% of the width is a word space
 _MARGIN = 0.01  # blank kept around the text of a region (page fractions)
 _CENTRE_SLACK = 0.03  # a centred row's middle is this close to the text frame's (page widths)
 _SPECK_WIDTH = 0.008  # page widths: narrower than a letter of body text (~1.7 mm on A4)
+_ALIGN = 0.01  # page widths: the rows of a text frame start (and end) this close together
+_THIN_ROW = 0.006  # page heights: a row lower is a rule or dust (a line of print is ~0.015)
 _EDGE_REACH = 0.004  # a stamp frame's edge askew lies this close to the box found for it
 
 
@@ -175,12 +177,7 @@ def _header_regions(
     # ends at the first centred row, lest the title be cut in two. A row parted at the
     # gutter is still the header (a long "Số:" beside the date can look centred).
     taken = next(
-        (
-            i
-            for i in range(2, gutter.rows)
-            if _centred(rows[i], centre) and not _parted(rows[i], gutter.x)
-        ),
-        gutter.rows,
+        (i for i in range(2, gutter.rows) if _opens_title(rows, i, centre, gutter.x)), gutter.rows
     )
     x, y = round(gutter.x * width), _between(rows, taken, height)
     left, right = _frame(rows, width)
@@ -201,6 +198,15 @@ def _header_regions(
         bottom = _between(rows, end, height)
         regions.append(Region((left, y, right, bottom), _BODY_PSM, "title"))
     return tuple(regions), end
+
+
+def _opens_title(rows: Rows, index: int, centre: float, gutter: float) -> bool:
+    """Whether row `index` under the header's first rows is centred and not parted at the
+    gutter. A row too low for print is the marks above the row under it ("QUYẾT ĐỊNH"'s
+    hat), a rule or dust (above the number and the date): it goes with the row under it."""
+    while rows[index][0][3] - rows[index][0][1] < _THIN_ROW and index + 1 < len(rows):
+        index += 1
+    return _centred(rows[index], centre) and not _parted(rows[index], gutter)
 
 
 def _under_motto(header: Rows, gutter: float, height: int) -> int | None:
@@ -302,17 +308,31 @@ def _span(
 
 
 def _frame(rows: Rows, width: int) -> tuple[int, int]:
-    """Pixel columns of the text frame (all rows' extent) and a margin."""
-    left, right = _extent(rows)
+    """Pixel columns of all rows' letters and a margin: a region never cuts off text, a
+    mark in the margin the text frame leaves out included."""
+    boxes = [b for row in rows for b in _letters(row)]
+    left, right = min(b[0] for b in boxes), max(b[2] for b in boxes)
     return round(max(0.0, left - _MARGIN) * width), round(min(1.0, right + _MARGIN) * width)
 
 
 def _extent(rows: Rows) -> tuple[float, float]:
-    """Left and right edges of the text frame. An old copier's speck in the margin is no
+    """Left and right edges of the text frame: where rows start and end, the outermost
+    that another row lines up with. An old copier's speck or dark mark in the margin is no
     text: taken for the frame's edge, it would leave no row reaching from edge to edge,
     and with no body found the title block would swallow the closing block."""
-    boxes = [b for row in rows for b in _letters(row)]
-    return min(b[0] for b in boxes), max(b[2] for b in boxes)
+    letters = [_letters(row) for row in rows]
+    starts = sorted(min(b[0] for b in row) for row in letters)
+    ends = sorted((max(b[2] for b in row) for row in letters), reverse=True)
+    return _lined_up(starts), _lined_up(ends)
+
+
+def _lined_up(edges: list[float]) -> float:
+    """The first of `edges` (outermost first) another one lies within _ALIGN of; the
+    first itself when none does (a page of one row)."""
+    for i, edge in enumerate(edges):
+        if any(abs(other - edge) <= _ALIGN for other in edges[:i] + edges[i + 1 :]):
+            return edge
+    return edges[0]
 
 
 def _letters(boxes: list[Box]) -> list[Box]:

@@ -448,3 +448,57 @@ def test_the_stamp_frames_edge_beyond_its_box_makes_no_body_row() -> None:
     assert title.box[3] / 3508 > 0.206 + 0.012  # the second line is in
     remains = _row((0.209, 0.640), (0.655, 0.659), y=0.297)  # a letter by the left side
     assert regions._without_frame_edge(remains, [stamp]) == remains
+
+
+def test_a_dark_mark_in_the_margin_is_not_the_text_frames_edge() -> None:
+    """A dark mark in the left margin beside "Nơi nhận:" (wider than a speck; an old
+    copier's) was taken for the text frame's edge: no row then ran from edge to edge, the
+    title block ran down over the closing block, and the signer under the seal was lost.
+    The frame's edge is where rows line up (rows from an old copier's page, 5151 c0166)."""
+    rows = [
+        _row((0.235, 0.41), (0.495, 0.917), y=0.081),  # agency | motto
+        _row((0.227, 0.415), (0.562, 0.851), y=0.099),
+        _row((0.222, 0.421), (0.534, 0.879), y=0.134),  # Số: ... | place, date
+        _row((0.491, 0.583), y=0.175),  # CHỈ THỊ
+        _row((0.221, 0.852), y=0.194),  # the trích yếu
+        _row((0.198, 0.92), y=0.227),  # the body, its first line indented
+        _row((0.152, 0.924), y=0.249),
+        _row((0.15, 0.6), y=0.268),
+        _row((0.149, 0.924), y=0.292),
+        _row((0.15, 0.92), y=0.332),
+        _row((0.197, 0.719), y=0.378),
+        # Nơi nhận | signature block run together with the seal, the mark beside them
+        [(0.053, 0.403, 0.082, 0.538), (0.149, 0.403, 0.293, 0.538), (0.537, 0.403, 0.804, 0.538)],
+    ]
+    assert regions._extent(rows) == (0.149, 0.924)
+    body = regions._body_rows(rows)
+    assert body[5:10] == [True, True, False, True, True]
+    found = regions._header_regions(rows, body, _gutter(rows), 1545, 2339)
+    title = next(r for r in found[0] if r.name == "title")
+    assert title.box[3] / 2339 < 0.227  # the title block ends above the body
+    # regions still take the mark in: no text is ever cut off
+    assert regions._frame(rows, 1000) == (43, 934)
+
+
+def test_dust_above_the_number_and_the_date_does_not_end_the_header() -> None:
+    """A fleck of dust under the header's rules, near the page's middle, passed for a
+    centred title: the header columns ended above "Số:" and the date, which were read as
+    one line with a scanner's streak, and the trích yếu was never read (rows from an old
+    copier's page, 5151 c0198)."""
+    rows = [
+        _row((0.191, 0.447), (0.497, 0.902), y=0.083),  # agency | motto
+        _row((0.227, 0.426), (0.556, 0.845), y=0.102),
+        [(0.281, 0.141, 0.357, 0.144)],  # the rule under the agency
+        [(0.511, 0.147, 0.52, 0.15)],  # dust
+        _row((0.22, 0.421), (0.511, 0.888), y=0.153),  # Số: ... | place, date
+        _row((0.475, 0.59), y=0.192),  # GIẤY MỜI
+        _row((0.317, 0.748), y=0.215),  # the trích yếu
+        _row((0.333, 0.729), y=0.233),
+        *(_row((0.151, 0.912), y=0.267 + 0.02 * i) for i in range(6)),  # the body
+    ]
+    body = regions._body_rows(rows)
+    found = regions._header_regions(rows, body, _gutter(rows), 1654, 2339)
+    left = next(r for r in found[0] if r.name == "header-left")
+    assert left.box[3] / 2339 > 0.153 + 0.012  # down past "Số:"
+    title = next(r for r in found[0] if r.name == "title")
+    assert title.box[3] / 2339 > 0.233 + 0.012  # the trích yếu's last row is in
