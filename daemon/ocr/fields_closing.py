@@ -278,7 +278,7 @@ def _behind_specks(name: str, conf: float) -> tuple[str, float]:
     Thịnh"), or as a mark beside a word in it ("Võ Thị. Minh Hạnh"),
     and with a surname read in capitals before a name in small letters written as the rest
     ("LÊ Ngọc Hùng"). Doubted when letters were dropped: the seal may have hidden more."""
-    words = name.split()
+    words, cut = _seal_words_out(name.split())
     dropped = 0
     while len(words) - dropped > 3 or (len(words) - dropped == 3 and dropped):
         word = words[dropped]
@@ -296,9 +296,42 @@ def _behind_specks(name: str, conf: float) -> tuple[str, float]:
         and rest[1].istitle()
     ):
         rest[0] = rest[0].capitalize()  # "LÊ Ngọc Hùng"
-    lost = any(c.isalpha() for w in words[:dropped] for c in w)
+    lost = cut or any(c.isalpha() for w in words[:dropped] for c in w)
     rest[1:] = [_unmarked(word) for word in rest[1:]]
     return " ".join(rest), conf * (_DAMAGED if lost else 1.0)
+
+
+def _seal_words_out(words: list[str]) -> tuple[list[str], bool]:
+    """A name's words without what the seal's ring put among them, and whether any went:
+    its words before a mark standing alone ("Thu _ Lý Thu Hằng"), a word in capitals run
+    into the surname ("ẢNGLế Ngọc Tuấn"), a letter alone inside the name ("Đinh H Đức
+    Quang": no Vietnamese name has an initial) - each only when a name of three words is
+    left (two are too few to tell a name from the ring's letters: "Xi Š")."""
+    words = [part for word in words for part in _caps_apart(word)]
+    for i, word in enumerate(words[1:-1], start=1):
+        if not any(c.isalnum() for c in word) and _named(words[i + 1 :]):
+            return words[i + 1 :], True
+    shouted = len(words[0]) > 1 and words[0].isupper() and loose_key(words[0]) not in SURNAMES
+    if shouted and _named(words[1:]):
+        return words[1:], True
+    for i, word in enumerate(words[1:-1], start=1):
+        kept = words[:i] + words[i + 1 :]
+        if len(word) == 1 and word.isupper() and _named(kept):
+            return kept, True
+    return words, False
+
+
+def _named(words: list[str]) -> bool:
+    return len(words) >= 3 and is_person_name(" ".join(words))
+
+
+def _caps_apart(word: str) -> list[str]:
+    """A word of capitals run into a capitalised one parted ("ẢNGLế" -> ẢNG, Lế); "THị", a
+    case slip of one syllable, stays whole."""
+    for i in range(2, len(word) - 1):
+        if word[: i + 1].isupper() and word[i + 1 :].islower() and word[i + 1 :].isalpha():
+            return [word[:i], word[i:]]
+    return [word]
 
 
 def _read_damaged_signer(layout: Layout, region: list[int], closing: Closing) -> None:

@@ -423,6 +423,23 @@ _GUESSED_SURNAMES = {
 @pytest.mark.parametrize(
     ("read", "meant"),
     [
+        ("Thu _ Lý Thu Hằng", "Lý Thu Hằng"),  # its words before a mark alone (6161 c0200)
+        ("ẢNGLế Ngọc Tuấn", "Lê Ngọc Tuấn"),  # capitals run into the surname (6161 c0191)
+        ("Đinh H Đức Quang", "Đinh Đức Quang"),  # a letter alone inside (7272 c0157)
+    ],
+)
+def test_the_seals_ring_read_among_a_names_words_goes_and_doubts_it(
+    read: str, meant: str, types: DocTypes
+) -> None:
+    signature = ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", read]
+    fields = extract(nd30(**{**QD, "signature": signature}, conf=0.9), types)
+    assert fields.signer == meant
+    assert fields.confidence["signer"] < 0.6
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
         ("Đố Hữu Dũng", "Đỗ Hữu Dũng"),
         ("Hố Thu Nhung", "Hồ Thu Nhung"),
         ("Đỉnh Thu Phượng", "Đinh Thu Phượng"),
