@@ -554,12 +554,13 @@ def _ends_in_speck_colon(
 
 def _without_stamp_label(line: WLine, axis: _Axis) -> WLine:
     """A trích yếu line less the stamp's label and the clerk's number read before it ("Ni:
-    2Ơ mới trong các cơ quan", the stamp's "Số:" with the số đến), or marks or a letter
+    2Ơ mới trong các cơ quan", the stamp's "Số:" with the số đến), the clerk's date
+    ("12/201 sạch nông thôn"), or marks or a letter
     alone before its first word ("‹ w Kết quả ...", "- Về việc ..."): its start and its
     middle are measured without them. It is doubted, since the stamp lay on it, unless it
     is centred on the title's axis as read, marks and all: then they are specks that hid
     nothing."""
-    found = _STAMP_LABEL.match(line.text)
+    found = _STAMP_LABEL.match(line.text) or _CLERKS_DATE.match(line.text)
     doubted = found is not None or axis.off(line)
     found = found or _STAMP_SPECKS.match(line.text)
     if found is None:
@@ -571,6 +572,8 @@ def _without_stamp_label(line: WLine, axis: _Axis) -> WLine:
 _WRAPPED = 0.5  # a wrapped line's gap under the one before, at most (line heights)
 _STAMPED = 0.2  # a line the stamp lay on, as pageocr doubts one (its _UNDER_STAMP)
 _STAMP_LABEL = re.compile(r"\w{1,4}:\s+\S*\d\S*\s+(?=\w)")  # "Số: 215 ", read "Ni: 2Ơ "
+# The clerk's date, its label lost, before a line going on in small letters ("12/201 sạch")
+_CLERKS_DATE = re.compile(r"\d{1,2}[/.]\d{1,4}(?:[/.]\d{1,4})?\s+(?=[a-zà-ỹđ])")
 # Its frame's marks or a letter alone before a trích yếu line's capital ("‹ w Kết quả ...")
 _STAMP_SPECKS = re.compile(r"(?:(?:(?:[^\w\s]|_)+|[a-zA-Z])\s+)+(?=[A-ZĐÀ-Ỹ][a-zà-ỹđ])")
 

@@ -1374,3 +1374,20 @@ def test_a_speck_read_as_a_modifier_letter_between_words_goes(types: DocTypes) -
     title = ["KẾ HOẠCH", "Về việc an toàn thực phẩm huyện Di Linh ˆ tại cuộc họp"]
     fields = extract(nd30(**{**QD, "title": title}, conf=0.95), types)
     assert fields.subject == "Về việc an toàn thực phẩm huyện Di Linh tại cuộc họp"
+
+
+def test_the_clerks_date_before_a_trich_yeu_line_goes_and_flags_it(types: DocTypes) -> None:
+    """ "12/201 sạch nông thôn năm 2019": the clerk's date from the stamp, its label lost,
+    before the trích yếu's second line, which no longer looked like one; the first line was
+    registered alone at 0.96 (4848 c0170, a fresh seed)."""
+    reading = page(
+        *HEADER,
+        ("KẾ HOẠCH", 0.477, 0.167, 0.613),
+        ("Kiểm tra công tác cấp nước", 0.377, 0.188, 0.712),
+        ("12/201 sạch nông thôn năm 2019", 0.304, 0.209, 0.702),
+        *BODY,
+    )
+    fields = extract(reading, types)
+    assert fields.subject == "Kiểm tra công tác cấp nước sạch nông thôn năm 2019"
+    assert fields.confidence["subject"] < THRESHOLD
+
