@@ -70,6 +70,7 @@ from daemon.ocr.issuer_code import (
     agency_code_garbled,
     agreed,
     drafting_unit_disagrees,
+    letter_alone_in_code,
     speck_in_code,
     unit_code_doubtful,
 )
@@ -314,6 +315,7 @@ def _ky_hieu_disagrees(values: dict[str, Any], types: DocTypes) -> bool:
         )
         or unit_code_doubtful(number, type_abbrs=types.abbrs)
         or speck_in_code(number)
+        or letter_alone_in_code(number)
     )
 
 

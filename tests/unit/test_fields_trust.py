@@ -1391,3 +1391,13 @@ def test_the_clerks_date_before_a_trich_yeu_line_goes_and_flags_it(types: DocTyp
     assert fields.subject == "Kiểm tra công tác cấp nước sạch nông thôn năm 2019"
     assert fields.confidence["subject"] < THRESHOLD
 
+
+def test_a_number_whose_agency_code_is_one_letter_is_doubted(types: DocTypes) -> None:
+    """ "Số: 1017/GM-S" read at 0.93 for GM-STTTT (2424 s0001, a fresh seed's office scan):
+    Tesseract dropped the repeated T's, and the number was registered wrong."""
+    left = ["UBND TỈNH KHÁNH HÒA", "SỞ NỘI VỤ", "Số: 68/QĐ-S"]
+    fields = extract(nd30(**{**QD, "left": left}, conf=0.93), types)
+    assert fields.number == "68/QĐ-S"
+    assert fields.confidence["number"] < THRESHOLD
+    whole = extract(nd30(**QD, conf=0.93), types)
+    assert whole.confidence["number"] >= THRESHOLD

@@ -9,6 +9,7 @@ from daemon.ocr.issuer_code import (
     agency_code_garbled,
     agreed,
     drafting_unit_disagrees,
+    letter_alone_in_code,
     short_forms,
     speck_in_code,
     unit_code_doubtful,
@@ -84,6 +85,16 @@ def test_a_digit_between_a_codes_capitals_is_a_speck() -> None:
     assert not speck_in_code("171/STNMT-NVD")
     assert not speck_in_code("123/CAT-PC03")  # a unit's number ends its code
     assert not speck_in_code("15/2016/TT-BCT")
+
+
+def test_a_code_of_one_letter_lost_its_end() -> None:
+    """'1017/GM-S' for GM-STTTT at 0.93 on a fresh seed's office scan (2424 s0001): a
+    registered number nobody flagged. No agency or unit is coded by one letter."""
+    assert letter_alone_in_code("1017/GM-S")
+    assert letter_alone_in_code("25/S-VP")
+    assert not letter_alone_in_code("1017/GM-STTTT")
+    assert not letter_alone_in_code("15/2016/TT-BCT")
+    assert not letter_alone_in_code("123/CAT-PC03")
 
 
 def test_codes_that_agree_or_name_a_unit_are_left() -> None:
