@@ -43,11 +43,15 @@ def reread(
     origin: tuple[int, int, int, int],
     read: ReadLine,
     stamps: tuple[Box, ...] = (),
+    least: int = 2,
 ) -> list[Line]:
     """Lines of `cut` (a region at `origin` = left, top, page width, page height) that its
     ink shows but `found` lacks, each read again by `read(image, (left, top))`. `stamps`:
-    the boxes of stamps on the page (page pixels), whose ink is no line's."""
-    if len(found) < 2:
+    the boxes of stamps on the page (page pixels), whose ink is no line's. Looked for when
+    `least` lines were read: where one line is all a region may hold (the date under the
+    motto), the profile would turn up noise; where it never is (the agency's column with
+    its number), one sets the height to look for."""
+    if len(found) < max(1, least):
         return []
     left, top, page_w, page_h = origin
     ink = np.asarray(cut) < _DARK

@@ -51,7 +51,25 @@ def test_nothing_is_read_again_when_every_band_was_read_or_is_no_line() -> None:
         raise AssertionError("nothing was lost")
 
     assert lost_rows.reread(cut, found, PAGE, read) == []
-    assert lost_rows.reread(cut, found[:1], PAGE, read) == []  # one line: nothing to go by
+    assert lost_rows.reread(cut, [], PAGE, read) == []  # no line read: no height to go by
+
+
+def test_one_line_read_is_enough_to_find_a_line_lost_beside_it() -> None:
+    """A header column of "BỘ NỘI VỤ" above its rule and "Số: 544/2018/TT-BNV": Tesseract
+    gave the number alone, and the issuer was lost (2424 s0099, a fresh seed's office scan);
+    in the agency's column, which always holds two lines, the line read sets the height a
+    lost line has."""
+    cut = _cut([(130, 20, 260, 40), (150, 46, 200, 48), (100, 100, 300, 120)])  # and a rule
+    asked: list[tuple[int, int]] = []
+
+    def read(image: Image.Image, at: tuple[int, int]) -> list[Line]:
+        asked.append(at)
+        return [_line(130, 20, 260, 40)]
+
+    one = [_line(100, 100, 300, 120)]
+    assert lost_rows.reread(cut, one, PAGE, read) == []  # a date under the motto, alone
+    assert len(lost_rows.reread(cut, one, PAGE, read, least=1)) == 1
+    assert len(asked) == 1 and 200 + 10 <= asked[0][1] <= 200 + 20  # the agency's band
 
 
 def test_a_line_lost_beside_the_stamp_is_read_from_the_stamps_edge() -> None:
