@@ -261,10 +261,10 @@ def without_specks(text: str) -> str:
     halves of a compound ("chỉnh h lý") or before a word it starts ("t tài liệu": the word's
     edge read twice) or read apart from the word it starts ("C ác tập thể": các), a
     quotation mark opening at the end ("năm 2020“") or, closing nowhere, before a small
-    word ("tiêu cực "tỉnh Bắc Giang"), a capital inside a word ("quản lÝ"), a stop before the first
-    capital (".Kiểm tra"), the quarter's word with its mark lost before its numeral ("quy
-    III": quý, nothing else is numbered so), and the storm's ("bảo số II": bão). The caller
-    keeps the field flagged: what made the speck may have hidden more."""
+    word ("tiêu cực "tỉnh Bắc Giang"), a capital inside a word ("quản lÝ"), a stop before
+    the first capital (".Kiểm tra"), the quarter's word with its mark lost before its
+    numeral ("quy III": quý, nothing else is numbered so), and the storm's ("bảo số II":
+    bão). The caller keeps the field flagged: what made the speck may have hidden more."""
     quoted = _OPENING_APOSTROPHE.search(text) is not None
     text = _LEAD_STOP.sub("", text)  # ".Kiểm tra ...": a speck before its first capital
     text = _STOP_MID.sub(" ", text)

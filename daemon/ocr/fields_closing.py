@@ -308,6 +308,8 @@ def _seal_words_out(words: list[str]) -> tuple[list[str], bool]:
     Quang": no Vietnamese name has an initial) - each only when a name of three words is
     left (two are too few to tell a name from the ring's letters: "Xi Š")."""
     words = [part for word in words for part in _caps_apart(word)]
+    if not words:  # a line of marks alone
+        return words, False
     for i, word in enumerate(words[1:-1], start=1):
         if not any(c.isalnum() for c in word) and _named(words[i + 1 :]):
             return words[i + 1 :], True

@@ -554,12 +554,11 @@ def _ends_in_speck_colon(
 
 def _without_stamp_label(line: WLine, axis: _Axis) -> WLine:
     """A trích yếu line less the stamp's label and the clerk's number read before it ("Ni:
-    2Ơ mới trong các cơ quan", the stamp's "Số:" with the số đến), the clerk's date
-    ("12/201 sạch nông thôn"), or marks or a letter
-    alone before its first word ("‹ w Kết quả ...", "- Về việc ..."): its start and its
-    middle are measured without them. It is doubted, since the stamp lay on it, unless it
-    is centred on the title's axis as read, marks and all: then they are specks that hid
-    nothing."""
+    2Ơ mới trong các cơ quan", the stamp's "Số:" with the số đến), the clerk's date ("12/201
+    sạch nông thôn"), or marks or a letter alone before its first word ("‹ w Kết quả ...",
+    "- Về việc ..."): its start and its middle are measured without them. It is doubted,
+    since the stamp lay on it, unless it is centred on the title's axis as read, marks and
+    all: then they are specks that hid nothing."""
     found = _STAMP_LABEL.match(line.text) or _CLERKS_DATE.match(line.text)
     doubted = found is not None or axis.off(line)
     found = found or _STAMP_SPECKS.match(line.text)

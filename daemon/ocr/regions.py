@@ -15,6 +15,7 @@ closing region from the last such row to the bottom of the last page.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -327,12 +328,9 @@ def _extent(rows: Rows) -> tuple[float, float]:
 
 
 def _lined_up(edges: list[float]) -> float:
-    """The first of `edges` (outermost first) another one lies within _ALIGN of; the
-    first itself when none does (a page of one row)."""
-    for i, edge in enumerate(edges):
-        if any(abs(other - edge) <= _ALIGN for other in edges[:i] + edges[i + 1 :]):
-            return edge
-    return edges[0]
+    """The first of `edges` (sorted, outermost first) the next one lies within _ALIGN of;
+    the first itself when none does (a page of one row)."""
+    return next((a for a, b in itertools.pairwise(edges) if abs(b - a) <= _ALIGN), edges[0])
 
 
 def _letters(boxes: list[Box]) -> list[Box]:

@@ -122,7 +122,8 @@ _PRINT_MARKS = ".,:;()/-%"  # marks print has in a short word ("1.", "a)", "5%")
 
 def speck_word(word: str) -> bool:
     """Whether a word of one or two characters holds a mark no print gives there ("1}",
-    "E—", "ˆ"): a speck or a stamp's ink OCR read beside a line, not a word of it."""
+    "E—"): a speck or a stamp's ink OCR read beside a line, not a word of it. (A modifier
+    letter alone, "ˆ", is a letter to Python: `holds_print` tells it.)"""
     return len(word) <= 2 and any(not c.isalnum() and c not in _PRINT_MARKS for c in word)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from daemon.config import ReadingSettings
+from daemon.ocr import fields_closing
 from daemon.ocr.doctypes import DocTypes
 from daemon.ocr.fields_checks import (
     judge_places,
@@ -435,6 +436,11 @@ def test_the_seals_ring_read_among_a_names_words_goes_and_doubts_it(
     fields = extract(nd30(**{**QD, "signature": signature}, conf=0.9), types)
     assert fields.signer == meant
     assert fields.confidence["signer"] < 0.6
+
+
+def test_a_name_line_with_nothing_left_is_no_error() -> None:
+    """A name line the specks' cleaning left empty is no name, and no error."""
+    assert fields_closing._behind_specks("", 0.9) == ("", 0.9)
 
 
 @pytest.mark.parametrize(
