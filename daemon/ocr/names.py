@@ -104,8 +104,8 @@ def checked_name(name: str) -> tuple[str, float]:
             out.append("THỊ" if name.isupper() else "Thị")
             factor *= UNKNOWN_SYLLABLE
             continue
-        slip = _slip_of_middle(word) if i == 1 and len(words) > 2 else None
-        if slip:  # "Lê Định Hùng": likely, not sure
+        slip = _slip_of_middle(word, first=i == 1) if 0 < i < len(words) - 1 else None
+        if slip:  # "Lê Định Hùng", "Đinh Thị Thú Phượng": likely, not sure
             out.append(slip.upper() if word.isupper() else slip.capitalize())
             factor *= UNKNOWN_SYLLABLE
             continue
@@ -131,14 +131,16 @@ def checked_name(name: str) -> tuple[str, float]:
     return " ".join(out), factor
 
 
-def _slip_of_middle(word: str) -> str | None:
+def _slip_of_middle(word: str, *, first: bool) -> str | None:
     """The one common middle name with a word's letters (its marks aside) when the word is
-    none itself: "Nguyễn Vẫn Hải" is Văn, "Phạm Thụ Oanh" Thu. The first names of _MIDDLE
-    go before the rest: of văn, vân and vấn, Văn ("Nguyễn Vân Anh" stays, Vân being one)."""
+    none itself: "Nguyễn Vẫn Hải" is Văn, "Phạm Thụ Oanh" Thu. Right after the surname
+    (`first`) the names of _MIDDLE go before the rest: of văn, vân and vấn, Văn ("Nguyễn
+    Vân Anh" stays, Vân being one); after Thị or Văn, the rest only ("Nguyễn Thị Vẫn Anh":
+    Vân)."""
     folded = nfc(word).casefold()
     if folded in _MIDDLE_FOLDED or folded in _MORE_MIDDLE or folded in _SURNAMES_FOLDED:
         return None  # a surname is a middle name too (the mother's: "Nguyễn Lê Minh")
-    for names in (_MIDDLE_FOLDED, _MORE_MIDDLE):
+    for names in (_MIDDLE_FOLDED, _MORE_MIDDLE) if first else (_MORE_MIDDLE,):
         found = [name for name in names if loose_key(name) == loose_key(word)]
         if found:
             return found[0] if len(found) == 1 else None

@@ -82,6 +82,9 @@ def test_a_middle_name_misread_beyond_its_letters_is_put_right_and_doubted(
         # no name's syllable: the one middle name with its letters, of the second tier
         ("Phạm Thụ Oanh", "Phạm Thu Oanh"),  # 6161 c0181, 5656 c0178
         ("Đinh Thủ Thủy", "Đinh Thu Thủy"),  # 2828 c0153, 8989 c0152
+        # ... and after Thị, of the second tier ("Thu", not "Thứ"; 8484 c0181, c0193)
+        ("Dương Thị Thủ Phượng", "Dương Thị Thu Phượng"),
+        ("Nguyễn Thị Vẫn Anh", "Nguyễn Thị Vân Anh"),
     ],
 )
 def test_a_middle_syllable_few_bear_is_the_common_middle_name_with_its_letters(
