@@ -59,6 +59,7 @@ from daemon.ocr.fields_lexicon import (
     correct_diacritics,
     ends_cut_short,
     known_pair,
+    number_lost,
     starts_mid_compound,
     without_speck_inside,
     year_unannounced,
@@ -71,6 +72,7 @@ from daemon.ocr.issuer_code import (
     agreed,
     drafting_unit_disagrees,
     letter_alone_in_code,
+    letter_repeated_in_code,
     speck_in_code,
     unit_code_doubtful,
 )
@@ -316,6 +318,7 @@ def _ky_hieu_disagrees(values: dict[str, Any], types: DocTypes) -> bool:
         or unit_code_doubtful(number, type_abbrs=types.abbrs)
         or speck_in_code(number)
         or letter_alone_in_code(number)
+        or letter_repeated_in_code(number, values["recipients"])
     )
 
 
@@ -377,7 +380,9 @@ def _subject(
     # "Soát thủ tục ...": "kiểm" was lost; "... kiểm tra bảo": the stamp ate "vệ môi trường";
     # "tiêm chủng mở năm 2023": "rộng" was; "... chuyển đổi số năm": the year was
     cut_short = ends_cut_short(text) or breaks_phrase(text)
-    if (subject and starts_mid_compound(text)) or cut_short or year_unannounced(text):
+    # "vào lớp năm 2016": the grade was
+    lost = year_unannounced(text) or number_lost(text)
+    if (subject and starts_mid_compound(text)) or cut_short or lost:
         whole = SPELLING_PENALTY
     if type_name_small(text):  # "ban hành kế hoạch": a K read as k, or written so?
         whole = min(whole, SPELLING_PENALTY)

@@ -237,6 +237,22 @@ def letter_alone_in_code(number: str) -> bool:
     return any(len(code.strip(" ._")) == 1 for code in _codes(number))
 
 
+def letter_repeated_in_code(number: str, recipients: list[str] | None) -> bool:
+    """Whether a code of the ký hiệu is one letter three times or more, no unit's code that
+    agencies use ("SGDĐT-TTT" at 0.68 on a fresh seed's office scan, for TTr: Tesseract
+    drops and adds a letter repeated), and "Lưu:" does not name it so too (read alike
+    twice, it is the unit's own; "TTTT" in Lưu's small print is a letter read twice)."""
+    filed = next((r for r in recipients or [] if _fold(r).startswith("LUU")), "")
+    named = set(_CODE.findall(filed.split(":", 1)[1])) if ":" in filed else set()
+    return any(
+        len(code) >= 3
+        and len(set(code)) == 1
+        and code not in _UNITS
+        and not any(_same_unit(code, unit) for unit in named)
+        for code in (c.strip(" ._") for c in _codes(number))
+    )
+
+
 def unit_code_doubtful(number: str, *, type_abbrs: frozenset[str]) -> bool:
     """Whether the ký hiệu's last code, a drafting unit's (after the agency's), is one
     letter off a unit's code most agencies use and is none itself ("TCGKH" for TCKH, at

@@ -77,6 +77,7 @@ def types() -> DocTypes:
         ("phục vụ thủ ngân sách nhà nước", "phục vụ thu ngân sách nhà nước"),  # 6161 c0198
         ("Về việc chú động ứng phó với bão", "Về việc chủ động ứng phó với bão"),  # 5151 c0151
         ("Về việc tập trưng chỉ đạo chỉnh lý", "Về việc tập trung chỉ đạo chỉnh lý"),
+        ("Về việc góp ý dự tháo Kế hoạch", "Về việc góp ý dự thảo Kế hoạch"),  # 5959 c0168
     ],
 )
 def test_diacritics_restored_from_the_neighbouring_word(read: str, meant: str) -> None:

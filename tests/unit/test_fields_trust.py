@@ -1401,3 +1401,15 @@ def test_a_number_whose_agency_code_is_one_letter_is_doubted(types: DocTypes) ->
     assert fields.confidence["number"] < THRESHOLD
     whole = extract(nd30(**QD, conf=0.93), types)
     assert whole.confidence["number"] >= THRESHOLD
+
+
+def test_a_grade_lost_before_the_year_flags_the_trich_yeu(types: DocTypes) -> None:
+    """ "tuyển sinh vào lớp năm 2016" read at 0.96 for "lớp 10 năm 2016" (5959 s0010, a
+    fresh seed's office scan, a silent error): "lớp" and "quý" are numbered."""
+    title = ["BÁO CÁO", "Tình hình thực hiện tuyển sinh vào lớp năm 2016"]
+    fields = extract(nd30(**{**QD, "title": title}, conf=0.95), types)
+    assert fields.confidence["subject"] < THRESHOLD
+    title = ["BÁO CÁO", "Tình hình thực hiện tuyển sinh vào lớp 10 năm 2016"]
+    assert (
+        extract(nd30(**{**QD, "title": title}, conf=0.95), types).confidence["subject"] >= THRESHOLD
+    )

@@ -10,6 +10,7 @@ from daemon.ocr.issuer_code import (
     agreed,
     drafting_unit_disagrees,
     letter_alone_in_code,
+    letter_repeated_in_code,
     short_forms,
     speck_in_code,
     unit_code_doubtful,
@@ -95,6 +96,15 @@ def test_a_code_of_one_letter_lost_its_end() -> None:
     assert not letter_alone_in_code("1017/GM-STTTT")
     assert not letter_alone_in_code("15/2016/TT-BCT")
     assert not letter_alone_in_code("123/CAT-PC03")
+
+
+def test_a_code_of_one_letter_repeated_is_doubted_unless_luu_names_it_so() -> None:
+    """ "1089/SGDĐT-TTT" at 0.68 for TTr (5959 s0124, a fresh seed's office scan):
+    Tesseract drops and adds a letter repeated; "Lưu: VT." names no unit to vouch for it."""
+    assert letter_repeated_in_code("1089/SGDĐT-TTT", ["Như trên", "Lưu: VT."])
+    assert not letter_repeated_in_code("1089/SGDĐT-TTT", ["Lưu: VT, TTT."])  # read alike
+    assert not letter_repeated_in_code("15/STTTT-TTTT", None)  # Thông tin và Truyền thông
+    assert not letter_repeated_in_code("15/2016/TT-BCT", None)  # a Thông tư
 
 
 def test_codes_that_agree_or_name_a_unit_are_left() -> None:
