@@ -297,7 +297,13 @@ def _behind_specks(name: str, conf: float) -> tuple[str, float]:
     ):
         rest[0] = rest[0].capitalize()  # "LÊ Ngọc Hùng"
     lost = cut or any(c.isalpha() for w in words[:dropped] for c in w)
-    rest[1:] = [_unmarked(word) for word in rest[1:]]
+    rest = [_unmarked(word) for word in rest]
+    # "Phan thị Kim Trang": one of a name's syllables read in small letters beside the seal,
+    # its capital lost or another letter's ("Vũ linh Bình" for Minh): doubted
+    small = [i for i, word in enumerate(rest) if word.isalpha() and word.islower()]
+    if len(rest) >= 3 and len(small) == 1 and small[0] > 0 and is_name_syllable(rest[small[0]]):
+        rest[small[0]] = rest[small[0]].capitalize()
+        lost = True
     return " ".join(rest), conf * (_DAMAGED if lost else 1.0)
 
 

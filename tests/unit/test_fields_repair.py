@@ -439,6 +439,18 @@ def test_the_seals_ring_read_among_a_names_words_goes_and_doubts_it(
     assert fields.confidence["signer"] < 0.6
 
 
+def test_a_names_syllable_in_small_letters_beside_the_seals_specks_is_a_name(
+    types: DocTypes,
+) -> None:
+    """ "_ Phan. thị Kim Trang": a speck before it, a mark after the surname, "thị" in small
+    letters; no name was read (5959 c0191, a fresh seed's old copier, measured before). A
+    small letter there may be another's ("Vũ linh Bình" for Minh): the name is doubted."""
+    signature = ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "_ Phan. thị Kim Trang"]
+    fields = extract(nd30(**{**QD, "signature": signature}, conf=0.9), types)
+    assert fields.signer == "Phan Thị Kim Trang"
+    assert fields.confidence["signer"] < 0.6  # its capital lost, or another letter's?
+
+
 def test_a_name_line_with_nothing_left_is_no_error() -> None:
     """A name line the specks' cleaning left empty is no name, and no error."""
     assert fields_closing._behind_specks("", 0.9) == ("", 0.9)
