@@ -106,7 +106,8 @@ def doubted_word_alone(text: str, doubted: set[str]) -> bool:
     """Whether a word of a trích yếu that OCR doubted (its letters in `doubted`, loose keys)
     pairs with neither neighbour: no pair of the lexicon or the regulations vouches for it
     ("chữ ký số trọng gửi, nhận" for trong, read at 0.67 in a line read at 0.92). A word
-    they pair is right for all OCR's doubt; so is the "năm" before a year."""
+    they pair is right for all OCR's doubt; so is the "năm" before a year. A comma after it
+    before a word that says when ("rừng, mùa khô") is the speck OCR doubted."""
     words = text.split(" ")
     for i, word in enumerate(words):
         bare = word.rstrip(",;")
@@ -116,6 +117,8 @@ def doubted_word_alone(text: str, doubted: set[str]) -> bool:
         after = words[i + 1] if i + 1 < len(words) else ""
         if bare == "năm" and after[:1].isdigit():
             continue
+        if word.endswith(",") and after in _WHEN:
+            return True  # "chữa cháy rừng, mùa khô năm 2025" (0.68): no list goes on so
         left = listed_pair if before.endswith(",") else written_pair
         right = listed_pair if word.endswith(",") else written_pair
         if not (left(before.rstrip(",;"), bare) or right(bare, after.rstrip(",;"))):
@@ -124,6 +127,8 @@ def doubted_word_alone(text: str, doubted: set[str]) -> bool:
 
 
 _DOUBTED_WORD = 0.8  # OCR's confidence in a word of good print is 0.93-0.97
+# Words that say when, which a trích yếu's list of like things never goes on with
+_WHEN = frozenset({"mùa", "năm", "quý", "tháng", "dịp", "đợt", "giai"})
 
 
 def doubted_words(confs: list[tuple[str, float]]) -> set[str]:

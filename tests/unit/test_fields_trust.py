@@ -1413,3 +1413,25 @@ def test_a_grade_lost_before_the_year_flags_the_trich_yeu(types: DocTypes) -> No
     assert (
         extract(nd30(**{**QD, "title": title}, conf=0.95), types).confidence["subject"] >= THRESHOLD
     )
+
+
+def test_a_comma_ocr_doubted_before_a_word_that_says_when_is_doubted(types: DocTypes) -> None:
+    """ "chữa cháy rừng, mùa khô năm 2025": "rừng," read at 0.68, its comma a speck; the pair
+    "cháy rừng" vouched for the word and the trích yếu was registered wrong (4848 c0157, a
+    fresh seed, measured before). No list of like things goes on with "mùa", "năm", "quý".
+    A comma OCR was sure of, or before a list's next item, stands."""
+    first, second = "Về việc tổ chức kiểm tra phòng cháy,", "chữa cháy rừng, mùa khô năm 2025"
+    confs = (0.96, 0.88, 0.68, 0.96, 0.97, 0.97, 0.94)
+    doubted = _with(
+        nd30(**{**QD, "title": ["THÔNG BÁO", first, second]}, conf=0.93),
+        lambda ln: dataclasses.replace(ln, word_confs=confs) if ln.text == second else ln,
+    )
+    fields = extract(doubted, types)
+    assert fields.subject == f"{first} {second}"
+    assert fields.confidence["subject"] < THRESHOLD
+    listed = "chống tham nhũng, tiêu cực năm 2025"
+    sure = _with(
+        nd30(**{**QD, "title": ["THÔNG BÁO", first, listed]}, conf=0.93),
+        lambda ln: dataclasses.replace(ln, word_confs=confs) if ln.text == listed else ln,
+    )
+    assert extract(sure, types).confidence["subject"] >= THRESHOLD
