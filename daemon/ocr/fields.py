@@ -79,7 +79,7 @@ from daemon.ocr.issuer_code import (
 from daemon.ocr.model import FIELD_NAMES, Fields, Reading
 from daemon.ocr.names import UNKNOWN_SURNAME, checked_name, is_middle_name
 from daemon.ocr.places import SCHOOL_LEVELS, checked_agency, checked_place
-from daemon.ocr.syllables import foreign_or_invalid
+from daemon.ocr.syllables import foreign_or_invalid, is_syllable
 from daemon.ocr.vntext import (
     has_digit,
     holds_print,
@@ -574,6 +574,9 @@ def _agency_name(lines: list[WLine]) -> str:
             word = word[1:]
         if out and (word == out[-1] or _piece_of(word.strip("[]|"), out[-1])):
             continue  # "KHÁNH KHÁNH HÒA", "TRẤN [RẤN": two overlapping fragments of one line
+        if (parts := _run_together(word)) != [word]:
+            out.extend(parts[:-1])  # "CỤC VĂNTHƯ VÀ LƯU TRỮ": two syllables run together
+            word = parts[-1]
         if out and word.isdigit() and out[-1] in _UNNUMBERED:
             continue  # "TỈNH 1 LÂM ĐỒNG": provinces and districts have names, not numbers
         if not any(c.isalnum() for c in word) and word not in _JOINING_MARKS:
@@ -593,6 +596,21 @@ def _agency_name(lines: list[WLine]) -> str:
     out = [w for w, after in zip_longest(out, out[1:], fillvalue="") if not _start_of(w, after)]
     # "TRƯỜNG TIỂU HỌC - TRẦN QUỐC TOẢN": no dash parts a school's level from its name
     return correct_diacritics(_SCHOOL_DASH.sub(r"\1 ", " ".join(out)), agency=True)
+
+
+def _run_together(word: str) -> list[str]:
+    """A word in capitals that is no syllable but two run together, as the one way to part
+    it into two syllables the lexicon pairs ("VĂNTHƯ"); as it is otherwise ("UBND")."""
+    if len(word) < 4 or not word.isalpha() or not word.isupper() or is_syllable(word.lower()):
+        return [word]
+    splits = [
+        [word[:i], word[i:]]
+        for i in range(2, len(word) - 1)
+        if is_syllable(word[:i].lower())
+        and is_syllable(word[i:].lower())
+        and known_pair(word[:i], word[i:])
+    ]
+    return splits[0] if len(splits) == 1 else [word]
 
 
 _UNNUMBERED = frozenset({"TỈNH", "HUYỆN", "TRẤN", "XÃ"})

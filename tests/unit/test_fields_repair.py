@@ -806,3 +806,11 @@ def test_a_syllable_read_twice_or_a_dash_inside_an_agencys_compound_goes(
 ) -> None:
     """Fresh seeds 6868 (office) and 7979 (old copier): issuers wrong at 0.92 and 0.93."""
     assert without_speck_inside(read) == meant
+
+
+def test_an_agency_word_of_two_syllables_run_together_is_parted(types: DocTypes) -> None:
+    """ "CỤC VĂNTHƯ VÀ LƯU TRỮ NHÀ NƯỚC" (8484 c0185, an old copier, measured before): two
+    syllables the lexicon pairs, run together; an abbreviation (UBND) is left whole."""
+    left = ["BỘ NỘI VỤ", "CỤC VĂNTHƯ VÀ LƯU TRỮ", "NHÀ NƯỚC", "Số: 68/QĐ-VTLTNN"]
+    fields = extract(nd30(**{**QD, "left": left}, conf=0.9), types)
+    assert fields.issuer == "CỤC VĂN THƯ VÀ LƯU TRỮ NHÀ NƯỚC"
