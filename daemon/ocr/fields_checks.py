@@ -492,11 +492,13 @@ _GLUE_SPECKS = "lI|1"  # what a speck between two words reads as
 def trim_edges(text: str) -> tuple[str, bool]:
     """A trích yếu without what OCR adds at its ends: a list dash or a speck before it
     ("- Về việc", "'Kiểm tra", "[triển khai": a stamp's frame), a dash or punctuation after
-    it ("2020-2025—"), a full stop after its last word (a speck: ND30 ends no trích yếu with
-    one; "TP." keeps its own), a dotted rule or a speck before or after it ("ˆ Công tác",
-    "2024.....", "2018 ˆ"), and a quotation mark at its start that closes nowhere (and
-    whether there was one)."""
+    it ("2020-2025—"), a full stop after its last word or number (a speck: ND30 ends no
+    trích yếu with one; "TP." keeps its own), a bracket before it that closes nowhere, a
+    dotted rule or a speck before or after it ("ˆ Công tác", "2024.....", "2018 ˆ"), and a
+    quotation mark at its start that closes nowhere (and whether there was one)."""
     text = _FULL_STOP.sub("", text.strip(" -–—•_`'‘’:,;[|"))
+    if text[:1] == "(" and ")" not in text:  # "(Quy định ...": a bracket closing nowhere
+        text = text[1:].lstrip()
     while text and _speck(text.split(" ", 1)[0]):  # "ˆ Công tác", "1} Kết quả": specks
         text = text.split(" ", 1)[1] if " " in text else ""
     while text and _speck(text.rsplit(" ", 1)[-1]):  # "... năm 2018 ˆ"
@@ -586,7 +588,7 @@ def _place_capitalised(match: re.Match[str]) -> str:
 _TYPE_COMPOUNDS = frozenset({"xã hội", "xã viên", "tỉnh ủy", "huyện ủy", "tỉnh táo"})
 
 
-_FULL_STOP = re.compile(r"(?<=[a-zà-ỹđ]{2})\.$")
+_FULL_STOP = re.compile(r"(?:(?<=[a-zà-ỹđ]{2})|(?<=\d))\.$")  # "... năm 2017.": a speck
 _LEAD_STOP = re.compile(r"^\.+\s*(?=[A-ZĐÀ-Ỹ])")
 _DOTTED_TAIL = re.compile(r"\.{2,}[-–—.]*$")  # a dotted rule or specks read after the last word
 

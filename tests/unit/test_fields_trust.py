@@ -1435,3 +1435,21 @@ def test_a_comma_ocr_doubted_before_a_word_that_says_when_is_doubted(types: DocT
         lambda ln: dataclasses.replace(ln, word_confs=confs) if ln.text == listed else ln,
     )
     assert extract(sure, types).confidence["subject"] >= THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        # 5858 c0180 and c0193, a fresh seed's old copier (measured before): registered so
+        ("Góp ý dự thảo Kế hoạch bảo đảm an toàn thực phẩm năm 2017.", None),
+        ("(Quy định mức chi hỗ trợ thực hiện giải ngân vốn đầu tư công", None),
+        ("Quy chế tuyển sinh (dự thảo)", "Quy chế tuyển sinh (dự thảo)"),  # it closes
+    ],
+)
+def test_a_stop_after_the_last_number_and_a_bracket_closing_nowhere_go(
+    read: str, meant: str | None, types: DocTypes
+) -> None:
+    """ND30 ends no trích yếu with a full stop, after a word or a number; a bracket that
+    opens it and closes nowhere is a speck."""
+    fields = extract(nd30(**{**QD, "title": ["KẾ HOẠCH", read]}, conf=0.93), types)
+    assert fields.subject == (meant or read.strip("(.").strip())
