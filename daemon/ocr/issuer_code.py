@@ -156,13 +156,17 @@ def drafting_unit_disagrees(
     codes = _codes(number)
     if len(codes) < 2 or codes[0] in type_abbrs:
         return False
-    filed = next((r for r in recipients or [] if _fold(r).startswith("LUU")), None)
-    if filed is None or ":" not in filed:
-        return False
-    # "Lưu: VT, TTr (02b)." - each unit's code before the count of its copies
-    units = {m[0] for u in re.split(r"[,;]", filed.split(":", 1)[1]) if (m := _CODE.search(u))}
-    units -= {"VT"}
+    units = _filed_units(recipients) - {"VT"}
     return bool(units) and not any(_same_unit(codes[-1].strip(" ._"), unit) for unit in units)
+
+
+def _filed_units(recipients: list[str] | None) -> set[str]:
+    """The units' codes the "Lưu: VT, TTr (02b)." line names, each before the count of its
+    copies; none without such a line."""
+    filed = next((r for r in recipients or [] if _fold(r).startswith("LUU")), "")
+    if ":" not in filed:
+        return set()
+    return {m[0] for u in re.split(r"[,;]", filed.split(":", 1)[1]) if (m := _CODE.search(u))}
 
 
 def _same_unit(code: str, unit: str) -> bool:
@@ -242,8 +246,7 @@ def letter_repeated_in_code(number: str, recipients: list[str] | None) -> bool:
     agencies use ("SGDĐT-TTT" at 0.68 on a fresh seed's office scan, for TTr: Tesseract
     drops and adds a letter repeated), and "Lưu:" does not name it so too (read alike
     twice, it is the unit's own; "TTTT" in Lưu's small print is a letter read twice)."""
-    filed = next((r for r in recipients or [] if _fold(r).startswith("LUU")), "")
-    named = set(_CODE.findall(filed.split(":", 1)[1])) if ":" in filed else set()
+    named = _filed_units(recipients)
     return any(
         len(code) >= 3
         and len(set(code)) == 1

@@ -44,9 +44,17 @@ NAME_SYLLABLES: frozenset[str] = frozenset(
     nfc(word).casefold() for word in [*_COMMON.split(), *SURNAME_FORMS.values()]
 )
 _SURNAMES_FOLDED = frozenset(nfc(form).casefold() for form in SURNAME_FORMS.values())
-_BY_LETTERS: dict[str, set[str]] = defaultdict(set)
-for _syllable in NAME_SYLLABLES:
-    _BY_LETTERS[loose_key(_syllable)].add(_syllable)
+
+
+def _by_letters(names: frozenset[str]) -> dict[str, set[str]]:
+    """`names` grouped by their letters, marks aside ("đình", "định", "đinh" under "dinh")."""
+    grouped: dict[str, set[str]] = defaultdict(set)
+    for name in names:
+        grouped[loose_key(name)].add(name)
+    return dict(grouped)
+
+
+_BY_LETTERS = _by_letters(NAME_SYLLABLES)
 
 # The middle names most names have after the surname ("Thị" in half of women's).
 _MIDDLE = ("Thị", "Văn", "Hữu", "Đình", "Ngọc", "Minh", "Thanh", "Đức", "Công", "Quốc", "Xuân")
@@ -61,6 +69,8 @@ Quý Sĩ Sỹ Tân Tấn Tất Thái Thành Thảo Thế Thu Thùy Thúy Thủy 
 Tường Vân Việt Viết Vinh Vĩnh Yến
 """
 _MORE_MIDDLE = frozenset(nfc(name).casefold() for name in _MORE_MIDDLE_NAMES.split())
+# Both tiers by their letters (marks aside), the first before the second
+_MIDDLE_TIERS = (_by_letters(_MIDDLE_FOLDED), _by_letters(_MORE_MIDDLE))
 # The given names most often borne in Vietnam (civil registers, officials' names as
 # published), to choose between two that share their letters (Tuấn, not Tuân).
 _FREQUENT_GIVEN_NAMES = """
@@ -140,10 +150,11 @@ def _slip_of_middle(word: str, *, first: bool) -> str | None:
     folded = nfc(word).casefold()
     if folded in _MIDDLE_FOLDED or folded in _MORE_MIDDLE or folded in _SURNAMES_FOLDED:
         return None  # a surname is a middle name too (the mother's: "Nguyễn Lê Minh")
-    for names in (_MIDDLE_FOLDED, _MORE_MIDDLE) if first else (_MORE_MIDDLE,):
-        found = [name for name in names if loose_key(name) == loose_key(word)]
+    key = loose_key(word)
+    for tier in _MIDDLE_TIERS if first else _MIDDLE_TIERS[1:]:
+        found = tier.get(key)
         if found:
-            return found[0] if len(found) == 1 else None
+            return next(iter(found)) if len(found) == 1 else None
     return None
 
 
