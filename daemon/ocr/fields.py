@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import itertools
 import re
 from itertools import zip_longest
 from statistics import fmean
@@ -40,6 +41,7 @@ from daemon.ocr.fields_checks import (
     ve_viec_as_written,
     with_abbreviations_mended,
     with_first_word_whole,
+    with_head_under_stamp,
     with_lost_head,
     without_specks,
     without_specks_in_compounds,
@@ -47,7 +49,9 @@ from daemon.ocr.fields_checks import (
 )
 from daemon.ocr.fields_closing import Closing, find_closing
 from daemon.ocr.fields_header import (
+    UNREAD,
     Header,
+    chars_lost_before,
     find_header,
     split_agency,
     subject_lines,
@@ -62,6 +66,8 @@ from daemon.ocr.fields_lexicon import (
     number_lost,
     starts_mid_compound,
     without_speck_inside,
+    word_lost_between,
+    words_lost_after,
     year_unannounced,
 )
 from daemon.ocr.fields_parse import Number, parse_date_line, parse_number, restore_abbr
@@ -140,7 +146,7 @@ def extract_fields(reading: Reading, types: DocTypes, *, today: dt.date | None =
     doc_type = _doc_type(head, types, values, conf)
     named = " ".join(ln.text for ln in subject)  # the years it names vouch for the date's
     _number_date(layout, head, types, doc_type, today, values, conf, named)
-    _subject(head, subject, values, conf)
+    _subject(head, subject, values, conf, chars_lost_before(layout, head, subject))
     if subject_may_go_on(layout, subject, body_start):
         conf["subject"] = min(conf["subject"], _GOES_ON)
     _agencies(head, values, conf)
@@ -342,12 +348,18 @@ def _referenced(
 
 
 def _subject(
-    head: Header, subject: list[WLine], values: dict[str, Any], conf: dict[str, float]
+    head: Header,
+    subject: list[WLine],
+    values: dict[str, Any],
+    conf: dict[str, float],
+    lost: float = 0.0,
 ) -> None:
+    """The trích yếu from the lines under the title (`lost`: the characters its first line
+    lacks at its start, see `chars_lost_before`), or from a V/v block."""
     rest = head.title_match.rest if head.title_match else ""  # "ĐƠN XIN ..." goes on
     read_from: list[WLine] = []
     if subject or rest:
-        text, lone = trim_edges(squash(" ".join([rest, *(ln.text for ln in subject)])))
+        text, lone = trim_edges(squash(" ".join([rest, *_bridged(subject)])))
         read_from = subject or ([head.title_line] if head.title_line else [])
         score = _spoilt_by_one(read_from)
         score *= SPELLING_PENALTY if lone else 1.0  # its closing mark may be lost too
@@ -370,7 +382,13 @@ def _subject(
         whole = min(whole, SPELLING_PENALTY)
     text = tidy
     if subject:
-        text = capitalised(with_first_word_whole(text))
+        whole_first = with_first_word_whole(text)
+        headed = with_head_under_stamp(
+            whole_first, lost - (len(whole_first) - len(text)), values["doc_type"]
+        )
+        if headed != whole_first:
+            whole = min(whole, SPELLING_PENALTY)
+        text = capitalised(headed)
     words = [w for w in text.split() if holds_print(w) or w in SUBJECT_MARKS]  # not "ˆ"
     text = mended_years(" ".join(words), values["date"].year if values["date"] else None)
     mended = correct_diacritics(text) if words else ""
@@ -387,6 +405,8 @@ def _subject(
     if type_name_small(text):  # "ban hành kế hoạch": a K read as k, or written so?
         whole = min(whole, SPELLING_PENALTY)
     text, slipped = undo_slips(with_abbreviations_mended(text))
+    if subject and subject[-1].conf < UNREAD:
+        text = _phrase_ended(text)
     read = [pair for ln in read_from for pair in _read_words(ln)]
     if doubted_word_alone(text, doubted_words(read)):
         whole = min(whole, SPELLING_PENALTY)
@@ -395,6 +415,33 @@ def _subject(
         text, whole = restored, min(whole, SPELLING_PENALTY)  # the stamp may have eaten more
     values["subject"] = text or None
     conf["subject"] = score * placed * spelling(values["subject"]) * whole * slipped
+
+
+def _bridged(lines: list[WLine]) -> list[str]:
+    """The trích yếu's lines' texts, with the word the stamp ate at the end of one put back
+    where a phrase of official writing puts one word only between its last word and the
+    next line's first ("... Thông tin tại" over "họp về tiếp công dân": cuộc)."""
+    texts = [ln.text for ln in lines]
+    for k, (line, below) in enumerate(itertools.pairwise(lines)):
+        last, first = _LETTERS.findall(line.text), _LETTERS.findall(below.text)
+        if min(line.conf, below.conf) >= UNREAD or not (last and first):
+            continue
+        if (lost := word_lost_between(last[-1], first[0])) is not None:
+            texts[k] = f"{texts[k]} {lost}"
+    return texts
+
+
+def _phrase_ended(text: str) -> str:
+    """A trích yếu whose last line the stamp lay on, ending in the middle of a phrase of
+    official writing that goes on one way only, with that phrase's end ("... bảo vệ môi":
+    trường). Flagged as it was: more may have been lost."""
+    words = _LETTERS.findall(text)
+    if len(words) < 2 or not text.rstrip()[-1:].isalpha():
+        return text
+    return " ".join([text.rstrip(), *words_lost_after(words[-2], words[-1])])
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def _spoilt_by_one(lines: list[WLine]) -> float:

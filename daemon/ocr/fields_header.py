@@ -353,7 +353,7 @@ def subject_lines(layout: Layout, head: Header) -> tuple[list[WLine], int]:
             continue  # the clerk's số đến beside the stamp
         if _marks_only(line.text) or (out and _speck_atop(line, below[i + 1 : i + 2])):
             if out:  # a speck or spoiled print if the trích yếu goes on below: it is doubted
-                marks.append(replace(line, text="", conf=min(line.conf, _UNREAD)))
+                marks.append(replace(line, text="", conf=min(line.conf, UNREAD)))
             continue
         if not out and layout.positioned and _stamp_beside(line, title):
             continue
@@ -374,12 +374,27 @@ def subject_lines(layout: Layout, head: Header) -> tuple[list[WLine], int]:
     return out, end
 
 
-_UNREAD = 0.3  # a line read this unsurely may hide what it says (under the clerk's stamp)
+UNREAD = 0.3  # a line read this unsurely may hide what it says (under the clerk's stamp)
 _BODY_WIDER = 1.15  # a line this much wider than the trích yếu's widest, starting left of it
 _MARGIN_SLACK = 0.05  # ... and ending this close to the right margin (page widths)
 _INDENT = 0.07  # ... or starting this close to the left one (a 1.27 cm indent and slack)
 _PAST = 0.03  # a body line the stamp cut the start of ends this far past the trích yếu
 _THIN = 0.5  # a "line" this much lower than a line of print is a rule or a speck
+
+
+def chars_lost_before(layout: Layout, head: Header, subject: list[WLine]) -> float:
+    """How many characters the trích yếu's first line lacks at its start to be centred
+    under the title, when it starts in small letters: the stamp ate its opening ("phê
+    duyệt Kế hoạch ..." eight characters right of "Về việc phê duyệt ..."). 0 when it
+    starts with a capital, or nothing says where the title is."""
+    if not subject or head.title is None or not layout.positioned:
+        return 0.0
+    title, line = head.title_line or layout.lines[head.title], subject[0]
+    if not line.text.lstrip(_END_MARKS)[:1].islower():
+        return 0.0
+    centre = _printed_centre(title)
+    per_char = (line.x1 - line.x0) / len(line.text)
+    return max((line.x1 - centre) - (centre - line.x0), 0.0) / per_char
 
 
 def subject_may_go_on(layout: Layout, subject: list[WLine], following: int) -> bool:
@@ -415,7 +430,7 @@ def subject_may_go_on(layout: Layout, subject: list[WLine], following: int) -> b
     thin = line.y1 - line.y0 < _THIN * (last.y1 - last.y0)
     shouted = is_upper_text(line.text) and not any(is_upper_text(ln.text) for ln in subject)
     unlike = body or cut_body or opens_body or thin or shouted
-    return line.page == last.page and line.conf < _UNREAD and close and not unlike
+    return line.page == last.page and line.conf < UNREAD and close and not unlike
 
 
 @dataclass(frozen=True)
@@ -606,13 +621,13 @@ def _stamp_beside(line: WLine, title: WLine) -> bool:
     in_row = min(line.y1, title.y1) - max(line.y0, title.y0) > 0.5 * line.height
     within = title.y0 <= line.y0 and line.y1 <= title.y1 and line.caps
     spoiled = capital_after_small(line.text) or bool(syllables.foreign_or_invalid(line.text))
-    return within or (beside and (in_row or line.caps or spoiled or line.conf < _UNREAD))
+    return within or (beside and (in_row or line.caps or spoiled or line.conf < UNREAD))
 
 
 def _half_under_stamp(line: WLine, axis: _Axis) -> bool:
     """A line read unsurely beside the clerk's stamp, which ate some of its words and so
     moved its middle: still the trích yếu's (flagged by its confidence), not the body's."""
-    return line.conf < _UNREAD and not axis.spans(line)
+    return line.conf < UNREAD and not axis.spans(line)
 
 
 def _marks_only(text: str) -> bool:
@@ -626,7 +641,7 @@ def _speck_atop(line: WLine, following: Sequence[WLine]) -> bool:
     """Whether `line` is specks read on top of the line after it: hardly read, much lower
     than it and within its height (the stamp's frame run along the top of "trong gửi, nhận
     ...", read as "H" and "HO cà Uy" at 0.0 and 0.06: the trích yếu goes on below them)."""
-    if not following or line.conf >= _UNREAD:
+    if not following or line.conf >= UNREAD:
         return False
     after = following[0]
     thin = line.height < _THIN * after.height
@@ -634,6 +649,30 @@ def _speck_atop(line: WLine, following: Sequence[WLine]) -> bool:
 
 
 _TOP_SLACK = 0.002  # page heights: OCR's boxes of one row's ink differ by this at the top
+
+
+def _goes_on_under(line: WLine, prev: WLine, axis: _Axis) -> bool:
+    """Whether `line`, off the title's axis, is the next line of the trích yếu line above
+    it all the same: close below, narrower than the body, and centred where that line is
+    (the stamp beside both moved where the title looked centred, or ate both lines' ends
+    alike: "... và tìm" over "cứu nạn ... Kiến Xương năn"), or read unsurely within its
+    span (the stamp ate its end: "thành tích xuất sắc trong bảo vệ môi" under "Về việc
+    khen thưởng các tập thể, cá nhân có", both starting at one place), unless it is the
+    address under a Tờ trình's ("gui Phòng Giáo dục ...": "Kính" lost)."""
+    close = line.y0 - prev.y1 <= 1.5 * max(prev.height, 0.01)
+    centred = abs(_printed_centre(line) - _printed_centre(prev)) <= _SAME_PLACE
+    within = prev.x0 - _SAME_PLACE <= line.x0 and line.x1 <= prev.x1 + _SAME_PLACE
+    unsure = within and line.conf < UNREAD and not _addressed(line)
+    return close and not axis.spans(line) and (centred or unsure)
+
+
+def _addressed(line: WLine) -> bool:
+    """Whether `line` is "gửi" and a name: the "Kính gửi" under a Tờ trình, "Kính" lost."""
+    words = line.text.split()
+    return len(words) > 1 and line.key.startswith("gui ") and words[1][:1].isupper()
+
+
+_SAME_PLACE = 0.01  # page widths: two lines' middles or edges set alike differ by less
 
 
 def _ends_subject(line: WLine, prev: WLine, out: list[WLine], axis: _Axis) -> bool:
@@ -648,6 +687,6 @@ def _ends_subject(line: WLine, prev: WLine, out: list[WLine], axis: _Axis) -> bo
     if line.after_rule or line.caps != out[0].caps or (out[0].bold and not line.bold):
         return True
     gap = line.y0 - prev.y1
-    if axis.off(line) or axis.body_width(line, out):
+    if (axis.off(line) and not _goes_on_under(line, prev, axis)) or axis.body_width(line, out):
         return True
     return axis.positioned and gap > 1.5 * max(prev.height, 0.01)

@@ -47,6 +47,12 @@ SUBJECT_HEADS: tuple[str, ...] = _phrases(
     "Thông báo | Thông qua | Đại hội | Bảo vệ | Bảo hiểm | Bảo tồn"
 )
 
+# The types whose trích yếu opens with "Về việc" as often as not (ND30's forms: "QUYẾT ĐỊNH
+# Về việc ...", and so the others that decide or ask something of one matter).
+ABOUT_TYPES = frozenset(
+    {"Quyết định", "Chỉ thị", "Tờ trình", "Công điện", "Thông báo", "Nghị quyết"}
+)
+
 # Continuations of a wrapped agency name: ỦY BAN NHÂN DÂN / HUYỆN KHÁNH SƠN.
 AGENCY_TAILS: tuple[str, ...] = _phrases(
     "tinh | huyen | xa | thanh pho | tp | tp. | quan | phuong | thi xa | thi tran | va | & | "

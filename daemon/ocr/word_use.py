@@ -32,6 +32,12 @@ def frequent(word: str) -> bool:
     return syllables_in_use().get(fold_word(word), 0.0) >= FREQUENT
 
 
+def in_use(word: str) -> bool:
+    """Whether Vietnamese writes `word` at all (any case; true when the table is missing)."""
+    in_use = syllables_in_use()
+    return not in_use or fold_word(word) in in_use
+
+
 def out_of_use(word: str, *, first: bool) -> bool:
     """A valid syllable no one writes: OCR's slip, though the word it slipped from is not
     clear ("truyền nhiềm": nhiễm, or nhiệm?). Names are left alone: their capital says so,

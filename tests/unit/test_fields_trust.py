@@ -1184,8 +1184,9 @@ def test_a_trich_yeu_whose_first_word_the_stamp_half_ate_is_read_and_flagged(
     """ "ê duyệt Kế hoạch ...": the stamp ate "Về việc ph"; what is left starts in small
     letters right of the title's axis, ending short of the margin the body reaches, and the
     line under it is centred: the trích yếu, not the body (it was read as none, 8282
-    c0151). Its first word is made whole by the one pair it can start ("phê duyệt"),
-    and the clerk looks at it: "Về việc" is lost."""
+    c0151). Its first word is made whole by the one pair it can start ("phê duyệt"), and
+    the eight characters left before it, under a Quyết định, are "Về việc "; the clerk
+    looks at it all the same."""
     reading = page(
         *HEADER,
         ("QUYẾT ĐỊNH", 0.452, 0.177, 0.602),
@@ -1195,8 +1196,8 @@ def test_a_trich_yeu_whose_first_word_the_stamp_half_ate_is_read_and_flagged(
     )
     fields = extract(reading, types)
     assert fields.subject == (
-        "Phê duyệt Kế hoạch hỗ trợ doanh nghiệp nhỏ và vừa giai đoạn 2017-2021 trên địa bàn"
-        " xã Tây Giang"
+        "Về việc phê duyệt Kế hoạch hỗ trợ doanh nghiệp nhỏ và vừa giai đoạn 2017-2021 trên"
+        " địa bàn xã Tây Giang"
     )
     assert fields.confidence["subject"] < THRESHOLD
     body_cut = page(  # a body line the stamp cut the start of reaches the right margin

@@ -1,0 +1,182 @@
+"""What the clerk's stamp and an old copier's specks spoil in a trích yếu, salvaged from
+the phrases of official writing, and always left flagged: the salvage is likely, not sure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from daemon.config import ReadingSettings
+from daemon.ocr.doctypes import DocTypes
+from daemon.ocr.fields_checks import mended_years, undo_slips, without_specks
+from tests.unit.test_fields import extract
+from tests.unit.test_fields_ocr import BODY, HEADER, page
+
+THRESHOLD = ReadingSettings().review_threshold
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def types() -> DocTypes:
+    return DocTypes.load(ROOT / "rules" / "doc_types.toml")
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        # a syllable no one writes, two letters off the word a neighbour pairs with
+        ("chỉnh lý tài Hệu lưu trữ", "chỉnh lý tài liệu lưu trữ"),
+        ("chi trả trợ cấp cho gười có công", "chi trả trợ cấp cho người có công"),
+        # no syllable at all, three letters off in a word of six
+        ("Tuyên truyền về thuyời đổi số", "Tuyên truyền về chuyển đổi số"),
+        ("phòng, thếng dịch bệnh truyền nhiễm", "phòng, chống dịch bệnh truyền nhiễm"),
+        # a rare syllable with its letters ("pao") does not stand in its way; a frequent
+        # one does ("Kết luận cúa": của, test_fields_trust)
+        ("phổ biến, páo dục pháp luật", "phổ biến, giáo dục pháp luật"),
+    ],
+)
+def test_a_spoiled_word_is_the_nearest_a_neighbour_pairs_with_and_flagged(
+    read: str, meant: str
+) -> None:
+    text, factor = undo_slips(read)
+    assert text == meant
+    assert factor < 1.0
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        "Kế hoạch tố chậfc hội nghị",  # "cáo" (tố cáo) is three letters off a word of five
+        "Công tác m trả trợ cấp",  # a letter alone: too little is left to tell "chi"
+    ],
+)
+def test_a_spoiled_word_too_far_from_any_partner_is_left_as_read(read: str) -> None:
+    assert undo_slips(read)[0] == read
+
+
+def test_a_bar_glued_to_a_word_is_a_commas_tail() -> None:
+    assert without_specks("công tác phòng| chống dịch") == "công tác phòng, chống dịch"
+
+
+def test_a_span_of_years_with_its_second_year_misread_is_mended_near_the_issue_year() -> None:
+    assert mended_years(without_specks("giai đoạn 2018:2420"), 2018) == "giai đoạn 2018-2020"
+    assert mended_years(without_specks("giai đoạn 2018:2420"), None) == "giai đoạn 2018-2420"
+
+
+def test_a_word_lost_between_two_is_the_one_a_phrase_puts_there() -> None:
+    from daemon.ocr.fields_lexicon import word_lost_between
+
+    assert word_lost_between("tại", "họp") == "cuộc"
+    assert word_lost_between("tìm", "cứu") == "kiếm"
+    assert word_lost_between("thiên", "tai") is None  # a pair as read
+    assert word_lost_between("biến", "luật") is None  # "giáo dục pháp": more than one word
+
+
+def test_a_phrase_cut_short_ends_only_where_it_goes_on_one_way() -> None:
+    from daemon.ocr.fields_lexicon import words_lost_after
+
+    assert words_lost_after("vệ", "môi") == ["trường"]
+    assert words_lost_after("tiêm", "chủng") == ["mở", "rộng"]
+    assert words_lost_after("bảo", "vệ") == []  # rừng? môi trường?
+    assert words_lost_after("giải", "quyết") == []  # a phrase may end there
+
+
+# The stamp at the right of the title, over the end of both trích yếu lines (9595 c0157).
+TITLE = ("KẾ HOẠCH", 0.471, 0.174, 0.597)
+STAMP = ("CÓ He=n=====r“TT »Ÿÿ", 0.680, 0.159, 0.820, 0.06)
+
+
+def test_a_line_centred_where_the_one_above_is_goes_on_though_both_are_off_the_title(
+    types: DocTypes,
+) -> None:
+    """The stamp ate both lines' ends: each is off the title's axis, and the second was
+    taken for the body (the field ended "... và tìm"). Centred alike, they are one trích
+    yếu; "kiếm", lost at the first line's end, is the word "tìm ... cứu" asks for."""
+    reading = page(
+        *HEADER,
+        STAMP,
+        TITLE,
+        ("Triển khai thực hiện phòng, chống thiên tai và tìm", 0.254, 0.193, 0.755, 0.2),
+        ("cứu nạn trên địa bàn huyện Kiến Xương", 0.280, 0.216, 0.728, 0.2),
+        *BODY,
+    )
+    fields = extract(reading, types)
+    assert fields.subject == (
+        "Triển khai thực hiện phòng, chống thiên tai và tìm kiếm cứu nạn trên địa bàn huyện"
+        " Kiến Xương"
+    )
+    assert fields.confidence["subject"] < THRESHOLD
+
+
+def test_a_line_read_unsurely_within_the_span_of_the_one_above_goes_on(
+    types: DocTypes,
+) -> None:
+    """The stamp ate the second line's end, so its middle moved left, but it starts where
+    the first does (5858 c0200): the trích yếu, whose phrase "bảo vệ môi" ends one way."""
+    reading = page(
+        *HEADER,
+        ("QUYẾT ĐỊNH", 0.464, 0.177, 0.611),
+        ("Về việc khen thưởng các tập thể, cá nhân có", 0.319, 0.196, 0.756),
+        ("thành tích xuất sắc trong bảo vệ môi", 0.319, 0.216, 0.681, 0.2),
+        *BODY,
+    )
+    fields = extract(reading, types)
+    assert fields.subject == (
+        "Về việc khen thưởng các tập thể, cá nhân có thành tích xuất sắc trong bảo vệ môi trường"
+    )
+    assert fields.confidence["subject"] < THRESHOLD
+
+
+def test_the_address_under_a_to_trinh_is_not_its_trich_yeu_going_on(types: DocTypes) -> None:
+    """ "gui Phòng Giáo dục ...", read unsurely within the trích yếu's span, is the "Kính
+    gửi" line with "Kính" lost (8383 s0085), not a third line of the trích yếu."""
+    reading = page(
+        *HEADER,
+        ("TỜ TRÌNH", 0.474, 0.177, 0.601),
+        ("Về việc đề nghị ban hành Kế hoạch cấp", 0.298, 0.196, 0.778),
+        ("nước sạch nông thôn giai đoạn 2018-2023", 0.282, 0.216, 0.794),
+        ("gui Phòng Giáo dục và Đào tạo huyện Đức", 0.332, 0.236, 0.803, 0.2),
+        *BODY,
+    )
+    assert extract(reading, types).subject == (
+        "Về việc đề nghị ban hành Kế hoạch cấp nước sạch nông thôn giai đoạn 2018-2023"
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "read", "lost", "meant"),
+    [
+        # eight characters short of centred under a Quyết định: "Về việc " (8383 c0195)
+        ("QUYẾT ĐỊNH", "thành lập Tổ công tác triển khai", 8, "Về việc thành lập"),
+        # nine before "của" under a Thông báo: "Kết luận " (8282 c0155)
+        ("THÔNG BÁO", "của Chủ tịch UBND tỉnh Bình Định", 9, "Kết luận của"),
+        # seven under a Giấy mời: "Dự họp " (7171 c0156)
+        ("GIẤY MỜI", "triển khai công tác văn thư, lưu trữ", 7, "Dự họp triển"),
+        # centred as it is: the capital was misread, nothing lost
+        ("QUYẾT ĐỊNH", "thành lập Tổ công tác triển khai", 0, "Thành lập"),
+        # four: no opening is so short
+        ("QUYẾT ĐỊNH", "thành lập Tổ công tác triển khai", 4, "Thành lập"),
+        # a Báo cáo's opening is no "Về việc": left as read
+        ("BÁO CÁO", "thực hiện tuyển sinh vào lớp 10", 8, "Thực hiện"),
+    ],
+)
+def test_the_opening_the_stamp_ate_is_the_one_as_wide_as_the_gap_it_left(
+    title: str, read: str, lost: int, meant: str, types: DocTypes
+) -> None:
+    """The trích yếu's first line starts in small letters, `lost` characters right of
+    where a line centred under the title would: the opening that fits the gap is put
+    back, flagged."""
+    per_char, centre = 0.0123, 0.533
+    width = per_char * len(read)
+    x0 = (lost * per_char + 2 * centre - width) / 2
+    reading = page(
+        *HEADER,
+        (title, 0.452, 0.177, 0.614),  # centred at 0.533
+        (read, x0, 0.196, x0 + width, 0.2),
+        *BODY,
+    )
+    fields = extract(reading, types)
+    assert fields.subject is not None
+    assert fields.subject.startswith(meant)
+    assert fields.confidence["subject"] < THRESHOLD
