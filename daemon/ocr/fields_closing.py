@@ -12,7 +12,14 @@ import re
 from dataclasses import dataclass, field, replace
 
 from daemon.ocr.fields_layout import Layout, WLine, ends_body
-from daemon.ocr.fields_vocab import SIGN_PREFIX, SURNAMES, TITLES, agency_like, is_title_line
+from daemon.ocr.fields_vocab import (
+    SIGN_PREFIX,
+    SURNAME_FORMS,
+    SURNAMES,
+    TITLES,
+    agency_like,
+    is_title_line,
+)
 from daemon.ocr.names import is_name_syllable
 from daemon.ocr.vntext import edit_distance, loose_key, strip_aligned
 
@@ -254,7 +261,8 @@ def _read_signer(layout: Layout, region: list[int], closing: Closing) -> None:
         if is_person_name(name):
             if name != line.text:
                 line = replace(line, text=name, key=loose_key(name), conf=conf)
-            closing.signer, closing.signer_anchored = line, anchored
+            whole = _whole_below(layout, region[region.index(i) + 1 :], name)
+            closing.signer, closing.signer_anchored = whole or line, anchored
             return
     if anchored:
         _read_damaged_signer(layout, region, closing)
@@ -340,6 +348,27 @@ def _caps_apart(word: str) -> list[str]:
         if word[: i + 1].isupper() and word[i + 1 :].islower() and word[i + 1 :].isalpha():
             return [word[:i], word[i:]]
     return [word]
+
+
+def _whole_below(layout: Layout, following: list[int], name: str) -> WLine | None:
+    """The same name read whole on a line below, when `name` lacks its surname ("C Đình
+    Vinh", the seal's ring and the name read as one tall line, then "Bùi Đình Vinh" read
+    again inside it): the name with its surname, not the one without."""
+    words = name.split()
+    if len(words) < 2 or _surname_as_written(words[0]):
+        return None
+    for i in following:
+        line = layout.lines[i]
+        read = _name_text(line.text).split()
+        same = len(read) > 2 and read[-2:] == words[-2:] and _surname_as_written(read[0])
+        if same and is_person_name(line.text):
+            return line
+    return None
+
+
+def _surname_as_written(word: str) -> bool:
+    """Whether `word` is a surname with its marks as written ("Đình" is no "Đinh")."""
+    return SURNAME_FORMS.get(loose_key(word)) == word.capitalize()
 
 
 def _read_damaged_signer(layout: Layout, region: list[int], closing: Closing) -> None:

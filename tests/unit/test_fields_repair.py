@@ -524,6 +524,22 @@ def test_a_name_the_seal_spoiled_is_read_and_doubted(
     assert fields.confidence["signer"] < THRESHOLD
 
 
+def test_a_name_read_again_whole_below_its_sealed_reading_is_the_signer(
+    types: DocTypes,
+) -> None:
+    """The seal's ring and the name read as one line without the surname ("C Đình Vinh"),
+    then the name read whole inside it (9595 c0187): the whole one; not when the line
+    below ends otherwise, nor a name that has its surname ("Đình" is no "Đinh")."""
+    for below, meant in (
+        ("Bùi Đình Vinh", "Bùi Đình Vinh"),
+        ("Bùi Đình Vân", "Đình Vinh"),
+    ):
+        ocr = nd30(**{**QD, "signature": ["KT. CHỦ TỊCH", "C Đình Vinh", below]}, conf=0.8)
+        assert extract(ocr, types).signer == meant
+    ocr = nd30(**{**QD, "signature": ["KT. CHỦ TỊCH", "Đinh Văn Vinh", "Bùi Văn Vinh"]})
+    assert extract(ocr, types).signer == "Đinh Văn Vinh"
+
+
 def test_a_dash_before_va_in_an_agency_name_is_a_speck(types: DocTypes) -> None:
     left = ["UBND TỈNH THANH HÓA", "SỞ NÔNG NGHIỆP - VÀ PHÁT", "TRIỂN NÔNG THÔN", "Số: 5/SNN-VP"]
     fields = extract(nd30(**{**QD, "left": left}, conf=0.93), types)
