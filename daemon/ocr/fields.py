@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import itertools
 import re
-from itertools import zip_longest
+from itertools import pairwise, zip_longest
 from statistics import fmean
 from typing import Any
 
+from daemon.ocr import gazetteer
 from daemon.ocr.doctypes import DocType, DocTypes
 from daemon.ocr.fields_addressees import read_addressees
 from daemon.ocr.fields_checks import (
@@ -422,7 +422,7 @@ def _bridged(lines: list[WLine]) -> list[str]:
     where a phrase of official writing puts one word only between its last word and the
     next line's first ("... Thông tin tại" over "họp về tiếp công dân": cuộc)."""
     texts = [ln.text for ln in lines]
-    for k, (line, below) in enumerate(itertools.pairwise(lines)):
+    for k, (line, below) in enumerate(pairwise(lines)):
         last, first = _LETTERS.findall(line.text), _LETTERS.findall(below.text)
         if min(line.conf, below.conf) >= UNREAD or not (last and first):
             continue
@@ -632,6 +632,8 @@ def _agency_name(lines: list[WLine]) -> str:
             out.pop()  # "NÔNG NGHIỆP - VÀ PHÁT TRIỂN", "NHÂN DÂN - HUYỆN": a speck
         if out and out[-1][-1:] == ":" and word.isupper():
             out[-1] = out[-1][:-1]  # "NHÂN DÂN: HUYỆN": no agency's name holds a colon
+        if out and (fewer := _letter_too_many(word, out[-1])) is not None:
+            word = fewer  # "PHÁT TRIẾỂN": a vowel read twice, with two marks
         if out and out[-1][-1:] in ".," and known_pair(out[-1][:-1], word.rstrip(".,")):
             out[-1] = out[-1][:-1]
         elif out and out[-1][-1:] == "." and len(out[-1]) > 3 and word.isupper():
@@ -645,17 +647,36 @@ def _agency_name(lines: list[WLine]) -> str:
     return correct_diacritics(_SCHOOL_DASH.sub(r"\1 ", " ".join(out)), agency=True)
 
 
+def _letter_too_many(word: str, before: str) -> str | None:
+    """A word in capitals that is no syllable, but a vowel less, one of two side by side,
+    the one word that makes a pair of the lexicon with the word before it ("PHÁT TRIẾỂN":
+    TRIỂN, the vowel read twice with two marks); None otherwise. A consonant too many is a
+    word run into the next ("ỦY BANN DÂN": NHÂN lost), which the issuer's checks flag."""
+    if len(word) < 3 or not word.isalpha() or not word.isupper() or is_syllable(word.lower()):
+        return None
+    vowels = [loose_key(letter) in "aeiouy" for letter in word]
+    fits = {
+        word[:i] + word[i + 1 :]
+        for i in range(len(word))
+        if vowels[i] and ((i > 0 and vowels[i - 1]) or (i + 1 < len(word) and vowels[i + 1]))
+    }
+    fits = {fewer for fewer in fits if known_pair(before, fewer)}
+    return fits.pop() if len(fits) == 1 else None
+
+
 def _run_together(word: str) -> list[str]:
     """A word in capitals that is no syllable but two run together, as the one way to part
-    it into two syllables the lexicon pairs ("VĂNTHƯ"); as it is otherwise ("UBND")."""
+    it into two syllables the lexicon pairs ("VĂNTHƯ") or a place's name is ("HUYỆN ANLÃO");
+    as it is otherwise ("UBND")."""
     if len(word) < 4 or not word.isalpha() or not word.isupper() or is_syllable(word.lower()):
         return [word]
+    places = gazetteer.shipped()
     splits = [
         [word[:i], word[i:]]
         for i in range(2, len(word) - 1)
         if is_syllable(word[:i].lower())
         and is_syllable(word[i:].lower())
-        and known_pair(word[:i], word[i:])
+        and (known_pair(word[:i], word[i:]) or places.known_place(f"{word[:i]} {word[i:]}"))
     ]
     return splits[0] if len(splits) == 1 else [word]
 

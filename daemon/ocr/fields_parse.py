@@ -63,21 +63,38 @@ def parse_number(text: str) -> Number | None:
         return None
     raw = re.sub(r"\s+", "", match.group(0))
     raw = re.sub(r"[–—]", "-", raw).rstrip(f".,;:´`'{SPECK_LETTERS}")  # "3279/TB-UBND.ˆ"
+    # ".492/GM-UBND", "04/TTr-.MNHS": a speck before the number or a code; the first may
+    # be a digit's remains, so the number is doubted as a corrected one
+    bare = raw.lstrip(_SPECKS)
+    speck_before = bare != raw and bare[:1].isdigit()
+    raw = _SPECK_IN_CODE.sub("-", bare if speck_before else raw)
     parts = raw.split("/")
     if parts[0] and not parts[0].isdigit() and any(c.isdigit() for c in parts[0]):
         head = re.match(r"[0-9OoIl|]+", parts[0])  # 1O5 -> 105; keep a suffix letter (36a)
         if head:
             parts[0] = head.group(0).translate(_DIGIT_LOOKALIKES) + parts[0][head.end() :]
     number = "/".join(parts)
-    lost_slash = re.fullmatch(r"(\d+)([A-ZĐ][\w\-]*-[\w\-]+)", number)
-    if lost_slash:  # "45UBND-VP": OCR dropped the thin slash
+    # "45UBND-VP", "255/2015NQ-HĐND": OCR dropped the thin slash
+    lost_slash = re.fullmatch(r"(\d+|\d+/(?:19|20)\d\d)([A-ZĐ][\w\-]*-[\w\-]+)", number)
+    if lost_slash:
         number = f"{lost_slash.group(1)}/{lost_slash.group(2)}"
         parts = number.split("/")
     if not any(c.isalnum() for c in number):
         return None
     kind = next((p.split("-")[0] for p in parts[1:] if p[:1].isalpha()), None)
     cut = text[match.end() : match.end() + 1] in ("-", "–")  # "10/BC- ...", not "10/BC -"
-    return Number(number, squash(text[match.end() :]), kind, joined=split is not None, cut=cut)
+    return Number(
+        number,
+        squash(text[match.end() :]),
+        kind,
+        corrected=speck_before,
+        joined=split is not None,
+        cut=cut,
+    )
+
+
+_SPECKS = ".,;:´`'-"
+_SPECK_IN_CODE = re.compile(r"-[.,;:´`']+(?=[A-ZĐ])")
 
 
 def restore_abbr(number: Number, types: DocTypes, doc_type: DocType | None) -> Number:

@@ -127,7 +127,7 @@ def checked_agency(name: str) -> tuple[str, float]:
         return name, 1.0 if gazetteer.shipped().known_place(
             name[found.start() :]
         ) else UNKNOWN_PLACE
-    right, factor = checked_place(place)
+    right, factor = checked_place(place, found.group(1) if not committee else "")
     return name[:at].rstrip() + " " + right, factor
 
 
