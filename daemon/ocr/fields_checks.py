@@ -281,10 +281,11 @@ def without_specks(text: str) -> str:
     exclamation or question mark between words in small letters ("số liệu phòng. cháy",
     "công! tác") or before a capitalised one ("phê duyệt. Kế hoạch"), a dash doubled in a
     span of years ("2017- -2019"), a dash after a comma before a small word ("tiếp công dân,
-    - giải quyết"), a colon inside a word ("L:ao động"), a capital alone
-    after its closing number ("giai đoạn 2020-2024 H") or a number of a digit or two ("năm
-    2022 1": the clerk's pen), a comma between the two words of a
-    compound with no space after it ("Kiểm,tra"; elsewhere it is print's, its space lost) or
+    - giải quyết"), a colon inside a word ("L:ao động"), a mark no trích yếu holds glued
+    to a word's end ("phòng#, chống"; a bar there is a comma's tail: "phòng| chống"), a
+    capital alone after its closing number ("giai đoạn 2020-2024 H") or a number of a digit
+    or two ("năm 2022 1": the clerk's pen), a comma between the two words of a compound
+    with no space after it ("Kiểm,tra"; elsewhere it is print's, its space lost) or
     with one, when neither word pairs outwards ("Ban, hành Quy chế"), a semicolon between
     small words (a trích yếu's list has commas: "quản lý; sử dụng"), a mark between "năm"
     and its year ("năm: 2020", "năn,2023") or inside it ("năm 202.4"), an apostrophe after
@@ -307,6 +308,7 @@ def without_specks(text: str) -> str:
         lambda m: m[1] + m[2] if _A_YEAR.fullmatch(m[1] + m[2]) else m[0], text
     )
     text = _BAR_AFTER_WORD.sub(",", text)
+    text = _MARK_AFTER_WORD.sub("", text)
     text = _COMMA_IN_WORD.sub(_comma_mended, text)
     text = _COMMA.sub(_comma_in_compound, text)
     text = _MARK_BEFORE_WORD.sub("", text)
@@ -452,7 +454,7 @@ def _year_mended(match: re.Match[str]) -> str:
     """A year a speck split ("201;7"), or the dash of a span of years read as a mark
     ("2026:2030"); anything else as it was."""
     left, _, right = match.groups()
-    if len(left) == len(right) == 4:  # the second year misread too ("2018:2420"): `mended_years`'s
+    if len(left) == len(right) == 4:  # "2018:2420": the second year is `mended_years`'s
         return f"{left}-{right}" if _YEAR.fullmatch(left) else match[0]
     return left + right if _YEAR.fullmatch(left + right) else match[0]
 
@@ -493,6 +495,8 @@ _COMMA = re.compile(r"([^\W\d_]+), ([^\W\d_]+)")
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)\s+$")
 _WORD_AFTER = re.compile(r"\s+([^\W\d_]+)")
 _BAR_AFTER_WORD = re.compile(r"(?<=[^\W\d_])\|(?= )")  # "phòng| chống": a comma's tail
+# "phòng#, chống": a mark no trích yếu holds, glued to a word's end
+_MARK_AFTER_WORD = re.compile(r"(?<=[^\W\d_])[#@$%*<>=~^\\{}]+(?=[ ,]|$)")
 _COMMA_IN_WORD = re.compile(r"([^\W\d_]+),([^\W\d_]+)")  # "Kiểm,tra"
 _LETTER_AFTER_NUMBER = re.compile(r"(?<=\d)\s+[A-ZĐ]$")
 # "tìm ;kiếm", "bồi _dưỡng", "huyện 'Tam Nông": no trích yếu holds an apostrophe

@@ -247,7 +247,7 @@ def _read_signer(layout: Layout, region: list[int], closing: Closing) -> None:
     """The signer: the first name after the TM./KT./title lines of the signature block."""
     lines = layout.lines
     anchored = False
-    for i in region:
+    for n, i in enumerate(region):
         line = lines[i]
         if layout.positioned and line.xc < 0.45:
             continue
@@ -261,7 +261,7 @@ def _read_signer(layout: Layout, region: list[int], closing: Closing) -> None:
         if is_person_name(name):
             if name != line.text:
                 line = replace(line, text=name, key=loose_key(name), conf=conf)
-            whole = _whole_below(layout, region[region.index(i) + 1 :], name)
+            whole = _whole_below(layout, region[n + 1 :], name)
             closing.signer, closing.signer_anchored = whole or line, anchored
             return
     if anchored:

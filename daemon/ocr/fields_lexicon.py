@@ -19,7 +19,13 @@ from collections import defaultdict
 from typing import NamedTuple
 
 from daemon.ocr import gazetteer, word_use
-from daemon.ocr.fields_vocab import LONE_CONSONANTS, UNIT_TYPES, VILLAGE_TYPES, number_word
+from daemon.ocr.fields_vocab import (
+    LONE_CONSONANTS,
+    SUBJECT_HEADS,
+    UNIT_TYPES,
+    VILLAGE_TYPES,
+    number_word,
+)
 from daemon.ocr.syllables import foreign_or_invalid
 from daemon.ocr.vntext import edit_distance, fold_word, loose_key, nfc
 
@@ -393,7 +399,8 @@ def misread_words(text: str) -> list[Slip]:
     ("chuyển đổi hồ sơ"). The slip is sure to be undone only when one word fits and both
     neighbours vouch for it (two letters may be off then, since OCR often loses a whole
     cluster: "chống dị bệnh" -> dịch); it is likely, and flagged, when the word is no
-    syllable at all and one neighbour vouches for it ("giảm qghèo" -> nghèo)."""
+    syllable at all and one neighbour vouches for it ("giảm qghèo" -> nghèo), or a spoiled
+    word is nearest one such word (`_nearest_vouched`: "tài Hệu lưu trữ" -> liệu)."""
     text = nfc(text)
     words = list(_WORD.finditer(text))
     head_slips = _head_pair(text, words)
@@ -435,6 +442,7 @@ def misread_words(text: str) -> list[Slip]:
         # for another ("thông gì mạng": tin); one is not enough ("nhỏ và vừa", "lấy ý kiến").
         frequent = word_use.frequent(word)
         before, after = _beside(text, words, i, -1) or None, _beside(text, words, i, 1) or None
+        listed = _listed_before(text, words, i)  # "Phòng, hỏng dịch": chống
         if (before and written_pair(before, word)) or (after and written_pair(word, after)):
             continue
         if head and (common or frequent):
@@ -446,7 +454,9 @@ def misread_words(text: str) -> list[Slip]:
         for other, forms in _VOCABULARY.items():
             distance = edit_distance(key, other, 2)
             for form in forms if distance <= 2 else ():
-                left = before is not None and known_pair(before, form)
+                left = (before is not None and known_pair(before, form)) or (
+                    listed is not None and listed_pair(listed, form)
+                )
                 right = after is not None and known_pair(form, after)
                 if left and right and len(form) > 2:
                     sure.add(form)
@@ -462,6 +472,8 @@ def misread_words(text: str) -> list[Slip]:
         # ("bảo hiểm v tế": y).
         unpaired = foreign_or_invalid(word) or head or lone
         only = sure or (near if unpaired else both if _LONE_CONSONANT.fullmatch(word) else set())
+        # A word no one writes, or none at all: the nearest word a neighbour pairs with may
+        # be told, where the one-letter rules above tell none ...
         spoiled = foreign_or_invalid(word) or not word_use.in_use(word)
         if sure or near:
             clear = len(only) == 1 and len(sure | near) == 1
@@ -472,7 +484,7 @@ def misread_words(text: str) -> list[Slip]:
             out.append(Slip(word, fix, bool(sure) and clear))
         elif (
             spoiled
-            # "cúa": của, a frequent word with its letters, its marks misread
+            # ... unless a frequent word has its letters, its marks misread ("cúa": của)
             and not any(word_use.frequent(twin) for twin in word_use.likelier_twins(word))
             and (fix := _nearest_vouched(word, before, after, lone=lone))
         ):
@@ -536,7 +548,9 @@ def _head_pair(text: str, words: list[re.Match[str]]) -> list[Slip]:
     show, since "tỉnh" and "bình" are words and pair with others. A pair the regulations
     write is right as read ("Các cá nhân", "Trong quá trình"), unless it is a unit's type
     before a word in small letters, no place's name ("tỉnh Bình Định" is why "tỉnh bình"
-    is written). Flagged, and put right."""
+    is written). Or, neither letter-slip fitting, the first word two letters off the one
+    word that opens a phrase with the second as read ("Nà cao": Nâng). Flagged, and put
+    right."""
     if len(words) < 2 or not _joined(text, words[0], words[1]):
         return []
     a, b = words[0].group(), words[1].group()
@@ -546,11 +560,24 @@ def _head_pair(text: str, words: list[re.Match[str]]) -> list[Slip]:
         return []
     key = f"{loose_key(a)} {loose_key(b)}"
     fixes = {pair for other, pair in _phrase_keys() if edit_distance(key, other, 1) <= 1}
+    if not fixes and fold_word(a) not in _HEADS_ENDS:
+        # "Nà cao hiệu quả": the stamp or a speck took two letters of the first word; the
+        # second as read, one opening whose first word is two letters off. Not where the
+        # first is an opening's end ("hiện chỉnh lý": Thực hiện, `with_lost_head`'s)
+        second, first = fold_word(b), loose_key(a)
+        fixes = {
+            (x, y)
+            for x, y in _PHRASE_NEXT
+            if y == second and edit_distance(first, loose_key(x), 2) <= 2
+        }
     if len(fixes) != 1:
         return []
     ((fixed_a, fixed_b),) = fixes
     slips = [(a, _cased(a, fixed_a)), (b, _cased(b, fixed_b))]
     return [Slip(word, fixed, False) for word, fixed in slips if word != fixed]
+
+
+_HEADS_ENDS = frozenset(fold_word(head.split()[-1]) for head in SUBJECT_HEADS)
 
 
 @functools.cache
@@ -874,6 +901,14 @@ def _beside(text: str, words: list[re.Match[str]], i: int, step: int) -> str:
         return ""
     first, second = (words[j], words[i]) if step < 0 else (words[i], words[j])
     return words[j].group() if _joined(text, first, second) else ""
+
+
+def _listed_before(text: str, words: list[re.Match[str]], i: int) -> str | None:
+    """The word before word `i` when a list's comma parts them ("Phòng, hỏng dịch"), whose
+    pairs the regulations write as lists vouch for a word as the lexicon's do."""
+    if i == 0 or _LISTED.fullmatch(text[words[i - 1].end() : words[i].start()]) is None:
+        return None
+    return words[i - 1].group()
 
 
 def _calls_for(neighbour: str, far: str, form: str, *, left: bool) -> bool:

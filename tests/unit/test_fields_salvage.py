@@ -30,10 +30,15 @@ def types() -> DocTypes:
         ("chi trả trợ cấp cho gười có công", "chi trả trợ cấp cho người có công"),
         # no syllable at all, three letters off in a word of six
         ("Tuyên truyền về thuyời đổi số", "Tuyên truyền về chuyển đổi số"),
-        ("phòng, thếng dịch bệnh truyền nhiễm", "phòng, chống dịch bệnh truyền nhiễm"),
+        ("công tác thếng dịch bệnh truyền nhiễm", "công tác chống dịch bệnh truyền nhiễm"),
         # a rare syllable with its letters ("pao") does not stand in its way; a frequent
         # one does ("Kết luận cúa": của, test_fields_trust)
         ("phổ biến, páo dục pháp luật", "phổ biến, giáo dục pháp luật"),
+        # the opening's first word two letters off the one that opens with the second
+        (
+            "Nà cao hiệu quả bảo đảm an toàn thực phẩm",
+            "Nâng cao hiệu quả bảo đảm an toàn thực phẩm",
+        ),
     ],
 )
 def test_a_spoiled_word_is_the_nearest_a_neighbour_pairs_with_and_flagged(
@@ -55,8 +60,19 @@ def test_a_spoiled_word_too_far_from_any_partner_is_left_as_read(read: str) -> N
     assert undo_slips(read)[0] == read
 
 
+def test_a_lists_word_before_the_comma_vouches_for_the_word_after_it() -> None:
+    """ "Phòng, hỏng dịch bệnh" (fresh seed 1414 c0176): the regulations write "phòng,
+    chống" as a list, the lexicon "chống dịch": both neighbours ask for chống."""
+    assert undo_slips("Phòng, hỏng dịch bệnh truyền nhiễm")[0] == (
+        "Phòng, chống dịch bệnh truyền nhiễm"
+    )
+    assert undo_slips("phòng, thếng dịch bệnh") == ("phòng, chống dịch bệnh", 1.0)  # both: sure
+    assert undo_slips("Tập thể, cá nhân có thành tích")[0] == "Tập thể, cá nhân có thành tích"
+
+
 def test_a_bar_glued_to_a_word_is_a_commas_tail() -> None:
     assert without_specks("công tác phòng| chống dịch") == "công tác phòng, chống dịch"
+    assert without_specks("kiểm tra phòng#, chống thiên tai") == "kiểm tra phòng, chống thiên tai"
 
 
 def test_a_span_of_years_with_its_second_year_misread_is_mended_near_the_issue_year() -> None:
