@@ -548,9 +548,12 @@ def _is_surname(word: str) -> bool:
 
 
 def _one_slip_surname(word: str) -> str | None:
-    """The one surname a word one letter off ("Bäi" -> Bùi, "Võã" -> Võ) or with letters
-    lost under the seal ("Hnh" -> Huỳnh, "Pm" -> Phạm) can be, if only one can."""
+    """The one surname a word one letter off ("Bäi" -> Bùi, "Võã" -> Võ; its marks aside when
+    none is with them: "Nco" -> Ngô) or with letters lost under the seal ("Hnh" -> Huỳnh,
+    "Pm" -> Phạm) can be, if only one can."""
     near = [s for s in SURNAME_FORMS.values() if one_edit_apart(word.casefold(), s.casefold())]
+    if not near and len(word) >= 2:  # "Nco": a letter and a mark slipped, Ngô
+        near = [s for k, s in SURNAME_FORMS.items() if one_edit_apart(loose_key(word), k)]
     if len(near) > 1:
         near = [s for s in near if _vowel_alike(word, s)] or near
     if not near and len(word) >= 2:

@@ -482,6 +482,9 @@ def test_a_name_line_with_nothing_left_is_no_error() -> None:
         ("Pham Quốc Dũng", "Phạm Quốc Dũng"),  # no tone read: the letters decide it
         ("Thị Thu Liên", "Thị Thu Liên"),  # a middle name first: the surname was lost
         ("Hnh Ngọc Lộc", "Huỳnh Ngọc Lộc"),  # letters lost under the seal
+        ("Nco Minh Vinh", "Ngô Minh Vinh"),  # a letter and a mark: one surname, marks aside
+        ("Hiô Thu Mai", "Hồ Thu Mai"),
+        ("No Ngọc Vinh", "No Ngọc Vinh"),  # Ngô, Võ, Hồ ...: left for the clerk
         ("Pm Hữu Đạt", "Phạm Hữu Đạt"),
         ("IÊ Công Hùng", "Lê Công Hùng"),  # no name as read: taken for a damaged one
         ("Sẻ Dương Thanh Sơn", "Dương Thanh Sơn"),  # a speck read before the surname
