@@ -559,7 +559,24 @@ def _one_slip_surname(word: str) -> str | None:
     if not near and len(word) >= 2:
         key = loose_key(word)
         near = [s for k, s in SURNAME_FORMS.items() if k[0] == key[0] and _within(key, k)]
+    if not near and len(word) >= _LONG_SURNAME:  # "Nguyẫx": two letters off, no other near
+        near = [_far_surname(loose_key(word))] if _far_surname(loose_key(word)) else []
     return near[0] if len(near) == 1 else None
+
+
+def _far_surname(key: str) -> str | None:
+    """The one surname a long misread one is much nearer than any other ("nguyax": Nguyễn,
+    two letters off, the next four)."""
+    scored = sorted(
+        ((difflib.SequenceMatcher(None, key, known).ratio(), known) for known in SURNAME_FORMS),
+        reverse=True,
+    )
+    best, second = scored[0][0], scored[1][0]
+    return SURNAME_FORMS[scored[0][1]] if best >= _FAR and best - second >= _AHEAD else None
+
+
+_LONG_SURNAME = 5  # letters: Nguyễn, Huỳnh, Hoàng, Trương, Dương, Phùng ...
+_FAR, _AHEAD = 0.6, 0.2  # difflib ratios: near enough, and that much nearer than the next
 
 
 def _vowel_alike(read: str, surname: str) -> bool:

@@ -102,7 +102,7 @@ def surname_factor(name: str) -> float:
 def checked_name(name: str) -> tuple[str, float]:
     """`name` with each syllable outside the vocabulary put right when exactly one syllable
     of it has the same letters, and the factor its confidence is to be multiplied by."""
-    words = nfc(name).split()
+    words = nfc(name).replace("-", " ").split()  # "Võ-rhị Minh Yến": no name has a dash
     if not words:
         return name, 1.0
     factor = surname_factor(words[0])
@@ -134,6 +134,8 @@ def checked_name(name: str) -> tuple[str, float]:
             out.append(right.upper() if word.isupper() else right.capitalize())
             continue
         middle = _middle_name(word, long=len(words) > 3) if i == 1 and len(words) > 2 else None
+        if middle is None and 1 < i < len(words) - 1 and foreign_or_invalid(word):
+            middle = _one_letter_middle(word)  # "Hoàng Thị Lhanh Hương": Thanh
         if middle:  # "Phạm Znị Thanh Nhung": Thị, still doubted
             word = middle.upper() if name.isupper() else middle
         out.append(word)
@@ -155,6 +157,17 @@ def _slip_of_middle(word: str, *, first: bool) -> str | None:
         found = tier.get(key)
         if found:
             return next(iter(found)) if len(found) == 1 else None
+    return None
+
+
+def _one_letter_middle(word: str) -> str | None:
+    """The one middle name, the commonest first, a word that is no syllable is one letter
+    from ("Lhanh": Thanh of the first tier, though Khanh of the second is as near)."""
+    key = loose_key(word)
+    for tier in (_MIDDLE_FOLDED, _MORE_MIDDLE):
+        near = {name for name in tier if edit_distance(key, loose_key(name), 1) <= 1}
+        if near:
+            return near.pop().capitalize() if len(near) == 1 else None
     return None
 
 

@@ -485,6 +485,7 @@ def test_a_name_line_with_nothing_left_is_no_error() -> None:
         ("Nco Minh Vinh", "Ngô Minh Vinh"),  # a letter and a mark: one surname, marks aside
         ("Hiô Thu Mai", "Hồ Thu Mai"),
         ("No Ngọc Vinh", "No Ngọc Vinh"),  # Ngô, Võ, Hồ ...: left for the clerk
+        ("Nguyẫx Thị Thanh Trang", "Nguyễn Thị Thanh Trang"),  # two off, the next far off
         ("Pm Hữu Đạt", "Phạm Hữu Đạt"),
         ("IÊ Công Hùng", "Lê Công Hùng"),  # no name as read: taken for a damaged one
         ("Sẻ Dương Thanh Sơn", "Dương Thanh Sơn"),  # a speck read before the surname

@@ -65,6 +65,11 @@ def test_garbage_is_flagged_once_per_syllable() -> None:
         # ... or a name syllable one letter from it, the seal over its "h" (old copier)
         ("Trần Tài Thanh Hạnh", "Trần Thị Thanh Hạnh"),
         ("Đặng Phi Minh Lan", "Đặng Thị Minh Lan"),
+        # the second middle word no syllable, one letter from a common middle name: the
+        # commonest first (Thanh, though Khanh is as near)
+        ("Hoàng Thị Lhanh Hương", "Hoàng Thị Thanh Hương"),
+        ("Nguyễn Văn Kzanh Hùng", "Nguyễn Văn Kzanh Hùng"),  # Khanh or Khánh? as read
+        ("Võ-rhị Minh Yến", "Võ Thị Minh Yến"),  # a dash read between two words: none in a name
     ],
 )
 def test_a_middle_name_misread_beyond_its_letters_is_put_right_and_doubted(
