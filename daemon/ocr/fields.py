@@ -560,7 +560,7 @@ def _one_slip_surname(word: str) -> str | None:
         key = loose_key(word)
         near = [s for k, s in SURNAME_FORMS.items() if k[0] == key[0] and _within(key, k)]
     if not near and len(word) >= _LONG_SURNAME:  # "Nguyẫx": two letters off, no other near
-        near = [_far_surname(loose_key(word))] if _far_surname(loose_key(word)) else []
+        return _far_surname(loose_key(word))
     return near[0] if len(near) == 1 else None
 
 
