@@ -62,9 +62,11 @@ from daemon.ocr.fields_lexicon import (
     breaks_phrase,
     correct_diacritics,
     ends_cut_short,
+    known_agency,
     known_pair,
     number_lost,
     starts_mid_compound,
+    with_lost_agency_word,
     without_speck_inside,
     word_lost_between,
     words_lost_after,
@@ -488,9 +490,11 @@ def _checked_agency(lines: list[WLine]) -> tuple[str, float]:
     text = _agency_name(lines)
     if not text or mean_conf(lines) >= 1.0:
         return text, 1.0
-    clean = without_speck_inside(text)  # flagged: what made the speck may have hidden more
+    specked = without_speck_inside(text)  # flagged: what made the speck may have hidden more
+    clean = with_lost_agency_word(specked)  # ... and a "và" put back, unless the name is known
     name, factor = checked_agency(clean)
-    return name, factor * (SPELLING_PENALTY if clean != text else 1.0)
+    doubt = specked != text or (clean != specked and not known_agency(clean))
+    return name, factor * (SPELLING_PENALTY if doubt else 1.0)
 
 
 def _surname(signer: WLine) -> tuple[str, float]:

@@ -277,11 +277,16 @@ def _vv_block(lines: list[WLine]) -> list[WLine]:
             break
         if (line.caps and not out[0].caps) or " kinh gui" in f" {line.key}":
             break  # the stamp's agency name in capitals; "Kính gửi:" the clerk's pen led
+        if _STAMPS_WORD.match(line.text):
+            break  # "ĐẾN sẽ: R24f gửi: ...": the stamp's engraved word, then its fields
         ended = prev.text.rstrip().endswith((".", ";", ":"))
         if line.x0 < prev.x0 - 0.05 or (ended and not _goes_on_from_colon(prev, line)):
             break
         out.append(line)
     return out
+
+
+_STAMPS_WORD = re.compile(r"\W*ĐẾN\b")  # in capitals: the incoming stamp's, not print's
 
 
 def _stamp_sliver(line: WLine, gap: float, height: float) -> bool:

@@ -196,3 +196,21 @@ def test_the_opening_the_stamp_ate_is_the_one_as_wide_as_the_gap_it_left(
     assert fields.subject is not None
     assert fields.subject.startswith(meant)
     assert fields.confidence["subject"] < THRESHOLD
+
+
+def test_the_stamps_den_under_a_vv_line_ends_it(types: DocTypes) -> None:
+    """The stamp's "ĐẾN Số: ... Chuyển:" read into one line with "Kính gửi: - Bộ Nội vụ;"
+    under the V/v line (fresh seed 9898 s0052, an office scan): not the trích yếu's."""
+    reading = page(
+        ("ỦY BAN NHÂN DÂN", 0.22, 0.07, 0.42),
+        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 0.50, 0.07, 0.92),
+        ("TỈNH BẮC GIANG", 0.23, 0.09, 0.41),
+        ("Độc lập - Tự do - Hạnh phúc", 0.57, 0.09, 0.86),
+        ("Số: 245/UBND-VP", 0.23, 0.125, 0.42),
+        ("Bắc Giang, ngày 22 tháng 3 năm 2018", 0.53, 0.125, 0.89),
+        ("V/v báo cáo số liệu chuyển đổi số", 0.183, 0.145, 0.456),
+        ("ĐẾN sẽ: R24f gửi: - } Nội vụ;", 0.171, 0.163, 0.485, 0.675),
+        ("Các sở, ban, ngành tỉnh;", 0.382, 0.19, 0.61),
+        *BODY,
+    )
+    assert extract(reading, types).subject == "báo cáo số liệu chuyển đổi số"
