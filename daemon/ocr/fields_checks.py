@@ -437,7 +437,9 @@ def without_specks_in_compounds(text: str) -> str:
 def _marks_in_compound(match: re.Match[str]) -> str:
     a, marks, b = match.groups()
     small = (a.islower() and b.islower()) or marks in ("-", "–")
-    inside = small and common_pair(a, b) and not listed_pair(a, b)
+    # a dash alone between two small words the regulations write as one ("phục - vụ") too
+    dashed = a.islower() and b.islower() and marks.strip() in ("-", "–") and written_pair(a, b)
+    inside = small and (common_pair(a, b) or dashed) and not listed_pair(a, b)
     return f"{a} {b}" if inside else match[0]
 
 

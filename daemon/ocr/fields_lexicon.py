@@ -230,7 +230,7 @@ def without_speck_inside(name: str) -> str:
         speck = dash or echo or (letters > 0 and (letters <= 2 or foreign_or_invalid(word)))
         if (
             speck
-            and fold_word(word) not in _common_words()
+            and (letters == 1 or fold_word(word) not in _common_words())  # "TỈNH I LÂM ĐỒNG"
             and known_pair(before, after)
             and not (known_pair(before, word) or known_pair(word, after))
         ):

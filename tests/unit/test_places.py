@@ -52,6 +52,14 @@ def test_letters_shared_by_several_places_are_not_guessed() -> None:
     assert checked_place("Thãnh Hoa") == ("Thãnh Hoa", UNKNOWN_PLACE)
 
 
+def test_a_district_one_letter_off_with_its_mark_is_put_right_and_doubted() -> None:
+    """ "huyện Thụ Xuân" (fresh seed 5454's old copier, measured before): no place is
+    spelled so; of the districts one district is one letter off, its mark and all (Thọ
+    Xuân; Phú Xuân and Như Xuân are one off only with the marks aside)."""
+    assert checked_place("Thụ Xuân", "huyện ") == ("Thọ Xuân", UNKNOWN_PLACE)
+    assert checked_place("Thụ Xuân") == ("Thụ Xuân", UNKNOWN_PLACE)  # no type: not a district
+
+
 def test_an_agencys_place_is_judged_too() -> None:
     assert checked_agency("ỦY BAN NHÂN DÂN HUYỆN CẤM XUYÊN") == (
         "ỦY BAN NHÂN DÂN HUYỆN CẨM XUYÊN",
