@@ -572,9 +572,32 @@ def judge_places(text: str) -> tuple[str, float]:
         factor = min(factor, as_named)
         return match.group(1) + name
 
+    text = _TYPE_AFTER_AREA.sub(_unit_type_mended, text)
+    text = _SO_BEFORE_NAME.sub(_department_mended, text)
     text = _SMALL_PLACE.sub(_place_capitalised, text)
     text, ruled = _ministries_judged(text)
     return _SCHOOL_NAME.sub(named, _NAMED_PLACE.sub(judged, text)), min(factor, ruled)
+
+
+def _unit_type_mended(match: re.Match[str]) -> str:
+    """ "trên địa bàn xa Kỳ Tân": after "địa bàn", before a name, the word is a unit's type;
+    one with the letters of exactly one type is that type, its mark lost ("xa": xã)."""
+    word = match[2]
+    types = [t for t in _ONE_WORD_TYPES if loose_key(t) == loose_key(word)]
+    return f"{match[1]}{types[0]}" if len(types) == 1 and word != types[0] else match[0]
+
+
+_ONE_WORD_TYPES = tuple(t for t in UNIT_TYPES if " " not in t)
+
+
+def _department_mended(match: re.Match[str]) -> str:
+    """ "Giám đốc Sơ Giao thông vận tải": a capitalised word with the letters of "Sở" before
+    a capitalised word a department's name starts with is "Sở", its mark misread."""
+    return f"Sở {match[2]}" if known_pair("sở", match[2]) else match[0]
+
+
+_SO_BEFORE_NAME = re.compile(r"\b(S[oòóỏõọôồốổỗộơờớởỡợ]) ([A-ZĐ][^\W\d_]*)")
+_TYPE_AFTER_AREA = re.compile(r"(\bđịa bàn )([a-zà-ỹđ]+)(?= [A-ZĐÀ-Ỹ])")
 
 
 def _ministries_judged(text: str) -> tuple[str, float]:

@@ -479,7 +479,9 @@ def misread_words(text: str) -> list[Slip]:
             clear = len(only) == 1 and len(sure | near) == 1
             # A capital no name explains was a speck's: the word goes in small letters.
             fix = (next(iter(only)) if lone else _cased(word, next(iter(only)))) if clear else None
-            if fix is None and spoiled:
+            # ... or one seldom written, in small letters ("bồi dưng cán bộ": dưỡng)
+            rare = word.islower() and word_use.syllables_in_use().get(folded, 0.0) < _RARE
+            if fix is None and (spoiled or (rare and not common)):
                 fix = _nearest_vouched(word, before, after, lone=lone)
             out.append(Slip(word, fix, bool(sure) and clear))
         elif (

@@ -10,6 +10,7 @@ import pytest
 from daemon.config import ReadingSettings
 from daemon.ocr.doctypes import DocTypes
 from daemon.ocr.fields_checks import (
+    judge_places,
     mended_years,
     undo_slips,
     without_specks,
@@ -39,6 +40,8 @@ def types() -> DocTypes:
         # a rare syllable with its letters ("pao") does not stand in its way; a frequent
         # one does ("Kết luận cúa": của, test_fields_trust)
         ("phổ biến, páo dục pháp luật", "phổ biến, giáo dục pháp luật"),
+        # a word seldom written, one letter off the one its neighbour calls for
+        ("công tác bồi dưng cán bộ, công chức", "công tác bồi dưỡng cán bộ, công chức"),
         # the opening's first word two letters off the one that opens with the second
         (
             "Nà cao hiệu quả bảo đảm an toàn thực phẩm",
@@ -82,6 +85,21 @@ def test_a_dash_between_two_words_the_regulations_write_as_one_is_a_speck() -> N
         "thông tin phục vụ thu ngân sách"
     )
     assert without_specks_in_compounds("Sở Tài chính - Kế hoạch") == "Sở Tài chính - Kế hoạch"
+
+
+def test_a_unit_type_with_its_mark_lost_after_dia_ban_is_the_type() -> None:
+    """ "trên địa bàn xa Kỳ Tân" (5151 c0164, an old copier): before a name, after "địa
+    bàn", the word with the letters of one unit's type is that type."""
+    assert judge_places("trên địa bàn xa Kỳ Tân")[0] == "trên địa bàn xã Kỳ Tân"
+    assert judge_places("trên địa bàn cả nước")[0] == "trên địa bàn cả nước"
+
+
+def test_a_department_with_its_mark_misread_is_so() -> None:
+    """ "Giám đốc Sơ Giao thông vận tải" (6767 c0161, 8484 c0157: old copiers): before a
+    word a department's name starts with, the capitalised word with Sở's letters."""
+    read = "Kết luận của Giám đốc Sơ Giao thông vận tải"
+    assert judge_places(read)[0] == "Kết luận của Giám đốc Sở Giao thông vận tải"
+    assert judge_places("Ban hành Kế hoạch Số 15")[0] == "Ban hành Kế hoạch Số 15"
 
 
 def test_a_bar_glued_to_a_word_is_a_commas_tail() -> None:
