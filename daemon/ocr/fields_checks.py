@@ -288,10 +288,11 @@ def without_specks(text: str) -> str:
     with no space after it ("Kiểm,tra"; elsewhere it is print's, its space lost) or
     with one, when neither word pairs outwards ("Ban, hành Quy chế"), a semicolon between
     small words (a trích yếu's list has commas: "quản lý; sử dụng"), a mark between "năm"
-    and its year ("năm: 2020", "năn,2023") or inside it ("năm 202.4"), an apostrophe after
-    a word that no quotation opened ("quý II' năm 2019"), a consonant alone between the
-    halves of a compound ("chỉnh h lý") or before a word it starts ("t tài liệu": the word's
-    edge read twice) or read apart from the word it starts ("C ác tập thể": các), a
+    and its year ("năm: 2020", "năn,2023", "năm-2015") or inside it ("năm 202.4"), an
+    apostrophe after a word that no quotation opened ("quý II' năm 2019"), a consonant
+    alone between the halves of a compound ("chỉnh h lý") or before a word it starts ("t
+    tài liệu": the word's edge read twice) or read apart from the word it starts ("C ác tập
+    thể": các), a
     quotation mark opening at the end ("năm 2020“") or, closing nowhere, before a small
     word ("tiêu cực "tỉnh Bắc Giang"), a capital inside a word ("quản lÝ"), a stop before
     the first capital (".Kiểm tra"), the quarter's word with its mark lost before its
@@ -504,7 +505,7 @@ _LETTER_AFTER_NUMBER = re.compile(r"(?<=\d)\s+[A-ZĐ]$")
 # "tìm ;kiếm", "bồi _dưỡng", "huyện 'Tam Nông": no trích yếu holds an apostrophe
 _MARKS_BETWEEN = re.compile(r"([^\W\d_]+)((?:\s*[-–—ˆ^`~.!?_|:])+)\s*([^\W\d_]+)")
 _SEMICOLON = re.compile(r"([^\W\d_]+);\s+([^\W\d_]+)")
-_MARK_BEFORE_YEAR = re.compile(r"\b([^\W\d_]{1,4})[,:;.]\s?(?=(?:19|20)\d\d\b)")
+_MARK_BEFORE_YEAR = re.compile(r"\b([^\W\d_]{1,4})[,:;.-]\s?(?=(?:19|20)\d\d\b)")
 # "tìm ;kiếm", "về -chỉnh lý" (a dash glued to a small word: print's list dash has a space)
 _MARK_BEFORE_WORD = re.compile(r"(?<=\s)(?:[;_„‚|~`\-–]+(?=[a-zà-ỹđ])|['’]+(?=[^\W\d_]))")
 _OPEN_STRAIGHT_QUOTE = re.compile(r'(?<=\s)"(?=[a-zà-ỹđ])')
@@ -529,7 +530,8 @@ def trim_edges(text: str) -> tuple[str, bool]:
     it ("2020-2025—"), a full stop after its last word or number (a speck: ND30 ends no
     trích yếu with one; "TP." keeps its own), a bracket before it that closes nowhere, a
     dotted rule or a speck before or after it ("ˆ Công tác", "2024.....", "2018 ˆ"), and a
-    quotation mark at its start that closes nowhere (and whether there was one)."""
+    quotation mark at its start that closes nowhere or a letter alone before two words that
+    pair ("ý góp ý dự thảo": the pair's letter read twice), and whether there was one."""
     text = _FULL_STOP.sub("", text.strip(" -–—•_`'‘’:,;[|"))
     if text[:1] == "(" and ")" not in text:  # "(Quy định ...": a bracket closing nowhere
         text = text[1:].lstrip()
@@ -540,6 +542,9 @@ def trim_edges(text: str) -> tuple[str, bool]:
     text = _DOTTED_TAIL.sub("", text)
     if text[:1] in '"“' and sum(text.count(q) for q in '"“”') % 2 == 1:
         return text[1:].lstrip(), True
+    head = text.split(" ", 3)
+    if len(head) >= 3 and len(head[0]) == 1 and head[0].isalpha() and known_pair(*head[1:3]):
+        return " ".join(head[1:]), True  # "ý góp ý dự thảo": a letter alone before a pair
     return text, False
 
 

@@ -246,3 +246,27 @@ def test_the_stamps_den_under_a_vv_line_ends_it(types: DocTypes) -> None:
         *BODY,
     )
     assert extract(reading, types).subject == "báo cáo số liệu chuyển đổi số"
+
+
+def test_what_fresh_seed_6565_registered_unflagged_is_put_right_and_flagged(
+    types: DocTypes,
+) -> None:
+    """Two of its old copiers' silent errors (measured on the final code before this): a
+    dash between "năm" and its year; a letter alone before "góp ý", that pair's letter
+    read twice."""
+    from daemon.ocr.fields_checks import trim_edges
+
+    assert without_specks("Hỗ trợ doanh nghiệp nhỏ và vừa năm-2015") == (
+        "Hỗ trợ doanh nghiệp nhỏ và vừa năm 2015"
+    )
+    assert trim_edges("ý góp ý dự thảo Kế hoạch") == ("góp ý dự thảo Kế hoạch", True)
+    assert trim_edges("Y tế cơ sở") == ("Y tế cơ sở", False)
+    reading = page(
+        *HEADER,
+        ("GIẤY MỜI", 0.48, 0.177, 0.60),
+        ("Hỗ trợ doanh nghiệp nhỏ và vừa năm-2015", 0.33, 0.199, 0.75),
+        *BODY,
+    )
+    fields = extract(reading, types)
+    assert fields.subject == "Hỗ trợ doanh nghiệp nhỏ và vừa năm 2015"
+    assert fields.confidence["subject"] < THRESHOLD
