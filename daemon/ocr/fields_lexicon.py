@@ -159,21 +159,29 @@ _KNOWN = frozenset(pair for pairs in _AGENCY_INDEX.values() for pair in pairs)
 _COMMON_PAIRS = frozenset(pair for pairs in _COMMON_INDEX.values() for pair in pairs)
 
 
-def _phrase_next() -> dict[tuple[str, str], frozenset[str | None]]:
+def _phrase_pairs() -> tuple[
+    dict[tuple[str, str], frozenset[str | None]], frozenset[tuple[str, str]]
+]:
     """For each pair of words in the compounds and phrases of official writing alone (no
-    place's name: "đồng nai"), the words that follow it there (None where it starts or ends
-    one: there it is a word of its own)."""
+    place's name: "đồng nai"), the words that follow it there (None where a phrase ends
+    with it); and the pairs a phrase starts with."""
     found: dict[tuple[str, str], set[str | None]] = defaultdict(set)
+    starts: set[tuple[str, str]] = set()
     for phrase in nfc(_COMMON).split("|"):
         words = [fold_word(w) for w in phrase.split()]
-        for i, pair in enumerate(zip(words, words[1:], strict=False)):
+        for i, pair in enumerate(itertools.pairwise(words)):
             found[pair].add(words[i + 2] if i + 2 < len(words) else None)
-            if i == 0:
-                found[pair].add(None)
-    return {pair: frozenset(follows) for pair, follows in found.items()}
+        starts.update(itertools.islice(itertools.pairwise(words), 1))
+    return {pair: frozenset(follows) for pair, follows in found.items()}, frozenset(starts)
 
 
-_PHRASE_NEXT = _phrase_next()  # its keys: every pair of those phrases
+# The words that follow each pair of those phrases (None where one ends with it) ...
+_PHRASE_GOES_ON, _PHRASE_STARTS = _phrase_pairs()
+# ... and None where one starts with it too: there the pair is a word of its own
+_PHRASE_NEXT = {
+    pair: follows | {None} if pair in _PHRASE_STARTS else follows
+    for pair, follows in _PHRASE_GOES_ON.items()
+}
 _FIRST_HALVES = frozenset(a for a, _ in _KNOWN)
 _SECOND_HALVES = frozenset(b for _, b in _KNOWN)
 
@@ -656,25 +664,13 @@ def words_lost_after(a: str, b: str) -> list[str]:
     "tìm kiếm": cứu nạn), up to three."""
     pair = (fold_word(a), fold_word(b))
     out: list[str] = []
-    while len(out) < 3 and len(follows := _goes_on().get(pair, set())) == 1:
+    while len(out) < 3 and len(follows := _PHRASE_GOES_ON.get(pair, frozenset())) == 1:
         (word,) = follows
         if word is None:
             break
         out.append(word)
         pair = (pair[1], word)
     return out
-
-
-@functools.cache
-def _goes_on() -> dict[tuple[str, str], set[str | None]]:
-    """For each pair of the phrases of official writing, the words that follow it there
-    (None where a phrase ends with it)."""
-    found: dict[tuple[str, str], set[str | None]] = defaultdict(set)
-    for phrase in nfc(_COMMON).split("|"):
-        words = [fold_word(w) for w in phrase.split()]
-        for i, pair in enumerate(itertools.pairwise(words)):
-            found[pair].add(words[i + 2] if i + 2 < len(words) else None)
-    return dict(found)
 
 
 def number_lost(text: str) -> bool:

@@ -76,11 +76,16 @@ def checked_place(name: str, unit_type: str = "") -> tuple[str, float]:
         # "huyện Thụ Xuân": no place is spelled so, one district one letter off, its mark
         # and all (Thọ Xuân; Phú Xuân and Như Xuân are two off). Still doubted.
         key = name_key(name)
-        near = {u.short for u in places.units if u.level == "district"}
-        near = {short for short in near if one_edit_apart(key, name_key(short))}
+        near = {short for short in _districts() if one_edit_apart(key, name_key(short))}
         if len(near) == 1:
             return _cased(near.pop(), name), UNKNOWN_PLACE
     return name, UNKNOWN_PLACE
+
+
+@functools.cache
+def _districts() -> frozenset[str]:
+    """The districts' names, both eras: a place one letter off is looked for among them."""
+    return frozenset(u.short for u in gazetteer.shipped().units if u.level == "district")
 
 
 def _checked_province(places: gazetteer.Gazetteer, name: str) -> tuple[str, float]:
