@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Sequence
 from itertools import pairwise, zip_longest
 from statistics import fmean
 from typing import Any
@@ -52,6 +53,7 @@ from daemon.ocr.fields_header import (
     UNREAD,
     Header,
     chars_lost_before,
+    chars_lost_between,
     find_header,
     split_agency,
     subject_lines,
@@ -70,6 +72,7 @@ from daemon.ocr.fields_lexicon import (
     without_speck_inside,
     word_lost_between,
     words_lost_after,
+    written_pair,
     year_unannounced,
 )
 from daemon.ocr.fields_parse import Number, parse_date_line, parse_number, restore_abbr
@@ -148,7 +151,11 @@ def extract_fields(reading: Reading, types: DocTypes, *, today: dt.date | None =
     doc_type = _doc_type(head, types, values, conf)
     named = " ".join(ln.text for ln in subject)  # the years it names vouch for the date's
     _number_date(layout, head, types, doc_type, today, values, conf, named)
-    _subject(head, subject, values, conf, chars_lost_before(layout, head, subject))
+    lost, between = (
+        chars_lost_before(layout, head, subject),
+        chars_lost_between(layout, head, subject),
+    )
+    _subject(head, subject, values, conf, lost, between)
     if subject_may_go_on(layout, subject, body_start):
         conf["subject"] = min(conf["subject"], _GOES_ON)
     _agencies(head, values, conf)
@@ -355,13 +362,15 @@ def _subject(
     values: dict[str, Any],
     conf: dict[str, float],
     lost: float = 0.0,
+    between: Sequence[float] = (),
 ) -> None:
     """The trích yếu from the lines under the title (`lost`: the characters its first line
-    lacks at its start, see `chars_lost_before`), or from a V/v block."""
+    lacks at its start, see `chars_lost_before`; `between`: those each pair of them lacks
+    between them, see `chars_lost_between`), or from a V/v block."""
     rest = head.title_match.rest if head.title_match else ""  # "ĐƠN XIN ..." goes on
     read_from: list[WLine] = []
     if subject or rest:
-        text, lone = trim_edges(squash(" ".join([rest, *_bridged(subject)])))
+        text, lone = trim_edges(squash(" ".join([rest, *_bridged(subject, between)])))
         read_from = subject or ([head.title_line] if head.title_line else [])
         score = _spoilt_by_one(read_from)
         score *= SPELLING_PENALTY if lone else 1.0  # its closing mark may be lost too
@@ -419,18 +428,32 @@ def _subject(
     conf["subject"] = score * placed * spelling(values["subject"]) * whole * slipped
 
 
-def _bridged(lines: list[WLine]) -> list[str]:
+def _bridged(lines: list[WLine], between: Sequence[float] = ()) -> list[str]:
     """The trích yếu's lines' texts, with the word the stamp ate at the end of one put back
     where a phrase of official writing puts one word only between its last word and the
-    next line's first ("... Thông tin tại" over "họp về tiếp công dân": cuộc)."""
+    next line's first ("... Thông tin tại" over "họp về tiếp công dân": cuộc), or the
+    word that ends a phrase going on one way only, where the lines' places say a word of
+    its width is missing between them (`between`, characters: "dịch bệnh truyền" over
+    "trong dịp Tết ...", centred right of the title's middle: nhiễm)."""
     texts = [ln.text for ln in lines]
+    widths = list(between) or [0.0] * len(texts)
     for k, (line, below) in enumerate(pairwise(lines)):
         last, first = _LETTERS.findall(line.text), _LETTERS.findall(below.text)
         if min(line.conf, below.conf) >= UNREAD or not (last and first):
             continue
         if (lost := word_lost_between(last[-1], first[0])) is not None:
             texts[k] = f"{texts[k]} {lost}"
+        elif len(last) > 1 and not written_pair(last[-1], first[0]):
+            ended = words_lost_after(last[-2], last[-1])
+            if (
+                len(ended) == 1
+                and _LOST_WIDTH[0] <= widths[k] / (len(ended[0]) + 1) <= _LOST_WIDTH[1]
+            ):
+                texts[k] = f"{texts[k]} {ended[0]}"
     return texts
+
+
+_LOST_WIDTH = (0.5, 2.0)  # the characters missing, as a share of the word's and a space
 
 
 def _phrase_ended(text: str) -> str:

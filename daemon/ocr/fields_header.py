@@ -13,10 +13,12 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 from daemon.ocr import syllables
 from daemon.ocr.doctypes import DocTypes, TitleMatch
 from daemon.ocr.fields_layout import NUMBER_LABEL_RE, Layout, WLine, ends_body
+from daemon.ocr.fields_lexicon import goes_on_with
 from daemon.ocr.fields_parse import (
     DateLine,
     Mark,
@@ -133,6 +135,20 @@ def _part(line: WLine, start: int, end: int) -> WLine:
 _STAMP_WORD = re.compile(r"\s+[|Il1]?[ĐD][EÉẾÊ]N\W*$")
 
 
+def _without_stamp_bits(line: WLine) -> WLine | None:
+    """The line less the bits of the stamp beside it read at its end, words of one or two
+    letters or digits ("BÁO CÁO L ĐH", "HƯỚNG DẪN 4 ÊN 2,": no type's name ends so), when
+    its start is a type's name as read; None when it ends in no such bits."""
+    found = _STAMP_BITS.search(line.text)
+    if found is None or found.start() == 0:
+        return None
+    bare = _part(line, 0, found.start())
+    return bare if is_upper_text(bare.text) else None
+
+
+_STAMP_BITS = re.compile(r"(?:\s+\W*\w{1,2}\W*)+$")
+
+
 def _window(layout: Layout) -> list[int]:
     """Indexes of the first page's lines that may belong to the header or the title.
 
@@ -166,10 +182,13 @@ def find_header(layout: Layout, types: DocTypes, today: dt.date) -> Header:
         if whole is not None and (found := _is_title(whole, types, layout.positioned)):
             head.title, head.title_match, head.title_line, head.end = i + 1, found, whole, i
             break
-        bare = _without_stamp_word(lines[i])
-        if bare is not None and (found := _is_title(bare, types, layout.positioned)):
-            head.title, head.title_match, head.title_line, head.end = i, found, bare, i
-            break
+        for bare in (_without_stamp_word(lines[i]), _without_stamp_bits(lines[i])):
+            if bare is not None and (found := _is_title(bare, types, layout.positioned)):
+                break
+        else:
+            continue
+        head.title, head.title_match, head.title_line, head.end = i, found, bare, i
+        break
     region = [i for i in window if i < head.end]
     split = _column_split(layout, region)
     left: list[int] = []
@@ -300,8 +319,20 @@ def _goes_on_from_colon(prev: WLine, line: WLine) -> bool:
     """A wrapped line in small letters after a colon or a full stop read at a line's end:
     the mark was a speck ("V/v đôn đốc báo cáo kết quả:" / "phổ biến, giáo dục pháp luật";
     "V/v báo cáo số liệu phòng." / "cháy, chữa cháy rừng"), and the trích yếu, which
-    `fields` then flags, goes on."""
-    return prev.conf < 1.0 and prev.text.rstrip().endswith((":", ".")) and line.text[:1].islower()
+    `fields` then flags, goes on. A capital shaped as its small letter, opening the word
+    the phrase at the line's end goes on with, is one misread ("... ứng dụng chữ ký ." /
+    "Số trong gửi, nhận ...", 0.89 on a fresh seed's old copier: the trích yếu cut short)."""
+    if prev.conf >= 1.0 or not prev.text.rstrip().endswith((":", ".")):
+        return False
+    if line.text[:1].islower():
+        return True
+    before, after = _WORDS.findall(prev.text)[-2:], _WORDS.findall(line.text)[:1]
+    small_alike = loose_key(line.text[:1]) in _SMALL_ALIKE
+    return small_alike and len(before) == 2 and bool(after) and goes_on_with(*before, *after)
+
+
+_WORDS = re.compile(r"[^\W\d_]+")
+_SMALL_ALIKE = frozenset("cosvwxz")  # capitals shaped as their small letters, but taller
 
 
 _SPECKS = re.compile(r"[_.,:;'\"`]+")
@@ -400,6 +431,26 @@ def chars_lost_before(layout: Layout, head: Header, subject: list[WLine]) -> flo
     centre = _printed_centre(title)
     per_char = (line.x1 - line.x0) / len(line.text)
     return max((line.x1 - centre) - (centre - line.x0), 0.0) / per_char
+
+
+def chars_lost_between(layout: Layout, head: Header, subject: list[WLine]) -> list[float]:
+    """How many characters each pair of the trích yếu's lines running on lacks between
+    them to be centred under the title: the end of the first left of the title's middle,
+    the start of the second (in small letters) right of it, where the stamp ate them. 0
+    where nothing says where the title is."""
+    if head.title is None or not layout.positioned:
+        return [0.0] * max(len(subject) - 1, 0)
+    centre = _printed_centre(head.title_line or layout.lines[head.title])
+
+    def lost(line: WLine, *, start: bool) -> float:
+        if start and not line.text.lstrip(_END_MARKS)[:1].islower():
+            return 0.0
+        left, right = centre - line.x0, line.x1 - centre
+        return (
+            max(right - left if start else left - right, 0.0) * len(line.text) / (line.x1 - line.x0)
+        )
+
+    return [lost(a, start=False) + lost(b, start=True) for a, b in pairwise(subject)]
 
 
 def subject_may_go_on(layout: Layout, subject: list[WLine], following: int) -> bool:
@@ -547,13 +598,21 @@ def _opens_off_axis(line: WLine, following: Sequence[WLine], title: WLine, axis:
     doubted."""
     if not following or axis.centre is None or axis.spans(line):
         return False
-    eaten = _printed_centre(line) > axis.centre and line.x1 < axis.right - _MARGIN_SLACK
-    if not (line.text[:1].isupper() or (line.text[:1].islower() and eaten)):
+    if not (line.text[:1].isupper() or (line.text[:1].islower() and _eaten(line, axis))):
         return False
     (below,) = following
-    if axis.off(below) or not below.text[:1].islower() or line.page != below.page:
+    if not below.text[:1].islower() or line.page != below.page:
+        return False
+    if axis.off(below) and not (_eaten(line, axis) and _eaten(below, axis)):
         return False
     return _opens_subject(line, title, replace(axis, centre=None))
+
+
+def _eaten(line: WLine, axis: _Axis) -> bool:
+    """Whether `line`, off the title's axis, lacks its start: its middle right of the axis,
+    its end short of the margin the body's lines reach."""
+    assert axis.centre is not None
+    return _printed_centre(line) > axis.centre and line.x1 < axis.right - _MARGIN_SLACK
 
 
 def _ends_in_speck_colon(
@@ -668,7 +727,9 @@ def _goes_on_under(line: WLine, prev: WLine, axis: _Axis) -> bool:
     centred = abs(_printed_centre(line) - _printed_centre(prev)) <= _SAME_PLACE
     within = prev.x0 - _SAME_PLACE <= line.x0 and line.x1 <= prev.x1 + _SAME_PLACE
     unsure = within and line.conf < UNREAD and not _addressed(line)
-    return close and not axis.spans(line) and (centred or unsure)
+    wrapped = line.y0 - prev.y1 <= _WRAPPED * prev.height and line.text[:1].islower()
+    eaten = wrapped and _eaten(line, axis) and not _addressed(line)
+    return close and not axis.spans(line) and (centred or unsure or eaten)
 
 
 def _addressed(line: WLine) -> bool:

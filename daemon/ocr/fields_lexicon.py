@@ -658,6 +658,12 @@ def with_lost_agency_word(name: str) -> str:
     return " ".join(words)
 
 
+def goes_on_with(a: str, b: str, c: str) -> bool:
+    """Whether a phrase of official writing goes on from `a` `b` with `c` ("chữ ký" số),
+    case and tone placement aside."""
+    return fold_word(c) in _PHRASE_GOES_ON.get((fold_word(a), fold_word(b)), frozenset())
+
+
 def words_lost_after(a: str, b: str) -> list[str]:
     """The words that end the phrase of official writing whose two words `a` `b` end a
     text, when one way only goes on from there and none ends there ("bảo vệ môi": trường;

@@ -16,6 +16,7 @@ from daemon.ocr.fields_checks import (
     without_specks,
     without_specks_in_compounds,
 )
+from daemon.ocr.model import Reading
 from tests.unit.test_fields import extract
 from tests.unit.test_fields_ocr import BODY, HEADER, page
 
@@ -270,3 +271,93 @@ def test_what_fresh_seed_6565_registered_unflagged_is_put_right_and_flagged(
     fields = extract(reading, types)
     assert fields.subject == "Hỗ trợ doanh nghiệp nhỏ và vừa năm 2015"
     assert fields.confidence["subject"] < THRESHOLD
+
+
+def test_two_lines_the_stamp_ate_the_start_of_are_the_trich_yeu_and_its_lost_word_put_back(
+    types: DocTypes,
+) -> None:
+    """6161 c0175: the stamp left of the title ate "Bảo" and "nhiễm" at the two lines'
+    starts, so neither is centred under the title and the field was empty. Both start in
+    small letters right of the title's middle, short of the margin: the trích yếu; the
+    second lacks "nhiễm" by its place, the word "bệnh truyền" ends with."""
+    reading = page(
+        *HEADER,
+        ("PHƯƠNG ÁN", 0.469, 0.159, 0.611),
+        ("đảm phòng, chống dịch bệnh truyền", 0.382, 0.186, 0.743, 0.95),
+        ("trong dịp Tết Nguyên đán năm 2021", 0.393, 0.206, 0.754, 0.2),
+        *BODY,
+    )
+    fields = extract(reading, types)
+    assert fields.subject == (
+        "Bảo đảm phòng, chống dịch bệnh truyền nhiễm trong dịp Tết Nguyên đán năm 2021"
+    )
+    assert fields.confidence["subject"] < THRESHOLD
+
+
+def test_a_phrases_end_is_put_back_between_lines_only_where_their_places_leave_room(
+    types: DocTypes,
+) -> None:
+    """8989 s0037: "ứng dụng" ends the first line and goes on, in the lexicon, one way
+    only ("công nghệ"); the second line, centred under the title, lacks nothing before
+    "chữ ký số", so nothing is put in."""
+    reading = page(
+        *HEADER,
+        ("QUYẾT ĐỊNH", 0.464, 0.177, 0.611),
+        ("Về việc thành lập Tổ công tác triển khai ứng dụng", 0.26, 0.196, 0.815, 0.2),
+        ("chữ ký số trong gửi, nhận văn bản điện tử năm 2024", 0.254, 0.216, 0.821),
+        *BODY,
+    )
+    assert extract(reading, types).subject == (
+        "Về việc thành lập Tổ công tác triển khai ứng dụng chữ ký số trong gửi, nhận văn bản"
+        " điện tử năm 2024"
+    )
+
+
+def test_a_vv_goes_on_past_a_speck_where_a_capital_shaped_small_opens_the_phrases_next_word(
+    types: DocTypes,
+) -> None:
+    """Fresh seed 2121 c0154, registered unflagged as "tăng cường ứng dụng chữ ký": a
+    speck read as a full stop ended the V/v, and the next line's "số" was read "Số". "chữ
+    ký" goes on with "số" in the lexicon's phrases, and S is shaped as s: it goes on,
+    flagged. A line opening with a capital unlike its small letter ends it still."""
+
+    def vv(second: str) -> Reading:
+        return page(
+            ("UBND HUYỆN DI LINH", 0.203, 0.071, 0.431),
+            ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 0.50, 0.07, 0.92),
+            ("ỦY BAN NHÂN DÂN", 0.214, 0.09, 0.419),
+            ("Độc lập - Tự do - Hạnh phúc", 0.57, 0.09, 0.86),
+            ("XÃ MỸ HƯƠNG", 0.236, 0.108, 0.398),
+            ("Số: 225/UBND-VP", 0.233, 0.144, 0.402),
+            ("Mỹ Hương, ngày 15 tháng 9 năm 2020", 0.523, 0.142, 0.888),
+            ("V/v tăng cường ứng dụng chữ ký .", 0.189, 0.161, 0.468, 0.89),
+            (second, 0.19, 0.177, 0.444),
+            ("tử trên địa bàn xã Mỹ Hương", 0.2, 0.196, 0.434),
+            *BODY,
+        )
+
+    fields = extract(vv("Số trong gửi, nhận văn bản điện"), types)
+    assert fields.subject == (
+        "tăng cường ứng dụng chữ ký số trong gửi, nhận văn bản điện tử trên địa bàn xã Mỹ Hương"
+    )
+    assert fields.confidence["subject"] < THRESHOLD
+    assert extract(vv("Kính gửi: các cơ quan, đơn vị"), types).subject == (
+        "tăng cường ứng dụng chữ ký"
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "doc_type"), [("BÁO CÁO L ĐH", "Báo cáo"), ("HƯỚNG DẪN 4 ÊN 2,", "Hướng dẫn")]
+)
+def test_a_title_read_with_the_stamps_bits_after_it_is_the_title(
+    title: str, doc_type: str, types: DocTypes
+) -> None:
+    """5858 c0172, 2828 c0151: the stamp beside the title read into its line as words of
+    one or two letters or digits; no type's name ends so."""
+    reading = page(
+        *HEADER,
+        (title, 0.486, 0.153, 0.702),
+        ("năm 2023 và phương hướng, nhiệm vụ năm 2024", 0.3, 0.195, 0.76),
+        *BODY,
+    )
+    assert extract(reading, types).doc_type == doc_type
