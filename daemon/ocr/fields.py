@@ -31,6 +31,7 @@ from daemon.ocr.fields_checks import (
     capitalised,
     doubted_word_alone,
     doubted_words,
+    doubted_year_as_issued,
     judge_places,
     looks_whole,
     mended_years,
@@ -401,7 +402,9 @@ def _subject(
             whole = min(whole, SPELLING_PENALTY)
         text = capitalised(headed)
     words = [w for w in text.split() if holds_print(w) or w in SUBJECT_MARKS]  # not "ˆ"
-    text = mended_years(" ".join(words), values["date"].year if values["date"] else None)
+    issued = values["date"].year if values["date"] else None
+    text = mended_years(" ".join(words), issued)
+    text = doubted_year_as_issued(text, issued, values["doc_type"]) if unsure else text
     mended = correct_diacritics(text) if words else ""
     if slip_beside_number(text, mended) and not _issue_year_only(mended, values["date"]):
         whole = min(whole, SPELLING_PENALTY)  # (its issue year: a slip would not make it)

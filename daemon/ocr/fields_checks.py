@@ -240,6 +240,34 @@ def mended_years(text: str, issued: int | None) -> str:
     return _YEAR_SLOT.sub(mended, text)
 
 
+def doubted_year_as_issued(text: str, issued: int | None, doc_type: str | None = None) -> str:
+    """A trích yếu whose numbers OCR doubted, with a year one digit off the year its
+    document was issued read as that year ("năm 2046" in a document of 2016), unless that
+    year is in it already or the year is one of a span's. A trích yếu names the year of
+    its document more than any other, and a doubted digit is the likelier slip; the caller
+    keeps the field flagged. A plan or a draft may name the next year too ("góp ý dự thảo
+    Kế hoạch ... năm 2022" in 2021; a Kế hoạch of November on the next year's work): where
+    that reads as well, it is left as read."""
+    if issued is None or str(issued) in text:
+        return text
+    ahead = doc_type in _AHEAD_TYPES or _AHEAD.search(text) is not None
+    years = [str(issued), str(issued + 1)] if ahead else [str(issued)]
+
+    def mended(found: re.Match[str]) -> str:
+        digits, spanned = found.group(2), _SPAN_ON.match(text, found.end())
+        if len(digits) != 4 or not found.group(1) or spanned:
+            return found.group(0)  # a span's years: the other bounds them ("2021-2026")
+        near = [y for y in years if sum(a != b for a, b in zip(digits, y, strict=True)) <= 1]
+        return found.group(1) + near[0] if len(near) == 1 else found.group(0)
+
+    return _YEAR_SLOT.sub(mended, text)
+
+
+_SPAN_ON = re.compile(r"\s*[-–]\s*\d")
+_AHEAD_TYPES = frozenset({"Kế hoạch", "Chương trình", "Đề án", "Phương án", "Dự án"})
+_AHEAD = re.compile(r"\b(?:kế hoạch|dự thảo|phương hướng|chương trình|đề án)\b", re.IGNORECASE)
+
+
 def _readings(digits: str) -> set[str]:
     """The years `digits`, no year, may have been: one digit another, or one read twice."""
     if len(digits) == 4 and not _A_YEAR.fullmatch(digits):

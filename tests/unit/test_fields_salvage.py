@@ -10,6 +10,7 @@ import pytest
 from daemon.config import ReadingSettings
 from daemon.ocr.doctypes import DocTypes
 from daemon.ocr.fields_checks import (
+    doubted_year_as_issued,
     judge_places,
     mended_years,
     undo_slips,
@@ -361,3 +362,30 @@ def test_a_title_read_with_the_stamps_bits_after_it_is_the_title(
         *BODY,
     )
     assert extract(reading, types).doc_type == doc_type
+
+
+@pytest.mark.parametrize(
+    ("read", "issued", "meant"),
+    [
+        # one digit off the year of issue: that year (1919 c0180, 2424 c0172, 1414 c0180)
+        ("kiểm tra bảo vệ môi trường năm 2022", 2025, "kiểm tra bảo vệ môi trường năm 2025"),
+        ("thi đua, khen thưởng năm 2046", 2016, "thi đua, khen thưởng năm 2016"),
+        ("Thực hiện tiếp công dân năm 2032", 2022, "Thực hiện tiếp công dân năm 2022"),
+        # two digits off: left as read
+        ("Công tác tiêm chủng mở rộng năm 2019", 2025, "Công tác tiêm chủng mở rộng năm 2019"),
+        # the year of issue named already: the other is another year
+        ("Tình hình năm 2022 và phương hướng năm 2028", 2022, None),
+        # a draft plan reads as the next year too (7272 c0190): left as read ...
+        ("góp ý dự thảo Kế hoạch bồi dưỡng năm 2022", 2021, None),
+        # ... unless only one of the two is one digit off
+        (
+            "dự thảo Kế hoạch chuyển đổi số năm 2031",
+            2021,
+            "dự thảo Kế hoạch chuyển đổi số năm 2021",
+        ),
+    ],
+)
+def test_a_doubted_year_one_digit_off_the_year_of_issue_is_that_year(
+    read: str, issued: int, meant: str | None
+) -> None:
+    assert doubted_year_as_issued(read, issued) == (meant or read)
