@@ -105,7 +105,8 @@ from daemon.ocr.vntext import (
 __all__ = ["extract_fields"]
 
 _VV = re.compile(
-    r"^[\s.,;:'`_~-]*(?:[VYW]\s*[/⁄]\s*(?:[VYWU]|[A-Z](?=[\s:.]))?|V[VW]W?(?=\s))\s*[:.]?\s*",
+    r"^[\W_]*(?:[VYW]\s*[/⁄]\s*(?:[VYWU2]|[A-Z](?=[\s:.]))?|V[VW]W?(?=\s)|V(?=\s+[a-zà-ỹđ]))"
+    r"\s*[:.]?\s*",
     re.IGNORECASE,
 )  # "V/v", and as OCR reads it (see fields_header._VV_KEY)
 _ODD_IN_NUMBER = re.compile(r"[^0-9A-Za-zĐđ/\-&.]")

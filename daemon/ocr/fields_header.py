@@ -266,6 +266,8 @@ def _split_left(
     A line read before the number whose middle lies below the number's is no agency line:
     the top of the clerk's stamp beside it ("Sa uy ch,")."""
     vv_at = next((i for i in left if _VV_KEY.match(lines[i].key)), None)
+    if vv_at is None and number_at is not None:  # "V hướng dẫn ...": right under the number
+        vv_at = next((i for i in left if i > number_at and _LONE_V.match(lines[i].text)), None)
     stop = min(x for x in (number_at, vv_at, len(lines)) if x is not None)
     head.issuer_lines = [lines[i] for i in left if i < stop]
     if positioned and number_at is not None:
@@ -276,10 +278,12 @@ def _split_left(
         head.vv_lines = _vv_block(block) if positioned else block
 
 
-# "V/v" (về việc) as printed, and as OCR reads it: "V/", "V/V", "Y/v", "V/w", "V/Q", "V⁄", "VW",
-# "VWw" (the slash run into both v's), behind a speck (". V/v hướng dẫn") or with one
-# before its first word ("V/v-hướng dẫn").
-_VV_KEY = re.compile(r"[.,;:'`_~-]*\s*(?:[vyw]\s*[/⁄]\s*[a-z]?[\s-]|v[vw]w?\s|ve viec\b)")
+# "V/v" (về việc) as printed, and as OCR reads it: "V/", "V/V", "Y/v", "V/w", "V/Q", "V/2",
+# "V⁄", "VW", "VWw" (the slash run into both v's), behind specks (". V/v hướng dẫn", "_›
+# V/v"), with one before its first word ("V/v-hướng dẫn", "V/v.báo cáo"); or a V alone, its
+# slash and v lost, before a word in small letters (`_vv_at`).
+_VV_KEY = re.compile(r"[\W_]*\s*(?:[vyw]\s*[/⁄]\s*[a-z0-9]?[\s.-]|v[vw]w?\s|ve viec\b)")
+_LONE_V = re.compile(r"[\W_]*V\s+[a-zà-ỹđ]")
 
 
 def _vv_block(lines: list[WLine]) -> list[WLine]:

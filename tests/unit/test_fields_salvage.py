@@ -389,3 +389,32 @@ def test_a_doubted_year_one_digit_off_the_year_of_issue_is_that_year(
     read: str, issued: int, meant: str | None
 ) -> None:
     assert doubted_year_as_issued(read, issued) == (meant or read)
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "V/v.báo cáo",  # 1212 c0170: a speck between label and trích yếu
+        "V/2 báo cáo",  # 9898 c0155: its v read as a digit
+        "V báo cáo",  # 5454 c0200: slash and v lost, a small letter after
+        "_› V/v báo cáo",  # 2121 c0188: specks before it
+    ],
+)
+def test_a_vv_label_as_an_old_copier_leaves_it_still_opens_the_trich_yeu(
+    label: str, types: DocTypes
+) -> None:
+    """Four old copiers' công văn whose V/v label was read so had no type and no trích
+    yếu: the left column under the number held the whole trích yếu."""
+    reading = page(
+        *HEADER,
+        (f"{label} số liệu ứng", 0.223, 0.165, 0.44),
+        ("dụng chữ ký số trong gửi,", 0.212, 0.18, 0.45),
+        ("nhận văn bản điện tử", 0.233, 0.196, 0.432),
+        ("Kính gửi: Sở Nội vụ", 0.288, 0.221, 0.69),
+        *BODY,
+    )
+    fields = extract(reading, types)
+    assert (fields.doc_type, fields.subject) == (
+        "Công văn",
+        "báo cáo số liệu ứng dụng chữ ký số trong gửi, nhận văn bản điện tử",
+    )
