@@ -398,6 +398,8 @@ def subject_lines(layout: Layout, head: Header) -> tuple[list[WLine], int]:
         if not out and layout.positioned and _stamp_beside(line, title):
             continue
         line = _without_stamp_label(line, axis)
+        if not out:
+            line = _without_stamp_head(line, axis)
         if out:
             line = _without_end_speck(line, prev, axis)
         if not out and not _opens_subject(line, title, axis):
@@ -649,6 +651,43 @@ def _without_stamp_label(line: WLine, axis: _Axis) -> WLine:
         return line
     rest = _part(line, found.end(), len(line.text))
     return replace(rest, conf=min(line.conf, _STAMPED)) if doubted else rest
+
+
+def _without_stamp_head(line: WLine, axis: _Axis) -> WLine:
+    """The trích yếu's first line less the stamp's words OCR read before it, in one line
+    with it ('x VAN ỤNG 3ov:"Bận hành Kế hoạch ...' beside the stamp's left side): what
+    follows them is centred on the title's axis, and they are the stamp's words. Doubted, as
+    a line the stamp lay on."""
+    if axis.centre is None or not axis.off(line):
+        return line
+    for found in _WORD_START.finditer(line.text, 1):
+        head, rest = line.text[: found.start()], _part(line, found.start(), len(line.text))
+        if abs(_printed_centre(rest) - axis.centre) > _CENTRED:
+            continue
+        if not _stamps_words(head) or not rest.text[:1].isalpha():
+            return line
+        return replace(rest, conf=min(line.conf, _STAMPED))
+    return line
+
+
+def _stamps_words(text: str) -> bool:
+    """Whether `text` is what the stamp's print reads as: words in capitals (its engraved
+    name, "VAN ỤNG"), marks, letters alone and tokens no print holds ("3ov:"), one at least
+    of those last."""
+    kinds = [_stamp_token(word.strip(_END_MARKS + "“”")) for word in text.split()]
+    return "spoiled" in kinds and "print" not in kinds
+
+
+def _stamp_token(word: str) -> str:
+    if len(word) <= 1 or any(c.isdigit() for c in word) or not word.isalpha():
+        return "spoiled"
+    if word.isupper():
+        return "caps"
+    return "print" if syllables.is_syllable(word) else "spoiled"
+
+
+_WORD_START = re.compile(r"(?<=[\s\W])(?=[^\W\d_])")
+_CENTRED = 0.015  # page widths: a line centred under the title, as OCR's boxes place it
 
 
 _WRAPPED = 0.5  # a wrapped line's gap under the one before, at most (line heights)

@@ -418,3 +418,29 @@ def test_a_vv_label_as_an_old_copier_leaves_it_still_opens_the_trich_yeu(
         "Công văn",
         "báo cáo số liệu ứng dụng chữ ký số trong gửi, nhận văn bản điện tử",
     )
+
+
+def test_the_stamps_words_read_before_the_trich_yeu_in_its_line_are_dropped(
+    types: DocTypes,
+) -> None:
+    """8383 c0192: the stamp's engraved name and the clerk's number, read in one line with
+    the trích yếu's first ('x VAN ỤNG 3ov:"Bận hành ...'), put it off the title's axis and
+    the field was empty. What follows them is centred under the title: the trích yếu,
+    flagged. Words of print before it ("Về việc chỉ đạo") are no stamp's, and stay."""
+
+    def first_line(text: str) -> Reading:
+        return page(
+            *HEADER,
+            ("QUYẾT ĐỊNH", 0.458, 0.170, 0.607),
+            (text, 0.172, 0.177, 0.703, 0.58),
+            ("giải quyết khiếu nại, tố cáo năm 2021", 0.347, 0.212, 0.717),
+            *BODY,
+        )
+
+    fields = extract(first_line('x VAN ỤNG 3ov:"Bận hành Kế hoạch tiếp công dân,'), types)
+    assert fields.subject == (
+        "Ban hành Kế hoạch tiếp công dân, giải quyết khiếu nại, tố cáo năm 2021"
+    )
+    assert fields.confidence["subject"] < THRESHOLD
+    kept = extract(first_line("Về việc chỉ đạo Ban hành Kế hoạch tiếp công dân,"), types)
+    assert kept.subject is None or kept.subject.startswith("Về việc chỉ đạo")
