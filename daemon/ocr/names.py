@@ -105,7 +105,8 @@ def checked_name(name: str) -> tuple[str, float]:
     words = nfc(name).replace("-", " ").split()  # "Võ-rhị Minh Yến": no name has a dash
     if not words:
         return name, 1.0
-    factor = surname_factor(words[0])
+    words, specked = _without_specks(words)
+    factor = surname_factor(words[0]) * (UNKNOWN_SYLLABLE if specked else 1.0)
     out = [words[0]]
     for i, word in enumerate(words[1:], start=1):
         if i == 1 and len(words) > 3 and _slip_of_thi(word):
@@ -141,6 +142,24 @@ def checked_name(name: str) -> tuple[str, float]:
         out.append(word)
         factor *= UNKNOWN_SYLLABLE
     return " ".join(out), factor
+
+
+def _without_specks(words: list[str]) -> tuple[list[str], bool]:
+    """A name's words less what the seal's ink or a speck added, and whether any was:
+    - a word read twice ("Dư Công Công Sỹ");
+    - a short surname before the surname the name has, read without its marks ("Tạ Tran
+      Thị Thanh Nhung": Trần; the seal's ring is read "Tạ" again and again), which a name
+      of two surnames would have kept;
+    - in a name of five words, a word of two letters or one after the middle name's place
+      that no name has ("Đỗ Thị Tí Thu Trang")."""
+    out = [w for i, w in enumerate(words) if i == 0 or w.casefold() != words[i - 1].casefold()]
+    if len(out) > 3 and len(out[0]) <= 2 and out[0] in SURNAME_FORMS.values():
+        surname = SURNAME_FORMS.get(loose_key(out[1]))
+        if surname is not None and not is_name_syllable(out[1]):
+            out = [surname.upper() if out[1].isupper() else surname, *out[2:]]
+    if len(out) > 4:  # the second word is the middle name's place, however read ("TH")
+        out = [*out[:2], *(w for w in out[2:-1] if len(w) > 2 or is_name_syllable(w)), out[-1]]
+    return out, out != words
 
 
 def _slip_of_middle(word: str, *, first: bool) -> str | None:

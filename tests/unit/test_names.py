@@ -130,3 +130,29 @@ def test_a_given_name_as_read_is_not_second_guessed() -> None:
 def test_a_name_syllable_read_in_small_letters_is_capitalised() -> None:
     """Every syllable of a name has its capital: "thị" was OCR's slip of case."""
     assert checked_name("Nguyễn thị Thanh Trang") == ("Nguyễn Thị Thanh Trang", 1.0)
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        ("Tạ Tran Thị Thanh Nhung", "Trần Thị Thanh Nhung"),  # 4848 c0166: the seal's "Tạ"
+        ("Đỗ TH Tí Thu Trang", "Đỗ Thị Thu Trang"),  # 7272 c0168: "Tí", no name's word
+        ("Dương Công Công Sỹ", "Dương Công Sỹ"),  # a word read twice
+    ],
+)
+def test_what_the_seal_added_to_a_name_is_dropped_and_doubted(read: str, meant: str) -> None:
+    name, factor = checked_name(read)
+    assert name == meant
+    assert factor <= UNKNOWN_SYLLABLE
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Tạ Minh Tuấn",  # a short surname alone is a surname
+        "Lê Hồ Minh Anh",  # two surnames, both read with their marks
+        "Tôn Nữ Thị Minh Anh",  # a name of five, every word a name's
+    ],
+)
+def test_names_with_no_speck_keep_every_word(name: str) -> None:
+    assert checked_name(name)[0] == name
