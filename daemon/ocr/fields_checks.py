@@ -316,7 +316,8 @@ def without_specks(text: str) -> str:
     with no space after it ("Kiểm,tra"; elsewhere it is print's, its space lost) or
     with one, when neither word pairs outwards ("Ban, hành Quy chế"), a semicolon between
     small words (a trích yếu's list has commas: "quản lý; sử dụng"), a mark between "năm"
-    and its year ("năm: 2020", "năn,2023", "năm-2015") or inside it ("năm 202.4"), an
+    and its year ("năm: 2020", "năn,2023", "năm-2015") or inside it ("năm 202.4", "202-4"),
+    a digit alone between two words that pair ("người có 0 công"), an
     apostrophe after a word that no quotation opened ("quý II' năm 2019"), a consonant
     alone between the halves of a compound ("chỉnh h lý") or before a word it starts ("t
     tài liệu": the word's edge read twice) or read apart from the word it starts ("C ác tập
@@ -336,6 +337,7 @@ def without_specks(text: str) -> str:
     text = _STOP_IN_YEAR.sub(
         lambda m: m[1] + m[2] if _A_YEAR.fullmatch(m[1] + m[2]) else m[0], text
     )
+    text = _DIGIT_BETWEEN.sub(_digit_unspecked, text)
     text = _BAR_AFTER_WORD.sub(",", text)
     text = _MARK_AFTER_WORD.sub("", text)
     text = _COMMA_IN_WORD.sub(_comma_mended, text)
@@ -359,6 +361,15 @@ def without_specks(text: str) -> str:
     text = _NUMERAL_AFTER.sub(_numeral_mended, text)
     text = _LONE_END_NUMBER.sub(_number_unannounced, text)
     return _LETTER_AFTER_NUMBER.sub("", text)
+
+
+def _digit_unspecked(match: re.Match[str]) -> str:
+    """A digit alone between two words that pair, after a word no number follows: a speck
+    ("người có 0 công", 0.93 on a fresh seed's old copier). "lớp 6 năm" keeps its grade."""
+    before, after = match[1], match[2]
+    if announces_number(before) or not written_pair(before, after):
+        return match[0]
+    return before + " "
 
 
 def _capital_unshouted(match: re.Match[str]) -> str:
@@ -521,7 +532,8 @@ _DOUBLE_DASH = re.compile(r"(?<=\d)-\s+-(?=\d)")  # "2017- -2019"
 _DASH_AFTER_COMMA = re.compile(r",\s+[-–—]\s+(?=[a-zà-ỹđ])")  # "công dân, - giải quyết"
 _COLON_IN_WORD = re.compile(r"(?<=[^\W\d_]):(?=[^\W\d_])")
 # "năm 202.4": a speck inside the year
-_STOP_IN_YEAR = re.compile(r"(?<=\bn[aăâ]m )(\d{1,3})[.,](\d{1,3})\b", re.IGNORECASE)
+_STOP_IN_YEAR = re.compile(r"(?<=\bn[aăâ]m )(\d{1,3})[.,\-–](\d{1,3})\b", re.IGNORECASE)
+_DIGIT_BETWEEN = re.compile(r"([^\W\d_]+) \d (?=([^\W\d_]+))")
 _COMMA = re.compile(r"([^\W\d_]+), ([^\W\d_]+)")
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)\s+$")
 _WORD_AFTER = re.compile(r"\s+([^\W\d_]+)")

@@ -67,9 +67,13 @@ def checked_place(name: str, unit_type: str = "") -> tuple[str, float]:
         # "huyện Tiên Hải": a commune's name, one mark off the district Tiền Hải
         if len(placed) == 1 and name_key(placed[0]) != name_key(name):
             return _cased(placed[0], name), 1.0
+        if levels == ("commune",) and not _of_type(places.find(name), unit_type):
+            return name, UNKNOWN_PLACE  # "thị trấn Tế Thắng": a xã's name, a speck read "TẾ"
         return name, 1.0
     if levels and len(candidates) > 1:
         candidates = placed
+    if levels == ("commune",):  # "THỊ TRẤN TE THẮNG": the xã Tế Thắng is none
+        candidates = [c for c in candidates if _of_type(places.find(c), unit_type)]
     if len(candidates) == 1:
         return _cased(candidates[0], name), 1.0
     if not candidates and levels == ("district",):
@@ -80,6 +84,13 @@ def checked_place(name: str, unit_type: str = "") -> tuple[str, float]:
         if len(near) == 1:
             return _cased(near.pop(), name), UNKNOWN_PLACE
     return name, UNKNOWN_PLACE
+
+
+def _of_type(units: list[gazetteer.Unit], unit_type: str) -> bool:
+    """Whether one of `units` is of the commune's type written ("thị trấn", "xã", "phường"):
+    a speck can turn a town's name into a commune's of another type."""
+    written = unit_type.strip().casefold()
+    return any(u.name.casefold().startswith(written + " ") for u in units)
 
 
 @functools.cache

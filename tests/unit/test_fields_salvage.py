@@ -444,3 +444,24 @@ def test_the_stamps_words_read_before_the_trich_yeu_in_its_line_are_dropped(
     assert fields.confidence["subject"] < THRESHOLD
     kept = extract(first_line("Về việc chỉ đạo Ban hành Kế hoạch tiếp công dân,"), types)
     assert kept.subject is None or kept.subject.startswith("Về việc chỉ đạo")
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        # fresh seeds 1357 c0171 and 3579 s0149, registered unflagged (0.93, 0.95)
+        (
+            "Chi trả trợ cấp cho người có 0 công năm 2022",
+            "Chi trả trợ cấp cho người có công năm 2022",
+        ),
+        ("Bảo đảm an toàn thực phẩm năm 202-4", "Bảo đảm an toàn thực phẩm năm 2024"),
+        # a number where a word announces one stays, as does a span of years
+        ("Tuyển sinh vào lớp 6 năm 2020", None),
+        ("Ứng phó với bão số 1 năm 2021", None),
+        ("giai đoạn 2020-2025", None),
+    ],
+)
+def test_a_digit_alone_between_paired_words_and_a_dash_inside_a_year_are_specks(
+    read: str, meant: str | None
+) -> None:
+    assert without_specks(read) == (meant or read)

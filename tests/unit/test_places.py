@@ -25,10 +25,10 @@ def test_a_name_no_unit_bears_is_not_trusted() -> None:
 def test_a_place_after_tinh_is_a_province() -> None:
     """ "tỉnh Hà Lĩnh" (a commune's name in Thanh Hóa) passed as a known place at 0.80 on
     an old copier's page: after "tỉnh" only a province will do, and the one a letter
-    off it is taken. The same name after "xã" is the commune's."""
+    off it is taken. The same name after "thị trấn" is the town's (Thị trấn Hà Lĩnh)."""
     assert checked_place("Hà Lĩnh", "tỉnh ") == ("Hà Tĩnh", 1.0)
     assert checked_place("Hà Tinh", "tỉnh ") == ("Hà Tĩnh", 1.0)  # its mark lost
-    assert checked_place("Hà Lĩnh", "xã ") == ("Hà Lĩnh", 1.0)
+    assert checked_place("Hà Lĩnh", "thị trấn ") == ("Hà Lĩnh", 1.0)
     assert checked_place("Hà Nam", "tỉnh ") == ("Hà Nam", 1.0)
     assert checked_place("Xyz Qwe", "tỉnh ") == ("Xyz Qwe", UNKNOWN_PLACE)
     # a district's name, one letter off no province: not a province, and not guessed
@@ -118,3 +118,16 @@ def test_a_schools_name_is_its_namesakes_or_judged_as_a_persons() -> None:
     assert checked_agency("TRƯỜNG THPT NGUYÊN HUỆ") == ("TRƯỜNG THPT NGUYỄN HUỆ", 1.0)
     assert checked_agency("TRƯỜNG THCS LÊ THÁNH TÔNG")[0] == "TRƯỜNG THCS LÊ THÁNH TÔNG"
     assert checked_agency("TRƯỜNG MẦM NON HOA SEN") == ("TRƯỜNG MẦM NON HOA SEN", 1.0)
+
+
+def test_a_towns_name_read_as_a_communes_of_another_type_is_doubted() -> None:
+    """Fresh seed 3579 c0176, registered unflagged as "THỊ TRẤN TẾ THẮNG" (read "TE THẮNG"):
+    a speck before the thị trấn Thắng's name made the xã Tế Thắng's. A commune's place is
+    judged with its type: no thị trấn is spelled so."""
+    assert checked_agency("ỦY BAN NHÂN DÂN THỊ TRẤN TE THẮNG")[1] == UNKNOWN_PLACE
+    assert checked_agency("ỦY BAN NHÂN DÂN THỊ TRẤN TẾ THẮNG")[1] == UNKNOWN_PLACE
+    assert checked_agency("ỦY BAN NHÂN DÂN XÃ TE THẮNG") == ("ỦY BAN NHÂN DÂN XÃ TẾ THẮNG", 1.0)
+    assert checked_agency("ỦY BAN NHÂN DÂN THỊ TRẤN THẮNG") == (
+        "ỦY BAN NHÂN DÂN THỊ TRẤN THẮNG",
+        1.0,
+    )
