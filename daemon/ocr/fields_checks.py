@@ -21,6 +21,7 @@ from daemon.ocr.fields_lexicon import (
     known_pair,
     listed_pair,
     misread_words,
+    paired_word_starting,
     whole_first_word,
     written_pair,
 )
@@ -384,10 +385,20 @@ _CAPITAL_INSIDE = re.compile(r"[^\W\d_]+")
 
 def _letter_unspecked(match: re.Match[str]) -> str:
     """A consonant alone after a word, gone when nothing can hide there: between the two
-    halves of a compound ("chỉnh h lý"), or before the word it starts ("t tài liệu")."""
+    halves of a compound ("chỉnh h lý"), or before the word it starts ("t tài liệu"); or
+    the word it is the remains of, the one it starts that the word before pairs with ("cá
+    nhân c thành tích": có), unless that word names items ("điểm b", "khoản c") or the
+    letter starts the next word read apart from it."""
     before, letter, after = match.groups()
-    speck = known_pair(before, after) or after.startswith(letter)
-    return before if speck else match[0]
+    if known_pair(before, after) or after.startswith(letter):
+        return before
+    named = before.islower() and before not in _ITEM_WORDS
+    split = is_syllable(letter + after)  # "huyện l ục Nam": Lục, read apart (_onset_rejoined)
+    word = paired_word_starting(before, letter) if named and not split else None
+    return f"{before} {word}" if word else match[0]
+
+
+_ITEM_WORDS = frozenset({"điểm", "khoản", "mục", "tiết", "phần", "phụ", "lục"})
 
 
 _SPECK_LETTER = re.compile(rf"\b([^\W\d_]+) ([{LONE_CONSONANTS}])(?= ([a-zà-ỹđ]+))")

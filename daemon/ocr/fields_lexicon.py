@@ -658,6 +658,14 @@ def with_lost_agency_word(name: str) -> str:
     return " ".join(words)
 
 
+def paired_word_starting(a: str, letter: str) -> str | None:
+    """The one word starting with `letter` that `a` pairs with, in the lexicon or as the
+    regulations write it ("nhân" c...: có), or None."""
+    first = fold_word(a)
+    found = {b for x, b in _written_pairs() | _KNOWN if x == first and b.startswith(letter)}
+    return found.pop() if len(found) == 1 else None
+
+
 def goes_on_with(a: str, b: str, c: str) -> bool:
     """Whether a phrase of official writing goes on from `a` `b` with `c` ("chữ ký" số),
     case and tone placement aside."""

@@ -465,3 +465,11 @@ def test_a_digit_alone_between_paired_words_and_a_dash_inside_a_year_are_specks(
     read: str, meant: str | None
 ) -> None:
     assert without_specks(read) == (meant or read)
+
+
+def test_a_consonant_alone_is_the_word_it_starts_that_the_word_before_pairs_with() -> None:
+    """3434 c0181: "có" read as its c alone; "nhân" pairs with one word in c (có). Not a
+    letter that names an item, nor one read apart from the rest of its word."""
+    assert without_specks("cá nhân c thành tích xuất sắc") == "cá nhân có thành tích xuất sắc"
+    assert without_specks("theo điểm b khoản 1") == "theo điểm b khoản 1"
+    assert "là" not in without_specks("trên địa bàn huyện l ục Nam")
