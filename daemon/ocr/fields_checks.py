@@ -310,8 +310,9 @@ def without_specks(text: str) -> str:
     exclamation or question mark between words in small letters ("số liệu phòng. cháy",
     "công! tác") or before a capitalised one ("phê duyệt. Kế hoạch"), a dash doubled in a
     span of years ("2017- -2019"), a dash after a comma before a small word ("tiếp công dân,
-    - giải quyết"), a colon inside a word ("L:ao động"), a mark no trích yếu holds glued
-    to a word's end ("phòng#, chống"; a bar there is a comma's tail: "phòng| chống"), a
+    - giải quyết"), a colon inside a word ("L:ao động") or a stop after an I ("I.âm Hà":
+    the L's foot), a mark no trích yếu holds glued to a word's end ("phòng#, chống"; a bar
+    there is a comma's tail: "phòng| chống"), a
     capital alone after its closing number ("giai đoạn 2020-2024 H") or a number of a digit
     or two ("năm 2022 1": the clerk's pen), a comma between the two words of a compound
     with no space after it ("Kiểm,tra"; elsewhere it is print's, its space lost) or
@@ -541,7 +542,8 @@ _STOP_MID = re.compile(r"(?<=[a-zà-ỹđ])[.!?]\s+(?=[a-zà-ỹđ])")  # no tr�
 _STOP_BEFORE_CAPITAL = re.compile(r"(?<=[a-zà-ỹđ]{2})\.\s+(?=[A-ZĐÀ-Ỹ])")  # "phê duyệt. Kế hoạch"
 _DOUBLE_DASH = re.compile(r"(?<=\d)-\s+-(?=\d)")  # "2017- -2019"
 _DASH_AFTER_COMMA = re.compile(r",\s+[-–—]\s+(?=[a-zà-ỹđ])")  # "công dân, - giải quyết"
-_COLON_IN_WORD = re.compile(r"(?<=[^\W\d_]):(?=[^\W\d_])")
+# "L:ao động"; "I.âm Hà" (the L's foot read as a stop: the place's check puts the L back)
+_COLON_IN_WORD = re.compile(r"(?<=[^\W\d_]):(?=[^\W\d_])|(?<=\bI)\.(?=[a-zà-ỹđ])")
 # "năm 202.4": a speck inside the year
 _STOP_IN_YEAR = re.compile(r"(?<=\bn[aăâ]m )(\d{1,3})[.,\-–](\d{1,3})\b", re.IGNORECASE)
 _DIGIT_BETWEEN = re.compile(r"([^\W\d_]+) \d (?=([^\W\d_]+))")

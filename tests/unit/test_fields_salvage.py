@@ -473,3 +473,11 @@ def test_a_consonant_alone_is_the_word_it_starts_that_the_word_before_pairs_with
     assert without_specks("cá nhân c thành tích xuất sắc") == "cá nhân có thành tích xuất sắc"
     assert without_specks("theo điểm b khoản 1") == "theo điểm b khoản 1"
     assert "là" not in without_specks("trên địa bàn huyện l ục Nam")
+
+
+def test_an_l_whose_foot_was_read_as_a_stop_is_put_back_by_the_places_check() -> None:
+    """5151 c0189: "huyện I.âm Hà"; the stop is a speck, and the one district spelled with
+    those letters is Lâm Hà. Doubted; a Roman numeral's stop stays."""
+    text, factor = judge_places(without_specks("trên địa bàn huyện I.âm Hà"))
+    assert (text, factor < 1.0) == ("trên địa bàn huyện Lâm Hà", True)
+    assert without_specks("Phụ lục I. Danh mục") == "Phụ lục I. Danh mục"
