@@ -319,7 +319,8 @@ def without_specks(text: str) -> str:
     with one, when neither word pairs outwards ("Ban, hành Quy chế"), a semicolon between
     small words (a trích yếu's list has commas: "quản lý; sử dụng"), a mark between "năm"
     and its year ("năm: 2020", "năn,2023", "năm-2015") or inside it ("năm 202.4", "202-4"),
-    a digit alone between two words that pair ("người có 0 công"), an
+    a digit alone between two words that pair ("người có 0 công"), an l read as a bracket
+    ("chỉnh ]ý"), an
     apostrophe after a word that no quotation opened ("quý II' năm 2019"), a consonant
     alone between the halves of a compound ("chỉnh h lý") or before a word it starts ("t
     tài liệu": the word's edge read twice) or read apart from the word it starts ("C ác tập
@@ -347,6 +348,7 @@ def without_specks(text: str) -> str:
     text = _MARK_BEFORE_WORD.sub("", text)
     text = _SEMICOLON.sub(_semicolon_in_list, text)
     text = _MARK_BEFORE_YEAR.sub(_year_unmarked, text)
+    text = _BAR_FOR_L.sub(_l_unbarred, text)
     text = _SPECK_LETTER.sub(_letter_unspecked, text)
     text = _SPLIT_ONSET.sub(_onset_rejoined, text)
     if text.count("“") != text.count("”"):  # a quotation that closes nowhere: a speck
@@ -363,6 +365,17 @@ def without_specks(text: str) -> str:
     text = _NUMERAL_AFTER.sub(_numeral_mended, text)
     text = _LONE_END_NUMBER.sub(_number_unannounced, text)
     return _LETTER_AFTER_NUMBER.sub("", text)
+
+
+def _l_unbarred(match: re.Match[str]) -> str:
+    """A word whose l was read as a bracket or a bar ("chỉnh ]ý tài liệu"), with its l,
+    when the word before pairs with it so (chỉnh lý)."""
+    before, rest = match[1], match[2]
+    word = "l" + rest
+    return f"{before} {word}" if written_pair(before, word) else match[0]
+
+
+_BAR_FOR_L = re.compile(r"([^\W\d_]+) (?:[-–_]+ )?[\]|!]([a-zà-ỹđ]+)\b")  # "chỉnh -_ ]ý"
 
 
 def _digit_unspecked(match: re.Match[str]) -> str:

@@ -481,3 +481,33 @@ def test_an_l_whose_foot_was_read_as_a_stop_is_put_back_by_the_places_check() ->
     text, factor = judge_places(without_specks("trên địa bàn huyện I.âm Hà"))
     assert (text, factor < 1.0) == ("trên địa bàn huyện Lâm Hà", True)
     assert without_specks("Phụ lục I. Danh mục") == "Phụ lục I. Danh mục"
+
+
+def test_a_dash_a_speck_made_before_a_trich_yeu_lines_next_line_does_not_end_it(
+    types: DocTypes,
+) -> None:
+    """Fresh seed 7913 c0175, registered unflagged as "Kết quả công tác bảo đảm an toàn": a
+    speck before its second line, centred and close under the first, was read as a list's
+    dash. "an toàn thông tin" is a pair: the line goes on, flagged. A body's list item, a
+    line further down or one whose first word the line above does not pair with, ends it."""
+
+    def second(text: str, y0: float = 0.26) -> Reading:
+        return page(
+            *HEADER,
+            ("BÁO CÁO", 0.477, 0.219, 0.585),
+            ("Kết quả công tác bảo đảm an toàn", 0.36, 0.241, 0.702),
+            (text, 0.356, y0, 0.696, 0.9),
+            *BODY,
+        )
+
+    fields = extract(second("- thông tin mạng quý IV năm 2017"), types)
+    assert fields.subject == "Kết quả công tác bảo đảm an toàn thông tin mạng quý IV năm 2017"
+    assert fields.confidence["subject"] < THRESHOLD
+    for text, y0 in (("- các sở, ban, ngành tỉnh;", 0.26), ("- thông tin mạng quý IV", 0.29)):
+        assert extract(second(text, y0), types).subject == "Kết quả công tác bảo đảm an toàn"
+
+
+def test_an_l_read_as_a_bracket_is_put_back_where_the_word_before_pairs_with_it() -> None:
+    """Fresh seed 7913 c0168: "chỉnh -_ ]ý tài liệu"."""
+    assert without_specks("số liệu chỉnh -_ ]ý tài liệu") == "số liệu chỉnh lý tài liệu"
+    assert without_specks("theo mục ]a") == "theo mục ]a"
