@@ -103,8 +103,9 @@ tiếp công dân | khiếu nại | tố cáo | phòng chống tham nhũng | ti�
 chống lãng phí | quốc phòng |
 nghĩa vụ quân sự | dân quân tự vệ | an toàn thông tin mạng | an ninh mạng |
 ứng dụng công nghệ thông tin | cơ sở dữ liệu | phần mềm | quản lý văn bản và điều hành |
-chữ ký số | hạ tầng | doanh nghiệp | hợp tác xã | thương mại | thị trường | tiền lương |
-phụ cấp | chế độ chính sách | vị trí việc làm | tuyển dụng | nâng lương | bổ nhiệm |
+chữ ký số | hạ tầng | doanh nghiệp | doanh nghiệp nhỏ và vừa | hợp tác xã | thương mại |
+thị trường | tiền lương | phụ cấp | chế độ chính sách | vị trí việc làm | tuyển dụng |
+nâng lương | bổ nhiệm |
 điều động | luân chuyển | nghỉ hưu | đánh giá xếp loại | nhiệm vụ | giải pháp | trọng tâm |
 tăng cường | nâng cao hiệu quả | hiệu lực | trên địa bàn | giai đoạn | mùa khô | mùa mưa |
 người dân | nhân dân | tổ chức thực hiện | có liên quan | xã hội | kinh tế | phát triển |

@@ -511,3 +511,18 @@ def test_an_l_read_as_a_bracket_is_put_back_where_the_word_before_pairs_with_it(
     """Fresh seed 7913 c0168: "chỉnh -_ ]ý tài liệu"."""
     assert without_specks("số liệu chỉnh -_ ]ý tài liệu") == "số liệu chỉnh lý tài liệu"
     assert without_specks("theo mục ]a") == "theo mục ]a"
+
+
+def test_three_silent_errors_of_fresh_seed_1246_are_put_right() -> None:
+    """Registered unflagged as read: "doanh nghiệp nho và vừa" (0.94, an office scan: the
+    phrase, the law's name, is in the lexicon now), "giai đoạn 2023- 2025" (0.95: a space on
+    one side of a span's dash is OCR's), "Về việc để-nghị" (0.90: a dash glued between the
+    halves of a compound with a mark misread)."""
+    from daemon.ocr.fields_checks import without_specks_in_compounds
+    from daemon.ocr.fields_lexicon import correct_diacritics
+
+    assert correct_diacritics("hỗ trợ doanh nghiệp nho và vừa") == "hỗ trợ doanh nghiệp nhỏ và vừa"
+    assert without_specks("giai đoạn 2023- 2025") == "giai đoạn 2023-2025"
+    assert without_specks("giai đoạn 2023 - 2025") == "giai đoạn 2023 - 2025"
+    joined = without_specks_in_compounds("Về việc để-nghị phê duyệt")
+    assert correct_diacritics(joined) == "Về việc đề nghị phê duyệt"
