@@ -320,8 +320,7 @@ def without_specks(text: str) -> str:
     small words (a trích yếu's list has commas: "quản lý; sử dụng"), a mark between "năm"
     and its year ("năm: 2020", "năn,2023", "năm-2015") or inside it ("năm 202.4", "202-4"),
     a digit alone between two words that pair ("người có 0 công"), a space on one side of a
-    span's dash ("2023- 2025"), an l read as a bracket
-    ("chỉnh ]ý"), an
+    span's dash ("2023- 2025"), an l read as a bracket ("chỉnh ]ý"), an
     apostrophe after a word that no quotation opened ("quý II' năm 2019"), a consonant
     alone between the halves of a compound ("chỉnh h lý") or before a word it starts ("t
     tài liệu": the word's edge read twice) or read apart from the word it starts ("C ác tập

@@ -398,11 +398,10 @@ def subject_lines(layout: Layout, head: Header) -> tuple[list[WLine], int]:
         if not out and layout.positioned and _stamp_beside(line, title):
             continue
         line = _without_stamp_label(line, axis)
-        if not out:
-            line = _without_stamp_head(line, axis)
         if out:
-            line = _without_end_speck(line, prev, axis)
-            line = _without_lead_dash(line, prev, axis)
+            line = _without_lead_dash(_without_end_speck(line, prev, axis), prev, axis)
+        else:
+            line = _without_stamp_head(line, axis)
         if not out and not _opens_subject(line, title, axis):
             following = below[i + 1 : i + 2]
             if _ends_in_speck_colon(line, following, title, axis):
@@ -618,8 +617,8 @@ def _opens_off_axis(line: WLine, following: Sequence[WLine], title: WLine, axis:
 def _eaten(line: WLine, axis: _Axis) -> bool:
     """Whether `line`, off the title's axis, lacks its start: its middle right of the axis,
     its end short of the margin the body's lines reach."""
-    assert axis.centre is not None
-    return _printed_centre(line) > axis.centre and line.x1 < axis.right - _MARGIN_SLACK
+    right_of_axis = axis.centre is not None and _printed_centre(line) > axis.centre
+    return right_of_axis and line.x1 < axis.right - _MARGIN_SLACK
 
 
 def _ends_in_speck_colon(
@@ -680,6 +679,7 @@ def _stamps_words(text: str) -> bool:
 
 
 def _stamp_token(word: str) -> str:
+    """What a word before the trích yếu is: "spoiled" (no print's), "caps" or "print"."""
     if len(word) <= 1 or any(c.isdigit() for c in word) or not word.isalpha():
         return "spoiled"
     if word.isupper():
@@ -784,7 +784,9 @@ def _goes_on_under(line: WLine, prev: WLine, axis: _Axis) -> bool:
     (the stamp beside both moved where the title looked centred, or ate both lines' ends
     alike: "... và tìm" over "cứu nạn ... Kiến Xương năn"), or read unsurely within its
     span (the stamp ate its end: "thành tích xuất sắc trong bảo vệ môi" under "Về việc
-    khen thưởng các tập thể, cá nhân có", both starting at one place), unless it is the
+    khen thưởng các tập thể, cá nhân có", both starting at one place), or wrapped close
+    under it in small letters with its start eaten as the line above's may be ("trong dịp
+    Tết ..." under "đảm phòng, chống ...", the stamp left of both), unless it is the
     address under a Tờ trình's ("gui Phòng Giáo dục ...": "Kính" lost)."""
     close = line.y0 - prev.y1 <= 1.5 * max(prev.height, 0.01)
     centred = abs(_printed_centre(line) - _printed_centre(prev)) <= _SAME_PLACE
