@@ -23,6 +23,7 @@ from daemon.ocr.fields_lexicon import (
     misread_words,
     paired_word_starting,
     whole_first_word,
+    with_list_commas,
     written_pair,
 )
 from daemon.ocr.fields_vocab import (
@@ -329,7 +330,8 @@ def without_specks(text: str) -> str:
     word ("tiêu cực "tỉnh Bắc Giang"), a capital inside a word ("quản lÝ"), a stop before
     the first capital (".Kiểm tra"), the quarter's word with its mark lost before its
     numeral ("quy III": quý, nothing else is numbered so), and the storm's ("bảo số II":
-    bão). The caller keeps the field flagged: what made the speck may have hidden more."""
+    bão); and a list's comma OCR lost in a fixed phrase ("tiếp công dân giải quyết khiếu
+    nại"). The caller keeps the field flagged: what made the speck may have hidden more."""
     quoted = _OPENING_APOSTROPHE.search(text) is not None
     text = _LEAD_STOP.sub("", text)  # ".Kiểm tra ...": a speck before its first capital
     text = _STOP_MID.sub(" ", text)
@@ -365,7 +367,7 @@ def without_specks(text: str) -> str:
     text = _CAPITAL_INSIDE.sub(_capital_unshouted, text)
     text = _NUMERAL_AFTER.sub(_numeral_mended, text)
     text = _LONE_END_NUMBER.sub(_number_unannounced, text)
-    return _LETTER_AFTER_NUMBER.sub("", text)
+    return with_list_commas(_LETTER_AFTER_NUMBER.sub("", text))
 
 
 def _l_unbarred(match: re.Match[str]) -> str:

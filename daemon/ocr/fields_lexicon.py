@@ -659,6 +659,30 @@ def with_lost_agency_word(name: str) -> str:
     return " ".join(words)
 
 
+def with_list_commas(text: str) -> str:
+    """`text` with the commas of the lists official writing sets in fixed phrases put back
+    where OCR lost one ("tiếp công dân giải quyết khiếu nại": tiếp công dân, giải quyết;
+    "phòng cháy chữa cháy"), in the case they were read in."""
+    for bare, listed in _LISTS:
+        text = bare.sub(functools.partial(_as_listed, listed), text)
+    return text
+
+
+def _as_listed(listed: str, found: re.Match[str]) -> str:
+    return _cased(found[0], listed)
+
+
+def _list_pattern(phrase: str) -> re.Pattern[str]:
+    words = phrase.replace(",", "").split()
+    return re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, words)) + r"(?!\w)", re.IGNORECASE)
+
+
+# Lists written with a comma inside a phrase of official writing (the laws' own names:
+# Luật Tiếp công dân, Luật Khiếu nại, Luật Tố cáo; Luật Phòng cháy, chữa cháy)
+_LISTED_PHRASES = ("tiếp công dân, giải quyết khiếu nại", "phòng cháy, chữa cháy")
+_LISTS = tuple((_list_pattern(nfc(p)), nfc(p)) for p in _LISTED_PHRASES)
+
+
 def paired_word_starting(a: str, letter: str) -> str | None:
     """The one word starting with `letter` that `a` pairs with, in the lexicon or as the
     regulations write it ("nhân" c...: có), or None."""

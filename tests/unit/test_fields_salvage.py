@@ -526,3 +526,20 @@ def test_three_silent_errors_of_fresh_seed_1246_are_put_right() -> None:
     assert without_specks("giai đoạn 2023 - 2025") == "giai đoạn 2023 - 2025"
     joined = without_specks_in_compounds("Về việc để-nghị phê duyệt")
     assert correct_diacritics(joined) == "Về việc đề nghị phê duyệt"
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        # fresh seed 1246 s0049, an office scan registered unflagged at 0.97
+        (
+            "Kế hoạch tiếp công dân giải quyết khiếu nại, tố cáo giai đoạn 2016-2020",
+            "Kế hoạch tiếp công dân, giải quyết khiếu nại, tố cáo giai đoạn 2016-2020",
+        ),
+        ("Ban Chỉ đạo phòng cháy chữa cháy rừng", "Ban Chỉ đạo phòng cháy, chữa cháy rừng"),
+        ("Tiếp công dân giải quyết khiếu nại", "Tiếp công dân, giải quyết khiếu nại"),
+        ("phòng cháy, chữa cháy rừng", None),  # the comma read: nothing to put back
+    ],
+)
+def test_a_lists_comma_ocr_lost_in_a_fixed_phrase_is_put_back(read: str, meant: str | None) -> None:
+    assert without_specks(read) == (meant or read)
