@@ -153,11 +153,8 @@ def extract_fields(reading: Reading, types: DocTypes, *, today: dt.date | None =
     doc_type = _doc_type(head, types, values, conf)
     named = " ".join(ln.text for ln in subject)  # the years it names vouch for the date's
     _number_date(layout, head, types, doc_type, today, values, conf, named)
-    lost, between = (
-        chars_lost_before(layout, head, subject),
-        chars_lost_between(layout, head, subject),
-    )
-    _subject(head, subject, values, conf, lost, between)
+    lost = chars_lost_before(layout, head, subject)
+    _subject(head, subject, values, conf, lost, chars_lost_between(layout, head, subject))
     if subject_may_go_on(layout, subject, body_start):
         conf["subject"] = min(conf["subject"], _GOES_ON)
     _agencies(head, values, conf)

@@ -504,11 +504,12 @@ def without_specks_in_compounds(text: str) -> str:
 
 def _marks_in_compound(match: re.Match[str]) -> str:
     a, marks, b = match.groups()
-    small = (a.islower() and b.islower()) or marks in ("-", "–")
-    # a dash alone between two small words the regulations write as one ("phục - vụ") too
-    dashed = a.islower() and b.islower() and marks.strip() in ("-", "–") and written_pair(a, b)
-    # ... and one glued between the halves of one with a mark misread ("để-nghị": đề nghị)
-    glued = marks in ("-", "–") and a.islower() and b.islower() and compound_of(a, b) is not None
+    both_small = a.islower() and b.islower()
+    small = both_small or marks in ("-", "–")
+    # a dash alone between two small words the regulations write as one ("phục - vụ") too,
+    # and one glued between the halves of one with a mark misread ("để-nghị": đề nghị)
+    dashed = both_small and marks.strip() in ("-", "–") and written_pair(a, b)
+    glued = both_small and marks in ("-", "–") and compound_of(a, b) is not None
     inside = small and (common_pair(a, b) or dashed or glued) and not listed_pair(a, b)
     return f"{a} {b}" if inside else match[0]
 

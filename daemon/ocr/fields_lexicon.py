@@ -686,9 +686,17 @@ _LISTS = tuple((_list_pattern(nfc(p)), nfc(p)) for p in _LISTED_PHRASES)
 def paired_word_starting(a: str, letter: str) -> str | None:
     """The one word starting with `letter` that `a` pairs with, in the lexicon or as the
     regulations write it ("nhân" c...: có), or None."""
-    first = fold_word(a)
-    found = {b for x, b in _written_pairs() | _KNOWN if x == first and b.startswith(letter)}
+    found = {b for b in _partners_after().get(fold_word(a), ()) if b.startswith(letter)}
     return found.pop() if len(found) == 1 else None
+
+
+@functools.cache
+def _partners_after() -> dict[str, frozenset[str]]:
+    """For each word, the words it pairs with after it, in the lexicon or the regulations."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for a, b in _written_pairs() | _KNOWN:
+        found[a].add(b)
+    return {a: frozenset(bs) for a, bs in found.items()}
 
 
 def goes_on_with(a: str, b: str, c: str) -> bool:
