@@ -9,14 +9,16 @@ row of the header, and cut the header rows there.
 
 from __future__ import annotations
 
+import difflib
 import re
 import statistics
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from daemon.ocr.model import Line
+from daemon.ocr.vntext import loose_key
 
 #: A horizontal gap wider than this (fraction of page width) always separates two columns.
 COLUMN_GAP = 0.04
@@ -101,6 +103,59 @@ def _same_row(a: Boxed, b: Boxed) -> bool:
     if smaller <= 0:
         return abs((a.y0 + a.y1) / 2 - (b.y0 + b.y1) / 2) < 0.002
     return overlap >= 0.5 * smaller
+
+
+def read_twice(words: Sequence[Word], lines: Sequence[Hashable]) -> set[Word]:
+    """The words Tesseract read twice over the same ink, to drop: its LSTM now and then
+    emits a stretch of a line twice ("diplopia", tesseract-ocr/tesseract#884), and the
+    word table then holds two words on one line whose boxes mostly overlap: "giảm" at
+    696-786 px and "giảm" at 700-798, "ng" at 808-860 inside "nghèo" at 813-935,
+    "ộc" inside "cuộc" ("... giảm giảm ng nghèo bền vững"). Twins are alike too: the
+    letters of one are in the other, or most of them ("quả" and "quải"); a word with a box
+    a seal's ink widened over its neighbour ("Trinh" over "Thị") is no twin. Of two twins,
+    the one clearly wider is kept (the other is a piece of it read again), else the surer.
+    `lines`: each word's line (Tesseract's block, paragraph and line), in step."""
+    twins: set[Word] = set()
+    by_line: dict[Hashable, list[Word]] = {}
+    for word, line in zip(words, lines, strict=True):
+        by_line.setdefault(line, []).append(word)
+    for row in by_line.values():
+        kept: list[Word] = []
+        for word in sorted(row, key=lambda w: w.x0):
+            if kept and _one_ink(kept[-1], word):
+                twin = _the_twin(kept[-1], word)
+                twins.add(twin)
+                if twin is kept[-1]:
+                    kept[-1] = word
+            else:
+                kept.append(word)
+    return twins
+
+
+_TWIN_OVERLAP = 0.5  # of the narrower word's width: two words this much over one ink
+_PIECE = 1.5  # a word this much wider than its twin holds the piece read again
+_ALIKE = 0.6  # difflib ratio of two words' letters: read from one ink
+
+
+def _one_ink(a: Word, b: Word) -> bool:
+    narrower = min(a.x1 - a.x0, b.x1 - b.x0)
+    over = narrower > 0 and min(a.x1, b.x1) - max(a.x0, b.x0) > _TWIN_OVERLAP * narrower
+    return over and _alike(a.text, b.text)
+
+
+def _alike(a: str, b: str) -> bool:
+    first, second = loose_key(a), loose_key(b)
+    if first in second or second in first:
+        return True
+    return difflib.SequenceMatcher(None, first, second).ratio() >= _ALIKE
+
+
+def _the_twin(a: Word, b: Word) -> Word:
+    """Of two words read over one ink, the one to drop."""
+    wide_a, wide_b = a.x1 - a.x0, b.x1 - b.x0
+    if max(wide_a, wide_b) > _PIECE * min(wide_a, wide_b):
+        return a if wide_a < wide_b else b
+    return a if a.conf < b.conf else b
 
 
 def split_row(row: Sequence[Word], *, cut: float | None = None) -> list[list[Word]]:

@@ -254,3 +254,43 @@ def test_only_a_line_read_alone_is_tried_again_inverted(psm: int, invert: str) -
     assert engine is not None
     engine.data(Image.new("L", (200, 40), 255), psm=psm, dpi=300, timeout=5)
     assert engine._api.GetVariableAsString("tessedit_do_invert") == invert
+
+
+def test_words_read_twice_over_one_ink_are_read_once() -> None:
+    # Tesseract's word table for two old-copier title lines (7171 c0160, 1919 c0190): its
+    # LSTM read stretches of them twice, the twins' boxes over one ink.
+    table = data(
+        (1, 1, 2, 459, 75, 90, 30, 96.6, "tăng"),
+        (1, 1, 2, 566, 69, 112, 30, 96.3, "cường"),
+        (1, 1, 2, 696, 69, 90, 30, 96.0, "giảm"),
+        (1, 1, 2, 808, 69, 52, 30, 95.7, "ng"),
+        (1, 1, 2, 700, 72, 98, 30, 96.8, "giảm"),
+        (1, 1, 2, 813, 74, 122, 30, 95.8, "nghèo"),
+        (1, 1, 2, 950, 71, 73, 30, 96.2, "bền"),
+        (2, 1, 2, 453, 124, 41, 30, 96.7, "tại"),
+        (2, 1, 2, 506, 124, 73, 30, 96.9, "cuộc"),
+        (2, 1, 2, 542, 119, 37, 30, 92.6, "ộc"),
+        (2, 1, 2, 592, 124, 51, 30, 96.8, "họp"),
+        (2, 1, 2, 661, 119, 33, 30, 97.0, "về"),
+        (2, 1, 2, 711, 119, 56, 30, 94.8, "quả"),
+        (2, 1, 2, 663, 123, 35, 30, 93.3, "về"),
+        (2, 1, 2, 710, 125, 60, 30, 27.9, "quải"),
+    )
+    lines = tesseract.lines_from_data(table, (1200, 1700))
+    assert [ln.text for ln in lines] == ["tăng cường giảm nghèo bền", "tại cuộc họp về quả"]
+
+
+def test_neighbours_whose_boxes_touch_or_a_seal_widened_are_both_kept() -> None:
+    table = data(
+        (1, 1, 1, 100, 100, 60, 30, 96, "giai"),
+        (1, 1, 1, 152, 100, 80, 30, 95, "đoạn"),  # italics: 8 px under "giai"
+        (1, 1, 1, 240, 100, 10, 30, 90, "-"),
+        # 1919 c0195, a signer under the seal: its ink widened the surname's box over "Thị"
+        (2, 1, 1, 106, 300, 267, 30, 85.7, "Trinh"),
+        (2, 1, 1, 308, 300, 65, 30, 92.3, "Thị"),
+        (2, 1, 1, 387, 317, 78, 30, 96.2, "Thu"),
+    )
+    assert [ln.text for ln in tesseract.lines_from_data(table, (1000, 1000))] == [
+        "giai đoạn -",
+        "Trinh Thị Thu",
+    ]
