@@ -196,6 +196,16 @@ class DocTypes:
             return None
         return TitleMatch(best[1], round(best[0] * 0.9, 3))
 
+    def resembles(self, text: str, doc_type: DocType, *, cutoff: float) -> TitleMatch | None:
+        """`text` as a title of `doc_type` (named by the ký hiệu) when as similar to one of
+        its names as `cutoff` asks: a title an old copier spoiled beyond `correct`'s reach
+        ("H Z G DẪN" for HƯỚNG DẪN, 0.67), which no other type's name need be near."""
+        key = loose_key(squash(nfc(text)).strip(" .:;,-–—_|"))
+        ratio = max(
+            difflib.SequenceMatcher(None, key, loose_key(name)).ratio() for name in doc_type.names
+        )
+        return TitleMatch(doc_type, round(ratio * 0.9, 3)) if key and ratio >= cutoff else None
+
     def _letter_prefix(self, text: str) -> TitleMatch | None:
         """The longest letter type whose name starts `text` on a word boundary."""
         words = text.split()

@@ -374,6 +374,8 @@ def _subject(
         score = _spoilt_by_one(read_from)
         score *= SPELLING_PENALTY if lone else 1.0  # its closing mark may be lost too
         score *= 1.0 if len(subject) < 6 else 0.6
+        if head.spoiled_title:  # what spoiled the title may have spoiled the lines under it
+            score = min(score, SPELLING_PENALTY)
     elif head.vv_lines:
         text, _ = trim_edges(_VV.sub("", squash(" ".join(ln.text for ln in head.vv_lines))))
         read_from = head.vv_lines

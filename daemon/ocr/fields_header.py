@@ -74,6 +74,7 @@ class Header:
     vv_lines: list[WLine] = field(default_factory=list)
     marks: list[tuple[Mark, WLine]] = field(default_factory=list)
     has_motto: bool = False
+    spoiled_title: bool = False  # found by its resemblance to the ký hiệu's type only
 
 
 def _is_title(line: WLine, types: DocTypes, positioned: bool) -> TitleMatch | None:
@@ -189,6 +190,47 @@ def find_header(layout: Layout, types: DocTypes, today: dt.date) -> Header:
             continue
         head.title, head.title_match, head.title_line, head.end = i, found, bare, i
         break
+    _read_above_title(head, layout, window, today)
+    spoiled = _title_the_number_names(head, layout, window, types)
+    if spoiled is not None:  # the header ends at it: read again above it
+        i, found = spoiled
+        head = Header(end=i, title=i, title_match=found, title_line=lines[i], spoiled_title=True)
+        _read_above_title(head, layout, window, today)
+    return head
+
+
+def _title_the_number_names(
+    head: Header, layout: Layout, window: list[int], types: DocTypes
+) -> tuple[int, TitleMatch] | None:
+    """Where no title was found: the line under the number, in capitals and centred, that
+    resembles the name of the type its ký hiệu names ("H Z G DẪN" under 20/HD-SCT: an old
+    copier's specks in HƯỚNG DẪN), with that type, doubted as `resembles` scores it."""
+    number = head.number
+    if head.title is not None or number is None or not number.kind_abbr or not layout.positioned:
+        return None
+    named = types.by_abbr(number.kind_abbr)
+    if named is None or named.letter:
+        return None
+    below = max(line.y1 for line in head.number_lines)
+    for i in window:
+        line = layout.lines[i]
+        if line.y0 < below or not line.caps or line.text.rstrip().endswith(":"):
+            continue
+        if line.x1 < _LEFT_COLUMN or line.x0 > _RIGHT_COLUMN or parse_mark(line.text):
+            continue
+        if len(line.text.split()) <= _MAX_TITLE_WORDS:
+            found = types.resembles(line.text, named, cutoff=_SPOILED_TITLE)
+            if found is not None:
+                return i, found
+    return None
+
+
+_SPOILED_TITLE = 0.6  # similarity to the name of the type the ký hiệu names, at least
+
+
+def _read_above_title(head: Header, layout: Layout, window: list[int], today: dt.date) -> None:
+    """The number, date, marks, motto and issuer from the window's lines above the title."""
+    lines = layout.lines
     region = [i for i in window if i < head.end]
     split = _column_split(layout, region)
     left: list[int] = []
@@ -209,7 +251,6 @@ def find_header(layout: Layout, types: DocTypes, today: dt.date) -> Header:
     if number_at is not None:
         _read_number(head, layout, number_at, left)
     _split_left(head, lines, left, number_at, layout.positioned)
-    return head
 
 
 def _column_split(layout: Layout, region: list[int]) -> float:
@@ -401,7 +442,7 @@ def subject_lines(layout: Layout, head: Header) -> tuple[list[WLine], int]:
         if out:
             line = _without_lead_dash(_without_end_speck(line, prev, axis), prev, axis)
         else:
-            line = _without_stamp_head(line, axis)
+            line = _without_stamp_date(_without_stamp_head(line, axis), axis)
         if not out and not _opens_subject(line, title, axis):
             following = below[i + 1 : i + 2]
             if _ends_in_speck_colon(line, following, title, axis):
@@ -687,6 +728,22 @@ def _stamp_token(word: str) -> str:
     return "print" if syllables.is_syllable(word) else "spoiled"
 
 
+def _without_stamp_date(line: WLine, axis: _Axis) -> WLine:
+    """The trích yếu's first line less the clerk's date OCR read after it, in one line with
+    it ("Công tác tuyển sinh vào lớp 10 năm 2024 say, 24/04/202": the stamp's "Ngày:"
+    beside its end), when what goes before is centred on the title's axis. Doubted, as a
+    line the stamp lay on."""
+    found = _DATE_AFTER.search(line.text)
+    if found is None or axis.centre is None or not axis.off(line):
+        return line
+    rest = _part(line, 0, found.start())
+    if abs(_printed_centre(rest) - axis.centre) > _CENTRED or not rest.text[-1:].isalnum():
+        return line
+    return replace(rest, conf=min(line.conf, _STAMPED))
+
+
+# The clerk's date at a line's end, its label read as a short word or not at all
+_DATE_AFTER = re.compile(r"(?:\s+\S{1,6})?\s+\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\W*$")
 _WORD_START = re.compile(r"(?<=[\s\W])(?=[^\W\d_])")
 _CENTRED = 0.015  # page widths: a line centred under the title, as OCR's boxes place it
 

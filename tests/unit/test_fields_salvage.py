@@ -543,3 +543,57 @@ def test_three_silent_errors_of_fresh_seed_1246_are_put_right() -> None:
 )
 def test_a_lists_comma_ocr_lost_in_a_fixed_phrase_is_put_back(read: str, meant: str | None) -> None:
     assert without_specks(read) == (meant or read)
+
+
+def _header_numbered(number: str) -> tuple[tuple[str, float, float, float], ...]:
+    return tuple(
+        (f"Số: {number}", *line[1:]) if line[0].startswith("Số:") else line for line in HEADER
+    )
+
+
+def test_a_spoiled_title_resembling_the_type_its_number_names_is_that_title(
+    types: DocTypes,
+) -> None:
+    """1246 c0152: an old copier left "H Z G DẪN" of HƯỚNG DẪN, too far from any type's name
+    for the title's own match (0.67), under 20/HD-SCT: the type the ký hiệu names has a
+    name that near, so it is the title, and the line under it the trích yếu, flagged."""
+
+    def under(number: str, title: str) -> Reading:
+        return page(
+            *_header_numbered(number),
+            (title, 0.456, 0.171, 0.613, 0.77),
+            ("Thực hiện bồi dưỡng cán bộ, công chức năm 2024", 0.227, 0.19, 0.838, 0.9),
+            *BODY,
+        )
+
+    fields = extract(under("20/HD-SCT", "H Z G DẪN"), types)
+    assert fields.doc_type == "Hướng dẫn"
+    assert fields.subject == "Thực hiện bồi dưỡng cán bộ, công chức năm 2024"
+    assert fields.confidence["subject"] < THRESHOLD
+    # Another type's number, or a line of capitals no nearer its type's name: no title.
+    assert extract(under("20/GM-SCT", "H Z G DẪN"), types).subject is None
+    assert extract(under("20/HD-SCT", "KHẨN"), types).subject is None
+
+
+def test_the_clerks_date_read_after_the_trich_yeus_first_line_is_not_part_of_it(
+    types: DocTypes,
+) -> None:
+    """1246 c0169: the stamp's "Ngày: 24/04/2024" beside the trích yếu's end was read into
+    its line ("... năm 2024 say, 24/04/202"), which was then no longer centred under the
+    title and not taken: the field was empty. Without the date it is centred: taken,
+    flagged. A centred line ending in a date is the trích yếu's own."""
+
+    def under(text: str, x0: float, x1: float) -> Reading:
+        return page(
+            *HEADER,
+            ("CHƯƠNG TRÌNH", 0.447, 0.175, 0.636),
+            (text, x0, 0.194, x1, 0.77),
+            *BODY,
+        )
+
+    read = "Công tác tuyển sinh vào lớp 10 năm 2024 say, 24/04/202"
+    fields = extract(under(read, 0.337, 0.886), types)
+    assert fields.subject == "Công tác tuyển sinh vào lớp 10 năm 2024"
+    assert fields.confidence["subject"] < THRESHOLD
+    dated = "Kết luận cuộc họp giao ban ngày 12/5/2024"
+    assert extract(under(dated, 0.335, 0.748), types).subject == dated
