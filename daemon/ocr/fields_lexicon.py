@@ -82,9 +82,10 @@ khoản chi | chủ động | tập trung |
 nội dung chi | chỉ đạo | chỉ thị | chỉ tiêu | chỉ số | chỉ huy | chỉnh lý | điều chỉnh |
 chỉnh trang | tinh gọn | tinh giản biên chế | tinh thần | thông tin | thông báo | thông tư |
 thông qua | truyền thông | tuyên truyền | phổ biến | bảo hiểm | bảo đảm | bảo vệ môi trường |
-bảo vệ rừng | an toàn | an ninh trật tự | phòng cháy chữa cháy | cháy rừng | trồng rừng |
-phát triển rừng | rừng phòng hộ | tồn đọng | tồn tại | hồ sơ | tài liệu | lưu trữ | văn thư |
-công tác | triển khai | thực hiện | tổ chức bộ máy | sắp xếp | cán bộ công chức | viên chức |
+bảo vệ rừng | an toàn | an toàn thực phẩm | an ninh trật tự | phòng cháy chữa cháy | cháy rừng |
+trồng rừng | phát triển rừng | rừng phòng hộ | tồn đọng | tồn tại | hồ sơ | tài liệu |
+lưu trữ | văn thư | công tác | triển khai | thực hiện | tổ chức bộ máy | sắp xếp |
+cán bộ công chức | viên chức |
 người lao động | người có công | trợ cấp | hỗ trợ | kinh phí | ngân sách nhà nước | đầu tư công |
 giải ngân | vốn đầu tư | kế hoạch | kiểm tra | thanh tra | giám sát | báo cáo | số liệu |
 sơ kết | tổng kết | khen thưởng | thi đua | kỷ luật | tập thể | cá nhân | thành tích xuất sắc |

@@ -128,6 +128,7 @@ def test_a_phrase_cut_short_ends_only_where_it_goes_on_one_way() -> None:
 
     assert words_lost_after("vệ", "môi") == ["trường"]
     assert words_lost_after("tiêm", "chủng") == ["mở", "rộng"]
+    assert words_lost_after("toàn", "thực") == ["phẩm"]  # 7171 c0158, cut by the stamp
     assert words_lost_after("bảo", "vệ") == []  # rừng? môi trường?
     assert words_lost_after("giải", "quyết") == []  # a phrase may end there
 
