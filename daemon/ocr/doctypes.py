@@ -171,8 +171,7 @@ class DocTypes:
         ("ĐƠN XIN ..."). Misread diacritics or letters are corrected to the nearest name
         when the similarity reaches `cutoff`; the score says how sure the match is.
         """
-        # "BÁO CÁO __", "_—_ CHƯƠNG TRÌNH": a rule or the stamp's frame read beside it
-        text = squash(nfc(text)).strip(" .:;,-–—_|")
+        text = _bare_title(text)
         if not text:
             return None
         exact = self._by_name.get(tone_key(text))
@@ -185,26 +184,13 @@ class DocTypes:
 
     def correct(self, text: str, *, cutoff: float = 0.8) -> TitleMatch | None:
         """The known name nearest to an OCR'd `text`, if similar enough."""
-        key = loose_key(text)
-        best: tuple[float, DocType] | None = None
-        for doc_type in self._types:
-            for name in doc_type.names:
-                ratio = difflib.SequenceMatcher(None, key, loose_key(name)).ratio()
-                if best is None or ratio > best[0]:
-                    best = (ratio, doc_type)
-        if best is None or best[0] < cutoff:
-            return None
-        return TitleMatch(best[1], round(best[0] * 0.9, 3))
+        return _nearest(loose_key(text), self._types, cutoff)
 
     def resembles(self, text: str, doc_type: DocType, *, cutoff: float) -> TitleMatch | None:
         """`text` as a title of `doc_type` (named by the ký hiệu) when as similar to one of
         its names as `cutoff` asks: a title an old copier spoiled beyond `correct`'s reach
         ("H Z G DẪN" for HƯỚNG DẪN, 0.67), which no other type's name need be near."""
-        key = loose_key(squash(nfc(text)).strip(" .:;,-–—_|"))
-        ratio = max(
-            difflib.SequenceMatcher(None, key, loose_key(name)).ratio() for name in doc_type.names
-        )
-        return TitleMatch(doc_type, round(ratio * 0.9, 3)) if key and ratio >= cutoff else None
+        return _nearest(loose_key(_bare_title(text)), (doc_type,), cutoff)
 
     def _letter_prefix(self, text: str) -> TitleMatch | None:
         """The longest letter type whose name starts `text` on a word boundary."""
@@ -218,3 +204,24 @@ class DocTypes:
                 if found is not None and found.letter:
                     return TitleMatch(found, score, " ".join(words[size:]))
         return None
+
+
+def _bare_title(text: str) -> str:
+    # "BÁO CÁO __", "_—_ CHƯƠNG TRÌNH": a rule or the stamp's frame read beside it
+    return squash(nfc(text)).strip(" .:;,-–—_|")
+
+
+def _nearest(key: str, types: Iterable[DocType], cutoff: float) -> TitleMatch | None:
+    """The type whose name is nearest to `key` (a loose key), if similar enough."""
+    best = max(
+        (
+            (difflib.SequenceMatcher(None, key, loose_key(n)).ratio(), t)
+            for t in types
+            for n in t.names
+        ),
+        key=lambda found: found[0],
+        default=None,
+    )
+    if best is None or best[0] < cutoff:
+        return None
+    return TitleMatch(best[1], round(best[0] * 0.9, 3))

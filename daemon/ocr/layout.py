@@ -13,7 +13,7 @@ import difflib
 import re
 import statistics
 import unicodedata
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
@@ -105,31 +105,24 @@ def _same_row(a: Boxed, b: Boxed) -> bool:
     return overlap >= 0.5 * smaller
 
 
-def read_twice(words: Sequence[Word], lines: Sequence[Hashable]) -> set[Word]:
-    """The words Tesseract read twice over the same ink, to drop: its LSTM now and then
-    emits a stretch of a line twice ("diplopia", tesseract-ocr/tesseract#884), and the
-    word table then holds two words on one line whose boxes mostly overlap: "giảm" at
-    696-786 px and "giảm" at 700-798, "ng" at 808-860 inside "nghèo" at 813-935,
-    "ộc" inside "cuộc" ("... giảm giảm ng nghèo bền vững"). Twins are alike too: the
-    letters of one are in the other, or most of them ("quả" and "quải"); a word with a box
-    a seal's ink widened over its neighbour ("Trinh" over "Thị") is no twin. Of two twins,
-    the one clearly wider is kept (the other is a piece of it read again), else the surer.
-    `lines`: each word's line (Tesseract's block, paragraph and line), in step."""
-    twins: set[Word] = set()
-    by_line: dict[Hashable, list[Word]] = {}
-    for word, line in zip(words, lines, strict=True):
-        by_line.setdefault(line, []).append(word)
-    for row in by_line.values():
-        kept: list[Word] = []
-        for word in sorted(row, key=lambda w: w.x0):
-            if kept and _one_ink(kept[-1], word):
-                twin = _the_twin(kept[-1], word)
-                twins.add(twin)
-                if twin is kept[-1]:
-                    kept[-1] = word
-            else:
-                kept.append(word)
-    return twins
+def read_once(row: Sequence[Word]) -> list[Word]:
+    """One line's words, left to right, less those Tesseract read twice over the same ink:
+    its LSTM now and then emits a stretch of a line twice ("diplopia",
+    tesseract-ocr/tesseract#884), and the line then holds two words whose boxes mostly
+    overlap: "giảm" at 696-786 px and "giảm" at 700-798, "ng" at 808-860 inside "nghèo" at
+    813-935, "ộc" inside "cuộc" ("... giảm giảm ng nghèo bền vững"). Twins are alike too:
+    the letters of one are in the other, or most of them ("quả" and "quải"); a word with a
+    box a seal's ink widened over its neighbour ("Trinh" over "Thị") is no twin. Of two
+    twins, the one clearly wider is kept (the other is a piece of it read again), else the
+    surer."""
+    kept: list[Word] = []
+    for word in sorted(row, key=lambda w: w.x0):
+        if kept and _one_ink(kept[-1], word):
+            if _the_twin(kept[-1], word) is kept[-1]:
+                kept[-1] = word
+        else:
+            kept.append(word)
+    return kept
 
 
 _TWIN_OVERLAP = 0.5  # of the narrower word's width: two words this much over one ink

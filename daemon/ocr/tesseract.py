@@ -195,7 +195,7 @@ def lines_from_data(
     """
     width, height = size
     left, top = offset
-    read: list[tuple[tuple[int, int, int], Word]] = []
+    read: dict[tuple[int, int, int], list[Word]] = defaultdict(list)
     for i, text in enumerate(data["text"]):
         conf = float(data["conf"][i])
         text = _clean(str(text))
@@ -212,20 +212,12 @@ def lines_from_data(
             conf=conf / 100,
             size=h / height,
         )
-        read.append(((data["block_num"][i], data["par_num"][i], data["line_num"][i]), word))
-    twins = layout.read_twice([word for _, word in read], [key for key, _ in read])
-    groups: dict[tuple[int, int, int], list[Word]] = defaultdict(list)
-    for key, word in read:
-        if word in twins:
-            continue
-        if sift is not None:
-            sifted = sift(word)
-            if sifted is None:
-                continue
-            word = sifted
-        groups[key].append(word)
+        read[(data["block_num"][i], data["par_num"][i], data["line_num"][i])].append(word)
     lines: list[Line] = []
-    for words in groups.values():
+    for row in read.values():
+        words = layout.read_once(row)  # the boxes as Tesseract read them, before the sieve
+        if sift is not None:
+            words = [sifted for sifted in map(sift, words) if sifted is not None]
         words.sort(key=lambda w: w.x0)
         for segment in layout.split_row(words):
             line = layout.to_line(segment)
