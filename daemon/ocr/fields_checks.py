@@ -317,7 +317,8 @@ def without_specks(text: str) -> str:
     capital alone after its closing number ("giai đoạn 2020-2024 H") or a number of a digit
     or two ("năm 2022 1": the clerk's pen), a comma between the two words of a compound
     with no space after it ("Kiểm,tra"; elsewhere it is print's, its space lost) or
-    with one, when neither word pairs outwards ("Ban, hành Quy chế"), a semicolon between
+    with one, when neither word pairs outwards ("Ban, hành Quy chế") or after a document's
+    name before a small word ("dự thảo Kế hoạch, tuyển sinh"), a semicolon between
     small words (a trích yếu's list has commas: "quản lý; sử dụng"), a mark between "năm"
     and its year ("năm: 2020", "năn,2023", "năm-2015") or inside it ("năm 202.4", "202-4"),
     a digit alone between two words that pair ("người có 0 công"), a space on one side of a
@@ -330,8 +331,9 @@ def without_specks(text: str) -> str:
     word ("tiêu cực "tỉnh Bắc Giang"), a capital inside a word ("quản lÝ"), a stop before
     the first capital (".Kiểm tra"), the quarter's word with its mark lost before its
     numeral ("quy III": quý, nothing else is numbered so), and the storm's ("bảo số II":
-    bão); and a list's comma OCR lost in a fixed phrase ("tiếp công dân giải quyết khiếu
-    nại"). The caller keeps the field flagged: what made the speck may have hidden more."""
+    bão) and its number's ("bão sẽ I": số); and a list's comma OCR lost in a fixed
+    phrase ("tiếp công dân giải quyết khiếu nại"). The caller keeps the field flagged:
+    what made the speck may have hidden more."""
     quoted = _OPENING_APOSTROPHE.search(text) is not None
     text = _LEAD_STOP.sub("", text)  # ".Kiểm tra ...": a speck before its first capital
     text = _STOP_MID.sub(" ", text)
@@ -348,6 +350,7 @@ def without_specks(text: str) -> str:
     text = _MARK_AFTER_WORD.sub("", text)
     text = _COMMA_IN_WORD.sub(_comma_mended, text)
     text = _COMMA.sub(_comma_in_compound, text)
+    text = _COMMA_AFTER_TYPE.sub(_comma_after_type, text)
     text = _MARK_BEFORE_WORD.sub("", text)
     text = _SEMICOLON.sub(_semicolon_in_list, text)
     text = _MARK_BEFORE_YEAR.sub(_year_unmarked, text)
@@ -363,7 +366,7 @@ def without_specks(text: str) -> str:
     text = _SPLIT_YEAR.sub(_year_mended, text)
     text = " ".join(_unglued(word) for word in text.split(" "))
     text = _QUARTER.sub("quý", text)
-    text = _STORM.sub("bão", text)
+    text = _STORM_NUMBER.sub("số", _STORM.sub("bão", text))
     text = _CAPITAL_INSIDE.sub(_capital_unshouted, text)
     text = _NUMERAL_AFTER.sub(_numeral_mended, text)
     text = _LONE_END_NUMBER.sub(_number_unannounced, text)
@@ -446,15 +449,22 @@ _LONE_END_NUMBER = re.compile(r"\b([^\W\d_]+|(?:19|20)\d\d) \d{1,2}$")
 
 def _numeral_mended(match: re.Match[str]) -> str:
     """The Roman numeral of a quarter or a storm as printed, when its misreading allows but
-    one ("quý EV" -> IV, "quý Ï" -> I, "bão số H" -> II: two strokes joined by a speck);
-    anything else as it was (a storm may have an Arabic number)."""
+    one ("quý EV" -> IV, "quý Ï" -> I, "bão số H" -> II: two strokes joined by a speck;
+    "quý HII" -> III: an H is two strokes, or one a speck crossed where two make no
+    numeral); anything else as it was (a storm may have an Arabic number)."""
     read = match[2]
     if read.isdigit():
         return match[0]  # "quý 1", "bão số 1": as printed
-    strokes = "".join("I" if c in _STROKES else c for c in read.replace("H", "II"))
-    if strokes.endswith("V") and len(strokes) == 2:
-        strokes = "IV"  # a quarter's V is only ever the fourth's
-    return match[1] + strokes if strokes in ("I", "II", "III", "IV") else match[0]
+    for strokes in (_strokes(read.replace("H", "II")), _strokes(read.replace("H", "I"))):
+        if strokes in ("I", "II", "III", "IV"):
+            return match[1] + strokes
+    return match[0]
+
+
+def _strokes(read: str) -> str:
+    """A Roman numeral's upright strokes as I, however OCR read them."""
+    strokes = "".join("I" if c in _STROKES else c for c in read)
+    return "IV" if strokes.endswith("V") and len(strokes) == 2 else strokes  # a V: the 4th
 
 
 def _comma_mended(match: re.Match[str]) -> str:
@@ -478,6 +488,15 @@ def _comma_in_compound(match: re.Match[str]) -> str:
     if (before and _pairs_loosely(before[1], a)) or (after and _pairs_loosely(b, after[1])):
         return match[0]
     return f"{a} {b}"
+
+
+def _comma_after_type(match: re.Match[str]) -> str:
+    """ "góp ý dự thảo Kế hoạch, tuyển sinh ...": a comma after the name of a document the
+    trích yếu names, before a small word, is a speck: the name goes on ("Kế hoạch tuyển
+    sinh"), and the regulations list types with capitals ("Báo cáo, Tờ trình"), or small
+    letters only when all are ("kế hoạch, chương trình")."""
+    following = match[2]
+    return match[0] if following.lower() in _TYPE_WORDS else f"{match[1]} {following}"
 
 
 def _pairs_loosely(a: str, b: str) -> bool:
@@ -570,6 +589,20 @@ _STOP_IN_YEAR = re.compile(r"(?<=\bn[aăâ]m )(\d{1,3})[.,\-–](\d{1,3})\b", re
 _SPAN_SPACED = re.compile(r"\b((?:19|20)\d\d)(?: [-–]|[-–] )((?:19|20)\d\d)\b")
 _DIGIT_BETWEEN = re.compile(r"([^\W\d_]+) \d (?=([^\W\d_]+))")
 _COMMA = re.compile(r"([^\W\d_]+), ([^\W\d_]+)")
+# The names of documents a trích yếu names, as it writes them (ND30 Phụ lục III)
+_TYPE_NAMES = (
+    "Nghị quyết|Quyết định|Chỉ thị|Quy chế|Quy định|Thông cáo|Thông báo|Hướng dẫn|"
+    "Chương trình|Kế hoạch|Phương án|Đề án|Dự án|Báo cáo|Tờ trình|Công văn|Nghị định|"
+    "Thông tư|Công điện|Quy hoạch"
+)
+# a small word that may start a list's next item after one: another type, "văn bản", "các"
+_TYPE_WORDS = frozenset(name.split()[0].lower() for name in _TYPE_NAMES.split("|")) | {
+    "văn",
+    "các",
+    "những",
+}
+# after a word (not the trích yếu's first), before one in small letters
+_COMMA_AFTER_TYPE = re.compile(rf"(?<=[^\W\d_] )({_TYPE_NAMES}), ([a-zà-ỹđ][^\W\d_]*)")
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)\s+$")
 _WORD_AFTER = re.compile(r"\s+([^\W\d_]+)")
 _BAR_AFTER_WORD = re.compile(r"(?<=[^\W\d_])\|(?= )")  # "phòng| chống": a comma's tail
@@ -588,7 +621,11 @@ _OPEN_QUOTE = re.compile(r"(?<=\s)“(?=[a-zà-ỹđ])|(?<=\w)“$")  # "... nă
 # "quy III": the quarter's word, its mark lost (no other "quy" takes a Roman numeral)
 _QUARTER = re.compile(r"\bq(?:uy|úy|ùy|ủy|ũy|ụy)(?=\s+(?:I{1,3}|IV)\b)")
 # "bảo số HI": the storm's word, its mark slipped, before a Roman numeral (read or misread)
-_STORM = re.compile(r"\bb(?:ảo|áo|ào|ạo|ao)(?=\s+s[ốôo]\s+[IlLHVEFTX1|!ÏÍÌÎ]{1,4}(?![\w/-]))")
+_STORM = re.compile(
+    r"\bb(?:ảo|áo|ào|ạo|ao)(?=\s+s[^\W\d_]{1,2}\s+[IlLHVEFTX1|!ÏÍÌÎ]{1,4}(?![\w/-]))"
+)
+# "bão sẽ I": its "số" misread; nothing else stands between a storm and its numeral
+_STORM_NUMBER = re.compile(r"(?<=\bbão )s[^\W\d_]{1,2}(?=\s+[IlLHVEFTX1|!ÏÍÌÎ]{1,4}(?![\w/-]))")
 # "quý I".."quý IV", "bão số II": a Roman numeral, misread ("quý EV", "quý Ï", "bão số H")
 # what the upright stroke of an I is read as (T: its foot lost; L: its foot read long)
 _STROKES = "Il1|!EFTLÏÍÌÎïíì"

@@ -854,6 +854,12 @@ def test_a_speck_read_inside_a_line_and_the_clerks_number_beside_it_go(types: Do
         ("phê duyệt Kế hoạch quản lÝ đất đai", "phê duyệt Kế hoạch quản lý đất đai"),
         ("ứng phó với bão số H năm 2018", "ứng phó với bão số II năm 2018"),  # II, joined
         ("ứng phó với bão số TV năm 2016", "ứng phó với bão số IV năm 2016"),  # I's foot lost
+        ("giảm nghèo bền vững quý HII năm 2015", "giảm nghèo bền vững quý III năm 2015"),  # 4680
+        ("ứng phó với bão sẽ I năm 2015", "ứng phó với bão số I năm 2015"),  # 4680: "số" misread
+        (
+            "góp ý dự thảo Kế hoạch, tuyển sinh vào lớp 10",  # 4680 c0178: silent at 0.93
+            "góp ý dự thảo Kế hoạch tuyển sinh vào lớp 10",
+        ),
         ("khen thưởng C ác tập thể, cá nhân", "khen thưởng các tập thể, cá nhân"),  # read apart
         (
             "tiếp công dân, giải quyết khiếu nại năm 2020“",
@@ -893,6 +899,9 @@ def test_specks_inside_a_subject_are_taken_out_and_flag_it(
         "Về việc báo cáo số liệu tuyển sinh (nếu có)",  # the bracket closes what "có" opens
         'Về việc phát động phong trào "toàn dân đoàn kết" năm 2024',  # a quotation that closes
         "Về việc hỗ trợ 1.500 hộ nghèo năm 2024",  # a number's thousands, not a year
+        "Về việc góp ý dự thảo Báo cáo, Tờ trình năm 2024",  # types listed with capitals
+        "Về việc thực hiện Kế hoạch, chương trình công tác năm 2024",  # or in small letters
+        "Về việc triển khai Nghị quyết, các văn bản hướng dẫn",
     ],
 )
 def test_what_looks_like_a_speck_but_is_print_stays(subject: str, types: DocTypes) -> None:
