@@ -204,7 +204,8 @@ def _title_the_number_names(
 ) -> tuple[int, TitleMatch] | None:
     """Where no title was found: the line under the number, in capitals and centred, that
     resembles the name of the type its ký hiệu names ("H Z G DẪN" under 20/HD-SCT: an old
-    copier's specks in HƯỚNG DẪN), with that type, doubted as `resembles` scores it."""
+    copier's specks in HƯỚNG DẪN; "KẾ HOẠCH:" under 384/KH-HĐND, its colon a speck OCR
+    doubted), with that type, doubted as `resembles` scores it."""
     number = head.number
     if head.title is not None or number is None or not number.kind_abbr or not layout.positioned:
         return None
@@ -214,7 +215,7 @@ def _title_the_number_names(
     below = max(line.y1 for line in head.number_lines)
     for i in window:
         line = layout.lines[i]
-        if line.y0 < below or not line.caps or line.text.rstrip().endswith(":"):
+        if line.y0 < below or not line.caps or _ends_in_sure_colon(line):
             continue
         if line.x1 < _LEFT_COLUMN or line.x0 > _RIGHT_COLUMN or parse_mark(line.text):
             continue
@@ -226,6 +227,17 @@ def _title_the_number_names(
 
 
 _SPOILED_TITLE = 0.6  # similarity to the name of the type the ký hiệu names, at least
+
+
+def _ends_in_sure_colon(line: WLine) -> bool:
+    """Whether a line ends in a colon OCR was sure of: a label's ("QUYẾT ĐỊNH:" over a
+    decision's articles), not a speck after a title."""
+    if not line.text.rstrip().endswith(":"):
+        return False
+    return not line.word_confs or line.word_confs[-1] >= _SPECK_COLON
+
+
+_SPECK_COLON = 0.5  # a title's last word read less surely than this: its colon is a speck
 
 
 def _read_above_title(head: Header, layout: Layout, window: list[int], today: dt.date) -> None:

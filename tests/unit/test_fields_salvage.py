@@ -3,6 +3,7 @@ the phrases of official writing, and always left flagged: the salvage is likely,
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -574,6 +575,32 @@ def test_a_spoiled_title_resembling_the_type_its_number_names_is_that_title(
     # Another type's number, or a line of capitals no nearer its type's name: no title.
     assert extract(under("20/GM-SCT", "H Z G DẪN"), types).subject is None
     assert extract(under("20/HD-SCT", "KHẨN"), types).subject is None
+
+
+def test_a_title_with_a_colon_ocr_doubted_is_the_type_its_number_names(types: DocTypes) -> None:
+    """4680 c0197: "KẾ HOẠCH:" under 384/KH-HĐND, its last word read at 0.21: a speck made
+    the colon, and a colon barred the line from being a title (the body's "QUYẾT ĐỊNH:"
+    has one). The ký hiệu names the type: the title, and the lines under it the trích
+    yếu, flagged. A colon read surely is a label's: no title there."""
+
+    def under(colon_conf: float) -> Reading:
+        reading = page(
+            *_header_numbered("384/KH-SGTVT"),
+            ("KẾ HOẠCH:", 0.473, 0.171, 0.619, 0.59),
+            ("Thực hiện bồi dưỡng cán bộ, công chức năm 2024", 0.227, 0.19, 0.838, 0.96),
+            *BODY,
+        )
+        lines = [
+            replace(ln, word_confs=(0.97, colon_conf)) if ln.text == "KẾ HOẠCH:" else ln
+            for ln in reading.pages[0].lines
+        ]
+        return replace(reading, pages=(replace(reading.pages[0], lines=tuple(lines)),))
+
+    fields = extract(under(0.21), types)
+    assert fields.doc_type == "Kế hoạch"
+    assert fields.subject == "Thực hiện bồi dưỡng cán bộ, công chức năm 2024"
+    assert fields.confidence["subject"] < THRESHOLD
+    assert extract(under(0.95), types).subject is None
 
 
 def test_the_clerks_date_read_after_the_trich_yeus_first_line_is_not_part_of_it(
