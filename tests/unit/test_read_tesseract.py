@@ -289,8 +289,13 @@ def test_neighbours_whose_boxes_touch_or_a_seal_widened_are_both_kept() -> None:
         (2, 1, 1, 106, 300, 267, 30, 85.7, "Trinh"),
         (2, 1, 1, 308, 300, 65, 30, 92.3, "Thị"),
         (2, 1, 1, 387, 317, 78, 30, 96.2, "Thu"),
+        # 3737 s0115, an office scan: "PHÒNG" boxed over "NÔNG", which rhymes with it
+        (3, 1, 1, 331, 500, 400, 30, 93.2, "PHÒNG"),
+        (3, 1, 1, 475, 497, 92, 30, 91.2, "NÔNG"),
+        (3, 1, 1, 580, 500, 150, 30, 96.2, "NGHIỆP"),
     )
     assert [ln.text for ln in tesseract.lines_from_data(table, (1000, 1000))] == [
         "giai đoạn -",
         "Trinh Thị Thu",
+        "PHÒNG NÔNG NGHIỆP",
     ]
