@@ -444,7 +444,9 @@ def subject_lines(layout: Layout, head: Header) -> tuple[list[WLine], int]:
             continue  # specks read as a line ("` ˆ ˆ"): not the body, not the trích yếu
         if line.text.strip(_END_MARKS).isdigit() and axis.off(line):
             continue  # the clerk's số đến beside the stamp
-        if _marks_only(line.text) or (out and _speck_atop(line, below[i + 1 : i + 2])):
+        # specks: "+ 3x", "sa", 0.004 high under a title of 0.018
+        thin = layout.positioned and line.height < _THIN * title.height
+        if thin or _marks_only(line.text) or (out and _speck_atop(line, below[i + 1 : i + 2])):
             if out:  # a speck or spoiled print if the trích yếu goes on below: it is doubted
                 marks.append(replace(line, text="", conf=min(line.conf, UNREAD)))
             continue

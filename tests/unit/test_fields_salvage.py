@@ -18,7 +18,7 @@ from daemon.ocr.fields_checks import (
     without_specks,
     without_specks_in_compounds,
 )
-from daemon.ocr.model import Reading
+from daemon.ocr.model import Line, Page, Reading
 from tests.unit.test_fields import extract
 from tests.unit.test_fields_ocr import BODY, HEADER, page
 
@@ -601,6 +601,36 @@ def test_a_title_with_a_colon_ocr_doubted_is_the_type_its_number_names(types: Do
     assert fields.subject == "Thực hiện bồi dưỡng cán bộ, công chức năm 2024"
     assert fields.confidence["subject"] < THRESHOLD
     assert extract(under(0.95), types).subject is None
+
+
+def test_specks_read_under_the_title_and_inside_a_trich_yeu_line_are_no_print(
+    types: DocTypes,
+) -> None:
+    """9595 c0197, as read: "+ 3x" 0.004 high between a title 0.018 high and the trích
+    yếu, which ended it there (nothing taken); and "sa" at 0.0, 0.003 high inside the
+    trích yếu's first line, which joined to its end made the line unread."""
+    title = Line("NGHỊ QUYẾT", 0.452, 0.175, 0.604, 0.193, conf=0.97)
+    specks = [
+        Line("+ 3x", 0.478, 0.197, 0.511, 0.201, conf=0.65),
+        Line("sa", 0.478, 0.198, 0.482, 0.201, conf=0.0),
+    ]
+    subject = [
+        Line("Quy định mức chi hỗ trợ thực hiện kiểm soát", 0.304, 0.198, 0.753, 0.214, conf=0.95),
+        Line("thủ tục hành chính trên địa bàn tỉnh Sóc Trăng", 0.3, 0.218, 0.756, 0.233, conf=0.96),
+    ]
+    header = page(*HEADER).pages[0].lines
+    body = page(*BODY).pages[0].lines
+
+    def read(*under_title: Line) -> Reading:
+        return Reading("image/png", (Page((*header, title, *under_title, *body), "ocr"),))
+
+    clean = extract(read(*subject), types)
+    specked = extract(read(specks[0], subject[0], specks[1], subject[1]), types)
+    meant = (
+        "Quy định mức chi hỗ trợ thực hiện kiểm soát thủ tục hành chính trên địa bàn tỉnh Sóc Trăng"
+    )
+    assert clean.subject == specked.subject == meant
+    assert specked.confidence["subject"] == clean.confidence["subject"] >= THRESHOLD
 
 
 def test_the_clerks_date_read_after_the_trich_yeus_first_line_is_not_part_of_it(
