@@ -45,6 +45,7 @@ from daemon.ocr.fields_checks import (
     with_first_word_whole,
     with_head_under_stamp,
     with_lost_head,
+    with_place_completed,
     without_specks,
     without_specks_in_compounds,
     without_stamp_tail,
@@ -409,6 +410,8 @@ def _subject(
     if slip_beside_number(text, mended) and not _issue_year_only(mended, values["date"]):
         whole = min(whole, SPELLING_PENALTY)  # (its issue year: a slip would not make it)
     text, placed = judge_places(mended) if words else ("", 1.0)
+    if (whole_place := with_place_completed(text, values["place"])) != text:
+        text, whole = whole_place, min(whole, SPELLING_PENALTY)  # "huyện Tháp": Tháp Mười
     # "Soát thủ tục ...": "kiểm" was lost; "... kiểm tra bảo": the stamp ate "vệ môi trường";
     # "tiêm chủng mở năm 2023": "rộng" was; "... chuyển đổi số năm": the year was
     cut_short = ends_cut_short(text) or breaks_phrase(text)

@@ -38,6 +38,7 @@ from daemon.ocr.places import (
     SCHOOL_LEVELS,
     UNKNOWN_PLACE,
     checked_place,
+    completed_place,
     namesake,
     namesake_factor,
 )
@@ -694,6 +695,21 @@ def judge_places(text: str) -> tuple[str, float]:
     text = _SMALL_PLACE.sub(_place_capitalised, text)
     text, ruled = _ministries_judged(text)
     return _SCHOOL_NAME.sub(named, _NAMED_PLACE.sub(judged, text)), min(factor, ruled)
+
+
+def with_place_completed(text: str, near: str | None) -> str:
+    """A trích yếu ending on a place whose name the stamp cut short ("... trên địa bàn
+    huyện Tháp"), with the name whole where one unit of the type written is named so in
+    the date line's province (`completed_place`: Tháp Mười). The caller keeps the field
+    flagged: the stamp may have eaten more after it."""
+    found = _PLACE_AT_END.search(text)
+    if found is None:
+        return text
+    whole = completed_place(found[1], found[2], near)
+    return text[: found.start(2)] + whole if whole else text
+
+
+_PLACE_AT_END = re.compile(rf"\b({'|'.join(UNIT_TYPES)})\s+({_CAPITALISED}(?:\s+{_CAPITALISED})?)$")
 
 
 def _unit_type_mended(match: re.Match[str]) -> str:

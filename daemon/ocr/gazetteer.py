@@ -66,6 +66,7 @@ class Gazetteer:
         self._by_short: dict[str, list[Unit]] = defaultdict(list)
         self._by_parent: dict[str, list[Unit]] = defaultdict(list)
         self._by_letters: dict[str, set[str]] = defaultdict(set)  # filled on first use
+        self._by_code = {(unit.era, unit.code): unit for unit in self.units}
         for unit in self.units:
             self._by_short[name_key(unit.short)].append(unit)
             if unit.parent_code:
@@ -78,6 +79,10 @@ class Gazetteer:
     def find(self, short_name: str) -> list[Unit]:
         """Every unit, of any level and era, whose short name is `short_name`."""
         return list(self._by_short.get(name_key(short_name), ()))
+
+    def unit(self, era: str, code: str) -> Unit | None:
+        """The unit of `era` with GSO code `code`, if any."""
+        return self._by_code.get((era, code))
 
     def children(self, code: str, era: str | None = None) -> list[Unit]:
         """The units directly inside unit `code`. Province codes recur across eras (24 is Bắc

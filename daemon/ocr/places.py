@@ -221,3 +221,35 @@ def namesake_factor(hero: str, name: str) -> float:
 
 def _cased(name: str, like: str) -> str:
     return name.upper() if like.isupper() else name
+
+
+def completed_place(unit_type: str, start: str, near: str | None) -> str | None:
+    """The place a trích yếu ends on when the stamp cut its name short ("huyện Tháp": Tháp
+    Mười; "tỉnh Đồng": Đồng Tháp): the one unit of the type written whose name starts with
+    the words read, in the province the date line's place `near` is or lies in (an agency
+    writes of its own province; without `near`, anywhere). None when `start` is a unit's
+    whole name, or no unit or several are so named."""
+    places = gazetteer.shipped()
+    levels = _LEVELS.get(unit_type.strip().casefold())
+    if levels is None or any(u.level in levels for u in places.find(start)):
+        return None
+    head = name_key(start) + " "
+    provinces = {_province_of(places, u) for u in places.find(near)} if near else set()
+    found = {
+        u.short
+        for u in places.units
+        if u.level in levels
+        and name_key(u.short).startswith(head)
+        and (not provinces or _province_of(places, u) in provinces)
+    }
+    return _cased(found.pop(), start) if len(found) == 1 else None
+
+
+def _province_of(places: gazetteer.Gazetteer, unit: gazetteer.Unit) -> tuple[str, str]:
+    """The (era, code) of the province `unit` is or lies in."""
+    while unit.parent_code:
+        parent = places.unit(unit.era, unit.parent_code)
+        if parent is None:
+            break
+        unit = parent
+    return unit.era, unit.code

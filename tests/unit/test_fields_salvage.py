@@ -637,6 +637,33 @@ def test_specks_read_under_the_title_and_inside_a_trich_yeu_line_are_no_print(
     assert extract(read(*subject), types).subject == meant
 
 
+def test_a_place_the_stamp_cut_short_at_the_trich_yeus_end_is_made_whole(
+    types: DocTypes,
+) -> None:
+    """3468 c0157: "... trên địa bàn huyện Tháp", the stamp over "Mười". The date line's
+    province (Sóc Trăng here) has one district whose name goes on from the word read:
+    that is the place, and the field stays flagged (more may be lost after it). Where
+    several do (Mỹ Tú, Mỹ Xuyên), the place stays as read."""
+
+    def subject(read: str) -> tuple[str | None, float]:
+        fields = extract(
+            page(
+                *HEADER,
+                ("KẾ HOẠCH", 0.447, 0.175, 0.636),
+                (read, 0.2, 0.194, 0.87, 0.9),
+                *BODY,
+            ),
+            types,
+        )
+        return fields.subject, fields.confidence["subject"]
+
+    text, conf = subject("Phát triển du lịch cộng đồng trên địa bàn huyện Long")
+    assert text == "Phát triển du lịch cộng đồng trên địa bàn huyện Long Phú"
+    assert conf < THRESHOLD
+    several = "Phát triển du lịch cộng đồng trên địa bàn huyện Mỹ"
+    assert subject(several)[0] == several
+
+
 def test_the_clerks_date_read_after_the_trich_yeus_first_line_is_not_part_of_it(
     types: DocTypes,
 ) -> None:

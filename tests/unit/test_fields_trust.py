@@ -612,7 +612,7 @@ def test_a_capital_read_for_a_word_of_a_compound_is_flagged(types: DocTypes) -> 
         ("Kết luận của Trưởng phòng Nội vụ tại", True),  # "tại" leads on: "cuộc họp" lost
         ("Tình hình thực hiện thu ngân sách nhà nước mới 2020", True),  # no "năm" before it
         ("Về việc phê duyệt Kế hoạch năm học 2023-2024", False),
-        ("Về việc cấp nước sạch huyện Quế", False),  # a place's name after its type
+        ("Về việc cấp nước sạch huyện Quế Phong", False),  # a place's name after its type
         ("Kế hoạch phát triển du lịch 5 năm", False),  # years counted
         ("Góp ý dự thảo Kế hoạch tiêm chủng mở rộng năm 2023", False),
         ("Về việc kiểm soát thủ tục hành chính trên địa bàn huyện Quỳnh Phụ", False),  # a name

@@ -113,6 +113,13 @@ def test_children_are_per_era_because_province_codes_recur(gazetteer: Gazetteer)
     assert len(both) == len(districts) + len(communes_2025)
 
 
+def test_a_unit_is_found_by_its_era_and_code(gazetteer: Gazetteer) -> None:
+    """Province codes recur across eras: Đồng Tháp is 87 in 2008, 82 in 2025."""
+    found = [gazetteer.unit("2008", "87"), gazetteer.unit("2025", "82")]
+    assert [unit.short if unit else None for unit in found] == ["Đồng Tháp", "Đồng Tháp"]
+    assert gazetteer.unit("2008", "no such code") is None
+
+
 def test_a_malformed_file_is_refused(tmp_path: Path) -> None:
     header = "era\tlevel\tcode\tname\tshort\tparent_code\n"
     bad_level = tmp_path / "level.tsv"

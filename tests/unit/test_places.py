@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from daemon.ocr import gazetteer
-from daemon.ocr.places import NOT_A_NAME, UNKNOWN_PLACE, checked_agency, checked_place
+from daemon.ocr.places import (
+    NOT_A_NAME,
+    UNKNOWN_PLACE,
+    checked_agency,
+    checked_place,
+    completed_place,
+)
 
 
 @pytest.mark.parametrize("place", ["Cẩm Xuyên", "Hà Nội", "TP. Hồ Chí Minh", "Khánh Hoà"])
@@ -131,3 +137,16 @@ def test_a_towns_name_read_as_a_communes_of_another_type_is_doubted() -> None:
         "ỦY BAN NHÂN DÂN THỊ TRẤN THẮNG",
         1.0,
     )
+
+
+def test_a_place_name_cut_short_is_the_one_unit_so_named_in_the_date_lines_province() -> None:
+    """The stamp ate a trích yếu's last word (3468 c0157 "huyện Tháp", 1919 c0188 "tỉnh
+    Đồng"): the one unit of the type written whose name goes on from the words read, in
+    the province the date line names or lies in."""
+    assert completed_place("huyện", "Tháp", None) == "Tháp Mười"  # the only such district
+    assert completed_place("tỉnh", "Đồng", "Đồng Tháp") == "Đồng Tháp"
+    assert completed_place("tỉnh", "Đồng", "Cao Lãnh") == "Đồng Tháp"  # a city in it
+    assert completed_place("tỉnh", "Đồng", None) is None  # Đồng Nai, Đồng Tháp
+    assert completed_place("huyện", "Yên", "Tuyên Quang") == "Yên Sơn"
+    assert completed_place("huyện", "Yên", None) is None  # Yên Sơn, Yên Bình, Yên Lạc ...
+    assert completed_place("huyện", "Khánh Sơn", "Khánh Hòa") is None  # whole already
