@@ -48,6 +48,7 @@ from daemon.ocr.fields_checks import (
     with_place_completed,
     without_specks,
     without_specks_in_compounds,
+    without_stamp_opening,
     without_stamp_tail,
 )
 from daemon.ocr.fields_closing import Closing, find_closing
@@ -428,6 +429,8 @@ def _subject(
     if doubted_word_alone(text, doubted_words(read)):
         whole = min(whole, SPELLING_PENALTY)
     text = ve_viec_as_written(text) if subject else text
+    if (opened := without_stamp_opening(text)) != text:
+        text, whole = opened, min(whole, SPELLING_PENALTY)  # "ĐEN có Bảo đảm ...": its words
     if subject and (restored := with_lost_head(text)) != text:
         text, whole = restored, min(whole, SPELLING_PENALTY)  # the stamp may have eaten more
     values["subject"] = text or None

@@ -307,6 +307,33 @@ def without_stamp_tail(text: str) -> str:
     return text
 
 
+def without_stamp_opening(text: str) -> str:
+    """A trích yếu the clerk's stamp's own words, read in line with it, open: its "ĐẾN"
+    and the hand's marks after it ("ĐEN có bảo đảm ..."), or a short word before a
+    capitalised opening ("sơ Kết Luận của ...": the stamp's "SỞ"), less them, where one
+    of the common openings follows within three words ("Bảo đảm", "Kết luận", printed so).
+    The caller keeps the field flagged: the stamp lay over it."""
+    words = text.split()
+    heads = {(a, b): f"{printed} {b}" for a, b, printed in _folded_heads()}
+    for k in range(1, min(4, len(words) - 1)):
+        head_word = fold_word(words[k])
+        head = heads.get((head_word, fold_word(words[k + 1])))
+        if head is None:
+            continue
+        den = _STAMPS_DEN.fullmatch(words[0]) is not None
+        if den and not written_pair(words[k - 1], words[k]):
+            return " ".join([head, *words[k + 2 :]])
+        stray = len(words[0]) <= _STRAY_LETTERS and (fold_word(words[0]), head_word) not in heads
+        if k == 1 and stray and words[1][:1].isupper():
+            return " ".join([head, *words[k + 2 :]])
+        return text
+    return text
+
+
+_STRAY_LETTERS = 3  # a word this short before a capitalised opening: the stamp's ("SỞ")
+_STAMPS_DEN = re.compile(r"[|Il1]?[ĐD][EÉẾÊ][NM]\W*")  # the stamp's "ĐẾN", however read
+
+
 def without_specks(text: str) -> str:
     """A trích yếu without specks OCR read as marks where print has none: a full stop or an
     exclamation or question mark between words in small letters ("số liệu phòng. cháy",

@@ -17,6 +17,7 @@ from daemon.ocr.fields_checks import (
     undo_slips,
     without_specks,
     without_specks_in_compounds,
+    without_stamp_opening,
 )
 from daemon.ocr.model import Line, Page, Reading
 from tests.unit.test_fields import extract
@@ -662,6 +663,36 @@ def test_a_place_the_stamp_cut_short_at_the_trich_yeus_end_is_made_whole(
     assert conf < THRESHOLD
     several = "Phát triển du lịch cộng đồng trên địa bàn huyện Mỹ"
     assert subject(several)[0] == several
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        # 3737 c0152: the stamp's "ĐẾN" and the hand's mark after it, read in line
+        (
+            "ĐEN có bảo đảm trật tự an toàn giao thông năm 2024",
+            "Bảo đảm trật tự an toàn giao thông năm 2024",
+        ),
+        # 2525 c0158: the stamp's "SỞ" before the capitalised opening
+        ("sơ Kết Luận của Giám đốc Sở Tư pháp", "Kết luận của Giám đốc Sở Tư pháp"),
+    ],
+)
+def test_the_stamps_words_read_before_a_trich_yeus_opening_go_and_flag_it(
+    read: str, meant: str, types: DocTypes
+) -> None:
+    fields = extract(
+        page(*HEADER, ("THÔNG BÁO", 0.447, 0.175, 0.636), (read, 0.2, 0.194, 0.87, 0.95), *BODY),
+        types,
+    )
+    assert fields.subject == meant
+    assert fields.confidence["subject"] < THRESHOLD
+
+
+def test_an_opening_its_own_words_make_stays() -> None:
+    """ "Sơ kết công tác ...": a small "sơ" before "kết" is the opening's own."""
+    assert without_stamp_opening("Sơ kết công tác văn thư") == "Sơ kết công tác văn thư"
+    assert without_stamp_opening("sơ kết công tác văn thư") == "sơ kết công tác văn thư"
+    assert without_stamp_opening("Về việc tổ chức kiểm tra") == "Về việc tổ chức kiểm tra"
 
 
 def test_the_clerks_date_read_after_the_trich_yeus_first_line_is_not_part_of_it(
