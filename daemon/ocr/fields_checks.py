@@ -449,7 +449,8 @@ def _letter_unspecked(match: re.Match[str]) -> str:
 _ITEM_WORDS = frozenset({"điểm", "khoản", "mục", "tiết", "phần", "phụ", "lục"})
 
 
-_SPECK_LETTER = re.compile(rf"\b([^\W\d_]+) ([{LONE_CONSONANTS}])(?= ([a-zà-ỹđ]+))")
+# (after a list's comma too: "phòng, c chống")
+_SPECK_LETTER = re.compile(rf"\b([^\W\d_]+,?) ([{LONE_CONSONANTS}])(?= ([a-zà-ỹđ]+))")
 
 
 def _onset_rejoined(match: re.Match[str]) -> str:

@@ -861,6 +861,7 @@ def test_a_speck_read_inside_a_line_and_the_clerks_number_beside_it_go(types: Do
             "góp ý dự thảo Kế hoạch tuyển sinh vào lớp 10",
         ),
         ("khen thưởng C ác tập thể, cá nhân", "khen thưởng các tập thể, cá nhân"),  # read apart
+        ("kiểm tra phòng, c chống thiên tai", "kiểm tra phòng, chống thiên tai"),  # a comma
         (
             "tiếp công dân, giải quyết khiếu nại năm 2020“",
             "tiếp công dân, giải quyết khiếu nại năm 2020",
