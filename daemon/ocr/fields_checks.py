@@ -719,6 +719,9 @@ def judge_places(text: str) -> tuple[str, float]:
         return match.group(1) + name
 
     text = _TYPE_AFTER_AREA.sub(_unit_type_mended, text)
+    unspecked = _TYPE_AFTER_AREA.sub(_unit_type_unspecked, text)
+    if unspecked != text:  # what made the speck may have hidden more
+        text, factor = unspecked, UNKNOWN_PLACE
     text = _SO_BEFORE_NAME.sub(_department_mended, text)
     text = _SMALL_PLACE.sub(_place_capitalised, text)
     text, ruled = _ministries_judged(text)
@@ -746,6 +749,21 @@ def _unit_type_mended(match: re.Match[str]) -> str:
     word = match[2]
     types = [t for t in _ONE_WORD_TYPES if loose_key(t) == loose_key(word)]
     return f"{match[1]}{types[0]}" if len(types) == 1 and word != types[0] else match[0]
+
+
+def _unit_type_unspecked(match: re.Match[str]) -> str:
+    """A speck where a unit's type stands after "địa bàn" ("đ Bình Tường", 7171 c0163):
+    the type every unit of the name that follows bears, when they bear one (xã)."""
+    word = match[2]
+    if len(word) > _SPECK_WORD or word in UNIT_TYPES:
+        return match[0]
+    name = _NAME_AFTER.match(match.string, match.end())
+    borne = {unit.type_word for unit in gazetteer.shipped().find(name[1])} if name else set()
+    return f"{match[1]}{borne.pop()}" if len(borne) == 1 and None not in borne else match[0]
+
+
+_SPECK_WORD = 2  # letters: a word this short where a unit's type stands is a speck
+_NAME_AFTER = re.compile(rf" ({_CAPITALISED}(?: {_CAPITALISED}){{0,2}})\b")
 
 
 _ONE_WORD_TYPES = tuple(t for t in UNIT_TYPES if " " not in t)

@@ -51,6 +51,14 @@ class Unit:
     short: str  # without it: "Khánh Sơn" (numbered units keep it: "Quận 1")
     parent_code: str  # "" for a province
 
+    @property
+    def type_word(self) -> str | None:
+        """The type its name opens with, in small letters ("xã", "thị trấn"); None where
+        the name is not its short name after a type ("Quận 1" keeps it)."""
+        if self.name == self.short or not self.name.endswith(" " + self.short):
+            return None
+        return self.name[: -len(self.short)].strip().lower()
+
 
 def name_key(text: str) -> str:
     """The form names are compared in: NFC, case-folded, one tone placement (hòa, thủy),

@@ -20,6 +20,7 @@ from daemon.ocr.fields_checks import (
     without_stamp_opening,
 )
 from daemon.ocr.model import Line, Page, Reading
+from daemon.ocr.places import UNKNOWN_PLACE
 from tests.unit.test_fields import extract
 from tests.unit.test_fields_ocr import BODY, HEADER, page
 
@@ -693,6 +694,18 @@ def test_an_opening_its_own_words_make_stays() -> None:
     assert without_stamp_opening("Sơ kết công tác văn thư") == "Sơ kết công tác văn thư"
     assert without_stamp_opening("sơ kết công tác văn thư") == "sơ kết công tác văn thư"
     assert without_stamp_opening("Về việc tổ chức kiểm tra") == "Về việc tổ chức kiểm tra"
+
+
+def test_a_speck_where_a_units_type_stands_is_the_type_its_name_bears() -> None:
+    """7171 c0163: "trên địa bàn đ Bình Tường", a speck for "xã"; every unit so named is a
+    xã. Flagged: the speck may have hidden more. A type read whole stays trusted; a name
+    units of several types bear (Hà Tĩnh: a province, a commune) stays as read."""
+    assert judge_places("trên địa bàn đ Bình Tường") == (
+        "trên địa bàn xã Bình Tường",
+        UNKNOWN_PLACE,
+    )
+    assert judge_places("trên địa bàn xã Bình Tường") == ("trên địa bàn xã Bình Tường", 1.0)
+    assert judge_places("trên địa bàn đ Hà Tĩnh")[0] == "trên địa bàn đ Hà Tĩnh"
 
 
 def test_the_clerks_date_read_after_the_trich_yeus_first_line_is_not_part_of_it(
