@@ -776,7 +776,7 @@ def _department_mended(match: re.Match[str]) -> str:
 
 
 _SO_BEFORE_NAME = re.compile(r"\b(S[oòóỏõọôồốổỗộơờớởỡợ]) ([A-ZĐ][^\W\d_]*)")
-_TYPE_AFTER_AREA = re.compile(r"(\bđịa bàn )([a-zà-ỹđ]+)(?= [A-ZĐÀ-Ỹ])")
+_TYPE_AFTER_AREA = re.compile(r"(\bđịa bàn? )([a-zà-ỹđ]+)(?= [A-ZĐÀ-Ỹ])")
 
 
 def _ministries_judged(text: str) -> tuple[str, float]:

@@ -706,6 +706,8 @@ def test_a_speck_where_a_units_type_stands_is_the_type_its_name_bears() -> None:
     )
     assert judge_places("trên địa bàn xã Bình Tường") == ("trên địa bàn xã Bình Tường", 1.0)
     assert judge_places("trên địa bàn đ Hà Tĩnh")[0] == "trên địa bàn đ Hà Tĩnh"
+    # as read there, its "bàn" short of its n (put right after)
+    assert judge_places("trên địa bà đ Bình Tường")[0] == "trên địa bà xã Bình Tường"
 
 
 def test_the_clerks_date_read_after_the_trich_yeus_first_line_is_not_part_of_it(
