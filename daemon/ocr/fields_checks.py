@@ -356,7 +356,9 @@ def without_specks(text: str) -> str:
     tài liệu": the word's edge read twice) or read apart from the word it starts ("C ác tập
     thể": các), a
     quotation mark opening at the end ("năm 2020“") or, closing nowhere, before a small
-    word ("tiêu cực "tỉnh Bắc Giang"), a capital inside a word ("quản lÝ"), a stop before
+    word ("tiêu cực "tỉnh Bắc Giang"), a capital inside a word ("quản lÝ") or on one of a
+    phrase ("thành Tích xuất sắc"), a digit with a bracket no bracket opened ("bộ máy 0)
+    năm 2016"), a stop before
     the first capital (".Kiểm tra"), the quarter's word with its mark lost before its
     numeral ("quy III": quý, nothing else is numbered so), and the storm's ("bảo số II":
     bão) and its number's ("bão sẽ I": số); and a list's comma OCR lost in a fixed
@@ -396,6 +398,9 @@ def without_specks(text: str) -> str:
     text = _QUARTER.sub("quý", text)
     text = _STORM_NUMBER.sub("số", _STORM.sub("bão", text))
     text = _CAPITAL_INSIDE.sub(_capital_unshouted, text)
+    text = _capitals_in_phrases(text)
+    if "(" not in text:
+        text = _DIGIT_BRACKET.sub("", text)
     text = _NUMERAL_AFTER.sub(_numeral_mended, text)
     text = _LONE_END_NUMBER.sub(_number_unannounced, text)
     return with_list_commas(_LETTER_AFTER_NUMBER.sub("", text))
@@ -419,6 +424,24 @@ def _digit_unspecked(match: re.Match[str]) -> str:
     if announces_number(before) or not written_pair(before, after):
         return match[0]
     return before + " "
+
+
+def _capitals_in_phrases(text: str) -> str:
+    """ "cá nhân có thành Tích xuất sắc": a capitalised word between small ones that makes
+    a phrase of official writing with the word before it is that phrase's, its capital a
+    misread (no name goes on in small letters)."""
+    words = text.split(" ")
+    for i in range(1, len(words) - 1):
+        before, word, after = words[i - 1], words[i], words[i + 1]
+        if not (word[:1].isupper() and word[1:].islower() and before.islower()):
+            continue
+        if after.islower() and common_pair(before, word.lower()):
+            words[i] = word.lower()
+    return " ".join(words)
+
+
+# "bộ máy 0) năm 2016": a digit and a closing bracket no bracket opened, between words
+_DIGIT_BRACKET = re.compile(r" \d[)\]}](?= )")
 
 
 def _capital_unshouted(match: re.Match[str]) -> str:

@@ -862,6 +862,8 @@ def test_a_speck_read_inside_a_line_and_the_clerks_number_beside_it_go(types: Do
         ),
         ("khen thưởng C ác tập thể, cá nhân", "khen thưởng các tập thể, cá nhân"),  # read apart
         ("kiểm tra phòng, c chống thiên tai", "kiểm tra phòng, chống thiên tai"),  # a comma
+        ("cá nhân có thành Tích xuất sắc", "cá nhân có thành tích xuất sắc"),  # 6464 c0166
+        ("tinh gọn tổ chức bộ máy 0) năm 2016", "tinh gọn tổ chức bộ máy năm 2016"),  # c0155
         (
             "tiếp công dân, giải quyết khiếu nại năm 2020“",
             "tiếp công dân, giải quyết khiếu nại năm 2020",
@@ -900,6 +902,7 @@ def test_specks_inside_a_subject_are_taken_out_and_flag_it(
         "Về việc báo cáo số liệu tuyển sinh (nếu có)",  # the bracket closes what "có" opens
         'Về việc phát động phong trào "toàn dân đoàn kết" năm 2024',  # a quotation that closes
         "Về việc hỗ trợ 1.500 hộ nghèo năm 2024",  # a number's thousands, not a year
+        "Về việc cấp nước sạch trên địa bàn tỉnh Hà Tĩnh năm 2024",  # a name goes on
         "Về việc góp ý dự thảo Báo cáo, Tờ trình năm 2024",  # types listed with capitals
         "Về việc thực hiện Kế hoạch, chương trình công tác năm 2024",  # or in small letters
         "Về việc triển khai Nghị quyết, các văn bản hướng dẫn",
