@@ -710,6 +710,15 @@ def test_a_speck_where_a_units_type_stands_is_the_type_its_name_bears() -> None:
     assert judge_places("trên địa bà đ Bình Tường")[0] == "trên địa bà xã Bình Tường"
 
 
+def test_a_capital_misread_on_a_word_of_a_phrase_is_a_speck() -> None:
+    """6464 c0166: "thành Tích xuất sắc", the stamp's remains before "xuất" read as a word
+    the lexicon put back capitalised; a name would go on capitalised ("tỉnh Hà Tĩnh")."""
+    assert without_specks("cá nhân có thành Tích xuất sắc") == "cá nhân có thành tích xuất sắc"
+    assert without_specks("trên địa bàn tỉnh Hà Tĩnh năm 2024") == (
+        "trên địa bàn tỉnh Hà Tĩnh năm 2024"
+    )
+
+
 def test_the_clerks_date_read_after_the_trich_yeus_first_line_is_not_part_of_it(
     types: DocTypes,
 ) -> None:
