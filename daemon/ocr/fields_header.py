@@ -492,7 +492,7 @@ def chars_lost_before(layout: Layout, head: Header, subject: list[WLine]) -> flo
     title, line = head.title_line or layout.lines[head.title], subject[0]
     if not line.text.lstrip(_END_MARKS)[:1].islower():
         return 0.0
-    centre = _printed_centre(title)
+    centre = _printed_centre(title, least=1)
     per_char = (line.x1 - line.x0) / len(line.text)
     return max((line.x1 - centre) - (centre - line.x0), 0.0) / per_char
 
@@ -504,7 +504,7 @@ def chars_lost_between(layout: Layout, head: Header, subject: list[WLine]) -> li
     where nothing says where the title is."""
     if head.title is None or not layout.positioned:
         return [0.0] * max(len(subject) - 1, 0)
-    centre = _printed_centre(head.title_line or layout.lines[head.title])
+    centre = _printed_centre(head.title_line or layout.lines[head.title], least=1)
 
     def lost(line: WLine, *, start: bool) -> float:
         if start and not line.text.lstrip(_END_MARKS)[:1].islower():
@@ -578,7 +578,7 @@ class _Axis:
         long = [ln for ln in layout.lines if ln.page == title.page and len(ln.text) >= 30]
         if _stamp_bits_after(title):
             return cls(True)  # "QUYẾT ĐỊNH L2": where the title ends is not known
-        centre = _printed_centre(title)  # "TỜ TRÌNH...": specks after it
+        centre = _printed_centre(title, least=1)  # "TỜ TRÌNH...": specks after it
         if not long:
             return cls(True, centre)
         return cls(True, centre, tuple((ln.x0, ln.x1, ln.y0 >= title.y1) for ln in long))
@@ -620,15 +620,17 @@ def _stamp_bits_after(title: WLine) -> bool:
     return len(words) > 1 and (any(c.isdigit() for c in words[-1]) or len(words[-1]) == 1)
 
 
-def _printed_centre(line: WLine) -> float:
+def _printed_centre(line: WLine, *, least: int = 2) -> float:
     """The line's middle without the marks OCR read at its ends ("... năm 2024.....-": a
     rule or specks beside it, "1} Kết quả ...": a speck and the stamp's ink by its start),
-    their width taken as their share of its characters."""
+    their width taken as their share of its characters, when they are `least` or more (a
+    mark glued to a line's word may be print's; none ends a title: "BÁO CÁO." is a speck
+    the box reached, 3468 c0189)."""
     core = line.text.strip(_END_MARKS)
     head, _, rest = core.partition(" ")
     if rest and speck_word(head):
         core = rest.strip(_END_MARKS)
-    if len(line.text) - len(core) < 2 or not core:
+    if len(line.text) - len(core) < least or not core:
         return line.xc
     share = (line.x1 - line.x0) / len(line.text)
     start = line.text.index(core)

@@ -719,6 +719,22 @@ def test_a_capital_misread_on_a_word_of_a_phrase_is_a_speck() -> None:
     )
 
 
+def test_a_speck_after_the_title_does_not_move_its_middle(types: DocTypes) -> None:
+    """3468 c0189: "BÁO CÁO." its box reaching a speck right of it, whose middle (0.565)
+    then stood 0.03 right of the trích yếu's under it: the trích yếu was not taken."""
+    fields = extract(
+        page(
+            *HEADER,
+            ("BÁO CÁO.", 0.483, 0.188, 0.647, 0.78),
+            ("Kết quả công tác bảo đảm an toàn", 0.366, 0.21, 0.708, 0.97),
+            ("thông tin mạng quý IV năm 2015", 0.371, 0.231, 0.702, 0.96),
+            *BODY,
+        ),
+        types,
+    )
+    assert fields.subject == "Kết quả công tác bảo đảm an toàn thông tin mạng quý IV năm 2015"
+
+
 def test_the_clerks_date_read_after_the_trich_yeus_first_line_is_not_part_of_it(
     types: DocTypes,
 ) -> None:
