@@ -107,7 +107,7 @@ from daemon.ocr.vntext import (
 __all__ = ["extract_fields"]
 
 _VV = re.compile(
-    r"^[\W_]*(?:[VYW]\s*[/⁄]\s*(?:[VYWU2]|[A-Z](?=[\s:.]))?|V[VW]W?(?=\s)|V(?=\s+[a-zà-ỹđ]))"
+    r"^[\W_]*(?:[VYW]\s*[/⁄]\s*(?:[VYWU2]|[A-Z](?=[\s:.]))?|V7?[VW]W?(?=\s)|V(?=\s+[a-zà-ỹđ]))"
     r"\s*[:.]?\s*",
     re.IGNORECASE,
 )  # "V/v", and as OCR reads it (see fields_header._VV_KEY)
