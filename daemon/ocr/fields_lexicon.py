@@ -81,7 +81,8 @@ chi trả | chi tiết | chi tiêu | chi phí | chi ngân sách | thu ngân sác
 khoản chi | chủ động | tập trung |
 nội dung chi | chỉ đạo | chỉ thị | chỉ tiêu | chỉ số | chỉ huy | chỉnh lý | điều chỉnh |
 chỉnh trang | tinh gọn | tinh giản biên chế | tinh thần | thông tin | thông báo | thông tư |
-thông qua | truyền thông | tuyên truyền | phổ biến | bảo hiểm | bảo đảm | bảo vệ môi trường |
+thông qua | truyền thông | tuyên truyền | tuyên truyền về | phổ biến | bảo hiểm | bảo đảm |
+bảo vệ môi trường |
 bảo vệ rừng | an toàn | an toàn thực phẩm | an ninh trật tự | phòng cháy chữa cháy | cháy rừng |
 trồng rừng | phát triển rừng | rừng phòng hộ | tồn đọng | tồn tại | hồ sơ | tài liệu |
 lưu trữ | văn thư | công tác | triển khai | thực hiện | tổ chức bộ máy | sắp xếp |

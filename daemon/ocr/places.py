@@ -29,6 +29,7 @@ _UNIT_TYPE = re.compile(
 )
 # "ỦY BAN NHÂN DÂN" and "HỘI ĐỒNG NHÂN DÂN" are followed by their unit: "HUYỆN KIẾN XƯƠNG".
 _COUNCIL = re.compile(r"(?:ủy ban|hội đồng) nhân dân\b", re.IGNORECASE)
+_COUNCIL_SLIP = re.compile(r"(ủy ban|hội đồng) nhân (\w+)", re.IGNORECASE)
 _TYPE_WORDS = ("TỈNH", "HUYỆN", "XÃ", "QUẬN", "PHƯỜNG")  # one-word types a slip can hit
 # A school's level after "Trường", as a trích yếu writes it (an issuer's line in capitals).
 SCHOOL_LEVELS = "(?:THCS|THPT|TH|MN|Tiểu học|Mầm non|Trung học cơ sở|Trung học phổ thông)"
@@ -133,6 +134,14 @@ def checked_agency(name: str) -> tuple[str, float]:
     if school and not _UNIT_TYPE.search(school.group(2)):
         person, factor = _person(school.group(2))
         return school.group(1) + person, factor
+    slipped = _COUNCIL_SLIP.match(name)
+    if slipped and not _COUNCIL.match(name) and one_edit_apart(slipped[2].casefold(), "dân"):
+        # "ỦY BAN NHÂN DÂM": the council's fixed words, one letter misread (8024 c0173, a
+        # wrong issuer at 0.92): put right, and doubted (what spoiled it may spoil more)
+        people = "DÂN" if slipped[2].isupper() else "dân"
+        name = name[: slipped.start(2)] + people + name[slipped.end(2) :]
+        mended, factor = checked_agency(name)
+        return mended, min(factor, UNKNOWN_PLACE)
     council = _COUNCIL.match(name)
     if council:  # a people's committee or council is named by its unit: its type comes next
         name, whole = _with_unit_type(name, council.end())

@@ -735,6 +735,16 @@ def test_a_speck_after_the_title_does_not_move_its_middle(types: DocTypes) -> No
     assert fields.subject == "Kết quả công tác bảo đảm an toàn thông tin mạng quý IV năm 2015"
 
 
+def test_a_word_after_tuyen_truyen_that_pairs_with_nothing_is_its_ve_misread() -> None:
+    """8024 c0170: "Tuyên truyền vũ phổ biến, giáo dục pháp luật" registered at 0.85: "vũ"
+    pairs with neither neighbour, and "tuyên truyền về" is a phrase of official writing."""
+    read = "Tuyên truyền vũ phổ biến, giáo dục pháp luật giai đoạn 2017-2022"
+    text, factor = undo_slips(read)
+    assert text == "Tuyên truyền về phổ biến, giáo dục pháp luật giai đoạn 2017-2022"
+    assert factor < THRESHOLD
+    assert undo_slips("Tuyên truyền vận động nhân dân") == ("Tuyên truyền vận động nhân dân", 1.0)
+
+
 def test_the_clerks_date_read_after_the_trich_yeus_first_line_is_not_part_of_it(
     types: DocTypes,
 ) -> None:

@@ -150,3 +150,13 @@ def test_a_place_name_cut_short_is_the_one_unit_so_named_in_the_date_lines_provi
     assert completed_place("huyện", "Yên", "Tuyên Quang") == "Yên Sơn"
     assert completed_place("huyện", "Yên", None) is None  # Yên Sơn, Yên Bình, Yên Lạc ...
     assert completed_place("huyện", "Khánh Sơn", "Khánh Hòa") is None  # whole already
+
+
+def test_a_councils_fixed_words_one_letter_off_are_put_right_and_doubted() -> None:
+    """8024 c0173: "ỦY BAN NHÂN DÂM HUYỆN THANH CHƯƠNG" registered at 0.92."""
+    assert checked_agency("ỦY BAN NHÂN DÂM HUYỆN THANH CHƯƠNG") == (
+        "ỦY BAN NHÂN DÂN HUYỆN THANH CHƯƠNG",
+        UNKNOWN_PLACE,
+    )
+    assert checked_agency("HỘI ĐỒNG NHÂN ĐÂN TỈNH PHÚ THỌ")[1] == UNKNOWN_PLACE
+    assert checked_agency("ỦY BAN NHÂN DÂN HUYỆN THANH CHƯƠNG")[1] == 1.0
