@@ -159,6 +159,10 @@ def test_lost_slash_and_misread_stroke_in_the_number(types: DocTypes) -> None:
     letter = nd30(**{**QD, "left": ["UBND HUYỆN KHÁNH SƠN", "Số: B71/QĐ-UBND"]}, conf=0.95)
     fields = extract(letter, types)
     assert fields.number == "B71/QĐ-UBND" and fields.confidence["number"] < 0.6  # 371? 871?
+    capital = nd30(**{**QD, "left": ["UBND HUYỆN KHÁNH SƠN", "Số: 23L/QĐ-UBND"]}, conf=0.95)
+    assert extract(capital, types).confidence["number"] < 0.6  # 231? a capital is no suffix
+    small = nd30(**{**QD, "left": ["UBND HUYỆN KHÁNH SƠN", "Số: 36a/QĐ-UBND"]}, conf=0.95)
+    assert extract(small, types).confidence["number"] >= 0.6  # a number's own letter
 
 
 @pytest.mark.parametrize(
