@@ -82,22 +82,46 @@ class ReadingPool:
 
     def _map(self, fn: Callable[[A], T], items: Sequence[A]) -> list[T]:
         results: dict[int, T] = {}
-        for attempt in (1, 2):
+        crashes = 0
+        while len(results) < len(items):
             executor, generation = self._acquire()
             try:
-                futures = {
-                    self._submit(executor, fn, item): index
-                    for index, item in enumerate(items)
-                    if index not in results
-                }
+                futures = self._submit_all(executor, fn, items, results)
                 self._gather(futures, results, generation)
-                return [results[index] for index in range(len(items))]
             except BrokenProcessPool as exc:
                 self._replace(generation)
-                if attempt == 2:
+                crashes += 1
+                if crashes == 2:
                     raise WorkerCrashed(f"a reading process died twice: {exc}") from exc
                 log.warning("reading pool broken (%s); retrying on a fresh pool", exc)
-        raise AssertionError("unreachable")
+        return [results[index] for index in range(len(items))]
+
+    def _submit_all(
+        self,
+        executor: ProcessPoolExecutor,
+        fn: Callable[[A], T],
+        items: Sequence[A],
+        results: dict[int, T],
+    ) -> dict[Future[T], int]:
+        """The items not done yet submitted to `executor`, as far as it takes them: another
+        caller may retire it meanwhile (its processes renewed after so many tasks), and then
+        it refuses more ("cannot schedule new futures after shutdown", a page set aside on a
+        benchmark's 9595 run); what it took it finishes, the rest go to the next executor."""
+        futures: dict[Future[T], int] = {}
+        for index, item in enumerate(items):
+            if index in results:
+                continue
+            try:
+                futures[self._submit(executor, fn, item)] = index
+            except BrokenProcessPool:
+                raise
+            except RuntimeError:
+                with self._lock:
+                    retired = executor is not self._executor and not self._closed
+                if not retired:
+                    raise
+                break
+        return futures
 
     def close(self) -> None:
         """Stop the workers, waiting for running tasks; later calls raise RuntimeError."""

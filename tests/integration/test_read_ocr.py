@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -350,6 +351,29 @@ def test_pool_renews_its_processes_and_never_strands_work(monkeypatch: pytest.Mo
         assert len({call[0] for call in calls}) == 4  # a fresh one each call past the limit
     finally:
         readers.close()
+
+
+def test_a_call_whose_processes_are_renewed_while_it_submits_still_finishes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another caller past the limit retires the executor a call is still giving its items
+    to, which then refuses the rest ("cannot schedule new futures after shutdown": a page
+    set aside on a benchmark run with four reading threads). What it took it finishes; the
+    rest go to the next one."""
+    monkeypatch.setattr(reading_pool, "_TASKS_PER_WORKER", 1)
+    pool = ReadingPool(1, stall_seconds=60)
+    submit = pool._submit
+
+    def submit_then_renew(executor: Any, fn: Any, item: Any) -> Any:
+        future = submit(executor, fn, item)
+        pool._acquire()  # as another caller does: the executor just used is retired
+        return future
+
+    monkeypatch.setattr(pool, "_submit", submit_then_renew)
+    try:
+        assert pool.map(_echo, [1, 2, 3]) == [2, 4, 6]
+    finally:
+        pool.close()
 
 
 @pytest.mark.slow
