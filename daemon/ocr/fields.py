@@ -115,8 +115,8 @@ _ODD_IN_NUMBER = re.compile(r"[^0-9A-Za-zĐđ/\-&.]")
 _I_BEFORE_SMALL = re.compile(r"I[a-zđ]")
 # 68, 36a; "B71" is a slip, and so is a capital after the digits ("23L" for 231, 3190 c0164:
 # registered at 0.80): a number's letter is a small one
-_FEWEST_NAMES = 3  # words in a signer's name read by OCR, at least, to be trusted as whole
 _NUMBER_HEAD = re.compile(r"\d+[a-zđ]?(?:\.\d+)?")
+_FEWEST_NAMES = 3  # words in a signer's name read by OCR, at least, to be trusted as whole
 _NOT_VIETNAMESE = re.compile(r"[FJWZfjwz]")  # no agency's name holds them ("JY BAN NHÂN DÂN")
 _JOINING_MARKS = frozenset({"-", "–", "&"})  # "SỞ VĂN HÓA - THỂ THAO" keeps its dash
 # ... but no dash comes before "và" or a unit of the country's divisions
