@@ -314,7 +314,7 @@ def without_stamp_opening(text: str) -> str:
     of the common openings follows within three words ("Bảo đảm", "Kết luận", printed so).
     The caller keeps the field flagged: the stamp lay over it."""
     words = text.split()
-    heads = {(a, b): f"{printed} {b}" for a, b, printed in _folded_heads()}
+    heads = _openings()
     for k in range(1, min(4, len(words) - 1)):
         head_word = fold_word(words[k])
         head = heads.get((head_word, fold_word(words[k + 1])))
@@ -328,6 +328,12 @@ def without_stamp_opening(text: str) -> str:
             return " ".join([head, *words[k + 2 :]])
         return text
     return text
+
+
+@functools.cache
+def _openings() -> dict[tuple[str, str], str]:
+    """Each common opening as printed, by its two words folded."""
+    return {(a, b): f"{printed} {b}" for a, b, printed in _folded_heads()}
 
 
 _STRAY_LETTERS = 3  # a word this short before a capitalised opening: the stamp's ("SỞ")
@@ -756,14 +762,11 @@ def with_place_completed(text: str, near: str | None) -> str:
     huyện Tháp"), with the name whole where one unit of the type written is named so in
     the date line's province (`completed_place`: Tháp Mười). The caller keeps the field
     flagged: the stamp may have eaten more after it."""
-    found = _PLACE_AT_END.search(text)
-    if found is None:
+    last = next((m for m in _NAMED_PLACE.finditer(text) if m.end() == len(text)), None)
+    if last is None:
         return text
-    whole = completed_place(found[1], found[2], near)
-    return text[: found.start(2)] + whole if whole else text
-
-
-_PLACE_AT_END = re.compile(rf"\b({'|'.join(UNIT_TYPES)})\s+({_CAPITALISED}(?:\s+{_CAPITALISED})?)$")
+    whole = completed_place(last[1], last[2], near)
+    return text[: last.start(2)] + whole if whole else text
 
 
 def _unit_type_mended(match: re.Match[str]) -> str:

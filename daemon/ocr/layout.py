@@ -135,23 +135,28 @@ def _one_ink(a: Word, b: Word) -> bool:
     narrower's width, and the piece is inside the whole (a box much wider than the other
     was widened, by a seal's or a stamp's ink, or holds the piece read again: "PHÒNG" at
     0.20-0.44 over "NÔNG" is no twin, 3737 s0115), or words of a width read alike."""
-    wide_a, wide_b = a.x1 - a.x0, b.x1 - b.x0
-    narrower = min(wide_a, wide_b)
+    narrower = min(a.x1 - a.x0, b.x1 - b.x0)
     over = narrower > 0 and min(a.x1, b.x1) - max(a.x0, b.x0) > _TWIN_OVERLAP * narrower
     if not over:
         return False
     first, second = sorted((loose_key(a.text), loose_key(b.text)), key=len)
-    if max(wide_a, wide_b) > _PIECE * narrower:
-        return first in second
-    return first in second or difflib.SequenceMatcher(None, first, second).ratio() >= _ALIKE
+    inside = first in second
+    if _one_a_piece(a, b):
+        return inside
+    return inside or difflib.SequenceMatcher(None, first, second).ratio() >= _ALIKE
 
 
 def _the_twin(a: Word, b: Word) -> Word:
     """Of two words read over one ink, the one to drop."""
-    wide_a, wide_b = a.x1 - a.x0, b.x1 - b.x0
-    if max(wide_a, wide_b) > _PIECE * min(wide_a, wide_b):
-        return a if wide_a < wide_b else b
+    if _one_a_piece(a, b):
+        return a if a.x1 - a.x0 < b.x1 - b.x0 else b
     return a if a.conf < b.conf else b
+
+
+def _one_a_piece(a: Word, b: Word) -> bool:
+    """Whether one of two words over one ink is much wider than the other."""
+    wide_a, wide_b = a.x1 - a.x0, b.x1 - b.x0
+    return max(wide_a, wide_b) > _PIECE * min(wide_a, wide_b)
 
 
 def split_row(row: Sequence[Word], *, cut: float | None = None) -> list[list[Word]]:
