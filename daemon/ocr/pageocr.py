@@ -95,6 +95,8 @@ _MIN_PRINT_PIXELS = 500  # fewer dark pixels beside the stamp than this: no prin
 _LINE_INCHES = 0.22  # a title's line of 13-14 pt print, spacing included
 _ROWS_BELOW = 4  # lines read again under a dark stamp's top: the trích yếu it runs through
 _COMMON_WORD = 5.0  # Zipf: a word written once in 100,000 or more ("me", "tiệc" are not)
+_PRINT_LEVEL = 128  # darker is ink, on a stamped title's cut read on
+_READ_ON = 0.02  # a line that ends this far short of its printed width read on (page widths)
 _UNDER_STAMP = 0.2  # confidence of a title line the clerk's stamp covers in part
 _TAKEN_INK = 200  # the stamp's ink taken away: darker than the paper
 _STROKE_STRIP = 0.06  # ... looked for in a strip this far either side of a word (page widths)
@@ -264,6 +266,7 @@ def _read_region(
             # Vietnamese lexicon likes better kept.
             again = _read_unstruck(cut, struck, band, raster, settings, plan, region, angle)
             found = _likelier_rows(found, again)
+        found = [_read_on(line, cut, region, raster, settings, plan.stamps) for line in found]
     if region.name == "title":
         found = line_ends.with_lost_commas(found, cut, (*region.box[:2], *raster.image.size))
     if region.name == "closing-right":  # the handwritten signature, read as "text"
@@ -271,6 +274,187 @@ def _read_region(
     if region.name in ("closing", "closing-right"):
         found = _with_name(found, raw, region, raster, settings, lifted, ring)
     return found
+
+
+def _read_on(
+    line: Line,
+    cut: Image.Image,
+    region: regions.Region,
+    raster: Raster,
+    settings: ReadingSettings,
+    stamps: tuple[tuple[int, int, int, int], ...],
+) -> Line:
+    """A trích yếu line the stamp cut short, read again alone across the width it has as
+    printed: centred on the title's axis, it ends as far right of the axis as it starts
+    left of it. Read in its row only, the words under the stamp come back, spoiled or not
+    ("Thực hiện quản lý đất đ" read on as "đất dái năm 2015"), for the trích yếu's checks
+    to put right or flag; read with the whole title, the stamp's words ran into them and
+    all went. Kept when it reads the same words first and more after them; doubted.
+
+    The stamp must lie where the rest of the line should be. A line read surely is read
+    on too: the words under the stamp were taken out whole, and the ones left read well
+    ("Về việc đề nghị ban hành Kế" at 0.97). Not a body line's last, from the margin. Nor
+    a line the stamp cut at its start (stamped under the number): read on to the left, the
+    first words, which say what the document does, were traded for the stamp's ("Kết quả
+    thực hiện ..." for "Thông qua thực hiện ...")."""
+    w, h = raster.image.size
+    axis = (region.box[0] + region.box[2]) / 2 / w
+    end = 2 * axis - line.x0
+    top, bottom = round(line.y0 * h), round(line.y1 * h)
+    missing = (round(line.x1 * w), top, round(end * w), bottom)
+    if (
+        vntext.is_upper_text(line.text)
+        or end - line.x1 < _READ_ON
+        or line.x0 - region.box[0] / w < _READ_ON
+        or not any(_overlap(missing, stamp) for stamp in stamps)
+    ):
+        return line
+    pad = round((line.y1 - line.y0) * h / 3)
+    box = (
+        max(0, round(line.x0 * w) - pad - region.box[0]),
+        max(0, top - pad - region.box[1]),
+        min(cut.width, missing[2] + pad - region.box[0]),
+        min(cut.height, bottom + pad - region.box[1]),
+    )
+    at = (region.box[0] + box[0], region.box[1] + box[1])
+    ink = np.asarray(cut.crop(box)) < _PRINT_LEVEL
+    confs = line.word_confs if len(line.word_confs) == len(line.text.split()) else ()
+    first = list(zip(line.text.split(), confs or itertools.repeat(line.conf), strict=False))
+    best: tuple[int, list[tuple[str, float]], list[layout.Word]] | None = None
+    for variant in (ink, _without_thin_strokes(ink)):
+        image = Image.fromarray(np.where(variant, 0, 255).astype(np.uint8))
+        read = [
+            word
+            for glued in _words_read(image, at, settings, raster)
+            if glued.x1 <= end + _READ_ON
+            for word in _unglued(glued)
+            if any(c.isalnum() for c in word.text)
+        ]
+        pairs = list(zip(first[:-1], read, strict=False))
+        differ = sum(_bare_key(a) != _bare_key(b.text) for (a, _), b in pairs)
+        if len(read) <= len(first) or differ > max(1, len(pairs) // 4):
+            continue
+        # The line's last word as first read may be what the stamp left of one.
+        added = _without_far_marks(read[len(first) - 1 :])
+        before = first[-2][0] if len(first) > 1 else ""
+        score = _read_on_score([before, *(w.text for w in added)]) if added else 0
+        if best is None or score > best[0]:
+            best = (score, _surer_words(first[:-1], read), added)
+    if best is None or best[0] <= 0:
+        return line
+    _, kept, added = best
+    words = [*kept, *((w.text, w.conf) for w in added)]
+    return replace(
+        line,
+        text=" ".join(word for word, _ in words),
+        x1=max(w.x1 for w in added),
+        word_confs=tuple(conf for _, conf in words),
+        conf=min(line.conf, _UNDER_STAMP),
+    )
+
+
+def _without_far_marks(added: list[layout.Word]) -> list[layout.Word]:
+    """The words a line was read on with, less the marks around them and, at the end, the
+    stamp's print and words no syllable makes ("... quản lý dài ĐẾN s/o")."""
+    words = list(added)
+    while words and _stamps_own(words[-1].text):
+        words.pop()
+    words = [replace(w, text=w.text.strip(_STRAY)) for w in words]
+    if words:
+        words[-1] = replace(words[-1], text=words[-1].text.rstrip(","))
+    return [w for w in words if w.text]
+
+
+def _stamps_own(word: str) -> bool:
+    """Whether a word read under the stamp beyond a line's print is the stamp's: its print
+    ("ĐẾN", "Số:", not the số of "chuyển đổi số"), or no syllable, number or abbreviation
+    ("s/o", "2DT7—")."""
+    bare = word.strip(_STRAY + ",")
+    printed = (
+        _printed_syllable(bare)
+        or _NUMBER_WORD.fullmatch(bare) is not None
+        or (bare.isupper() and bare.isalpha() and len(bare) > 1)
+    )
+    return not printed or _stamp_word(bare) or (":" in word and _stamp_print(word))
+
+
+_NUMBER_WORD = re.compile(r"\d+(?:[-/.]\d+)*")  # 2015, 2023-2027, 16/11/2024
+
+
+def _surer_words(
+    first: list[tuple[str, float]], read: list[layout.Word]
+) -> list[tuple[str, float]]:
+    """The words `first` read with their confidence, a word the second reading read
+    otherwise and more surely in its place ("năm 2625" read 2025 at 0.97)."""
+    out = []
+    for (word, conf), again in zip(first, read, strict=False):
+        if _bare_key(word) != _bare_key(again.text) and again.conf > conf:
+            word, conf = again.text, again.conf
+        out.append((word, conf))
+    return out
+
+
+def _words_read(
+    image: Image.Image, at: tuple[int, int], settings: ReadingSettings, raster: Raster
+) -> list[layout.Word]:
+    """The words Tesseract reads on one line cut out of the page at `at`, as it boxed them."""
+    words: list[layout.Word] = []
+
+    def keep(word: layout.Word) -> layout.Word:
+        words.append(word)
+        return word
+
+    _line_reader(settings, raster, keep)(image, at)
+    return words
+
+
+def _unglued(word: layout.Word) -> list[layout.Word]:
+    """A word the stamp's marks glued to its neighbours ("khô[năm'2017"), as the words
+    between the marks when each is a syllable or a number, one at least a syllable; else
+    the word as read."""
+    pieces = list(_ALNUM_RUN.finditer(word.text))
+    syllables_between = sum(_printed_syllable(p[0]) for p in pieces)
+    if (
+        len(pieces) < 2
+        or not syllables_between
+        or not all(p[0].isdigit() or _printed_syllable(p[0]) for p in pieces)
+    ):
+        return [word]  # "2023-2027", "16/11/2024" are numbers
+    share = (word.x1 - word.x0) / len(word.text)
+    return [
+        replace(
+            word,
+            text=p[0] + ("," if word.text[p.end() : p.end() + 1] == "," else ""),  # a list's
+            x0=word.x0 + p.start() * share,
+            x1=word.x0 + p.end() * share,
+        )
+        for p in pieces
+    ]
+
+
+def _bare_key(word: str) -> str:
+    return vntext.loose_key(word.strip(_STRAY + ",."))
+
+
+def _read_on_score(words: list[str]) -> int:
+    """How much the words a line was read on with (after the line's word they join, the
+    first of `words`) look like print: one for each syllable or number, one for each pair
+    official writing makes with the word before it (a number after a word announcing one:
+    "năm 2015"), less three for each word no syllable makes."""
+    bare = [word.strip(_STRAY + ",") for word in words]
+    score = 0
+    for a, b in itertools.pairwise(bare):
+        if _spoiled(b):
+            score -= 3
+        elif b.isdigit() or _printed_syllable(b):
+            score += 1 + (written_pair(a, b) or (b.isdigit() and announces_number(a)))
+    return score
+
+
+def _without_thin_strokes(ink: np.ndarray) -> np.ndarray:
+    """`ink` less strokes thinner than print's: the stamp's small letters, the pen's."""
+    core = ~morph.dilate(~ink, 1, 1)
+    return morph.dilate(core, 1, 1) & ink
 
 
 def _struck_rows(

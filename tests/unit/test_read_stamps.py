@@ -881,3 +881,107 @@ def test_a_header_column_the_stamp_touches_keeps_its_red_ink(
             raster, ReadingSettings(), plan, 0.0, regions.Region(box, 4, "header-left")
         )
     assert seen == [200, 200]
+
+
+def _read_on(
+    monkeypatch: pytest.MonkeyPatch,
+    line: Line,
+    *reads: list[tuple[str, float]],
+    stamp: tuple[int, int, int, int] = (550, 180, 850, 350),
+    margin: int = 0,
+) -> Line:
+    """`line` read on where the stamp (page pixels on a 1000 x 1000 page, the title's
+    region from `margin` to 1000 - `margin`) cut it short, each read of its row (as cut,
+    then without thin strokes) giving `reads`: words and their confidence, laid side by
+    side from the row's start."""
+    calls = iter(reads)
+
+    def words_read(_: Image.Image, at: tuple[int, int], *__: object) -> list[Word]:
+        out, x = [], at[0] / 1000 + 0.005
+        for text, conf in next(calls):
+            width = 0.01 * len(text)
+            out.append(Word(text, x, line.y0, x + width, line.y1, conf))
+            x += width + 0.005
+        return out
+
+    monkeypatch.setattr(pageocr, "_words_read", words_read)
+    raster = images.Raster(Image.new("L", (1000, 1000), 255), 300)
+    region = regions.Region((margin, 150, 1000 - margin, 400), 3, "title")
+    cut = Image.new("L", (region.box[2] - region.box[0], 250), 255)
+    return pageocr._read_on(line, cut, region, raster, ReadingSettings(), (stamp,))
+
+
+def test_a_trich_yeu_line_the_stamp_cut_short_is_read_on_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A trích yếu line that stops inside the stamp, well short of the width it has as
+    printed (centred), is read again alone across that width: of the two reads, the one
+    whose added words look more like print is kept, its number announced ("năm 2015"),
+    the stamp's marks after it gone; doubted. The first read's words stay, unless the
+    second read one of them otherwise and more surely."""
+    short = Line("Thực hiện quản lý đất đ", 0.3, 0.2, 0.58, 0.22, 0.2, word_confs=(0.9,) * 6)
+    known = [("Thực", 0.9), ("hiện", 0.9), ("quản", 0.9), ("lý", 0.9), ("đất", 0.9)]
+    again = _read_on(
+        monkeypatch,
+        short,
+        [*known, ("đái", 0.6), ("ăn", 0.6), ("2015;", 0.8)],
+        [*known[:3], ("ly", 0.8), ("đất", 0.9), ("dái", 0.9), ("năm", 0.7), ("2015,", 0.8)],
+    )
+    assert again.text == "Thực hiện quản lý đất dái năm 2015"
+    assert again.conf == pageocr._UNDER_STAMP and again.x1 > short.x1
+    assert len(again.word_confs) == 8
+    # A line read surely is read on too; the stamp's own print after the words goes, and
+    # words no syllable makes ("s/o").
+    ended = _read_on(
+        monkeypatch,
+        Line("Dự họp triển khai quản lý đi", 0.3, 0.2, 0.6, 0.22, 0.95),
+        [("Dự", 0.9), ("họp", 0.9), ("triển", 0.9), ("khai", 0.9), ("quản", 0.9)]
+        + [("lý", 0.9), ("dài", 0.7), ("ĐẾN", 0.5), ("s/o", 0.3)],
+        [("Dự", 0.9), ("họp", 0.9), ("triển", 0.9), ("khai", 0.9), ("rừng", 0.9), ("mùa", 0.9)]
+        + [("khô", 0.4)],
+    )
+    assert (ended.text, ended.conf) == ("Dự họp triển khai quản lý dài", pageocr._UNDER_STAMP)
+    # A number the first read misread and the second read surely is the second's.
+    assert (
+        _read_on(
+            monkeypatch,
+            Line("năm 2625 và phương hướng, nhiệm vụ hâm", 0.3, 0.2, 0.62, 0.22, 0.2),
+            [("năm", 0.9), ("2025", 0.97), ("và", 0.9), ("phương", 0.9), ("hướng,", 0.9)]
+            + [("nhiệm", 0.9), ("vụ", 0.9), ("năm", 0.8), ("2026.", 0.9)],
+            [],
+        ).text
+        == "năm 2025 và phương hướng, nhiệm vụ năm 2026"
+    )
+    # Marks that glued words are spaces, a list's comma stays; "số" is print, "Số:" not.
+    glued = [("Dự", 0.9), ("họp", 0.9), ("triển", 0.9), ("khai", 0.9), ("cấp", 0.9)]
+    short = Line("Dự họp triển khai cấp nước s", 0.3, 0.2, 0.6, 0.22, 0.2)
+    assert (
+        _read_on(monkeypatch, short, [*glued, ("nước", 0.9), ("sạch,nông[thôn", 0.4)], [])
+    ).text == "Dự họp triển khai cấp nước sạch, nông thôn"
+    assert (
+        _read_on(monkeypatch, short, [*glued, ("nước", 0.9), ("số", 0.8), ("Số:", 0.5)], [])
+    ).text == "Dự họp triển khai cấp nước số"
+
+
+def test_what_a_line_read_on_cannot_better_stays_as_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read on, a line keeps its first read when the second reads other words first, or
+    adds only words no syllable makes; a line whole, the type's name, beside no stamp, a
+    body line's last (from the margin), or one the stamp cut at its start is not read on."""
+    short = Line("Dự họp triển khai cấp nước s", 0.3, 0.2, 0.6, 0.22, 0.2)
+    first = [("Dự", 0.9), ("họp", 0.9), ("triển", 0.9), ("khai", 0.9), ("cấp", 0.9)]
+    junk = [*first, ("nước", 0.9), ("sbEMrifng", 0.0), ("thẳït", 0.2)]
+    other = [("Kết", 0.9), ("luận", 0.9), ("của", 0.9), ("Giám", 0.9), ("đốc", 0.9), ("Sở", 0.9)]
+    assert _read_on(monkeypatch, short, junk, junk) == short
+    assert _read_on(monkeypatch, short, [*other, ("Tư", 0.9), ("pháp", 0.9)], []) == short
+    for unchanged in (
+        Line("Dự họp triển khai cấp nước sạch", 0.3, 0.2, 0.69, 0.22, 0.2),  # centred
+        Line("GIẤY MỜI", 0.3, 0.2, 0.6, 0.22, 0.2),
+        Line("Dự họp triển khai cấp nước s", 0.1, 0.2, 0.4, 0.22, 0.2),  # beside no stamp
+    ):
+        assert _read_on(monkeypatch, unchanged, junk, junk) == unchanged
+    body = Line("các cơ quan, đơn vị thực hiện", 0.1, 0.2, 0.5, 0.22, 0.9)
+    assert _read_on(monkeypatch, body, junk, junk, margin=100) == body
+    cut_at_start = Line("bát thục hiện sắp xếp, tỉnh gọn tổ", 0.4, 0.2, 0.75, 0.22, 0.2)
+    before = [("ĐẾN", 0.6), ("Triển", 0.8), ("khai", 0.7), ("thực", 0.9), ("hiện", 0.9)]
+    stamp = (150, 180, 450, 350)  # under the number
+    assert _read_on(monkeypatch, cut_at_start, before, before, stamp=stamp) == cut_at_start
