@@ -289,79 +289,118 @@ def _read_on(
     left of it. Read in its row only, the words under the stamp come back, spoiled or not
     ("Thực hiện quản lý đất đ" read on as "đất dái năm 2015"), for the trích yếu's checks
     to put right or flag; read with the whole title, the stamp's words ran into them and
-    all went. Kept when it reads the same words first and more after them; doubted.
+    all went. Kept when it reads the same words and more beyond them; doubted.
 
-    The stamp must lie where the rest of the line should be. A line read surely is read
-    on too: the words under the stamp were taken out whole, and the ones left read well
-    ("Về việc đề nghị ban hành Kế" at 0.97). Not a body line's last, from the margin. Nor
-    a line the stamp cut at its start (stamped under the number): read on to the left, the
-    first words, which say what the document does, were traded for the stamp's ("Kết quả
-    thực hiện ..." for "Thông qua thực hiện ...")."""
+    The stamp must lie where the rest of the line should be: after it (stamped under the
+    date), or before it (under the number) when the line starts in small letters, as no
+    trích yếu does ("tra công tác ...": Kiểm tra); a line starting with a capital was read
+    on to the left with the stamp's words ("Kết quả thực hiện ..." as "Thông qua ...").
+    A line read surely is read on too: the words under the stamp were taken out whole,
+    and the ones left read well ("Về việc đề nghị ban hành Kế" at 0.97). Not a body
+    line's last, from the margin."""
     w, h = raster.image.size
-    axis = (region.box[0] + region.box[2]) / 2 / w
-    end = 2 * axis - line.x0
-    top, bottom = round(line.y0 * h), round(line.y1 * h)
-    missing = (round(line.x1 * w), top, round(end * w), bottom)
-    if (
-        vntext.is_upper_text(line.text)
-        or end - line.x1 < _READ_ON
-        or line.x0 - region.box[0] / w < _READ_ON
-        or not any(_overlap(missing, stamp) for stamp in stamps)
-    ):
+    side = _cut_side(line, region, raster, stamps)
+    if side is None:
         return line
+    span, forward = side
+    top, bottom = round(line.y0 * h), round(line.y1 * h)
     pad = round((line.y1 - line.y0) * h / 3)
     box = (
-        max(0, round(line.x0 * w) - pad - region.box[0]),
+        max(0, round(span[0] * w) - pad - region.box[0]),
         max(0, top - pad - region.box[1]),
-        min(cut.width, missing[2] + pad - region.box[0]),
+        min(cut.width, round(span[1] * w) + pad - region.box[0]),
         min(cut.height, bottom + pad - region.box[1]),
     )
     at = (region.box[0] + box[0], region.box[1] + box[1])
     ink = np.asarray(cut.crop(box)) < _PRINT_LEVEL
+    # The words from the end the line was read from, in order: the first read's first.
     confs = line.word_confs if len(line.word_confs) == len(line.text.split()) else ()
     first = list(zip(line.text.split(), confs or itertools.repeat(line.conf), strict=False))
+    first = first if forward else first[::-1]
     best: tuple[int, list[tuple[str, float]], list[layout.Word]] | None = None
     for variant in (ink, _without_thin_strokes(ink)):
         image = Image.fromarray(np.where(variant, 0, 255).astype(np.uint8))
         read = [
             word
             for glued in _words_read(image, at, settings, raster)
-            if glued.x1 <= end + _READ_ON
+            if span[0] - _READ_ON <= glued.x0 and glued.x1 <= span[1] + _READ_ON
             for word in _unglued(glued)
             if any(c.isalnum() for c in word.text)
         ]
+        read = read if forward else read[::-1]
         pairs = list(zip(first[:-1], read, strict=False))
         differ = sum(_bare_key(a) != _bare_key(b.text) for (a, _), b in pairs)
         if len(read) <= len(first) or differ > max(1, len(pairs) // 4):
             continue
-        # The line's last word as first read may be what the stamp left of one.
-        added = _without_far_marks(read[len(first) - 1 :])
-        before = first[-2][0] if len(first) > 1 else ""
-        score = _read_on_score([before, *(w.text for w in added)]) if added else 0
+        # The line's far word as first read may be what the stamp left of one; read alike,
+        # it stays as first read ("quả", not "qua").
+        added = _without_far_marks(read[len(first) - 1 :], forward)
+        if added and _bare_key(added[0].text) == _bare_key(first[-1][0]):
+            added[0] = replace(added[0], text=first[-1][0], conf=first[-1][1])
+        if not forward and added and not added[-1].text[:1].isupper():
+            continue  # read on to the left, the line opens the trích yếu, with a capital
+        near = first[-2][0] if len(first) > 1 else ""
+        seq = [near, *(w.text for w in added)]
+        score = _read_on_score(seq if forward else seq[::-1], forward) if added else 0
         if best is None or score > best[0]:
             best = (score, _surer_words(first[:-1], read), added)
     if best is None or best[0] <= 0:
         return line
     _, kept, added = best
     words = [*kept, *((w.text, w.conf) for w in added)]
+    words = words if forward else words[::-1]
     return replace(
         line,
         text=" ".join(word for word, _ in words),
-        x1=max(w.x1 for w in added),
+        x0=line.x0 if forward else min(w.x0 for w in added),
+        x1=max(w.x1 for w in added) if forward else line.x1,
         word_confs=tuple(conf for _, conf in words),
         conf=min(line.conf, _UNDER_STAMP),
     )
 
 
-def _without_far_marks(added: list[layout.Word]) -> list[layout.Word]:
-    """The words a line was read on with, less the marks around them and, at the end, the
-    stamp's print and words no syllable makes ("... quản lý dài ĐẾN s/o")."""
+def _cut_side(
+    line: Line,
+    region: regions.Region,
+    raster: Raster,
+    stamps: tuple[tuple[int, int, int, int], ...],
+) -> tuple[tuple[float, float], bool] | None:
+    """Where a title line is to be read on (page widths), and whether forward (after it),
+    by `_read_on`'s rules; None when it is not."""
+    if vntext.is_upper_text(line.text):
+        return None  # the type's name, read whole or not at all
+    w, h = raster.image.size
+    axis = (region.box[0] + region.box[2]) / 2 / w
+    end, start = 2 * axis - line.x0, 2 * axis - line.x1
+    top, bottom = round(line.y0 * h), round(line.y1 * h)
+    after = (round(line.x1 * w), top, round(end * w), bottom)
+    before = (round(start * w), top, round(line.x0 * w), bottom)
+    if (
+        end - line.x1 >= _READ_ON
+        and line.x0 - region.box[0] / w >= _READ_ON
+        and any(_overlap(after, stamp) for stamp in stamps)
+    ):
+        return (line.x0, end), True
+    if (
+        line.text[:1].islower()
+        and line.x0 - start >= _READ_ON
+        and any(_overlap(before, stamp) for stamp in stamps)
+    ):
+        return (start, line.x1), False
+    return None
+
+
+def _without_far_marks(added: list[layout.Word], forward: bool) -> list[layout.Word]:
+    """The words a line was read on with (from the line outwards), less the marks around
+    them and, at the far end, the stamp's print and words no syllable makes ("... quản lý
+    dài ĐẾN s/o")."""
     words = list(added)
     while words and _stamps_own(words[-1].text):
         words.pop()
     words = [replace(w, text=w.text.strip(_STRAY)) for w in words]
     if words:
-        words[-1] = replace(words[-1], text=words[-1].text.rstrip(","))
+        far = words[-1]
+        words[-1] = replace(far, text=far.text.rstrip(",") if forward else far.text)
     return [w for w in words if w.text]
 
 
@@ -436,18 +475,22 @@ def _bare_key(word: str) -> str:
     return vntext.loose_key(word.strip(_STRAY + ",."))
 
 
-def _read_on_score(words: list[str]) -> int:
-    """How much the words a line was read on with (after the line's word they join, the
-    first of `words`) look like print: one for each syllable or number, one for each pair
-    official writing makes with the word before it (a number after a word announcing one:
-    "năm 2015"), less three for each word no syllable makes."""
+def _read_on_score(words: list[str], forward: bool) -> int:
+    """How much the words a line was read on with look like print, in reading order with
+    the line's word they join (first when read on `forward`, else last): one for each
+    syllable or number, one for each pair official writing makes with the word before it
+    (a number after a word announcing one: "năm 2015"), less three for each word no
+    syllable makes."""
     bare = [word.strip(_STRAY + ",") for word in words]
+    added = range(1, len(bare)) if forward else range(len(bare) - 1)
     score = 0
-    for a, b in itertools.pairwise(bare):
-        if _spoiled(b):
+    for i in added:
+        if _spoiled(bare[i]):
             score -= 3
-        elif b.isdigit() or _printed_syllable(b):
-            score += 1 + (written_pair(a, b) or (b.isdigit() and announces_number(a)))
+        elif bare[i].isdigit() or _printed_syllable(bare[i]):
+            score += 1
+    for a, b in itertools.pairwise(bare):
+        score += written_pair(a, b) or (b.isdigit() and announces_number(a))
     return score
 
 

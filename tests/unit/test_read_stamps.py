@@ -963,10 +963,31 @@ def test_a_trich_yeu_line_the_stamp_cut_short_is_read_on_alone(
     ).text == "Dự họp triển khai cấp nước số"
 
 
+def test_a_line_the_stamp_cut_at_its_start_is_read_on_before_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Stamped under the number, the stamp takes a trích yếu line's first words, and the
+    line starts in small letters, as no trích yếu does: it is read again from where it
+    starts as printed, the stamp's own print ("ĐẾN") kept out."""
+    short = Line("bát thục hiện sắp xếp, tỉnh gọn tổ", 0.4, 0.2, 0.75, 0.22, 0.2)
+    again = _read_on(
+        monkeypatch,
+        short,
+        [("ĐẾN", 0.6), ("Triển", 0.8), ("khai", 0.7), ("thực", 0.9), ("hiện", 0.9)]
+        + [("sắp", 0.9), ("xếp,", 0.9), ("tỉnh", 0.9), ("gọn", 0.9), ("tổ", 0.9)],
+        [],
+        stamp=(150, 180, 450, 350),
+    )
+    # "thục" as first read stays: a slip of its marks is the trích yếu checks' to mend
+    assert again.text == "Triển khai thục hiện sắp xếp, tỉnh gọn tổ"
+    assert again.x0 < short.x0 and again.x1 == short.x1
+
+
 def test_what_a_line_read_on_cannot_better_stays_as_read(monkeypatch: pytest.MonkeyPatch) -> None:
     """Read on, a line keeps its first read when the second reads other words first, or
     adds only words no syllable makes; a line whole, the type's name, beside no stamp, a
-    body line's last (from the margin), or one the stamp cut at its start is not read on."""
+    body line's last (from the margin), or one starting with a capital the stamp cut at its
+    start (under the number) is not read on."""
     short = Line("Dự họp triển khai cấp nước s", 0.3, 0.2, 0.6, 0.22, 0.2)
     first = [("Dự", 0.9), ("họp", 0.9), ("triển", 0.9), ("khai", 0.9), ("cấp", 0.9)]
     junk = [*first, ("nước", 0.9), ("sbEMrifng", 0.0), ("thẳït", 0.2)]
@@ -981,7 +1002,13 @@ def test_what_a_line_read_on_cannot_better_stays_as_read(monkeypatch: pytest.Mon
         assert _read_on(monkeypatch, unchanged, junk, junk) == unchanged
     body = Line("các cơ quan, đơn vị thực hiện", 0.1, 0.2, 0.5, 0.22, 0.9)
     assert _read_on(monkeypatch, body, junk, junk, margin=100) == body
-    cut_at_start = Line("bát thục hiện sắp xếp, tỉnh gọn tổ", 0.4, 0.2, 0.75, 0.22, 0.2)
-    before = [("ĐẾN", 0.6), ("Triển", 0.8), ("khai", 0.7), ("thực", 0.9), ("hiện", 0.9)]
+    words = [("ĐẾN", 0.6), ("Kết", 0.8), ("quả", 0.7), ("thực", 0.9), ("hiện", 0.9)]
+    capital = Line("Thông qua thực hiện", 0.45, 0.2, 0.7, 0.22, 0.2)  # read on to the left
     stamp = (150, 180, 450, 350)  # under the number
-    assert _read_on(monkeypatch, cut_at_start, before, before, stamp=stamp) == cut_at_start
+    assert _read_on(monkeypatch, capital, words, words, stamp=stamp) == capital
+    # Read on to the left, what is read must open the trích yếu, with a capital: "qua" for
+    # "Kết quả" does not (the trích yếu's checks put back a lost head: "Kết quả").
+    lost_head = Line("quả thực hiện xây dựng nông", 0.45, 0.2, 0.7, 0.22, 0.2)
+    words = [("qua", 0.9), ("thực", 0.9), ("hiện", 0.9), ("xây", 0.9), ("dựng", 0.9)]
+    words += [("nông", 0.9)]
+    assert _read_on(monkeypatch, lost_head, words, words, stamp=stamp) == lost_head
