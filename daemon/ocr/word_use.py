@@ -66,6 +66,12 @@ def likelier_twins(word: str) -> list[str]:
     return [twin for twin, z in _by_letters().get(loose_key(word), ()) if z >= floor]
 
 
+def twins(word: str) -> tuple[tuple[str, float], ...]:
+    """The syllables in use written with the letters of `word`, marks aside, each with its
+    Zipf frequency (`word` itself among them when in use)."""
+    return _by_letters().get(loose_key(word), ())
+
+
 @functools.cache
 def _by_letters() -> dict[str, tuple[tuple[str, float], ...]]:
     """The syllables in use by their letters (marks aside), each with its Zipf frequency."""
