@@ -64,6 +64,7 @@ from daemon.ocr.fields_header import (
 )
 from daemon.ocr.fields_layout import SPECK_LETTERS, Layout, WLine, mean_conf, prepare
 from daemon.ocr.fields_lexicon import (
+    agency_by_letters,
     breaks_phrase,
     correct_diacritics,
     ends_cut_short,
@@ -527,6 +528,7 @@ def _checked_agency(lines: list[WLine]) -> tuple[str, float]:
         return text, 1.0
     specked = without_speck_inside(text)  # flagged: what made the speck may have hidden more
     clean = with_lost_agency_word(specked)  # ... and a "và" put back, unless the name is known
+    clean = agency_by_letters(clean) or clean  # ... and its marks, where one name has its letters
     name, factor = checked_agency(clean)
     doubt = specked != text or (clean != specked and not known_agency(clean))
     return name, factor * (SPELLING_PENALTY if doubt else 1.0)

@@ -30,6 +30,7 @@ from daemon.ocr.fields_vocab import (
     ABOUT_TYPES,
     LONE_CONSONANTS,
     SUBJECT_HEADS,
+    TITLES,
     UNIT_TYPES,
     announces_number,
 )
@@ -343,7 +344,8 @@ _STAMPS_DEN = re.compile(r"[|Il1]?[ĐD][EÉẾÊ][NM]\W*")  # the stamp's "ĐẾ
 def without_specks(text: str) -> str:
     """A trích yếu without specks OCR read as marks where print has none: a full stop or an
     exclamation or question mark between words in small letters ("số liệu phòng. cháy",
-    "công! tác") or before a capitalised one ("phê duyệt. Kế hoạch"), a dash doubled in a
+    "công! tác", glued: "thiên tai.và") or before a capitalised one ("phê duyệt. Kế
+    hoạch"), a colon inside a phrase ("phần mềm: quản lý"), a dash doubled in a
     span of years ("2017- -2019"), a dash after a comma before a small word ("tiếp công dân,
     - giải quyết"), a colon inside a word ("L:ao động") or a stop after an I ("I.âm Hà":
     the L's foot), a mark no trích yếu holds glued to a word's end ("phòng#, chống"; a bar
@@ -360,7 +362,7 @@ def without_specks(text: str) -> str:
     apostrophe after a word that no quotation opened ("quý II' năm 2019"), a consonant
     alone between the halves of a compound ("chỉnh h lý") or before a word it starts ("t
     tài liệu": the word's edge read twice) or read apart from the word it starts ("C ác tập
-    thể": các), a
+    thể": các), a leader's title's capital read twice ("của C chủ tịch"), a
     quotation mark opening at the end ("năm 2020“") or, closing nowhere, before a small
     word ("tiêu cực "tỉnh Bắc Giang"), a capital inside a word ("quản lÝ") or on one of a
     phrase ("thành Tích xuất sắc"), a digit with a bracket no bracket opened ("bộ máy 0)
@@ -373,6 +375,8 @@ def without_specks(text: str) -> str:
     quoted = _OPENING_APOSTROPHE.search(text) is not None
     text = _LEAD_STOP.sub("", text)  # ".Kiểm tra ...": a speck before its first capital
     text = _STOP_MID.sub(" ", text)
+    text = _STOP_GLUED.sub(" ", text)
+    text = _COLON_MID.sub(_colon_in_phrase, text)
     text = _STOP_BEFORE_CAPITAL.sub(" ", text)
     text = _DOUBLE_DASH.sub("-", text)
     text = _DASH_AFTER_COMMA.sub(", ", text)
@@ -393,6 +397,7 @@ def without_specks(text: str) -> str:
     text = _BAR_FOR_L.sub(_l_unbarred, text)
     text = _SPECK_LETTER.sub(_letter_unspecked, text)
     text = _SPLIT_ONSET.sub(_onset_rejoined, text)
+    text = _CAPITAL_ECHO.sub(_capital_unechoed, text)
     if text.count("“") != text.count("”"):  # a quotation that closes nowhere: a speck
         text = _OPEN_QUOTE.sub("", text)
     if text.count('"') % 2:
@@ -480,6 +485,23 @@ _ITEM_WORDS = frozenset({"điểm", "khoản", "mục", "tiết", "phần", "ph�
 
 # (after a list's comma too: "phòng, c chống")
 _SPECK_LETTER = re.compile(rf"\b([^\W\d_]+,?) ([{LONE_CONSONANTS}])(?= ([a-zà-ỹđ]+))")
+
+
+def _colon_in_phrase(match: re.Match[str]) -> str:
+    """A colon between two words official writing pairs ("phần mềm: quản lý văn bản") is a
+    speck; one before what it introduces ("báo cáo kết quả: phổ biến, ...") may be print."""
+    before, after = match.groups()
+    return f"{before} " if written_pair(before, after) else match[0]
+
+
+def _capital_unechoed(match: re.Match[str]) -> str:
+    """ "C chủ tịch" as "Chủ tịch": a leader's title, which a trích yếu writes with its
+    capital, the capital read twice; "về việc C chuyển đổi" is a speck's, not this."""
+    letter, word, after = match.groups()
+    title = loose_key(f"{word} {after}")
+    if word[0] != letter.lower() or not any(t.startswith(title) for t in TITLES):
+        return match[0]
+    return letter + word[1:]
 
 
 def _onset_rejoined(match: re.Match[str]) -> str:
@@ -635,6 +657,11 @@ def _two_letter_syllable(word: str) -> bool:
 _OPENING_APOSTROPHE = re.compile(r"(?:^|\s)['‘`]\w")
 _CLOSING_APOSTROPHE = re.compile(r"(?<=\w)['’`]+(?=\s|$)")
 _STOP_MID = re.compile(r"(?<=[a-zà-ỹđ])[.!?]\s+(?=[a-zà-ỹđ])")  # no trích yếu asks or cries
+_STOP_GLUED = re.compile(r"(?<=[a-zà-ỹđ]{2})[.!?](?=[a-zà-ỹđ]{2})")  # "thiên tai.và tìm kiếm"
+_COLON_MID = re.compile(r"([a-zà-ỹđ]{2,}):\s+(?=([a-zà-ỹđ]+))")
+# A capital read apart before the title it starts, the title read whole in small letters
+# ("Kết luận của C chủ tịch"): the title with its capital.
+_CAPITAL_ECHO = re.compile(r"(?<=[a-zà-ỹđ] )([BCDĐGHKLMNPQRSTVX]) ([a-zà-ỹđ]+)(?= ([a-zà-ỹđ]+))")
 _STOP_BEFORE_CAPITAL = re.compile(r"(?<=[a-zà-ỹđ]{2})\.\s+(?=[A-ZĐÀ-Ỹ])")  # "phê duyệt. Kế hoạch"
 _DOUBLE_DASH = re.compile(r"(?<=\d)-\s+-(?=\d)")  # "2017- -2019"
 _DASH_AFTER_COMMA = re.compile(r",\s+[-–—]\s+(?=[a-zà-ỹđ])")  # "công dân, - giải quyết"
