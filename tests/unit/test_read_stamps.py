@@ -952,6 +952,14 @@ def test_a_trich_yeu_line_the_stamp_cut_short_is_read_on_alone(
         ).text
         == "năm 2025 và phương hướng, nhiệm vụ năm 2026"
     )
+    # Read as cut, the words added syllables and all but one pairing with the word before:
+    # not read again thinned (the reader is given one read).
+    cut_short = Line("Dự họp triển khai cấp nước s", 0.3, 0.2, 0.6, 0.22, 0.2)
+    clean = [("Dự", 0.9), ("họp", 0.9), ("triển", 0.9), ("khai", 0.9), ("cấp", 0.9)]
+    clean += [("nước", 0.9), ("sạch", 0.8), ("nông", 0.8), ("thôn", 0.7)]
+    assert (
+        _read_on(monkeypatch, cut_short, clean).text == "Dự họp triển khai cấp nước sạch nông thôn"
+    )
     # Marks that glued words are spaces, a list's comma stays; "số" is print, "Số:" not.
     glued = [("Dự", 0.9), ("họp", 0.9), ("triển", 0.9), ("khai", 0.9), ("cấp", 0.9)]
     short = Line("Dự họp triển khai cấp nước s", 0.3, 0.2, 0.6, 0.22, 0.2)
