@@ -658,7 +658,7 @@ _OPENING_APOSTROPHE = re.compile(r"(?:^|\s)['‘`]\w")
 _CLOSING_APOSTROPHE = re.compile(r"(?<=\w)['’`]+(?=\s|$)")
 _STOP_MID = re.compile(r"(?<=[a-zà-ỹđ])[.!?]\s+(?=[a-zà-ỹđ])")  # no trích yếu asks or cries
 _STOP_GLUED = re.compile(r"(?<=[a-zà-ỹđ]{2})[.!?](?=[a-zà-ỹđ]{2})")  # "thiên tai.và tìm kiếm"
-_COLON_MID = re.compile(r"([a-zà-ỹđ]{2,}):\s+(?=([a-zà-ỹđ]+))")
+_COLON_MID = re.compile(r"([a-zà-ỹđ]{2,}):\s+(?=([a-zà-ỹđ]+))")  # see _colon_in_phrase
 # A capital read apart before the title it starts, the title read whole in small letters
 # ("Kết luận của C chủ tịch"): the title with its capital.
 _CAPITAL_ECHO = re.compile(r"(?<=[a-zà-ỹđ] )([BCDĐGHKLMNPQRSTVX]) ([a-zà-ỹđ]+)(?= ([a-zà-ỹđ]+))")

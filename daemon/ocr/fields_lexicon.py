@@ -661,6 +661,7 @@ def agency_by_letters(name: str) -> str | None:
 
 @functools.cache
 def _agencies_by_letters() -> dict[str, set[str]]:
+    """The lexicon's agency names by their letters, marks aside ("so giao thong van tai")."""
     found: dict[str, set[str]] = defaultdict(set)
     for phrase in nfc(_AGENCY).split("|"):
         words = " ".join(phrase.split())

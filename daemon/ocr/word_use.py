@@ -63,7 +63,7 @@ def likelier_twins(word: str) -> list[str]:
     (any in use, when `word` is in use nowhere): what a slip may have come from."""
     zipf = syllables_in_use().get(fold_word(word), 0.0)
     floor = zipf + _TWIN_GAP if zipf else 0.0
-    return [twin for twin, z in _by_letters().get(loose_key(word), ()) if z >= floor]
+    return [twin for twin, z in twins(word) if z >= floor]
 
 
 def twins(word: str) -> tuple[tuple[str, float], ...]:
