@@ -506,11 +506,14 @@ def _capital_unechoed(match: re.Match[str]) -> str:
 
 def _onset_rejoined(match: re.Match[str]) -> str:
     """A word's first consonant read apart from the rest ("khen thưởng C ác tập thể"), joined
-    again when the two make a word of official writing: a consonant is no word on its own."""
+    again when the two make a word of official writing, or a syllable where the rest is no
+    word of it ("giai d ạn": dạn, which the pair check puts right, đoạn): a consonant is no
+    word on its own."""
     letter, rest = match.groups()
     joined = (letter.lower() if rest[0].islower() else letter) + rest
     starts_vowel = loose_key(rest[:1]) in tuple("aeiouy")
-    return joined if starts_vowel and is_syllable(joined) and common_word(joined) else match[0]
+    written = common_word(joined) or not common_word(rest)
+    return joined if starts_vowel and is_syllable(joined) and written else match[0]
 
 
 _SPLIT_ONSET = re.compile(rf"(?<![\w/.-])([{LONE_CONSONANTS}]) ([^\W\d_]+)", re.IGNORECASE)

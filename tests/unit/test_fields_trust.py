@@ -907,6 +907,7 @@ def test_a_speck_read_inside_a_line_and_the_clerks_number_beside_it_go(types: Do
         ("chống thiên tai.và tìm kiếm cứu nạn", "chống thiên tai và tìm kiếm cứu nạn"),  # 2961
         ("sử dụng phần mềm: quản lý văn bản", "sử dụng phần mềm quản lý văn bản"),  # 2961
         ("Kết luận của C chủ tịch UBND tỉnh", "Kết luận của Chủ tịch UBND tỉnh"),  # 2961
+        ("tuyển sinh vào lớp 10 giai d ạn 2016-2018", "tuyển sinh vào lớp 10 giai đoạn 2016-2018"),
         (
             "tiếp công dân, giải quyết khiếu nại năm 2020“",
             "tiếp công dân, giải quyết khiếu nại năm 2020",
