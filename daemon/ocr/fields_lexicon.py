@@ -643,8 +643,9 @@ def known_agency(name: str) -> bool:
     return " ".join(fold_word(w) for w in name.split()) in _AGENCY_NAMES
 
 
+_AGENCY_PHRASES = tuple(" ".join(phrase.split()) for phrase in nfc(_AGENCY).split("|"))
 _AGENCY_NAMES = frozenset(
-    " ".join(fold_word(w) for w in phrase.split()) for phrase in nfc(_AGENCY).split("|")
+    " ".join(fold_word(w) for w in phrase.split()) for phrase in _AGENCY_PHRASES
 )
 
 
@@ -663,9 +664,8 @@ def agency_by_letters(name: str) -> str | None:
 def _agencies_by_letters() -> dict[str, set[str]]:
     """The lexicon's agency names by their letters, marks aside ("so giao thong van tai")."""
     found: dict[str, set[str]] = defaultdict(set)
-    for phrase in nfc(_AGENCY).split("|"):
-        words = " ".join(phrase.split())
-        found[loose_key(words)].add(words)
+    for phrase in _AGENCY_PHRASES:
+        found[loose_key(phrase)].add(phrase)
     return found
 
 

@@ -326,13 +326,7 @@ def _read_on(
             break
         variant = _without_thin_strokes(ink) if thinned else ink
         image = Image.fromarray(np.where(variant, 0, 255).astype(np.uint8))
-        read = [
-            word
-            for glued in _words_read(image, at, settings, raster)
-            if span[0] - _READ_ON <= glued.x0 and glued.x1 <= span[1] + _READ_ON
-            for word in _unglued(glued)
-            if any(c.isalnum() for c in word.text)
-        ]
+        read = _row_words(image, at, span, settings, raster)
         read = read if forward else read[::-1]
         pairs = list(zip(first[:-1], read, strict=False))
         differ = sum(_bare_key(a) != _bare_key(b.text) for (a, _), b in pairs)
@@ -439,6 +433,24 @@ def _surer_words(
     return out
 
 
+def _row_words(
+    image: Image.Image,
+    at: tuple[int, int],
+    span: tuple[float, float],
+    settings: ReadingSettings,
+    raster: Raster,
+) -> list[layout.Word]:
+    """The words read on a line's row cut out at `at`, within `span` (page widths), those
+    the stamp's marks glued apart again, left to right."""
+    return [
+        word
+        for glued in _words_read(image, at, settings, raster)
+        if span[0] - _READ_ON <= glued.x0 and glued.x1 <= span[1] + _READ_ON
+        for word in _split_at_marks(glued)
+        if any(c.isalnum() for c in word.text)
+    ]
+
+
 def _words_read(
     image: Image.Image, at: tuple[int, int], settings: ReadingSettings, raster: Raster
 ) -> list[layout.Word]:
@@ -453,7 +465,7 @@ def _words_read(
     return words
 
 
-def _unglued(word: layout.Word) -> list[layout.Word]:
+def _split_at_marks(word: layout.Word) -> list[layout.Word]:
     """A word the stamp's marks glued to its neighbours ("khô[năm'2017"), as the words
     between the marks when each is a syllable or a number, one at least a syllable; else
     the word as read."""
@@ -486,7 +498,8 @@ def _read_on_score(words: list[str], forward: bool) -> int:
     the line's word they join (first when read on `forward`, else last): one for each
     syllable or number, one for each pair official writing makes with the word before it
     (a number after a word announcing one: "năm 2015"), less three for each word no
-    syllable makes."""
+    syllable makes. Not `_plausibility`, which counts common words: it prefers "đái ăn
+    2015" ("ăn" is common) to "dái năm 2015", the read the checks put right."""
     bare = [word.strip(_STRAY + ",") for word in words]
     added = range(1, len(bare)) if forward else range(len(bare) - 1)
     score = 0
