@@ -116,7 +116,7 @@ _MAX_HEAD_WORDS = 4  # the stamp's words read before a trích yếu line's first
 _HEAD_REACH = 0.01  # ... each inside it, or this close to its frame (page heights)
 
 
-Planner = Callable[[Image.Image, np.ndarray | None, float], regions.Plan]
+Planner = Callable[[Image.Image, regions.InkMaps, float], regions.Plan]
 
 
 def ocr_page(raster: Raster, settings: ReadingSettings, *, header: bool) -> Page:
@@ -124,7 +124,7 @@ def ocr_page(raster: Raster, settings: ReadingSettings, *, header: bool) -> Page
     return _ocr(
         raster,
         settings,
-        lambda image, ink, _angle: regions.plan(image, header=header, ink=ink),
+        lambda image, inks, angle: regions.plan(image, header=header, ink=inks.levelled(angle)),
         _landmarks(first=header, last=False),
     )
 
@@ -135,8 +135,8 @@ def ocr_fields(raster: Raster, settings: ReadingSettings, *, first: bool, last: 
     return _ocr(
         raster,
         settings,
-        lambda image, ink, angle: regions.field_plan(
-            image, first=first, last=last, ink=ink, angle=angle
+        lambda image, inks, angle: regions.field_plan(
+            image, first=first, last=last, inks=inks, angle=angle
         ),
         _landmarks(first=first, last=last),
     )
@@ -172,12 +172,12 @@ def _ocr(
 ) -> Page:
     """Level and turn upright, then OCR the regions `planner` picks."""
     raster = raster.unstreaked()
-    ink = regions.ink_map(raster.image)
-    if regions.looks_sideways(ink) or raster.image.width > _LYING * raster.image.height:
+    inks = regions.InkMaps(raster.image)
+    if regions.looks_sideways(inks.printed) or raster.image.width > _LYING * raster.image.height:
         turned = _upright(raster, settings)
         if turned is not None:
-            raster, ink = turned, regions.ink_map(turned.image)
-    page, plan = _level_and_read(raster, settings, planner, ink)
+            raster, inks = turned, regions.InkMaps(turned.image)
+    page, plan = _level_and_read(raster, settings, planner, inks)
     if not plan.regions or plan.text_rows < 2:
         return page
     if _poor(page.lines) or not _has_landmark(page.lines, landmarks):
@@ -190,17 +190,14 @@ def _ocr(
 
 
 def _level_and_read(
-    raster: Raster, settings: ReadingSettings, planner: Planner, ink: np.ndarray | None
+    raster: Raster, settings: ReadingSettings, planner: Planner, inks: regions.InkMaps | None
 ) -> tuple[Page, regions.Plan]:
     """Measure the skew on the ink map, plan the regions on the levelled map, read them."""
-    if ink is None:
-        ink = regions.ink_map(raster.image)
-    angle = regions.skew_angle(ink)
+    inks = inks or regions.InkMaps(raster.image)
+    angle = regions.skew_angle(inks.printed)
     if abs(angle) < _MIN_SKEW:
         angle = 0.0
-    else:
-        ink = regions.turn_ink(ink, angle)
-    return _read(raster, settings, planner(raster.image, ink, angle), angle)
+    return _read(raster, settings, planner(raster.image, inks, angle), angle)
 
 
 def _read(

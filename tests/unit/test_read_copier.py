@@ -132,3 +132,12 @@ def test_column_medians_are_numpys() -> None:
     for rows in (1, 2, 7, 438):  # odd and even counts: the middle one, the mean of two
         grey = rng.integers(0, 256, size=(rows, 33), dtype=np.uint8)
         assert np.array_equal(copier._column_medians(grey), np.median(grey, axis=0))
+
+
+def test_the_rows_sampled_for_streaks_are_every_eighth() -> None:
+    """Sampled inside PIL, the rows are exactly those a NumPy slice of the page takes."""
+    rng = np.random.default_rng(5)
+    for height, width in ((1, 3), (7, 5), (9, 40), (2339, 17), (3508, 9)):
+        grey = rng.integers(0, 256, size=(height, width), dtype=np.uint8)
+        sampled = copier._sampled_rows(Image.fromarray(grey))
+        assert np.array_equal(sampled, grey[:: copier._PAPER_STEP])

@@ -218,6 +218,18 @@ def test_turned_ink_matches_the_turned_page(page: Image.Image) -> None:
     assert regions.skew_angle(turned) == pytest.approx(-2.0, abs=0.3)
 
 
+def test_a_pages_ink_maps_are_those_of_its_image(page: Image.Image) -> None:
+    """Both maps come from one pooled copy of the page, each as `ink_map` makes it alone;
+    levelled, each is the map turned."""
+    crooked = page.rotate(1.5, resample=Image.Resampling.BILINEAR, fillcolor=255)
+    inks = regions.InkMaps(crooked)
+    for faint in (False, True):
+        alone = regions.ink_map(crooked, faint=faint)
+        assert np.array_equal(inks.levelled(0.0, faint=faint), alone)
+        assert np.array_equal(inks.levelled(-1.5, faint=faint), regions.turn_ink(alone, -1.5))
+    assert not np.array_equal(inks.printed, inks.faint)  # the faint one has more ink
+
+
 def _gutter(rows: list[list[regions.Box]]) -> layout.Gutter:
     gutter = layout.find_gutter(rows)
     assert gutter is not None
