@@ -90,3 +90,19 @@ def test_fft_sizes_have_no_prime_factor_above_five() -> None:
         288,
         320,
     ]
+
+
+def test_ring_covers_are_the_share_of_each_circle_inked() -> None:
+    """The correlation by FFT gives, at every pixel and up to the map's edges, exactly
+    the share of the circle about it that is ink, counted pixel by pixel."""
+    rng = np.random.default_rng(0)
+    pooled = (rng.random((53, 81)) < 0.3).astype(np.float32)
+    covers = seal_ring._Covers(pooled, 30)
+    for radius in (12, 30):
+        size = 2 * radius + 3
+        yy, xx = np.mgrid[:size, :size] - (radius + 1)
+        ring = np.abs(np.hypot(xx, yy) - radius) < 0.5
+        padded = np.pad(pooled, radius + 1)  # nothing is inked beyond the map
+        inked = zip(*np.nonzero(ring), strict=True)
+        counted = sum(padded[dy : dy + 53, dx : dx + 81] for dy, dx in inked)
+        assert np.array_equal(covers[radius], counted / np.float32(ring.sum()))
