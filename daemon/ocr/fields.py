@@ -458,15 +458,21 @@ def _bridged(lines: list[WLine], between: Sequence[float] = ()) -> list[str]:
             texts[k] = f"{texts[k]} {lost}"
         elif len(last) > 1 and not written_pair(last[-1], first[0]):
             ended = words_lost_after(last[-2], last[-1])
-            if (
-                len(ended) == 1
-                and _LOST_WIDTH[0] <= widths[k] / (len(ended[0]) + 1) <= _LOST_WIDTH[1]
-            ):
+            if len(ended) == 1 and _lost_before(ended[0], first[0], widths[k]):
                 texts[k] = f"{texts[k]} {ended[0]}"
     return texts
 
 
 _LOST_WIDTH = (0.5, 2.0)  # the characters missing, as a share of the word's and a space
+
+
+def _lost_before(word: str, first: str, width: float) -> bool:
+    """Whether `word`, which must end the line above, was lost before a line starting
+    with `first`: `first` is not it misread ("thực" over "phâm trên ..."), and the room
+    missing between the lines (`width`, characters) is not too wide for it. Too little
+    room does not say that nothing was lost: a line the stamp lay on is boxed with the
+    stamp's ink that hid the word ("Ban Chỉ" over "chuyển đổi số": đạo)."""
+    return loose_key(word) != loose_key(first) and width / (len(word) + 1) <= _LOST_WIDTH[1]
 
 
 def _phrase_ended(text: str) -> str:

@@ -459,6 +459,7 @@ def subject_lines(layout: Layout, head: Header) -> tuple[list[WLine], int]:
         line = _without_stamp_label(line, axis)
         if out:
             line = _without_lead_dash(_without_end_speck(line, prev, axis), prev, axis)
+            line = _without_stamp_date(line, axis)
         else:
             line = _without_stamp_date(_without_stamp_head(line, axis), axis)
         if not out and not _opens_subject(line, title, axis):
@@ -749,10 +750,10 @@ def _stamp_token(word: str) -> str:
 
 
 def _without_stamp_date(line: WLine, axis: _Axis) -> WLine:
-    """The trích yếu's first line less the clerk's date OCR read after it, in one line with
-    it ("Công tác tuyển sinh vào lớp 10 năm 2024 say, 24/04/202": the stamp's "Ngày:"
-    beside its end), when what goes before is centred on the title's axis. Doubted, as a
-    line the stamp lay on."""
+    """A trích yếu line less the clerk's date OCR read after it, in one line with it ("Công
+    tác tuyển sinh vào lớp 10 năm 2024 say, 24/04/202": the stamp's "Ngày:" beside its
+    end; "... giai đoạn 2018-2022 27/05", its year not read), when what goes before is
+    centred on the title's axis. Doubted, as a line the stamp lay on."""
     found = _DATE_AFTER.search(line.text)
     if found is None or axis.centre is None or not axis.off(line):
         return line
@@ -762,8 +763,9 @@ def _without_stamp_date(line: WLine, axis: _Axis) -> WLine:
     return replace(rest, conf=min(line.conf, _STAMPED))
 
 
-# The clerk's date at a line's end, its label read as a short word or not at all
-_DATE_AFTER = re.compile(r"(?:\s+\S{1,6})?\s+\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\W*$")
+# The clerk's date at a line's end (its year may be lost), its label read as a short word
+# or not at all
+_DATE_AFTER = re.compile(r"(?:\s+\S{1,6})?\s+\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?\W*$")
 _WORD_START = re.compile(r"(?<=[\s\W])(?=[^\W\d_])")
 _CENTRED = 0.015  # page widths: a line centred under the title, as OCR's boxes place it
 

@@ -745,6 +745,34 @@ def test_a_word_after_tuyen_truyen_that_pairs_with_nothing_is_its_ve_misread() -
     assert undo_slips("Tuyên truyền vận động nhân dân") == ("Tuyên truyền vận động nhân dân", 1.0)
 
 
+def test_a_mandatory_phrase_end_is_put_back_between_lines_the_stamp_lay_on(
+    types: DocTypes,
+) -> None:
+    """6173 c0182: the stamp's bold "ĐẾN" hid "đạo" at the first line's end; its box took
+    in the stamp's ink there, so the lines' places showed no room missing, and the field
+    read "Ban Chỉ chuyển đổi số". "Ban Chỉ" goes on one way only, and "chuyển" is not it:
+    put back, flagged. The word read at the next line's start, misread, is not put in
+    twice ("... an toàn thực" over "phâm trên địa bàn ...")."""
+    reading = page(
+        *HEADER,
+        ("QUYẾT ĐỊNH", 0.462, 0.156, 0.624),
+        ("Về việc kiện toàn Ban Chỉ", 0.36, 0.178, 0.707, 0.2),
+        ("chuyển đổi số tỉnh Lâm Đồng", 0.365, 0.195, 0.72, 0.2),
+        *BODY,
+    )
+    fields = extract(reading, types)
+    assert fields.subject == "Về việc kiện toàn Ban Chỉ đạo chuyển đổi số tỉnh Lâm Đồng"
+    assert fields.confidence["subject"] < THRESHOLD
+    reading = page(
+        *HEADER,
+        ("KẾ HOẠCH", 0.47, 0.156, 0.61),
+        ("Triển khai thực hiện bảo đảm an toàn thực", 0.3, 0.178, 0.78, 0.2),
+        ("phâm trên địa bàn huyện Yên Sơn năm 2023", 0.3, 0.195, 0.78, 0.2),
+        *BODY,
+    )
+    assert "thực phẩm trên" in (extract(reading, types).subject or "")
+
+
 def test_the_clerks_date_read_after_the_trich_yeus_first_line_is_not_part_of_it(
     types: DocTypes,
 ) -> None:
@@ -767,3 +795,24 @@ def test_the_clerks_date_read_after_the_trich_yeus_first_line_is_not_part_of_it(
     assert fields.confidence["subject"] < THRESHOLD
     dated = "Kết luận cuộc họp giao ban ngày 12/5/2024"
     assert extract(under(dated, 0.335, 0.748), types).subject == dated
+
+
+def test_the_clerks_date_read_after_a_later_line_of_the_trich_yeu_is_not_part_of_it(
+    types: DocTypes,
+) -> None:
+    """2961 c0190: the stamp's "Ngày: 27/05/2018" beside the second line, read into it
+    without its year ("... giai đoạn 2018-2022 27/05"), took it off the title's axis, and
+    the field ended with the first line. Without the date it is centred under the title:
+    taken, flagged."""
+    reading = page(
+        *HEADER,
+        ("KẾ HOẠCH", 0.473, 0.194, 0.601),
+        ("Tuyên truyền về ứng dụng chữ ký số trong", 0.3, 0.216, 0.774, 0.96),
+        ("gửi, nhận văn bản điện tử giai đoạn 2018-2022 27/05", 0.306, 0.234, 0.841, 0.2),
+        *BODY,
+    )
+    fields = extract(reading, types)
+    assert fields.subject == (
+        "Tuyên truyền về ứng dụng chữ ký số trong gửi, nhận văn bản điện tử giai đoạn 2018-2022"
+    )
+    assert fields.confidence["subject"] < THRESHOLD
