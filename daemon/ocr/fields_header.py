@@ -683,6 +683,13 @@ def _eaten(line: WLine, axis: _Axis) -> bool:
     return right_of_axis and line.x1 < axis.right - _MARGIN_SLACK
 
 
+def _cut_short(line: WLine, axis: _Axis) -> bool:
+    """Whether `line`, off the title's axis, lacks its end: its middle left of the axis.
+    (Where the body's lines start says nothing here: the fields' reading seldom holds
+    them, and the long lines it measures by are the trích yếu's own.)"""
+    return axis.centre is not None and _printed_centre(line) < axis.centre
+
+
 def _ends_in_speck_colon(
     line: WLine, following: Sequence[WLine], title: WLine, axis: _Axis
 ) -> bool:
@@ -873,7 +880,8 @@ def _goes_on_under(line: WLine, prev: WLine, axis: _Axis) -> bool:
     unsure = within and line.conf < UNREAD and not _addressed(line)
     wrapped = line.y0 - prev.y1 <= _WRAPPED * prev.height and line.text[:1].islower()
     eaten = wrapped and _eaten(line, axis) and not _addressed(line)
-    return close and not axis.spans(line) and (centred or unsure or eaten)
+    cut = wrapped and line.conf < UNREAD and _cut_short(line, axis) and not _addressed(line)
+    return close and not axis.spans(line) and (centred or unsure or eaten or cut)
 
 
 def _addressed(line: WLine) -> bool:

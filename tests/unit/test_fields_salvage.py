@@ -773,6 +773,30 @@ def test_a_mandatory_phrase_end_is_put_back_between_lines_the_stamp_lay_on(
     assert "thực phẩm trên" in (extract(reading, types).subject or "")
 
 
+def test_a_line_the_stamp_cut_short_under_the_trich_yeu_goes_on_with_it(types: DocTypes) -> None:
+    """4680 c0185: the stamp ate the second line's end ("... cho người [có công]"); its start
+    lay a little left of the first line's (it is the longer line), so it was neither centred
+    nor within the first, and the field ended with the first line. Wrapped close under it,
+    in small letters, read unsurely, its middle left of the title's: it goes on, flagged.
+    Read surely, such a line is not the stamp's doing and is left."""
+
+    def under(conf: float) -> Reading:
+        return page(
+            *HEADER,
+            ("THÔNG BÁO", 0.455, 0.165, 0.598),
+            ("Kết luận của Chủ tịch UBND huyện Lai Vung", 0.297, 0.187, 0.756, 0.81),
+            ("tại cuộc họp về chi trả trợ cấp cho người", 0.285, 0.207, 0.688, conf),
+            *BODY,
+        )
+
+    fields = extract(under(0.2), types)
+    assert fields.subject == (
+        "Kết luận của Chủ tịch UBND huyện Lai Vung tại cuộc họp về chi trả trợ cấp cho người"
+    )
+    assert fields.confidence["subject"] < THRESHOLD
+    assert extract(under(0.9), types).subject == "Kết luận của Chủ tịch UBND huyện Lai Vung"
+
+
 def test_the_clerks_date_read_after_the_trich_yeus_first_line_is_not_part_of_it(
     types: DocTypes,
 ) -> None:
