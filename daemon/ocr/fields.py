@@ -66,6 +66,7 @@ from daemon.ocr.fields_layout import SPECK_LETTERS, Layout, WLine, mean_conf, pr
 from daemon.ocr.fields_lexicon import (
     agency_by_letters,
     breaks_phrase,
+    compound_ended,
     correct_diacritics,
     ends_cut_short,
     known_agency,
@@ -482,7 +483,11 @@ def _phrase_ended(text: str) -> str:
     words = _LETTERS.findall(text)
     if len(words) < 2 or not text.rstrip()[-1:].isalpha():
         return text
-    return " ".join([text.rstrip(), *words_lost_after(words[-2], words[-1])])
+    lost = words_lost_after(words[-2], words[-1])
+    if not lost and (ended := compound_ended(words[-2], words[-1])) is not None:
+        # "... giảm nghèo bền": the compound's end, and the phrase's it may go on to
+        lost = [ended, *words_lost_after(words[-1], ended)]
+    return " ".join([text.rstrip(), *lost])
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")

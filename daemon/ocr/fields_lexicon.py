@@ -745,6 +745,17 @@ def words_lost_after(a: str, b: str) -> list[str]:
     return out
 
 
+def compound_ended(before: str, last: str) -> str | None:
+    """The one word that ends the compound a text's `last` word opens, where the text ends
+    as no trích yếu does on a word the lexicon knows only as a compound's first half, making
+    no pair with the word `before` ("... giảm nghèo bền": vững); else None."""
+    folded = fold_word(last)
+    if not last.islower() or written_pair(before, last) or folded in _SECOND_HALVES:
+        return None
+    ends = {b for a, b in _KNOWN if a == folded}
+    return ends.pop() if len(ends) == 1 else None
+
+
 def number_lost(text: str) -> bool:
     """Whether a word a number follows stands before the year with none ("tuyển sinh vào
     lớp năm 2016": the 10 lost, 0.96 on a fresh seed's office scan; "quý năm 2024")."""

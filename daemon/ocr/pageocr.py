@@ -393,12 +393,32 @@ def _without_far_marks(added: list[layout.Word], forward: bool) -> list[layout.W
     dài ĐẾN s/o")."""
     words = list(added)
     while words and _stamps_own(words[-1].text):
+        near = _syllable_glued(words[-1], forward) if len(words) > 1 else None
+        if near is not None:
+            words[-1] = near
+            break
         words.pop()
     words = [replace(w, text=w.text.strip(_STRAY)) for w in words]
     if words:
         far = words[-1]
         words[-1] = replace(far, text=far.text.rstrip(",") if forward else far.text)
     return [w for w in words if w.text]
+
+
+def _syllable_glued(word: layout.Word, forward: bool) -> layout.Word | None:
+    """The syllable the stamp's marks glued its ink to, on the side the line was read
+    on from ("nghèo bền,vữnø;,": bền, the rest its small print over "vững"), or None. Not
+    the stamp's own print ("Số:2062")."""
+    pieces = list(_ALNUM_RUN.finditer(word.text))
+    if len(pieces) < 2:
+        return None
+    near = pieces[0] if forward else pieces[-1]
+    if not _printed_syllable(near[0]) or _stamp_print(near[0]):
+        return None
+    share = (word.x1 - word.x0) / len(word.text)
+    return replace(
+        word, text=near[0], x0=word.x0 + near.start() * share, x1=word.x0 + near.end() * share
+    )
 
 
 def _stamps_own(word: str) -> bool:

@@ -136,6 +136,36 @@ def test_a_phrase_cut_short_ends_only_where_it_goes_on_one_way() -> None:
     assert words_lost_after("giải", "quyết") == []  # a phrase may end there
 
 
+def test_a_compound_cut_after_its_first_half_ends_the_one_way_it_can() -> None:
+    """3468 c0161: read on under the stamp, the line ended "... giảm nghèo bền" ("vững"
+    was the stamp's small print): "bền" opens one compound only, and pairs with no word
+    before it. A word that also ends compounds, or that pairs with the word before it, or
+    opens several, says nothing."""
+    from daemon.ocr.fields_lexicon import compound_ended
+
+    assert compound_ended("nghèo", "bền") == "vững"
+    assert compound_ended("bền", "vững") is None  # a pair as read
+    assert compound_ended("kiểm", "tra") is None  # "tra" ends a compound
+    assert compound_ended("công", "bảo") is None  # bảo vệ? bảo đảm? bảo hiểm?
+
+
+def test_a_trich_yeu_whose_last_line_ends_in_a_compounds_first_half_gets_its_end(
+    types: DocTypes,
+) -> None:
+    reading = page(
+        *HEADER,
+        ("QUYẾT ĐỊNH", 0.458, 0.156, 0.621),
+        ("Về việc khen thưởng các tập thể, cá nhân có", 0.269, 0.178, 0.811, 0.94),
+        ("thành tích xuất sắc trong giảm nghèo bền", 0.25, 0.197, 0.83, 0.2),
+        *BODY,
+    )
+    fields = extract(reading, types)
+    assert fields.subject == (
+        "Về việc khen thưởng các tập thể, cá nhân có thành tích xuất sắc trong giảm nghèo bền vững"
+    )
+    assert fields.confidence["subject"] < THRESHOLD
+
+
 # The stamp at the right of the title, over the end of both trích yếu lines (9595 c0157).
 TITLE = ("KẾ HOẠCH", 0.471, 0.174, 0.597)
 STAMP = ("CÓ He=n=====r“TT »Ÿÿ", 0.680, 0.159, 0.820, 0.06)

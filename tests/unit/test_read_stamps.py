@@ -1020,3 +1020,27 @@ def test_what_a_line_read_on_cannot_better_stays_as_read(monkeypatch: pytest.Mon
     words = [("qua", 0.9), ("thực", 0.9), ("hiện", 0.9), ("xây", 0.9), ("dựng", 0.9)]
     words += [("nông", 0.9)]
     assert _read_on(monkeypatch, lost_head, words, words, stamp=stamp) == lost_head
+
+
+def test_a_syllable_the_stamps_print_is_glued_to_is_kept_when_read_on() -> None:
+    """3468 c0161: read on, the line's next word came glued by the stamp's marks to its
+    small print over the word after ("nghèo bền,vữnø;,"), no syllable as a whole, and all
+    of it went: the syllable on the line's side stays. The stamp's own print glued so
+    ("Số:2062") and a letter alone ("t,ab") still go."""
+    from daemon.ocr.layout import Word
+    from daemon.ocr.pageocr import _without_far_marks
+
+    def words(*texts: str) -> list[Word]:
+        return [Word(t, 0.1 * i, 0.2, 0.1 * i + 0.08, 0.22, 0.9) for i, t in enumerate(texts)]
+
+    assert [w.text for w in _without_far_marks(words("nghèo", "bền,vữnø;,"), True)] == [
+        "nghèo",
+        "bền",
+    ]
+    # Read on to the left, the words run from the line outwards: the piece nearest it stays.
+    assert [w.text for w in _without_far_marks(words("thôn", "2ø;ab.nông"), False)] == [
+        "thôn",
+        "nông",
+    ]
+    for junk in ("Số:2062", "t,ab"):
+        assert [w.text for w in _without_far_marks(words("nghèo", junk), True)] == ["nghèo"]
