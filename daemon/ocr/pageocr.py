@@ -96,6 +96,8 @@ _LINE_INCHES = 0.22  # a title's line of 13-14 pt print, spacing included
 _ROWS_BELOW = 4  # lines read again under a dark stamp's top: the trích yếu it runs through
 _COMMON_WORD = 5.0  # Zipf: a word written once in 100,000 or more ("me", "tiệc" are not)
 _PRINT_LEVEL = 128  # darker is ink, on a stamped title's cut read on
+_TALL_BOX = 0.7  # a line's print this much of its box's height at most: the box took in more
+_ROWS_APART = 3  # pixels: blank rows between a line's letters and its marks are fewer
 _READ_ON = 0.02  # a line that ends this far short of its printed width read on (page widths)
 _UNDER_STAMP = 0.2  # confidence of a title line the clerk's stamp covers in part
 _TAKEN_INK = 200  # the stamp's ink taken away: darker than the paper
@@ -300,8 +302,8 @@ def _read_on(
     if side is None:
         return line
     span, forward = side
-    top, bottom = round(line.y0 * h), round(line.y1 * h)
-    pad = round((line.y1 - line.y0) * h / 3)
+    top, bottom = _print_rows(line, cut, region, raster, forward)
+    pad = round((bottom - top) / 3)
     box = (
         max(0, round(span[0] * w) - pad - region.box[0]),
         max(0, top - pad - region.box[1]),
@@ -354,6 +356,35 @@ def _read_on(
         word_confs=tuple(conf for _, conf in words),
         conf=min(line.conf, _UNDER_STAMP),
     )
+
+
+def _print_rows(
+    line: Line, cut: Image.Image, region: regions.Region, raster: Raster, forward: bool
+) -> tuple[int, int]:
+    """The rows (page pixels) a title line's print lies on: its box's, or, when its box
+    took in the stamp's print below or above it ("tồn đọng" over "ĐẾN": twice a line's
+    height, and Tesseract read nothing in so tall a row), the rows its own words ink on
+    the half of it away from the stamp."""
+    w, h = raster.image.size
+    top, bottom = round(line.y0 * h), round(line.y1 * h)
+    middle = round((line.x0 + line.x1) / 2 * w) - region.box[0]
+    left = round(line.x0 * w) - region.box[0] if forward else middle
+    right = middle if forward else round(line.x1 * w) - region.box[0]
+    rows = top - region.box[1], bottom - region.box[1]
+    if right - left < 2 or rows[1] - rows[0] < 2:
+        return top, bottom
+    counts = (np.asarray(cut.crop((left, rows[0], right, rows[1]))) < _PRINT_LEVEL).sum(axis=1)
+    inked = np.flatnonzero(counts >= 2)
+    if len(inked) == 0:
+        return top, bottom
+    # Runs of inked rows apart by a blank band: the print (its marks close by), the rule
+    # under the trích yếu, the stamp's words; the print holds the most ink.
+    breaks = np.flatnonzero(np.diff(inked) > _ROWS_APART) + 1
+    runs = np.split(inked, breaks)
+    run = max(runs, key=lambda r: int(counts[r[0] : r[-1] + 1].sum()))
+    if run[-1] - run[0] + 1 > _TALL_BOX * (bottom - top):
+        return top, bottom
+    return top + int(run[0]), top + int(run[-1]) + 1
 
 
 def _cut_side(

@@ -1044,3 +1044,22 @@ def test_a_syllable_the_stamps_print_is_glued_to_is_kept_when_read_on() -> None:
     ]
     for junk in ("Số:2062", "t,ab"):
         assert [w.text for w in _without_far_marks(words("nghèo", junk), True)] == ["nghèo"]
+
+
+def test_a_line_whose_box_took_in_the_stamps_print_is_read_on_in_its_own_rows() -> None:
+    """6464 c0188: the trích yếu line's box reached down over the rule under it and the
+    stamp's "ĐẾN" (twice a line's height): read on in so tall a row, Tesseract read
+    nothing. Its own rows are those its words ink on the half away from the stamp, apart
+    from the rule's and the stamp's by blank rows; a box as tall as its print stays."""
+    region = regions.Region((0, 100, 1000, 400), 3, "title")
+    raster = images.Raster(Image.new("L", (1000, 1000), 255), 300)
+    grey = np.full((300, 1000), 255, dtype=np.uint8)
+    grey[120:140, 300:560:6] = 0  # the line's letters, strokes apart (page rows 220-240)
+    grey[122:138, 560:700:5] = 0  # ... its words under the stamp
+    grey[150:152, 320:600] = 0  # the rule under the trích yếu
+    grey[158:180, 580:700:4] = 0  # the stamp's "ĐẾN", below the line's end
+    cut = Image.fromarray(grey)
+    tall = Line("chính lý tài liệu lưu trữ tồn đọng", 0.3, 0.22, 0.7, 0.28, 0.2)
+    assert pageocr._print_rows(tall, cut, region, raster, True) == (220, 240)
+    whole = Line("chính lý tài liệu lưu trữ tồn đọng", 0.3, 0.22, 0.7, 0.24, 0.2)
+    assert pageocr._print_rows(whole, cut, region, raster, True) == (220, 240)
