@@ -160,3 +160,19 @@ def test_a_councils_fixed_words_one_letter_off_are_put_right_and_doubted() -> No
     )
     assert checked_agency("HỘI ĐỒNG NHÂN ĐÂN TỈNH PHÚ THỌ")[1] == UNKNOWN_PLACE
     assert checked_agency("ỦY BAN NHÂN DÂN HUYỆN THANH CHƯƠNG")[1] == 1.0
+
+
+def test_a_districts_name_after_a_type_above_its_own_is_the_one_so_typed_a_letter_off() -> None:
+    """Fresh seed 9047 s0026, registered unflagged at 0.94: "thành phố Bảo Lậc" was put
+    right to Bảo Lạc, the one place spelled so, but Bảo Lạc is a huyện; the one city a
+    letter off is Bảo Lộc. Put right and doubted; and doubted where no unit of the type
+    written is a letter off. A type below the unit's own is history (a thị xã became a
+    city since), and a name with no unit of a district's level says nothing."""
+    assert checked_place("Bảo Lậc", "thành phố") == ("Bảo Lộc", UNKNOWN_PLACE)
+    assert checked_place("Bảo Lạc", "thành phố") == ("Bảo Lộc", UNKNOWN_PLACE)
+    assert checked_place("Lâm Hà", "thị xã") == ("Lâm Hà", UNKNOWN_PLACE)
+    assert checked_place("Bảo Lậc", "huyện") == ("Bảo Lạc", 1.0)
+    assert checked_place("Bảo Lộc", "thành phố") == ("Bảo Lộc", 1.0)
+    assert checked_place("Bảo Lộc", "huyện") == ("Bảo Lộc", 1.0)
+    assert checked_place("Hà Nội", "thành phố") == ("Hà Nội", 1.0)
+    assert checked_place("Cửa Lò", "thị xã") == ("Cửa Lò", 1.0)
