@@ -237,9 +237,11 @@ def mended_years(text: str, issued: int | None) -> str:
         return text
 
     def mended(found: re.Match[str]) -> str:
-        digits = found.group(2)
-        near = {y for y in _readings(digits) if -_YEARS_BEFORE <= int(y) - issued <= _YEARS_AFTER}
-        return found.group(1) + near.pop() if len(near) == 1 else found.group(0)
+        for readings in _readings(found.group(2)):  # the likelier slips first
+            near = {y for y in readings if -_YEARS_BEFORE <= int(y) - issued <= _YEARS_AFTER}
+            if near:
+                return found.group(1) + near.pop() if len(near) == 1 else found.group(0)
+        return found.group(0)
 
     return _YEAR_SLOT.sub(mended, text)
 
@@ -272,13 +274,15 @@ _AHEAD_TYPES = frozenset({"Kế hoạch", "Chương trình", "Đề án", "Phư�
 _AHEAD = re.compile(r"\b(?:kế hoạch|dự thảo|phương hướng|chương trình|đề án)\b", re.IGNORECASE)
 
 
-def _readings(digits: str) -> set[str]:
-    """The years `digits`, no year, may have been: one digit another, or one read twice."""
+def _readings(digits: str) -> list[set[str]]:
+    """The years `digits`, no year, may have been, likelier first: one digit another; or
+    one read twice ("20119"), else one more digit anywhere (the stamp's: "năm 23023")."""
     if len(digits) == 4 and not _A_YEAR.fullmatch(digits):
-        return {digits[:i] + d + digits[i + 1 :] for i in range(4) for d in "0123456789"}
+        return [{digits[:i] + d + digits[i + 1 :] for i in range(4) for d in "0123456789"}]
     if len(digits) == 5:
-        return {digits[:i] + digits[i + 1 :] for i in range(4) if digits[i] == digits[i + 1]}
-    return set()
+        twice = {digits[:i] + digits[i + 1 :] for i in range(4) if digits[i] == digits[i + 1]}
+        return [twice, {digits[:i] + digits[i + 1 :] for i in range(5)}]
+    return []
 
 
 _A_YEAR = re.compile(r"19[4-9]\d|20\d\d")
