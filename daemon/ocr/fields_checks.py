@@ -362,9 +362,9 @@ def without_specks(text: str) -> str:
     small words (a trích yếu's list has commas: "quản lý; sử dụng"), a mark between "năm"
     and its year ("năm: 2020", "năn,2023", "năm-2015") or inside it ("năm 202.4", "202-4"),
     a digit alone between two words that pair ("người có 0 công"), a space on one side of a
-    span's dash ("2023- 2025"), an l read as a bracket ("chỉnh ]ý"), an
-    apostrophe after a word that no quotation opened ("quý II' năm 2019"), a consonant
-    alone between the halves of a compound ("chỉnh h lý") or before a word it starts ("t
+    span's dash ("2023- 2025") or in its place ("2018 2020"), an l read as a bracket
+    ("chỉnh ]ý"), an apostrophe after a word that no quotation opened ("quý II' năm 2019"),
+    a consonant alone between the halves of a compound ("chỉnh h lý") or before a word it starts ("t
     tài liệu": the word's edge read twice) or read apart from the word it starts ("C ác tập
     thể": các), a leader's title's capital read twice ("của C chủ tịch"), a
     quotation mark opening at the end ("năm 2020“") or, closing nowhere, before a small
@@ -389,7 +389,7 @@ def without_specks(text: str) -> str:
         lambda m: m[1] + m[2] if _A_YEAR.fullmatch(m[1] + m[2]) else m[0], text
     )
     text = _DIGIT_BETWEEN.sub(_digit_unspecked, text)
-    text = _SPAN_SPACED.sub(r"\1-\2", text)
+    text = _SPAN_SPACED.sub(_span_closed, text)
     text = _BAR_AFTER_WORD.sub(",", text)
     text = _MARK_AFTER_WORD.sub("", text)
     text = _COMMA_IN_WORD.sub(_comma_mended, text)
@@ -419,6 +419,14 @@ def without_specks(text: str) -> str:
     text = _NUMERAL_AFTER.sub(_numeral_mended, text)
     text = _LONE_END_NUMBER.sub(_number_unannounced, text)
     return with_list_commas(_LETTER_AFTER_NUMBER.sub("", text))
+
+
+def _span_closed(match: re.Match[str]) -> str:
+    """A span of years with a space beside its dash or in its place ("2023- 2025", "2018
+    2020": the dash lost), written as print writes it; two years in a row that are no span
+    (the later first) as read."""
+    first, last = match[1], match[2]
+    return f"{first}-{last}" if "-" in match[0] or "–" in match[0] or last > first else match[0]
 
 
 def _l_unbarred(match: re.Match[str]) -> str:
@@ -678,7 +686,7 @@ _COLON_IN_WORD = re.compile(r"(?<=[^\W\d_]):(?=[^\W\d_])|(?<=\bI)\.(?=[a-zà-ỹ
 _STOP_IN_YEAR = re.compile(r"(?<=\bn[aăâ]m )(\d{1,3})[.,\-–](\d{1,3})\b", re.IGNORECASE)
 # "giai đoạn 2023- 2025": a space on one side of a span's dash, which print sets on both or
 # neither, is OCR's (fresh seed 1246 c0165, registered unflagged at 0.95)
-_SPAN_SPACED = re.compile(r"\b((?:19|20)\d\d)(?: [-–]|[-–] )((?:19|20)\d\d)\b")
+_SPAN_SPACED = re.compile(r"\b((?:19|20)\d\d)(?: [-–]|[-–] | )((?:19|20)\d\d)\b")
 _DIGIT_BETWEEN = re.compile(r"([^\W\d_]+) \d (?=([^\W\d_]+))")
 _COMMA = re.compile(r"([^\W\d_]+), ([^\W\d_]+)")
 # The names of documents a trích yếu names, as it writes them (ND30 Phụ lục III)

@@ -883,6 +883,7 @@ def test_a_speck_read_inside_a_line_and_the_clerks_number_beside_it_go(types: Do
         ("tố cáo trênđịa bàn huyện", "tố cáo trên địa bàn huyện"),
         ("phê duyệt. Kế hoạch du lịch", "phê duyệt Kế hoạch du lịch"),  # a stop mid-sentence
         ("giai đoạn 2017- -2019", "giai đoạn 2017-2019"),  # a span's dash doubled
+        ("giai đoạn 2018 2020", "giai đoạn 2018-2020"),  # its dash lost (2718 c0160)
         ("tiếp công dân, - giải quyết khiếu nại", "tiếp công dân, giải quyết khiếu nại"),
         ("tổ chức kiểm,tra công tác", "tổ chức kiểm tra công tác"),  # a comma in a compound
         ("bảo vệ môi trường,tài nguyên", "bảo vệ môi trường, tài nguyên"),  # its space lost
