@@ -302,8 +302,9 @@ def _read_on(
     if side is None:
         return line
     span, forward = side
-    top, bottom = _print_rows(line, cut, region, raster, forward)
-    pad = round((bottom - top) / 3)
+    y0, y1 = _print_rows(line, cut, region, raster, forward)
+    top, bottom = round(y0 * h), round(y1 * h)
+    pad = round((y1 - y0) * h / 3)
     box = (
         max(0, round(span[0] * w) - pad - region.box[0]),
         max(0, top - pad - region.box[1]),
@@ -360,11 +361,11 @@ def _read_on(
 
 def _print_rows(
     line: Line, cut: Image.Image, region: regions.Region, raster: Raster, forward: bool
-) -> tuple[int, int]:
-    """The rows (page pixels) a title line's print lies on: its box's, or, when its box
-    took in the stamp's print below or above it ("tồn đọng" over "ĐẾN": twice a line's
-    height, and Tesseract read nothing in so tall a row), the rows its own words ink on
-    the half of it away from the stamp."""
+) -> tuple[float, float]:
+    """The top and bottom (page heights) of a title line's print: its box's, or, when its
+    box took in the stamp's print below or above it ("tồn đọng" over "ĐẾN": twice a line's
+    height, and Tesseract read nothing in so tall a row), those of the rows its own words
+    ink on the half of it away from the stamp."""
     w, h = raster.image.size
     top, bottom = round(line.y0 * h), round(line.y1 * h)
     middle = round((line.x0 + line.x1) / 2 * w) - region.box[0]
@@ -372,19 +373,19 @@ def _print_rows(
     right = middle if forward else round(line.x1 * w) - region.box[0]
     rows = top - region.box[1], bottom - region.box[1]
     if right - left < 2 or rows[1] - rows[0] < 2:
-        return top, bottom
+        return line.y0, line.y1
     counts = (np.asarray(cut.crop((left, rows[0], right, rows[1]))) < _PRINT_LEVEL).sum(axis=1)
     inked = np.flatnonzero(counts >= 2)
     if len(inked) == 0:
-        return top, bottom
+        return line.y0, line.y1
     # Runs of inked rows apart by a blank band: the print (its marks close by), the rule
     # under the trích yếu, the stamp's words; the print holds the most ink.
     breaks = np.flatnonzero(np.diff(inked) > _ROWS_APART) + 1
     runs = np.split(inked, breaks)
     run = max(runs, key=lambda r: int(counts[r[0] : r[-1] + 1].sum()))
     if run[-1] - run[0] + 1 > _TALL_BOX * (bottom - top):
-        return top, bottom
-    return top + int(run[0]), top + int(run[-1]) + 1
+        return line.y0, line.y1
+    return (top + int(run[0])) / h, (top + int(run[-1]) + 1) / h
 
 
 def _cut_side(

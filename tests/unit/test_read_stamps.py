@@ -1060,6 +1060,6 @@ def test_a_line_whose_box_took_in_the_stamps_print_is_read_on_in_its_own_rows() 
     grey[158:180, 580:700:4] = 0  # the stamp's "ĐẾN", below the line's end
     cut = Image.fromarray(grey)
     tall = Line("chính lý tài liệu lưu trữ tồn đọng", 0.3, 0.22, 0.7, 0.28, 0.2)
-    assert pageocr._print_rows(tall, cut, region, raster, True) == (220, 240)
+    assert pageocr._print_rows(tall, cut, region, raster, True) == (0.22, 0.24)
     whole = Line("chính lý tài liệu lưu trữ tồn đọng", 0.3, 0.22, 0.7, 0.24, 0.2)
-    assert pageocr._print_rows(whole, cut, region, raster, True) == (220, 240)
+    assert pageocr._print_rows(whole, cut, region, raster, True) == (0.22, 0.24)
