@@ -72,7 +72,8 @@ def checked_place(name: str, unit_type: str = "") -> tuple[str, float]:
             return name, UNKNOWN_PLACE  # "thị trấn Tế Thắng": a xã's name, a speck read "TẾ"
         if _written_above(places.find(name), unit_type):
             # "thành phố Bảo Lạc": a huyện's name, a vowel off the city Bảo Lộc (0.94 on a
-            # fresh seed's office scan): the one unit of the type written so named. Doubted.
+            # fresh seed's office scan): the one unit of the type written a letter off, if
+            # one is. Doubted.
             typed = _one_off_of_type(name, unit_type)
             return (_cased(typed, name) if typed else name), UNKNOWN_PLACE
         return name, 1.0

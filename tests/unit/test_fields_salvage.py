@@ -25,6 +25,23 @@ from tests.unit.test_fields import extract
 from tests.unit.test_fields_ocr import BODY, HEADER, page
 
 THRESHOLD = ReadingSettings().review_threshold
+
+
+def _titled(
+    *lines: tuple[str, float, float, float] | tuple[str, float, float, float, float],
+) -> Reading:
+    """A scan read as the header, the title and trích yếu `lines` (text, x0, y0, x1[, conf]),
+    and the body."""
+    return page(*HEADER, *lines, *BODY)
+
+
+def _flagged_subject(reading: Reading, types: DocTypes) -> str | None:
+    """The trích yếu read from `reading`, after checking that it is flagged for review."""
+    fields = extract(reading, types)
+    assert fields.confidence["subject"] < THRESHOLD
+    return fields.subject
+
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -152,18 +169,14 @@ def test_a_compound_cut_after_its_first_half_ends_the_one_way_it_can() -> None:
 def test_a_trich_yeu_whose_last_line_ends_in_a_compounds_first_half_gets_its_end(
     types: DocTypes,
 ) -> None:
-    reading = page(
-        *HEADER,
+    reading = _titled(
         ("QUYẾT ĐỊNH", 0.458, 0.156, 0.621),
         ("Về việc khen thưởng các tập thể, cá nhân có", 0.269, 0.178, 0.811, 0.94),
         ("thành tích xuất sắc trong giảm nghèo bền", 0.25, 0.197, 0.83, 0.2),
-        *BODY,
     )
-    fields = extract(reading, types)
-    assert fields.subject == (
+    assert _flagged_subject(reading, types) == (
         "Về việc khen thưởng các tập thể, cá nhân có thành tích xuất sắc trong giảm nghèo bền vững"
     )
-    assert fields.confidence["subject"] < THRESHOLD
 
 
 # The stamp at the right of the title, over the end of both trích yếu lines (9595 c0157).
@@ -784,22 +797,18 @@ def test_a_mandatory_phrase_end_is_put_back_between_lines_the_stamp_lay_on(
     read "Ban Chỉ chuyển đổi số". "Ban Chỉ" goes on one way only, and "chuyển" is not it:
     put back, flagged. The word read at the next line's start, misread, is not put in
     twice ("... an toàn thực" over "phâm trên địa bàn ...")."""
-    reading = page(
-        *HEADER,
+    reading = _titled(
         ("QUYẾT ĐỊNH", 0.462, 0.156, 0.624),
         ("Về việc kiện toàn Ban Chỉ", 0.36, 0.178, 0.707, 0.2),
         ("chuyển đổi số tỉnh Lâm Đồng", 0.365, 0.195, 0.72, 0.2),
-        *BODY,
     )
-    fields = extract(reading, types)
-    assert fields.subject == "Về việc kiện toàn Ban Chỉ đạo chuyển đổi số tỉnh Lâm Đồng"
-    assert fields.confidence["subject"] < THRESHOLD
-    reading = page(
-        *HEADER,
+    assert _flagged_subject(reading, types) == (
+        "Về việc kiện toàn Ban Chỉ đạo chuyển đổi số tỉnh Lâm Đồng"
+    )
+    reading = _titled(
         ("KẾ HOẠCH", 0.47, 0.156, 0.61),
         ("Triển khai thực hiện bảo đảm an toàn thực", 0.3, 0.178, 0.78, 0.2),
         ("phâm trên địa bàn huyện Yên Sơn năm 2023", 0.3, 0.195, 0.78, 0.2),
-        *BODY,
     )
     assert "thực phẩm trên" in (extract(reading, types).subject or "")
 
@@ -812,19 +821,15 @@ def test_a_line_the_stamp_cut_short_under_the_trich_yeu_goes_on_with_it(types: D
     Read surely, such a line is not the stamp's doing and is left."""
 
     def under(conf: float) -> Reading:
-        return page(
-            *HEADER,
+        return _titled(
             ("THÔNG BÁO", 0.455, 0.165, 0.598),
             ("Kết luận của Chủ tịch UBND huyện Lai Vung", 0.297, 0.187, 0.756, 0.81),
             ("tại cuộc họp về chi trả trợ cấp cho người", 0.285, 0.207, 0.688, conf),
-            *BODY,
         )
 
-    fields = extract(under(0.2), types)
-    assert fields.subject == (
+    assert _flagged_subject(under(0.2), types) == (
         "Kết luận của Chủ tịch UBND huyện Lai Vung tại cuộc họp về chi trả trợ cấp cho người"
     )
-    assert fields.confidence["subject"] < THRESHOLD
     assert extract(under(0.9), types).subject == "Kết luận của Chủ tịch UBND huyện Lai Vung"
 
 
@@ -859,15 +864,11 @@ def test_the_clerks_date_read_after_a_later_line_of_the_trich_yeu_is_not_part_of
     without its year ("... giai đoạn 2018-2022 27/05"), took it off the title's axis, and
     the field ended with the first line. Without the date it is centred under the title:
     taken, flagged."""
-    reading = page(
-        *HEADER,
+    reading = _titled(
         ("KẾ HOẠCH", 0.473, 0.194, 0.601),
         ("Tuyên truyền về ứng dụng chữ ký số trong", 0.3, 0.216, 0.774, 0.96),
         ("gửi, nhận văn bản điện tử giai đoạn 2018-2022 27/05", 0.306, 0.234, 0.841, 0.2),
-        *BODY,
     )
-    fields = extract(reading, types)
-    assert fields.subject == (
+    assert _flagged_subject(reading, types) == (
         "Tuyên truyền về ứng dụng chữ ký số trong gửi, nhận văn bản điện tử giai đoạn 2018-2022"
     )
-    assert fields.confidence["subject"] < THRESHOLD
