@@ -94,7 +94,7 @@ from daemon.ocr.issuer_code import (
 )
 from daemon.ocr.model import FIELD_NAMES, Fields, Reading
 from daemon.ocr.names import UNKNOWN_SURNAME, checked_name, is_middle_name
-from daemon.ocr.places import SCHOOL_LEVELS, checked_agency, checked_place
+from daemon.ocr.places import SCHOOL_LEVELS, checked_agency, checked_place, place_of_agency
 from daemon.ocr.syllables import foreign_or_invalid, is_syllable
 from daemon.ocr.vntext import (
     has_digit,
@@ -165,6 +165,10 @@ def extract_fields(reading: Reading, types: DocTypes, *, today: dt.date | None =
     if subject_may_go_on(layout, subject, body_start):
         conf["subject"] = min(conf["subject"], _GOES_ON)
     _agencies(head, values, conf)
+    if values["place"] and conf["place"] < 1.0:  # read by OCR: where the issuer sits says
+        values["place"] = place_of_agency(
+            values["place"], (values["issuer"], values["parent_issuer"])
+        )
     if values["number"] and conf["number"] < 1.0 and conf["issuer"] >= _SURE_ISSUER:
         _number_agrees(values, conf, types)  # read by OCR: the issuer's code checks it
     _marks(head, values, conf, whole_text=reading.text_source == "text-layer")

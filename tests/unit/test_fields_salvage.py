@@ -872,3 +872,13 @@ def test_the_clerks_date_read_after_a_later_line_of_the_trich_yeu_is_not_part_of
     assert _flagged_subject(reading, types) == (
         "Tuyên truyền về ứng dụng chữ ký số trong gửi, nhận văn bản điện tử giai đoạn 2018-2022"
     )
+
+
+def test_a_misread_place_of_issue_is_where_the_issuer_sits(types: DocTypes) -> None:
+    """The date line's place read a letter off ("Sóc Trănh") is the place the issuer's name
+    names (ỦY BAN NHÂN DÂN TỈNH SÓC TRĂNG, over the Sở): an agency dates its papers there."""
+    header = tuple(
+        (line[0].replace("Sóc Trăng,", "Sóc Trănh,"), *line[1:4], 0.9) for line in HEADER
+    )
+    reading = page(*header, ("GIẤY MỜI", 0.48, 0.177, 0.60), *BODY)
+    assert extract(reading, types).place == "Sóc Trăng"

@@ -176,3 +176,20 @@ def test_a_districts_name_after_a_type_above_its_own_is_the_one_so_typed_a_lette
     assert checked_place("Bảo Lộc", "huyện") == ("Bảo Lộc", 1.0)
     assert checked_place("Hà Nội", "thành phố") == ("Hà Nội", 1.0)
     assert checked_place("Cửa Lò", "thị xã") == ("Cửa Lò", 1.0)
+
+
+def test_the_date_lines_place_a_letter_off_the_issuers_is_the_issuers() -> None:
+    """Fresh seed 2718 c0174 (old copier) read the date line's "Tiền Hải" as "Tiền Hỏi", put
+    right to the commune Tiên Hội (0.96); 7529 c0195 kept "Tiên Hải" (0.94). An agency dates
+    its papers where it sits: the place its name names, the same letters or one letter off,
+    is the place. A place no letter near the issuer's stays."""
+    from daemon.ocr.places import agency_places, place_of_agency
+
+    assert agency_places("ỦY BAN NHÂN DÂN HUYỆN TIỀN HẢI") == {"Tiền Hải"}
+    assert agency_places("HUYỆN ỦY QUỲNH PHỤ") == set()  # the party's: its place after "ỦY"
+    assert agency_places("BỘ NỘI VỤ") == set()
+    issuer = ("ỦY BAN NHÂN DÂN HUYỆN TIỀN HẢI", None)
+    assert place_of_agency("Tiên Hội", issuer) == "Tiền Hải"
+    assert place_of_agency("Tiên Hải", issuer) == "Tiền Hải"
+    assert place_of_agency("Thái Bình", issuer) == "Thái Bình"
+    assert place_of_agency("Tiên Hội", ("PHÒNG TÀI CHÍNH - KẾ HOẠCH", issuer[0])) == "Tiền Hải"
