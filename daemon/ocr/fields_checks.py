@@ -287,8 +287,11 @@ def _readings(digits: str) -> list[set[str]]:
 
 _A_YEAR = re.compile(r"19[4-9]\d|20\d\d")
 _YEARS_BEFORE, _YEARS_AFTER = 15, 10  # a trích yếu's years around its document's
-# A year's place: after "năm" (its marks lost too), "giai đoạn", or a year and a dash.
-_YEAR_SLOT = re.compile(r"(\b(?:n[aăâ]m|đoạn)\s*|(?<=\d[-–]))(\d{4,5})\b", re.IGNORECASE)
+# A year's place: after "năm" (its marks lost or misread too: "nam", "nằm"), "giai đoạn",
+# or a year and a dash.
+_YEAR_SLOT = re.compile(
+    r"(\b(?:n[aăâàáảãạằắẳẵặầấẩẫậ]m|đoạn)\s*|(?<=\d[-–]))(\d{4,5})\b", re.IGNORECASE
+)
 
 
 def without_stamp_tail(text: str) -> str:

@@ -753,6 +753,7 @@ def test_a_trich_yeu_whose_opening_the_stamp_ate_is_mended_and_flagged(
         ("giai đoạn 2019-2821", 2019, "giai đoạn 2019-2021"),
         ("năm 20117", 2017, "năm 2017"),  # a digit read twice
         ("năm 23023", 2023, "năm 2023"),  # one more digit (the stamp's), one year near
+        ("đất đai nằm 3022", 2022, "đất đai nằm 2022"),  # "năm" misread too (6389 c0157)
         ("năm 3915", 2015, "năm 3915"),  # no year one digit off
         ("năm 20217", 2021, "năm 20217"),  # 2021 or 2017: several
         ("năm 2040", 2026, "năm 2040"),  # a year as it stands
