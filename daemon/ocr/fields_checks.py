@@ -74,14 +74,24 @@ SUBJECT_MARKS = frozenset({"-", "–", "—", "&", "/", ",", "+"})  # "giai đo�
 
 def undo_slips(text: str) -> tuple[str, float]:
     """A trích yếu with OCR's slips undone where clear ("chống dị bệnh" -> dịch, "giảm qghèo"
-    -> nghèo), and the penalty when one is not sure ("chuyển đổi hổ trên", "qghèo")."""
+    -> nghèo), and the penalty when one is not sure ("chuyển đổi hổ trên", "qghèo"). Two
+    slips side by side are undone in turn: the one a sound neighbour vouches for first, then
+    the other, which that neighbour vouches for once put right ("luyên truven": truyền, then
+    Tuyên)."""
     factor = 1.0
-    for slip in misread_words(text):
-        if not slip.sure:
-            factor = SPELLING_PENALTY
-        if slip.fix is not None:
-            text = re.sub(rf"(?<!\w){re.escape(slip.word)}(?!\w)", slip.fix, text, count=1)
+    for _ in range(_SLIP_PASSES):
+        undone = text
+        for slip in misread_words(text):
+            if not slip.sure:
+                factor = SPELLING_PENALTY
+            if slip.fix is not None:
+                text = re.sub(rf"(?<!\w){re.escape(slip.word)}(?!\w)", slip.fix, text, count=1)
+        if text == undone:
+            break
     return text, factor
+
+
+_SLIP_PASSES = 3  # slips in a row undone one from the other, at most
 
 
 def capitalised(text: str) -> str:

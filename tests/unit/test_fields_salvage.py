@@ -882,3 +882,15 @@ def test_a_misread_place_of_issue_is_where_the_issuer_sits(types: DocTypes) -> N
     )
     reading = page(*header, ("GIẤY MỜI", 0.48, 0.177, 0.60), *BODY)
     assert extract(reading, types).place == "Sóc Trăng"
+
+
+def test_two_slips_side_by_side_are_undone_in_turn() -> None:
+    """8282 c0171 read "luyên truven về ...": "truven" was put right by "về" beside it, and
+    "luyên", whose only neighbour was a slip too, stayed ("Luyên truyền"). Undone in turn,
+    the word put right vouches for its neighbour; flagged (6173 c0153: "Hảo hifểdi xã hội",
+    bảo hiểm)."""
+    text, factor = undo_slips("luyên truven về chuyển đổi số")
+    assert text == "tuyên truyền về chuyển đổi số"
+    assert factor < THRESHOLD
+    text, _ = undo_slips("thực hiện chính sách Hảo hifểdi xã hội, bảo hiểm y tế")
+    assert text == "thực hiện chính sách bảo hiểm xã hội, bảo hiểm y tế"
