@@ -165,7 +165,7 @@ def extract_fields(reading: Reading, types: DocTypes, *, today: dt.date | None =
     if subject_may_go_on(layout, subject, body_start):
         conf["subject"] = min(conf["subject"], _GOES_ON)
     _agencies(head, values, conf)
-    if values["place"] and conf["place"] < 1.0:  # read by OCR: where the issuer sits says
+    if values["place"] and conf["place"] < 1.0:  # read by OCR: the issuer's place vouches
         values["place"] = place_of_agency(
             values["place"], (values["issuer"], values["parent_issuer"])
         )

@@ -278,7 +278,7 @@ def agency_places(name: str) -> set[str]:
     found: set[str] = set()
     for match in _UNIT_TYPE.finditer(name):
         if _PARTY.match(name, match.end()):
-            continue  # "HUYỆN ỦY": the party's committee, its place after it
+            continue  # "HUYỆN ỦY QUỲNH PHỤ": the party's committee; its place is left out
         rest = _UNIT_TYPE.split(name[match.end() :], maxsplit=1)[0].strip()
         found.update(u.short for u in places.find(rest))
     return found
