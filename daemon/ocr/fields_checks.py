@@ -344,6 +344,13 @@ def without_stamp_opening(text: str) -> str:
         stray = len(words[0]) <= _STRAY_LETTERS and (fold_word(words[0]), head_word) not in heads
         if k == 1 and stray and words[1][:1].isupper():
             return " ".join([head, *words[k + 2 :]])
+        # A letter alone before an opening in small letters ("I triển khai ..."), a word in
+        # capitals before a capitalised one it makes no pair with ("Hiệp Kiểm tra ..."):
+        # the stamp's print or ink, read as a word.
+        letter = len(words[0]) == 1 and words[0].isalpha()
+        capital = words[0][:1].isupper() and words[1][:1].isupper()
+        if k == 1 and (letter or capital and not written_pair(words[0], words[1])):
+            return " ".join([head, *words[k + 2 :]])
         return text
     return text
 

@@ -720,6 +720,10 @@ def test_a_place_the_stamp_cut_short_at_the_trich_yeus_end_is_made_whole(
         ),
         # 2525 c0158: the stamp's "SỞ" before the capitalised opening
         ("sơ Kết Luận của Giám đốc Sở Tư pháp", "Kết luận của Giám đốc Sở Tư pháp"),
+        # 5613 c0198, c0172: a letter alone before the opening in small letters, a word in
+        # capitals before a capitalised opening it makes no pair with
+        ("I triển khai thực hiện chỉnh lý tài liệu", "Triển khai thực hiện chỉnh lý tài liệu"),
+        ("Hiệp Kiểm tra công tác tuyển sinh vào lớp 10", "Kiểm tra công tác tuyển sinh vào lớp 10"),
     ],
 )
 def test_the_stamps_words_read_before_a_trich_yeus_opening_go_and_flag_it(
@@ -738,6 +742,14 @@ def test_an_opening_its_own_words_make_stays() -> None:
     assert without_stamp_opening("Sơ kết công tác văn thư") == "Sơ kết công tác văn thư"
     assert without_stamp_opening("sơ kết công tác văn thư") == "sơ kết công tác văn thư"
     assert without_stamp_opening("Về việc tổ chức kiểm tra") == "Về việc tổ chức kiểm tra"
+    assert without_stamp_opening("Dự hội nghị sơ kết") == "Dự hội nghị sơ kết"
+
+
+def test_a_letter_alone_before_an_opening_in_small_letters_goes() -> None:
+    """5613 c0198 (a line the stamp lay on): "I triển khai thực hiện ...", the stamp's ink
+    read as a letter before the opening, which OCR read in small letters."""
+    read = "I triển khai thực hiện chỉnh lý tài liệu"
+    assert without_stamp_opening(read) == "Triển khai thực hiện chỉnh lý tài liệu"
 
 
 def test_a_speck_where_a_units_type_stands_is_the_type_its_name_bears() -> None:
