@@ -468,7 +468,7 @@ def _bridged(lines: list[WLine], between: Sequence[float] = ()) -> list[str]:
     return texts
 
 
-_LOST_WIDTH = (0.5, 2.0)  # the characters missing, as a share of the word's and a space
+_MOST_LOST = 2.0  # the characters missing at most, as a share of a lost word's and a space
 
 
 def _lost_before(word: str, first: str, width: float) -> bool:
@@ -477,7 +477,7 @@ def _lost_before(word: str, first: str, width: float) -> bool:
     missing between the lines (`width`, characters) is not too wide for it. Too little
     room does not say that nothing was lost: a line the stamp lay on is boxed with the
     stamp's ink that hid the word ("Ban Chỉ" over "chuyển đổi số": đạo)."""
-    return loose_key(word) != loose_key(first) and width / (len(word) + 1) <= _LOST_WIDTH[1]
+    return loose_key(word) != loose_key(first) and width / (len(word) + 1) <= _MOST_LOST
 
 
 def _phrase_ended(text: str) -> str:

@@ -447,10 +447,7 @@ def _syllable_glued(word: layout.Word, forward: bool) -> layout.Word | None:
     near = pieces[0] if forward else pieces[-1]
     if not _printed_syllable(near[0]) or _stamp_print(near[0]):
         return None
-    share = (word.x1 - word.x0) / len(word.text)
-    return replace(
-        word, text=near[0], x0=word.x0 + near.start() * share, x1=word.x0 + near.end() * share
-    )
+    return _piece(word, near, near[0])
 
 
 def _stamps_own(word: str) -> bool:
@@ -526,16 +523,19 @@ def _split_at_marks(word: layout.Word) -> list[layout.Word]:
         or not all(p[0].isdigit() or _printed_syllable(p[0]) for p in pieces)
     ):
         return [word]  # "2023-2027", "16/11/2024" are numbers
-    share = (word.x1 - word.x0) / len(word.text)
     return [
-        replace(
-            word,
-            text=p[0] + ("," if word.text[p.end() : p.end() + 1] == "," else ""),  # a list's
-            x0=word.x0 + p.start() * share,
-            x1=word.x0 + p.end() * share,
-        )
+        _piece(word, p, p[0] + ("," if word.text[p.end() : p.end() + 1] == "," else ""))  # a list's
         for p in pieces
     ]
+
+
+def _piece(word: layout.Word, run: re.Match[str], text: str) -> layout.Word:
+    """The part of `word` that `run` (a match in its text) spans, as a word reading `text`,
+    boxed by its share of the word's characters."""
+    share = (word.x1 - word.x0) / len(word.text)
+    return replace(
+        word, text=text, x0=word.x0 + run.start() * share, x1=word.x0 + run.end() * share
+    )
 
 
 def _bare_key(word: str) -> str:

@@ -89,10 +89,9 @@ def checked_place(name: str, unit_type: str = "") -> tuple[str, float]:
     if not candidates and levels == ("district",):
         # "huyện Thụ Xuân": no place is spelled so, one district one letter off, its mark
         # and all (Thọ Xuân; Phú Xuân and Như Xuân are two off). Still doubted.
-        key = name_key(name)
-        near = {short for short in _districts() if one_edit_apart(key, name_key(short))}
-        if len(near) == 1:
-            return _cased(near.pop(), name), UNKNOWN_PLACE
+        near = _one_letter_off(name, _districts())
+        if near is not None:
+            return _cased(near, name), UNKNOWN_PLACE
     return name, UNKNOWN_PLACE
 
 
@@ -125,16 +124,22 @@ _RANKS = {"huyện": 1, "thị xã": 2, "quận": 2, "thành phố": 3}
 
 def _one_off_of_type(name: str, unit_type: str) -> str | None:
     """The one unit of a province's or district's level, of the type written, whose name is
-    one letter off `name`, marks aside; else None."""
-    key, written = name_key(name), unit_type.strip().casefold() + " "
-    near = {
-        u.short
-        for u in gazetteer.shipped().units
-        if u.level != "commune"
-        and u.name.casefold().startswith(written)
-        and one_edit_apart(key, name_key(u.short))
-    }
+    one letter off `name`, its mark and all; else None."""
+    return _one_letter_off(name, _named_as(unit_type.strip().casefold()))
+
+
+def _one_letter_off(name: str, names: frozenset[str]) -> str | None:
+    """The one of `names` one letter off `name`, its mark and all; else None."""
+    key = name_key(name)
+    near = {other for other in names if one_edit_apart(key, name_key(other))}
     return near.pop() if len(near) == 1 else None
+
+
+@functools.cache
+def _named_as(unit_type: str) -> frozenset[str]:
+    """The names of the provinces' and districts' units of a type ("thành phố"), both eras."""
+    units = gazetteer.shipped().units
+    return frozenset(u.short for u in units if u.level != "commune" and _of_type([u], unit_type))
 
 
 @functools.cache
