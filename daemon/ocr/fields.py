@@ -73,6 +73,7 @@ from daemon.ocr.fields_lexicon import (
     known_pair,
     number_lost,
     starts_mid_compound,
+    with_list_commas,
     with_lost_agency_word,
     without_speck_inside,
     word_lost_between,
@@ -109,7 +110,7 @@ from daemon.ocr.vntext import (
 __all__ = ["extract_fields"]
 
 _VV = re.compile(
-    r"^[\W_]*(?:[VYW]\s*[/⁄]\s*(?:[VYWU2]|[A-Z](?=[\s:.]))?|V7?[VW]W?(?=\s)|V(?=\s+[a-zà-ỹđ]))"
+    r"^[\W_]*(?:[VYW]\s*[/⁄¡|!]\s*(?:[VYWU2]|[A-Z](?=[\s:.]))?|V7?[VW]W?(?=\s)|V(?=\s+[a-zà-ỹđ]))"
     r"\s*[:.]?\s*",
     re.IGNORECASE,
 )  # "V/v", and as OCR reads it (see fields_header._VV_KEY)
@@ -432,6 +433,7 @@ def _subject(
     if type_name_small(text):  # "ban hành kế hoạch": a K read as k, or written so?
         whole = min(whole, SPELLING_PENALTY)
     text, slipped = undo_slips(with_abbreviations_mended(text))
+    text = with_list_commas(text)  # again: a slip undone may have made the list ("chá": cháy)
     if subject and subject[-1].conf < UNREAD:
         text = _phrase_ended(text)
     read = [pair for ln in read_from for pair in _read_words(ln)]

@@ -333,11 +333,11 @@ def _split_left(
 
 
 # "V/v" (về việc) as printed, and as OCR reads it: "V/", "V/V", "Y/v", "V/w", "V/Q", "V/2",
-# "V⁄", "VW", "VWw" (the slash run into both v's), "V7v" (its slash a 7: 1246 c0188),
+# "V⁄", "V¡v", "V|v", "VW", "VWw" (the slash run into both v's), "V7v" (its slash a 7: 1246 c0188),
 # behind specks (". V/v hướng dẫn", "_› V/v"), with one before its first word ("V/v-hướng
 # dẫn", "V/v.báo cáo"); or a V alone, its slash and v lost, before a word in small letters
 # (`_vv_at`).
-_VV_KEY = re.compile(r"[\W_]*\s*(?:[vyw]\s*[/⁄]\s*[a-z0-9]?[\s.-]|v[vw]w?\s|v7[vw]\s|ve viec\b)")
+_VV_KEY = re.compile(r"[\W_]*\s*(?:[vyw]\s*[/⁄¡|!]\s*[a-z0-9]?[\s.-]|v[vw]w?\s|v7[vw]\s|ve viec\b)")
 _LONE_V = re.compile(r"[\W_]*V\s+[a-zà-ỹđ]")
 
 
@@ -436,7 +436,7 @@ def subject_lines(layout: Layout, head: Header) -> tuple[list[WLine], int]:
         return [], head.end
     lines = layout.lines
     title = head.title_line or lines[head.title]
-    axis = _Axis.of(layout, title)
+    axis = _Axis.of(layout, title, head.title_match.type.names if head.title_match else ())
     out: list[WLine] = []
     marks: list[WLine] = []  # lines of marks (".¬aĂ-Ằ—Ằ"): the rule under it, or a speck
     prev, end = title, head.title + 1
@@ -574,13 +574,14 @@ class _Axis:
         return max((e[1] for e in self.edges), default=1.0)
 
     @classmethod
-    def of(cls, layout: Layout, title: WLine) -> _Axis:
+    def of(cls, layout: Layout, title: WLine, names: Sequence[str] = ()) -> _Axis:
         if not layout.positioned or title.bold:
             return cls(layout.positioned)
         long = [ln for ln in layout.lines if ln.page == title.page and len(ln.text) >= 30]
         if _stamp_bits_after(title):
             return cls(True)  # "QUYẾT ĐỊNH L2": where the title ends is not known
-        centre = _printed_centre(title, least=1)  # "TỜ TRÌNH...": specks after it
+        # "TỜ TRÌNH...": specks after it; "KẾ HOẠCH.o+": the stamp's ink glued to it
+        centre = _printed_centre(_named_part(title, names), least=1)
         if not long:
             return cls(True, centre)
         return cls(True, centre, tuple((ln.x0, ln.x1, ln.y0 >= title.y1) for ln in long))
@@ -613,6 +614,19 @@ class _Axis:
             and line.x1 - line.x0 > _BODY_WIDER * widest
             and self.spans(line)
         )
+
+
+def _named_part(title: WLine, names: Sequence[str]) -> WLine:
+    """The title line narrowed to the type's name as printed, where the stamp's ink beside
+    it was read glued to it ("KẾ HOẠCH.o+", "NGHỊ QUYET Ỉ HÊN se": matched as a name OCR
+    spoiled, its middle then a character or more right of the name's): its first characters
+    that spell one of `names`, marks aside. The line as it is when none do or all of it does."""
+    keys = {loose_key(name) for name in names}
+    text = title.text
+    for end in range(1, len(text)):
+        if text[end - 1].isalpha() and not text[end].isalpha() and loose_key(text[:end]) in keys:
+            return _part(title, 0, end)
+    return title
 
 
 def _stamp_bits_after(title: WLine) -> bool:
@@ -764,15 +778,20 @@ def _without_stamp_date(line: WLine, axis: _Axis) -> WLine:
     found = _DATE_AFTER.search(line.text)
     if found is None or axis.centre is None or not axis.off(line):
         return line
-    rest = _part(line, 0, found.start())
-    if abs(_printed_centre(rest) - axis.centre) > _CENTRED or not rest.text[-1:].isalnum():
-        return line
-    return replace(rest, conf=min(line.conf, _STAMPED))
+    # its label read as a short word, or a word of the line's own ("... trợ cấp 09/06/201"),
+    # but not a "ngày" the date is printed after ("... Kế hoạch số 2099 ngày 15/5/2022")
+    printed = loose_key(line.text[: found.start("date")].split()[-1]) == "ngay"
+    cuts = (found.start(),) if printed else dict.fromkeys((found.start(), found.start("date")))
+    for cut in cuts:
+        rest = _part(line, 0, len(line.text[:cut].rstrip()))
+        if abs(_printed_centre(rest) - axis.centre) <= _CENTRED and rest.text[-1:].isalnum():
+            return replace(rest, conf=min(line.conf, _STAMPED))
+    return line
 
 
 # The clerk's date at a line's end (its year may be lost), its label read as a short word
 # or not at all
-_DATE_AFTER = re.compile(r"(?:\s+\S{1,6})?\s+\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?\W*$")
+_DATE_AFTER = re.compile(r"(?:\s+\S{1,6})?\s+(?P<date>\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?)\W*$")
 _WORD_START = re.compile(r"(?<=[\s\W])(?=[^\W\d_])")
 _CENTRED = 0.015  # page widths: a line centred under the title, as OCR's boxes place it
 

@@ -108,7 +108,7 @@ def test_bold_decides_a_subject_opening_like_a_body_paragraph(types: DocTypes) -
     assert extract(reading(False), types).subject is None
 
 
-@pytest.mark.parametrize("vv", ["V/Q", "V⁄", "V7v"])  # old copiers 2929, 8383, 1246
+@pytest.mark.parametrize("vv", ["V/Q", "V⁄", "V7v", "V¡v"])  # old copiers 2929, 8383, 1246, 6389
 def test_a_vv_misread_still_makes_a_cong_van(vv: str, types: DocTypes) -> None:
     reading = nd30(
         left=["BỘ GIÁO DỤC VÀ ĐÀO TẠO", "Số: 131/BGDĐT-VP", f"{vv} báo cáo số liệu phòng"],

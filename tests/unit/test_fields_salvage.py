@@ -906,3 +906,51 @@ def test_two_slips_side_by_side_are_undone_in_turn() -> None:
     assert factor < THRESHOLD
     text, _ = undo_slips("thực hiện chính sách Hảo hifểdi xã hội, bảo hiểm y tế")
     assert text == "thực hiện chính sách bảo hiểm xã hội, bảo hiểm y tế"
+
+
+def test_a_title_read_with_the_stamps_ink_glued_to_it_is_centred_on_its_name(
+    types: DocTypes,
+) -> None:
+    """9047 c0168: the stamp beside "KẾ HOẠCH" was read glued to it ("KẾ HOẠCH.o+"), which
+    moved the title's middle right of its trích yếu's, and the field was lost: the title
+    is centred where the type's name is printed."""
+    reading = _titled(
+        ("KẾ HOẠCH.o+", 0.475, 0.169, 0.652, 0.2),
+        ("Triển khai thực hiện chuyển đổi số trên", 0.340, 0.197, 0.735, 0.88),
+        ("địa bàn thành phố Nha Trang năm 2016", 0.338, 0.217, 0.740, 0.95),
+    )
+    assert extract(reading, types).subject == (
+        "Triển khai thực hiện chuyển đổi số trên địa bàn thành phố Nha Trang năm 2016"
+    )
+
+
+def test_the_clerks_date_read_after_a_word_of_the_trich_yeu_is_not_part_of_it(
+    types: DocTypes,
+) -> None:
+    """9047 c0164: the clerk's date, its label lost, was read after the line's last word
+    ("... chi trả trợ cấp 09/06/201"), which the label's place had been taken for: that
+    word stays, the date goes, flagged. A date the print puts after "ngày" is no clerk's."""
+    reading = _titled(
+        ("NGHỊ QUYẾT", 0.47, 0.158, 0.62),
+        ("Quy định mức chi hỗ trợ thực hiện chi trả trợ cấp 09/06/201", 0.288, 0.19, 0.881, 0.9),
+    )
+    assert _flagged_subject(reading, types) == ("Quy định mức chi hỗ trợ thực hiện chi trả trợ cấp")
+    reading = _titled(
+        ("KẾ HOẠCH", 0.47, 0.163, 0.60),
+        ("Kiểm tra công tác bảo vệ môi trường năm 2016", 0.247, 0.184, 0.821, 0.2),
+        ("hiện Kế hoạch số 2099/KH-UBTVQH15 ngày 15/5/2016", 0.271, 0.218, 0.913, 0.2),
+    )
+    assert extract(reading, types).subject == "Kiểm tra công tác bảo vệ môi trường năm 2016"
+
+
+def test_a_list_a_slip_undone_makes_gets_its_comma(types: DocTypes) -> None:
+    """2525 c0177: "phòng chá" over "chữa cháy ..." became "phòng cháy chữa cháy" only
+    once the slip was undone, after the list's comma had been looked for."""
+    reading = _titled(
+        ("THÔNG BÁO", 0.455, 0.165, 0.598),
+        ("Về việc tổ chức kiểm tra phòng chá", 0.33, 0.187, 0.70, 0.2),
+        ("chữa cháy rừng mùa khô năm 2016", 0.35, 0.207, 0.68, 0.2),
+    )
+    assert _flagged_subject(reading, types) == (
+        "Về việc tổ chức kiểm tra phòng cháy, chữa cháy rừng mùa khô năm 2016"
+    )
