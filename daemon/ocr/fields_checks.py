@@ -241,16 +241,24 @@ def _folded_heads() -> tuple[tuple[str, str, str], ...]:
 def mended_years(text: str, issued: int | None) -> str:
     """A trích yếu with a year no trích yếu writes put right when one reading is near: one
     digit read as another ("năm 2915" in a document of 2015, "2019-2821"), or one read
-    twice ("năm 20119"), making a year within a few of the document's own. Left as read
-    when none or several are (the field is flagged by `looks_whole` either way)."""
+    twice ("năm 20119"), making a year within a few of the document's own; of several, the
+    document's own year ("năm 20241" in 2024), which a trích yếu names more than any other;
+    failing all, that year where only its century's digits are wrong ("năm 0917" in 2017).
+    Left as read when none or several others are (the field is flagged by `looks_whole`
+    either way)."""
     if issued is None:
         return text
 
     def mended(found: re.Match[str]) -> str:
         for readings in _readings(found.group(2)):  # the likelier slips first
             near = {y for y in readings if -_YEARS_BEFORE <= int(y) - issued <= _YEARS_AFTER}
+            if len(near) > 1 and str(issued) in near:  # "năm 20241" in 2024: 2024, not 2021
+                near = {str(issued)}
             if near:
                 return found.group(1) + near.pop() if len(near) == 1 else found.group(0)
+        digits, own = found.group(2), str(issued)
+        if len(digits) == 4 and not _A_YEAR.fullmatch(digits) and digits[2:] == own[2:]:
+            return found.group(1) + own  # its century misread: "năm 0917" in 2017
         return found.group(0)
 
     return _YEAR_SLOT.sub(mended, text)

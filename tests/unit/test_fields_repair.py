@@ -754,8 +754,12 @@ def test_a_trich_yeu_whose_opening_the_stamp_ate_is_mended_and_flagged(
         ("năm 20117", 2017, "năm 2017"),  # a digit read twice
         ("năm 23023", 2023, "năm 2023"),  # one more digit (the stamp's), one year near
         ("đất đai nằm 3022", 2022, "đất đai nằm 2022"),  # "năm" misread too (6389 c0157)
-        ("năm 3915", 2015, "năm 3915"),  # no year one digit off
-        ("năm 20217", 2021, "năm 20217"),  # 2021 or 2017: several
+        ("năm 3948", 2015, "năm 3948"),  # no year one digit off
+        ("năm 20217", 2019, "năm 20217"),  # 2017, 2021 or 2027: several
+        ("năm 20217", 2021, "năm 2021"),  # ... one of them the document's own year
+        ("nám 20241", 2024, "nám 2024"),  # (3468 c0185)
+        ("năm 0917", 2017, "năm 2017"),  # its century misread (2525 c0177)
+        ("năm 0998", 2017, "năm 0998"),  # ... not where they are not its
         ("năm 2040", 2026, "năm 2040"),  # a year as it stands
         ("năm 2915", None, "năm 2915"),  # no date of its own to go by
         ("Quyết định số 1234/QĐ-UBND", 2020, "Quyết định số 1234/QĐ-UBND"),
