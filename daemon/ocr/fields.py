@@ -46,6 +46,7 @@ from daemon.ocr.fields_checks import (
     with_head_under_stamp,
     with_lost_head,
     with_place_completed,
+    with_words_under_specks,
     without_specks,
     without_specks_in_compounds,
     without_stamp_opening,
@@ -398,6 +399,8 @@ def _subject(
         text, score = "", 0.0
     text = without_specks_in_compounds(text)  # they hide nothing
     whole = looks_whole(text, titled=bool(subject))  # judged as read, other specks and all
+    if (filled := with_words_under_specks(text)) != text:
+        text, whole = filled, min(whole, SPELLING_PENALTY)
     unsure = min((ln.number_conf for ln in read_from), default=1.0) < _UNSURE_NUMBER
     if unsure and not (score >= _SURE_READ and _issue_year_only(text, values["date"])):
         whole = min(whole, SPELLING_PENALTY)  # "giai đoạn 2021-2026" for 2024: OCR doubted it

@@ -24,6 +24,7 @@ from daemon.ocr.fields_lexicon import (
     paired_word_starting,
     whole_first_word,
     with_list_commas,
+    word_lost_between,
     written_pair,
 )
 from daemon.ocr.fields_vocab import (
@@ -654,6 +655,24 @@ def _marks_in_compound(match: re.Match[str]) -> str:
     glued = both_small and marks in ("-", "–") and compound_of(a, b) is not None
     inside = small and (common_pair(a, b) or dashed or glued) and not listed_pair(a, b)
     return f"{a} {b}" if inside else match[0]
+
+
+def with_words_under_specks(text: str) -> str:
+    """A trích yếu with the word a speck stands for put back: a mark alone between two small
+    words that make no pair, where a phrase of official writing puts one word only between
+    them ("bảo đảm an _ thực phẩm": toàn, the stamp's ink read as the mark where the word
+    was). The caller flags the field: the word is likely, not read."""
+    return _SPECK_BETWEEN.sub(_word_under_speck, text)
+
+
+def _word_under_speck(match: re.Match[str]) -> str:
+    a, b = match[1], match[2]
+    lost = word_lost_between(a, b) if a.islower() and b.islower() else None
+    return match[0] if lost is None else f"{a} {lost} {b}"
+
+
+# A mark no print sets alone between words (not a dash, a colon or a stop: print's own)
+_SPECK_BETWEEN = re.compile(r"([^\W\d_]+)\s+[_—~=ˆ^`]+\s+([^\W\d_]+)")
 
 
 def _year_unmarked(match: re.Match[str]) -> str:

@@ -15,6 +15,7 @@ from daemon.ocr.fields_checks import (
     judge_places,
     mended_years,
     undo_slips,
+    with_words_under_specks,
     without_specks,
     without_specks_in_compounds,
     without_stamp_opening,
@@ -954,3 +955,26 @@ def test_a_list_a_slip_undone_makes_gets_its_comma(types: DocTypes) -> None:
     assert _flagged_subject(reading, types) == (
         "Về việc tổ chức kiểm tra phòng cháy, chữa cháy rừng mùa khô năm 2016"
     )
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        # 5454 c0158: the stamp's ink read as a mark where "toàn" was
+        ("bảo đảm an _ thực phẩm", "bảo đảm an toàn thực phẩm"),
+        ("bảo đảm an — thông tin mạng", "bảo đảm an toàn thông tin mạng"),
+        ("bảo đảm an _ toàn thực phẩm", "bảo đảm an _ toàn thực phẩm"),  # a pair: nothing lost
+        ("Phòng Tài chính _ Kế hoạch", "Phòng Tài chính _ Kế hoạch"),  # names: print's
+        ("bảo đảm an - thực phẩm", "bảo đảm an - thực phẩm"),  # a dash may be print's
+    ],
+)
+def test_the_word_a_speck_stands_for_between_two_words_is_put_back(read: str, meant: str) -> None:
+    assert with_words_under_specks(read) == meant
+
+
+def test_a_trich_yeu_with_a_word_put_back_under_a_speck_is_flagged(types: DocTypes) -> None:
+    reading = _titled(
+        ("KẾ HOẠCH", 0.47, 0.165, 0.61),
+        ("Triển khai bảo đảm an _ thực phẩm năm 2016", 0.30, 0.187, 0.78, 0.8),
+    )
+    assert _flagged_subject(reading, types) == "Triển khai bảo đảm an toàn thực phẩm năm 2016"
