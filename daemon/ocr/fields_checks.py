@@ -837,7 +837,7 @@ def judge_places(text: str) -> tuple[str, float]:
         return match.group(1) + name
 
     text = _TYPE_AFTER_AREA.sub(_unit_type_mended, text)
-    unspecked = _TYPE_AFTER_AREA.sub(_unit_type_unspecked, text)
+    unspecked = _SPECK_BEFORE_NAME.sub(_unit_type_unspecked, text)
     if unspecked != text:  # what made the speck may have hidden more
         text, factor = unspecked, UNKNOWN_PLACE
     text = _SO_BEFORE_NAME.sub(_department_mended, text)
@@ -867,17 +867,27 @@ def _unit_type_mended(match: re.Match[str]) -> str:
 
 
 def _unit_type_unspecked(match: re.Match[str]) -> str:
-    """A speck where a unit's type stands after "địa bàn" ("đ Bình Tường", 7171 c0163):
-    the type every unit of the name that follows bears, when they bear one (xã)."""
+    """A speck where a unit's type stands before a place's name: the type every unit of the
+    name bears, when they bear one (xã). Where a type stands: after "địa bàn" ("đ Bình
+    Tường", 7171 c0163; "1B Mỹ Hương", 2961 c0200), or where the speck holds the type's end
+    with a mark or a digit ("cộng đồng »ã Hoàng Vân", 7529 s0079)."""
     word = match[2]
     if len(word) > _SPECK_WORD or word in UNIT_TYPES:
         return match[0]
     name = _NAME_AFTER.match(match.string, match.end())
     borne = {unit.type_word for unit in gazetteer.shipped().find(name[1])} if name else set()
-    return f"{match[1]}{borne.pop()}" if len(borne) == 1 and None not in borne else match[0]
+    kind = borne.pop() if len(borne) == 1 else None
+    if kind is None:
+        return match[0]
+    letters = "".join(c for c in word if c.isalpha())
+    end_of_type = letters != word and bool(letters) and kind.endswith(letters)
+    return f"{match[1] or ''}{kind}" if match[1] or end_of_type else match[0]
 
 
-_SPECK_WORD = 2  # letters: a word this short where a unit's type stands is a speck
+_SPECK_WORD = 2  # characters: a word this short where a unit's type stands is a speck
+# A word of one or two characters before a capitalised word, after "địa bàn" (as read) or
+# not: a speck where a unit's type stood
+_SPECK_BEFORE_NAME = re.compile(r"(\bđịa bàn? )?(?<!\S)(\S{1,2})(?= [A-ZĐÀ-Ỹ])")
 _NAME_AFTER = re.compile(rf" ({_CAPITALISED}(?: {_CAPITALISED}){{0,2}})\b")
 
 

@@ -765,6 +765,15 @@ def test_a_speck_where_a_units_type_stands_is_the_type_its_name_bears() -> None:
     assert judge_places("trên địa bàn đ Hà Tĩnh")[0] == "trên địa bàn đ Hà Tĩnh"
     # as read there, its "bàn" short of its n (put right after)
     assert judge_places("trên địa bà đ Bình Tường")[0] == "trên địa bà xã Bình Tường"
+    # a speck of a digit and a capital there (2961 c0200); elsewhere, one holding the type's
+    # end with a mark (7529 s0079), not a letter alone nor a word ("và Đào tạo")
+    assert judge_places("trên địa bàn 1B Bình Tường")[0] == "trên địa bàn xã Bình Tường"
+    assert judge_places("du lịch cộng đồng »ã Bình Tường") == (
+        "du lịch cộng đồng xã Bình Tường",
+        UNKNOWN_PLACE,
+    )
+    for kept in ("du lịch cộng đồng ã Bình Tường", "Sở Giáo dục và Đào tạo"):
+        assert judge_places(kept) == (kept, 1.0)
 
 
 def test_a_capital_misread_on_a_word_of_a_phrase_is_a_speck() -> None:
