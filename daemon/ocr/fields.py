@@ -689,6 +689,12 @@ def _near_surname(key: str) -> str | None:
     return SURNAME_FORMS[scored[0][1]]
 
 
+def _full_word(word: str) -> bool:
+    """Whether a word before a period in an agency's name is a word, not an abbreviation
+    ("TP.", "TX."): longer than one, or marked as no abbreviation is ("LÝ", 4721 c0188)."""
+    return len(word) > 2 or not word.isascii()
+
+
 def _agency_name(lines: list[WLine]) -> str:
     """Wrapped agency lines as one name, without OCR's specks at the ends ("_BỘ", "ĐỒNG ."),
     inside a known pair ("HỘI. ĐỒNG"), a word read twice, or lower-case dust after capitals."""
@@ -717,8 +723,8 @@ def _agency_name(lines: list[WLine]) -> str:
             word = fewer  # "PHÁT TRIẾỂN": a vowel read twice, with two marks
         if out and out[-1][-1:] in ".," and known_pair(out[-1][:-1], word.rstrip(".,")):
             out[-1] = out[-1][:-1]
-        elif out and out[-1][-1:] == "." and len(out[-1]) > 3 and word.isupper():
-            out[-1] = out[-1][:-1]  # "NHÂN DÂN. THỊ TRẤN"; an abbreviation (TP.) is shorter
+        elif out and out[-1][-1:] == "." and _full_word(out[-1][:-1]) and word.isupper():
+            out[-1] = out[-1][:-1]  # "NHÂN DÂN. THỊ TRẤN", "QUẢN LÝ. KHÁM": no abbreviation
         out.append(word)
     while len(out) > 1 and out[-1].islower() and is_upper_text(" ".join(out[:-1])):
         out.pop()  # "BỘ Y TẾ hưng"

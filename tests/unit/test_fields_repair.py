@@ -677,6 +677,9 @@ def test_stray_full_stop_inside_an_agency_name(types: DocTypes) -> None:
     assert extract(reading, types).issuer == "ỦY BAN NHÂN DÂN THỊ TRẤN LIÊN NGHĨA"
     tp = nd30(**{**QD, "left": ["UBND TP. HỒ CHÍ MINH", "SỞ Y TẾ", "Số: 5/QĐ-SYT"]})
     assert extract(tp, types).parent_issuer == "UBND TP. HỒ CHÍ MINH"
+    # a word of two letters, marked as no abbreviation is (4721 c0188, silent at 0.90)
+    left = ["BỘ Y TẾ", "CỤC QUẢN LÝ.", "KHÁM, CHỮA BỆNH", "Số: 08/HD-KCB"]
+    assert extract(nd30(**{**QD, "left": left}), types).issuer == "CỤC QUẢN LÝ KHÁM, CHỮA BỆNH"
 
 
 _CLOSING = (
