@@ -236,9 +236,11 @@ def speck_in_code(number: str) -> bool:
 
 def letter_alone_in_code(number: str) -> bool:
     """Whether a code of the ký hiệu is one letter ("1017/GM-S" for GM-STTTT at 0.93 on a
-    fresh seed's office scan: Tesseract drops a letter repeated, and then its repeats): no
-    agency or unit is coded by one letter, so the code's end was lost."""
-    return any(len(code.strip(" ._")) == 1 for code in _codes(number))
+    fresh seed's office scan: Tesseract drops a letter repeated, and then its repeats), or
+    one letter and digits ("TT-S1" for TT-BTC at 0.66 on fresh seed 4721's old copier): no
+    agency or unit is coded by one letter, so the code's end was lost or misread."""
+    codes = [code.strip(" ._") for code in _codes(number)]
+    return any(len(code) == 1 or sum(c.isalpha() for c in code) == 1 for code in codes)
 
 
 def letter_repeated_in_code(number: str, recipients: list[str] | None) -> bool:

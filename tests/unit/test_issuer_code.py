@@ -96,6 +96,9 @@ def test_a_code_of_one_letter_lost_its_end() -> None:
     assert not letter_alone_in_code("1017/GM-STTTT")
     assert not letter_alone_in_code("15/2016/TT-BCT")
     assert not letter_alone_in_code("123/CAT-PC03")
+    # ... nor by one letter and digits (4721 c0197: "TT-S1" for TT-BTC, silent at 0.66)
+    assert letter_alone_in_code("1039/2024/TT-S1")
+    assert not letter_alone_in_code("25/2022/QH15")
 
 
 def test_a_code_of_one_letter_repeated_is_doubted_unless_luu_names_it_so() -> None:
