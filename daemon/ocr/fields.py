@@ -70,6 +70,7 @@ from daemon.ocr.fields_lexicon import (
     compound_ended,
     correct_diacritics,
     ends_cut_short,
+    first_half_lost,
     known_agency,
     known_pair,
     number_lost,
@@ -470,10 +471,18 @@ def _bridged(lines: list[WLine], between: Sequence[float] = ()) -> list[str]:
             ended = words_lost_after(last[-2], last[-1])
             if len(ended) == 1 and _lost_before(ended[0], first[0], widths[k]):
                 texts[k] = f"{texts[k]} {ended[0]}"
+            elif (opened := first_half_lost(last[-1], first[0])) is not None:
+                # the line below starts mid-compound ("trữ tồn đọng ..."), where the lines'
+                # places show room for the half it lacks: a word misread above ("van" for
+                # văn over "thư") or a name's ("Diễn" over "Châu") leaves none
+                room = widths[k] / (len(opened) + 1)
+                if first[0].islower() and _LEAST_LOST <= room <= _MOST_LOST:
+                    texts[k] = f"{texts[k]} {opened}"
     return texts
 
 
 _MOST_LOST = 2.0  # the characters missing at most, as a share of a lost word's and a space
+_LEAST_LOST = 0.5  # ... and at least, where nothing but the room says a word was lost
 
 
 def _lost_before(word: str, first: str, width: float) -> bool:

@@ -631,6 +631,17 @@ def starts_mid_compound(text: str) -> bool:
     return first in _SECOND_HALVES and first not in _FIRST_HALVES
 
 
+def first_half_lost(before: str, word: str) -> str | None:
+    """The one word the lexicon pairs before `word`, where `word` is known only as a
+    compound's second half and makes no pair with the word `before` it ("tài liệu" over
+    "trữ tồn đọng": lưu, its line's start lost under the stamp); else None."""
+    folded = fold_word(word)
+    if folded not in _SECOND_HALVES or folded in _FIRST_HALVES or written_pair(before, word):
+        return None
+    found = {a for a, b in _KNOWN if b == folded}
+    return found.pop() if len(found) == 1 else None
+
+
 def word_lost_between(a: str, b: str) -> str | None:
     """The one word a phrase of official writing puts between `a` and `b`, which make no
     pair themselves ("tại họp về": cuộc, lost under the stamp at a line's end), or None."""

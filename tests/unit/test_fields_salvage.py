@@ -987,3 +987,26 @@ def test_a_trich_yeu_with_a_word_put_back_under_a_speck_is_flagged(types: DocTyp
         ("Triển khai bảo đảm an _ thực phẩm năm 2016", 0.30, 0.187, 0.78, 0.8),
     )
     assert _flagged_subject(reading, types) == "Triển khai bảo đảm an toàn thực phẩm năm 2016"
+
+
+def test_a_line_starting_mid_compound_gets_its_first_half_where_there_is_room(
+    types: DocTypes,
+) -> None:
+    """4721 c0178: the stamp ate the start of the second line ("trữ tồn đọng ..."): "trữ"
+    is only ever a compound's second half, "lưu" its one first half, and the lines' places
+    show room for it. Where they show none, the line below starts as printed (a word
+    misread above: "công tac van" over "thư, lưu trữ")."""
+
+    def read(first_x0: float, second_x0: float) -> Reading:
+        return _titled(
+            ("THÔNG TƯ", 0.48, 0.16, 0.60),
+            ("Hướng dẫn thực hiện chỉnh lý tài liệu", first_x0, 0.18, first_x0 + 0.4, 0.2),
+            ("trữ tồn đọng trong các cơ quan, đơn vị", second_x0, 0.20, second_x0 + 0.39, 0.2),
+        )
+
+    assert _flagged_subject(read(0.32, 0.355), types) == (  # ~5.6 characters missing
+        "Hướng dẫn thực hiện chỉnh lý tài liệu lưu trữ tồn đọng trong các cơ quan, đơn vị"
+    )
+    assert _flagged_subject(read(0.34, 0.345), types) == (  # both centred: none
+        "Hướng dẫn thực hiện chỉnh lý tài liệu trữ tồn đọng trong các cơ quan, đơn vị"
+    )
