@@ -294,10 +294,13 @@ _AHEAD = re.compile(r"\b(?:kế hoạch|dự thảo|phương hướng|chương t
 
 
 def _readings(digits: str) -> list[set[str]]:
-    """The years `digits`, no year, may have been, likelier first: one digit another; or
-    one read twice ("20119"), else one more digit anywhere (the stamp's: "năm 23023")."""
+    """The years `digits`, no year, may have been, likelier first: one digit another; one
+    lost anywhere ("năm 202"); or one read twice ("20119"), else one more digit anywhere
+    (the stamp's: "năm 23023")."""
     if len(digits) == 4 and not _A_YEAR.fullmatch(digits):
         return [{digits[:i] + d + digits[i + 1 :] for i in range(4) for d in "0123456789"}]
+    if len(digits) == 3:
+        return [{digits[:i] + d + digits[i:] for i in range(4) for d in "0123456789"}]
     if len(digits) == 5:
         twice = {digits[:i] + digits[i + 1 :] for i in range(4) if digits[i] == digits[i + 1]}
         return [twice, {digits[:i] + digits[i + 1 :] for i in range(5)}]
@@ -309,7 +312,7 @@ _YEARS_BEFORE, _YEARS_AFTER = 15, 10  # a trích yếu's years around its docume
 # A year's place: after "năm" (its marks lost or misread too: "nam", "nằm"), "giai đoạn",
 # or a year and a dash.
 _YEAR_SLOT = re.compile(
-    r"(\b(?:n[aăâàáảãạằắẳẵặầấẩẫậ]m|đoạn)\s*|(?<=\d[-–]))(\d{4,5})\b", re.IGNORECASE
+    r"(\b(?:n[aăâàáảãạằắẳẵặầấẩẫậ]m|đoạn)\s*|(?<=\d[-–]))(\d{3,5})\b", re.IGNORECASE
 )
 
 
@@ -638,11 +641,13 @@ def _semicolon_in_list(match: re.Match[str]) -> str:
 def without_specks_in_compounds(text: str) -> str:
     """A trích yếu without the specks read between the two small words of one compound of
     the lexicon ("xây - dựng", "khen ˆ - thưởng", "đầu tư. công", "an. toàn", "cấp _
-    nước"). Nothing can hide between the halves of one word, so unlike `without_specks`'
-    these leave the field trusted. Print's dash joins capitalised names ("Tài chính - Kế
-    hoạch"), spaced; one glued between the halves ("Kế-hoạch") is a speck all the same. A
-    mark in a list the regulations write may be its comma ("phòng. chống")."""
-    return _MARKS_BETWEEN.sub(_marks_in_compound, text)
+    nước", "cải., cách"). Nothing can hide between the halves of one word, so unlike
+    `without_specks`' these leave the field trusted. Print's dash joins capitalised names
+    ("Tài chính - Kế hoạch"), spaced; one glued between the halves ("Kế-hoạch") is a speck
+    all the same. A mark in a list the regulations write may be its comma ("phòng.
+    chống"); a comma alone, a list's own, is `without_specks`' to judge."""
+    text = _MARKS_BETWEEN.sub(_marks_in_compound, text)
+    return _MARKS_AND_COMMA.sub(_marks_in_compound, text)
 
 
 def _marks_in_compound(match: re.Match[str]) -> str:
@@ -759,6 +764,7 @@ _COMMA_IN_WORD = re.compile(r"([^\W\d_]+),([^\W\d_]+)")  # "Kiểm,tra"
 _LETTER_AFTER_NUMBER = re.compile(r"(?<=\d)\s+[A-ZĐ]$")
 # "tìm ;kiếm", "bồi _dưỡng", "huyện 'Tam Nông": no trích yếu holds an apostrophe
 _MARKS_BETWEEN = re.compile(r"([^\W\d_]+)((?:\s*[-–—ˆ^`~.!?_|:])+)\s*([^\W\d_]+)")
+_MARKS_AND_COMMA = re.compile(r"([^\W\d_]+)([.:;'`]+,|,[.:;'`]+)\s*([^\W\d_]+)")  # "cải., cách"
 _SEMICOLON = re.compile(r"([^\W\d_]+);\s+([^\W\d_]+)")
 _MARK_BEFORE_YEAR = re.compile(r"\b([^\W\d_]{1,4})[,:;.-]\s?(?=(?:19|20)\d\d\b)")
 # "tìm ;kiếm", "về -chỉnh lý" (a dash glued to a small word: print's list dash has a space)

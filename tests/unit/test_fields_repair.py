@@ -763,6 +763,7 @@ def test_a_trich_yeu_whose_opening_the_stamp_ate_is_mended_and_flagged(
         ("nám 20241", 2024, "nám 2024"),  # (3468 c0185)
         ("năm 0917", 2017, "năm 2017"),  # its century misread (2525 c0177)
         ("năm 0998", 2017, "năm 0998"),  # ... not where they are not its
+        ("quý I năm 202", 2023, "quý I năm 2023"),  # a digit lost (8642 c0188)
         ("năm 2040", 2026, "năm 2040"),  # a year as it stands
         ("năm 2915", None, "năm 2915"),  # no date of its own to go by
         ("Quyết định số 1234/QĐ-UBND", 2020, "Quyết định số 1234/QĐ-UBND"),

@@ -110,6 +110,20 @@ def test_a_dash_between_two_words_the_regulations_write_as_one_is_a_speck() -> N
     assert without_specks_in_compounds("Sở Tài chính - Kế hoạch") == "Sở Tài chính - Kế hoạch"
 
 
+def test_a_speck_and_a_comma_between_the_halves_of_a_compound_are_specks() -> None:
+    """8642 s0063: "Kế hoạch cải., cách hành chính"; a comma alone may be a list's, and a
+    list's own comma with a speck stays for `without_specks` to judge."""
+    assert without_specks_in_compounds("Kế hoạch cải., cách hành chính") == (
+        "Kế hoạch cải cách hành chính"
+    )
+    for kept in ("Kế hoạch cải, cách hành chính", "cán bộ., công chức", "công dân, giải"):
+        assert without_specks_in_compounds(kept) == kept
+    # the dash after a list's comma: the compound after it is still found
+    assert without_specks_in_compounds("tiếp công dân, giải - quyết khiếu nại") == (
+        "tiếp công dân, giải quyết khiếu nại"
+    )
+
+
 def test_a_unit_type_with_its_mark_lost_after_dia_ban_is_the_type() -> None:
     """ "trên địa bàn xa Kỳ Tân" (5151 c0164, an old copier): before a name, after "địa
     bàn", the word with the letters of one unit's type is that type."""
