@@ -299,8 +299,8 @@ def _number_check(number: Number, doc_type: DocType | None, types: DocTypes) -> 
         return 0.3  # the number itself is blank or unread
     if not _NUMBER_HEAD.fullmatch(head):
         return 0.5  # "B71/QĐ-UBND": a letter read where a digit was printed (3?)
-    if _ODD_IN_NUMBER.search(number.text.rstrip("_-.,:;")) or number.joined:
-        return 0.5  # "SGỗGDĐT": a ký hiệu is Latin letters, Đ and digits; "169 1/": a guess
+    if _ODD_IN_NUMBER.search(number.text.rstrip("_-.,:;")) or number.joined or number.guessed:
+        return 0.5  # "SGỗGDĐT": a ký hiệu is Latin letters, Đ and digits; "169 1/", "B79": guesses
     if number.cut:
         return 0.5  # "10/BC-": what followed the dash (the agency's code) was lost
     if _I_BEFORE_SMALL.search(number.text):

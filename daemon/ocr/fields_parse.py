@@ -10,7 +10,7 @@ from daemon.ocr.doctypes import DocType, DocTypes
 from daemon.ocr.fields_layout import NUMBER_LABEL_RE, NUMBER_RE, SPECK_LETTERS, strip_markup
 from daemon.ocr.vntext import loose_key, squash, strip_aligned, tone_key
 
-_DIGIT_LOOKALIKES = str.maketrans("OoIl|", "00111")
+_DIGIT_LOOKALIKES = str.maketrans("OoIl|BS", "0011185")
 
 # Agency codes with Đ that OCR often prints as D; restored only when a whole piece matches.
 _D_CODES = (
@@ -44,6 +44,7 @@ class Number:
     corrected: bool = False  # restore_abbr changed letters of the ký hiệu (not just Đ for D)
     joined: bool = False  # digits a gap split were joined ("169 1/KH-SCT"): worth a look
     cut: bool = False  # read up to a dash ("10/BC-"): what followed it was lost
+    guessed: bool = False  # a letter read for its first digit ("B79": 8, or 3?): a guess
 
 
 _SLASHES = str.maketrans({"⁄": "/", "∕": "/"})  # fraction slash, division slash
@@ -69,10 +70,14 @@ def parse_number(text: str) -> Number | None:
     speck_before = bare != raw and bare[:1].isdigit()
     raw = _SPECK_IN_CODE.sub("-", bare if speck_before else raw)
     parts = raw.split("/")
+    guessed = False
     if parts[0] and not parts[0].isdigit() and any(c.isdigit() for c in parts[0]):
-        head = re.match(r"[0-9OoIl|]+", parts[0])  # 1O5 -> 105; keep a suffix letter (36a)
+        # 1O5 -> 105, B79 -> 879 (a B or S only first: no number's suffix is); keep a
+        # suffix letter (36a)
+        head = re.match(r"[BS]?[0-9OoIl|]+", parts[0])
         if head:
             parts[0] = head.group(0).translate(_DIGIT_LOOKALIKES) + parts[0][head.end() :]
+            guessed = head.group(0)[0] in "BS"
     number = "/".join(parts)
     # "45UBND-VP", "255/2015NQ-HĐND": OCR dropped the thin slash
     lost_slash = re.fullmatch(r"(\d+|\d+/(?:19|20)\d\d)([A-ZĐ][\w\-]*-[\w\-]+)", number)
@@ -90,6 +95,7 @@ def parse_number(text: str) -> Number | None:
         corrected=speck_before,
         joined=split is not None,
         cut=cut,
+        guessed=guessed,
     )
 
 

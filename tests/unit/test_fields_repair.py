@@ -158,7 +158,8 @@ def test_lost_slash_and_misread_stroke_in_the_number(types: DocTypes) -> None:
     assert fields.confidence["number"] < 0.6  # joined on a guess: the clerk looks
     letter = nd30(**{**QD, "left": ["UBND HUYỆN KHÁNH SƠN", "Số: B71/QĐ-UBND"]}, conf=0.95)
     fields = extract(letter, types)
-    assert fields.number == "B71/QĐ-UBND" and fields.confidence["number"] < 0.6  # 371? 871?
+    # 871 most likely (Tesseract reads an 8 as B far more than a 3: 4721 c0152), flagged
+    assert fields.number == "871/QĐ-UBND" and fields.confidence["number"] < 0.6
     capital = nd30(**{**QD, "left": ["UBND HUYỆN KHÁNH SƠN", "Số: 23L/QĐ-UBND"]}, conf=0.95)
     assert extract(capital, types).confidence["number"] < 0.6  # 231? a capital is no suffix
     small = nd30(**{**QD, "left": ["UBND HUYỆN KHÁNH SƠN", "Số: 36a/QĐ-UBND"]}, conf=0.95)
