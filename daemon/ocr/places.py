@@ -222,10 +222,20 @@ def _with_unit_type(name: str, at: int) -> tuple[str, bool]:
     if _UNIT_TYPE.match(" ".join(rest) + " "):
         return name, True
     near = [t for t in _TYPE_WORDS if one_edit_apart(rest[0].upper(), t)]
-    if len(near) != 1:
-        return name, False
-    fixed = near[0] if rest[0].isupper() else near[0].lower()
-    return f"{name[:at].rstrip()} {fixed} {' '.join(rest[1:])}", True
+    if len(near) == 1:
+        fixed = near[0] if rest[0].isupper() else near[0].lower()
+        return f"{name[:at].rstrip()} {fixed} {' '.join(rest[1:])}", True
+    # Its start lost ("HỘI ĐỒNG NHÂN DÂN NH TUYÊN QUANG", 4721 c0163): the one type of the
+    # units so named that ends with what is left; doubted, as a name that lost a word
+    ending = loose_key(rest[0])
+    if len(ending) <= 2 and ending.isalpha():
+        borne = {u.type_word for u in gazetteer.shipped().find(" ".join(rest[1:]))} - {None}
+        ends = {t for t in borne if t and loose_key(t).endswith(ending)}
+        if len(ends) == 1:
+            fixed = ends.pop()
+            fixed = fixed.upper() if rest[0].isupper() else fixed
+            return f"{name[:at].rstrip()} {fixed} {' '.join(rest[1:])}", False
+    return name, False
 
 
 def _person(name: str) -> tuple[str, float]:
