@@ -700,7 +700,8 @@ def _near_surname(key: str) -> str | None:
 
 def _full_word(word: str) -> bool:
     """Whether a word before a period in an agency's name is a word, not an abbreviation
-    ("TP.", "TX."): longer than one, or marked as no abbreviation is ("LÝ", 4721 c0188)."""
+    ("TP.", "TX."): three letters or more, or marked as no abbreviation is ("LÝ", 4721
+    c0188)."""
     return len(word) > 2 or not word.isascii()
 
 

@@ -333,10 +333,10 @@ def _split_left(
 
 
 # "V/v" (về việc) as printed, and as OCR reads it: "V/", "V/V", "Y/v", "V/w", "V/Q", "V/2",
-# "V⁄", "V¡v", "V|v", "VW", "VWw" (the slash run into both v's), "V7v" (its slash a 7: 1246 c0188),
-# behind specks (". V/v hướng dẫn", "_› V/v"), with one before its first word ("V/v-hướng
-# dẫn", "V/v.báo cáo"); or a V alone, its slash and v lost, before a word in small letters
-# (`_vv_at`).
+# "V⁄", "V¡v", "V|v", "VW", "VWw" (the slash run into both v's), "V7v" (its slash a 7:
+# 1246 c0188), behind specks (". V/v hướng dẫn", "_› V/v"), with one before its first
+# word ("V/v-hướng dẫn", "V/v.báo cáo"); or a V alone, its slash and v lost, before a word
+# in small letters (`_vv_at`).
 _VV_KEY = re.compile(r"[\W_]*\s*(?:[vyw]\s*[/⁄¡|!]\s*[a-z0-9]?[\s.-]|v[vw]w?\s|v7[vw]\s|ve viec\b)")
 _LONE_V = re.compile(r"[\W_]*V\s+[a-zà-ỹđ]")
 

@@ -445,10 +445,9 @@ def misread_words(text: str) -> list[Slip]:
             out.append(Slip(word, None, False))  # "mở Si năm": no name is one short syllable
             continue
         if common and not head and not lone:
-            # ... unless a neighbour calls for its twin: a compound's ("người có đông"), or,
-            # for a word written only as a compound's first half that starts none here, a
-            # commoner word's the regulations write beside it ("cá nhân cơ thành tích": có,
-            # at 0.93 on a fresh seed's old copier, 4721 c0184)
+            # ... unless a neighbour calls for its twin: a compound's ("người có đông"), or
+            # a far commoner word's the regulations write beside it ("cá nhân cơ thành
+            # tích": có, at 0.93 on a fresh seed's old copier, 4721 c0184)
             slip = _orphan_slip(text, words, i) or _common_twin(text, words, i)
             if slip is not None:
                 out.append(slip)
@@ -1015,7 +1014,7 @@ def _function_twin(word: str) -> Slip | None:
 
 
 def _common_twin(text: str, words: list[re.Match[str]], i: int) -> Slip | None:
-    """Word `i`, a common word pairing with neither neighbour, when a twin some ten times
+    """Word `i`, a common word pairing with neither neighbour, when a twin some eight times
     as common pairs with one as the regulations write it ("cá nhân cơ thành tích": có)."""
     before, after = _beside(text, words, i, -1) or None, _beside(text, words, i, 1) or None
     word = words[i].group()
@@ -1038,7 +1037,6 @@ def _written_twin(
         twin
         for twin, twin_zipf in word_use.twins(word)
         if twin_zipf >= zipf + (_WRITTEN_TWIN_GAP if gap is None else gap)
-        and twin_zipf > zipf
         and ((before and written_pair(before, twin)) or (after and written_pair(twin, after)))
     }
     if not twins:

@@ -72,8 +72,8 @@ def parse_number(text: str) -> Number | None:
     parts = raw.split("/")
     guessed = False
     if parts[0] and not parts[0].isdigit() and any(c.isdigit() for c in parts[0]):
-        # 1O5 -> 105, B79 -> 879 (a B or S only first: no number's suffix is); keep a
-        # suffix letter (36a)
+        # 1O5 -> 105, B79 -> 879 (a B or an S only as its first character: a number's own
+        # letter comes last); keep a suffix letter (36a)
         head = re.match(r"[BS]?[0-9OoIl|]+", parts[0])
         if head:
             parts[0] = head.group(0).translate(_DIGIT_LOOKALIKES) + parts[0][head.end() :]

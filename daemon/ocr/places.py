@@ -229,8 +229,8 @@ def _with_unit_type(name: str, at: int) -> tuple[str, bool]:
     # units so named that ends with what is left; doubted, as a name that lost a word
     ending = loose_key(rest[0])
     if len(ending) <= 2 and ending.isalpha():
-        borne = {u.type_word for u in gazetteer.shipped().find(" ".join(rest[1:]))} - {None}
-        ends = {t for t in borne if t and loose_key(t).endswith(ending)}
+        types = {u.type_word for u in gazetteer.shipped().find(" ".join(rest[1:]))}
+        ends = {t for t in types if t and loose_key(t).endswith(ending)}
         if len(ends) == 1:
             fixed = ends.pop()
             fixed = fixed.upper() if rest[0].isupper() else fixed
