@@ -276,8 +276,15 @@ def _read_date(head: Header, line: WLine, today: dt.date) -> bool:
     parsed = parse_date_line(line.text, today)
     if parsed is None or parsed.lead > 6 or NUMBER_LABEL_RE.match(line.text):
         return False
+    if _CITED.search(line.key):
+        return False  # "4567/UBND-KT ngày 12/6/2016 của UBND huyện": another's, the body's
     head.date, head.date_line = parsed, line
     return True
+
+
+# A date "của" follows: the date of a document the body cites (3359 c0158, where the
+# header's date line was not read, gave the document that date at 0.94)
+_CITED = re.compile(r"(?:19|20)\d\d\W*cua\b")
 
 
 def _read_number(head: Header, layout: Layout, at: int, left: list[int]) -> None:

@@ -178,8 +178,10 @@ def _has_subsequence(text: str, part: str) -> bool:
 
 _DIGITS = r"[0-9oilb]"  # on the folded text: O, I, l and B read for 0, 1, 1 and 8
 _GAP = r"[\s|\-_.,:]*"  # "tháng|02", "ngày-02": a speck between the words
+# "tháng" with its vowel misread too ("thúng 8", 3359 c0158): the digits around it and
+# "năm" and a year after it leave no doubt what it is
 _DAY_MONTH_YEAR = (
-    rf"(?P<d>{_DIGITS}{{1,2}}){_GAP}thang{_GAP}(?P<m>{_DIGITS}{{1,2}}){_GAP}"
+    rf"(?P<d>{_DIGITS}{{1,2}}){_GAP}th[a-z]ng{_GAP}(?P<m>{_DIGITS}{{1,2}}){_GAP}"
     rf"nam{_GAP}(?P<y>{_DIGITS}{{4}})"
 )
 _DATE_WORDS = re.compile(rf"ngay{_GAP}{_DAY_MONTH_YEAR}")

@@ -632,6 +632,22 @@ def test_an_old_copiers_labels_of_number_and_date_are_still_found(types: DocType
     right = (*MOTTO, "Phú Phong, ngày-02 tháng 01 năm 2017")
     fields = extract(nd30(**{**QD, "right": right}, conf=0.9), types)
     assert (fields.date, fields.place) == (dt.date(2017, 1, 2), "Phú Phong")
+    right = (*MOTTO, "Phú Phong, ngày 22 thúng 8 năm 2016")  # 3359 c0158: "tháng" misread
+    fields = extract(nd30(**{**QD, "right": right}, conf=0.9), types)
+    assert (fields.date, fields.place) == (dt.date(2016, 8, 22), "Phú Phong")
+
+
+def test_a_date_the_body_cites_is_not_the_documents(types: DocTypes) -> None:
+    """3359 c0158: the header's date line unread, the date of the document a line under
+    the V/v cites ("... ngày 12/6/2016 của UBND huyện") became the document's, at 0.94."""
+    left = ["ỦY BAN NHÂN DÂN", "THỊ TRẤN PHÚ PHONG", "Số: 144/UBND-VP", "V/v cung cấp thông tin"]
+    reading = nd30(
+        left=left,
+        right=(*MOTTO, "Phú Phong, ngàv 22 th"),
+        body=["Trưởng các thôn, tổ dân phố.", "4567/UBND-KT ngày 12/6/2016 của UBND huyện"],
+        conf=0.94,
+    )
+    assert extract(reading, types).date is None
 
 
 @pytest.mark.parametrize(
