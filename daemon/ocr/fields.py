@@ -93,6 +93,7 @@ from daemon.ocr.issuer_code import (
     letter_alone_in_code,
     letter_repeated_in_code,
     speck_in_code,
+    type_alone_in_code,
     unit_code_doubtful,
 )
 from daemon.ocr.model import FIELD_NAMES, Fields, Reading
@@ -346,6 +347,7 @@ def _ky_hieu_disagrees(values: dict[str, Any], types: DocTypes) -> bool:
         or unit_code_doubtful(number, type_abbrs=types.abbrs)
         or speck_in_code(number)
         or letter_alone_in_code(number)
+        or type_alone_in_code(number, type_abbrs=types.abbrs)
         or letter_repeated_in_code(number, values["recipients"])
     )
 

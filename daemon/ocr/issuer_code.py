@@ -243,6 +243,14 @@ def letter_alone_in_code(number: str) -> bool:
     return any(len(code) == 1 or sum(c.isalpha() for c in code) == 1 for code in codes)
 
 
+def type_alone_in_code(number: str, *, type_abbrs: frozenset[str]) -> bool:
+    """Whether the ký hiệu is a type's abbreviation alone ("134/TB" for TB-UBND at 0.70 on
+    fresh seed 1784's old copier): ND30 puts the issuer's code after the type's, so it was
+    lost (the stamp, or a streak, over it)."""
+    codes = [code.strip(" ._") for code in _codes(number)]
+    return len(codes) == 1 and codes[0] in type_abbrs
+
+
 def letter_repeated_in_code(number: str, recipients: list[str] | None) -> bool:
     """Whether a code of the ký hiệu is one letter three times or more, no unit's code that
     agencies use ("SGDĐT-TTT" at 0.68 on a fresh seed's office scan, for TTr: Tesseract

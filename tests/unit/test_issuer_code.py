@@ -13,6 +13,7 @@ from daemon.ocr.issuer_code import (
     letter_repeated_in_code,
     short_forms,
     speck_in_code,
+    type_alone_in_code,
     unit_code_doubtful,
 )
 
@@ -215,3 +216,13 @@ def test_an_agency_code_two_letters_off_the_issuers_is_doubted(
 )
 def test_a_units_code_one_letter_off_a_common_one_is_doubted(number: str, doubted: bool) -> None:
     assert unit_code_doubtful(number, type_abbrs=TYPES) is doubted
+
+
+def test_a_ky_hieu_of_the_type_alone_lost_the_issuers_code() -> None:
+    """1784 c0178: "134/TB" for 134/TB-UBND, registered at 0.70. A công văn's ký hiệu
+    starts with the agency's code, and a law's is its issuer's alone (QH15)."""
+    abbrs = frozenset({"TB", "QĐ", "KH"})
+    assert type_alone_in_code("134/TB", type_abbrs=abbrs)
+    assert type_alone_in_code("12/2020/QĐ", type_abbrs=abbrs)
+    for whole in ("134/TB-UBND", "245/UBND-VP", "10/2022/QH15", "12/SNV"):
+        assert not type_alone_in_code(whole, type_abbrs=abbrs)
