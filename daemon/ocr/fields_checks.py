@@ -442,6 +442,7 @@ def without_specks(text: str) -> str:
         text = _CLOSING_APOSTROPHE.sub("", text)
     text = _SPLIT_YEAR.sub(_year_mended, text)
     text = " ".join(_unglued(word) for word in text.split(" "))
+    text = _unglued_between(text)
     text = _QUARTER.sub("quý", text)
     text = _STORM_NUMBER.sub("số", _STORM.sub("bão", text))
     text = _CAPITAL_INSIDE.sub(_capital_unshouted, text)
@@ -717,6 +718,29 @@ def _unglued(word: str) -> str:
     return splits.pop() if len(splits) == 1 else word
 
 
+def _unglued_between(text: str) -> str:
+    """`text` with a word in small letters that is no syllable split in two where only one
+    split makes each half pair with its neighbour ("trật tựan toàn": tự an, 1784 c0156):
+    one tone or none does not tell two syllables (`_unglued`), the neighbours do."""
+    words = text.split(" ")
+    for k in range(1, len(words) - 1):
+        word, before = words[k], words[k - 1]
+        if not (word.isalpha() and word.islower() and foreign_or_invalid(word)):
+            continue
+        after = next((w for w in words[k + 1 :] if any(c.isalpha() for c in w)), "")  # " . "
+        splits = {
+            (word[:i], word[i:])
+            for i in range(1, len(word))
+            if is_syllable(word[:i])
+            and is_syllable(word[i:])
+            and written_pair(before, word[:i])
+            and written_pair(word[i:], after)
+        }
+        if len(splits) == 1:
+            words[k] = " ".join(splits.pop())
+    return " ".join(words)
+
+
 def _two_letter_syllable(word: str) -> bool:
     return len(word) >= 2 and is_syllable(word)
 
@@ -768,7 +792,7 @@ _MARKS_AND_COMMA = re.compile(r"([^\W\d_]+)([.:;'`]+,|,[.:;'`]+)\s*([^\W\d_]+)")
 _SEMICOLON = re.compile(r"([^\W\d_]+);\s+([^\W\d_]+)")
 _MARK_BEFORE_YEAR = re.compile(r"\b([^\W\d_]{1,4})[,:;.-]\s?(?=(?:19|20)\d\d\b)")
 # "tìm ;kiếm", "về -chỉnh lý" (a dash glued to a small word: print's list dash has a space)
-_MARK_BEFORE_WORD = re.compile(r"(?<=\s)(?:[;_„‚|~`\-–]+(?=[a-zà-ỹđ])|['’]+(?=[^\W\d_]))")
+_MARK_BEFORE_WORD = re.compile(r"(?<=\s)(?:[;,_„‚|~`\-–]+(?=[a-zà-ỹđ])|['’]+(?=[^\W\d_]))")
 _OPEN_STRAIGHT_QUOTE = re.compile(r'(?<=\s)"(?=[a-zà-ỹđ])')
 _OPEN_QUOTE = re.compile(r"(?<=\s)“(?=[a-zà-ỹđ])|(?<=\w)“$")  # "... năm 2020“": opens nothing
 # "quy III": the quarter's word, its mark lost (no other "quy" takes a Roman numeral)

@@ -442,7 +442,17 @@ def misread_words(text: str) -> list[Slip]:
         lone = _lone_capital(text, words, i)
         following = words[i + 1].group() if i + 1 < len(words) else ""
         if lone and len(word) <= 2 and following.islower() and not written_pair(word, following):
-            out.append(Slip(word, None, False))  # "mở Si năm": no name is one short syllable
+            # "mở Si năm": no name is one short syllable; the one word a letter off that
+            # pairs with the next is the fix ("Ban hành Rề hoạch": Kế, 1784 c0183)
+            fixes = {
+                form
+                for other, forms in _VOCABULARY.items()
+                if edit_distance(loose_key(word), other, 1) == 1
+                for form in forms
+                if known_pair(form, following)
+            }
+            fix = _cased(word, fixes.pop()) if len(fixes) == 1 else None
+            out.append(Slip(word, fix, False))
             continue
         if common and not head and not lone:
             # ... unless a neighbour calls for its twin: a compound's ("người có đông"), or

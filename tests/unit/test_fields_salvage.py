@@ -1024,3 +1024,28 @@ def test_a_line_starting_mid_compound_gets_its_first_half_where_there_is_room(
     assert _flagged_subject(read(0.34, 0.345), types) == (  # both centred: none
         "Hướng dẫn thực hiện chỉnh lý tài liệu trữ tồn đọng trong các cơ quan, đơn vị"
     )
+
+
+def test_two_words_run_together_or_a_comma_glued_to_one_are_told_by_their_neighbours() -> None:
+    """1784 c0156: "trật tựan . toàn" (one tone: no two syllables by their marks alone, but
+    "tự" pairs with "trật" and "an" with "toàn"); 3359 c0191: "bảo đảm ,trật tự" (print
+    puts a comma after a word, a space after it)."""
+    assert without_specks("Quy chế về bảo đảm trật tựan . toàn giao thông") == (
+        "Quy chế về bảo đảm trật tự an . toàn giao thông"  # the stop is judged later
+    )
+    assert without_specks("kiện toàn Ban Chỉ đạo bảo đảm ,trật tự") == (
+        "kiện toàn Ban Chỉ đạo bảo đảm trật tự"
+    )
+    assert without_specks("tuyên truyền tựan") == "tuyên truyền tựan"  # no neighbour vouches
+
+
+def test_a_short_capital_no_name_has_is_the_one_word_a_letter_off_pairing_on() -> None:
+    """1784 c0183: "Ban hành Rề hoạch": Kế, the one word a letter off "Rề" that pairs with
+    "hoạch"; "mở Si năm" has none, and is only doubted."""
+    from daemon.ocr.fields_lexicon import Slip, misread_words
+
+    assert misread_words("Ban hành Rề hoạch hỗ trợ doanh nghiệp") == [Slip("Rề", "Kế", False)]
+    # a place's syllable (a commune is called Ia Re) alone between small words
+    read = "Kết luận của Trưởng phòng Tài chính Re hoạch tại cuộc họp"
+    assert misread_words(read) == [Slip("Re", "Kế", False)]
+    assert misread_words("Tiêm chủng mở Si năm 2023") == [Slip("Si", None, False)]
