@@ -902,16 +902,16 @@ def _unit_type_unspecked(match: re.Match[str]) -> str:
     Tường", 7171 c0163; "1B Mỹ Hương", 2961 c0200), or where the speck holds the type's end
     with a mark or a digit ("cộng đồng »ã Hoàng Vân", 7529 s0079)."""
     word = match[2]
-    if len(word) > _SPECK_WORD or word in UNIT_TYPES:
-        return match[0]
+    letters = "".join(c for c in word if c.isalpha())
+    marked = letters != word and bool(letters)  # "»ã": a type's end, with a mark
+    if len(word) > _SPECK_WORD or word in UNIT_TYPES or not (match[1] or marked):
+        return match[0]  # (a short word before a name, "và Đào tạo", is print's)
     name = _NAME_AFTER.match(match.string, match.end())
     borne = {unit.type_word for unit in gazetteer.shipped().find(name[1])} if name else set()
     kind = borne.pop() if len(borne) == 1 else None
-    if kind is None:
+    if kind is None or not (match[1] or kind.endswith(letters)):
         return match[0]
-    letters = "".join(c for c in word if c.isalpha())
-    end_of_type = letters != word and bool(letters) and kind.endswith(letters)
-    return f"{match[1] or ''}{kind}" if match[1] or end_of_type else match[0]
+    return f"{match[1] or ''}{kind}"
 
 
 _SPECK_WORD = 2  # characters: a word this short where a unit's type stands is a speck

@@ -16,6 +16,7 @@ import functools
 import itertools
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from daemon.ocr import gazetteer, word_use
@@ -444,13 +445,7 @@ def misread_words(text: str) -> list[Slip]:
         if lone and len(word) <= 2 and following.islower() and not written_pair(word, following):
             # "mở Si năm": no name is one short syllable; the one word a letter off that
             # pairs with the next is the fix ("Ban hành Rề hoạch": Kế, 1784 c0183)
-            fixes = {
-                form
-                for other, forms in _VOCABULARY.items()
-                if edit_distance(loose_key(word), other, 1) == 1
-                for form in forms
-                if known_pair(form, following)
-            }
+            fixes = {form for form in _forms_a_letter_off(word) if known_pair(form, following)}
             fix = _cased(word, fixes.pop()) if len(fixes) == 1 else None
             out.append(Slip(word, fix, False))
             continue
@@ -636,8 +631,12 @@ def starts_mid_compound(text: str) -> bool:
     words = _WORD.findall(nfc(text))
     if len(words) < 2 or known_pair(words[0], words[1]):
         return False
-    first = fold_word(words[0])
-    return first in _SECOND_HALVES and first not in _FIRST_HALVES
+    return _second_half_only(fold_word(words[0]))
+
+
+def _second_half_only(folded: str) -> bool:
+    """Whether the lexicon knows a word (folded) only as a compound's second half."""
+    return folded in _SECOND_HALVES and folded not in _FIRST_HALVES
 
 
 def first_half_lost(before: str, word: str) -> str | None:
@@ -645,7 +644,7 @@ def first_half_lost(before: str, word: str) -> str | None:
     compound's second half and makes no pair with the word `before` it ("tài liệu" over
     "trữ tồn đọng": lưu, its line's start lost under the stamp); else None."""
     folded = fold_word(word)
-    if folded not in _SECOND_HALVES or folded in _FIRST_HALVES or written_pair(before, word):
+    if not _second_half_only(folded) or written_pair(before, word):
         return None
     found = {a for a, b in _KNOWN if b == folded}
     return found.pop() if len(found) == 1 else None
@@ -984,15 +983,21 @@ def _orphan_slip(text: str, words: list[re.Match[str]], i: int) -> Slip | None:
     far_after = _beside(text, words, i + 1, 1) if after else ""
     fixes = {
         form
-        for other, forms in _VOCABULARY.items()
-        if edit_distance(loose_key(word), other, 1) == 1
-        for form in forms
+        for form in _forms_a_letter_off(word)
         if _calls_for(before, far_before, form, left=True)
         or _calls_for(after, far_after, form, left=False)
     }
     if not fixes:
         return None
     return Slip(word, _cased(word, fixes.pop()) if len(fixes) == 1 else None, False)
+
+
+def _forms_a_letter_off(word: str) -> Iterator[str]:
+    """The lexicon's words one letter from `word`, marks aside."""
+    key = loose_key(word)
+    for other, forms in _VOCABULARY.items():
+        if edit_distance(key, other, 1) == 1:
+            yield from forms
 
 
 def _after_a_compound(text: str, words: list[re.Match[str]], i: int) -> bool:
@@ -1033,8 +1038,12 @@ def _common_twin(text: str, words: list[re.Match[str]], i: int) -> Slip | None:
     return _written_twin(word, before, after, gap=_COMMON_TWIN_GAP)
 
 
+_WRITTEN_TWIN_GAP = 1.5  # Zipf: ~30 times as common
+_COMMON_TWIN_GAP = 0.9  # ... ~8 times, for a common word of official writing
+
+
 def _written_twin(
-    word: str, before: str | None, after: str | None, *, gap: float | None = None
+    word: str, before: str | None, after: str | None, *, gap: float = _WRITTEN_TWIN_GAP
 ) -> Slip | None:
     """A word in small letters that pairs with neither neighbour (the caller checked), one
     of whose twins (its letters, other marks) is far more common and pairs with one as
@@ -1046,16 +1055,12 @@ def _written_twin(
     twins = {
         twin
         for twin, twin_zipf in word_use.twins(word)
-        if twin_zipf >= zipf + (_WRITTEN_TWIN_GAP if gap is None else gap)
+        if twin_zipf >= zipf + gap
         and ((before and written_pair(before, twin)) or (after and written_pair(twin, after)))
     }
     if not twins:
         return None
     return Slip(word, _cased(word, twins.pop()) if len(twins) == 1 else None, False)
-
-
-_WRITTEN_TWIN_GAP = 1.5  # Zipf: ~30 times as common
-_COMMON_TWIN_GAP = 0.9  # ... ~8 times, for a common word of official writing
 
 
 @functools.cache
