@@ -443,7 +443,7 @@ def subject_lines(layout: Layout, head: Header) -> tuple[list[WLine], int]:
         return [], head.end
     lines = layout.lines
     title = head.title_line or lines[head.title]
-    axis = _Axis.of(layout, title, head.title_match.type.names if head.title_match else ())
+    axis = _Axis.of(layout, head, title)
     out: list[WLine] = []
     marks: list[WLine] = []  # lines of marks (".¬aĂ-Ằ—Ằ"): the rule under it, or a speck
     prev, end = title, head.title + 1
@@ -501,7 +501,7 @@ def chars_lost_before(layout: Layout, head: Header, subject: list[WLine]) -> flo
     title, line = head.title_line or layout.lines[head.title], subject[0]
     if not line.text.lstrip(_END_MARKS)[:1].islower():
         return 0.0
-    centre = _printed_centre(title, least=1)
+    centre = _title_centre(head, title)
     per_char = (line.x1 - line.x0) / len(line.text)
     return max((line.x1 - centre) - (centre - line.x0), 0.0) / per_char
 
@@ -513,7 +513,7 @@ def chars_lost_between(layout: Layout, head: Header, subject: list[WLine]) -> li
     where nothing says where the title is."""
     if head.title is None or not layout.positioned:
         return [0.0] * max(len(subject) - 1, 0)
-    centre = _printed_centre(head.title_line or layout.lines[head.title], least=1)
+    centre = _title_centre(head, head.title_line or layout.lines[head.title])
 
     def lost(line: WLine, *, start: bool) -> float:
         if start and not line.text.lstrip(_END_MARKS)[:1].islower():
@@ -524,6 +524,13 @@ def chars_lost_between(layout: Layout, head: Header, subject: list[WLine]) -> li
         )
 
     return [lost(a, start=False) + lost(b, start=True) for a, b in pairwise(subject)]
+
+
+def _title_centre(head: Header, title: WLine) -> float:
+    """The middle of the title as printed: of its type's name where the stamp's ink was read
+    glued to it (see `_named_part`), as `_Axis` centres the trích yếu's lines."""
+    names = head.title_match.type.names if head.title_match else ()
+    return _printed_centre(_named_part(title, names), least=1)
 
 
 def subject_may_go_on(layout: Layout, subject: list[WLine], following: int) -> bool:
@@ -581,14 +588,13 @@ class _Axis:
         return max((e[1] for e in self.edges), default=1.0)
 
     @classmethod
-    def of(cls, layout: Layout, title: WLine, names: Sequence[str] = ()) -> _Axis:
+    def of(cls, layout: Layout, head: Header, title: WLine) -> _Axis:
         if not layout.positioned or title.bold:
             return cls(layout.positioned)
         long = [ln for ln in layout.lines if ln.page == title.page and len(ln.text) >= 30]
         if _stamp_bits_after(title):
             return cls(True)  # "QUYẾT ĐỊNH L2": where the title ends is not known
-        # "TỜ TRÌNH...": specks after it; "KẾ HOẠCH.o+": the stamp's ink glued to it
-        centre = _printed_centre(_named_part(title, names), least=1)
+        centre = _title_centre(head, title)  # "TỜ TRÌNH...": specks after it
         if not long:
             return cls(True, centre)
         return cls(True, centre, tuple((ln.x0, ln.x1, ln.y0 >= title.y1) for ln in long))

@@ -294,6 +294,22 @@ def test_the_opening_the_stamp_ate_is_the_one_as_wide_as_the_gap_it_left(
     assert fields.confidence["subject"] < THRESHOLD
 
 
+def test_the_opening_the_stamp_ate_is_measured_from_the_titles_name(types: DocTypes) -> None:
+    """The stamp's ink read glued to the title ("QUYẾT ĐỊNH.o+") widens its box to the right:
+    the gap the lost opening left is measured from the middle of the type's name, as the
+    lines' centring is; from the box's, it looked three characters short, too few for any."""
+    per_char, centre, read = 0.0123, 0.533, "thành lập Tổ công tác triển khai"
+    width = per_char * len(read)
+    x0 = (8 * per_char + 2 * centre - width) / 2
+    reading = page(
+        *HEADER,
+        ("QUYẾT ĐỊNH.o+", 0.452, 0.177, 0.6626),  # its name centred at 0.533
+        (read, x0, 0.196, x0 + width, 0.2),
+        *BODY,
+    )
+    assert _flagged_subject(reading, types) == "Về việc thành lập Tổ công tác triển khai"
+
+
 def test_the_stamps_den_under_a_vv_line_ends_it(types: DocTypes) -> None:
     """The stamp's "ĐẾN Số: ... Chuyển:" read into one line with "Kính gửi: - Bộ Nội vụ;"
     under the V/v line (fresh seed 9898 s0052, an office scan): not the trích yếu's."""
