@@ -989,7 +989,8 @@ def looks_whole(text: str, *, titled: bool) -> float:
     with a capital ("việc đẩy mạnh ..." lost its "Về"), quotation marks come in pairs, no word
     is bare punctuation ("số liệu __ cải cách") nor starts with or holds any ("tìm ;kiếm",
     "đất:đai", "2022 ;1!6"), no capital follows a small letter ("dịCh"), a year has four
-    digits ("năm 2 25"), a quarter a numeral ("quý EV") and a grade 1 to 12 ("lớp 19"), and
+    digits ("năm 2 25"), a quarter a numeral ("quý EV") and a grade 1 to 12 ("lớp 19"), the
+    first months are "6 tháng đầu năm" (not "tháng 6 đầu năm": read out of order), and
     a sentence holds no word
     in capitals that is a syllable rather than an abbreviation
     ("chuyển đổi SỐ"; UBND, HĐND and the like have no tone mark), it does not end on two
@@ -1003,7 +1004,7 @@ def looks_whole(text: str, *, titled: bool) -> float:
         not any(c.isalnum() for c in word) and (len(word) > 1 or word not in SUBJECT_MARKS)
         for word in text.split()
     )
-    year = any(p.search(text) for p in (_BROKEN_YEAR, _ODD_YEAR, _BAD_QUARTER))
+    year = any(p.search(text) for p in (_BROKEN_YEAR, _ODD_YEAR, _BAD_QUARTER, _MONTHS_SWAPPED))
     dust = dust or bool(
         _MARK_IN_WORD.search(text) or _ODD_MARK_BY_DIGIT.search(text) or _MARK_MID.search(text)
     )
@@ -1077,6 +1078,9 @@ _BAD_QUARTER = re.compile(
     # A school year's grade runs from 1 to 12: "vào lớp 19" is a misread 10 (fresh seed 7474)
     r"|\b(?:lớp|LỚP)\s+(?!(?:[1-9]|1[0-2])\b)\d+"
 )
+# "6 tháng đầu năm" (the first six months) read out of order: no one writes "tháng 6 đầu
+# năm" (7302 c0151: a box widened back over the "6" before it).
+_MONTHS_SWAPPED = re.compile(r"\btháng\s+\d{1,2}\s+(?:đầu|cuối)\s+năm\b", re.IGNORECASE)
 _TONED_CAPS = re.compile(
     r"[A-ZĐÂĂÊÔƠƯ]*[ÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ][A-ZĐÂĂÊÔƠƯ]*"
 )

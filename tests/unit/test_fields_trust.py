@@ -973,6 +973,15 @@ def test_a_quarter_is_told_from_a_name() -> None:
     assert looks_whole(named, titled=True) == 1.0
 
 
+def test_the_first_months_read_out_of_order_are_doubted() -> None:
+    """7302 c0151: "6 tháng đầu năm" read "tháng 6 đầu năm", its words out of order; the
+    month of a date stays sound."""
+    swapped = "Dự hội nghị sơ kết công tác văn thư, lưu trữ tháng 6 đầu năm 2015"
+    assert looks_whole(swapped, titled=True) < 1.0
+    assert looks_whole(swapped.replace("tháng 6", "6 tháng"), titled=True) == 1.0
+    assert looks_whole("Về việc tổ chức hội nghị tháng 6 năm 2015", titled=True) == 1.0
+
+
 def test_the_stamp_beside_the_title_does_not_hide_the_trich_yeu(types: DocTypes) -> None:
     """The reading order puts the stamp's lines, left of the title, between the title and
     the trích yếu: its engraved words in capitals and the pen's remains, read unsurely."""
