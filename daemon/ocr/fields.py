@@ -89,6 +89,7 @@ from daemon.ocr.issuer_code import (
     agency_code_doubtful,
     agency_code_garbled,
     agreed,
+    code_cut_at_a_gap,
     drafting_unit_disagrees,
     letter_alone_in_code,
     letter_repeated_in_code,
@@ -174,7 +175,8 @@ def extract_fields(reading: Reading, types: DocTypes, *, today: dt.date | None =
             values["place"], (values["issuer"], values["parent_issuer"])
         )
     if values["number"] and conf["number"] < 1.0 and conf["issuer"] >= _SURE_ISSUER:
-        _number_agrees(values, conf, types)  # read by OCR: the issuer's code checks it
+        rest = head.number.rest if head.number else ""
+        _number_agrees(values, conf, types, rest)  # read by OCR: the issuer's code checks it
     _marks(head, values, conf, whole_text=reading.text_source == "text-layer")
     _closing(closing, values, conf)
     if values["number"] and conf["number"] < 1.0 and _ky_hieu_disagrees(values, types):
@@ -320,12 +322,16 @@ def _number_check(number: Number, doc_type: DocType | None, types: DocTypes) -> 
     return 0.7  # a missing type
 
 
-def _number_agrees(values: dict[str, Any], conf: dict[str, float], types: DocTypes) -> None:
+def _number_agrees(
+    values: dict[str, Any], conf: dict[str, float], types: DocTypes, rest: str
+) -> None:
     """The ký hiệu's agency code one slip away from the issuer's short form is corrected
-    (61/QĐ-UBN for a Ủy ban nhân dân), and then no surer than any corrected ký hiệu."""
-    number, changed = agreed(
-        values["number"], values["issuer"], values["parent_issuer"], exempt=types.abbrs
-    )
+    (61/QĐ-UBN for a Ủy ban nhân dân), or cut at a gap OCR read inside it, the rest in
+    `rest` ("TB-ST TTI"); and then no surer than any corrected ký hiệu."""
+    issuers = values["issuer"], values["parent_issuer"]
+    whole = code_cut_at_a_gap(values["number"], rest, *issuers)
+    number, changed = agreed(whole, *issuers, exempt=types.abbrs)
+    changed = changed or whole != values["number"]
     if changed:
         values["number"] = number
         conf["number"] = min(conf["number"], _CORRECTED_NUMBER)

@@ -76,6 +76,23 @@ def agreed(
     return (f"{head}/{''.join(pieces)}", True) if changed else (number, False)
 
 
+def code_cut_at_a_gap(number: str, rest: str, issuer: str | None, parent: str | None) -> str:
+    """`number` with the word of capitals read after it (`rest`, what followed on its line)
+    put back in its last code, where OCR cut that code at a gap it read inside ("1543/TB-ST
+    TTI" for TB-STTTT, 7302 c0200): the code is a part of the issuer's short form, and with
+    the word it is that form, or one slip of it (`agreed` then mends the slip). As read
+    otherwise: a word beside the number is as often a mark stamped there ("KHẨN")."""
+    word = rest.split(" ", 1)[0]
+    code = number.rsplit("-", 1)[-1].rsplit("/", 1)[-1]
+    forms = short_forms(issuer, parent)
+    if not (word.isalpha() and word.isupper() and code.isalpha()) or code in forms:
+        return number
+    if not any(code in form and len(code) < len(form) for form in forms):
+        return number
+    joined, _ = agreed(number + word, issuer, parent)
+    return joined if joined.rsplit("-", 1)[-1].rsplit("/", 1)[-1] in forms else number
+
+
 # A digit between the capitals of a code ("S5TNMT"): a speck OCR read as one. A unit's
 # number ends a code (the police's PC03), never stands inside it.
 _SPECK_DIGIT = re.compile(r"(?<=[A-ZĐ])\d(?=[A-ZĐ])")

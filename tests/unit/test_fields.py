@@ -149,6 +149,15 @@ def test_only_a_sure_issuer_corrects_the_kyhieu(
     assert (fields.confidence["issuer"] >= 0.8) == (issuer_conf > 0.9)
 
 
+def test_a_ky_hieu_code_cut_at_a_gap_is_joined_and_doubted(types: DocTypes) -> None:
+    """7302 c0200: "Số: 1543/TB-ST TTI", read as 1543/TB-ST at 0.83: the code is the start
+    of the issuer's STTTT, the capitals after the gap its end with a slip."""
+    left = ["UBND TỈNH LÂM ĐỒNG", "SỞ THÔNG TIN VÀ TRUYỀN THÔNG", "Số: 1543/QĐ-ST TTI"]
+    fields = extract(nd30(**{**QD, "left": left}, conf=0.95), types)
+    assert fields.number == "1543/QĐ-STTTT"
+    assert fields.confidence["number"] <= 0.85
+
+
 def test_the_stamp_beside_the_number_is_no_agency_line(types: DocTypes) -> None:
     """The top of the clerk's stamp, beside the "Số:" line and a little lower, came first
     in reading order and went into the issuer ("SỞ CÔNG THƯƠNG Sa")."""

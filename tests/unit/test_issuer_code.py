@@ -8,6 +8,7 @@ from daemon.ocr.issuer_code import (
     agency_code_doubtful,
     agency_code_garbled,
     agreed,
+    code_cut_at_a_gap,
     drafting_unit_disagrees,
     letter_alone_in_code,
     letter_repeated_in_code,
@@ -226,3 +227,20 @@ def test_a_ky_hieu_of_the_type_alone_lost_the_issuers_code() -> None:
     assert type_alone_in_code("12/2020/QĐ", type_abbrs=abbrs)
     for whole in ("134/TB-UBND", "245/UBND-VP", "10/2022/QH15", "12/SNV"):
         assert not type_alone_in_code(whole, type_abbrs=abbrs)
+
+
+@pytest.mark.parametrize(
+    ("number", "rest", "meant"),
+    [
+        # 7302 c0200: "Số: 1543/TB-ST TTI", the code cut at a gap, registered at 0.83
+        ("1543/TB-ST", "TTI", "1543/TB-STTTT"),
+        ("1543/TB-ST", "TTTT ngày", "1543/TB-STTTT"),
+        ("1543/TB-ST", "KHẨN", "1543/TB-ST"),  # a mark stamped beside the number
+        ("1543/TB-STTTT", "KHẨN", "1543/TB-STTTT"),  # the code whole
+        ("1543/TB-ST", "tti", "1543/TB-ST"),  # no code is in small letters
+        ("1543/TB-ST", "", "1543/TB-ST"),
+    ],
+)
+def test_a_code_cut_at_a_gap_is_joined_to_the_rest(number: str, rest: str, meant: str) -> None:
+    issuer, parent = "SỞ THÔNG TIN VÀ TRUYỀN THÔNG", "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG"
+    assert code_cut_at_a_gap(number, rest, issuer, parent) == meant
