@@ -29,6 +29,7 @@ from daemon.ocr.fields_checks import (
     SPELLING_PENALTY,
     SUBJECT_MARKS,
     capitalised,
+    doubted_comma_splits_a_pair,
     doubted_word_alone,
     doubted_words,
     doubted_year_as_issued,
@@ -396,6 +397,9 @@ def _subject(
         score = _spoilt_by_one(read_from)
         score *= SPELLING_PENALTY if lone else 1.0  # its closing mark may be lost too
         score *= 1.0 if len(subject) < 6 else 0.6
+        ends = [(ln.text, ([("", 1.0), *_read_words(ln)])[-1][1]) for ln in subject]
+        if doubted_comma_splits_a_pair(ends):  # OCR's confidence in each line's last word
+            score = min(score, SPELLING_PENALTY)
         if head.spoiled_title:  # what spoiled the title may have spoiled the lines under it
             score = min(score, SPELLING_PENALTY)
     elif head.vv_lines:

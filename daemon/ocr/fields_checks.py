@@ -12,6 +12,8 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Sequence
+from itertools import pairwise
 
 from daemon.ocr import gazetteer
 from daemon.ocr.fields_lexicon import (
@@ -93,6 +95,22 @@ def undo_slips(text: str) -> tuple[str, float]:
 
 
 _SLIP_PASSES = 3  # slips in a row undone one from the other, at most
+
+
+def doubted_comma_splits_a_pair(lines: Sequence[tuple[str, float]]) -> bool:
+    """Whether a trích yếu line (text, OCR's confidence in its last word) ends in a comma
+    OCR doubted between two words the regulations write together and never as a list
+    ("... sơ kết công tác công tác," at 0.54 / "văn thư, lưu trữ ...": the pen's "Số: 2116"
+    of the stamp over the line's end read as a comma, 7302 c0193). A comma read surely
+    there is print's ("phòng cháy," / "chữa cháy")."""
+    for (line, conf), (below, _) in pairwise(lines):
+        last, _, _ = line.rpartition(",")
+        if conf >= _DOUBTED_WORD or not line.endswith(",") or not last or not below:
+            continue
+        word, first = last.split(" ")[-1], below.split(" ")[0].rstrip(",.;:")
+        if written_pair(word, first) and not listed_pair(word, first):
+            return True
+    return False
 
 
 def capitalised(text: str) -> str:

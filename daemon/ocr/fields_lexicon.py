@@ -267,8 +267,20 @@ def _written_pairs() -> frozenset[tuple[str, str]]:
 
 def listed_pair(a: str, b: str) -> bool:
     """Whether the regulations write `a`, `b` as a list at least twice ("gửi, nhận", "phòng,
-    chống"; rules/listed_pairs.tsv): there a comma between the words of a compound is print's."""
-    return (fold_word(a), fold_word(b)) in _pair_table("listed_pairs.tsv")
+    chống"; rules/listed_pairs.tsv), or official writing's fixed phrases do ("phòng cháy,
+    chữa cháy"): there a comma between the words of a compound is print's."""
+    pair = (fold_word(a), fold_word(b))
+    return pair in _pair_table("listed_pairs.tsv") or pair in _phrases_commas()
+
+
+@functools.cache
+def _phrases_commas() -> frozenset[tuple[str, str]]:
+    """The words either side of each comma of `_LISTED_PHRASES` ("cháy", "chữa")."""
+    sides = (found.groups() for p in _LISTED_PHRASES for found in _COMMA.finditer(p))
+    return frozenset((fold_word(a), fold_word(b)) for a, b in sides)
+
+
+_COMMA = re.compile(r"(\w+), (\w+)")
 
 
 @functools.cache

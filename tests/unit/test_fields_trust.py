@@ -982,6 +982,41 @@ def test_the_first_months_read_out_of_order_are_doubted() -> None:
     assert looks_whole("Về việc tổ chức hội nghị tháng 6 năm 2015", titled=True) == 1.0
 
 
+def _last_word_doubted(text: str, conf: float) -> Callable[[Line], Line]:
+    """OCR's confidence in the words of the line `text`: `conf` in its last, sure in others."""
+
+    def change(line: Line) -> Line:
+        if line.text != text:
+            return line
+        confs = (0.95,) * (len(text.split()) - 1) + (conf,)
+        return dataclasses.replace(line, word_confs=confs)
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "conf", "trusted"),
+    [
+        # 7302 c0193: the pen's "Số: 2116" over the line's end read as a comma OCR doubted
+        ("Về việc sơ kết công tác công tác,", "văn thư, lưu trữ năm 2021", 0.54, False),
+        ("Về việc sơ kết công tác công tác,", "văn thư, lưu trữ năm 2021", 0.95, True),
+        # a list official writing sets with a comma (6173 c0163, read at 0.35 there)
+        ("Về việc kiểm tra công tác phòng cháy,", "chữa cháy rừng năm 2021", 0.35, True),
+        ("Về việc kiểm tra công tác phòng,", "chống tham nhũng năm 2021", 0.35, True),
+    ],
+)
+def test_a_doubted_comma_inside_a_phrase_at_a_lines_end_is_doubted(
+    first: str, second: str, conf: float, trusted: bool, types: DocTypes
+) -> None:
+    reading = _with(
+        nd30(**{**QD, "title": ["QUYẾT ĐỊNH", first, second]}, conf=0.93),
+        _last_word_doubted(first, conf),
+    )
+    fields = extract(reading, types)
+    assert fields.subject == f"{first} {second}"
+    assert (fields.confidence["subject"] >= THRESHOLD) == trusted
+
+
 def test_the_stamp_beside_the_title_does_not_hide_the_trich_yeu(types: DocTypes) -> None:
     """The reading order puts the stamp's lines, left of the title, between the title and
     the trích yếu: its engraved words in capitals and the pen's remains, read unsurely."""
