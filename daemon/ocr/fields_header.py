@@ -925,6 +925,11 @@ def _addressed(line: WLine) -> bool:
 _SAME_PLACE = 0.01  # page widths: two lines' middles or edges set alike differ by less
 
 
+# The words a Giấy mời's body invites with (loose keys); no trích yếu says them. Its first
+# line, ragged short of the right margin, may look centred under the title (7302 c0193).
+_INVITES = re.compile(r"\btran trong (?:kinh )?moi\b")
+
+
 def _ends_subject(line: WLine, prev: WLine, out: list[WLine], axis: _Axis) -> bool:
     if line.page != prev.page or starts_body(line.text, line.key):
         return True
@@ -933,6 +938,8 @@ def _ends_subject(line: WLine, prev: WLine, out: list[WLine], axis: _Axis) -> bo
     if line.text.endswith((".", ";")) or line.text.startswith(("-", "+", "•")):
         return True  # a sentence or a list item: a trích yếu has neither
     if line.key.startswith("(ban hanh kem theo") or parse_mark(line.text) is not None:
+        return True
+    if _INVITES.search(line.key):  # "HĐND tỉnh ... trân trọng kính mời": a Giấy mời's body
         return True
     if line.after_rule or line.caps != out[0].caps or (out[0].bold and not line.bold):
         return True

@@ -310,6 +310,24 @@ def test_the_opening_the_stamp_ate_is_measured_from_the_titles_name(types: DocTy
     assert _flagged_subject(reading, types) == "Về việc thành lập Tổ công tác triển khai"
 
 
+def test_an_invitations_body_ragged_short_of_the_margin_is_no_trich_yeu(types: DocTypes) -> None:
+    """7302 c0193, 1246 s0077: the body's first line of a Giấy mời ends short of the right
+    margin (its words ragged), so its middle lies under the title's; it invites ("... trân
+    trọng kính mời"), which no trích yếu does."""
+    reading = page(
+        *HEADER,
+        ("GIẤY MỜI", 0.468, 0.168, 0.589),
+        ("Dự hội nghị sơ kết công tác văn thư,", 0.306, 0.190, 0.751),
+        ("lưu trữ 6 tháng đầu năm 2021", 0.351, 0.207, 0.706),
+        ("Sở Giao thông vận tải trân trọng kính mời đại diện lãnh đạo", 0.195, 0.239, 0.865),
+        ("các cơ quan, đơn vị có liên quan dự hội nghị sơ kết công tác văn", 0.147, 0.259, 0.911),
+        ("thư, lưu trữ 6 tháng đầu năm 2021.", 0.147, 0.278, 0.534),
+    )
+    assert extract(reading, types).subject == (
+        "Dự hội nghị sơ kết công tác văn thư, lưu trữ 6 tháng đầu năm 2021"
+    )
+
+
 def test_the_stamps_den_under_a_vv_line_ends_it(types: DocTypes) -> None:
     """The stamp's "ĐẾN Số: ... Chuyển:" read into one line with "Kính gửi: - Bộ Nội vụ;"
     under the V/v line (fresh seed 9898 s0052, an office scan): not the trích yếu's."""
