@@ -125,6 +125,28 @@ def read_once(row: Sequence[Word]) -> list[Word]:
     return kept
 
 
+def left_to_right(ranked: Sequence[tuple[int, Word]]) -> list[Word]:
+    """A line's words left to right, each given with its rank in Tesseract's reading order.
+    By where their boxes start, except a word whose box lies inside its left neighbour's,
+    which stays where Tesseract read it: the ink beside a word (a streak, the rule under
+    the trích yếu, a seal) can widen its box back over the word before it ("6" at
+    0.513-0.525 inside "tháng" at 0.508-0.608 made "giao thông tháng 6 đầu năm", 7302
+    c0151); only the order the text was read in tells which came first. A word starting
+    as the wider one does is a piece of it read again ("Yˆ" inside "YTẾ", 4721 c0153), left
+    where its start puts it."""
+    line = sorted(ranked, key=lambda pair: pair[1].x0)
+    for i in range(1, len(line)):
+        (rank_before, before), (rank, word) = line[i - 1], line[i]
+        piece = _first_letter(word.text) == _first_letter(before.text)
+        if word.x1 <= before.x1 and rank < rank_before and not piece:
+            line[i - 1], line[i] = line[i], line[i - 1]
+    return [word for _, word in line]
+
+
+def _first_letter(text: str) -> str:
+    return next((c for c in loose_key(text) if c.isalnum()), "")
+
+
 _TWIN_OVERLAP = 0.5  # of the narrower word's width: two words this much over one ink
 _PIECE = 1.5  # a word this much wider than its twin holds the piece read again
 _ALIKE = 0.6  # difflib ratio of two words' letters: read from one ink

@@ -215,10 +215,12 @@ def lines_from_data(
         read[(data["block_num"][i], data["par_num"][i], data["line_num"][i])].append(word)
     lines: list[Line] = []
     for row in read.values():
-        words = layout.read_once(row)  # the boxes as Tesseract read them, before the sieve
+        rank = {id(word): i for i, word in enumerate(row)}  # Tesseract's reading order
+        # the boxes as Tesseract read them, before the sieve
+        ranked = [(rank[id(word)], word) for word in layout.read_once(row)]
         if sift is not None:
-            words = [sifted for sifted in map(sift, words) if sifted is not None]
-        words.sort(key=lambda w: w.x0)
+            ranked = [(i, sifted) for i, word in ranked if (sifted := sift(word)) is not None]
+        words = layout.left_to_right(ranked)
         for segment in layout.split_row(words):
             line = layout.to_line(segment)
             if any(c.isalnum() for c in line.text):

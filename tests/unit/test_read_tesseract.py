@@ -299,3 +299,29 @@ def test_neighbours_whose_boxes_touch_or_a_seal_widened_are_both_kept() -> None:
         "Trinh Thị Thu",
         "PHÒNG NÔNG NGHIỆP",
     ]
+
+
+def test_a_word_a_box_widened_back_over_stays_where_tesseract_read_it() -> None:
+    # 7302 c0151, an old copier's trích yếu: the rule under it (or a streak) widened the
+    # box of "tháng" back over the "6" before it.
+    table = data(
+        (1, 1, 1, 436, 209, 71, 16, 97.0, "thông"),
+        (1, 1, 1, 513, 206, 12, 24, 97.0, "6"),
+        (1, 1, 1, 508, 208, 100, 21, 97.0, "tháng"),
+        (1, 1, 1, 617, 207, 44, 14, 96.0, "đầu"),
+        (1, 1, 1, 670, 209, 52, 13, 97.0, "năm"),
+    )
+    assert [ln.text for ln in tesseract.lines_from_data(table, (1000, 1000))] == [
+        "thông 6 tháng đầu năm"
+    ]
+
+
+def test_a_piece_of_a_word_read_again_inside_it_is_left_after_it() -> None:
+    # 4721 c0153, an old copier's agency line: "Yˆ", read first, is the start of "YTẾ"
+    # read again (the speck after it then goes with the line's end), not a word before it.
+    table = data(
+        (1, 1, 1, 270, 89, 26, 15, 92.0, "SỞ"),
+        (1, 1, 1, 308, 87, 26, 27, 29.0, "Yˆ"),
+        (1, 1, 1, 307, 88, 52, 16, 92.0, "YTẾ"),
+    )
+    assert [ln.text for ln in tesseract.lines_from_data(table, (1000, 1000))] == ["SỞ YTẾ Yˆ"]
