@@ -281,6 +281,20 @@ def test_a_mark_with_its_box_side_read_as_a_letter_is_found_for_the_clerk(
     assert extract(nd30(**{**QD, "left": [*QD["left"], "LÊ"]}), types).secrecy is None
 
 
+@pytest.mark.parametrize(("read", "meant"), [("MẠẬT", "Mật"), ("TỐI MẠẬT", "Tối mật")])
+def test_a_mark_read_a_letter_off_is_found_for_the_clerk(
+    read: str, meant: str, types: DocTypes
+) -> None:
+    """4159 c0157, a fresh seed's old copier: the Mật mark read "MẠẬT" (its box's ink
+    blurred into a letter twice), and the document was taken for one without a mark at
+    0.9. A mark in capitals one letter off is that mark, unsure; words that are none stay
+    (the date line's "NĂM", a unit's "BAN"), and so does a word in small letters."""
+    fields = extract(nd30(**{**QD, "left": [*QD["left"], read]}), types)
+    assert fields.secrecy == meant and fields.confidence["secrecy"] < 0.6  # the clerk confirms
+    for other in ("NĂM", "BAN", "Mạật", "MẠẬT 2"):
+        assert extract(nd30(**{**QD, "left": [*QD["left"], other]}), types).secrecy is None
+
+
 def test_mark_words_inside_text_are_not_marks(types: DocTypes) -> None:
     reading = nd30(**{**QD, "title": ["QUYẾT ĐỊNH", "Về việc khẩn trương bảo vệ bí mật nhà nước"]})
     fields = extract(reading, types)
