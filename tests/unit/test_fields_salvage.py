@@ -370,6 +370,20 @@ def test_what_fresh_seed_6565_registered_unflagged_is_put_right_and_flagged(
     assert fields.confidence["subject"] < THRESHOLD
 
 
+def test_a_mark_between_a_word_and_the_number_it_announces_is_a_speck(types: DocTypes) -> None:
+    """2190 c0155, a fresh seed's old copier: registered at 0.95 with "vào lớp-10"; the
+    speck is taken out and, as one before a year, the field flagged. A name keeps its dash."""
+    assert without_specks("tuyển sinh vào lớp-10") == "tuyển sinh vào lớp 10"
+    assert without_specks("phòng, chống COVID-19") == "phòng, chống COVID-19"
+    reading = page(
+        *HEADER,
+        ("GIẤY MỜI", 0.48, 0.177, 0.60),
+        ("Dự họp triển khai tuyển sinh vào lớp-10", 0.33, 0.199, 0.75),
+        *BODY,
+    )
+    assert _flagged_subject(reading, types) == "Dự họp triển khai tuyển sinh vào lớp 10"
+
+
 def test_two_lines_the_stamp_ate_the_start_of_are_the_trich_yeu_and_its_lost_word_put_back(
     types: DocTypes,
 ) -> None:
