@@ -261,8 +261,9 @@ def mended_years(text: str, issued: int | None) -> str:
     """A trích yếu with a year no trích yếu writes put right when one reading is near: one
     digit read as another ("năm 2915" in a document of 2015, "2019-2821"), or one read
     twice ("năm 20119"), making a year within a few of the document's own; of several, the
-    document's own year ("năm 20241" in 2024), which a trích yếu names more than any other;
-    failing all, that year where only its century's digits are wrong ("năm 0917" in 2017).
+    document's own year ("năm 20241" in 2024), which a trích yếu names more than any other,
+    or the one next to it when the others are far ("năm 209" in 2018: 2019); failing all,
+    that year where only its century's digits are wrong ("năm 0917" in 2017).
     Left as read when none or several others are (the field is flagged by `looks_whole`
     either way)."""
     if issued is None:
@@ -273,6 +274,8 @@ def mended_years(text: str, issued: int | None) -> str:
             near = {y for y in readings if -_YEARS_BEFORE <= int(y) - issued <= _YEARS_AFTER}
             if len(near) > 1 and str(issued) in near:  # "năm 20241" in 2024: 2024, not 2021
                 near = {str(issued)}
+            if len(near) > 1:  # "năm 209" in 2018: 2019, a year off, not 2009, nine
+                near = _next_to_issued(near, issued)
             if near:
                 return found.group(1) + near.pop() if len(near) == 1 else found.group(0)
         digits, own = found.group(2), str(issued)
@@ -281,6 +284,17 @@ def mended_years(text: str, issued: int | None) -> str:
         return found.group(0)
 
     return _YEAR_SLOT.sub(mended, text)
+
+
+def _next_to_issued(years: set[str], issued: int) -> set[str]:
+    """Of several readings of a year, the one a year or less from the document's own when
+    every other is `_FAR_YEARS` or more from it; all of them otherwise."""
+    near = {y for y in years if abs(int(y) - issued) <= 1}
+    far = all(abs(int(y) - issued) >= _FAR_YEARS for y in years - near)
+    return near if len(near) == 1 and far else years
+
+
+_FAR_YEARS = 5
 
 
 def doubted_year_as_issued(text: str, issued: int | None, doc_type: str | None = None) -> str:

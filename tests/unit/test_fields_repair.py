@@ -781,6 +781,8 @@ def test_a_trich_yeu_whose_opening_the_stamp_ate_is_mended_and_flagged(
         ("năm 0917", 2017, "năm 2017"),  # its century misread (2525 c0177)
         ("năm 0998", 2017, "năm 0998"),  # ... not where they are not its
         ("quý I năm 202", 2023, "quý I năm 2023"),  # a digit lost (8642 c0188)
+        ("Tết Nguyên đán năm 209", 2018, "Tết Nguyên đán năm 2019"),  # 2009 is far (2190 c0180)
+        ("năm 209", 2013, "năm 209"),  # 2009 or 2019: neither is next to 2013
         ("năm 2040", 2026, "năm 2040"),  # a year as it stands
         ("năm 2915", None, "năm 2915"),  # no date of its own to go by
         ("Quyết định số 1234/QĐ-UBND", 2020, "Quyết định số 1234/QĐ-UBND"),
