@@ -293,6 +293,12 @@ def _read_words(line: WLine) -> list[tuple[str, float]]:
     return list(zip(words, line.word_confs, strict=True))
 
 
+def _last_word_conf(line: WLine) -> float:
+    """OCR's confidence in the line's last word; 1.0 where its words are not OCR's."""
+    words = _read_words(line)
+    return words[-1][1] if words else 1.0
+
+
 _YEAR_THEN_SPECK = re.compile(r"((?:19|20)\d\d)\s?[.,:;'`]")
 
 
@@ -397,8 +403,7 @@ def _subject(
         score = _spoilt_by_one(read_from)
         score *= SPELLING_PENALTY if lone else 1.0  # its closing mark may be lost too
         score *= 1.0 if len(subject) < 6 else 0.6
-        ends = [(ln.text, ([("", 1.0), *_read_words(ln)])[-1][1]) for ln in subject]
-        if doubted_comma_splits_a_pair(ends):  # OCR's confidence in each line's last word
+        if doubted_comma_splits_a_pair([(ln.text, _last_word_conf(ln)) for ln in subject]):
             score = min(score, SPELLING_PENALTY)
         if head.spoiled_title:  # what spoiled the title may have spoiled the lines under it
             score = min(score, SPELLING_PENALTY)

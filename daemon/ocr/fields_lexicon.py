@@ -276,11 +276,11 @@ def listed_pair(a: str, b: str) -> bool:
 @functools.cache
 def _phrases_commas() -> frozenset[tuple[str, str]]:
     """The words either side of each comma of `_LISTED_PHRASES` ("cháy", "chữa")."""
-    sides = (found.groups() for p in _LISTED_PHRASES for found in _COMMA.finditer(p))
+    sides = (found.groups() for p in _LISTED_PHRASES for found in _LISTS_COMMA.finditer(p))
     return frozenset((fold_word(a), fold_word(b)) for a, b in sides)
 
 
-_COMMA = re.compile(r"(\w+), (\w+)")
+_LISTS_COMMA = re.compile(r"(\w+), (\w+)")
 
 
 @functools.cache

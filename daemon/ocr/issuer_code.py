@@ -82,15 +82,14 @@ def code_cut_at_a_gap(number: str, rest: str, issuer: str | None, parent: str | 
     TTI" for TB-STTTT, 7302 c0200): the code is a part of the issuer's short form, and with
     the word it is that form, or one slip of it (`agreed` then mends the slip). As read
     otherwise: a word beside the number is as often a mark stamped there ("KHẨN")."""
-    word = rest.split(" ", 1)[0]
-    code = number.rsplit("-", 1)[-1].rsplit("/", 1)[-1]
+    word, code = rest.split(" ", 1)[0], _codes(number)[-1]
     forms = short_forms(issuer, parent)
     if not (word.isalpha() and word.isupper() and code.isalpha()) or code in forms:
         return number
     if not any(code in form and len(code) < len(form) for form in forms):
         return number
     joined, _ = agreed(number + word, issuer, parent)
-    return joined if joined.rsplit("-", 1)[-1].rsplit("/", 1)[-1] in forms else number
+    return joined if _codes(joined)[-1] in forms else number
 
 
 # A digit between the capitals of a code ("S5TNMT"): a speck OCR read as one. A unit's

@@ -144,6 +144,7 @@ def left_to_right(ranked: Sequence[tuple[int, Word]]) -> list[Word]:
 
 
 def _first_letter(text: str) -> str:
+    """A word's first letter or digit, marks and case aside ("Yˆ": y)."""
     return next((c for c in loose_key(text) if c.isalnum()), "")
 
 
