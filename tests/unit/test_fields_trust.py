@@ -259,7 +259,8 @@ def test_a_number_ocr_doubted_in_the_subject_flags_it(types: DocTypes) -> None:
     """ "giai đoạn 2021-2026" where 2024-2026 was printed: a real span, each word a word;
     only Tesseract's doubt in that one word (0.64, its neighbours 0.95) tells."""
     subject = "Về việc ban hành Kế hoạch cấp nước sạch nông thôn giai đoạn 2021-2026"
-    for number_conf, sure in ((0.64, False), (0.93, True)):
+    # and "bão số II" read at 0.77 where III was printed (6315 c0153, at 0.95 on an old copier)
+    for number_conf, sure in ((0.64, False), (0.77, False), (0.93, True)):
         reading = nd30(**{**QD, "title": ["QUYẾT ĐỊNH", subject]}, conf=0.95)
         page = reading.pages[0]
         lines = tuple(
