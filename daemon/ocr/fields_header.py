@@ -533,15 +533,23 @@ def _title_centre(head: Header, title: WLine) -> float:
     return _printed_centre(_named_part(title, names), least=1)
 
 
+# The clerk's stamp's "CÔNG VĂN ĐẾN" in capitals, however read, among a line's first words:
+# they widen it to a body line's start, though what follows may be the trích yếu's end
+# (6315 c0170, registered at 0.96 without "tại cuộc họp về ...").
+_DEN_OPENS = re.compile(r"^(?:\S+\s+){0,2}[|Il1]?[ĐD][EÉẾÊ][NM]\b")
+
+
 def subject_may_go_on(layout: Layout, subject: list[WLine], following: int) -> bool:
     """Whether the trích yếu may go on past its last line read, the line at `following`:
     an unsure line follows close below (a line half lost under the stamp no longer looks
     centred, so it was not taken, but the trích yếu may end there), and is not the body's
-    by its place or its first words."""
+    by its place or its first words; or one the stamp's "ĐẾN" opens, whatever its place."""
     if not subject or following >= len(layout.lines):
         return False
     line, last = layout.lines[following], subject[-1]
     close = line.y0 - last.y1 <= 1.5 * max(last.height, 0.01)
+    if line.page == last.page and close and _DEN_OPENS.match(line.text):
+        return True  # "con VAN ĐEN tại cuộc họp ...": the stamp's words glued to its start
     # The body's first line runs from margin to margin, wider than any centred line above.
     widest = max(ln.x1 - ln.x0 for ln in subject)
     # A word the stamp ate (or its remains) can widen a trích yếu line too: the body's line

@@ -328,6 +328,19 @@ def test_an_invitations_body_ragged_short_of_the_margin_is_no_trich_yeu(types: D
     )
 
 
+def test_a_line_the_stamps_den_opens_may_go_on_with_the_trich_yeu(types: DocTypes) -> None:
+    """6315 c0170, a fresh seed's old copier: the stamp's "CÔNG VĂN ĐẾN" read glued to the
+    start of the trích yếu's second line widened it to a body line's; the first line alone
+    was registered at 0.96. What follows such a line may be the trích yếu's end: flagged."""
+    reading = _titled(
+        ("THÔNG BÁO", 0.466, 0.173, 0.609),
+        ("Kết luận của Chủ tịch UBND thị trấn Phú Phong", 0.292, 0.192, 0.784, 0.96),
+        ("con VAN ĐEN tại cuộc họp về hỗ trợ doanh nghiệp nhỏ và vừa", 0.153, 0.214, 0.775, 0.88),
+    )
+    subject = _flagged_subject(reading, types)
+    assert subject is not None and subject.startswith("Kết luận của Chủ tịch UBND thị trấn")
+
+
 def test_the_stamps_den_under_a_vv_line_ends_it(types: DocTypes) -> None:
     """The stamp's "ĐẾN Số: ... Chuyển:" read into one line with "Kính gửi: - Bộ Nội vụ;"
     under the V/v line (fresh seed 9898 s0052, an office scan): not the trích yếu's."""
