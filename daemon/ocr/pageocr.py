@@ -145,10 +145,15 @@ def ocr_fields(raster: Raster, settings: ReadingSettings, *, first: bool, last: 
 
 
 # Landmarks an upright ND30 page shows, matched on the loose key with spaces removed so
-# that OCR's stray spaces and lost marks do not hide them. Any one of them will do. The
-# first page's date line is one: the motto above it is not read when the date line is.
+# that OCR's stray spaces and lost marks do not hide them. Any one of them will do, but a
+# short word of the motto only with another: a page read upside down is a long run of stray
+# letters, where four or five turn up by chance ("...opqtudofhx...", 6315 c0194, kept over
+# the page read upright). The first page's date line is one: the motto above it is not
+# read when the date line is.
 _DATE_LINE = re.compile(r"ngay\d{1,2}thang\d{1,2}nam\d{4}")
-_FIRST_PAGE = ("conghoa", "xahoi", "chunghia", "doclap", "tudo", "hanhphuc", _DATE_LINE.pattern)
+_MOTTO = ("conghoa", "xahoi", "chunghia", "doclap", "tudo", "hanhphuc")
+_SHORT_MOTTO = frozenset(word for word in _MOTTO if len(word) < 7)  # xahoi, doclap, tudo
+_FIRST_PAGE = (*_MOTTO, _DATE_LINE.pattern)
 _RECEIVERS = ("noinhan",)
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
@@ -161,7 +166,8 @@ def _has_landmark(lines: Sequence[Line], landmarks: tuple[str, ...]) -> bool:
     if not landmarks:
         return True
     text = _squashed(lines)
-    return any(re.search(mark, text) for mark in landmarks)
+    found = [mark for mark in landmarks if re.search(mark, text)]
+    return len(found) >= 2 or any(mark not in _SHORT_MOTTO for mark in found)
 
 
 def _squashed(lines: Sequence[Line]) -> str:

@@ -42,6 +42,15 @@ def test_mirrored_garbage_has_no_landmark() -> None:
     assert not pageocr._has_landmark(garbage, BOTH)
 
 
+def test_a_short_word_of_the_motto_alone_in_garbage_is_no_landmark() -> None:
+    """6315 c0194: the page read upside down held "...opqtudofhx...": "tudo" by chance, so
+    that reading was kept over the upright one. A short word of the motto needs another."""
+    garbage = lines("9A uiậ1qu 21 nƒq2 eA 0p r2", "nolim1iiesjtju0e9opq tu do fhxnhi21niynuea")
+    assert not pageocr._has_landmark(garbage, FIRST)
+    assert pageocr._has_landmark(lines("Độc lập - Tự do"), FIRST)  # two of them
+    assert pageocr._has_landmark(lines("Tự do - Hạnh phúc"), FIRST)  # a long one
+
+
 def test_the_last_page_shows_its_recipients() -> None:
     closing = lines("Nơi nhận:", "- Như trên;", "- Lưu: VT.", "GIÁM ĐỐC", "Lê Văn An")
     assert pageocr._has_landmark(closing, LAST)
