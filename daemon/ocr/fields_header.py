@@ -696,7 +696,9 @@ def _opens_off_axis(line: WLine, following: Sequence[WLine], title: WLine, axis:
     with a capital inside the text frame, or with the rest of a word the stamp ate the start
     of ("ê duyệt Kế hoạch hỗ trợ": its middle right of the axis, its end short of the
     margin the body's lines reach), and the line after it, centred on the axis, goes on in
-    small letters ("Ban hành Kế hoạch bảo đảm" / "an toàn thực phẩm năm 2016"). The stamp
+    small letters ("Ban hành Kế hoạch bảo đảm" / "an toàn thực phẩm năm 2016"), or with the
+    rest of a name the line ends in ("... của Hiệu trưởng Trường" / "Quốc Toản tại cuộc họp
+    ...", the stamp over "Tiểu học Trần", 2746 s0110, an office scan). The stamp
     or a speck moved its middle (an old copier's); what it hid is not known, so it is
     doubted."""
     if not following or axis.centre is None or axis.spans(line):
@@ -704,11 +706,17 @@ def _opens_off_axis(line: WLine, following: Sequence[WLine], title: WLine, axis:
     if not (line.text[:1].isupper() or (line.text[:1].islower() and _eaten(line, axis))):
         return False
     (below,) = following
-    if not below.text[:1].islower() or line.page != below.page:
+    name_goes_on = _NAME_AT_END.search(line.text) is not None and below.text[:1].isupper()
+    if not (below.text[:1].islower() or name_goes_on) or line.page != below.page:
         return False
     if axis.off(below) and not (_eaten(line, axis) and _eaten(below, axis)):
         return False
     return _opens_subject(line, title, replace(axis, centre=None))
+
+
+# A line ending in a capitalised word, not its first ("... Hiệu trưởng Trường", "... của
+# Sở"): a name that may go on below it.
+_NAME_AT_END = re.compile(r"(?<=\s)[A-ZĐ][a-zà-ỹđ]+$")
 
 
 def _eaten(line: WLine, axis: _Axis) -> bool:

@@ -341,6 +341,22 @@ def test_a_line_the_stamps_den_opens_may_go_on_with_the_trich_yeu(types: DocType
     assert subject is not None and subject.startswith("Kết luận của Chủ tịch UBND thị trấn")
 
 
+def test_a_name_going_on_below_a_line_the_stamp_cut_short_opens_the_trich_yeu(
+    types: DocTypes,
+) -> None:
+    """2746 s0110, an office scan: the stamp over "Tiểu học Trần" at the first line's end
+    moved its middle left of the title's; the line below, centred, goes on with the rest of
+    the name in capitals, not in small letters, and the trích yếu was read empty."""
+    reading = _titled(
+        ("THÔNG BÁO", 0.456, 0.173, 0.611),
+        ("Kết luận của Hiệu trưởng Trường", 0.242, 0.193, 0.648, 0.96),
+        ("Quốc Toản tại cuộc họp về công tác văn thư, lưu trữ", 0.218, 0.212, 0.850, 0.2),
+    )
+    assert _flagged_subject(reading, types) == (
+        "Kết luận của Hiệu trưởng Trường Quốc Toản tại cuộc họp về công tác văn thư, lưu trữ"
+    )
+
+
 def test_the_stamps_den_under_a_vv_line_ends_it(types: DocTypes) -> None:
     """The stamp's "ĐẾN Số: ... Chuyển:" read into one line with "Kính gửi: - Bộ Nội vụ;"
     under the V/v line (fresh seed 9898 s0052, an office scan): not the trích yếu's."""
