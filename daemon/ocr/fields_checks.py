@@ -32,6 +32,7 @@ from daemon.ocr.fields_lexicon import (
 from daemon.ocr.fields_vocab import (
     ABOUT_TYPES,
     LONE_CONSONANTS,
+    STAMP_DEN,
     SUBJECT_HEADS,
     TITLES,
     UNIT_TYPES,
@@ -406,7 +407,7 @@ def _openings() -> dict[tuple[str, str], str]:
 
 
 _STRAY_LETTERS = 3  # a word this short before a capitalised opening: the stamp's ("SỞ")
-_STAMPS_DEN = re.compile(r"[|Il1]?[ĐD][EÉẾÊ][NM]\W*")  # the stamp's "ĐẾN", however read
+_STAMPS_DEN = re.compile(rf"{STAMP_DEN}\W*")  # the stamp's "ĐẾN", however read
 
 
 def without_specks(text: str) -> str:

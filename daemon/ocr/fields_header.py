@@ -31,6 +31,7 @@ from daemon.ocr.fields_parse import (
 from daemon.ocr.fields_vocab import (
     AGENCY_HEADS,
     AGENCY_TAILS,
+    STAMP_DEN,
     agency_like,
     is_motto,
     starts_body,
@@ -536,7 +537,7 @@ def _title_centre(head: Header, title: WLine) -> float:
 # The clerk's stamp's "CÔNG VĂN ĐẾN" in capitals, however read, among a line's first words:
 # they widen it to a body line's start, though what follows may be the trích yếu's end
 # (6315 c0170, registered at 0.96 without "tại cuộc họp về ...").
-_DEN_OPENS = re.compile(r"^(?:\S+\s+){0,2}[|Il1]?[ĐD][EÉẾÊ][NM]\b")
+_DEN_OPENS = re.compile(rf"^(?:\S+\s+){{0,2}}{STAMP_DEN}\b")
 
 
 def subject_may_go_on(layout: Layout, subject: list[WLine], following: int) -> bool:

@@ -18,6 +18,10 @@ def _phrases(text: str) -> tuple[str, ...]:
 UNIT_TYPES = ("thành phố", "thị xã", "thị trấn", "đặc khu", "huyện", "tỉnh", "quận", "phường", "xã")
 VILLAGE_TYPES = ("thôn", "ấp", "bản", "làng")
 
+# The clerk's stamp's "ĐẾN" as OCR reads it ("ĐẾN", "ĐEN", "DEN", "ĐẾM", its frame's side
+# glued on: "lĐẾN"): a pattern to build others on.
+STAMP_DEN = r"[|Il1]?[ĐD][EÉẾÊ][NM]"
+
 # Words that open the name of an agency: a line starting with one begins a new name
 # (the issuer under its parent agency) rather than continuing the previous one.
 # Each entry matches whole words only ("so" is Sở, never "soạn").

@@ -221,10 +221,14 @@ def _with_unit_type(name: str, at: int) -> tuple[str, bool]:
         return name, False
     if _UNIT_TYPE.match(" ".join(rest) + " "):
         return name, True
+
+    def typed(fixed: str) -> str:  # the type as the word it stands for was cased
+        fixed = fixed.upper() if rest[0].isupper() else fixed.lower()
+        return f"{name[:at].rstrip()} {fixed} {' '.join(rest[1:])}"
+
     near = [t for t in _TYPE_WORDS if one_edit_apart(rest[0].upper(), t)]
     if len(near) == 1:
-        fixed = near[0] if rest[0].isupper() else near[0].lower()
-        return f"{name[:at].rstrip()} {fixed} {' '.join(rest[1:])}", True
+        return typed(near[0]), True
     # Its start lost ("HỘI ĐỒNG NHÂN DÂN NH TUYÊN QUANG", 4721 c0163): the one type of the
     # units so named that ends with what is left; doubted, as a name that lost a word
     ending = loose_key(rest[0])
@@ -232,9 +236,7 @@ def _with_unit_type(name: str, at: int) -> tuple[str, bool]:
         types = {u.type_word for u in gazetteer.shipped().find(" ".join(rest[1:]))}
         ends = {t for t in types if t and loose_key(t).endswith(ending)}
         if len(ends) == 1:
-            fixed = ends.pop()
-            fixed = fixed.upper() if rest[0].isupper() else fixed
-            return f"{name[:at].rstrip()} {fixed} {' '.join(rest[1:])}", False
+            return typed(ends.pop()), False
     return name, False
 
 
