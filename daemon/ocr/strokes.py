@@ -50,6 +50,13 @@ def counted(text: str, ink: np.ndarray) -> str | None:
     return "I" * count + text[len(core) :]
 
 
+def agrees(text: str, ink: np.ndarray) -> bool:
+    """Whether `text`, a Roman numeral of I's as OCR read it ("III,"), has as many upright
+    strokes on `ink`."""
+    core = text.rstrip(_TRAILING)
+    return bool(core) and set(core) == {"I"} and upright_strokes(ink) == len(core)
+
+
 def upright_strokes(ink: np.ndarray) -> int | None:
     """How many upright strokes stand side by side on `ink`, evenly spaced and not joined
     by a crossbar; None when there are none or they are not a numeral's."""

@@ -112,6 +112,8 @@ def test_a_digit_read_across_a_black_streak_is_doubted() -> None:
     assert under is not None
     assert under(Word("03", 0.49, 0.1, 0.52, 0.12, conf=0.95)).conf == pageocr._UNDER_STREAK
     assert under(Word("tháng", 0.49, 0.1, 0.52, 0.12, conf=0.95)).conf == 0.95
+    # a Roman numeral's stroke hidden leaves another numeral, its strokes counted alike
+    assert under(Word("II", 0.49, 0.1, 0.52, 0.12, conf=0.95)).conf == pageocr._UNDER_STREAK
     assert under(Word("03", 0.1, 0.1, 0.12, 0.12, conf=0.95)).conf == 0.95
     levelled = pageocr._under_streak(raster, 2.0)  # 400 px above the middle: 14 px over
     assert levelled is not None

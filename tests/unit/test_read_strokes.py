@@ -72,6 +72,23 @@ def test_a_word_its_strokes_do_not_tell_otherwise_is_left_as_read(read: str, pri
     assert strokes.counted(read, _printed(printed, blur=1.0)) is None
 
 
+@pytest.mark.parametrize(
+    ("read", "printed", "agrees"),
+    [
+        ("III", "III", True),
+        ("II,", "II", True),
+        ("II", "III", False),  # a stroke off: mended, not confirmed
+        ("HH", "III", False),
+        ("IV", "IV", False),  # no numeral of I's
+        ("1", "I", False),
+    ],
+)
+def test_a_numeral_read_as_its_strokes_stand_is_confirmed(
+    read: str, printed: str, agrees: bool
+) -> None:
+    assert strokes.agrees(read, _printed(printed, blur=1.0)) is agrees
+
+
 def test_strokes_unevenly_apart_are_no_numeral() -> None:
     """A stamp's frame beside a numeral is a stroke too, but not at a stroke's spacing."""
     ink = np.zeros((30, 60), dtype=bool)
@@ -87,7 +104,8 @@ def test_strokes_unevenly_apart_are_no_numeral() -> None:
 
 def test_the_title_reading_mends_a_numeral_by_its_strokes_and_doubts_it() -> None:
     """In the title's reading the word is measured on the cut as scanned: "quý II" where
-    III is printed becomes III, doubted so that the clerk sees it."""
+    III is printed becomes III, doubted so that the clerk sees it; "quý III" read unsurely
+    where III is printed is as sure as its strokes make it, unless a stamp lies on it."""
     page = Image.new("L", (1000, 1000), 255)
     page.paste(
         Image.fromarray(np.where(_printed("III", blur=1.0), 0, 255).astype(np.uint8)), (600, 200)
@@ -95,7 +113,7 @@ def test_the_title_reading_mends_a_numeral_by_its_strokes_and_doubts_it() -> Non
     raster = images.Raster(page, DPI)
     box = (0, 0, 1000, 1000)
     again = pageocr._SecondReading(page, box, raster, lambda image, at: [])
-    sift = pageocr._strokes_counted(again)
+    sift = pageocr._strokes_counted(again, ())
     assert sift is not None
     height, width = _printed("III", blur=1.0).shape
     word = Word("II", 0.6, 0.2, (600 + width) / 1000, (200 + height) / 1000, conf=0.9)
@@ -103,6 +121,10 @@ def test_the_title_reading_mends_a_numeral_by_its_strokes_and_doubts_it() -> Non
     assert got is not None and (got.text, got.conf) == ("III", pageocr._COUNTED)
     right = dataclasses.replace(word, text="III")
     assert sift(right) == right
-    elsewhere = dataclasses.replace(word, x0=0.1, x1=0.15)  # blank paper: nothing to count
+    unsure = dataclasses.replace(right, conf=0.64)
+    assert sift(unsure) == dataclasses.replace(right, conf=pageocr._STROKES_AGREE)
+    stamped = pageocr._strokes_counted(again, ((550, 150, 800, 300),))
+    assert stamped is not None and stamped(unsure) == unsure  # its ink may be the stamp's
+    elsewhere = dataclasses.replace(unsure, x0=0.1, x1=0.15)  # blank paper: nothing to count
     assert sift(elsewhere) == elsewhere
-    assert pageocr._strokes_counted(None) is None  # not the title
+    assert pageocr._strokes_counted(None, ()) is None  # not the title
