@@ -1045,27 +1045,24 @@ def _numbers_read_again(
 def _strokes_counted(
     again: _SecondReading | None, stamps: tuple[tuple[int, int, int, int], ...]
 ) -> Sift | None:
-    """Puts right a Roman numeral of I's that OCR read a stroke off ("quý II" for III,
-    "HH"), counting its upright strokes on the cut as scanned (`strokes`); the numeral so
-    mended stays doubted, for the clerk to see. One read unsurely as its strokes stand
-    ("quý III" at 0.64) is as sure as they make it, away from the stamps (whose ink may
-    stand for a stroke or hide one)."""
+    """A Roman numeral of I's as its upright strokes on the cut as scanned tell it
+    (`strokes`). One OCR read a stroke off ("quý II" for III, "HH") is put right and stays
+    doubted, for the clerk to see. One read as its strokes stand, in I's or in letters
+    ("quý H" for II), is written in I's and as sure as the count makes it, away from the
+    stamps (whose ink may stand for a stroke or hide one)."""
     if again is None:
         return None
 
     def sift(word: layout.Word) -> layout.Word:
         box = _in_cut(word, again.raster, again.cut_box)
-        ink = np.asarray(again.scanned.crop(box)) < _PRINT_LEVEL
-        text = strokes.counted(word.text, ink)
-        if text is not None and text != word.text:
-            return replace(word, text=text, conf=min(word.conf, _COUNTED))
-        if (
-            word.conf < _STROKES_AGREE
-            and strokes.agrees(word.text, ink)
-            and not _inside_any(word, stamps, again.raster, whole=False)
-        ):
-            return replace(word, conf=_STROKES_AGREE)
-        return word
+        numeral = strokes.counted(word.text, np.asarray(again.scanned.crop(box)) < _PRINT_LEVEL)
+        if numeral is None:
+            return word
+        if numeral.count("I") != strokes.read_strokes(word.text):
+            return replace(word, text=numeral, conf=min(word.conf, _COUNTED))
+        if _inside_any(word, stamps, again.raster, whole=False):
+            return word
+        return replace(word, text=numeral, conf=max(word.conf, _STROKES_AGREE))
 
     return sift
 
