@@ -29,6 +29,7 @@ from daemon.ocr.fields_checks import (
     SPELLING_PENALTY,
     SUBJECT_MARKS,
     capitalised,
+    capitals_misread,
     doubted_comma_splits_a_pair,
     doubted_word_alone,
     doubted_words,
@@ -78,6 +79,7 @@ from daemon.ocr.fields_lexicon import (
     starts_mid_compound,
     with_list_commas,
     with_lost_agency_word,
+    without_speck_dash,
     without_speck_inside,
     word_lost_between,
     words_lost_after,
@@ -575,11 +577,13 @@ def _checked_agency(lines: list[WLine]) -> tuple[str, float]:
     text = _agency_name(lines)
     if not text or mean_conf(lines) >= 1.0:
         return text, 1.0
-    specked = without_speck_inside(text)  # flagged: what made the speck may have hidden more
+    # flagged: what made the speck may have hidden more
+    specked = without_speck_dash(without_speck_inside(text))
     clean = with_lost_agency_word(specked)  # ... and a "và" put back, unless the name is known
     clean = agency_by_letters(clean) or clean  # ... and its marks, where one name has its letters
     name, factor = checked_agency(clean)
     doubt = specked != text or (clean != specked and not known_agency(clean))
+    doubt = doubt or bool(capitals_misread(name))  # "SỞ TUTPI PHÁP": no abbreviation
     return name, factor * (SPELLING_PENALTY if doubt else 1.0)
 
 

@@ -1168,6 +1168,22 @@ LOANWORDS = frozenset(
 )
 
 
+def capitals_misread(text: str) -> list[str]:
+    """The words of `text` in capitals that are no syllable yet hold two vowels or more
+    ("SỞ TUTPI PHÁP"): a word misread, not an abbreviation, whose letters are its words'
+    initials, consonants mostly (UBND, HĐND, THCS, MTTQ), which `foreign_or_invalid` lets
+    pass."""
+    return [
+        word
+        for word in nfc(text).split()
+        if len(word) > 2
+        and word.isalpha()
+        and word.isupper()
+        and not is_syllable(word)
+        and sum(loose_key(c) in "aeiouy" for c in word) >= 2
+    ]
+
+
 def spelling(text: str | None) -> float:
     """1.0 when every word of `text` is spelled as Vietnamese (or a known loanword) can be,
     else the penalty."""

@@ -195,6 +195,33 @@ def known_pair(a: str, b: str) -> bool:
     return (fold_word(a), fold_word(b)) in _KNOWN
 
 
+# Two fields of administration an agency's name joins with a dash ("Sở Lao động - Thương binh
+# và Xã hội", "Phòng Tài chính - Kế hoạch"): the words either side of it.
+_DASHED = """
+lao động - thương binh | tài chính - kế hoạch | kinh tế - hạ tầng | văn hóa - thông tin |
+văn hóa - thể thao | tài nguyên - môi trường | giáo dục - đào tạo | kế hoạch - đầu tư |
+phát thanh - truyền hình | kinh tế - kỹ thuật | kinh tế - xã hội | khoa học - công nghệ |
+văn hóa - xã hội | nội vụ - lao động | y tế - dân số
+"""
+_DASHED_PAIRS = frozenset(
+    (fold_word(left.split()[-1]), fold_word(right.split()[0]))
+    for left, right in (phrase.split(" - ") for phrase in nfc(_DASHED).split("|"))
+)
+_LONE_DASH = re.compile(r"(\S+) [-–] (?=(\S+))")
+
+
+def without_speck_dash(name: str) -> str:
+    """An agency's name without a dash between words it never parts: a speck of the copy
+    ("CỤC KIỂM TRA VĂN BẢN - QUY PHẠM PHÁP LUẬT", the dash opening its second line). A dash
+    joins two fields of administration (`_DASHED`), and nothing else in a name."""
+
+    def kept(match: re.Match[str]) -> str:
+        joined = (fold_word(match[1]), fold_word(match[2])) in _DASHED_PAIRS
+        return match[0] if joined else f"{match[1]} "
+
+    return _LONE_DASH.sub(kept, name)
+
+
 def compound_of(a: str, b: str) -> tuple[str, str] | None:
     """The one pair of the lexicon's subjects that `a` `b` are, marks aside ("phận" "mềm":
     phần mềm), or None when they are none or several."""

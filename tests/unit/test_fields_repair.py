@@ -14,6 +14,7 @@ from daemon.config import ReadingSettings
 from daemon.ocr import fields_closing
 from daemon.ocr.doctypes import DocTypes
 from daemon.ocr.fields_checks import (
+    capitals_misread,
     judge_places,
     mended_years,
     with_abbreviations_mended,
@@ -687,6 +688,36 @@ def test_a_speck_between_the_words_of_an_agencys_compound_goes_and_flags_it(
     for printed in ("PHÒNG KINH TẾ VÀ HẠ TẦNG", "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"):
         left = ["UBND TỈNH THANH HÓA", printed, "Số: 5/QĐ-UBND"]
         assert extract(nd30(**{**QD, "left": left}, conf=0.93), types).issuer == printed
+
+
+@pytest.mark.parametrize(
+    ("left", "issuer"),
+    [
+        # a speck read as a dash opening the name's second line (4482 c0181, silent at 0.91)
+        (
+            ["BỘ TƯ PHÁP", "CỤC KIỂM TRA VĂN BẢN", "- QUY PHẠM PHÁP LUẬT", "Số: 5/KTrVB-VP"],
+            "CỤC KIỂM TRA VĂN BẢN QUY PHẠM PHÁP LUẬT",
+        ),
+        # a word misread into capitals no abbreviation has (5273 s0017, silent at 0.70)
+        (["UBND TỈNH NGHỆ AN", "SỞ TUTPI PHÁP", "Số: 5/STP-TTr"], "SỞ TUTPI PHÁP"),
+    ],
+)
+def test_an_agency_name_a_speck_or_a_misread_word_spoiled_is_flagged(
+    types: DocTypes, left: list[str], issuer: str
+) -> None:
+    fields = extract(nd30(**{**QD, "left": left}, conf=0.93), types)
+    assert fields.issuer == issuer
+    assert fields.confidence["issuer"] < THRESHOLD
+    for printed in ("PHÒNG TÀI CHÍNH - KẾ HOẠCH", "SỞ VĂN HÓA - THỂ THAO VÀ DU LỊCH", "SỞ Y TẾ"):
+        left = ["UBND TỈNH THANH HÓA", printed, "Số: 5/QĐ-UBND"]
+        fields = extract(nd30(**{**QD, "left": left}, conf=0.93), types)
+        assert fields.issuer == printed and fields.confidence["issuer"] >= THRESHOLD
+
+
+def test_abbreviations_are_no_misread_capitals() -> None:
+    """An abbreviation's letters are its words' initials, consonants mostly."""
+    assert capitals_misread("UBND HĐND THCS THPT MTTQVN CAND ĐÀI PT-TH TỈNH") == []
+    assert capitals_misread("SỞ TUTPI PHÁP") == ["TUTPI"]
 
 
 def test_stray_full_stop_inside_an_agency_name(types: DocTypes) -> None:
