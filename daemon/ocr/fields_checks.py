@@ -418,7 +418,8 @@ def without_specks(text: str) -> str:
     span of years ("2017- -2019"), a dash after a comma before a small word ("tiếp công dân,
     - giải quyết"), a colon inside a word ("L:ao động") or a stop after an I ("I.âm Hà":
     the L's foot), a mark no trích yếu holds glued to a word's end ("phòng#, chống"; a bar
-    there is a comma's tail: "phòng| chống"), a
+    there is a comma's tail: "phòng| chống") or a bar glued to a word's start ("|Kế
+    hoạch": the stamp's frame), a
     capital alone after its closing number ("giai đoạn 2020-2024 H") or a number of a digit
     or two ("năm 2022 1": the clerk's pen), a comma between the two words of a compound
     with no space after it ("Kiểm,tra"; elsewhere it is print's, its space lost) or
@@ -835,7 +836,8 @@ _SEMICOLON = re.compile(r"([^\W\d_]+);\s+([^\W\d_]+)")
 _MARK_BEFORE_YEAR = re.compile(r"\b([^\W\d_]{1,4})[,:;.-]\s?(?=(?:19|20)\d\d\b)")
 _MARK_BEFORE_NUMBER = re.compile(r"\b([^\W\d_]{2,6})[,:;.-]\s?(?=\d{1,2}\b)")
 # "tìm ;kiếm", "về -chỉnh lý" (a dash glued to a small word: print's list dash has a space)
-_MARK_BEFORE_WORD = re.compile(r"(?<=\s)(?:[;,_„‚|~`\-–]+(?=[a-zà-ỹđ])|['’]+(?=[^\W\d_]))")
+# ... and a bar glued to any word: no print sets one ("dự thảo |Kế hoạch": the stamp's frame)
+_MARK_BEFORE_WORD = re.compile(r"(?<=\s)(?:[;,_„‚|~`\-–]+(?=[a-zà-ỹđ])|['’|]+(?=[^\W\d_]))")
 _OPEN_STRAIGHT_QUOTE = re.compile(r'(?<=\s)"(?=[a-zà-ỹđ])')
 _OPEN_QUOTE = re.compile(r"(?<=\s)“(?=[a-zà-ỹđ])|(?<=\w)“$")  # "... năm 2020“": opens nothing
 # "quy III": the quarter's word, its mark lost (no other "quy" takes a Roman numeral)

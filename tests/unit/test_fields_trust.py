@@ -882,6 +882,7 @@ def test_a_speck_read_inside_a_line_and_the_clerks_number_beside_it_go(types: Do
     ("read", "meant"),
     [
         ("tìm ;kiếm cứu nạn", "tìm kiếm cứu nạn"),  # a speck before a word
+        ("góp ý dự thảo |Kế hoạch thu ngân sách", "góp ý dự thảo Kế hoạch thu ngân sách"),
         ("tại “cuộc họp về thi đua", "tại cuộc họp về thi đua"),  # a quotation closing nowhere
         ("giai đoạn 201;7-2019", "giai đoạn 2017-2019"),  # a year a speck split
         ("giai đoạn 2026:2030", "giai đoạn 2026-2030"),  # a span's dash read as a colon
