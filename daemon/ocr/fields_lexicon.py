@@ -770,8 +770,15 @@ def _list_pattern(phrase: str) -> re.Pattern[str]:
 
 
 # Lists written with a comma inside a phrase of official writing (the laws' own names:
-# Luật Tiếp công dân, Luật Khiếu nại, Luật Tố cáo; Luật Phòng cháy, chữa cháy)
-_LISTED_PHRASES = ("tiếp công dân, giải quyết khiếu nại", "phòng cháy, chữa cháy")
+# Luật Tiếp công dân, Luật Khiếu nại, Luật Tố cáo; Luật Phòng cháy, chữa cháy; and what the
+# regulations in seeds/ write so: "cơ quan, đơn vị" 96 times, without the comma 3 times;
+# "cán bộ, công chức" 30 times, never without)
+_LISTED_PHRASES = (
+    "tiếp công dân, giải quyết khiếu nại",
+    "phòng cháy, chữa cháy",
+    "cơ quan, đơn vị",
+    "cán bộ, công chức",
+)
 _LISTS = tuple((_list_pattern(nfc(p)), nfc(p)) for p in _LISTED_PHRASES)
 
 

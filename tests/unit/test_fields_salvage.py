@@ -679,6 +679,9 @@ def test_three_silent_errors_of_fresh_seed_1246_are_put_right() -> None:
         ("Ban Chỉ đạo phòng cháy chữa cháy rừng", "Ban Chỉ đạo phòng cháy, chữa cháy rừng"),
         ("Tiếp công dân giải quyết khiếu nại", "Tiếp công dân, giải quyết khiếu nại"),
         ("phòng cháy, chữa cháy rừng", None),  # the comma read: nothing to put back
+        # fresh seed 8064 c0156, an old copier registered unflagged at 0.90
+        ("quản lý đất đai trong các cơ quan đơn vị", "quản lý đất đai trong các cơ quan, đơn vị"),
+        ("bồi dưỡng cán bộ công chức năm 2020", "bồi dưỡng cán bộ, công chức năm 2020"),
     ],
 )
 def test_a_lists_comma_ocr_lost_in_a_fixed_phrase_is_put_back(read: str, meant: str | None) -> None:
