@@ -40,7 +40,6 @@ from daemon.ocr.fields_checks import (
     slip_beside_number,
     spelling,
     trim_edges,
-    type_name_small,
     undo_slips,
     ve_viec_as_written,
     with_abbreviations_mended,
@@ -48,6 +47,7 @@ from daemon.ocr.fields_checks import (
     with_head_under_stamp,
     with_lost_head,
     with_place_completed,
+    with_type_name_capitalised,
     with_words_under_specks,
     without_specks,
     without_specks_in_compounds,
@@ -456,8 +456,8 @@ def _subject(
     lost = year_unannounced(text) or number_lost(text)
     if (subject and starts_mid_compound(text)) or cut_short or lost:
         whole = SPELLING_PENALTY
-    if type_name_small(text):  # "ban hành kế hoạch": a K read as k, or written so?
-        whole = min(whole, SPELLING_PENALTY)
+    if (typed := with_type_name_capitalised(text)) != text:  # "ban hành kế hoạch": a K
+        text, whole = typed, min(whole, SPELLING_PENALTY)  # read as k, or written so?
     text, slipped = undo_slips(with_abbreviations_mended(text))
     text = with_list_commas(text)  # again: a slip undone may have made the list ("chá": cháy)
     if subject and subject[-1].conf < UNREAD:

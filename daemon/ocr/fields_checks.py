@@ -171,15 +171,16 @@ def doubted_words(confs: list[tuple[str, float]]) -> set[str]:
     return {loose_key(word.strip(",;.:")) for word, conf in confs if conf < _DOUBTED_WORD}
 
 
-def type_name_small(text: str) -> bool:
-    """Whether a trích yếu names the document it issues, approves or drafts in small letters
-    that look like its capitals ("ban hành kế hoạch"): ND30 writes "Kế hoạch", and OCR
-    tells K from k, C from c, by size alone, which a stamp's frame beside it upsets."""
-    return _TYPE_SMALL.search(text) is not None
+def with_type_name_capitalised(text: str) -> str:
+    """A trích yếu that names the document it issues, approves or drafts in small letters
+    that look like its capitals ("ban hành kế hoạch") with the name as ND30 writes it ("Kế
+    hoạch"): OCR tells K from k, C from c, by size alone, which a stamp's frame beside it
+    upsets. The caller keeps the field flagged: it may have been written so."""
+    return _TYPE_SMALL.sub(lambda found: found[1] + found[2][0].upper() + found[2][1:], text)
 
 
 _TYPE_SMALL = re.compile(
-    r"\b(?:[Bb]an hành|[Pp]hê duyệt|[Dd]ự thảo) (?:kế hoạch|chương trình|chỉ thị|công văn)\b"
+    r"\b((?:[Bb]an hành|[Pp]hê duyệt|[Dd]ự thảo) )(kế hoạch|chương trình|chỉ thị|công văn)\b"
 )
 
 
