@@ -259,8 +259,11 @@ def without_speck_inside(name: str) -> str:
     ("SỞ THÔNG TIN VÀ TRUYỀN TÌ THÔNG"): a short word, no common one ("VÀ"), that pairs
     with neither neighbour, where the two pair with each other. A real word of a name pairs
     with one of them. So is the word before's end read again ("TRUYỀN UYỂN THÔNG") and a
-    dash ("LAO ĐỘNG - THƯƠNG - BINH": no compound is written with one inside)."""
-    words = name.split(" ")
+    dash ("LAO ĐỘNG - THƯƠNG - BINH": no compound is written with one inside); and a mark
+    glued to a word's end that no name prints ("SỞ Y/ TẾ", "SỞ Y° TẾ")."""
+    words = [_unmarked(word) for word in name.split(" ")]
+    if words != name.split(" "):
+        return " ".join(words)
     for i in range(1, len(words) - 1):
         before, word, after = words[i - 1], words[i], words[i + 1]
         letters = sum(c.isalpha() for c in word)
@@ -275,6 +278,15 @@ def without_speck_inside(name: str) -> str:
         ):
             return " ".join(words[:i] + words[i + 1 :])
     return name
+
+
+def _unmarked(word: str) -> str:
+    """A word in capitals without the marks a speck glued to its end ("Y/", "Y°")."""
+    bare = word.rstrip(_GLUED_MARKS)
+    return bare if bare != word and bare.isalpha() and bare.isupper() else word
+
+
+_GLUED_MARKS = '/°ˆ“”"*^~`|\\'
 
 
 def written_pair(a: str, b: str) -> bool:

@@ -698,6 +698,8 @@ def test_a_speck_between_the_words_of_an_agencys_compound_goes_and_flags_it(
             ["BỘ TƯ PHÁP", "CỤC KIỂM TRA VĂN BẢN", "- QUY PHẠM PHÁP LUẬT", "Số: 5/KTrVB-VP"],
             "CỤC KIỂM TRA VĂN BẢN QUY PHẠM PHÁP LUẬT",
         ),
+        # a speck glued to a word's end (6958 c0153, silent at 0.77)
+        (["UBND TỈNH BÌNH ĐỊNH", "SỞ Y/ TẾ", "Số: 5/SYT-VP"], "SỞ Y TẾ"),
         # a word misread into capitals no abbreviation has (5273 s0017, silent at 0.70)
         (["UBND TỈNH NGHỆ AN", "SỞ TUTPI PHÁP", "Số: 5/STP-TTr"], "SỞ TUTPI PHÁP"),
     ],
