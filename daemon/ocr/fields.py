@@ -99,6 +99,7 @@ from daemon.ocr.issuer_code import (
     speck_in_code,
     type_alone_in_code,
     unit_code_doubtful,
+    unit_filed_as,
 )
 from daemon.ocr.model import FIELD_NAMES, Fields, Reading
 from daemon.ocr.names import UNKNOWN_SURNAME, checked_name, is_middle_name
@@ -187,6 +188,7 @@ def extract_fields(reading: Reading, types: DocTypes, *, today: dt.date | None =
     _closing(closing, values, conf)
     if values["number"] and conf["number"] < 1.0 and _ky_hieu_disagrees(values, types):
         conf["number"] = min(conf["number"], _CODE_DISAGREES)
+        values["number"] = unit_filed_as(values["number"], values["recipients"])
     values["addressees"], conf["addressees"] = read_addressees(
         layout, body_start, doc_type, values["recipients"]
     )

@@ -176,6 +176,21 @@ def drafting_unit_disagrees(
     return bool(units) and not any(_same_unit(codes[-1].strip(" ._"), unit) for unit in units)
 
 
+def unit_filed_as(number: str, recipients: list[str] | None) -> str:
+    """The ký hiệu with its last code as its "Lưu:" line names the unit, where a speck read
+    as a stroke is all that parts them ("13/SXD-TTIr", Lưu: VT, TTr: 13/SXD-TTr); the ký
+    hiệu as read otherwise. The caller keeps the number doubted."""
+    code = _codes(number)[-1] if "-" in number else ""
+    for i, letter in enumerate(code):
+        bare = code[:i] + code[i + 1 :]
+        if letter in _STROKE_SPECKS and len(bare) >= 2 and bare in _filed_units(recipients):
+            return number[: len(number) - len(code)] + bare
+    return number
+
+
+_STROKE_SPECKS = "Il|1"  # what a speck beside a letter reads as
+
+
 def _filed_units(recipients: list[str] | None) -> set[str]:
     """The units' codes the "Lưu: VT, TTr (02b)." line names, each before the count of its
     copies; none without such a line."""

@@ -16,6 +16,7 @@ from daemon.ocr.issuer_code import (
     speck_in_code,
     type_alone_in_code,
     unit_code_doubtful,
+    unit_filed_as,
 )
 
 
@@ -244,3 +245,21 @@ def test_a_ky_hieu_of_the_type_alone_lost_the_issuers_code() -> None:
 def test_a_code_cut_at_a_gap_is_joined_to_the_rest(number: str, rest: str, meant: str) -> None:
     issuer, parent = "SỞ THÔNG TIN VÀ TRUYỀN THÔNG", "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG"
     assert code_cut_at_a_gap(number, rest, issuer, parent) == meant
+
+
+@pytest.mark.parametrize(
+    ("number", "filed", "mended"),
+    [
+        # a speck read as a stroke inside the unit's code (fresh seeds 9183 s0112, 6389 s0032)
+        ("13/SXD-TTIr", "Lưu: VT, TTr.", "13/SXD-TTr"),
+        ("154/SNV-lTTr", "Lưu: VT, TTr (02b).", "154/SNV-TTr"),
+        ("13/SXD-TTIr", "Lưu: VT, NC.", "13/SXD-TTIr"),  # no unit it could be
+        ("13/SXD-TTr", "Lưu: VT, TTr.", "13/SXD-TTr"),  # as filed
+        ("13/SXD-KHTC", "Lưu: VT, KHC.", "13/SXD-KHTC"),  # no stroke between them
+        ("13/SXD-TTIr", None, "13/SXD-TTIr"),  # no Lưu line
+    ],
+)
+def test_a_unit_code_a_stroke_off_the_unit_luu_names_is_that_unit(
+    number: str, filed: str | None, mended: str
+) -> None:
+    assert unit_filed_as(number, ["Như trên", filed] if filed else ["Như trên"]) == mended
