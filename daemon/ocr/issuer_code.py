@@ -219,12 +219,13 @@ def _same_unit(code: str, unit: str) -> bool:
 def agency_code_doubtful(
     number: str, issuer: str | None, parent: str | None, *, type_abbrs: frozenset[str]
 ) -> bool:
-    """Whether a công văn's agency code (first in its ký hiệu, no type before it) is one
-    letter off the issuer's two-letter short form ("VI" for VL, Cục Việc làm): too short a
-    code to correct (`agreed` leaves it), but no reason to trust either."""
-    code = _codes(number)[0].strip(" ._")
+    """Whether the ký hiệu's agency code (after the type's, if any) is one letter off the
+    issuer's two-letter short form ("VI" for VL, Cục Việc làm; "TIL" for TL, Cục Thủy lợi):
+    too short a code to correct (`agreed` leaves it), but no reason to trust either."""
+    codes = [code.strip(" ._") for code in _codes(number)]
+    code = codes[1] if len(codes) > 1 and codes[0] in type_abbrs else codes[0]
     forms = short_forms(issuer, parent, shortest=2)
-    if len(code) != 2 or code in type_abbrs or code in forms:
+    if len(code) not in (2, 3) or code in type_abbrs or code in forms:
         return False
     return any(len(form) == 2 and one_edit_apart(code, form) for form in forms)
 

@@ -172,7 +172,9 @@ def test_a_cong_vans_drafting_unit_is_the_one_its_copy_is_filed_under(
         ("2948/CVL-KHTC", False),
         ("2948/VP-KHTC", True),  # two letters, one off VL: as likely another code, so doubted
         ("2948/QĐ-VL", False),  # a type first: its agency code comes after
-        ("2948/TCKH-VP", False),  # not two letters
+        ("2948/QĐ-VI", True),  # ... and is judged there
+        ("2948/KH-VIL", True),  # a letter too many (5619 c0166: "KH-TIL" for TL at 0.90)
+        ("2948/TCKH-VP", False),  # not two letters or three
     ],
 )
 def test_a_two_letter_agency_code_one_off_the_issuers_is_doubted(
