@@ -136,6 +136,7 @@ _EDGE_JUNK = re.compile(rf"^[\W_{SPECK_LETTERS}]+|(?<=\w)[\s\W_{SPECK_LETTERS}]+
 _REFERENCE = re.compile(r"ban hanh kem theo\s+(.+?)\s+so\s*:?\s*(?=\S)")
 _NEAR_SURNAME = 0.75  # similarity (difflib ratio) of a misread surname to the real one
 _CORRECTED_NUMBER = 0.85  # as sure as a ký hiệu whose type abbreviation was restored
+_SPOILED_NUMBER = 0.5  # ... unless OCR read its number less surely than this
 # An issuer read less surely ("SỞ CÔNG THƯƠNG Sa": the stamp's top) corrects no ký hiệu to its
 # initials (521/QĐ-SCT to SCTS); it goes to the clerk anyway.
 _SURE_ISSUER = 0.8
@@ -248,6 +249,10 @@ def _number_date(
     if number is not None:
         number = restore_abbr(number, types, doc_type)
         n_conf *= _number_check(number, doc_type, types)
+        if number.corrected and _least_number_word(head.number_lines) < _SPOILED_NUMBER:
+            # "Số: 16840/H1D- SNN" at 0.41 (1840/HD-SNN): what spoiled the code may have
+            # spoiled the digits
+            n_conf = min(n_conf, _SPOILED_NUMBER)
     values["number"] = number.text.rstrip("_-.,:;") if number else None  # "4272/QĐ-VL_"
     values["date"] = date
     p_conf = head.date_line.conf if place and head.date_line else 0.0
@@ -258,6 +263,12 @@ def _number_date(
     conf["number"] = n_conf if number else 0.0
     conf["date"] = d_conf if date else 0.0
     conf["place"] = p_conf
+
+
+def _least_number_word(lines: Sequence[WLine]) -> float:
+    """OCR's confidence in the least sure word with a digit on the number's lines."""
+    read = [conf for line in lines for word, conf in _read_words(line) if has_digit(word)]
+    return min(read, default=1.0)
 
 
 def _label_spared(line: WLine) -> float:

@@ -1569,3 +1569,27 @@ def test_a_stop_after_the_last_number_and_a_bracket_closing_nowhere_go(
     opens it and closes nowhere is a speck."""
     fields = extract(nd30(**{**QD, "title": ["KẾ HOẠCH", read]}, conf=0.93), types)
     assert fields.subject == (meant or read.strip("(.").strip())
+
+
+def test_a_corrected_number_read_unsurely_is_doubted(types: DocTypes) -> None:
+    """ "Số: 16840/H1D- SNN": the type's code put right (HD), its number read at 0.41, was
+    registered at 0.62 (1840 was printed; 5619 s0013, an office scan). What spoiled the code
+    may have spoiled the digits; read surely, they stand."""
+    number = "Số: 16840/H1D- SNN"
+    left = ["UBND TỈNH BÌNH ĐỊNH", "SỞ NÔNG NGHIỆP", "VÀ PHÁT TRIỂN NÔNG THÔN", number]
+    title = ["HƯỚNG DẪN", "Thực hiện chuyển đổi số năm 2018"]
+
+    def read(number_conf: float) -> Reading:
+        confs = (0.86, number_conf, 0.9)
+        return _with(
+            nd30(**{**QD, "left": left, "title": title}, conf=0.93),
+            lambda ln: (
+                dataclasses.replace(ln, conf=sum(confs) / 3, word_confs=confs)
+                if ln.text == number
+                else ln
+            ),
+        )
+
+    unsure = extract(read(0.41), types)
+    assert unsure.number == "16840/HD-SNN" and unsure.confidence["number"] < THRESHOLD
+    assert extract(read(0.93), types).confidence["number"] >= THRESHOLD
