@@ -33,6 +33,7 @@ from daemon.ocr.fields_vocab import (
     ABOUT_TYPES,
     LONE_CONSONANTS,
     STAMP_DEN,
+    STROKE_SPECKS,
     SUBJECT_HEADS,
     TITLES,
     UNIT_TYPES,
@@ -756,7 +757,7 @@ def _unglued(word: str) -> str:
         f"{word[:i]} {word[j:]}"
         for i in range(1, len(word))
         for j in (i, i + 1)
-        if j == i or word[i] in _GLUE_SPECKS
+        if j == i or word[i] in STROKE_SPECKS
         if _two_letter_syllable(word[:i]) and _two_letter_syllable(word[j:])
     }
     return splits.pop() if len(splits) == 1 else word
@@ -856,7 +857,6 @@ _NUMERAL_AFTER = re.compile(rf"(\b(?:quý|bão số)\s+)([{_STROKES}HV]{{1,3}})(
 _SPLIT_YEAR = re.compile(r"\b(\d{1,4})([;:,'’])(\d{1,4})\b")
 _YEAR = re.compile(r"19[4-9]\d|20\d\d")
 _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
-_GLUE_SPECKS = "lI|1"  # what a speck between two words reads as
 
 
 def trim_edges(text: str) -> tuple[str, bool]:

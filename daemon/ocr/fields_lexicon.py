@@ -261,8 +261,9 @@ def without_speck_inside(name: str) -> str:
     with one of them. So is the word before's end read again ("TRUYỀN UYỂN THÔNG") and a
     dash ("LAO ĐỘNG - THƯƠNG - BINH": no compound is written with one inside); and a mark
     glued to a word's end that no name prints ("SỞ Y/ TẾ", "SỞ Y° TẾ")."""
-    words = [_unmarked(word) for word in name.split(" ")]
-    if words != name.split(" "):
+    read = name.split(" ")
+    words = [_unmarked(word) for word in read]
+    if words != read:
         return " ".join(words)
     for i in range(1, len(words) - 1):
         before, word, after = words[i - 1], words[i], words[i + 1]

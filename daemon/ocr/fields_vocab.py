@@ -22,6 +22,9 @@ VILLAGE_TYPES = ("thôn", "ấp", "bản", "làng")
 # glued on: "lĐẾN"): a pattern to build others on.
 STAMP_DEN = r"[|Il1]?[ĐD][EÉẾÊ][NM]"
 
+# What a speck beside a letter, or between two words, is read as: a stroke.
+STROKE_SPECKS = "Il|1"
+
 # Words that open the name of an agency: a line starting with one begins a new name
 # (the issuer under its parent agency) rather than continuing the previous one.
 # Each entry matches whole words only ("so" is Sở, never "soạn").

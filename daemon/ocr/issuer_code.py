@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from daemon.ocr.fields_vocab import STROKE_SPECKS
 from daemon.ocr.vntext import edit_distance, nfc, one_edit_apart, strip_aligned
 
 # A locality begins at its level word; what follows it is not part of the short form. With
@@ -181,14 +182,12 @@ def unit_filed_as(number: str, recipients: list[str] | None) -> str:
     as a stroke is all that parts them ("13/SXD-TTIr", Lưu: VT, TTr: 13/SXD-TTr); the ký
     hiệu as read otherwise. The caller keeps the number doubted."""
     code = _codes(number)[-1] if "-" in number else ""
+    units = _filed_units(recipients) if code else set()
     for i, letter in enumerate(code):
         bare = code[:i] + code[i + 1 :]
-        if letter in _STROKE_SPECKS and len(bare) >= 2 and bare in _filed_units(recipients):
+        if letter in STROKE_SPECKS and len(bare) >= 2 and bare in units:
             return number[: len(number) - len(code)] + bare
     return number
-
-
-_STROKE_SPECKS = "Il|1"  # what a speck beside a letter reads as
 
 
 def _filed_units(recipients: list[str] | None) -> set[str]:

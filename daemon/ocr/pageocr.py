@@ -1123,11 +1123,14 @@ def _strokes_counted(
         return None
 
     def sift(word: layout.Word) -> layout.Word:
+        read = strokes.read_strokes(word.text)
+        if read is None:  # no word of strokes: nothing to count
+            return word
         box = _in_cut(word, again.raster, again.cut_box)
         numeral = strokes.counted(word.text, np.asarray(again.scanned.crop(box)) < _PRINT_LEVEL)
         if numeral is None:
             return word
-        if numeral.count("I") != strokes.read_strokes(word.text):
+        if numeral.count("I") != read:
             return replace(word, text=numeral, conf=min(word.conf, _COUNTED))
         if _inside_any(word, stamps, again.raster, whole=False):
             return word
