@@ -249,7 +249,8 @@ def _number_date(
     if number is not None:
         number = restore_abbr(number, types, doc_type)
         n_conf *= _number_check(number, doc_type, types)
-        if number.corrected and _least_number_word(head.number_lines) < _SPOILED_NUMBER:
+        least = min((line.number_conf for line in head.number_lines), default=1.0)
+        if number.corrected and least < _SPOILED_NUMBER:
             # "Số: 16840/H1D- SNN" at 0.41 (1840/HD-SNN): what spoiled the code may have
             # spoiled the digits
             n_conf = min(n_conf, _SPOILED_NUMBER)
@@ -263,12 +264,6 @@ def _number_date(
     conf["number"] = n_conf if number else 0.0
     conf["date"] = d_conf if date else 0.0
     conf["place"] = p_conf
-
-
-def _least_number_word(lines: Sequence[WLine]) -> float:
-    """OCR's confidence in the least sure word with a digit on the number's lines."""
-    read = [conf for line in lines for word, conf in _read_words(line) if has_digit(word)]
-    return min(read, default=1.0)
 
 
 def _label_spared(line: WLine) -> float:

@@ -221,8 +221,8 @@ def agency_code_doubtful(
     """Whether the ký hiệu's agency code (after the type's, if any) is one letter off the
     issuer's two-letter short form ("VI" for VL, Cục Việc làm; "TIL" for TL, Cục Thủy lợi):
     too short a code to correct (`agreed` leaves it), but no reason to trust either."""
-    codes = [code.strip(" ._") for code in _codes(number)]
-    code = codes[1] if len(codes) > 1 and codes[0] in type_abbrs else codes[0]
+    codes = _after_type(number, type_abbrs)
+    code = codes[0] if codes else ""
     forms = short_forms(issuer, parent, shortest=2)
     if len(code) not in (2, 3) or code in type_abbrs or code in forms:
         return False
@@ -237,9 +237,7 @@ def agency_code_garbled(
     ("929/QĐ-UBI" for UBND, at 0.89 on a fresh seed's old copier): too far to correct,
     too near to be another agency's. A code that is part of a short form is the agency's
     own (Cục Quản lý Khám, chữa bệnh signs KCB)."""
-    codes = [c.strip(" ._") for c in _codes(number)]
-    if codes and codes[0] in type_abbrs:
-        codes = codes[1:]
+    codes = _after_type(number, type_abbrs)
     code = codes[0] if codes else ""
     forms = short_forms(issuer, parent, shortest=_MIN_SLIP)
     if len(code) < 2 or not code.isalpha() or any(code in form for form in forms):
@@ -302,9 +300,7 @@ def unit_code_doubtful(number: str, *, type_abbrs: frozenset[str]) -> bool:
     letter off a unit's code most agencies use and is none itself ("TCGKH" for TCKH, at
     0.74 on a training seed's old copier): doubted, not corrected, since an agency may
     have a unit of its own one letter from those (codes of four letters or more only)."""
-    codes = [c.strip(" ._") for c in _codes(number)]
-    if codes and codes[0] in type_abbrs:
-        codes = codes[1:]  # 12/QĐ-UBND-TCKH: the type's, the agency's, the unit's
+    codes = _after_type(number, type_abbrs)  # 12/QĐ-UBND-TCKH: the agency's, the unit's
     if len(codes) < 2:
         return False
     unit = codes[-1]
@@ -316,3 +312,10 @@ def unit_code_doubtful(number: str, *, type_abbrs: frozenset[str]) -> bool:
 def _codes(number: str) -> list[str]:
     """The codes of a ký hiệu after its number (and year: 15/2016/TT-BCT), in order."""
     return number.rsplit("/", 1)[-1].split("-")
+
+
+def _after_type(number: str, type_abbrs: frozenset[str]) -> list[str]:
+    """The codes of a ký hiệu after its type's, if it has one (the agency's, a unit's), as
+    read less the specks at their ends."""
+    codes = [code.strip(" ._") for code in _codes(number)]
+    return codes[1:] if codes and codes[0] in type_abbrs else codes
